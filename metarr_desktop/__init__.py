@@ -1,0 +1,3 @@
+"""Metarr Desktop: complete, correct metadata and artwork for a movie library."""
+
+__version__ = "0.1.0"

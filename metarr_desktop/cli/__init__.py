@@ -1,0 +1,1 @@
+"""`metarr`, the command-line front end over the same services as the window (CONTRACT.md)."""

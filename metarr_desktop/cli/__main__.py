@@ -1,0 +1,3 @@
+from metarr_desktop.cli.main import main
+
+main()

@@ -1,0 +1,91 @@
+"""Entry point of `metarr`: global options, dispatch, and the mapping of failures to exit codes.
+
+Exit codes (CONTRACT.md): 0 done; 1 the operation ran and failed; 2 bad usage or bad input, with one
+line on stderr. Environment errors (provider down, disk full, database locked) are one-line messages;
+only bugs are logged with a traceback, and even then the user sees a line, not the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from metarr_desktop import __version__
+from metarr_desktop.cli import providers
+from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError
+from metarr_desktop.core.ids import InvalidIdError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.store.profile import ProfileError
+
+log = logging.getLogger("metarr")
+
+#: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
+COMMAND_MODULES = [providers]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="metarr", description="Metadata and artwork for your movie library.")
+    parser.add_argument("--version", action="version", version=f"metarr {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="the profile folder (created if missing)")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="what goes to stderr (default WARNING)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    sys.exit(run(argv))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    ctx = CliContext(data_dir=args.data_dir)
+    try:
+        outcome = args.handler(args, ctx)
+        if inspect.isawaitable(outcome):
+            outcome = asyncio.run(outcome)
+        return int(outcome or 0)
+    except CliError as exc:
+        sys.stderr.write(f"metarr: {exc.message}\n")
+        return exc.exit_code
+    except (InvalidIdError, KeyError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        sys.stderr.write(f"metarr: {message}\n")
+        return EXIT_USAGE
+    except ProviderError as exc:
+        sys.stderr.write(f"metarr: {exc}\n")
+        return EXIT_FAILED
+    except (ProfileError, OSError) as exc:
+        sys.stderr.write(f"metarr: {exc}\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        sys.stderr.write("metarr: interrupted\n")
+        return 130
+    except Exception as exc:  # a bug: keep the traceback in the log, give the user one line
+        log.debug("unexpected error", exc_info=True)
+        sys.stderr.write(
+            f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)\n"
+        )
+        return EXIT_FAILED

@@ -1,0 +1,142 @@
+"""What a provider declares about itself and the shapes of what it is asked and answers.
+
+A provider declares its capabilities as data so that the engine, the store and the UI need no
+provider-specific code: which entity types it serves, whether it can search, which ids it accepts and
+reveals, which canonical fields and asset types it supplies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds, IdType
+
+
+class Priority(StrEnum):
+    """Who is waiting: a person at the window (`user`) or a schedule (`background`)."""
+
+    USER = "user"
+    BACKGROUND = "background"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most `requests` requests in any window of `window_seconds` seconds."""
+
+    requests: int
+    window_seconds: float
+
+    def __post_init__(self) -> None:
+        if self.requests <= 0 or self.window_seconds <= 0:
+            raise ValueError("a rate limit needs a positive number of requests and a positive window")
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.window_seconds
+
+    def to_json(self) -> dict[str, float | int]:
+        return {"requests": self.requests, "window_seconds": self.window_seconds}
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderCapabilities:
+    entity_types: frozenset[EntityType]
+    can_search: bool
+    ids_accepted: frozenset[IdType]
+    ids_provided: frozenset[IdType]
+    fields: frozenset[str] = frozenset()
+    asset_types: frozenset[AssetType] = frozenset()
+
+    def accepts(self, ids: ExternalIds) -> bool:
+        """True when at least one of the known ids is one this provider can look up."""
+        return any(kind in self.ids_accepted for kind in ids.known())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entity_types": sorted(t.value for t in self.entity_types),
+            "can_search": self.can_search,
+            "ids_accepted": sorted(i.value for i in self.ids_accepted),
+            "ids_provided": sorted(i.value for i in self.ids_provided),
+            "fields": sorted(self.fields),
+            "asset_types": sorted(a.value for a in self.asset_types),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    query: str
+    entity_type: EntityType = EntityType.MOVIE
+    year: int | None = None
+    language: str = "en"
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataRequest:
+    ids: ExternalIds
+    entity_type: EntityType = EntityType.MOVIE
+    language: str = "en"
+    asset_types: frozenset[AssetType] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One candidate from one provider's search."""
+
+    provider: str
+    external_ids: ExternalIds
+    title: str
+    original_title: str | None = None
+    year: int | None = None
+    release_date: str | None = None
+    overview: str | None = None
+    poster_url: str | None = None
+    popularity: float | None = None
+    confidence: float = 0.0
+
+
+@dataclass(slots=True)
+class ProviderData:
+    """The normalised answer of one provider for one entity.
+
+    Attributes:
+        provider: the provider's id.
+        fields: canonical field name -> value; missing values are absent, never stored as "N/A".
+        ids: every external id the answer revealed.
+        assets: asset candidates with absolute URLs.
+        fetched_at: when the answer arrived (UTC).
+    """
+
+    provider: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    ids: ExternalIds = field(default_factory=ExternalIds)
+    assets: list[AssetCandidate] = field(default_factory=list)
+    fetched_at: datetime | None = None
+
+    def assets_of(self, asset_type: AssetType) -> list[AssetCandidate]:
+        return [a for a in self.assets if a.type is asset_type]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "fields": self.fields,
+            "ids": self.ids.to_json(),
+            "assets": [a.to_json() for a in self.assets],
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProviderData:
+        fetched = data.get("fetched_at")
+        return cls(
+            provider=str(data["provider"]),
+            fields=dict(data.get("fields") or {}),
+            ids=ExternalIds.from_json(data.get("ids")),
+            assets=[AssetCandidate.from_json(a) for a in data.get("assets") or []],
+            fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+        )

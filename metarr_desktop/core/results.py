@@ -1,0 +1,76 @@
+"""`ProviderResults`: what one fetch across all providers produced, partial results included."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from metarr_desktop.core.providers import ProviderData
+
+
+@dataclass(frozen=True, slots=True)
+class FailedProvider:
+    provider: str
+    error: str
+    retryable: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"provider": self.provider, "error": self.error, "retryable": self.retryable}
+
+
+@dataclass(slots=True)
+class ProviderResults:
+    """Per provider data (None when it gave nothing) and how each provider's part ended.
+
+    Every provider that was asked, or deliberately not asked, appears in exactly one of
+    `completed`, `not_found`, `failed`, `timed_out`, `rate_limited` and `skipped`.
+
+    Attributes:
+        providers: provider id -> its data, or None when it failed, timed out or was skipped.
+        fetched_at: when the fetch started (UTC).
+        completed: providers that answered with data.
+        not_found: providers that answered "no such entity here" (a valid answer, not a failure).
+        failed: providers whose error ended their part, with the error and whether a retry may help.
+        timed_out: providers that ran out of time (their requests were cancelled).
+        rate_limited: providers skipped or stopped by a rate limit, a quota or an open circuit.
+        skipped: providers not asked because they cannot serve this request (no usable id).
+        duration_s: how long the fetch took.
+    """
+
+    providers: dict[str, ProviderData | None] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    completed: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    failed: list[FailedProvider] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)
+    rate_limited: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+    min_successful: int = 1
+
+    @property
+    def all_failed(self) -> bool:
+        """True when no provider produced an answer (data or a definite "not found")."""
+        return not self.completed and not self.not_found
+
+    @property
+    def met_minimum(self) -> bool:
+        return len(self.completed) >= self.min_successful
+
+    def data(self) -> dict[str, ProviderData]:
+        return {pid: d for pid, d in self.providers.items() if d is not None}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "providers": {pid: (d.to_json() if d else None) for pid, d in self.providers.items()},
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "completed": list(self.completed),
+            "not_found": list(self.not_found),
+            "failed": [f.to_json() for f in self.failed],
+            "timed_out": list(self.timed_out),
+            "rate_limited": list(self.rate_limited),
+            "skipped": list(self.skipped),
+            "all_failed": self.all_failed,
+            "duration_s": round(self.duration_s, 3),
+        }

@@ -1,0 +1,1 @@
+"""Fetching machinery: retries, pacing, quotas, circuit breaking, health, the fetch orchestrator."""

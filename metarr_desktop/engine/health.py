@@ -1,0 +1,212 @@
+"""Provider health: status, uptime and latency windows, and orchestrator metrics.
+
+Thresholds are defined once here and documented in the README:
+
+- ``disabled``: the user switched the provider off.
+- ``rate_limited``: a quota is exhausted or the provider asked us to wait (``Retry-After``).
+- ``down``: the circuit breaker is open (the provider is auto-disabled) or the last
+  `DOWN_AFTER_FAILURES` calls all failed.
+- ``degraded``: the last call failed, or uptime over the window is below `DEGRADED_UPTIME_PERCENT`,
+  or the average latency is above `DEGRADED_LATENCY_MS`.
+- ``healthy``: none of the above, with at least one call on record.
+- ``unknown``: no call on record yet.
+
+A "call" is one attempt (each retry counts). "Not found" is a good answer; being rate limited is
+neither good nor bad and is not counted.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+UPTIME_WINDOW = 100
+LATENCY_WINDOW = 10
+DOWN_AFTER_FAILURES = 3
+DEGRADED_UPTIME_PERCENT = 90.0
+DEGRADED_LATENCY_MS = 5000.0
+
+
+class HealthStatus(StrEnum):
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    DOWN = "down"
+    RATE_LIMITED = "rate_limited"
+    DISABLED = "disabled"
+    UNKNOWN = "unknown"
+
+
+class HealthTracker:
+    """The call record of one provider (the windows survive restarts through to_state/restore)."""
+
+    def __init__(self) -> None:
+        self.outcomes: deque[bool] = deque(maxlen=UPTIME_WINDOW)
+        self.latencies_ms: deque[float] = deque(maxlen=LATENCY_WINDOW)
+        self.consecutive_failures = 0
+        self.last_request_at: datetime | None = None
+        self.last_error: str | None = None
+        self.last_error_at: datetime | None = None
+
+    def record_success(self, latency_ms: float, at: datetime) -> None:
+        self.outcomes.append(True)
+        self.latencies_ms.append(latency_ms)
+        self.consecutive_failures = 0
+        self.last_request_at = at
+
+    def record_failure(self, error: str, at: datetime) -> None:
+        self.outcomes.append(False)
+        self.consecutive_failures += 1
+        self.last_request_at = at
+        self.last_error = error
+        self.last_error_at = at
+
+    def record_rate_limited(self, error: str, at: datetime) -> None:
+        self.last_request_at = at
+        self.last_error = error
+        self.last_error_at = at
+
+    @property
+    def uptime_percent(self) -> float | None:
+        if not self.outcomes:
+            return None
+        return 100.0 * sum(self.outcomes) / len(self.outcomes)
+
+    @property
+    def avg_latency_ms(self) -> float | None:
+        if not self.latencies_ms:
+            return None
+        return sum(self.latencies_ms) / len(self.latencies_ms)
+
+    def call_status(self) -> HealthStatus:
+        """Status from the call record alone (without enablement, limits or the breaker)."""
+        if not self.outcomes:
+            return HealthStatus.UNKNOWN
+        if self.consecutive_failures >= DOWN_AFTER_FAILURES:
+            return HealthStatus.DOWN
+        uptime = self.uptime_percent or 0.0
+        latency = self.avg_latency_ms or 0.0
+        if self.consecutive_failures > 0 or uptime < DEGRADED_UPTIME_PERCENT or latency > DEGRADED_LATENCY_MS:
+            return HealthStatus.DEGRADED
+        return HealthStatus.HEALTHY
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "outcomes": [int(o) for o in self.outcomes],
+            "latencies_ms": list(self.latencies_ms),
+            "consecutive_failures": self.consecutive_failures,
+            "last_request_at": self.last_request_at.isoformat() if self.last_request_at else None,
+            "last_error": self.last_error,
+            "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.outcomes.clear()
+        self.outcomes.extend(bool(o) for o in state.get("outcomes", []))
+        self.latencies_ms.clear()
+        self.latencies_ms.extend(float(v) for v in state.get("latencies_ms", []))
+        self.consecutive_failures = int(state.get("consecutive_failures", 0))
+        last = state.get("last_request_at")
+        self.last_request_at = datetime.fromisoformat(last) if last else None
+        self.last_error = state.get("last_error")
+        err_at = state.get("last_error_at")
+        self.last_error_at = datetime.fromisoformat(err_at) if err_at else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderHealth:
+    """A snapshot of one provider's health, as `metarr providers health` and the dashboard show it."""
+
+    id: str
+    enabled: bool
+    status: HealthStatus
+    auto_disabled: bool
+    uptime_percent: float | None
+    avg_latency_ms: float | None
+    consecutive_failures: int
+    last_request_at: datetime | None
+    last_error: str | None
+    rate_limited_until: datetime | None
+    requests_today: int
+    daily_quota: int | None
+    circuit_state: str = "closed"
+    probe_in_s: float | None = None
+    latencies_ms: tuple[float, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "enabled": self.enabled,
+            "status": self.status.value,
+            "auto_disabled": self.auto_disabled,
+            "uptime_percent": None if self.uptime_percent is None else round(self.uptime_percent, 1),
+            "avg_latency_ms": None if self.avg_latency_ms is None else round(self.avg_latency_ms, 1),
+            "consecutive_failures": self.consecutive_failures,
+            "last_request_at": self.last_request_at.isoformat() if self.last_request_at else None,
+            "last_error": self.last_error,
+            "rate_limited_until": self.rate_limited_until.isoformat() if self.rate_limited_until else None,
+            "requests_today": self.requests_today,
+            "daily_quota": self.daily_quota,
+            "circuit_state": self.circuit_state,
+        }
+
+
+@dataclass(slots=True)
+class ProviderMetrics:
+    executions: int = 0
+    successes: int = 0
+    total_duration_s: float = 0.0
+
+    @property
+    def average_duration_s(self) -> float:
+        return self.total_duration_s / self.executions if self.executions else 0.0
+
+    @property
+    def success_rate(self) -> float:
+        return self.successes / self.executions if self.executions else 0.0
+
+
+@dataclass(slots=True)
+class OrchestratorMetrics:
+    """Counts over every `fetch_all` since start: an execution succeeds unless all providers failed."""
+
+    executions: int = 0
+    successful_executions: int = 0
+    total_duration_s: float = 0.0
+    per_provider: dict[str, ProviderMetrics] = field(default_factory=dict)
+
+    @property
+    def success_rate(self) -> float:
+        return self.successful_executions / self.executions if self.executions else 0.0
+
+    @property
+    def average_duration_s(self) -> float:
+        return self.total_duration_s / self.executions if self.executions else 0.0
+
+    def record_execution(self, success: bool, duration_s: float) -> None:
+        self.executions += 1
+        self.successful_executions += int(success)
+        self.total_duration_s += duration_s
+
+    def record_provider(self, provider: str, success: bool, duration_s: float) -> None:
+        metrics = self.per_provider.setdefault(provider, ProviderMetrics())
+        metrics.executions += 1
+        metrics.successes += int(success)
+        metrics.total_duration_s += duration_s
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "executions": self.executions,
+            "success_rate": round(self.success_rate, 4),
+            "average_duration_s": round(self.average_duration_s, 4),
+            "providers": {
+                pid: {
+                    "executions": m.executions,
+                    "success_rate": round(m.success_rate, 4),
+                    "average_duration_s": round(m.average_duration_s, 4),
+                }
+                for pid, m in self.per_provider.items()
+            },
+        }

@@ -1,0 +1,310 @@
+"""The provider interface and the shared base that owns the HTTP client.
+
+`MetadataProvider` is what the engine talks to (document 5, section 1). `HttpProvider` is the base
+the built-in clients stand on: it owns one `httpx.AsyncClient` (base URL and transport injectable),
+passes every request through a `RequestGate` (the engine's pacer and quota counter), and maps every
+answer and transport error onto `providers.errors` in one place: `map_response` and
+`map_transport_error`.
+"""
+
+from __future__ import annotations
+
+import abc
+import email.utils
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Protocol
+
+import httpx
+
+from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.providers import (
+    MetadataRequest,
+    ProviderCapabilities,
+    ProviderData,
+    RateLimit,
+    SearchRequest,
+    SearchResult,
+)
+from metarr_desktop.providers.errors import (
+    AuthenticationError,
+    BadResponseError,
+    NetworkError,
+    NotFoundError,
+    ProviderError,
+    ProviderTimeoutError,
+    RateLimitedError,
+    ServerError,
+)
+
+#: Bodies larger than this are refused as bad responses (a provider never sends this much JSON).
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitStatus:
+    """What the provider itself last learned about its limits."""
+
+    limited: bool = False
+    retry_at: datetime | None = None
+    reason: str | None = None
+
+
+class RequestGate(Protocol):
+    """Awaited before every HTTP request; may wait (pacing) or raise `RateLimitedError` (quota)."""
+
+    async def acquire(self) -> None: ...
+
+
+class OpenGate:
+    """A gate that never waits (used when no engine paces the provider, e.g. `providers test`)."""
+
+    async def acquire(self) -> None:
+        return None
+
+
+class MetadataProvider(Protocol):
+    """The interface every provider offers the engine."""
+
+    id: str
+    name: str
+    capabilities: ProviderCapabilities
+
+    def rate_limit_status(self) -> RateLimitStatus: ...
+
+    async def search(self, request: SearchRequest) -> list[SearchResult]: ...
+
+    async def get_metadata(self, request: MetadataRequest) -> ProviderData: ...
+
+    async def get_assets(self, request: MetadataRequest) -> list[AssetCandidate]: ...
+
+    async def aclose(self) -> None: ...
+
+
+# --------------------------------------------------------------------------------------------------
+# Retry-After and the one mapping of HTTP answers and transport errors onto our errors
+# --------------------------------------------------------------------------------------------------
+
+
+def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """Seconds to wait, from ``retry-after-ms`` (milliseconds) or ``Retry-After`` (seconds or an
+    HTTP date). None when absent or unreadable; never negative."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    raw_ms = lowered.get("retry-after-ms")
+    if raw_ms is not None:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = lowered.get("retry-after")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    reference = now or datetime.now(UTC)
+    return max(0.0, (when - reference).total_seconds())
+
+
+def _error_text(response: httpx.Response) -> str:
+    """A short, key-free description of an error body for the user."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return f"HTTP {response.status_code}"
+    if isinstance(body, dict):
+        for key in ("status_message", "Error", "error", "message", "errors"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value[:200]
+            if isinstance(value, list) and value:
+                return "; ".join(str(v) for v in value)[:200]
+    return f"HTTP {response.status_code}"
+
+
+def map_response(provider: str, response: httpx.Response, now: datetime | None = None) -> None:
+    """Raise the matching `ProviderError` for an unsuccessful HTTP answer; return for 2xx."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    text = _error_text(response)
+    if status == 429:
+        raise RateLimitedError(
+            provider,
+            f"too many requests ({text})",
+            retry_after=parse_retry_after(response.headers, now),
+            status_code=status,
+        )
+    if status in (401, 403):
+        raise AuthenticationError(provider, f"the API key was refused ({text})", status_code=status)
+    if status == 404:
+        raise NotFoundError(provider, "not found", status_code=status)
+    if status in (408, 409, 425) or status >= 500:
+        if status == 503 and (delay := parse_retry_after(response.headers, now)) is not None:
+            raise RateLimitedError(
+                provider, f"service unavailable ({text})", retry_after=delay, status_code=status
+            )
+        raise ServerError(provider, f"server error ({text})", status_code=status)
+    raise BadResponseError(provider, f"unexpected answer ({text})", status_code=status)
+
+
+def map_transport_error(provider: str, exc: httpx.HTTPError) -> ProviderError:
+    """Translate an httpx exception (no usable answer) into our hierarchy."""
+    if isinstance(exc, httpx.TimeoutException):
+        return ProviderTimeoutError(provider, f"no answer in time ({type(exc).__name__})")
+    if isinstance(exc, httpx.TransportError):
+        return NetworkError(provider, f"network error ({type(exc).__name__}: {exc})"[:300])
+    return NetworkError(provider, f"request failed ({type(exc).__name__})")
+
+
+def decode_json(provider: str, response: httpx.Response) -> Any:
+    """Parse a JSON body, refusing HTML pages, wrong content types and malformed or huge bodies."""
+    body = response.content
+    status = response.status_code
+    if len(body) > MAX_BODY_BYTES:
+        raise BadResponseError(provider, f"answer too large ({len(body)} bytes)", status_code=status)
+    content_type = response.headers.get("content-type", "").lower()
+    if "html" in content_type or body.lstrip()[:1] == b"<":
+        raise BadResponseError(provider, "answered with a web page instead of data", status_code=status)
+    if content_type and not any(kind in content_type for kind in ("json", "javascript", "text/plain")):
+        raise BadResponseError(provider, f"unexpected content type {content_type!r}", status_code=status)
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadResponseError(provider, "answered with malformed data", status_code=status) from exc
+
+
+# --------------------------------------------------------------------------------------------------
+# The shared base of the HTTP clients
+# --------------------------------------------------------------------------------------------------
+
+
+class HttpProvider(abc.ABC):
+    """Base of the built-in providers: one HTTP client, the gate, and error mapping.
+
+    Subclasses declare `id`, `name`, `capabilities`, `default_base_url`, `default_rate_limit` and
+    `default_daily_quota` as class attributes, and implement `search` and `get_metadata` with
+    `self._get_json` / `self._request_json`.
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    capabilities: ClassVar[ProviderCapabilities]
+    default_base_url: ClassVar[str]
+    default_rate_limit: ClassVar[RateLimit | None] = None
+    default_daily_quota: ClassVar[int | None] = None
+    needs_api_key: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        gate: RequestGate | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self._owns_client = client is None
+        self._client = client or httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            follow_redirects=True,
+            headers={"User-Agent": "MetarrDesktop/0.1", "Accept": "application/json"},
+        )
+        self.gate: RequestGate = gate or OpenGate()
+        self._rate_status = RateLimitStatus()
+
+    def __repr__(self) -> str:  # never show the key
+        return f"<{type(self).__name__} {self.id} {self.base_url}>"
+
+    def rate_limit_status(self) -> RateLimitStatus:
+        return self._rate_status
+
+    async def get_assets(self, request: MetadataRequest) -> list[AssetCandidate]:
+        data = await self.get_metadata(request)
+        wanted: frozenset[AssetType] = request.asset_types
+        return [a for a in data.assets if not wanted or a.type in wanted]
+
+    @abc.abstractmethod
+    async def search(self, request: SearchRequest) -> list[SearchResult]: ...
+
+    @abc.abstractmethod
+    async def get_metadata(self, request: MetadataRequest) -> ProviderData: ...
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Pass the gate, send one request, and translate transport errors. No status check."""
+        await self.gate.acquire()
+        try:
+            return await self._client.request(
+                method, self.url(path), params=params, json=json_body, headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise map_transport_error(self.id, exc) from exc
+
+    async def _request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        response = await self._send(method, path, params=params, json_body=json_body, headers=headers)
+        self._check(response)
+        return decode_json(self.id, response)
+
+    async def _get_json(
+        self, path: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        return await self._request_json("GET", path, params=params, headers=headers)
+
+    def _check(self, response: httpx.Response) -> None:
+        """Map an unsuccessful answer; subclasses refine it (e.g. OMDb's 401 texts) and call super."""
+        try:
+            map_response(self.id, response)
+        except RateLimitedError as exc:
+            retry_at = None
+            if exc.retry_after is not None:
+                retry_at = datetime.now(UTC) + timedelta(seconds=exc.retry_after)
+            self._rate_status = RateLimitStatus(True, exc.reset_at or retry_at, exc.message)
+            raise
+        else:
+            if self._rate_status.limited:
+                self._rate_status = RateLimitStatus()
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line message for the user about any failure of a provider call."""
+    if isinstance(exc, ProviderError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"[:300]

@@ -1,0 +1,1 @@
+"""Persistence: the profile folder, the database, the provider cache, configuration and secrets."""
