@@ -64,7 +64,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     ctx = CliContext(data_dir=args.data_dir)
     try:
         outcome = args.handler(args, ctx)
-        if inspect.isawaitable(outcome):
+        if inspect.iscoroutine(outcome):
             outcome = asyncio.run(outcome)
         return int(outcome or 0)
     except CliError as exc:
