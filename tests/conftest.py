@@ -1,0 +1,32 @@
+"""Shared test configuration.
+
+Async tests run on a plain asyncio loop, except tests marked `gui`, which run on a qasync loop over
+the QApplication (pytest-qt does not drive qasync by itself; see STYLE.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _qasync_loop() -> asyncio.AbstractEventLoop:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    return qasync.QEventLoop(app)  # type: ignore[no-any-return]
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], Any]]:
+    if item.get_closest_marker("gui") is not None:
+        return {"qasync": _qasync_loop}
+    return {"asyncio": asyncio.new_event_loop}

@@ -1,0 +1,101 @@
+"""The pacer never exceeds N per window; the daily quota counts and resets."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.engine.resilience import DailyQuota, SlidingWindowPacer
+
+
+def max_in_any_window(stamps: list[float], window: float) -> int:
+    stamps = sorted(stamps)
+    best = 0
+    start = 0
+    for end, stamp in enumerate(stamps):
+        while stamps[start] <= stamp - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+@pytest.mark.parametrize(("requests", "window"), [(40, 1.0), (3, 1.0), (30, 10.0), (1, 0.5)])
+async def test_pacer_never_exceeds_n_per_window_under_200_callers(requests: int, window: float) -> None:
+    clock = VirtualClock()
+    pacer = SlidingWindowPacer(RateLimit(requests, window), clock)
+    stamps: list[float] = []
+
+    async def caller() -> None:
+        await pacer.acquire()
+        stamps.append(clock.monotonic())
+
+    await asyncio.gather(*(caller() for _ in range(200)))
+    assert len(stamps) == 200
+    assert max_in_any_window(stamps, window) == requests
+    # and it is not slower than it must be: 200 requests need ceil(200/N) - 1 full windows
+    assert clock.monotonic() == pytest.approx((-(-200 // requests) - 1) * window)
+
+
+async def test_pacer_serves_callers_in_arrival_order() -> None:
+    clock = VirtualClock()
+    pacer = SlidingWindowPacer(RateLimit(2, 1.0), clock)
+    order: list[int] = []
+
+    async def caller(index: int) -> None:
+        await pacer.acquire()
+        order.append(index)
+
+    await asyncio.gather(*(caller(i) for i in range(10)))
+    assert order == list(range(10))
+
+
+async def test_a_cancelled_waiter_frees_its_place() -> None:
+    clock = VirtualClock()
+    pacer = SlidingWindowPacer(RateLimit(1, 1.0), clock)
+    await pacer.acquire()
+    waiter = asyncio.ensure_future(pacer.acquire())
+    await asyncio.sleep(0)
+    waiter.cancel()
+    await asyncio.gather(waiter, return_exceptions=True)
+    await pacer.acquire()
+    assert clock.monotonic() == pytest.approx(1.0)
+
+
+def test_quota_counts_until_exhausted_and_resets_at_utc_midnight() -> None:
+    clock = VirtualClock(start=datetime(2026, 11, 21, 23, 0, tzinfo=UTC))
+    quota = DailyQuota(3, clock)
+    assert [quota.try_consume() for _ in range(4)] == [True, True, True, False]
+    assert quota.exhausted
+    assert quota.resets_at == datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+    clock.advance(3600)
+    assert not quota.exhausted
+    assert quota.requests_today == 0
+
+
+def test_provider_reported_exhaustion_holds_until_its_reset() -> None:
+    clock = VirtualClock(start=datetime(2026, 11, 21, 10, 0, tzinfo=UTC))
+    quota = DailyQuota(None, clock)
+    assert quota.try_consume()
+    quota.mark_exhausted(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
+    assert quota.exhausted and not quota.try_consume()
+    clock.advance(2 * 3600)
+    assert not quota.exhausted
+    assert quota.try_consume()
+
+
+def test_quota_state_survives_a_restart() -> None:
+    clock = VirtualClock(start=datetime(2026, 11, 21, 10, 0, tzinfo=UTC))
+    quota = DailyQuota(1000, clock)
+    for _ in range(1000):
+        quota.try_consume()
+    restored = DailyQuota(1000, clock)
+    restored.restore(quota.to_state())
+    assert restored.exhausted and restored.requests_today == 1000
+    clock.advance(14 * 3600)  # past midnight
+    again = DailyQuota(1000, clock)
+    again.restore(quota.to_state())
+    assert not again.exhausted and again.requests_today == 0

@@ -1,0 +1,99 @@
+"""In-memory providers for engine tests: scripted answers, latency on an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.providers import (
+    MetadataRequest,
+    ProviderCapabilities,
+    ProviderData,
+    SearchRequest,
+    SearchResult,
+)
+from metarr_desktop.providers.base import OpenGate, RateLimitStatus, RequestGate
+
+HANG = object()  # an outcome: never answer (until cancelled)
+
+ALL_IDS = frozenset({IdType.TMDB, IdType.IMDB, IdType.TVDB})
+
+
+def capabilities(ids: frozenset[IdType] = ALL_IDS) -> ProviderCapabilities:
+    return ProviderCapabilities(
+        entity_types=frozenset({EntityType.MOVIE}),
+        can_search=True,
+        ids_accepted=ids,
+        ids_provided=ids,
+        fields=frozenset({"title", "plot"}),
+    )
+
+
+class FakeProvider:
+    """A provider whose answers are scripted.
+
+    `outcomes` is consumed one per call: an exception instance is raised, `HANG` never returns, a
+    dict becomes the fields of the answer; when it runs out, `default` is used. Every call passes
+    the gate (as a real client does before each HTTP request) and takes `latency` on the clock.
+    """
+
+    def __init__(
+        self,
+        provider_id: str,
+        clock: Clock,
+        *,
+        outcomes: list[Any] | None = None,
+        default: Any = None,
+        latency: float = 0.05,
+        caps: ProviderCapabilities | None = None,
+    ) -> None:
+        self.id = provider_id
+        self.name = provider_id.upper()
+        self.capabilities = caps or capabilities()
+        self.clock = clock
+        self.outcomes = list(outcomes or [])
+        self.default = default if default is not None else {"title": f"from {provider_id}"}
+        self.latency = latency
+        self.gate: RequestGate = OpenGate()
+        self.calls = 0
+        self.cancelled = 0
+        self.on_call: Callable[[], None] | None = None
+
+    def rate_limit_status(self) -> RateLimitStatus:
+        return RateLimitStatus()
+
+    async def _answer(self) -> Any:
+        await self.gate.acquire()
+        self.calls += 1
+        if self.on_call:
+            self.on_call()
+        outcome = self.outcomes.pop(0) if self.outcomes else self.default
+        try:
+            if outcome is HANG:
+                await asyncio.Event().wait()
+            await self.clock.sleep(self.latency)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    async def get_metadata(self, request: MetadataRequest) -> ProviderData:
+        fields = await self._answer()
+        return ProviderData(provider=self.id, fields=dict(fields), ids=request.ids)
+
+    async def get_assets(self, request: MetadataRequest) -> list[AssetCandidate]:
+        return (await self.get_metadata(request)).assets
+
+    async def search(self, request: SearchRequest) -> list[SearchResult]:
+        fields = await self._answer()
+        return [SearchResult(provider=self.id, external_ids=ExternalIds(tmdb=1), title=str(fields["title"]))]
+
+    async def aclose(self) -> None:
+        return None
