@@ -63,7 +63,7 @@ async def test_all_failing_gives_all_failed(build: Build) -> None:
 
 
 async def test_a_timeout_is_reported_apart_from_a_failure(build: Build, clock: VirtualClock) -> None:
-    orchestrator, fakes = build(tmdb={"outcomes": [HANG]}, omdb={"default": boom()})
+    orchestrator, _ = build(tmdb={"outcomes": [HANG]}, omdb={"default": boom()})
     progress = RecordingProgress()
     results = await orchestrator.fetch_all(REQUEST, progress=progress)
     assert results.timed_out == ["tmdb"]
