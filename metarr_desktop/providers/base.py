@@ -125,7 +125,7 @@ def _error_text(response: httpx.Response) -> str:
     except (ValueError, UnicodeDecodeError):
         return f"HTTP {response.status_code}"
     if isinstance(body, dict):
-        for key in ("status_message", "Error", "error", "message", "errors"):
+        for key in ("status_message", "Error", "error", "error message", "message", "errors"):
             value = body.get(key)
             if isinstance(value, str) and value:
                 return value[:200]

@@ -1,25 +1,99 @@
-"""TMDB v3 client."""
+"""TMDB v3 client (movies).
+
+Authentication: a v3 API key goes in the ``api_key`` query parameter; a v4 read access token (a long
+JWT, "eyJ...") goes in ``Authorization: Bearer``. Either works on every v3 path.
+
+One movie is one request: ``/movie/{id}?append_to_response=external_ids,images,videos,credits,
+release_dates`` with ``include_image_language=<language>,null``. A movie known only by its IMDb (or
+TVDB) id is first looked up with ``/find/{id}?external_source=imdb_id|tvdb_id``. Errors carry
+``status_code`` (7 invalid key / 401, 34 not found / 404, 25 over the limit / 429); the shared base
+maps them by HTTP status.
+"""
 
 from __future__ import annotations
 
-from metarr_desktop.core.assets import AssetType
+from typing import Any
+
+from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import IdType
-from metarr_desktop.core.providers import ProviderCapabilities, RateLimit
+from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.providers import (
+    MetadataRequest,
+    ProviderCapabilities,
+    ProviderData,
+    RateLimit,
+    SearchRequest,
+    SearchResult,
+)
+from metarr_desktop.providers.artwork import best_url
 from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.errors import BadResponseError, NotFoundError
+from metarr_desktop.providers.parsing import (
+    FieldSink,
+    as_dict,
+    as_list,
+    clean_str,
+    names,
+    parse_date,
+    parse_float,
+    parse_int,
+    parse_positive_int,
+    parse_runtime,
+    parse_year,
+    safe_ids,
+)
+
+IMAGE_BASE_URL = "https://image.tmdb.org/t/p/original"
+YOUTUBE_URL = "https://www.youtube.com/watch?v="
+APPEND = "external_ids,images,videos,credits,release_dates"
+
+_IMAGE_KINDS: dict[str, AssetType] = {
+    "posters": AssetType.POSTER,
+    "backdrops": AssetType.FANART,
+    "logos": AssetType.CLEARLOGO,
+}
+_VIDEO_KINDS: dict[str, AssetType] = {
+    "Trailer": AssetType.TRAILER,
+    "Teaser": AssetType.TEASER,
+    "Clip": AssetType.CLIP,
+}
+#: Release types in the order a certification is trusted: theatrical, limited, premiere, digital...
+_RELEASE_TYPE_ORDER = (3, 2, 1, 4, 5, 6)
+
+
+def is_bearer_token(key: str) -> bool:
+    """A v4 read access token (a JWT) rather than a 32-character v3 key."""
+    return key.startswith("eyJ") or len(key) > 64
+
+
+def image_url(path: Any) -> str | None:
+    text = clean_str(path)
+    if text is None:
+        return None
+    if text.startswith("http"):
+        return text
+    return IMAGE_BASE_URL + (text if text.startswith("/") else "/" + text)
+
+
+def tmdb_language(language: str) -> str:
+    return language or "en"
 
 
 class TmdbProvider(HttpProvider):
+    """TMDB (themoviedb.org) v3 API client for movies."""
+
     id = "tmdb"
     name = "TMDB"
     default_base_url = "https://api.themoviedb.org/3"
     default_rate_limit = RateLimit(40, 1.0)
     default_daily_quota = None
     capabilities = ProviderCapabilities(
-        entity_types=frozenset({EntityType.MOVIE, EntityType.TVSHOW}),
+        # TV series need /tv/{id} and another parser; they are not built yet.
+        entity_types=frozenset({EntityType.MOVIE}),
         can_search=True,
         ids_accepted=frozenset({IdType.TMDB, IdType.IMDB, IdType.TVDB}),
-        ids_provided=frozenset({IdType.TMDB, IdType.IMDB, IdType.TVDB}),
+        # A movie's external_ids hold its IMDb id but never a TVDB id.
+        ids_provided=frozenset({IdType.TMDB, IdType.IMDB}),
         fields=frozenset(
             {
                 "title",
@@ -59,3 +133,255 @@ class TmdbProvider(HttpProvider):
             }
         ),
     )
+
+    # ---------------------------------------------------------------------------------------------
+    # Requests
+    # ---------------------------------------------------------------------------------------------
+
+    def _auth(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(query parameters, headers) that carry the key."""
+        key = self.api_key or ""
+        if key and is_bearer_token(key):
+            return {}, {"Authorization": f"Bearer {key}"}
+        return {"api_key": key}, {}
+
+    async def _tmdb_get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        auth_params, headers = self._auth()
+        body = await self._get_json(path, {**auth_params, **params}, headers=headers)
+        if not isinstance(body, dict):
+            raise BadResponseError(self.id, "answered with data of an unexpected shape")
+        return body
+
+    async def find(self, external_id: str | int, source: IdType) -> dict[str, Any]:
+        """``/find/{id}``: the raw result lists for an IMDb or TVDB id."""
+        return await self._tmdb_get(f"/find/{external_id}", {"external_source": f"{source.value}_id"})
+
+    async def _resolve_tmdb_id(self, ids: ExternalIds, language: str) -> int:
+        if ids.tmdb is not None:
+            return ids.tmdb
+        for kind in (IdType.IMDB, IdType.TVDB):
+            value = ids.get(kind)
+            if value is None:
+                continue
+            found = await self._tmdb_get(
+                f"/find/{value}",
+                {"external_source": f"{kind.value}_id", "language": tmdb_language(language)},
+            )
+            for result in as_list(found.get("movie_results")):
+                tmdb_id = parse_positive_int(as_dict(result).get("id"))
+                if tmdb_id is not None:
+                    return tmdb_id
+        raise NotFoundError(self.id, "no TMDB movie for these ids")
+
+    # ---------------------------------------------------------------------------------------------
+    # The provider interface
+    # ---------------------------------------------------------------------------------------------
+
+    async def search(self, request: SearchRequest) -> list[SearchResult]:
+        if request.entity_type is not EntityType.MOVIE or not request.query.strip():
+            return []
+        params: dict[str, Any] = {
+            "query": request.query.strip(),
+            "include_adult": "false",
+            "language": tmdb_language(request.language),
+            "page": 1,
+        }
+        if request.year is not None:
+            params["year"] = request.year
+        body = await self._tmdb_get("/search/movie", params)
+        results: list[SearchResult] = []
+        for raw in as_list(body.get("results")):
+            result = self.parse_search_result(as_dict(raw))
+            if result is not None:
+                results.append(result)
+        return results[: request.limit]
+
+    def parse_search_result(self, raw: dict[str, Any]) -> SearchResult | None:
+        ids = safe_ids(tmdb=raw.get("id"))
+        title = clean_str(raw.get("title"))
+        if ids.tmdb is None or title is None:
+            return None
+        release = parse_date(raw.get("release_date"))
+        return SearchResult(
+            provider=self.id,
+            external_ids=ids,
+            title=title,
+            original_title=clean_str(raw.get("original_title")),
+            year=parse_year(release),
+            release_date=release,
+            overview=clean_str(raw.get("overview")),
+            poster_url=image_url(raw.get("poster_path")),
+            popularity=parse_float(raw.get("popularity")),
+        )
+
+    async def get_metadata(self, request: MetadataRequest) -> ProviderData:
+        if request.entity_type is not EntityType.MOVIE:
+            raise NotFoundError(self.id, f"{request.entity_type.value} is not supported")
+        language = tmdb_language(request.language)
+        tmdb_id = await self._resolve_tmdb_id(request.ids, language)
+        image_languages = ",".join(dict.fromkeys([language.split("-")[0], "en", "null"]))
+        body = await self._tmdb_get(
+            f"/movie/{tmdb_id}",
+            {
+                "append_to_response": APPEND,
+                "language": language,
+                "include_image_language": image_languages,
+                "include_video_language": ",".join(dict.fromkeys([language.split("-")[0], "en"])),
+            },
+        )
+        return self.parse_movie(body, language.split("-")[0])
+
+    # ---------------------------------------------------------------------------------------------
+    # Parsing
+    # ---------------------------------------------------------------------------------------------
+
+    def parse_movie(self, body: dict[str, Any], language: str = "en") -> ProviderData:
+        """A ``/movie/{id}`` answer (with or without the appended parts) as canonical fields."""
+        external = as_dict(body.get("external_ids"))
+        ids = safe_ids(tmdb=body.get("id"), imdb=body.get("imdb_id") or external.get("imdb_id"))
+        if ids.tmdb is None or clean_str(body.get("title")) is None:
+            raise BadResponseError(self.id, "the movie answer has no id or title")
+        out = FieldSink()
+        out.set("title", clean_str(body.get("title")))
+        out.set("original_title", clean_str(body.get("original_title")))
+        out.set("plot", clean_str(body.get("overview")))
+        out.set("tagline", clean_str(body.get("tagline")))
+        out.set("runtime", parse_runtime(body.get("runtime")))
+        release = parse_date(body.get("release_date"))
+        out.set("release_date", release)
+        out.set("year", parse_year(release))
+        out.set("content_rating", self._certification(as_dict(body.get("release_dates"))))
+        out.set("genres", names(body.get("genres")))
+        credits = as_dict(body.get("credits"))
+        out.set("cast", self._cast(as_list(credits.get("cast"))))
+        crew = [as_dict(c) for c in as_list(credits.get("crew"))]
+        out.set("directors", names([c for c in crew if c.get("job") == "Director"]))
+        out.set("writers", names([c for c in crew if c.get("department") == "Writing"]))
+        out.set("studios", names(body.get("production_companies")))
+        out.set("countries", names(body.get("production_countries")))
+        out.set("languages", names(body.get("spoken_languages"), "english_name"))
+        out.set("collection", clean_str(as_dict(body.get("belongs_to_collection")).get("name")))
+        votes = parse_int(body.get("vote_count"))
+        if votes:
+            out.set("tmdb_rating", parse_float(body.get("vote_average")))
+            out.set("tmdb_votes", votes)
+        assets = self._images(as_dict(body.get("images")))
+        videos = self._videos(as_list(as_dict(body.get("videos")).get("results")))
+        trailer = self._trailer(as_list(as_dict(body.get("videos")).get("results")), language)
+        out.set("trailer", trailer)
+        out.set("poster", best_url(assets, AssetType.POSTER, language) or image_url(body.get("poster_path")))
+        out.set(
+            "fanart", best_url(assets, AssetType.FANART, language) or image_url(body.get("backdrop_path"))
+        )
+        out.set("clearlogo", best_url(assets, AssetType.CLEARLOGO, language))
+        out.set_ids(ids)
+        return ProviderData(provider=self.id, fields=out.fields, ids=ids, assets=assets + videos)
+
+    @staticmethod
+    def _cast(raw_cast: list[Any]) -> list[dict[str, Any]]:
+        people = [as_dict(p) for p in raw_cast]
+
+        def order_of(person: dict[str, Any]) -> int:
+            order = parse_int(person.get("order"))
+            return order if order is not None else 1 << 30
+
+        people.sort(key=order_of)
+        cast: list[dict[str, Any]] = []
+        for index, person in enumerate(people):
+            name = clean_str(person.get("name"))
+            if name is None:
+                continue
+            order = parse_int(person.get("order"))
+            cast.append(
+                {
+                    "name": name,
+                    "role": clean_str(person.get("character")),
+                    "order": order if order is not None else index,
+                    "thumb": image_url(person.get("profile_path")),
+                }
+            )
+        return cast
+
+    @staticmethod
+    def _certification(release_dates: dict[str, Any]) -> str | None:
+        """The US certification, from the most trustworthy release type that has one."""
+        for country in as_list(release_dates.get("results")):
+            country = as_dict(country)
+            if country.get("iso_3166_1") != "US":
+                continue
+            entries = [as_dict(e) for e in as_list(country.get("release_dates"))]
+            ranked = sorted(
+                entries,
+                key=lambda e: (
+                    _RELEASE_TYPE_ORDER.index(t)
+                    if (t := parse_int(e.get("type"))) in _RELEASE_TYPE_ORDER
+                    else len(_RELEASE_TYPE_ORDER)
+                ),
+            )
+            for entry in ranked:
+                certification = clean_str(entry.get("certification"))
+                if certification is not None:
+                    return certification
+        return None
+
+    def _images(self, images: dict[str, Any]) -> list[AssetCandidate]:
+        assets: list[AssetCandidate] = []
+        for key, asset_type in _IMAGE_KINDS.items():
+            for raw in as_list(images.get(key)):
+                raw = as_dict(raw)
+                url = image_url(raw.get("file_path"))
+                if url is None:
+                    continue
+                assets.append(
+                    AssetCandidate(
+                        url=url,
+                        type=asset_type,
+                        provider=self.id,
+                        width=parse_positive_int(raw.get("width")),
+                        height=parse_positive_int(raw.get("height")),
+                        language=clean_str(raw.get("iso_639_1")),
+                        votes=parse_int(raw.get("vote_count")),
+                        rating=parse_float(raw.get("vote_average")),
+                    )
+                )
+        return assets
+
+    def _videos(self, results: list[Any]) -> list[AssetCandidate]:
+        assets: list[AssetCandidate] = []
+        for raw in results:
+            raw = as_dict(raw)
+            asset_type = _VIDEO_KINDS.get(str(raw.get("type")))
+            key = clean_str(raw.get("key"))
+            if asset_type is None or key is None or raw.get("site") != "YouTube":
+                continue
+            assets.append(
+                AssetCandidate(
+                    url=YOUTUBE_URL + key,
+                    type=asset_type,
+                    provider=self.id,
+                    height=parse_positive_int(raw.get("size")),
+                    language=clean_str(raw.get("iso_639_1")),
+                )
+            )
+        return assets
+
+    @staticmethod
+    def _trailer(results: list[Any], language: str) -> str | None:
+        """The official YouTube trailer first, in the user's language before English."""
+        trailers = [
+            as_dict(r)
+            for r in results
+            if as_dict(r).get("site") == "YouTube"
+            and as_dict(r).get("type") == "Trailer"
+            and clean_str(as_dict(r).get("key"))
+        ]
+        if not trailers:
+            return None
+
+        def rank(video: dict[str, Any]) -> tuple[int, int]:
+            lang = video.get("iso_639_1")
+            lang_rank = 2 if lang == language else (1 if lang == "en" else 0)
+            return (1 if video.get("official") is True else 0, lang_rank)
+
+        best = max(trailers, key=rank)
+        return YOUTUBE_URL + str(best["key"])
