@@ -97,3 +97,63 @@ class FakeProvider:
 
     async def aclose(self) -> None:
         return None
+
+
+class CatalogProvider(FakeProvider):
+    """A fake provider over a small catalog: looks films up by the ids it accepts, reveals the ids
+    it provides, and searches by title (and year)."""
+
+    def __init__(
+        self,
+        provider_id: str,
+        clock: Clock,
+        films: list[dict[str, Any]],
+        *,
+        accepts: frozenset[IdType],
+        provides: frozenset[IdType],
+        can_search: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        caps = ProviderCapabilities(
+            entity_types=frozenset({EntityType.MOVIE}),
+            can_search=can_search,
+            ids_accepted=accepts,
+            ids_provided=provides,
+            fields=frozenset({"title", "year", "plot"}),
+        )
+        super().__init__(provider_id, clock, caps=caps, **kwargs)
+        self.films = films
+        self.accepts = accepts
+        self.provides = provides
+
+    def _ids(self, film: dict[str, Any]) -> ExternalIds:
+        return ExternalIds(**{k.value: film.get(k.value) for k in self.provides})
+
+    async def get_metadata(self, request: MetadataRequest) -> ProviderData:
+        await self._answer()
+        for film in self.films:
+            if any(
+                film.get(kind.value) == value
+                for kind, value in request.ids.known().items()
+                if kind in self.accepts
+            ):
+                fields = {"title": film["title"], "year": film["year"], "plot": f"{self.id} plot"}
+                return ProviderData(provider=self.id, fields=fields, ids=self._ids(film))
+        from metarr_desktop.providers.errors import NotFoundError
+
+        raise NotFoundError(self.id, "not found")
+
+    async def search(self, request: SearchRequest) -> list[SearchResult]:
+        await self._answer()
+        query = request.query.lower()
+        return [
+            SearchResult(
+                provider=self.id,
+                external_ids=self._ids(f),
+                title=f["title"],
+                year=f["year"],
+                popularity=f.get("pop", 1),
+            )
+            for f in self.films
+            if query in f["title"].lower() and (request.year is None or abs(f["year"] - request.year) <= 1)
+        ]

@@ -1,0 +1,246 @@
+"""Identification (document 2): which film does an entity hold?
+
+Lookup mode, from any id: ask every provider that accepts one of the ids known so far (in parallel),
+merge the ids their answers reveal, and repeat with the providers that can now be asked, until the id
+set is complete or nobody can add more. Search mode, from a title (and year): every provider that can
+search, results merged by shared ids and scored (`core.matching`); the automated decision never
+guesses between look-alikes.
+
+Memory-first: nothing here writes anything. Every answer fetched on the way is returned in
+`answers`, so the enrichment that follows reuses it instead of asking again; the caller commits only
+once the identity is confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Collection
+from dataclasses import dataclass, field
+
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
+from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData, SearchRequest, SearchResult
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.runtime import ProviderRuntime
+from metarr_desktop.providers.base import MetadataProvider, describe_error
+from metarr_desktop.providers.errors import (
+    NotFoundError,
+    ProviderError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitedError,
+)
+
+
+class IdentificationError(Exception):
+    """No provider could be asked or every one failed: nothing can be said about the entity."""
+
+    def __init__(self, message: str, failures: list[FailedProvider]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.failures = failures
+
+
+@dataclass(slots=True)
+class LookupResult:
+    """Attributes:
+    ids: the id set after cross-referencing.
+    answers: every provider answer fetched on the way (provider id -> data), to be reused.
+    not_found: providers that answered "no such entity".
+    failures: providers that failed, timed out or were rate limited.
+    """
+
+    ids: ExternalIds
+    answers: dict[str, ProviderData] = field(default_factory=dict)
+    not_found: list[str] = field(default_factory=list)
+    failures: list[FailedProvider] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SearchOutcome:
+    candidates: list[Candidate]
+    failures: list[FailedProvider] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Identification:
+    """The automated identification of one entity.
+
+    Attributes:
+        status: "identified" or "needs_identification".
+        reason: None, "not_found" or "ambiguous".
+        ids: the confirmed ids (identified) or the ids known before (otherwise).
+        candidates: the scored candidates (search mode).
+        lookup: the lookup that confirmed the identity, with its reusable answers.
+    """
+
+    status: str
+    reason: str | None
+    ids: ExternalIds
+    candidates: list[Candidate] = field(default_factory=list)
+    lookup: LookupResult | None = None
+    failures: list[FailedProvider] = field(default_factory=list)
+
+
+def _failure(provider: str, exc: BaseException) -> FailedProvider:
+    retryable = isinstance(exc, ProviderError) and exc.retryable
+    if isinstance(exc, RateLimitedError | ProviderUnavailableError | ProviderTimeoutError):
+        retryable = True
+    return FailedProvider(provider, describe_error(exc), retryable)
+
+
+class Identifier:
+    """Lookup, search and the automated decision, over the orchestrator's resilient calls."""
+
+    def __init__(self, orchestrator: FetchOrchestrator) -> None:
+        self.orchestrator = orchestrator
+
+    def _providers(self, entity_type: EntityType, only: Collection[str] | None) -> list[ProviderRuntime]:
+        return [
+            r
+            for r in self.orchestrator.pool.enabled(only)
+            if entity_type in r.provider.capabilities.entity_types
+        ]
+
+    async def lookup(
+        self,
+        ids: ExternalIds,
+        *,
+        entity_type: EntityType = EntityType.MOVIE,
+        priority: Priority = Priority.USER,
+        providers: Collection[str] | None = None,
+        language: str = "en",
+    ) -> LookupResult:
+        """Cross-reference `ids` through every provider that can; keep every answer."""
+        result = LookupResult(ids=ids)
+        asked: set[str] = set()
+        runtimes = self._providers(entity_type, providers)
+        rounds = 0
+        # The first round always runs (it confirms the identity and fetches the answers); later
+        # rounds only while the id set is incomplete and somebody new can be asked.
+        while rounds == 0 or not result.ids.is_complete():
+            rounds += 1
+            current = result.ids
+            round_ = [r for r in runtimes if r.id not in asked and r.provider.capabilities.accepts(current)]
+            if not round_:
+                break
+            asked.update(r.id for r in round_)
+            request = MetadataRequest(current, entity_type=entity_type, language=language)
+
+            def get(
+                provider: MetadataProvider, request: MetadataRequest = request
+            ) -> Awaitable[ProviderData]:
+                return provider.get_metadata(request)
+
+            outcomes = await asyncio.gather(
+                *(self.orchestrator.call(r.id, get, priority=priority) for r in round_),
+                return_exceptions=True,
+            )
+            for runtime, outcome in zip(round_, outcomes, strict=True):
+                if isinstance(outcome, NotFoundError):
+                    result.not_found.append(runtime.id)
+                elif isinstance(outcome, ProviderError):
+                    result.failures.append(_failure(runtime.id, outcome))
+                elif isinstance(outcome, BaseException):
+                    raise outcome
+                else:
+                    result.answers[runtime.id] = outcome
+                    result.ids = result.ids.merged(outcome.ids)
+        return result
+
+    async def search(
+        self,
+        title: str,
+        year: int | None = None,
+        *,
+        entity_type: EntityType = EntityType.MOVIE,
+        priority: Priority = Priority.USER,
+        providers: Collection[str] | None = None,
+        language: str = "en",
+    ) -> SearchOutcome:
+        """Search every provider that can; merged and scored candidates, best first. Never cached."""
+        runtimes = [r for r in self._providers(entity_type, providers) if r.provider.capabilities.can_search]
+        request = SearchRequest(query=title, entity_type=entity_type, year=year, language=language)
+
+        def find(provider: MetadataProvider) -> Awaitable[list[SearchResult]]:
+            return provider.search(request)
+
+        outcomes = await asyncio.gather(
+            *(self.orchestrator.call(r.id, find, priority=priority) for r in runtimes), return_exceptions=True
+        )
+        found: list[SearchResult] = []
+        outcome = SearchOutcome(candidates=[])
+        for runtime, answer in zip(runtimes, outcomes, strict=True):
+            if isinstance(answer, NotFoundError):
+                outcome.answered.append(runtime.id)
+            elif isinstance(answer, ProviderError):
+                outcome.failures.append(_failure(runtime.id, answer))
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                outcome.answered.append(runtime.id)
+                found.extend(answer)
+        outcome.candidates = rank(found, title, year)
+        return outcome
+
+    async def identify(
+        self,
+        *,
+        title: str | None,
+        year: int | None,
+        ids: ExternalIds,
+        entity_type: EntityType = EntityType.MOVIE,
+        priority: Priority = Priority.USER,
+        providers: Collection[str] | None = None,
+    ) -> Identification:
+        """The automated identification: lookup from ids when there are any, else search and decide.
+
+        Raises `IdentificationError` when no provider could answer at all (nothing to decide on).
+        """
+        if not ids.is_empty():
+            lookup = await self.lookup(ids, entity_type=entity_type, priority=priority, providers=providers)
+            if lookup.answers:
+                return Identification("identified", None, lookup.ids, lookup=lookup, failures=lookup.failures)
+            if lookup.failures and not lookup.not_found:
+                raise IdentificationError("no provider could look the ids up", lookup.failures)
+            if not title:
+                return Identification("needs_identification", "not_found", ids, failures=lookup.failures)
+        if not title:
+            return Identification("needs_identification", "not_found", ids)
+        searched = await self.search(
+            title, year, entity_type=entity_type, priority=priority, providers=providers
+        )
+        if not searched.answered:
+            raise IdentificationError("no provider could search", searched.failures)
+        decision: Decision = decide(searched.candidates, title, year)
+        if decision.outcome is not Outcome.IDENTIFIED or decision.chosen is None:
+            return Identification(
+                "needs_identification",
+                decision.outcome.value,
+                ids,
+                candidates=decision.candidates,
+                failures=searched.failures,
+            )
+        chosen = decision.chosen
+        lookup = await self.lookup(
+            ids.merged(chosen.external_ids), entity_type=entity_type, priority=priority, providers=providers
+        )
+        if not lookup.answers:
+            return Identification(
+                "needs_identification",
+                "not_found",
+                ids,
+                candidates=decision.candidates,
+                failures=lookup.failures,
+            )
+        return Identification(
+            "identified",
+            None,
+            lookup.ids,
+            candidates=decision.candidates,
+            lookup=lookup,
+            failures=lookup.failures,
+        )
