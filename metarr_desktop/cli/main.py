@@ -19,6 +19,7 @@ from metarr_desktop import __version__
 from metarr_desktop.cli import providers
 from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError
 from metarr_desktop.core.ids import InvalidIdError
+from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.store.profile import ProfileError
 
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.log_level)
     ctx = CliContext(data_dir=args.data_dir)
     try:
         outcome = args.handler(args, ctx)
