@@ -1,0 +1,411 @@
+"""The provider cache (document 3): each provider's last answer per entity, and the asset candidates.
+
+`provider_cache` keeps one row per (entity, provider): the normalised answer
+(`ProviderData.to_json()`) or "not found", the external ids it was asked with, which asset types it
+covers, and when it was fetched. Freshness (the TTL) is decided by `services.provider_cache`; this
+module only stores and reads. A row that cannot be read (malformed JSON, an old payload version) is
+reported as unreadable and treated by the caller as a miss.
+
+`provider_assets` keeps every asset candidate offered for an entity with its analysis and selection
+state; refreshing a provider's answer updates its candidates without losing that state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, cast
+
+import peewee as pw
+
+from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.models import ProviderAsset, ProviderCacheEntry
+
+log = logging.getLogger(__name__)
+
+#: Version of the stored payload format; rows written in another format are misses.
+PAYLOAD_VERSION = 1
+
+
+class CacheStatus(StrEnum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    """One provider's cached answer for one entity.
+
+    Attributes:
+        data: the answer; None for "not found".
+        ids: the external ids the provider was asked with.
+        asset_types: the asset types the answer covers; None means every type.
+    """
+
+    provider_id: str
+    status: CacheStatus
+    data: ProviderData | None
+    ids: ExternalIds
+    asset_types: frozenset[AssetType] | None
+    fetched_at: datetime
+
+    def covers(self, wanted: frozenset[AssetType]) -> bool:
+        """Does this answer hold every asset type of `wanted` (empty: every type)?"""
+        if self.asset_types is None:
+            return True
+        return bool(wanted) and wanted <= self.asset_types
+
+    def matches(self, ids: ExternalIds) -> bool:
+        """False when an id known to both the row and the request differs (another entity)."""
+        return all(
+            theirs is None or ours is None or theirs == ours
+            for theirs, ours in (
+                (self.ids.tmdb, ids.tmdb),
+                (self.ids.imdb, ids.imdb),
+                (self.ids.tvdb, ids.tvdb),
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerToStore:
+    """One provider's answer to write: `data` None means "not found"."""
+
+    provider_id: str
+    data: ProviderData | None
+    fetched_at: datetime
+    asset_types: frozenset[AssetType] | None
+
+
+def _asset_types_json(types: frozenset[AssetType] | None) -> str | None:
+    return None if types is None else json.dumps(sorted(t.value for t in types))
+
+
+def _parse_row(row: dict[str, Any]) -> CachedAnswer:
+    """Raise ValueError / KeyError / TypeError for anything unreadable."""
+    if row["payload_version"] != PAYLOAD_VERSION:
+        raise ValueError(f"payload version {row['payload_version']}")
+    status = CacheStatus(row["status"])
+    data = None
+    if status is CacheStatus.FOUND:
+        payload = json.loads(row["payload"])
+        if not isinstance(payload, dict):
+            raise ValueError("payload is not an object")
+        data = ProviderData.from_json(payload)
+    raw_types = row["asset_types"]
+    types = None if raw_types is None else frozenset(AssetType(t) for t in json.loads(raw_types))
+    return CachedAnswer(
+        provider_id=row["provider_id"],
+        status=status,
+        data=data,
+        ids=ExternalIds(tmdb=row["tmdb_id"], imdb=row["imdb_id"], tvdb=row["tvdb_id"]),
+        asset_types=types,
+        fetched_at=row["fetched_at"],
+    )
+
+
+class ProviderCacheRepository:
+    """The ``provider_cache`` table and, on writes, the matching ``provider_assets`` rows."""
+
+    def __init__(self, database: Database, assets: AssetRepository) -> None:
+        self._database = database
+        self._assets = assets
+
+    def answers(self, entity_type: str, entity_id: int) -> tuple[dict[str, CachedAnswer], list[str]]:
+        """Every readable cached answer of the entity by provider, and the providers whose row is not."""
+        readable: dict[str, CachedAnswer] = {}
+        unreadable: list[str] = []
+        query = ProviderCacheEntry.select().where(
+            (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+        )
+        rows = cast(Iterable[dict[str, Any]], query.dicts())
+        for row in rows:
+            try:
+                readable[row["provider_id"]] = _parse_row(row)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                log.warning(
+                    "cache row of %s for %s %s is unreadable (%s); treating it as a miss",
+                    row.get("provider_id"),
+                    entity_type,
+                    entity_id,
+                    type(exc).__name__,
+                )
+                unreadable.append(str(row.get("provider_id")))
+        return readable, unreadable
+
+    def store(
+        self, entity_type: str, entity_id: int, ids: ExternalIds, answers: Iterable[AnswerToStore]
+    ) -> None:
+        """Write the answers (and their asset candidates) in one transaction."""
+        with self._database.atomic():
+            for answer in answers:
+                found = answer.data is not None
+                values: dict[pw.Field, Any] = {
+                    ProviderCacheEntry.tmdb_id: ids.tmdb,
+                    ProviderCacheEntry.imdb_id: ids.imdb,
+                    ProviderCacheEntry.tvdb_id: ids.tvdb,
+                    ProviderCacheEntry.asset_types: _asset_types_json(answer.asset_types),
+                    ProviderCacheEntry.status: (CacheStatus.FOUND if found else CacheStatus.NOT_FOUND).value,
+                    ProviderCacheEntry.payload: (
+                        json.dumps(answer.data.to_json(), ensure_ascii=False, separators=(",", ":"))
+                        if answer.data is not None
+                        else None
+                    ),
+                    ProviderCacheEntry.payload_version: PAYLOAD_VERSION,
+                    ProviderCacheEntry.fetched_at: answer.fetched_at,
+                }
+                ProviderCacheEntry.insert(
+                    entity_type=entity_type,
+                    entity_id=entity_id,
+                    provider_id=answer.provider_id,
+                    **{f.name: v for f, v in values.items()},
+                ).on_conflict(
+                    conflict_target=[
+                        ProviderCacheEntry.entity_type,
+                        ProviderCacheEntry.entity_id,
+                        ProviderCacheEntry.provider_id,
+                    ],
+                    update=values,
+                ).execute()
+                self._assets.replace_for_provider(
+                    entity_type,
+                    entity_id,
+                    answer.provider_id,
+                    answer.data.assets if answer.data is not None else [],
+                    fetched_at=answer.fetched_at,
+                    asset_types=answer.asset_types,
+                )
+
+    def invalidate(self, entity_type: str, entity_id: int, provider_id: str | None = None) -> int:
+        """Forget the entity's cached answers (of one provider, or all); their assets stay browsable
+        until the next fetch replaces them. Returns the number of answers forgotten."""
+        where = (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+        if provider_id is not None:
+            where &= ProviderCacheEntry.provider_id == provider_id
+        return int(ProviderCacheEntry.delete().where(where).execute())
+
+    def invalidate_asset_type(self, entity_type: str, entity_id: int, asset_type: AssetType) -> None:
+        """Forget one asset type of the entity: its candidates go, and no cached answer covers it any
+        more, so the next fetch asking for it goes to the network."""
+        every_type = frozenset(AssetType)
+        with self._database.atomic():
+            rows = ProviderCacheEntry.select(ProviderCacheEntry.id, ProviderCacheEntry.asset_types).where(
+                (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+            )
+            for row in rows:
+                try:
+                    covered = (
+                        every_type
+                        if row.asset_types is None
+                        else frozenset(AssetType(t) for t in json.loads(row.asset_types))
+                    )
+                except (ValueError, TypeError):
+                    covered = frozenset()
+                ProviderCacheEntry.update(asset_types=_asset_types_json(covered - {asset_type})).where(
+                    ProviderCacheEntry.id == row.id
+                ).execute()
+            self._assets.delete(entity_type, entity_id, asset_type)
+
+    def count(self) -> int:
+        return int(ProviderCacheEntry.select().count())
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAsset:
+    """An asset candidate as the asset browser and `metarr assets` show it."""
+
+    id: int
+    entity_type: str
+    entity_id: int
+    type: AssetType
+    url: str
+    provider: str
+    width: int | None
+    height: int | None
+    language: str | None
+    votes: int | None
+    rating: float | None
+    score: int | None
+    analyzed: bool
+    content_hash: str | None
+    is_selected: bool
+    is_rejected: bool
+    selected_by: str | None
+    fetched_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type.value,
+            "url": self.url,
+            "width": self.width,
+            "height": self.height,
+            "language": self.language,
+            "provider": self.provider,
+            "votes": self.votes,
+            "rating": self.rating,
+            "score": self.score,
+            "analyzed": self.analyzed,
+            "is_selected": self.is_selected,
+            "is_rejected": self.is_rejected,
+            "selected_by": self.selected_by,
+            "fetched_at": self.fetched_at.isoformat(),
+        }
+
+
+def _asset(row: ProviderAsset) -> CachedAsset:
+    meta = row.provider_metadata or {}
+    return CachedAsset(
+        id=row.id,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        type=AssetType(row.asset_type),
+        url=row.provider_url,
+        provider=row.provider_name,
+        width=row.width,
+        height=row.height,
+        language=meta.get("language"),
+        votes=meta.get("votes"),
+        rating=meta.get("rating"),
+        score=row.score,
+        analyzed=bool(row.analyzed),
+        content_hash=row.content_hash,
+        is_selected=bool(row.is_selected),
+        is_rejected=bool(row.is_rejected),
+        selected_by=row.selected_by,
+        fetched_at=row.fetched_at,
+    )
+
+
+class AssetRepository:
+    """The ``provider_assets`` table."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    def for_entity(
+        self, entity_type: str, entity_id: int, asset_type: AssetType | None = None
+    ) -> list[CachedAsset]:
+        """The entity's candidates, by type, then best score and most votes first."""
+        where = (ProviderAsset.entity_type == entity_type) & (ProviderAsset.entity_id == entity_id)
+        if asset_type is not None:
+            where &= ProviderAsset.asset_type == asset_type.value
+        rows = ProviderAsset.select().where(where).order_by(ProviderAsset.asset_type, ProviderAsset.id)
+        assets = [_asset(row) for row in rows]
+        assets.sort(key=lambda a: (a.type.value, -(a.score or -1), -(a.votes or 0), a.id))
+        return assets
+
+    def get(self, asset_id: int) -> CachedAsset | None:
+        row = ProviderAsset.get_or_none(ProviderAsset.id == asset_id)
+        return None if row is None else _asset(row)
+
+    def replace_for_provider(
+        self,
+        entity_type: str,
+        entity_id: int,
+        provider: str,
+        candidates: list[AssetCandidate],
+        *,
+        fetched_at: datetime,
+        asset_types: frozenset[AssetType] | None,
+    ) -> None:
+        """Make the provider's candidates (of `asset_types`; None: every type) those of this answer.
+
+        Known URLs keep their analysis and selection state; candidates no longer offered are removed
+        unless the user or the automation selected them.
+        """
+        with self._database.atomic():
+            seen: set[tuple[str, str]] = set()
+            for candidate in candidates:
+                if asset_types is not None and candidate.type not in asset_types:
+                    continue
+                key = (candidate.type.value, candidate.url)
+                if key in seen:
+                    continue
+                seen.add(key)
+                meta = {"language": candidate.language, "votes": candidate.votes, "rating": candidate.rating}
+                ProviderAsset.insert(
+                    entity_type=entity_type,
+                    entity_id=entity_id,
+                    asset_type=candidate.type.value,
+                    provider_name=provider,
+                    provider_url=candidate.url,
+                    provider_metadata=meta,
+                    width=candidate.width,
+                    height=candidate.height,
+                    fetched_at=fetched_at,
+                ).on_conflict(
+                    conflict_target=[
+                        ProviderAsset.entity_type,
+                        ProviderAsset.entity_id,
+                        ProviderAsset.asset_type,
+                        ProviderAsset.provider_url,
+                    ],
+                    update={
+                        ProviderAsset.provider_name: provider,
+                        ProviderAsset.provider_metadata: meta,
+                        ProviderAsset.width: candidate.width,
+                        ProviderAsset.height: candidate.height,
+                        ProviderAsset.fetched_at: fetched_at,
+                    },
+                ).execute()
+            stale = (
+                (ProviderAsset.entity_type == entity_type)
+                & (ProviderAsset.entity_id == entity_id)
+                & (ProviderAsset.provider_name == provider)
+                & (ProviderAsset.is_selected == False)  # noqa: E712 (peewee expression)
+            )
+            if asset_types is not None:
+                stale &= ProviderAsset.asset_type.in_([t.value for t in asset_types])
+            for row in ProviderAsset.select(
+                ProviderAsset.id, ProviderAsset.asset_type, ProviderAsset.provider_url
+            ).where(stale):
+                if (row.asset_type, row.provider_url) not in seen:
+                    ProviderAsset.delete().where(ProviderAsset.id == row.id).execute()
+
+    def delete(self, entity_type: str, entity_id: int, asset_type: AssetType | None = None) -> int:
+        where = (ProviderAsset.entity_type == entity_type) & (ProviderAsset.entity_id == entity_id)
+        if asset_type is not None:
+            where &= ProviderAsset.asset_type == asset_type.value
+        return int(ProviderAsset.delete().where(where).execute())
+
+    def select(self, asset_id: int, *, by: str = "user") -> None:
+        """Select one candidate for publishing; the others of its type are deselected."""
+        with self._database.atomic():
+            row = ProviderAsset.get_or_none(ProviderAsset.id == asset_id)
+            if row is None:
+                raise KeyError(f"unknown asset id {asset_id}")
+            ProviderAsset.update(is_selected=False, selected_at=None, selected_by=None).where(
+                (ProviderAsset.entity_type == row.entity_type)
+                & (ProviderAsset.entity_id == row.entity_id)
+                & (ProviderAsset.asset_type == row.asset_type)
+            ).execute()
+            ProviderAsset.update(
+                is_selected=True, is_rejected=False, selected_at=self._clock.now(), selected_by=by
+            ).where(ProviderAsset.id == asset_id).execute()
+
+    def reject(self, asset_id: int) -> None:
+        """The user does not want this candidate (it is also deselected)."""
+        updated = (
+            ProviderAsset.update(is_rejected=True, is_selected=False, selected_at=None, selected_by=None)
+            .where(ProviderAsset.id == asset_id)
+            .execute()
+        )
+        if updated == 0:
+            raise KeyError(f"unknown asset id {asset_id}")
+
+    def set_analysis(
+        self, asset_id: int, *, content_hash: str | None, perceptual_hash: str | None, score: int | None
+    ) -> None:
+        ProviderAsset.update(
+            analyzed=True, content_hash=content_hash, perceptual_hash=perceptual_hash, score=score
+        ).where(ProviderAsset.id == asset_id).execute()

@@ -1,0 +1,383 @@
+"""Repositories of the library: movies with their fields, field sources and locks; the enrichment log.
+
+Every method is one short transaction on indexed rows, safe to call on the event loop; the bulk reads
+(`MovieRepository.all_async`) run on a thread of their own. Records are plain dataclasses, so the
+layers above never touch peewee models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.fields import ALL_FIELDS, EntityType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.models import (
+    EnrichmentLogEntry,
+    FieldLock,
+    FieldSource,
+    Movie,
+    ProviderAsset,
+    ProviderCacheEntry,
+)
+
+MOVIE = EntityType.MOVIE.value
+
+
+class IdentificationStatus(StrEnum):
+    UNIDENTIFIED = "unidentified"
+    IDENTIFIED = "identified"
+    NEEDS_IDENTIFICATION = "needs_identification"
+
+
+class UnknownEntityError(KeyError):
+    """No entity with that id (bad input: exit code 2 in the CLI)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSourceRecord:
+    provider: str
+    fetched_at: datetime | None
+
+
+@dataclass(slots=True)
+class MovieRecord:
+    """A movie as the layers above see it.
+
+    Attributes:
+        fields: every canonical field (ids included) that has a value.
+        incomplete_providers: provider id -> when to retry it (it was rate limited or failed).
+    """
+
+    id: int
+    title: str
+    year: int | None
+    ids: ExternalIds
+    path: str | None
+    monitored: bool
+    status: IdentificationStatus
+    fields: dict[str, Any] = field(default_factory=dict)
+    last_enriched_at: datetime | None = None
+    last_enriched_providers: list[str] = field(default_factory=list)
+    incomplete_providers: dict[str, datetime] = field(default_factory=dict)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+def _check_fields(names: Iterable[str]) -> None:
+    unknown = sorted(set(names) - set(ALL_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(unknown)}")
+
+
+def _record(row: Movie) -> MovieRecord:
+    values = {name: getattr(row, name) for name in ALL_FIELDS}
+    incomplete = {
+        provider: datetime.fromisoformat(when) for provider, when in (row.incomplete_providers or {}).items()
+    }
+    return MovieRecord(
+        id=row.id,
+        title=row.title,
+        year=row.year,
+        ids=ExternalIds(tmdb=row.tmdb_id, imdb=row.imdb_id, tvdb=row.tvdb_id),
+        path=row.path,
+        monitored=bool(row.monitored),
+        status=IdentificationStatus(row.status),
+        fields={name: value for name, value in values.items() if value is not None},
+        last_enriched_at=row.last_enriched_at,
+        last_enriched_providers=list(row.last_enriched_providers or []),
+        incomplete_providers=incomplete,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class MovieRepository:
+    """Movies, their field sources and their locked fields."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    # -- movies ------------------------------------------------------------------------------------
+
+    def add(
+        self,
+        title: str,
+        *,
+        year: int | None = None,
+        ids: ExternalIds | None = None,
+        path: str | None = None,
+        monitored: bool = True,
+        status: IdentificationStatus = IdentificationStatus.UNIDENTIFIED,
+    ) -> MovieRecord:
+        ids = ids or ExternalIds()
+        now = self._clock.now()
+        row = Movie.create(
+            title=title,
+            year=year,
+            tmdb_id=ids.tmdb,
+            imdb_id=ids.imdb,
+            tvdb_id=ids.tvdb,
+            path=path,
+            monitored=monitored,
+            status=status.value,
+            created_at=now,
+            updated_at=now,
+        )
+        return _record(row)
+
+    def get(self, movie_id: int) -> MovieRecord | None:
+        row = Movie.get_or_none(Movie.id == movie_id)
+        return None if row is None else _record(row)
+
+    def require(self, movie_id: int) -> MovieRecord:
+        record = self.get(movie_id)
+        if record is None:
+            raise UnknownEntityError(f"unknown movie id {movie_id}")
+        return record
+
+    def all(
+        self, *, monitored: bool | None = None, status: IdentificationStatus | None = None
+    ) -> list[MovieRecord]:
+        query = Movie.select().order_by(Movie.id)
+        if monitored is not None:
+            query = query.where(Movie.monitored == monitored)
+        if status is not None:
+            query = query.where(Movie.status == status.value)
+        return [_record(row) for row in query]
+
+    async def all_async(
+        self, *, monitored: bool | None = None, status: IdentificationStatus | None = None
+    ) -> list[MovieRecord]:
+        """`all` on a thread of its own (for whole-library loads)."""
+        return await self._database.run_in_thread(lambda: self.all(monitored=monitored, status=status))
+
+    def count(self) -> int:
+        return int(Movie.select().count())
+
+    def find_by_ids(self, ids: ExternalIds) -> list[MovieRecord]:
+        """Movies sharing any of the known ids."""
+        conditions = []
+        if ids.tmdb is not None:
+            conditions.append(Movie.tmdb_id == ids.tmdb)
+        if ids.imdb is not None:
+            conditions.append(Movie.imdb_id == ids.imdb)
+        if ids.tvdb is not None:
+            conditions.append(Movie.tvdb_id == ids.tvdb)
+        if not conditions:
+            return []
+        where = conditions[0]
+        for condition in conditions[1:]:
+            where = where | condition
+        return [_record(row) for row in Movie.select().where(where).order_by(Movie.id)]
+
+    def find_by_path(self, path: str) -> MovieRecord | None:
+        row = Movie.get_or_none(Movie.path == path)
+        return None if row is None else _record(row)
+
+    def _update(self, movie_id: int, **values: Any) -> None:
+        values["updated_at"] = self._clock.now()
+        if Movie.update(**values).where(Movie.id == movie_id).execute() == 0:
+            raise UnknownEntityError(f"unknown movie id {movie_id}")
+
+    def set_ids(self, movie_id: int, ids: ExternalIds) -> None:
+        self._update(movie_id, tmdb_id=ids.tmdb, imdb_id=ids.imdb, tvdb_id=ids.tvdb)
+
+    def set_status(self, movie_id: int, status: IdentificationStatus) -> None:
+        self._update(movie_id, status=status.value)
+
+    def set_monitored(self, movie_id: int, monitored: bool) -> None:
+        self._update(movie_id, monitored=monitored)
+
+    def set_path(self, movie_id: int, path: str | None) -> None:
+        self._update(movie_id, path=path)
+
+    def delete(self, movie_id: int) -> None:
+        """The movie and everything kept about it (sources, locks, cache, assets, log)."""
+        with self._database.atomic():
+            for model in (FieldSource, FieldLock, ProviderCacheEntry, ProviderAsset, EnrichmentLogEntry):
+                model.delete().where((model.entity_type == MOVIE) & (model.entity_id == movie_id)).execute()
+            if Movie.delete().where(Movie.id == movie_id).execute() == 0:
+                raise UnknownEntityError(f"unknown movie id {movie_id}")
+
+    # -- fields and their sources --------------------------------------------------------------------
+
+    def set_fields(
+        self,
+        movie_id: int,
+        values: Mapping[str, Any],
+        sources: Mapping[str, str] | None = None,
+        *,
+        fetched_at: datetime | None = None,
+    ) -> None:
+        """Write canonical field values (None clears one) and record who supplied each, atomically.
+
+        A field written without a source keeps no source record (e.g. the user typed it).
+        """
+        _check_fields(values)
+        sources = sources or {}
+        _check_fields(sources)
+        fetched_at = fetched_at or self._clock.now()
+        with self._database.atomic():
+            if values:
+                self._update(movie_id, **dict(values))
+            written = set(values)
+            FieldSource.delete().where(
+                (FieldSource.entity_type == MOVIE)
+                & (FieldSource.entity_id == movie_id)
+                & (FieldSource.field.in_(list(written - set(sources))))
+            ).execute()
+            for name, provider in sources.items():
+                FieldSource.insert(
+                    entity_type=MOVIE,
+                    entity_id=movie_id,
+                    field=name,
+                    provider=provider,
+                    fetched_at=fetched_at,
+                ).on_conflict(
+                    conflict_target=[FieldSource.entity_type, FieldSource.entity_id, FieldSource.field],
+                    update={FieldSource.provider: provider, FieldSource.fetched_at: fetched_at},
+                ).execute()
+
+    def field_sources(self, movie_id: int) -> dict[str, FieldSourceRecord]:
+        query = FieldSource.select().where(
+            (FieldSource.entity_type == MOVIE) & (FieldSource.entity_id == movie_id)
+        )
+        return {row.field: FieldSourceRecord(row.provider, row.fetched_at) for row in query}
+
+    # -- locks ---------------------------------------------------------------------------------------
+
+    def lock(self, movie_id: int, field_name: str) -> None:
+        _check_fields([field_name])
+        self.require(movie_id)
+        FieldLock.insert(
+            entity_type=MOVIE, entity_id=movie_id, field=field_name, locked_at=self._clock.now()
+        ).on_conflict_ignore().execute()
+
+    def unlock(self, movie_id: int, field_name: str) -> None:
+        _check_fields([field_name])
+        self.require(movie_id)
+        FieldLock.delete().where(
+            (FieldLock.entity_type == MOVIE)
+            & (FieldLock.entity_id == movie_id)
+            & (FieldLock.field == field_name)
+        ).execute()
+
+    def locked_fields(self, movie_id: int) -> set[str]:
+        query = FieldLock.select(FieldLock.field).where(
+            (FieldLock.entity_type == MOVIE) & (FieldLock.entity_id == movie_id)
+        )
+        return {row.field for row in query}
+
+    # -- enrichment state ----------------------------------------------------------------------------
+
+    def mark_enriched(self, movie_id: int, at: datetime, providers: Iterable[str]) -> None:
+        self._update(movie_id, last_enriched_at=at, last_enriched_providers=list(providers))
+
+    def set_incomplete(self, movie_id: int, provider: str, retry_at: datetime) -> None:
+        """Remember that `provider` gave nothing this time and should be asked again at `retry_at`."""
+        with self._database.atomic():
+            current = dict(self.require(movie_id).incomplete_providers)
+            current[provider] = retry_at
+            self._update(movie_id, incomplete_providers={p: t.isoformat() for p, t in current.items()})
+
+    def clear_incomplete(self, movie_id: int, provider: str | None = None) -> None:
+        """Forget one provider's (or every) pending retry."""
+        with self._database.atomic():
+            current = dict(self.require(movie_id).incomplete_providers)
+            if provider is None:
+                current.clear()
+            else:
+                current.pop(provider, None)
+            self._update(
+                movie_id, incomplete_providers={p: t.isoformat() for p, t in current.items()} or None
+            )
+
+    def incomplete_due(self, now: datetime) -> list[MovieRecord]:
+        """Movies with a provider whose retry time has come."""
+        query = Movie.select().where(Movie.incomplete_providers.is_null(False)).order_by(Movie.id)
+        records = (_record(row) for row in query)
+        return [r for r in records if any(when <= now for when in r.incomplete_providers.values())]
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichmentLogRecord:
+    """One entry of `metarr history`.
+
+    Attributes:
+        changed_fields: as the enrichment wrote them, e.g. ``[{"field", "old", "new", "source"}]``.
+    """
+
+    entity_type: str
+    entity_id: int
+    mode: str
+    providers: list[str]
+    changed_fields: list[dict[str, Any]]
+    requires_player_sync: bool
+    sync_reason: str | None
+    enriched_at: datetime
+    id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "mode": self.mode,
+            "providers": list(self.providers),
+            "changed_fields": list(self.changed_fields),
+            "requires_player_sync": self.requires_player_sync,
+            "sync_reason": self.sync_reason,
+            "enriched_at": self.enriched_at.isoformat(),
+        }
+
+
+class EnrichmentLogRepository:
+    """The append-only enrichment history (document 5, ``entity_enrichment_log``)."""
+
+    def append(self, record: EnrichmentLogRecord) -> int:
+        row = EnrichmentLogEntry.create(
+            entity_type=record.entity_type,
+            entity_id=record.entity_id,
+            enrichment_mode=record.mode,
+            providers=list(record.providers),
+            changed_fields=list(record.changed_fields),
+            requires_player_sync=record.requires_player_sync,
+            sync_reason=record.sync_reason,
+            enriched_at=record.enriched_at,
+        )
+        return int(row.id)
+
+    def for_entity(
+        self, entity_type: str, entity_id: int, *, limit: int | None = None
+    ) -> list[EnrichmentLogRecord]:
+        """That entity's entries, newest first."""
+        query = (
+            EnrichmentLogEntry.select()
+            .where(
+                (EnrichmentLogEntry.entity_type == entity_type) & (EnrichmentLogEntry.entity_id == entity_id)
+            )
+            .order_by(EnrichmentLogEntry.enriched_at.desc(), EnrichmentLogEntry.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            EnrichmentLogRecord(
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                mode=row.enrichment_mode,
+                providers=list(row.providers),
+                changed_fields=list(row.changed_fields or []),
+                requires_player_sync=bool(row.requires_player_sync),
+                sync_reason=row.sync_reason,
+                enriched_at=row.enriched_at,
+                id=row.id,
+            )
+            for row in query
+        ]

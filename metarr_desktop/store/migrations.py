@@ -1,0 +1,144 @@
+"""Numbered schema migrations; the schema version is SQLite's ``PRAGMA user_version``.
+
+Each step is one function that takes the database from version N-1 to N, run in its own transaction
+together with the version bump, so a failed step leaves the previous version intact. Steps hold
+frozen DDL (never the current models), so that an old database migrates the same way forever;
+`tests/store/test_migrations.py` checks that the models agree with the migrated schema.
+
+Hand-written rather than playhouse.migrations: that runner loads numbered script files from a folder
+and keeps a history table by name; a tuple of functions and ``user_version`` is simpler to package,
+type-check and test. A later step that alters a table can use ``playhouse.migrate.SchemaMigrator``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import peewee as pw
+
+_V1_TABLES = (
+    """CREATE TABLE "movies" (
+        "id" INTEGER NOT NULL PRIMARY KEY,
+        "title" TEXT NOT NULL DEFAULT '',
+        "original_title" TEXT, "sort_title" TEXT, "plot" TEXT, "outline" TEXT, "tagline" TEXT,
+        "runtime" INTEGER, "release_date" TEXT, "year" INTEGER, "content_rating" TEXT,
+        "genres" TEXT, "cast" TEXT, "directors" TEXT, "writers" TEXT, "studios" TEXT,
+        "countries" TEXT, "languages" TEXT, "collection" TEXT, "trailer" TEXT,
+        "imdb_rating" REAL, "imdb_votes" INTEGER, "tmdb_rating" REAL, "tmdb_votes" INTEGER,
+        "rotten_tomatoes_score" INTEGER, "metacritic_score" INTEGER, "awards" TEXT,
+        "poster" TEXT, "fanart" TEXT, "clearlogo" TEXT, "clearart" TEXT, "banner" TEXT,
+        "thumb" TEXT, "disc" TEXT,
+        "tmdb_id" INTEGER, "imdb_id" TEXT, "tvdb_id" INTEGER,
+        "path" TEXT,
+        "monitored" INTEGER NOT NULL DEFAULT 1,
+        "status" TEXT NOT NULL DEFAULT 'unidentified'
+            CHECK ("status" IN ('unidentified', 'identified', 'needs_identification')),
+        "last_enriched_at" TEXT, "last_enriched_providers" TEXT, "incomplete_providers" TEXT,
+        "created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL)""",
+    'CREATE INDEX "movies_year" ON "movies" ("year")',
+    'CREATE INDEX "movies_tmdb_id" ON "movies" ("tmdb_id")',
+    'CREATE INDEX "movies_imdb_id" ON "movies" ("imdb_id")',
+    'CREATE INDEX "movies_tvdb_id" ON "movies" ("tvdb_id")',
+    """CREATE TABLE "field_sources" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "field" TEXT NOT NULL, "provider" TEXT NOT NULL, "fetched_at" TEXT)""",
+    'CREATE UNIQUE INDEX "field_sources_entity_type_entity_id_field" '
+    'ON "field_sources" ("entity_type", "entity_id", "field")',
+    """CREATE TABLE "field_locks" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "field" TEXT NOT NULL, "locked_at" TEXT NOT NULL)""",
+    'CREATE UNIQUE INDEX "field_locks_entity_type_entity_id_field" '
+    'ON "field_locks" ("entity_type", "entity_id", "field")',
+    """CREATE TABLE "provider_config" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "provider_id" TEXT NOT NULL, "provider_name" TEXT NOT NULL,
+        "enabled" INTEGER NOT NULL DEFAULT 1, "priority_order" INTEGER NOT NULL,
+        "base_url" TEXT NOT NULL, "rate_limit_requests" INTEGER, "rate_limit_window_seconds" REAL,
+        "daily_quota" INTEGER, "user_timeout_s" REAL, "background_timeout_s" REAL,
+        "created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL)""",
+    'CREATE UNIQUE INDEX "provider_config_provider_id" ON "provider_config" ("provider_id")',
+    """CREATE TABLE "field_authorities" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "field_name" TEXT NOT NULL, "providers" TEXT NOT NULL,
+        "exclusive" INTEGER NOT NULL DEFAULT 0, "created_at" TEXT NOT NULL)""",
+    'CREATE UNIQUE INDEX "field_authorities_field_name" ON "field_authorities" ("field_name")',
+    """CREATE TABLE "settings" (
+        "key" TEXT NOT NULL PRIMARY KEY, "value" TEXT, "updated_at" TEXT NOT NULL)""",
+    """CREATE TABLE "provider_rate_limit_state" (
+        "provider_id" TEXT NOT NULL PRIMARY KEY, "exhausted_at" TEXT, "reset_at" TEXT,
+        "consecutive_rate_limits" INTEGER NOT NULL DEFAULT 0, "requests_today" INTEGER NOT NULL DEFAULT 0,
+        "runtime_state" TEXT, "updated_at" TEXT NOT NULL)""",
+    """CREATE TABLE "provider_cache" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "provider_id" TEXT NOT NULL, "tmdb_id" INTEGER, "imdb_id" TEXT, "tvdb_id" INTEGER,
+        "asset_types" TEXT, "status" TEXT NOT NULL, "payload" TEXT,
+        "payload_version" INTEGER NOT NULL, "fetched_at" TEXT NOT NULL)""",
+    'CREATE INDEX "provider_cache_tmdb_id" ON "provider_cache" ("tmdb_id")',
+    'CREATE INDEX "provider_cache_imdb_id" ON "provider_cache" ("imdb_id")',
+    'CREATE INDEX "provider_cache_tvdb_id" ON "provider_cache" ("tvdb_id")',
+    'CREATE INDEX "provider_cache_fetched_at" ON "provider_cache" ("fetched_at")',
+    'CREATE UNIQUE INDEX "provider_cache_entity_type_entity_id_provider_id" '
+    'ON "provider_cache" ("entity_type", "entity_id", "provider_id")',
+    """CREATE TABLE "provider_assets" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "asset_type" TEXT NOT NULL, "provider_name" TEXT NOT NULL, "provider_url" TEXT NOT NULL,
+        "provider_metadata" TEXT, "width" INTEGER, "height" INTEGER,
+        "analyzed" INTEGER NOT NULL DEFAULT 0, "content_hash" TEXT, "perceptual_hash" TEXT,
+        "score" INTEGER,
+        "is_selected" INTEGER NOT NULL DEFAULT 0, "is_rejected" INTEGER NOT NULL DEFAULT 0,
+        "is_downloaded" INTEGER NOT NULL DEFAULT 0,
+        "fetched_at" TEXT NOT NULL, "selected_at" TEXT, "selected_by" TEXT)""",
+    'CREATE INDEX "provider_assets_fetched_at" ON "provider_assets" ("fetched_at")',
+    'CREATE UNIQUE INDEX "provider_assets_entity_type_entity_id_asset_type_provider_url" '
+    'ON "provider_assets" ("entity_type", "entity_id", "asset_type", "provider_url")',
+    'CREATE INDEX "provider_assets_entity_type_entity_id" ON "provider_assets" ("entity_type", "entity_id")',
+    'CREATE INDEX "provider_assets_entity_type_entity_id_asset_type" '
+    'ON "provider_assets" ("entity_type", "entity_id", "asset_type")',
+    """CREATE TABLE "entity_enrichment_log" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "enrichment_mode" TEXT NOT NULL, "providers" TEXT NOT NULL, "changed_fields" TEXT,
+        "requires_player_sync" INTEGER NOT NULL DEFAULT 0, "sync_reason" TEXT,
+        "enriched_at" TEXT NOT NULL)""",
+    'CREATE INDEX "entity_enrichment_log_enriched_at" ON "entity_enrichment_log" ("enriched_at")',
+    'CREATE INDEX "entity_enrichment_log_entity_type_entity_id" '
+    'ON "entity_enrichment_log" ("entity_type", "entity_id")',
+)
+
+
+def _execute(db: pw.SqliteDatabase, sql: str) -> Any:
+    return db.execute_sql(sql)  # type: ignore[no-untyped-call]
+
+
+def _v1_initial_schema(db: pw.SqliteDatabase) -> None:
+    """The library, provider configuration, rate-limit state, cache, assets and enrichment log."""
+    for statement in _V1_TABLES:
+        _execute(db, statement)
+
+
+#: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
+MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (_v1_initial_schema,)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class NewerSchemaError(RuntimeError):
+    """The database was written by a newer Metarr Desktop than this one."""
+
+
+def schema_version(db: pw.SqliteDatabase) -> int:
+    row = _execute(db, "PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(db: pw.SqliteDatabase, target: int = LATEST_VERSION) -> list[int]:
+    """Apply every step from the current version up to `target`; return the versions applied."""
+    current = schema_version(db)
+    if current > LATEST_VERSION:
+        raise NewerSchemaError(
+            f"the database has schema version {current}, newer than this program's {LATEST_VERSION}"
+        )
+    applied: list[int] = []
+    for version in range(current + 1, target + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            _execute(db, f"PRAGMA user_version = {version:d}")
+        applied.append(version)
+    return applied
