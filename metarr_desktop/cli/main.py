@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from metarr_desktop import __version__
-from metarr_desktop.cli import providers
+from metarr_desktop.cli import providers, sandbox
 from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
@@ -26,7 +26,7 @@ from metarr_desktop.store.profile import ProfileError
 log = logging.getLogger("metarr")
 
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
-COMMAND_MODULES = [providers]
+COMMAND_MODULES = [providers, sandbox]
 
 
 class _Parser(argparse.ArgumentParser):

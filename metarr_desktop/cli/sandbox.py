@@ -1,0 +1,101 @@
+"""`metarr sandbox`: serve the simulated provider APIs on loopback until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+
+from metarr_desktop.cli.common import CliContext, CliError
+from metarr_desktop.sandbox.catalog import parse_catalog_spec
+from metarr_desktop.sandbox.faults import parse_faults
+from metarr_desktop.sandbox.limits import SandboxLimits
+from metarr_desktop.sandbox.server import Latency, SandboxServer
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "sandbox",
+        help="serve simulated TMDB, OMDb, TheTVDB and fanart.tv APIs on loopback",
+        description=(
+            "Serve simulated TMDB, OMDb, TheTVDB and fanart.tv APIs until interrupted. The first line "
+            "on stdout is a JSON object with the base URL of each."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    parser.add_argument("--catalog", default="demo", help="demo (default) or synthetic:N")
+    parser.add_argument("--latency-ms", default="0", metavar="N|MIN-MAX", help="delay per request")
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help="e.g. tmdb:500@0.2,fanart:timeout@0.1,omdb:malformed@0.05",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed for faults and latency")
+    parser.add_argument("--limit-scale", type=float, default=1.0, help="multiply every rate limit")
+    parser.add_argument("--no-limits", action="store_true", help="no rate limits and no daily quotas")
+    parser.add_argument("--omdb-quota", type=int, default=None, metavar="N", help="OMDb's daily quota (1000)")
+    parser.add_argument(
+        "--hang-seconds", type=float, default=60.0, help="how long a 'timeout' fault holds a request"
+    )
+    parser.set_defaults(handler=cmd_sandbox)
+
+
+def build_server(args: argparse.Namespace) -> SandboxServer:
+    """A server from the command's options; bad values are a usage error (exit 2)."""
+    try:
+        catalog = parse_catalog_spec(args.catalog)
+        latency = Latency.parse(args.latency_ms)
+        faults = parse_faults(args.faults)
+        limits = SandboxLimits.none() if args.no_limits else SandboxLimits().scaled(args.limit_scale)
+        if args.omdb_quota is not None:
+            if args.omdb_quota < 0:
+                raise ValueError("the OMDb quota must be 0 or more")
+            limits = limits.with_quota("omdb", args.omdb_quota)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"bad port {args.port}: expected 0 to 65535")
+    return SandboxServer(
+        catalog,
+        host=args.host,
+        port=args.port,
+        latency=latency,
+        faults=faults,
+        limits=limits,
+        seed=args.seed,
+        hang_seconds=args.hang_seconds,
+    )
+
+
+def cmd_sandbox(args: argparse.Namespace, ctx: CliContext) -> int:
+    server = build_server(args)
+    try:
+        urls = server.start()
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", 1) from exc
+    stop = threading.Event()
+
+    def on_terminate(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_terminate)
+    sys.stdout.write(json.dumps(urls) + "\n")
+    sys.stdout.flush()
+    sys.stderr.write(
+        f"metarr: sandbox serving catalog {server.catalog.name} ({len(server.catalog)} titles);"
+        " Ctrl-C stops it\n"
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    return 0

@@ -1,0 +1,424 @@
+"""`SandboxServer`: a real HTTP server on loopback that answers like TMDB, OMDb, TheTVDB and fanart.tv.
+
+Built on the standard library's `ThreadingHTTPServer` (one daemon thread per connection, HTTP/1.1
+keep-alive, a deep listen queue), so it needs no dependency and runs in a background thread of a
+test, a benchmark or the desktop app's demo mode as well as from ``metarr sandbox``.
+
+Every request goes through the same steps: count it, wait the simulated latency, maybe inject a
+fault, check the key, apply the service's rate limit and daily quota, then answer from the catalog.
+
+    server = SandboxServer("demo", latency="50-200", faults="tmdb:500@0.1", seed=1)
+    urls = server.start()          # {"tmdb": "http://127.0.0.1:PORT/tmdb/3", ...}
+    ...
+    server.stats.snapshot()        # requests, statuses, 429s, faults per service
+    server.stop()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import socket
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from metarr_desktop.sandbox.catalog import SERVICES, Catalog, parse_catalog_spec
+from metarr_desktop.sandbox.demo import DEMO_KEYS, TMDB_DEMO_BEARER
+from metarr_desktop.sandbox.fanart_api import FanartService
+from metarr_desktop.sandbox.faults import FaultPlan, FaultRule, parse_faults
+from metarr_desktop.sandbox.limits import LimitCounter, SandboxLimits
+from metarr_desktop.sandbox.omdb_api import OmdbService
+from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, Service, json_reply
+from metarr_desktop.sandbox.tmdb_api import TmdbService
+from metarr_desktop.sandbox.tvdb_api import TvdbService
+
+log = logging.getLogger(__name__)
+
+#: URL prefix -> (service, API variant); the longest prefixes first.
+ROUTES: tuple[tuple[str, str, str], ...] = (
+    ("/tmdb/3", "tmdb", ""),
+    ("/omdb", "omdb", ""),
+    ("/tvdb/v4", "tvdb", ""),
+    ("/fanart/v3.2", "fanart", "v3.2"),
+    ("/fanart/v3", "fanart", "v3"),
+)
+BASE_PATHS = {"tmdb": "/tmdb/3", "omdb": "/omdb", "tvdb": "/tvdb/v4", "fanart": "/fanart/v3"}
+
+HTML_ERROR_PAGE = (
+    b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"
+    b"<h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p>"
+    b"</body></html>"
+)
+
+
+class _Close:
+    """Answer nothing and close the connection."""
+
+
+CLOSE = _Close()
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """A simulated delay per request, uniform between `min_ms` and `max_ms`."""
+
+    min_ms: float = 0.0
+    max_ms: float = 0.0
+
+    @classmethod
+    def parse(cls, value: Latency | str | float | None) -> Latency:
+        """None, 50, "50" or "50-200" (milliseconds)."""
+        if value is None:
+            return cls()
+        if isinstance(value, Latency):
+            return value
+        if isinstance(value, int | float):
+            return cls(float(value), float(value))
+        low, sep, high = str(value).strip().partition("-")
+        try:
+            lo = float(low)
+            hi = float(high) if sep else lo
+        except ValueError:
+            raise ValueError(f"bad latency {value!r}: expected N or MIN-MAX milliseconds") from None
+        if lo < 0 or hi < lo:
+            raise ValueError(f"bad latency {value!r}: expected 0 <= MIN <= MAX")
+        return cls(lo, hi)
+
+    def sample(self, rng: random.Random) -> float:
+        """Seconds to wait."""
+        if self.max_ms <= 0:
+            return 0.0
+        return rng.uniform(self.min_ms, self.max_ms) / 1000.0
+
+
+class SandboxStats:
+    """Counters per service; thread-safe. Read them with `snapshot()`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests: Counter[str] = Counter()
+            self.statuses: dict[str, Counter[int]] = {s: Counter() for s in SERVICES}
+            self.rate_limited: Counter[str] = Counter()
+            self.quota_refused: Counter[str] = Counter()
+            self.auth_refused: Counter[str] = Counter()
+            self.faults: dict[str, Counter[str]] = {s: Counter() for s in SERVICES}
+
+    def count_request(self, service: str) -> None:
+        with self._lock:
+            self.requests[service] += 1
+
+    def count_status(self, service: str, status: int) -> None:
+        with self._lock:
+            self.statuses.setdefault(service, Counter())[status] += 1
+
+    def count(self, counter: str, service: str) -> None:
+        with self._lock:
+            getattr(self, counter)[service] += 1
+
+    def count_fault(self, service: str, kind: str) -> None:
+        with self._lock:
+            self.faults.setdefault(service, Counter())[kind] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        """{"requests": {service: n}, "statuses": {service: {status: n}}, "rate_limited": {...},
+        "quota_refused": {...}, "auth_refused": {...}, "faults": {service: {kind: n}}, "total": n}"""
+        with self._lock:
+            return {
+                "requests": dict(self.requests),
+                "statuses": {s: dict(c) for s, c in self.statuses.items() if c},
+                "rate_limited": dict(self.rate_limited),
+                "quota_refused": dict(self.quota_refused),
+                "auth_refused": dict(self.auth_refused),
+                "faults": {s: dict(c) for s, c in self.faults.items() if c},
+                "total": sum(self.requests.values()),
+            }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection; requests on it are served one after another (HTTP/1.1 keep-alive)."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "MetarrSandbox/1.0"
+    timeout = 120  # an idle keep-alive connection is closed after this many seconds
+    server: _HttpServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.sandbox._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.sandbox._track(self.connection, add=False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("sandbox: " + format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        headers = {k: v for k, v in self.headers.items()}
+        outcome = self.server.sandbox.process(self.command, path, query, headers, body)
+        if isinstance(outcome, _Close):
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.send_response(outcome.status)
+        self.send_header("Content-Type", outcome.content_type)
+        self.send_header("Content-Length", str(len(outcome.body)))
+        for name, value in outcome.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(outcome.body)
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sandbox: SandboxServer) -> None:
+        self.sandbox = sandbox
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-answer is normal here (timeouts, cancelled requests).
+        log.debug("sandbox: connection from %s ended with an error", client_address, exc_info=True)
+
+
+class SandboxServer:
+    """Simulated provider APIs on loopback.
+
+    Attributes:
+        catalog: the titles served.
+        latency: the simulated delay per request.
+        faults: the fault plan (replace its rules with `set_faults` while running).
+        limits: each service's rate limit and daily quota.
+        stats: request counters.
+        services: service name -> the simulated API (``services["tvdb"].expire_tokens()``).
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog | str = "demo",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: Latency | str | float | None = None,
+        faults: str | list[FaultRule] | None = None,
+        limits: SandboxLimits | None = None,
+        seed: int | None = None,
+        keys: dict[str, str] | None = None,
+        hang_seconds: float = 60.0,
+    ) -> None:
+        self.catalog = parse_catalog_spec(catalog) if isinstance(catalog, str) else catalog
+        self.host = host
+        self.requested_port = port
+        self.latency = Latency.parse(latency)
+        rules = parse_faults(faults) if isinstance(faults, str) or faults is None else faults
+        self.faults = FaultPlan(rules, seed)
+        self.limits = limits if limits is not None else SandboxLimits()
+        self.hang_seconds = hang_seconds
+        self.stats = SandboxStats()
+        self._rng = random.Random(None if seed is None else seed + 1)
+        self._rng_lock = threading.Lock()
+        accepted = {**DEMO_KEYS, **(keys or {})}
+        self.services: dict[str, Service] = {
+            "tmdb": TmdbService(self.catalog, frozenset({accepted["tmdb"], TMDB_DEMO_BEARER})),
+            "omdb": OmdbService(self.catalog, frozenset({accepted["omdb"]})),
+            "tvdb": TvdbService(self.catalog, frozenset({accepted["tvdb"]})),
+            "fanart": FanartService(self.catalog, frozenset({accepted["fanart"]})),
+        }
+        self._counters = {name: LimitCounter(self.limits.get(name)) for name in SERVICES}
+        self._stopping = threading.Event()
+        self._httpd: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    # ---------------------------------------------------------------------------------------------
+    # Life cycle
+    # ---------------------------------------------------------------------------------------------
+
+    def start(self) -> dict[str, str]:
+        """Bind, serve in a background thread and return the four base URLs."""
+        if self._httpd is None:
+            self._stopping.clear()
+            self._httpd = _HttpServer((self.host, self.requested_port), self)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="metarr-sandbox",
+                daemon=True,
+            )
+            self._thread.start()
+        return self.urls
+
+    def stop(self) -> None:
+        """Stop serving, release held requests and close every connection."""
+        if self._httpd is None:
+            return
+        self._stopping.set()
+        self._httpd.shutdown()
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the sandbox is not running")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def root_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """provider id -> base URL, e.g. ``{"tmdb": "http://127.0.0.1:PORT/tmdb/3", ...}``."""
+        root = self.root_url
+        return {name: root + path for name, path in BASE_PATHS.items()}
+
+    # ---------------------------------------------------------------------------------------------
+    # Controls for tests and benchmarks
+    # ---------------------------------------------------------------------------------------------
+
+    def set_faults(self, spec: str | list[FaultRule] | None) -> None:
+        self.faults.set_rules(parse_faults(spec) if isinstance(spec, str) or spec is None else spec)
+
+    def set_limits(self, limits: SandboxLimits) -> None:
+        self.limits = limits
+        self._counters = {name: LimitCounter(limits.get(name)) for name in SERVICES}
+
+    def reset_limits(self) -> None:
+        """Forget every rate-limit window and daily count (a new day)."""
+        for counter in self._counters.values():
+            counter.reset()
+
+    def used_today(self, service: str) -> int:
+        return self._counters[service].used_today
+
+    # ---------------------------------------------------------------------------------------------
+    # One request
+    # ---------------------------------------------------------------------------------------------
+
+    def _track(self, connection: socket.socket, *, add: bool) -> None:
+        with self._connections_lock:
+            if add:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def _route(self, path: str) -> tuple[str, str, str] | None:
+        for prefix, service, variant in ROUTES:
+            if path == prefix or path.startswith(prefix + "/"):
+                return service, path[len(prefix) :] or "/", variant
+        return None
+
+    def process(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes = b""
+    ) -> Reply | _Close:
+        """The answer to one request (also callable without a socket, for unit tests)."""
+        route = self._route(path)
+        if route is None:
+            return json_reply(404, {"error": f"no simulated service at {path}"})
+        name, relative, variant = route
+        service = self.services[name]
+        request = SandboxRequest(method, relative, query, headers, body, variant)
+        self.stats.count_request(name)
+        with self._rng_lock:
+            delay = self.latency.sample(self._rng)
+        if delay > 0 and self._stopping.wait(delay):
+            return CLOSE
+        fault = self.faults.pick(name)
+        if fault is not None:
+            self.stats.count_fault(name, fault)
+            injected = self._inject(fault, service)
+            if injected is not None:
+                if isinstance(injected, Reply):
+                    self.stats.count_status(name, injected.status)
+                return injected
+        reply = self._answer(name, service, request)
+        if fault == "malformed" and reply.status == 200 and len(reply.body) > 1:
+            reply = Reply(200, reply.body[: len(reply.body) // 2], reply.content_type, reply.headers)
+        self.stats.count_status(name, reply.status)
+        return reply
+
+    def _inject(self, fault: str, service: Service) -> Reply | _Close | None:
+        if fault in ("500", "502", "503"):
+            return json_reply(int(fault), {"status": "error", "message": "Internal Server Error (injected)"})
+        if fault == "429":
+            limit = self.limits.get(service.name).requests or 1
+            return service.rate_limited(1, limit)
+        if fault == "timeout":
+            self._stopping.wait(self.hang_seconds)
+            return CLOSE
+        if fault == "reset":
+            return CLOSE
+        if fault == "html":
+            return Reply(200, HTML_ERROR_PAGE, "text/html; charset=utf-8")
+        if fault == "empty":
+            return Reply(200, b"")
+        return None  # "malformed" is applied to the real answer
+
+    def _answer(self, name: str, service: Service, request: SandboxRequest) -> Reply:
+        refused = service.authenticate(request)
+        if refused is not None:
+            self.stats.count("auth_refused", name)
+            return refused
+        if service.counts_against_limits(request):
+            verdict = self._counters[name].admit()
+            if verdict is not None:
+                kind, wait = verdict
+                if kind == "quota":
+                    self.stats.count("quota_refused", name)
+                    return service.quota_exhausted()
+                self.stats.count("rate_limited", name)
+                return service.rate_limited(wait, self.limits.get(name).requests or 1)
+        try:
+            return service.handle(request)
+        except Exception:  # a bug in the sandbox must not hang the client
+            log.exception("sandbox: %s failed on %s", name, request.path)
+            return json_reply(500, {"status": "error", "message": "sandbox error"})
