@@ -342,7 +342,12 @@ class TvdbProvider(HttpProvider):
     @staticmethod
     def _cast(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
         actors = [p for p in people if p.get("peopleType") == "Actor" and clean_str(p.get("personName"))]
-        actors.sort(key=lambda p: parse_int(p.get("sort")) or 1 << 30)
+
+        def position(person: dict[str, Any]) -> int:
+            sort = parse_int(person.get("sort"))
+            return sort if sort is not None else 1 << 30
+
+        actors.sort(key=position)
         return [
             {
                 "name": clean_str(p.get("personName")),
