@@ -1,0 +1,263 @@
+"""`metarr-desktop`: the composition root of the window.
+
+Start-up, in order: parse the options, create the QApplication (quit on last window closed: off),
+put a qasync event loop over it, open the application services (profile, database, providers), build
+the window over them, show the first page. Shutdown, in order, from one coroutine before the loop
+ends: remember the window's geometry, stop listening to the engine, cancel running jobs, close the
+HTTP clients and the database.
+
+``--page NAME --screenshot FILE.png`` opens that page, waits until its data is loaded, saves the window
+as a PNG and exits 0 (or non-zero with a one-line message when the page cannot be shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib.util
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from metarr_desktop import __version__
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.store.database import StoreError
+from metarr_desktop.store.profile import ProfileError
+
+log = logging.getLogger("metarr_desktop.app")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+PAGES = ("library", "providers", "health", "activity")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="metarr-desktop", description="The Metarr Desktop window.")
+    parser.add_argument("--version", action="version", version=f"metarr-desktop {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="the profile folder (created if missing)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="a temporary profile pointed at the built-in sandbox (no API keys needed)",
+    )
+    parser.add_argument(
+        "--page",
+        metavar="PAGE",
+        help="the page to open: library, providers, health, activity or movie:ID",
+    )
+    parser.add_argument(
+        "--screenshot", metavar="FILE.png", help="save the window as a PNG once the page is loaded, then exit"
+    )
+    parser.add_argument(
+        "--theme", choices=["system", "light", "dark"], help="colour scheme (default: as last chosen)"
+    )
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="what goes to stderr (default WARNING)",
+    )
+    return parser
+
+
+class PageError(ValueError):
+    """A page that cannot be shown (bad input for --page)."""
+
+
+def check_page(page: str | None) -> str | None:
+    """The page to open, or raise `PageError` with the reason."""
+    if page is None:
+        return None
+    if page in PAGES:
+        return page
+    if page.startswith("movie:"):
+        movie_id = page.partition(":")[2]
+        if not movie_id.isdigit() or int(movie_id) <= 0:
+            raise PageError(f"not a movie id: {movie_id!r}")
+        raise PageError(
+            f"the movie page ({page}) is not available in this version of the window; "
+            "use `metarr show ID` meanwhile"
+        )
+    raise PageError(f"unknown page {page!r} (choose from {', '.join(PAGES)} or movie:ID)")
+
+
+# --------------------------------------------------------------------------------------------------
+# Demo mode
+# --------------------------------------------------------------------------------------------------
+
+
+class DemoSetup:
+    """A temporary profile pointed at the in-process sandbox, when the sandbox exists.
+
+    Attributes:
+        data_dir: the temporary profile folder.
+        available: whether the sandbox package is installed.
+        message: what the user is told about demo mode.
+    """
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="metarr-demo-")
+        self.data_dir = Path(self._tmp.name)
+        self.available = importlib.util.find_spec("metarr_desktop.sandbox") is not None
+        self.message = ""
+        self._server: Any = None
+
+    async def start(self) -> None:
+        if not self.available:
+            self.message = (
+                "Demo mode: the sandbox (simulated providers) is not part of this build yet, so this "
+                "temporary profile has no provider data and no API keys."
+            )
+            return
+        from metarr_desktop.sandbox import demo  # the sandbox's in-process demo set-up
+
+        self._server = await demo.start_demo(self.data_dir)
+        self.message = "Demo mode: a temporary profile talking to the built-in sandbox; nothing is saved."
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.aclose()
+            self._server = None
+        self._tmp.cleanup()
+
+
+# --------------------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Open the services and the window, run until closed (or the screenshot is taken), shut down."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from metarr_desktop.ui.bridge import dialog_result
+    from metarr_desktop.ui.context import UiContext
+    from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+    from metarr_desktop.ui.theme import Scheme, ThemeController
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        page = check_page(args.page)
+    except PageError as exc:
+        sys.stderr.write(f"metarr-desktop: {exc}\n")
+        return EXIT_USAGE
+
+    demo = DemoSetup() if args.demo else None
+    data_dir = demo.data_dir if demo else args.data_dir
+    try:
+        if demo is not None:
+            await demo.start()
+        services = AppServices.open(data_dir)
+    except (StoreError, ProfileError, OSError) as exc:
+        sys.stderr.write(f"metarr-desktop: {exc}\n")
+        if args.screenshot is None:
+            box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", str(exc))
+            await dialog_result(box)
+        if demo is not None:
+            await demo.stop()
+        return EXIT_FAILED
+
+    settings = window_settings(services.profile.root)
+    scheme = Scheme(args.theme or str(settings.value("theme", Scheme.SYSTEM.value)))
+    theme = ThemeController(app, scheme)
+    ctx = UiContext.from_services(services, messages=[demo.message] if demo and demo.message else None)
+    jobs = ctx.jobs
+    window = MainWindow(ctx, settings=settings, theme=theme)
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_close_requested() -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    window.closeRequested.connect(on_close_requested)
+    code = EXIT_OK
+    try:
+        window.show()
+        first = Page(page) if page else window.initial_page()
+        await window.load_page(first)
+        window.show_page(first)
+        if args.screenshot:
+            code = await take_screenshot(window, Path(args.screenshot))
+        else:
+            await closed
+    finally:
+        await shutdown(window, jobs, services)
+        if demo is not None:
+            await demo.stop()
+    return code
+
+
+async def take_screenshot(window: Any, path: Path) -> int:
+    """Let the layout settle, then save the window as a PNG."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+        await asyncio.sleep(0.02)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        sys.stderr.write(f"metarr-desktop: cannot write {path}: {exc.strerror or exc}\n")
+        return EXIT_FAILED
+    if not window.grab().save(str(path), "PNG"):
+        sys.stderr.write(f"metarr-desktop: cannot write the screenshot {path}\n")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+async def shutdown(window: Any, jobs: Any, services: AppServices) -> None:
+    """Stop in order: remember the window, stop listening, cancel jobs, close clients and database."""
+    window.save_state()
+    window.dispose()
+    window.hide()
+    await jobs.cancel_all()
+    await services.aclose()
+    window.deleteLater()
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``metarr-desktop`` gui-script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        import qasync
+        from PySide6.QtWidgets import QApplication
+
+        from metarr_desktop.ui.theme import app_icon
+    except ImportError as exc:  # Qt's system libraries are missing
+        sys.stderr.write(f"metarr-desktop: Qt cannot be loaded: {exc}\n")
+        raise SystemExit(EXIT_FAILED) from None
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "metarr-desktop"])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Metarr Desktop")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("metarr-desktop")
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    code = EXIT_FAILED
+    try:
+        with loop:
+            code = loop.run_until_complete(run(args))
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        with contextlib.suppress(Exception):
+            asyncio.set_event_loop(None)
+    raise SystemExit(code)

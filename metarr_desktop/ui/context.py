@@ -1,0 +1,67 @@
+"""What the window is given: the services it binds to, the engine's provider pool and the job tracker.
+
+The composition root (``metarr_desktop/app.py``) builds a `UiContext` from the application's services;
+tests build one over a temporary database. Pages never reach past these objects into the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.ui.jobs import JobTracker
+
+
+@dataclass
+class UiContext:
+    """Everything the pages use.
+
+    Attributes:
+        providers: provider configuration (list, update, reorder, test a key, health).
+        authority: the field-authority configuration.
+        pool: the engine's providers (health snapshots are pushed from here).
+        orchestrator: runs provider operations (for jobs started from the window).
+        jobs: running and recent jobs.
+        clock: the time source (relative times on the health cards).
+        library: the library service, when the services layer offers one; else None.
+        messages: start-up warnings for the user (e.g. keys stored unencrypted).
+        aclose: closes the lower layers (HTTP clients, database) at shutdown.
+    """
+
+    providers: ProviderConfigService
+    authority: FieldAuthorityService
+    pool: ProviderPool
+    orchestrator: FetchOrchestrator
+    jobs: JobTracker
+    clock: Clock
+    library: Any | None = None
+    messages: list[str] = field(default_factory=list)
+    aclose: Callable[[], Awaitable[None]] | None = None
+
+    @classmethod
+    def from_services(cls, services: AppServices, *, messages: list[str] | None = None) -> UiContext:
+        """The window's view of the open application services."""
+        notes = list(messages or [])
+        notes.extend(services.warnings)
+        if services.secrets.warning:
+            notes.append(services.secrets.warning)
+        return cls(
+            providers=services.providers,
+            authority=services.authority,
+            pool=services.pool,
+            orchestrator=services.orchestrator,
+            jobs=JobTracker(services.clock),
+            clock=services.clock,
+            library=getattr(services, "library", None),
+            messages=notes,
+            aclose=services.aclose,
+        )
+
+    def provider_names(self) -> dict[str, str]:
+        return {view.id: view.spec.name for view in self.providers.all()}

@@ -1,0 +1,444 @@
+"""The main window: navigation between Library, Providers, Health and Activity, menus, shortcuts, the
+status bar with the running job's progress, and geometry remembered between runs.
+
+Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
+`closeRequested` is emitted and the composition root runs its shutdown coroutine (cancel jobs, close
+HTTP clients and the database), then stops the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
+
+from metarr_desktop import __version__
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.ui.bridge import HealthBridge, JobBridge, async_slot, spawn
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.formatting import DisplayStatus
+from metarr_desktop.ui.jobs import EventKind, Job, JobHandle, JobState
+from metarr_desktop.ui.pages.activity import ActivityPage
+from metarr_desktop.ui.pages.health import HealthPage
+from metarr_desktop.ui.pages.library import LibraryPage
+from metarr_desktop.ui.pages.providers import ProvidersPage
+from metarr_desktop.ui.theme import Scheme, ThemeController, app_icon, status_icon
+
+
+class Page(StrEnum):
+    LIBRARY = "library"
+    PROVIDERS = "providers"
+    HEALTH = "health"
+    ACTIVITY = "activity"
+
+
+PAGE_TITLES = {
+    Page.LIBRARY: "Library",
+    Page.PROVIDERS: "Providers",
+    Page.HEALTH: "Health",
+    Page.ACTIVITY: "Activity",
+}
+
+SHORTCUTS_HELP = (
+    ("Ctrl+1 … Ctrl+4", "Library, Providers, Health, Activity"),
+    ("Ctrl+S", "Save the provider configuration"),
+    ("Ctrl+Z", "Revert unsaved provider changes"),
+    ("Alt+Up / Alt+Down", "Move the selected provider"),
+    ("Enter", "Settings of the selected provider"),
+    ("F2 / Delete", "Edit / remove the selected field override"),
+    ("Ctrl+T", "Test the API key (in provider settings)"),
+    ("Ctrl+.", "Cancel the running job"),
+    ("F5", "Reload the current page"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Attributes:
+        ctx: the services and engine objects the pages bind to.
+        pages: the pages by name.
+        health_bridge, job_bridge: engine callbacks as Qt signals.
+        settings: where geometry and the theme are remembered (an INI file in the profile).
+
+    Signals:
+        closeRequested(): the user closed the window or chose Quit; the app should shut down.
+        pageLoaded(str): a page finished loading its data.
+    """
+
+    closeRequested = Signal()
+    pageLoaded = Signal(str)
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        settings: QSettings | None = None,
+        theme: ThemeController | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings
+        self.theme = theme
+        self.setWindowTitle("Metarr Desktop")
+        self.setWindowIcon(app_icon())
+        self.setObjectName("main-window")
+
+        self.health_bridge = HealthBridge(ctx.pool, self)
+        self.job_bridge = JobBridge(ctx.jobs, self)
+
+        self.library_page = LibraryPage(ctx)
+        self.providers_page = ProvidersPage(ctx)
+        self.health_page = HealthPage(ctx, self.health_bridge)
+        self.activity_page = ActivityPage(self.job_bridge)
+        self.pages: dict[Page, QWidget] = {
+            Page.LIBRARY: self.library_page,
+            Page.PROVIDERS: self.providers_page,
+            Page.HEALTH: self.health_page,
+            Page.ACTIVITY: self.activity_page,
+        }
+        self._loaded: set[Page] = set()
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Pages")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(168)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        icons = {
+            Page.LIBRARY: self.style().standardIcon(self.style().StandardPixmap.SP_DirIcon),
+            Page.PROVIDERS: self.style().standardIcon(self.style().StandardPixmap.SP_FileDialogDetailedView),
+            Page.HEALTH: status_icon(DisplayStatus.HEALTHY),
+            Page.ACTIVITY: self.style().standardIcon(self.style().StandardPixmap.SP_BrowserReload),
+        }
+        for page, widget in self.pages.items():
+            item = QListWidgetItem(icons[page], PAGE_TITLES[page])
+            item.setData(Qt.ItemDataRole.UserRole, page.value)
+            item.setSizeHint(QSize(150, 36))
+            self.nav.addItem(item)
+            self.stack.addWidget(widget)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+
+        self.providers_page.message.connect(self.show_message)
+        self.providers_page.dirtyChanged.connect(self._on_dirty_changed)
+        self.health_page.message.connect(self.show_message)
+        self.activity_page.message.connect(self.show_message)
+        self.job_bridge.jobAdded.connect(self._update_job_status)
+        self.job_bridge.jobUpdated.connect(self._update_job_status)
+        for page in Page:
+            widget = self.pages[page]
+            widget.loaded.connect(lambda p=page: self._on_page_loaded(p))  # type: ignore[attr-defined]
+
+        self.resize(1180, 760)
+        self.restore_state()
+        for message in ctx.messages:
+            self.show_message(message, 0)
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.job_label = QLabel()
+        self.job_progress = QProgressBar()
+        self.job_progress.setMaximumWidth(200)
+        self.job_progress.setMaximumHeight(16)
+        self.job_progress.setTextVisible(False)
+        self.job_cancel = QToolButton()
+        self.job_cancel.setText("Cancel")
+        self.job_cancel.setToolTip("Cancel the running job (Ctrl+.)")
+        self.job_cancel.clicked.connect(self.cancel_running_job)
+        bar.addPermanentWidget(self.job_label)
+        bar.addPermanentWidget(self.job_progress)
+        bar.addPermanentWidget(self.job_cancel)
+        self._update_job_status()
+
+    def _action(
+        self,
+        text: str,
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+        slot: Callable[..., object] | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        file_menu.addAction(self.quit_action)
+
+        view_menu = menus.addMenu("&View")
+        self.page_actions: dict[Page, QAction] = {}
+        for number, page in enumerate(Page, start=1):
+            action = self._action(
+                PAGE_TITLES[page], f"Ctrl+{number}", lambda _=False, p=page: self.show_page(p)
+            )
+            view_menu.addAction(action)
+            self.page_actions[page] = action
+        view_menu.addSeparator()
+        self.reload_action = self._action("&Reload page", QKeySequence.StandardKey.Refresh, self._on_reload)
+        view_menu.addAction(self.reload_action)
+        theme_menu = view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[Scheme, QAction] = {}
+        for scheme, label in (
+            (Scheme.SYSTEM, "Follow the system"),
+            (Scheme.LIGHT, "Light"),
+            (Scheme.DARK, "Dark"),
+        ):
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda _=False, s=scheme: self.set_scheme(s))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[scheme] = action
+        current = self.theme.scheme if self.theme else Scheme.SYSTEM
+        self.theme_actions[current].setChecked(True)
+
+        providers_menu = menus.addMenu("&Providers")
+        self.save_action = self._action("&Save configuration", QKeySequence.StandardKey.Save, self._on_save)
+        self.revert_action = self._action("&Revert changes", QKeySequence.StandardKey.Undo, self._on_revert)
+        self.test_all_action = self._action("&Test all API keys", None, self._on_test_all)
+        providers_menu.addAction(self.save_action)
+        providers_menu.addAction(self.revert_action)
+        providers_menu.addSeparator()
+        providers_menu.addAction(self.test_all_action)
+        self._on_dirty_changed(False)
+
+        jobs_menu = menus.addMenu("&Jobs")
+        self.cancel_action = self._action("&Cancel running job", "Ctrl+.", self.cancel_running_job)
+        jobs_menu.addAction(self.cancel_action)
+
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(
+            self._action("&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
+        )
+        help_menu.addAction(self._action("&About Metarr Desktop", None, self.show_about))
+
+    # -- pages -------------------------------------------------------------------------------------
+
+    def current_page(self) -> Page:
+        return (
+            Page(self.nav.currentItem().data(Qt.ItemDataRole.UserRole))
+            if self.nav.currentItem()
+            else Page.LIBRARY
+        )
+
+    def show_page(self, page: Page | str) -> None:
+        page = Page(page)
+        self.nav.setCurrentRow(list(Page).index(page))
+
+    def _on_nav_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page = list(Page)[row]
+        self.stack.setCurrentWidget(self.pages[page])
+        self.setWindowTitle(f"{PAGE_TITLES[page]} – Metarr Desktop")
+        if page not in self._loaded:
+            spawn(self.load_page(page))
+
+    async def load_page(self, page: Page | str) -> None:
+        """Load (or reload) one page's data from the services."""
+        page = Page(page)
+        widget = self.pages[page]
+        await widget.load()  # type: ignore[attr-defined]
+        self._loaded.add(page)
+
+    def _on_page_loaded(self, page: Page) -> None:
+        self.pageLoaded.emit(page.value)
+
+    @async_slot()
+    async def _on_reload(self) -> None:
+        await self.load_page(self.current_page())
+
+    # -- providers menu ------------------------------------------------------------------------------
+
+    def _on_dirty_changed(self, dirty: bool) -> None:
+        self.save_action.setEnabled(dirty)
+        self.revert_action.setEnabled(dirty)
+        title = self.windowTitle().lstrip("* ")
+        self.setWindowTitle(f"* {title}" if dirty else title)
+
+    @async_slot()
+    async def _on_save(self) -> None:
+        await self.providers_page.save()
+
+    @async_slot()
+    async def _on_revert(self) -> None:
+        await self.providers_page.load()
+
+    def _on_test_all(self) -> None:
+        self.start_key_check()
+
+    def start_key_check(self) -> Job:
+        """Start a job that tests every enabled provider's key, one provider after another."""
+        ctx = self.ctx
+
+        async def body(handle: JobHandle) -> dict[str, bool | None]:
+            views = [v for v in ctx.providers.all() if v.config.enabled]
+            handle.set_total(len(views))
+            outcome: dict[str, bool | None] = {}
+            for view in views:
+                ctx.jobs.record(handle.job, EventKind.START, view.id)
+                try:
+                    check = await ctx.providers.test_key(view.id)
+                except ProviderError as exc:
+                    handle.note(f"{view.id}: {exc.message}")
+                    ctx.jobs.record(handle.job, EventKind.FAILED, view.id)
+                    outcome[view.id] = None
+                else:
+                    handle.note(f"{view.spec.name}: {check.message}")
+                    kind = EventKind.COMPLETE if check.valid else EventKind.FAILED
+                    ctx.jobs.record(handle.job, kind, view.id)
+                    outcome[view.id] = check.valid
+                handle.advance()
+            return outcome
+
+        job = ctx.jobs.start("Test API keys", body)
+        self.show_message("Testing the API keys of the enabled providers…")
+        return job
+
+    # -- jobs in the status bar -----------------------------------------------------------------------
+
+    def _update_job_status(self, *_args: object) -> None:
+        running = self.ctx.jobs.running
+        if not running:
+            self.job_label.setText("No job running")
+            self.job_progress.hide()
+            self.job_cancel.hide()
+            self.cancel_action.setEnabled(False)
+            return
+        job = running[-1]
+        more = f" (+{len(running) - 1} more)" if len(running) > 1 else ""
+        self.job_label.setText(f"{job.title}: {job.status_text}{more}")
+        fraction = job.fraction
+        if fraction is None:
+            self.job_progress.setRange(0, 0)
+        else:
+            self.job_progress.setRange(0, 1000)
+            self.job_progress.setValue(int(fraction * 1000))
+        self.job_progress.show()
+        self.job_cancel.show()
+        self.cancel_action.setEnabled(True)
+
+    def cancel_running_job(self) -> bool:
+        running = self.ctx.jobs.running
+        if not running:
+            return False
+        job = running[-1]
+        self.show_message(f"Cancelling {job.title}…")
+        return self.ctx.jobs.cancel(job.id)
+
+    # -- messages and help --------------------------------------------------------------------------
+
+    def show_message(self, text: str, timeout_ms: int = 6000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for keys, what in SHORTCUTS_HELP
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>", parent=self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            "About Metarr Desktop",
+            f"<b>Metarr Desktop {__version__}</b><p>Complete, correct metadata and artwork for your movie "
+            "library, from several providers at once.</p>",
+            parent=self,
+        )
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def set_scheme(self, scheme: Scheme) -> None:
+        if self.theme is not None:
+            self.theme.set_scheme(scheme)
+        if self.settings is not None:
+            self.settings.setValue("theme", scheme.value)
+        self.theme_actions[scheme].setChecked(True)
+        # Repaint the health cards' status colours for the new palette.
+        for card in self.health_page.cards.values():
+            if card.health is not None:
+                card.set_health(card.health, self.ctx.clock.now())
+
+    # -- state ----------------------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+        page = self.settings.value("window/page", Page.PROVIDERS.value)
+        self._initial_page = Page(page) if page in {p.value for p in Page} else Page.PROVIDERS
+
+    def initial_page(self) -> Page:
+        return getattr(self, "_initial_page", Page.PROVIDERS)
+
+    def save_state(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/page", self.current_page().value)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        event.ignore()
+        self.closeRequested.emit()
+
+    def dispose(self) -> None:
+        """Stop listening to the engine (called by the shutdown coroutine)."""
+        self.health_page.timer.stop()
+        self.health_bridge.close()
+        self.job_bridge.close()
+
+
+def window_settings(profile_root: Path) -> QSettings:
+    """Window geometry and theme, in an INI file of the profile folder."""
+    return QSettings(str(profile_root / "window.ini"), QSettings.Format.IniFormat)
+
+
+__all__ = ["JobState", "MainWindow", "Page", "window_settings"]

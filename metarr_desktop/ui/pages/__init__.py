@@ -1,0 +1,1 @@
+"""The window's pages: Library, Providers, Health and Activity."""

@@ -1,0 +1,146 @@
+"""The library page.
+
+The library list needs a library service (list, add, scan, enrich) in ``services/``; until the
+services layer offers one, `UiContext.library` is None and this page says so plainly instead of
+showing an empty list that looks broken. When a service is present, it shows the movies it lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QLabel, QStackedLayout, QTableView, QVBoxLayout, QWidget
+
+from metarr_desktop.ui.context import UiContext
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class LibraryModel(QAbstractTableModel):
+    """Movies as the library service lists them (``metarr library list --json`` rows).
+
+    Attributes:
+        rows: dicts with at least ``id``, ``title``, ``year``, ``status``.
+    """
+
+    HEADERS = ("Title", "Year", "Status", "Last enriched")
+    KEYS = ("title", "year", "status", "last_enriched_at")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = row.get(self.KEYS[index.column()])
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.get("id")
+        return None
+
+
+def _rows_of(movies: Any) -> list[dict[str, Any]]:
+    rows = []
+    for movie in movies:
+        rows.append(movie.to_json() if hasattr(movie, "to_json") else dict(movie))
+    return rows
+
+
+class LibraryPage(QWidget):
+    """The movie list, or an explanation while no library service exists.
+
+    Attributes:
+        model: the movies.
+        available: whether a library service was given.
+
+    Signals:
+        loaded(): the page shows its final content.
+    """
+
+    loaded = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("library-page")
+        self.available = ctx.library is not None
+        self.model = LibraryModel(self)
+
+        title = QLabel("Library")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAlternatingRowColors(True)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("library-empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty.setMargin(40)
+
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(self.stack, 1)
+
+    async def load(self) -> None:
+        if self.ctx.library is None:
+            self.empty.setText(
+                "<h3>The library view is not available in this version</h3>"
+                "<p>Browsing, scanning and refreshing movies in the window come with the next release. "
+                "Until then, the <tt>metarr</tt> command manages the library "
+                "(<tt>metarr library scan DIR</tt>, <tt>metarr library list</tt>, "
+                "<tt>metarr enrich --all</tt>), "
+                "and the Providers, Health and Activity pages here already work.</p>"
+            )
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            listing = self.ctx.library.list()
+            if hasattr(listing, "__await__"):
+                listing = await listing
+            self.model.set_rows(_rows_of(listing))
+            if self.model.rowCount():
+                self.stack.setCurrentWidget(self.table)
+            else:
+                self.empty.setText(
+                    "<h3>Your library is empty</h3><p>Add movies with <tt>metarr library scan DIR</tt>.</p>"
+                )
+                self.stack.setCurrentWidget(self.empty)
+        self.loaded.emit()

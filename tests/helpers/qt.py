@@ -1,0 +1,68 @@
+"""Helpers for GUI tests that run on the qasync loop (see STYLE.md, "Testing Qt with asyncio").
+
+`wait_signal` connects a signal to an asyncio future and awaits it with a timeout; it replaces
+``qtbot.waitSignal``, which never sees a signal emitted while an async test is awaiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QApplication
+
+
+async def wait_signal(
+    signal: SignalInstance,
+    timeout: float = 5,  # noqa: ASYNC109 (waiting for a signal needs its own deadline)
+    *,
+    check: Callable[..., bool] | None = None,
+) -> tuple[Any, ...]:
+    """Wait until `signal` is emitted (and `check(*args)` is true, when given); return its arguments."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def on_signal(*args: Any) -> None:
+        if not future.done() and (check is None or check(*args)):
+            future.set_result(args)
+
+    signal.connect(on_signal)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    finally:
+        signal.disconnect(on_signal)
+
+
+def arm_signal(signal: SignalInstance) -> asyncio.Future[tuple[Any, ...]]:
+    """A future of the next emission, connected now (for signals emitted by the very next call)."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def on_signal(*args: Any) -> None:
+        if not future.done():
+            future.set_result(args)
+            signal.disconnect(on_signal)
+
+    signal.connect(on_signal)
+    return future
+
+
+async def until(
+    condition: Callable[[], bool],
+    timeout: float = 5,  # noqa: ASYNC109 (a polling helper with its own deadline)
+    step: float = 0.005,
+) -> None:
+    """Let the loop run until `condition()` holds (tiny waits; fails after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("condition not reached in time")
+        await asyncio.sleep(step)
+
+
+async def settle(rounds: int = 3) -> None:
+    """Give Qt a few turns to lay out and paint (before a grab)."""
+    for _ in range(rounds):
+        QApplication.processEvents()
+        await asyncio.sleep(0.01)
