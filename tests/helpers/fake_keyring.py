@@ -27,11 +27,15 @@ class MemoryKeyring(KeyringBackend):
         del self.passwords[(service, username)]
 
 
-class BrokenKeyring(MemoryKeyring):
+class ReadOnlyKeyring(MemoryKeyring):
+    """A keyring that reads but refuses to store (the message echoes the secret, as some do)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringError(f"refused to store {password}")
+
+
+class BrokenKeyring(ReadOnlyKeyring):
     """A keyring that looks usable but fails on every call (a locked or unreachable keychain)."""
 
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringError(f"cannot reach the keyring for {username}")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise KeyringError(f"refused to store {password}")

@@ -1,0 +1,198 @@
+"""`AppServices`: everything the CLI and the window need, opened together and closed in order.
+
+Opening: the profile folder, the database (repaired and migrated), the secrets, the provider registry,
+the configuration seeded at first start (and for newly installed plug-ins), a provider pool built from
+the stored configuration with each provider's saved rate-limit and health state, the fetch
+orchestrator, the cache manager and the configuration services.
+
+Closing (`aclose`): stop listening, save the providers' state, close the HTTP clients, then the
+database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from metarr_desktop.core.clock import Clock, SystemClock
+from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.providers.registry import ProviderRegistry
+from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
+from metarr_desktop.services.provider_cache import DEFAULT_TTL, ProviderCacheManager
+from metarr_desktop.services.rate_state import RateLimitStateService
+from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
+from metarr_desktop.store.config import (
+    CACHE_TTL_DAYS,
+    FieldAuthorityRepository,
+    ProviderConfigRepository,
+    RateLimitStateRepository,
+    SettingsRepository,
+)
+from metarr_desktop.store.database import Database, StoreError, store_errors
+from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.profile import Profile
+from metarr_desktop.store.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppServices:
+    """The open application.
+
+    Attributes:
+        warnings: messages for the user from opening (a damaged database moved aside, a provider
+            that could not be started); the CLI prints them, the window shows them. Whether keys are
+            stored unencrypted is `secrets.warning` (shown where keys are edited and listed).
+        movies, enrichment_log, settings: repositories for the enrichment and identification work.
+        cache: the provider cache manager (the one way to provider data).
+        providers, authority: the configuration services.
+        rate_state: keeps providers' rate-limit and health state across restarts.
+    """
+
+    profile: Profile
+    clock: Clock
+    database: Database
+    secrets: SecretStore
+    registry: ProviderRegistry
+    pool: ProviderPool
+    orchestrator: FetchOrchestrator
+    movies: MovieRepository
+    enrichment_log: EnrichmentLogRepository
+    settings: SettingsRepository
+    cache: ProviderCacheManager
+    providers: ProviderConfigService
+    authority: FieldAuthorityService
+    rate_state: RateLimitStateService
+    warnings: list[str] = field(default_factory=list)
+    _closed: bool = False
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        clock: Clock | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        registry: ProviderRegistry | None = None,
+        keyring_backend: object | None = None,
+    ) -> AppServices:
+        """Open the profile at `data_dir` (default: the platform's user data folder).
+
+        Args:
+            clock: the time source (tests and simulations pass a `VirtualClock`).
+            transport: an httpx transport for every provider client (tests, the sandbox).
+            registry: the providers (default: the built-ins and installed plug-ins).
+            keyring_backend: a keyring backend to use instead of the system's (tests).
+
+        Raises `StoreError` / `ProfileError` (environment errors) when the profile or the database
+        cannot be opened or written.
+        """
+        clock = clock or SystemClock()
+        profile = Profile.open(data_dir)
+        database = Database.open(profile.database_path, now=clock.now())
+        try:
+            services = cls._build(profile, database, clock, transport, registry, keyring_backend)
+        except BaseException:
+            database.close()
+            raise
+        return services
+
+    @classmethod
+    def _build(
+        cls,
+        profile: Profile,
+        database: Database,
+        clock: Clock,
+        transport: httpx.AsyncBaseTransport | None,
+        registry: ProviderRegistry | None,
+        keyring_backend: object | None,
+    ) -> AppServices:
+        registry = registry or ProviderRegistry.default()
+        secrets = SecretStore(profile.secrets_path, keyring_backend)
+        settings = SettingsRepository(clock)
+        configs = ProviderConfigRepository(database, clock)
+        pool = ProviderPool(clock)
+        orchestrator = FetchOrchestrator(pool, clock=clock)
+        providers = ProviderConfigService(
+            database=database,
+            registry=registry,
+            configs=configs,
+            secrets=secrets,
+            pool=pool,
+            orchestrator=orchestrator,
+            clock=clock,
+            transport=transport,
+        )
+        authority = FieldAuthorityService(FieldAuthorityRepository(database, settings, clock), configs)
+        with store_errors("set up", database.path):
+            added = providers.ensure_defaults()
+            authority.ensure_defaults(added)
+            ttl_days = settings.get(CACHE_TTL_DAYS)
+        providers.start_providers()
+        rate_state = RateLimitStateService(pool, RateLimitStateRepository(), clock)
+        with store_errors("read", database.path):
+            rate_state.restore_all()
+        rate_state.attach()
+        assets = AssetRepository(database, clock)
+        ttl = (
+            timedelta(days=float(ttl_days))
+            if isinstance(ttl_days, int | float) and ttl_days > 0
+            else DEFAULT_TTL
+        )
+        cache = ProviderCacheManager(
+            orchestrator,
+            ProviderCacheRepository(database, assets),
+            assets,
+            clock,
+            ttl=ttl,
+            after_fetch=rate_state.flush,
+        )
+        warnings = list(database.warnings)
+        for provider_id, error in providers.start_errors.items():
+            warnings.append(f"provider {provider_id} could not be started: {error}")
+        return cls(
+            profile=profile,
+            clock=clock,
+            database=database,
+            secrets=secrets,
+            registry=registry,
+            pool=pool,
+            orchestrator=orchestrator,
+            movies=MovieRepository(database, clock),
+            enrichment_log=EnrichmentLogRepository(),
+            settings=settings,
+            cache=cache,
+            providers=providers,
+            authority=authority,
+            rate_state=rate_state,
+            warnings=warnings,
+        )
+
+    def set_cache_ttl(self, days: float) -> None:
+        """Change how long cached answers stay fresh (stored; applies at once)."""
+        if days <= 0:
+            raise ValueError("the cache lifetime must be a positive number of days")
+        with store_errors("write", self.database.path):
+            self.settings.set(CACHE_TTL_DAYS, days)
+        self.cache.ttl = timedelta(days=days)
+
+    async def aclose(self) -> None:
+        """Save the providers' state, close the HTTP clients and the database (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.rate_state.detach()
+        try:
+            self.rate_state.flush()
+            await self.pool.aclose()
+        finally:
+            self.database.close()
+
+
+__all__ = ["AppServices", "StoreError"]

@@ -1,0 +1,576 @@
+"""Enrichment (document 5): one movie, or the whole library, brought up to date from every provider.
+
+One enrichment, in order (ARCHITECTURE.md, "One enrichment, end to end"):
+
+1. Auto mode skips unmonitored movies (status "skipped"); manual mode never does.
+2. A movie that is not identified yet is identified first (automated, memory-first): when that does
+   not confirm an identity, the status "needs_identification" is stored and nothing else is written.
+   The answers the lookup fetched are reused below, never requested again.
+3. Each capable provider is answered from the cache while its answer is fresh (the cache manager's
+   TTL, 7 days by default; `force` ignores the cache), otherwise fetched in parallel through the
+   engine at the given priority. A provider that is rate limited, out of quota or whose circuit is
+   open is skipped for this movie without a request; the movie is enriched from the others and
+   marked incomplete for that provider until its reset time (`MovieRepository.set_incomplete`).
+   Where a provider could not answer now (or was left out with `providers`), its last cached answer,
+   however old, stands in for it in the merge, so that a passing rate limit never flips a field to a
+   lower-priority provider's value and back.
+4. The answers are merged under the field-authority rules (`core.merge`) and compared with the stored
+   values (`core.changes`: locked fields never change, values are never erased).
+5. ONE transaction writes the changed, unlocked fields, their sources, the identification (ids and
+   status), the incomplete markers, the enrichment log entry and the fetched answers into the cache.
+   It is synchronous and runs on the loop without awaiting, so concurrent enrichments never interleave
+   inside it and an interruption can never leave half of it written.
+
+If no provider gave a usable answer now (every one failed, timed out, was rate limited or had
+nothing), the status is "failed" and the movie is left exactly as it was.
+
+`enrich_many` / `enrich_all` run many movies at once (bounded concurrency), keep going past failures,
+report progress through a callback and can be cancelled: every movie finished before that is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.changes import ChangeSet, detect_changes
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.merge import MergeResult, aggregate
+from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
+from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.services.identification import IdentificationService, IdentifyResult
+from metarr_desktop.services.provider_cache import ProviderCacheManager
+from metarr_desktop.store.cache import CachedAnswer, ProviderCacheRepository
+from metarr_desktop.store.database import Database, describe_db_error, is_db_error
+from metarr_desktop.store.library import (
+    EnrichmentLogRecord,
+    EnrichmentLogRepository,
+    IdentificationStatus,
+    MovieRecord,
+    MovieRepository,
+    UnknownEntityError,
+)
+
+log = logging.getLogger(__name__)
+
+MOVIE = EntityType.MOVIE
+
+#: When a provider failed in a way a retry may fix (not a rate limit, which has its own reset time),
+#: the movie is marked incomplete for it and retried after this long.
+RETRY_AFTER_FAILURE = timedelta(hours=1)
+
+#: Movies enriched at once by `enrich_many` (each asks all providers in parallel; the providers'
+#: pacers keep the total within their rates).
+DEFAULT_CONCURRENCY = 12
+
+
+class Mode(StrEnum):
+    """`auto` (the schedule: unmonitored movies are skipped) or `manual` (a person asked)."""
+
+    AUTO = "auto"
+    MANUAL = "manual"
+
+
+class Status(StrEnum):
+    ENRICHED = "enriched"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    NEEDS_IDENTIFICATION = "needs_identification"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichOptions:
+    """How to enrich.
+
+    Attributes:
+        mode: auto skips unmonitored movies.
+        priority: user (10 s, 2 retries per provider) or background (60 s, 5 retries).
+        force: ignore cached answers and ask every provider again.
+        providers: ask only these providers (the others' cached answers still count in the merge).
+    """
+
+    mode: Mode = Mode.MANUAL
+    priority: Priority = Priority.USER
+    force: bool = False
+    providers: tuple[str, ...] | None = None
+
+
+@dataclass(slots=True)
+class EnrichResult:
+    """The outcome of enriching one movie (one entry of `metarr enrich`'s ``results``).
+
+    Attributes:
+        providers: providers that answered over the network during this enrichment (identification
+            lookups included).
+        cached: providers whose cached answer was used (fresh, or standing in for one that could not
+            answer now).
+        cache_hits: fresh cached answers used (found or "not found").
+        error: why the movie failed, in one line (None otherwise).
+    """
+
+    movie_id: int
+    status: Status
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    providers: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    rate_limited: list[str] = field(default_factory=list)
+    failed: list[FailedProvider] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)
+    cache_hits: int = 0
+    error: str | None = None
+    identification: IdentifyResult | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"movie_id": self.movie_id, "status": self.status.value}
+        document.update(self.changes.to_json())
+        document.update(
+            {
+                "providers": list(self.providers),
+                "cached": list(self.cached),
+                "rate_limited": list(self.rate_limited),
+                "failed": [f.to_json() for f in self.failed],
+                "timed_out": list(self.timed_out),
+                "not_found": list(self.not_found),
+                "error": self.error,
+            }
+        )
+        if self.identification is not None:
+            document["identification"] = {
+                "status": self.identification.status,
+                "reason": self.identification.reason,
+                "ids": self.identification.ids.to_json(),
+                "candidates": [c.to_json() for c in self.identification.candidates],
+            }
+        return document
+
+
+@dataclass(slots=True)
+class EnrichReport:
+    """Every result of a run and its summary; filled in as movies finish (so an interrupted run
+    still holds what was done).
+
+    Attributes:
+        total: movies the run was asked to enrich.
+        network_requests: HTTP requests sent to providers during the run.
+        interrupted: the run was cancelled before every movie was done.
+    """
+
+    results: list[EnrichResult] = field(default_factory=list)
+    total: int = 0
+    network_requests: int = 0
+    duration_s: float = 0.0
+    interrupted: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status is status)
+
+    @property
+    def cache_hits(self) -> int:
+        return sum(r.cache_hits for r in self.results)
+
+    @property
+    def all_failed(self) -> bool:
+        """Every movie of a non-empty run failed (the CLI's exit code 1)."""
+        return bool(self.results) and all(r.status is Status.FAILED for r in self.results)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "enriched": self.count(Status.ENRICHED),
+            "unchanged": self.count(Status.UNCHANGED),
+            "skipped": self.count(Status.SKIPPED),
+            "needs_identification": self.count(Status.NEEDS_IDENTIFICATION),
+            "failed": self.count(Status.FAILED),
+            "network_requests": self.network_requests,
+            "cache_hits": self.cache_hits,
+            "duration_s": round(self.duration_s, 3),
+            "total": self.total,
+            "interrupted": self.interrupted,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"results": [r.to_json() for r in self.results], "summary": self.summary()}
+
+
+class RequestMeter:
+    """Counts the HTTP requests providers sent since it was made, from each provider's request
+    counter (every request passes its gate, which counts it for the daily quota)."""
+
+    def __init__(self, pool: ProviderPool) -> None:
+        self._pool = pool
+        self._start = self._snapshot()
+
+    def _snapshot(self) -> dict[str, tuple[datetime, int]]:
+        snapshot = {}
+        for runtime in self._pool.all():
+            used = runtime.gate.quota.requests_today  # rolls the day over first
+            snapshot[runtime.id] = (runtime.gate.quota.reset_at, used)
+        return snapshot
+
+    def count(self) -> int:
+        total = 0
+        for provider, (reset_at, used) in self._snapshot().items():
+            start = self._start.get(provider)
+            if start is not None and start[0] == reset_at:
+                total += max(0, used - start[1])
+            else:  # a new day began meanwhile (or a new provider): its counter started from zero
+                total += used
+        return total
+
+
+ProgressCallback = Callable[[EnrichReport, EnrichResult], None]
+
+
+class EnrichmentService:
+    """Enriches movies; the window's "Refresh metadata", `metarr enrich` and the schedule call it."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        movies: MovieRepository,
+        enrichment_log: EnrichmentLogRepository,
+        cache_repository: ProviderCacheRepository,
+        cache: ProviderCacheManager,
+        orchestrator: FetchOrchestrator,
+        identification: IdentificationService,
+        authority: Callable[[], FieldAuthorityConfig],
+        clock: Clock,
+    ) -> None:
+        self._database = database
+        self._movies = movies
+        self._log = enrichment_log
+        self._cache_repository = cache_repository
+        self._cache = cache
+        self._orchestrator = orchestrator
+        self._identification = identification
+        self._authority = authority
+        self._clock = clock
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @property
+    def pool(self) -> ProviderPool:
+        return self._orchestrator.pool
+
+    # -- one movie -----------------------------------------------------------------------------------
+
+    async def enrich(
+        self,
+        movie_id: int,
+        options: EnrichOptions | None = None,
+        *,
+        authority: FieldAuthorityConfig | None = None,
+    ) -> EnrichResult:
+        """Enrich one movie (see the module docstring). Raises `UnknownEntityError` for an unknown id."""
+        options = options or EnrichOptions()
+        movie = self._movies.require(movie_id)
+        if options.mode is Mode.AUTO and not movie.monitored:
+            return EnrichResult(movie_id, Status.SKIPPED)
+        rules = authority or self._authority()
+        async with self._movie_lock(movie_id):
+            return await self._enrich(self._movies.require(movie_id), options, rules)
+
+    @asynccontextmanager
+    async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:
+        """One enrichment of a movie at a time (the window and the schedule may overlap)."""
+        lock, users = self._locks.get(movie_id, (asyncio.Lock(), 0))
+        self._locks[movie_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[movie_id]
+            if users <= 1:
+                del self._locks[movie_id]
+            else:
+                self._locks[movie_id] = (lock, users - 1)
+
+    def _targets(self, ids: ExternalIds, only: Collection[str] | None) -> list[str]:
+        return [
+            r.id
+            for r in self.pool.enabled(only)
+            if MOVIE in r.provider.capabilities.entity_types and r.provider.capabilities.accepts(ids)
+        ]
+
+    def _cached_answers(self, movie_id: int) -> dict[str, CachedAnswer]:
+        try:
+            answers, _unreadable = self._cache_repository.answers(MOVIE.value, movie_id)
+        except Exception as exc:
+            if not is_db_error(exc):
+                raise
+            log.warning("the cache of movie %s could not be read (%s); fetching", movie_id, exc)
+            return {}
+        return answers
+
+    async def _enrich(
+        self, movie: MovieRecord, options: EnrichOptions, authority: FieldAuthorityConfig
+    ) -> EnrichResult:
+        movie_id = movie.id
+        result = EnrichResult(movie_id, Status.FAILED)
+        identification: IdentifyResult | None = None
+        ids = movie.ids
+        if movie.status is not IdentificationStatus.IDENTIFIED or ids.is_empty():
+            try:
+                identification = await self._identification.identify(
+                    movie_id, priority=options.priority, providers=options.providers, commit=False
+                )
+            except IdentificationError as exc:
+                result.failed = list(exc.failures)
+                result.error = f"identification failed: {exc.message}"
+                return result
+            result.identification = identification
+            if not identification.identified:
+                with self._database.atomic():
+                    self._identification.commit(identification)
+                result.status = Status.NEEDS_IDENTIFICATION
+                result.failed = list(identification.failed)
+                return result
+            ids = identification.ids.merged(ids)
+
+        prefetched = identification.answers if identification else {}
+        prefetched_missing = set(identification.not_found) if identification else set()
+        cached = {} if identification and identification.identity_changed else self._cached_answers(movie_id)
+        now = self._clock.now()
+        answers: dict[str, ProviderData] = {}
+        missing: list[str] = []
+        for provider in self._targets(ids, options.providers):
+            if provider in prefetched:
+                answers[provider] = prefetched[provider]
+                result.providers.append(provider)
+                continue
+            if provider in prefetched_missing:
+                result.not_found.append(provider)
+                continue
+            answer = cached.get(provider)
+            if (
+                not options.force
+                and answer is not None
+                and now - answer.fetched_at < self._cache.ttl
+                and answer.matches(ids)
+                and answer.covers(frozenset())
+            ):
+                result.cache_hits += 1
+                if answer.data is None:
+                    result.not_found.append(provider)
+                else:
+                    answers[provider] = answer.data
+                    result.cached.append(provider)
+                continue
+            missing.append(provider)
+
+        fetched: ProviderResults | None = None
+        if missing:
+            fetched = await self._orchestrator.fetch_all(
+                MetadataRequest(ids=ids, entity_type=MOVIE),
+                priority=options.priority,
+                providers=missing,
+            )
+            for provider in fetched.completed:
+                data = fetched.providers.get(provider)
+                if data is not None:
+                    answers[provider] = data
+                    result.providers.append(provider)
+            result.not_found.extend(fetched.not_found)
+            result.rate_limited = list(fetched.rate_limited)
+            result.failed.extend(fetched.failed)
+            result.timed_out = list(fetched.timed_out)
+        if identification is not None:
+            result.failed = [*identification.failed, *result.failed]
+
+        if not answers:
+            result.error = "no provider gave a usable answer; nothing was changed"
+            return result
+
+        # Stand-ins: last known answers of providers that could not (or were not asked to) answer now.
+        absent = set(result.rate_limited) | set(result.timed_out) | {f.provider for f in result.failed}
+        if options.providers is not None:
+            absent |= {r.id for r in self.pool.enabled() if r.id not in options.providers}
+        answered = {*result.providers, *result.not_found, *result.cached}
+        merge_input = dict(answers)
+        for provider in sorted(absent - set(answers)):
+            answer = cached.get(provider)
+            if answer is not None and answer.data is not None and answer.matches(ids):
+                merge_input[provider] = answer.data
+                result.cached.append(provider)
+
+        merged = aggregate({p: data.fields for p, data in merge_input.items()}, authority)
+        try:
+            locked = self._movies.locked_fields(movie_id)
+            result.changes = detect_changes(movie.fields, merged, locked)
+            used = [r.id for r in self.pool.all() if r.id in merge_input]
+            used += [p for p in merge_input if p not in used]
+            self._commit(movie, options, result, merged, locked, used, answered, identification, fetched, ids)
+        except Exception as exc:
+            if not is_db_error(exc):
+                raise
+            log.warning("movie %s could not be saved: %s", movie_id, describe_db_error(exc))
+            result.changes = ChangeSet()
+            result.error = f"could not be saved: {describe_db_error(exc)}; nothing was changed"
+            result.status = Status.FAILED
+            return result
+        result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
+        return result
+
+    def _retry_at(self, provider: str, now: datetime) -> datetime:
+        """When a provider that was rate limited (or open-circuited) for a movie may be asked again."""
+        if provider in self.pool:
+            runtime = self.pool.get(provider)
+            until = runtime.gate.rate_limited_until()
+            if until is not None:
+                return until
+            if not runtime.breaker.is_closed:
+                return now + timedelta(seconds=max(60.0, runtime.breaker.seconds_until_probe()))
+        return now + RETRY_AFTER_FAILURE
+
+    def _commit(
+        self,
+        movie: MovieRecord,
+        options: EnrichOptions,
+        result: EnrichResult,
+        merged: MergeResult,
+        locked: set[str],
+        used: list[str],
+        answered: set[str],
+        identification: IdentifyResult | None,
+        fetched: ProviderResults | None,
+        ids: ExternalIds,
+    ) -> None:
+        """The one transaction of an enrichment (no await inside: nothing can interleave)."""
+        movie_id = movie.id
+        now = self._clock.now()
+        values = {change.field: change.new for change in result.changes.changed_fields}
+        current_sources = self._movies.field_sources(movie_id)
+        sources = {
+            name: provider
+            for name, provider in merged.sources.items()
+            if name not in locked
+            and (name in values or name not in current_sources or current_sources[name].provider != provider)
+        }
+        with self._database.atomic():
+            if identification is not None:
+                self._identification.commit(identification)
+            if values or sources:
+                self._movies.set_fields(movie_id, values, sources, fetched_at=now)
+            self._movies.mark_enriched(movie_id, now, used)
+            for provider in result.rate_limited:
+                self._movies.set_incomplete(movie_id, provider, self._retry_at(provider, now))
+            for provider in result.timed_out:
+                self._movies.set_incomplete(movie_id, provider, now + RETRY_AFTER_FAILURE)
+            for failure in result.failed:
+                if failure.retryable and failure.provider not in result.providers:
+                    self._movies.set_incomplete(movie_id, failure.provider, now + RETRY_AFTER_FAILURE)
+            for provider in sorted(answered & set(movie.incomplete_providers)):
+                self._movies.clear_incomplete(movie_id, provider)
+            self._log.append(
+                EnrichmentLogRecord(
+                    entity_type=MOVIE.value,
+                    entity_id=movie_id,
+                    mode=options.mode.value,
+                    providers=used,
+                    changed_fields=[change.to_json() for change in result.changes.changed_fields],
+                    requires_player_sync=result.changes.requires_player_sync,
+                    sync_reason=result.changes.sync_reason,
+                    enriched_at=now,
+                )
+            )
+            if fetched is not None and (fetched.completed or fetched.not_found):
+                self._cache.save(MOVIE, movie_id, ids, fetched)
+
+    # -- many movies ---------------------------------------------------------------------------------
+
+    async def _enrich_safely(
+        self, movie_id: int, options: EnrichOptions, authority: FieldAuthorityConfig
+    ) -> EnrichResult:
+        """`enrich`, with any failure of this one movie turned into a "failed" result."""
+        try:
+            return await self.enrich(movie_id, options, authority=authority)
+        except UnknownEntityError:
+            return EnrichResult(movie_id, Status.FAILED, error=f"unknown movie id {movie_id}")
+        except Exception as exc:
+            if is_db_error(exc):
+                message = describe_db_error(exc)
+            else:
+                log.exception("enriching movie %s failed unexpectedly", movie_id)
+                message = f"{type(exc).__name__}: {exc}"[:300]
+            return EnrichResult(movie_id, Status.FAILED, error=message)
+
+    async def enrich_many(
+        self,
+        movie_ids: Sequence[int],
+        options: EnrichOptions | None = None,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        report: EnrichReport | None = None,
+    ) -> EnrichReport:
+        """Enrich `movie_ids`, at most `concurrency` at once, keeping going past failures.
+
+        Results are in the order of `movie_ids`. When cancelled, the movies already finished are
+        kept (each was committed on its own) and stay in `report`, which the caller may pass in to
+        read after the `CancelledError`.
+        """
+        options = options or EnrichOptions()
+        report = report if report is not None else EnrichReport()
+        report.total = len(movie_ids)
+        authority = self._authority()
+        meter = RequestMeter(self.pool)
+        started = self._clock.monotonic()
+        done: dict[int, EnrichResult] = {}
+        queue = iter(enumerate(movie_ids))
+
+        async def worker() -> None:
+            for index, movie_id in queue:
+                result = await self._enrich_safely(movie_id, options, authority)
+                done[index] = result
+                report.results.append(result)
+                if on_progress is not None:
+                    on_progress(report, result)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(max(1, min(concurrency, len(movie_ids)))):
+                    group.create_task(worker())
+        except asyncio.CancelledError:
+            report.interrupted = True
+            raise
+        finally:
+            report.results[:] = [done[index] for index in sorted(done)]
+            report.network_requests = meter.count()
+            report.duration_s = self._clock.monotonic() - started
+        return report
+
+    async def enrich_all(
+        self,
+        options: EnrichOptions | None = None,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        report: EnrichReport | None = None,
+    ) -> EnrichReport:
+        """Every movie of the library (defaults: auto mode, background priority, cache used)."""
+        options = options or EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
+        movies = await self._movies.all_async()
+        return await self.enrich_many(
+            [m.id for m in movies],
+            options,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            report=report,
+        )
+
+    def due_for_retry(self) -> list[int]:
+        """Movies marked incomplete for a provider whose reset time has come."""
+        return [m.id for m in self._movies.incomplete_due(self._clock.now())]

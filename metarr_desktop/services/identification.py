@@ -1,0 +1,233 @@
+"""Identification of library movies (document 2): automated, by the user's choice, and search.
+
+Automated (`identify`): from the movie's known ids (lookup, cross-referencing the others) or, lacking
+any, from its title and year (search, then the rule of `core.matching.decide`: zero candidates is
+"not found", several are "ambiguous" unless exactly one has the exact title and the exact year).
+Memory-first: nothing is written while the identity is uncertain. Once it is confirmed, `commit`
+writes the ids, the status and the answers the lookup fetched on the way (into the provider cache)
+in one transaction, so the enrichment that follows finds them there and never asks twice; the
+enrichment service instead takes those answers in memory and commits them with the entity. An
+unconfirmed identity writes only the status `needs_identification` (nothing is cached).
+
+By the user's choice (`select`, "tmdb:27205", "imdb:tt1375666", "tvdb:..."): that id is looked up,
+the others cross-referenced, and the result committed, replacing the ids the movie had.
+
+`search` asks every provider that can search; it is never cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
+from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.providers import Priority, ProviderData
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.engine.identify import IdentificationError, Identifier, SearchOutcome
+from metarr_desktop.services.provider_cache import ProviderCacheManager
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.library import IdentificationStatus, MovieRepository
+
+MOVIE = EntityType.MOVIE
+
+
+class SelectionError(ValueError):
+    """A malformed `PROVIDER:ID` choice (bad input, exit code 2)."""
+
+
+class SelectionNotFoundError(Exception):
+    """No provider knows the id the user chose; nothing was changed (exit code 1)."""
+
+
+@dataclass(slots=True)
+class IdentifyResult:
+    """The identification of one movie.
+
+    Attributes:
+        status: "identified" or "needs_identification".
+        reason: None, "not_found" or "ambiguous".
+        ids: the confirmed ids, or the ids known before.
+        candidates: the scored candidates of a search (best first).
+        answers: provider answers fetched on the way (memory-first; committed only when identified).
+        not_found: providers that answered "no such movie" during the lookup.
+        failed: providers that failed, timed out or were rate limited on the way.
+        previous_ids: the ids the movie had before (to tell whether its identity changed).
+    """
+
+    movie_id: int
+    status: str
+    reason: str | None
+    ids: ExternalIds
+    candidates: list[Candidate] = field(default_factory=list)
+    answers: dict[str, ProviderData] = field(default_factory=dict)
+    not_found: list[str] = field(default_factory=list)
+    failed: list[FailedProvider] = field(default_factory=list)
+    previous_ids: ExternalIds = field(default_factory=ExternalIds)
+
+    @property
+    def identified(self) -> bool:
+        return self.status == IdentificationStatus.IDENTIFIED.value
+
+    @property
+    def identity_changed(self) -> bool:
+        """True when a previously known id now differs (the cache of the old identity is void)."""
+        return any(
+            self.ids.get(kind) is not None and value != self.ids.get(kind)
+            for kind, value in self.previous_ids.known().items()
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "movie_id": self.movie_id,
+            "status": self.status,
+            "reason": self.reason,
+            "ids": self.ids.to_json(),
+            "candidates": [c.to_json() for c in self.candidates],
+            "failed": [f.to_json() for f in self.failed],
+        }
+
+
+def parse_selection(choice: str) -> ExternalIds:
+    """``tmdb:27205`` / ``imdb:tt1375666`` / ``tvdb:81189`` as an id set; `SelectionError` or
+    `InvalidIdError` for anything else."""
+    kind, sep, value = choice.partition(":")
+    kind = kind.strip().lower()
+    if not sep or not value.strip():
+        raise SelectionError(f"expected PROVIDER:ID (e.g. tmdb:27205 or imdb:tt1375666), got {choice!r}")
+    if kind not in {k.value for k in IdType}:
+        raise SelectionError(f"unknown id kind {kind!r} in {choice!r} (expected tmdb, imdb or tvdb)")
+    return ExternalIds().with_id(kind, parse_id(kind, value.strip()))
+
+
+class IdentificationService:
+    """Identifies library movies and commits confirmed identities."""
+
+    def __init__(
+        self,
+        identifier: Identifier,
+        movies: MovieRepository,
+        cache: ProviderCacheManager,
+        database: Database,
+    ) -> None:
+        self._identifier = identifier
+        self._movies = movies
+        self._cache = cache
+        self._database = database
+
+    async def identify(
+        self,
+        movie_id: int,
+        *,
+        priority: Priority = Priority.USER,
+        providers: Collection[str] | None = None,
+        commit: bool = True,
+    ) -> IdentifyResult:
+        """Automated identification of one movie (see the module docstring).
+
+        With `commit` False nothing is written: the caller commits (the enrichment does, in its own
+        transaction). Raises `IdentificationError` when no provider could answer at all (nothing is
+        written then either), `UnknownEntityError` for an unknown movie.
+        """
+        movie = self._movies.require(movie_id)
+        outcome = await self._identifier.identify(
+            title=movie.title or None,
+            year=movie.year,
+            ids=movie.ids,
+            entity_type=MOVIE,
+            priority=priority,
+            providers=providers,
+        )
+        lookup = outcome.lookup
+        result = IdentifyResult(
+            movie_id=movie_id,
+            status=outcome.status,
+            reason=outcome.reason,
+            ids=outcome.ids,
+            candidates=list(outcome.candidates),
+            answers=dict(lookup.answers) if lookup else {},
+            not_found=list(lookup.not_found) if lookup else [],
+            failed=list(outcome.failures),
+            previous_ids=movie.ids,
+        )
+        if commit:
+            with self._database.atomic():
+                self.commit(result)
+        return result
+
+    async def select(
+        self, movie_id: int, choice: str, *, priority: Priority = Priority.USER
+    ) -> IdentifyResult:
+        """The user's choice: look the chosen id up, cross-reference the others, commit.
+
+        Raises `SelectionError`/`InvalidIdError` for a malformed choice, `SelectionNotFoundError`
+        when no provider knows it and `IdentificationError` when no provider could answer; nothing
+        is changed in those cases.
+        """
+        chosen = parse_selection(choice)
+        movie = self._movies.require(movie_id)
+        lookup = await self._identifier.lookup(chosen, entity_type=MOVIE, priority=priority)
+        if not lookup.answers:
+            if lookup.failures and not lookup.not_found:
+                raise IdentificationError(f"no provider could look {choice} up", lookup.failures)
+            raise SelectionNotFoundError(f"{choice} was not found by any provider; nothing was changed")
+        result = IdentifyResult(
+            movie_id=movie_id,
+            status=IdentificationStatus.IDENTIFIED.value,
+            reason=None,
+            ids=lookup.ids,
+            answers=dict(lookup.answers),
+            not_found=list(lookup.not_found),
+            failed=list(lookup.failures),
+            previous_ids=movie.ids,
+        )
+        with self._database.atomic():
+            self.commit(result, replace_ids=True)
+        return result
+
+    def commit(self, result: IdentifyResult, *, replace_ids: bool = False) -> None:
+        """Write an identification: the status always; for a confirmed identity also the ids and the
+        answers fetched on the way (into the cache). Call inside a transaction (`Database.atomic`).
+
+        With `replace_ids` the movie's ids become exactly the confirmed ones (the user's choice);
+        otherwise the confirmed ids are merged over the known ones.
+        """
+        movie_id = result.movie_id
+        if not result.identified:
+            self._movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
+            return
+        ids = result.ids if replace_ids else result.ids.merged(result.previous_ids)
+        self._movies.set_ids(movie_id, ids)
+        self._movies.set_status(movie_id, IdentificationStatus.IDENTIFIED)
+        dropped = replace_ids and any(ids.get(k) != v for k, v in result.previous_ids.known().items())
+        if result.identity_changed or dropped:
+            # Another film than before: the old identity's cached answers must not be used.
+            self._cache.invalidate(MOVIE, movie_id)
+        answers: Mapping[str, ProviderData | None] = {
+            **{provider: None for provider in result.not_found},
+            **result.answers,
+        }
+        if answers:
+            self._cache.save(MOVIE, movie_id, ids, answers)
+
+    async def search(
+        self,
+        query: str,
+        year: int | None = None,
+        *,
+        priority: Priority = Priority.USER,
+        providers: Collection[str] | None = None,
+    ) -> SearchOutcome:
+        """Candidates from every provider that can search, merged by shared ids and scored, best
+        first. Never cached; raises `IdentificationError` when no provider could search."""
+        query = query.strip()
+        if not query:
+            raise SelectionError("the search text must not be empty")
+        outcome = await self._identifier.search(
+            query, year, entity_type=MOVIE, priority=priority, providers=providers
+        )
+        if not outcome.answered and outcome.failures:
+            raise IdentificationError("no provider could search", outcome.failures)
+        return outcome

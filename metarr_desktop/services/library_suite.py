@@ -1,0 +1,69 @@
+"""The library's use cases composed over an open `AppServices`: library, identification,
+enrichment and the daily schedule, as the window and the `metarr` commands use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.engine.identify import Identifier
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions, EnrichReport, Mode
+from metarr_desktop.services.identification import IdentificationService
+from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
+
+#: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
+#: through the cache.
+SCHEDULED = EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND, force=False)
+
+
+@dataclass
+class LibrarySuite:
+    """Attributes:
+    library: add, scan, list, (un)monitor.
+    identification: automated identification, the user's choice, search.
+    enrichment: enrich one movie, some, or all.
+    schedule: the daily enrich-all.
+    """
+
+    app: AppServices
+    library: LibraryService
+    identification: IdentificationService
+    enrichment: EnrichmentService
+    schedule: DailySchedule
+
+    @classmethod
+    def create(cls, app: AppServices) -> LibrarySuite:
+        identification = IdentificationService(
+            Identifier(app.orchestrator), app.movies, app.cache, app.database
+        )
+        enrichment = EnrichmentService(
+            database=app.database,
+            movies=app.movies,
+            enrichment_log=app.enrichment_log,
+            cache_repository=ProviderCacheRepository(app.database, AssetRepository(app.database, app.clock)),
+            cache=app.cache,
+            orchestrator=app.orchestrator,
+            identification=identification,
+            authority=app.authority.get,
+            clock=app.clock,
+        )
+
+        async def daily() -> EnrichReport:
+            return await enrichment.enrich_all(SCHEDULED)
+
+        async def retry_due() -> Any:
+            due = enrichment.due_for_retry()
+            return await enrichment.enrich_many(due, SCHEDULED) if due else None
+
+        schedule = DailySchedule(daily, app.settings, app.clock, retry=retry_due)
+        return cls(
+            app=app,
+            library=LibraryService(app.database, app.movies),
+            identification=identification,
+            enrichment=enrichment,
+            schedule=schedule,
+        )

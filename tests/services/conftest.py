@@ -1,0 +1,65 @@
+"""Fixtures of the service tests: the app opened on a temporary profile with fake providers.
+
+Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices` behind an
+`httpx.MockTransport`, and keys go to an in-memory keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.providers.registry import ProviderRegistry
+from metarr_desktop.services.context import AppServices
+from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.fake_services import FakeServices, fake_registry
+
+Opener = Callable[..., AppServices]
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def fake() -> FakeServices:
+    return FakeServices()
+
+
+@pytest.fixture
+def keyring_backend() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+@pytest.fixture
+async def open_services(
+    tmp_path: Path, clock: VirtualClock, fake: FakeServices, keyring_backend: MemoryKeyring
+) -> AsyncIterator[Opener]:
+    """Open the app on the test's profile (again after closing it: a restart); all closed at the end."""
+    opened: list[AppServices] = []
+
+    def opener(registry: ProviderRegistry | None = None, **overrides: Any) -> AppServices:
+        arguments: dict[str, Any] = {
+            "clock": clock,
+            "transport": fake.transport,
+            "registry": registry or fake_registry(),
+            "keyring_backend": keyring_backend,
+        }
+        arguments.update(overrides)
+        services = AppServices.open(tmp_path / "profile", **arguments)
+        opened.append(services)
+        return services
+
+    yield opener
+    for services in opened:
+        await services.aclose()
+
+
+@pytest.fixture
+async def services(open_services: Opener) -> AppServices:
+    return open_services()
