@@ -5,6 +5,7 @@ One enrichment, in order (ARCHITECTURE.md, "One enrichment, end to end"):
 1. Auto mode skips unmonitored movies (status "skipped"); manual mode never does.
 2. A movie that is not identified yet is identified first (automated, memory-first): when that does
    not confirm an identity, the status "needs_identification" is stored and nothing else is written.
+   In auto mode a movie already waiting for the user's choice is not searched again.
    The answers the lookup fetched are reused below, never requested again.
 3. Each capable provider is answered from the cache while its answer is fresh (the cache manager's
    TTL, 7 days by default; `force` ignores the cache), otherwise fetched in parallel through the
@@ -322,6 +323,10 @@ class EnrichmentService:
         result = EnrichResult(movie_id, Status.FAILED)
         identification: IdentifyResult | None = None
         ids = movie.ids
+        if options.mode is Mode.AUTO and movie.status is IdentificationStatus.NEEDS_IDENTIFICATION:
+            # Waiting for the user's choice: the schedule does not search again every day.
+            result.status = Status.NEEDS_IDENTIFICATION
+            return result
         if movie.status is not IdentificationStatus.IDENTIFIED or ids.is_empty():
             try:
                 identification = await self._identification.identify(

@@ -23,15 +23,24 @@ from typing import Any
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
-from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.matching import Candidate, titles_match
 from metarr_desktop.core.providers import Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.engine.identify import IdentificationError, Identifier, SearchOutcome
+from metarr_desktop.engine.identify import (
+    Identification,
+    IdentificationError,
+    Identifier,
+    LookupResult,
+    SearchOutcome,
+)
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import IdentificationStatus, MovieRepository
+from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository
 
 MOVIE = EntityType.MOVIE
+
+#: Ambiguous searches with more exact matches than this are left to the user without probing.
+MAX_CANDIDATES_TO_RESOLVE = 4
 
 
 class SelectionError(ValueError):
@@ -141,6 +150,10 @@ class IdentificationService:
             providers=providers,
         )
         lookup = outcome.lookup
+        if outcome.reason == "ambiguous":
+            resolved = await self._resolve_ambiguity(movie, outcome.candidates, priority, providers)
+            if resolved is not None:
+                outcome, lookup = resolved
         result = IdentifyResult(
             movie_id=movie_id,
             status=outcome.status,
@@ -156,6 +169,71 @@ class IdentificationService:
             with self._database.atomic():
                 self.commit(result)
         return result
+
+    async def _resolve_ambiguity(
+        self,
+        movie: MovieRecord,
+        candidates: list[Candidate],
+        priority: Priority,
+        providers: Collection[str] | None,
+    ) -> tuple[Identification, LookupResult] | None:
+        """Tell apart "two films" from "one film that two providers described without a shared id".
+
+        TMDB's search results carry no IMDb id and OMDb's no TMDB id, so one film found by both can
+        arrive as two candidates. The exact matches (exact title, and exact year when the movie has
+        one) that lack an IMDb id are looked up with the provider that found them (revealing the
+        ids); if every exact match then turns out to be the same film, that film is identified and
+        the rest of the lookup is made with the providers not asked yet. Everything stays in memory.
+        Two different films with the same title (and year) stay ambiguous.
+        """
+        exact = [
+            c
+            for c in candidates
+            if (movie.year is None or c.year == movie.year)
+            and any(titles_match(movie.title, name) for name in (c.title, c.original_title) if name)
+        ]
+        if not 2 <= len(exact) <= MAX_CANDIDATES_TO_RESOLVE:
+            return None
+        answers: dict[str, ProviderData] = {}
+        failures: list[FailedProvider] = []
+        revealed: list[ExternalIds] = []
+        for candidate in exact:
+            if candidate.external_ids.imdb is not None:
+                revealed.append(candidate.external_ids)
+                continue
+            asked = [p for p in candidate.providers if providers is None or p in providers]
+            probe = await self._identifier.lookup(
+                candidate.external_ids, entity_type=MOVIE, priority=priority, providers=asked
+            )
+            answers.update(probe.answers)
+            failures.extend(probe.failures)
+            revealed.append(probe.ids)
+        films: list[ExternalIds] = []
+        for ids in revealed:
+            for index, film in enumerate(films):
+                if any(film.get(kind) == value for kind, value in ids.known().items()):
+                    films[index] = film.merged(ids)
+                    break
+            else:
+                films.append(ids)
+        if len(films) != 1:
+            return None
+        others = [r.id for r in self._identifier.orchestrator.pool.enabled(providers) if r.id not in answers]
+        rest = await self._identifier.lookup(
+            movie.ids.merged(films[0]), entity_type=MOVIE, priority=priority, providers=others
+        )
+        lookup = LookupResult(
+            ids=rest.ids,
+            answers={**answers, **rest.answers},
+            not_found=list(rest.not_found),
+            failures=[*failures, *rest.failures],
+        )
+        if not lookup.answers:
+            return None
+        identification = Identification(
+            "identified", None, lookup.ids, candidates=candidates, lookup=lookup, failures=lookup.failures
+        )
+        return identification, lookup
 
     async def select(
         self, movie_id: int, choice: str, *, priority: Priority = Priority.USER
