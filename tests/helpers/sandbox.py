@@ -1,0 +1,41 @@
+"""The in-process sandbox as pytest fixtures: a real loopback server on a free port, no latency.
+
+`sandbox` is a running `SandboxServer` with the demo catalog, default limits and no faults;
+`sandbox_factory(**options)` starts one with other options. Both are stopped after the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
+
+
+@pytest.fixture
+def sandbox_factory() -> Iterator[Callable[..., SandboxServer]]:
+    started: list[SandboxServer] = []
+
+    def start(catalog: Any = "demo", **options: Any) -> SandboxServer:
+        options.setdefault("seed", 1)
+        server = SandboxServer(catalog, **options)
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:
+    return sandbox_factory()
+
+
+def client_for(server: SandboxServer, provider_cls: Any, **options: Any) -> Any:
+    """A provider client pointed at the sandbox with the demo key."""
+    options.setdefault("api_key", DEMO_KEYS[provider_cls.id])
+    return provider_cls(base_url=server.urls[provider_cls.id], **options)

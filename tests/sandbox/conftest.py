@@ -1,0 +1,5 @@
+"""Fixtures of the sandbox tests: the in-process sandbox."""
+
+from tests.helpers.sandbox import sandbox, sandbox_factory
+
+__all__ = ["sandbox", "sandbox_factory"]
