@@ -16,7 +16,18 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from metarr_desktop import __version__
-from metarr_desktop.cli import providers, sandbox
+from metarr_desktop.cli import (
+    enrich,
+    history,
+    identify,
+    library,
+    locks,
+    providers,
+    sandbox,
+    schedule,
+    search,
+    show,
+)
 from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
@@ -27,6 +38,7 @@ log = logging.getLogger("metarr")
 
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, sandbox]
+COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,148 @@
+"""`metarr enrich (ID ... | --all)`: bring movies up to date from every provider.
+
+Listed ids default to manual mode at user priority; ``--all`` to auto mode (unmonitored movies are
+skipped) at background priority, and records the run as the daily schedule's (so that the window does
+not catch it up again). Progress goes to stderr; Ctrl-C stops the run, keeps every movie already
+finished and still prints the report (exit code 130). Exit code 1 when every movie failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from typing import Any
+
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table
+from metarr_desktop.cli.suite import open_suite, progress, require_movie
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.services.enrichment import (
+    DEFAULT_CONCURRENCY,
+    EnrichOptions,
+    EnrichReport,
+    EnrichResult,
+    Mode,
+)
+
+EXIT_INTERRUPTED = 130
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("enrich", help="fetch, merge and store metadata for movies")
+    parser.add_argument("movie_ids", type=int, nargs="*", metavar="ID")
+    parser.add_argument("--all", action="store_true", help="every movie of the library")
+    parser.add_argument("--mode", choices=[m.value for m in Mode], help="auto skips unmonitored movies")
+    parser.add_argument("--force", action="store_true", help="ignore the cache and ask every provider")
+    parser.add_argument("--priority", choices=[p.value for p in Priority])
+    parser.add_argument("--providers", metavar="a,b", help="ask only these providers")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help=f"movies enriched at once (default {DEFAULT_CONCURRENCY})",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.set_defaults(handler=cmd_enrich)
+
+
+class _Progress:
+    """Prints one line per movie for small runs, otherwise at most one line every two seconds."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.every_movie = total <= 20
+        self.last = 0.0
+
+    def __call__(self, report: EnrichReport, result: EnrichResult) -> None:
+        done = len(report.results)
+        if self.every_movie:
+            detail = f" ({result.error})" if result.error else ""
+            progress(f"enrich {done}/{self.total}: movie {result.movie_id} {result.status.value}{detail}")
+            return
+        now = time.monotonic()
+        if now - self.last >= 2.0 or done == self.total:
+            self.last = now
+            summary = report.summary()
+            progress(
+                f"enrich {done}/{self.total}: {summary['enriched']} enriched, {summary['unchanged']} "
+                f"unchanged, {summary['skipped']} skipped, {summary['needs_identification']} need "
+                f"identification, {summary['failed']} failed"
+            )
+
+
+def _options(args: argparse.Namespace, providers: tuple[str, ...] | None) -> EnrichOptions:
+    if args.all:
+        mode, priority = Mode.AUTO, Priority.BACKGROUND
+    else:
+        mode, priority = Mode.MANUAL, Priority.USER
+    return EnrichOptions(
+        mode=Mode(args.mode) if args.mode else mode,
+        priority=Priority(args.priority) if args.priority else priority,
+        force=args.force,
+        providers=providers,
+    )
+
+
+def _print(report: EnrichReport) -> None:
+    rows: list[list[Any]] = []
+    for result in report.results:
+        changed = ", ".join(c.field for c in result.changes.changed_fields)
+        note = result.error or (
+            f"rate limited: {', '.join(result.rate_limited)}" if result.rate_limited else ""
+        )
+        rows.append([result.movie_id, result.status.value, changed or "-", ",".join(result.providers), note])
+    emit_table(["id", "status", "changed", "providers", "note"], rows)
+    summary = report.summary()
+    print(
+        f"{summary['enriched']} enriched, {summary['unchanged']} unchanged, {summary['skipped']} skipped, "
+        f"{summary['needs_identification']} need identification, {summary['failed']} failed; "
+        f"{summary['network_requests']} requests, {summary['cache_hits']} cache hits, "
+        f"{summary['duration_s']:.1f} s"
+    )
+
+
+async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.all == bool(args.movie_ids):
+        raise CliError("give movie ids or --all (not both)")
+    if args.concurrency < 1:
+        raise CliError("--concurrency must be at least 1")
+    providers: tuple[str, ...] | None = None
+    if args.providers is not None:
+        providers = tuple(dict.fromkeys(p.strip() for p in args.providers.split(",") if p.strip()))
+        if not providers:
+            raise CliError("--providers needs at least one provider id")
+    report = EnrichReport()
+    async with open_suite(ctx) as suite:
+        if providers is not None:
+            known = [r.id for r in suite.app.pool.all()]
+            unknown = [p for p in providers if p not in known]
+            if unknown:
+                raise CliError(f"unknown provider {', '.join(unknown)} (known: {', '.join(known)})")
+        options = _options(args, providers)
+        if args.all:
+            ids = [m.id for m in await suite.library.all()]
+        else:
+            ids = list(dict.fromkeys(args.movie_ids))
+            for movie_id in ids:
+                require_movie(suite, movie_id)
+        started = suite.app.clock.now()
+        try:
+            await suite.enrichment.enrich_many(
+                ids,
+                options,
+                concurrency=args.concurrency,
+                on_progress=_Progress(len(ids)),
+                report=report,
+            )
+        except asyncio.CancelledError:
+            report.interrupted = True
+            progress(f"interrupted: {len(report.results)} of {len(ids)} movies were done and are kept")
+        if args.all and not report.interrupted:
+            suite.schedule.record_run(started)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        _print(report)
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if report.all_failed else 0

@@ -1,0 +1,44 @@
+"""`metarr lock ID FIELD` / `metarr unlock ID FIELD`: a locked field is never changed by enrichment."""
+
+from __future__ import annotations
+
+import argparse
+
+from metarr_desktop.cli.common import CliContext, CliError
+from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.core.fields import ALL_FIELDS
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for name, helptext, handler in (
+        ("lock", "keep a field as it is (enrichment never changes it)", cmd_lock),
+        ("unlock", "let enrichment change a field again", cmd_unlock),
+    ):
+        parser = commands.add_parser(name, help=helptext)
+        parser.add_argument("movie_id", type=int, metavar="ID")
+        parser.add_argument("field", metavar="FIELD")
+        parser.set_defaults(handler=handler)
+
+
+def _check_field(name: str) -> str:
+    if name not in ALL_FIELDS:
+        raise CliError(f"unknown field {name!r} (fields: {', '.join(ALL_FIELDS)})")
+    return name
+
+
+async def cmd_lock(args: argparse.Namespace, ctx: CliContext) -> int:
+    field = _check_field(args.field)
+    async with open_suite(ctx) as suite:
+        require_movie(suite, args.movie_id)
+        suite.app.movies.lock(args.movie_id, field)
+    print(f"movie {args.movie_id}: {field} locked")
+    return 0
+
+
+async def cmd_unlock(args: argparse.Namespace, ctx: CliContext) -> int:
+    field = _check_field(args.field)
+    async with open_suite(ctx) as suite:
+        require_movie(suite, args.movie_id)
+        suite.app.movies.unlock(args.movie_id, field)
+    print(f"movie {args.movie_id}: {field} unlocked")
+    return 0

@@ -1,0 +1,57 @@
+"""`metarr schedule [show|set HH:MM|enable|disable]`: the daily enrich-all of the window.
+
+Headless installs run ``metarr enrich --all`` from cron or a systemd timer instead (packaging/).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from metarr_desktop.cli.common import CliContext, CliError, emit_json
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.services.schedule import ScheduleError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("schedule", help="the daily enrichment of the library")
+    sub = parser.add_subparsers(dest="schedule_command", required=True, metavar="SUBCOMMAND")
+    show = sub.add_parser("show", help="time of day, last and next run")
+    show.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    show.set_defaults(handler=cmd_show)
+    setter = sub.add_parser("set", help="the time of day (local, HH:MM; default 03:00)")
+    setter.add_argument("time", metavar="HH:MM")
+    setter.set_defaults(handler=cmd_set)
+    for name, enabled in (("enable", True), ("disable", False)):
+        toggle = sub.add_parser(name, help=f"{name} the daily run in the window")
+        toggle.set_defaults(handler=cmd_toggle, enabled=enabled)
+
+
+async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    async with open_suite(ctx) as suite:
+        document = suite.schedule.to_json()
+    if args.json:
+        emit_json(document)
+    else:
+        state = "enabled" if document["enabled"] else "disabled"
+        print(
+            f"daily enrichment at {document['time']} ({state}); last run {document['last_run'] or 'never'}; "
+            f"next {document['next_run']}"
+        )
+    return 0
+
+
+async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    async with open_suite(ctx) as suite:
+        try:
+            when = suite.schedule.set_time_of_day(args.time)
+        except ScheduleError as exc:
+            raise CliError(str(exc)) from exc
+    print(f"daily enrichment at {when.strftime('%H:%M')}")
+    return 0
+
+
+async def cmd_toggle(args: argparse.Namespace, ctx: CliContext) -> int:
+    async with open_suite(ctx) as suite:
+        suite.schedule.set_enabled(args.enabled)
+    print(f"daily enrichment {'enabled' if args.enabled else 'disabled'}")
+    return 0

@@ -1,0 +1,47 @@
+"""`metarr search QUERY [--year Y]`: candidates from every provider that can search (never cached)."""
+
+from __future__ import annotations
+
+import argparse
+
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.services.identification import SelectionError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("search", help="search every provider for a title (never cached)")
+    parser.add_argument("query", metavar="QUERY")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.set_defaults(handler=cmd_search)
+
+
+async def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
+    async with open_suite(ctx) as suite:
+        try:
+            outcome = await suite.identification.search(args.query, args.year)
+        except SelectionError as exc:
+            raise CliError(str(exc)) from exc
+        except IdentificationError as exc:
+            details = "; ".join(f"{f.provider}: {f.error}" for f in exc.failures)
+            raise CliError(f"{exc.message} ({details})", EXIT_FAILED) from exc
+    if args.json:
+        emit_json([c.to_json() for c in outcome.candidates])
+        return 0
+    emit_table(
+        ["confidence", "title", "year", "tmdb", "imdb", "providers"],
+        [
+            [
+                round(c.confidence, 1),
+                c.title,
+                c.year,
+                c.external_ids.tmdb,
+                c.external_ids.imdb,
+                ",".join(c.providers),
+            ]
+            for c in outcome.candidates
+        ],
+    )
+    return 0

@@ -1,0 +1,71 @@
+"""`metarr show ID`: a movie's fields with their sources and locks, its ratings and enrichment state."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from metarr_desktop.cli.common import CliContext, emit_json, emit_table
+from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.merge import ratings
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("show", help="a movie's fields, sources, locks and ratings")
+    parser.add_argument("movie_id", type=int, metavar="ID")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.set_defaults(handler=cmd_show)
+
+
+async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    async with open_suite(ctx) as suite:
+        movie = require_movie(suite, args.movie_id)
+        sources = suite.app.movies.field_sources(movie.id)
+        locked = suite.app.movies.locked_fields(movie.id)
+    fields: dict[str, dict[str, Any]] = {}
+    for name in ALL_FIELDS:
+        source = sources.get(name)
+        fields[name] = {
+            "value": movie.fields.get(name),
+            "source": source.provider if source else None,
+            "locked": name in locked,
+        }
+    document: dict[str, Any] = {
+        "id": movie.id,
+        "title": movie.title,
+        "year": movie.year,
+        "ids": movie.ids.to_json(),
+        "status": movie.status.value,
+        "monitored": movie.monitored,
+        "path": movie.path,
+        "fields": fields,
+        "ratings": ratings(movie.fields),
+        "last_enriched_at": movie.last_enriched_at.isoformat() if movie.last_enriched_at else None,
+        "last_enriched_providers": list(movie.last_enriched_providers),
+        "incomplete_providers": {p: t.isoformat() for p, t in movie.incomplete_providers.items()},
+    }
+    if args.json:
+        emit_json(document)
+        return 0
+    print(f"{movie.title}" + (f" ({movie.year})" if movie.year else "") + f"  [{movie.status.value}]")
+    rows = []
+    for name, entry in fields.items():
+        if entry["value"] is None and not entry["locked"]:
+            continue
+        value = entry["value"]
+        text = (
+            ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+            if isinstance(value, list)
+            else str(value)
+        )
+        rows.append([name, text[:80], entry["source"] or "", "locked" if entry["locked"] else ""])
+    emit_table(["field", "value", "source", ""], rows)
+    for rating in ratings(movie.fields):
+        votes = f" ({rating['votes']} votes)" if rating["votes"] else ""
+        print(f"rating {rating['source']}: {rating['value']}{votes}")
+    print(
+        f"last enriched: {document['last_enriched_at'] or 'never'} "
+        f"from {', '.join(movie.last_enriched_providers) or '-'}"
+    )
+    return 0

@@ -1,0 +1,42 @@
+"""Opening the library's services for one command: `open_suite(ctx)` yields a `LibrarySuite` over an
+opened `AppServices` and closes it afterwards (the providers' state is saved, the clients closed)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from metarr_desktop.cli.common import CliContext, CliError
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.store.library import MovieRecord
+
+#: Extra keyword arguments for `AppServices.open` (tests inject a clock or a keyring backend here).
+OPEN_OPTIONS: dict[str, Any] = {}
+
+
+@asynccontextmanager
+async def open_suite(ctx: CliContext) -> AsyncIterator[LibrarySuite]:
+    app = AppServices.open(ctx.data_dir, **OPEN_OPTIONS)
+    try:
+        for warning in app.warnings:
+            sys.stderr.write(f"metarr: warning: {warning}\n")
+        yield LibrarySuite.create(app)
+    finally:
+        await app.aclose()
+
+
+def require_movie(suite: LibrarySuite, movie_id: int) -> MovieRecord:
+    """The movie, or a one-line usage error (exit code 2)."""
+    record = suite.app.movies.get(movie_id)
+    if record is None:
+        raise CliError(f"unknown movie id {movie_id}")
+    return record
+
+
+def progress(message: str) -> None:
+    """One progress line on stderr (never on stdout, which holds the JSON document)."""
+    sys.stderr.write(f"metarr: {message}\n")
+    sys.stderr.flush()
