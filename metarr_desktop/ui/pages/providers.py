@@ -448,7 +448,11 @@ class ProvidersPage(QWidget):
         try:
             self.authority_config().validate(self.order.ids())
         except AuthorityError as exc:
-            found.extend(Problem(p[0].upper() + p[1:] + ".") for p in exc.problems)
+            found.extend(
+                Problem(p[0].upper() + p[1:] + ".")
+                for p in exc.problems
+                if not p.endswith("needs at least one provider")  # already said, in the user's words
+            )
         for pid, on in pairs:
             view = self.views.get(pid)
             if not on:

@@ -1,0 +1,113 @@
+"""The health dashboard: cards from the services, changed live by engine events (pushed through
+`ProviderPool.subscribe`), relative times refreshed by a timer, and Re-enable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
+from metarr_desktop.ui.bridge import HealthBridge
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.pages.health import HealthPage
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+async def page(qtbot, ctx: UiContext) -> HealthPage:
+    bridge = HealthBridge(ctx.pool)
+    widget = HealthPage(ctx, bridge)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 800)
+    widget.show()
+    await widget.load()
+    return widget
+
+
+async def test_a_card_per_provider(page: HealthPage) -> None:
+    assert list(page.cards) == ["omdb", "tmdb", "tvdb", "fanart"]
+    card = page.cards["omdb"]
+    assert card.status.text() == "No requests yet"
+    assert card.usage.text() == "0 / 1,000 (0 %)"
+    assert card.last_request.text() == "never"
+    assert not card.reenable.isVisibleTo(card)
+    assert "0 healthy, 4 not asked yet" in page.summary.text()
+
+
+async def test_successes_update_the_card_at_once(
+    page: HealthPage, ctx: UiContext, clock: VirtualClock
+) -> None:
+    async def answer(provider: MetadataProvider) -> int:
+        await clock.sleep(0.120)
+        return 1
+
+    for _ in range(3):
+        await ctx.orchestrator.call("tmdb", answer)
+    card = page.cards["tmdb"]
+    # No timer tick was needed: the pool pushed every change.
+    assert card.status.text() == "Healthy"
+    assert card.latency.text() == "120 ms"
+    assert card.uptime.text() == "100.0 %"
+    assert card.sparkline.values == pytest.approx((120.0, 120.0, 120.0))
+    assert len(card.sparkline.points()) == 3
+    assert card.uptime_bar.fraction == 1.0
+    assert card.last_request.text() == "just now"
+    clock.advance(125)
+    page.refresh_times()
+    assert card.last_request.text() == "2 min ago"
+    assert "1 healthy" in page.summary.text()
+
+
+async def test_failures_auto_disable_and_re_enable(qtbot, page: HealthPage, ctx: UiContext) -> None:
+    async def fail(provider: MetadataProvider) -> int:
+        raise ServerError("tmdb", "server error (HTTP 503)", status_code=503)
+
+    for _ in range(2):
+        with pytest.raises(ProviderError):
+            await ctx.orchestrator.call("tmdb", fail)
+    card = page.cards["tmdb"]
+    assert card.status.text() == "Auto-disabled"
+    assert card.failures.text() == "5"
+    assert card.error.text() == "Last error: server error (HTTP 503)"
+    assert card.reenable.isVisibleTo(card)
+    assert card.resets_caption.text() == "Next probe in"
+    qtbot.mouseClick(card.reenable, Qt.MouseButton.LeftButton)
+    assert ctx.pool.get("tmdb").breaker.is_closed
+    assert card.status.text() != "Auto-disabled"
+    assert not card.reenable.isVisibleTo(card)
+
+
+async def test_rate_limited_shows_resets_in(page: HealthPage, ctx: UiContext, clock: VirtualClock) -> None:
+    async def limited(provider: MetadataProvider) -> int:
+        raise RateLimitedError(
+            "omdb", "daily quota used up", reset_at=clock.now() + timedelta(minutes=45), quota_exhausted=True
+        )
+
+    with pytest.raises(ProviderError):
+        await ctx.orchestrator.call("omdb", limited)
+    card = page.cards["omdb"]
+    assert card.status.text() == "Rate limited"
+    assert card.resets.text() == "45 min"
+    clock.advance(15 * 60)
+    page.refresh_times()
+    assert card.resets.text() == "30 min"
+
+
+async def test_disabling_a_provider_shows_disabled(page: HealthPage, ctx: UiContext) -> None:
+    from metarr_desktop.services.config import ProviderUpdate
+
+    await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
+    assert page.cards["fanart"].status.text() == "Disabled"
+    assert "(of 3 enabled)" in page.summary.text()
+
+
+async def test_the_timer_only_refreshes_times(page: HealthPage) -> None:
+    assert page.timer.isActive() and page.timer.interval() == 1000
+    before = [c.health for c in page.cards.values()]
+    page.refresh_times()
+    assert [c.health for c in page.cards.values()] == before
