@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import peewee as pw
+
 from metarr_desktop.providers.registry import ProviderRegistry
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.store.database import store_error
 from metarr_desktop.store.profile import Profile
 
 EXIT_OK = 0
@@ -35,6 +41,7 @@ class CliContext:
     data_dir: Path | None
     _profile: Profile | None = field(default=None, init=False)
     _registry: ProviderRegistry | None = field(default=None, init=False)
+    _services: AppServices | None = field(default=None, init=False)
 
     @property
     def profile(self) -> Profile:
@@ -45,8 +52,42 @@ class CliContext:
     @property
     def registry(self) -> ProviderRegistry:
         if self._registry is None:
-            self._registry = ProviderRegistry.default()
+            self._registry = self._services.registry if self._services else ProviderRegistry.default()
         return self._registry
+
+    @property
+    def services(self) -> AppServices:
+        """The application services, opened on first use; opening warnings go to stderr."""
+        if self._services is None:
+            self._services = AppServices.open(self.data_dir)
+            for warning in self._services.warnings:
+                sys.stderr.write(f"metarr: warning: {warning}\n")
+        return self._services
+
+    async def aclose(self) -> None:
+        """Close the services if they were opened (saves provider state, closes clients and database)."""
+        if self._services is not None:
+            services, self._services = self._services, None
+            await services.aclose()
+
+
+Handler = Callable[[Any, CliContext], Awaitable[int]]
+
+
+def uses_services(handler: Handler) -> Handler:
+    """Wrap a command that uses `ctx.services`: database failures become one-line environment
+    errors (exit 1), and the services are closed when the command ends."""
+
+    @functools.wraps(handler)
+    async def wrapper(args: Any, ctx: CliContext) -> int:
+        try:
+            return await handler(args, ctx)
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise CliError(str(store_error(exc, "use")), EXIT_FAILED) from exc
+        finally:
+            await ctx.aclose()
+
+    return wrapper
 
 
 def _default(value: Any) -> Any:

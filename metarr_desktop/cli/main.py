@@ -17,6 +17,8 @@ from typing import NoReturn
 
 from metarr_desktop import __version__
 from metarr_desktop.cli import (
+    assets,
+    authority,
     enrich,
     history,
     identify,
@@ -37,7 +39,7 @@ from metarr_desktop.store.profile import ProfileError
 log = logging.getLogger("metarr")
 
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
-COMMAND_MODULES = [providers, sandbox]
+COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
 
 

@@ -1,55 +1,223 @@
-"""`metarr providers ...`."""
+"""`metarr providers list | set | test | health` over the stored provider configuration."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table
-from metarr_desktop.providers.registry import ProviderSpec
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    emit_table,
+    parse_bool,
+    uses_services,
+)
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.services.config import UNSET, ConfigError, ProviderUpdate
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("providers", help="list and configure metadata providers")
     sub = parser.add_subparsers(dest="providers_command", required=True, metavar="SUBCOMMAND")
+
     list_parser = sub.add_parser("list", help="the providers in priority order")
     list_parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     list_parser.set_defaults(handler=cmd_list)
 
+    set_parser = sub.add_parser("set", help="change a provider's configuration")
+    set_parser.add_argument("id", metavar="ID", help="provider id (see `providers list`)")
+    set_parser.add_argument("--enabled", metavar="true|false", type=_bool, default=UNSET)
+    keys = set_parser.add_mutually_exclusive_group()
+    keys.add_argument("--api-key", metavar="KEY", default=UNSET, help="the API key (stored in the keyring)")
+    keys.add_argument("--api-key-stdin", action="store_true", help="read the API key from standard input")
+    keys.add_argument("--clear-api-key", action="store_true", help="remove the stored API key")
+    set_parser.add_argument(
+        "--base-url", metavar="URL", default=UNSET, help="replaces the service's address; 'default' resets it"
+    )
+    set_parser.add_argument(
+        "--rate",
+        metavar="N/SECONDS",
+        type=_rate,
+        default=UNSET,
+        help="at most N requests per SECONDS, or none",
+    )
+    set_parser.add_argument("--daily-quota", metavar="N|none", type=_optional_int, default=UNSET)
+    set_parser.add_argument("--priority", metavar="N", type=_int, default=UNSET, help="position, 1 first")
+    set_parser.add_argument("--user-timeout", metavar="SECONDS|none", type=_optional_float, default=UNSET)
+    set_parser.add_argument(
+        "--background-timeout", metavar="SECONDS|none", type=_optional_float, default=UNSET
+    )
+    set_parser.add_argument("--json", action="store_true", help="print the provider as JSON")
+    set_parser.set_defaults(handler=cmd_set)
 
-def spec_json(spec: ProviderSpec, priority: int) -> dict[str, Any]:
-    return {
-        "id": spec.id,
-        "name": spec.name,
-        "enabled": True,
-        "priority": priority,
-        "base_url": spec.default_base_url,
-        "has_api_key": False,
-        "rate_limit": spec.default_rate_limit.to_json() if spec.default_rate_limit else None,
-        "daily_quota": spec.default_daily_quota,
-        "capabilities": spec.capabilities.to_json(),
-        "builtin": spec.builtin,
-    }
+    test_parser = sub.add_parser("test", help="check the stored API key with one real request")
+    test_parser.add_argument("id", metavar="ID")
+    test_parser.add_argument("--json", action="store_true")
+    test_parser.set_defaults(handler=cmd_test)
+
+    health_parser = sub.add_parser("health", help="each provider's health and rate-limit state")
+    health_parser.add_argument("--json", action="store_true")
+    health_parser.set_defaults(handler=cmd_health)
 
 
-def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    rows = [spec_json(spec, index) for index, spec in enumerate(ctx.registry, start=1)]
+# -- argument types (argparse turns ValueError / ArgumentTypeError into a usage error, exit 2) ------
+
+
+def _bool(text: str) -> bool:
+    try:
+        return parse_bool(text)
+    except CliError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _optional_int(text: str) -> int | None:
+    return None if text.strip().lower() == "none" else _int(text)
+
+
+def _optional_float(text: str) -> float | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds or none, got {text!r}") from None
+
+
+def _rate(text: str) -> RateLimit | None:
+    if text.strip().lower() == "none":
+        return None
+    requests, slash, seconds = text.partition("/")
+    try:
+        if not slash:
+            raise ValueError
+        return RateLimit(int(requests), float(seconds))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected N/SECONDS with positive numbers (e.g. 40/1, 30/10), got {text!r}"
+        ) from None
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+def _rate_text(row: dict[str, Any]) -> str:
+    rate = row["rate_limit"]
+    return f"{rate['requests']}/{rate['window_seconds']:g}s" if rate else "-"
+
+
+@uses_services
+async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    providers = ctx.services.providers
+    rows = [view.to_json() for view in providers.all()]
     if args.json:
         emit_json(rows)
         return 0
     emit_table(
-        ["#", "id", "name", "enabled", "rate", "quota", "base url"],
+        ["#", "id", "name", "enabled", "key", "rate", "quota", "base url"],
         [
             [
                 r["priority"],
                 r["id"],
                 r["name"],
                 "yes" if r["enabled"] else "no",
-                f"{r['rate_limit']['requests']}/{r['rate_limit']['window_seconds']:g}s"
-                if r["rate_limit"]
-                else "-",
+                "set" if r["has_api_key"] else ("missing" if r["needs_api_key"] else "-"),
+                _rate_text(r),
                 r["daily_quota"] or "-",
                 r["base_url"],
+            ]
+            for r in rows
+        ],
+    )
+    if providers.key_storage_warning:
+        sys.stderr.write(f"metarr: warning: {providers.key_storage_warning}\n")
+    return 0
+
+
+def _read_key_from_stdin() -> str:
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise CliError("no API key on standard input")
+    return key
+
+
+@uses_services
+async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    providers = ctx.services.providers
+    view = providers.get(args.id)
+    base_url = args.base_url
+    if isinstance(base_url, str) and base_url.strip().lower() == "default":
+        base_url = view.spec.default_base_url
+    api_key = _read_key_from_stdin() if args.api_key_stdin else args.api_key
+    change = ProviderUpdate(
+        enabled=args.enabled,
+        api_key=api_key,
+        clear_api_key=args.clear_api_key,
+        base_url=base_url,
+        rate_limit=args.rate,
+        daily_quota=args.daily_quota,
+        priority=args.priority,
+        user_timeout_s=args.user_timeout,
+        background_timeout_s=args.background_timeout,
+    )
+    if change == ProviderUpdate():
+        raise CliError("nothing to change: give at least one option (see `metarr providers set --help`)")
+    try:
+        updated = await providers.update(args.id, change)
+    except ConfigError as exc:
+        raise CliError(f"{args.id}: {exc}") from None
+    if args.json:
+        emit_json(updated.to_json())
+    else:
+        sys.stdout.write(f"{updated.id}: updated\n")
+        if api_key is not UNSET and providers.key_storage_warning:
+            sys.stderr.write(f"metarr: warning: {providers.key_storage_warning}\n")
+    return 0
+
+
+@uses_services
+async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
+    check = await ctx.services.providers.test_key(args.id)
+    if args.json:
+        emit_json(check.to_json())
+    elif check.valid:
+        sys.stdout.write(f"{check.provider_id}: {check.message}\n")
+    else:
+        sys.stderr.write(f"metarr: {check.provider_id}: {check.message}\n")
+    return 0 if check.valid else EXIT_FAILED
+
+
+@uses_services
+async def cmd_health(args: argparse.Namespace, ctx: CliContext) -> int:
+    rows = [health.to_json() for health in ctx.services.providers.health()]
+    if args.json:
+        emit_json(rows)
+        return 0
+
+    def maybe(value: Any, suffix: str = "") -> str:
+        return "-" if value is None else f"{value}{suffix}"
+
+    emit_table(
+        ["id", "status", "uptime", "latency", "failures", "today", "limited until", "last error"],
+        [
+            [
+                r["id"],
+                r["status"] + (" (auto-disabled)" if r["auto_disabled"] else ""),
+                maybe(r["uptime_percent"], "%"),
+                maybe(r["avg_latency_ms"], " ms"),
+                r["consecutive_failures"],
+                f"{r['requests_today']}/{r['daily_quota']}" if r["daily_quota"] else r["requests_today"],
+                maybe(r["rate_limited_until"]),
+                maybe(r["last_error"]),
             ]
             for r in rows
         ],

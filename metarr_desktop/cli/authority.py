@@ -1,0 +1,72 @@
+"""`metarr authority show | set | reset`: the field-authority rules (document 5)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
+from metarr_desktop.core.authority import AuthorityError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("authority", help="which providers each field is taken from")
+    sub = parser.add_subparsers(dest="authority_command", required=True, metavar="SUBCOMMAND")
+    show = sub.add_parser("show", help="the current rules")
+    show.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    show.set_defaults(handler=cmd_show)
+    set_parser = sub.add_parser("set", help="replace the rules with those of a JSON file (as `show --json`)")
+    set_parser.add_argument("file", metavar="FILE.json", type=Path)
+    set_parser.set_defaults(handler=cmd_set)
+    reset = sub.add_parser("reset", help="back to the defaults")
+    reset.set_defaults(handler=cmd_reset)
+
+
+@uses_services
+async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    config = ctx.services.authority.get()
+    if args.json:
+        emit_json(config.to_json())
+        return 0
+    sys.stdout.write(f"provider priority: {', '.join(config.provider_priority)}\n")
+    sys.stdout.write(f"fill gaps: {'yes' if config.fill_gaps else 'no'}\n")
+    emit_table(
+        ["field", "providers", "exclusive"],
+        [
+            [name, " > ".join(rule.providers), "yes" if rule.exclusive else "no"]
+            for name, rule in config.field_authorities.items()
+        ],
+    )
+    return 0
+
+
+@uses_services
+async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    path: Path = args.file
+    try:
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise CliError(f"{path} is not valid JSON: {exc}") from None
+    try:
+        ctx.services.authority.set_json(document)
+    except AuthorityError as exc:
+        raise CliError(f"{path}: {exc}") from None
+    sys.stdout.write("field authority updated\n")
+    return 0
+
+
+@uses_services
+async def cmd_reset(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        ctx.services.authority.reset()
+    except AuthorityError as exc:
+        raise CliError(str(exc)) from None
+    sys.stdout.write("field authority reset to the defaults\n")
+    return 0
