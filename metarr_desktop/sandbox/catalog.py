@@ -98,7 +98,8 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 
 def words(text: str) -> list[str]:
     """Lower-case words without accents or punctuation ("WALL·E" -> ["wall", "e"])."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c if c.isascii() else " " for c in decomposed if not unicodedata.combining(c)).lower()
     return _WORD_RE.findall(plain)
 
 

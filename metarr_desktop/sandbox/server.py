@@ -153,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body are written separately: without this, Nagle's algorithm and the
+        # client's delayed ACK add ~40 ms to every answer on a kept-alive connection.
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.sandbox._track(self.connection, add=True)
 
     def finish(self) -> None:
@@ -418,7 +422,10 @@ class SandboxServer:
                 self.stats.count("rate_limited", name)
                 return service.rate_limited(wait, self.limits.get(name).requests or 1)
         try:
-            return service.handle(request)
+            reply = service.handle(request)
         except Exception:  # a bug in the sandbox must not hang the client
             log.exception("sandbox: %s failed on %s", name, request.path)
             return json_reply(500, {"status": "error", "message": "sandbox error"})
+        if reply.status == 401:  # a refused login (TheTVDB checks the key there)
+            self.stats.count("auth_refused", name)
+        return reply
