@@ -184,3 +184,22 @@ def test_text_helpers() -> None:
     assert formatting.usage(12, None) == "12 (no daily quota)"
     assert formatting.latency(1530) == "1.53 s"
     assert formatting.percent(None) == "-"
+
+
+def test_singletons_survive_the_qt_binding() -> None:
+    import gc
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    from metarr_desktop.ui.compat import protect_singletons
+
+    protect_singletons()
+    assert protect_singletons() is False  # once is enough
+    if sys.version_info < (3, 12):
+        assert sys.getrefcount(None) > 1 << 29
+    holder = QObject()
+    for _ in range(2000):
+        holder.setObjectName("x")
+    gc.collect()
+    assert sys.getrefcount(None) > 0
