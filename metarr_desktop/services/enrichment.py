@@ -393,7 +393,12 @@ class EnrichmentService:
             result.failed.extend(fetched.failed)
             result.timed_out = list(fetched.timed_out)
         if identification is not None:
-            result.failed = [*identification.failed, *result.failed]
+            # A provider that failed during identification was asked again just now (unless it
+            # answered then): report its latest outcome only.
+            settled = {*answers, *result.not_found, *result.rate_limited, *result.timed_out}
+            settled |= {f.provider for f in result.failed}
+            earlier = [f for f in identification.failed if f.provider not in settled]
+            result.failed = [*earlier, *result.failed]
 
         if not answers:
             result.error = "no provider gave a usable answer; nothing was changed"
@@ -475,7 +480,7 @@ class EnrichmentService:
             for provider in result.timed_out:
                 self._movies.set_incomplete(movie_id, provider, now + RETRY_AFTER_FAILURE)
             for failure in result.failed:
-                if failure.retryable and failure.provider not in result.providers:
+                if failure.retryable and failure.provider not in {*result.providers, *result.rate_limited}:
                     self._movies.set_incomplete(movie_id, failure.provider, now + RETRY_AFTER_FAILURE)
             for provider in sorted(answered & set(movie.incomplete_providers)):
                 self._movies.clear_incomplete(movie_id, provider)

@@ -182,12 +182,14 @@ class DailySchedule:
             started = self._clock.now()
             self.running = True
             try:
-                outcome = await self._job()
+                return await self._job()
             finally:
+                # Recorded even when the run failed or was cut short: the next attempt is the next
+                # scheduled instant (a failing job must not be restarted in a tight loop), and the
+                # movies it did finish are kept.
                 self.running = False
-            self.record_run(started)
-            self.runs += 1
-            return outcome
+                self.runs += 1
+                self.record_run(started)
 
     async def _run_logged(self, job: Callable[[], Awaitable[Any]], what: str) -> None:
         try:
