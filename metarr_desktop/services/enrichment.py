@@ -281,8 +281,12 @@ class EnrichmentService:
         if options.mode is Mode.AUTO and not movie.monitored:
             return EnrichResult(movie_id, Status.SKIPPED)
         rules = authority or self._authority()
+        entry = self._locks.get(movie_id)
+        contended = entry is not None
         async with self._movie_lock(movie_id):
-            return await self._enrich(self._movies.require(movie_id), options, rules)
+            if contended:  # another enrichment of this movie ran meanwhile: read what it wrote
+                movie = self._movies.require(movie_id)
+            return await self._enrich(movie, options, rules)
 
     @asynccontextmanager
     async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:

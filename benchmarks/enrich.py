@@ -1,0 +1,199 @@
+"""Benchmark: enrich a synthetic library against the sandbox on loopback, then again from the cache.
+
+    .venv/bin/python benchmarks/enrich.py --movies 1000 --rate-scale 10 --json
+
+What it does:
+
+1. Starts the sandbox (`SandboxServer`) with a synthetic catalog of N movies, 50-200 ms latency per
+   request, and every service's rate limit multiplied by S.
+2. Opens a fresh profile pointed at it, with each provider's engine rate (its real default limit)
+   multiplied by S. OMDb's daily quota (1,000) is lifted on both sides, since a library larger than
+   the quota could not be enriched in one day at all: the benchmark measures pacing, not the quota.
+3. Adds the N movies with their ids, already identified (identification is measured by the tests),
+   and runs `enrich_all` at background priority: wall_s. bound_s is the rate-limit lower bound: for
+   each provider the requests the sandbox received divided by the provider's configured rate, the
+   largest. ratio = wall_s / bound_s; http_429 counts 429 answers the sandbox sent.
+4. sequential_wall_s: the same per-movie work through the plain provider clients, one request at a
+   time with no engine, measured on a sample of movies and scaled to N (the output says so).
+5. Runs `enrich_all` again: every answer is fresh in the cache, so no request may be sent;
+   cached_ms_per_movie is that pass's wall time per movie.
+
+Prints one JSON object with --json (a readable summary otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from keyring.backends import null
+
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit
+from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer, ServiceLimit
+from metarr_desktop.sandbox.demo import configure_profile
+from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.enrichment import EnrichOptions, Mode
+from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.store.library import IdentificationStatus
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--movies", type=int, default=200)
+    parser.add_argument("--rate-scale", type=float, default=10.0)
+    parser.add_argument("--latency-ms", default="50-200")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--sample", type=int, default=20, help="movies timed one request at a time")
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args(argv)
+
+
+def sandbox_limits(scale: float) -> SandboxLimits:
+    limits = SandboxLimits().scaled(scale)
+    services = dict(limits.services)
+    services["omdb"] = ServiceLimit(services["omdb"].requests, services["omdb"].window_seconds, None)
+    return SandboxLimits(services)
+
+
+async def open_profile(root: Path, server: SandboxServer, scale: float) -> AppServices:
+    await configure_profile(root, server)
+    app = AppServices.open(root, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
+    for spec in app.registry:
+        rate = spec.default_rate_limit
+        scaled = RateLimit(max(1, int(rate.requests * scale)), rate.window_seconds) if rate else None
+        await app.providers.update(spec.id, ProviderUpdate(rate_limit=scaled, daily_quota=None))
+    return app
+
+
+def add_movies(app: AppServices, server: SandboxServer, count: int) -> list[int]:
+    titles = [t for t in server.catalog.titles if t.kind == "movie"][:count]
+
+    def work() -> list[int]:
+        ids = []
+        with app.database.atomic():
+            for title in titles:
+                record = app.movies.add(
+                    title.title,
+                    year=title.year,
+                    ids=ExternalIds(tmdb=title.tmdb, imdb=title.imdb, tvdb=title.tvdb),
+                    status=IdentificationStatus.IDENTIFIED,
+                )
+                ids.append(record.id)
+        return ids
+
+    return work()
+
+
+async def sequential_sample(app: AppServices, server: SandboxServer, sample: int) -> tuple[float, int]:
+    """Seconds for `sample` movies through fresh plain clients, one request at a time."""
+    clients = [
+        spec.create(api_key=DEMO_KEYS[spec.id], base_url=server.urls[spec.id]) for spec in app.registry
+    ]
+    titles = [t for t in server.catalog.titles if t.kind == "movie"][-sample:]
+    started = time.perf_counter()
+    try:
+        for title in titles:
+            request = MetadataRequest(ExternalIds(tmdb=title.tmdb, imdb=title.imdb, tvdb=title.tvdb))
+            for client in clients:
+                await client.get_metadata(request)
+    finally:
+        for client in clients:
+            await client.aclose()
+    return time.perf_counter() - started, len(titles)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    scale = args.rate_scale
+    server = SandboxServer(
+        f"synthetic:{args.movies + args.sample}",
+        latency=args.latency_ms,
+        limits=sandbox_limits(scale),
+        seed=7,
+    )
+    server.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="metarr-bench-") as tmp:
+            app = await open_profile(Path(tmp) / "profile", server, scale)
+            try:
+                suite = LibrarySuite.create(app)
+                movie_ids = add_movies(app, server, args.movies)
+                options = EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
+                server.stats.reset()
+
+                def note(report: Any, result: Any) -> None:
+                    done = len(report.results)
+                    if not args.json and done % max(1, args.movies // 10) == 0:
+                        sys.stderr.write(f"  {done}/{args.movies}\n")
+
+                started = time.perf_counter()
+                first = await suite.enrichment.enrich_many(
+                    movie_ids, options, concurrency=args.concurrency, on_progress=note
+                )
+                wall = time.perf_counter() - started
+                stats = server.stats.snapshot()
+                rates = {r.id: r.settings.rate_limit for r in app.pool.all()}
+                bounds = {
+                    provider: count / rates[provider].per_second
+                    for provider, count in stats["requests"].items()
+                    if rates.get(provider) is not None
+                }
+                bound = max(bounds.values()) if bounds else 0.0
+                http_429 = sum(c.get(429, 0) for c in stats["statuses"].values())
+
+                sample_s, sampled = await sequential_sample(app, server, args.sample)
+                sequential = sample_s / max(1, sampled) * args.movies
+
+                server.stats.reset()
+                started = time.perf_counter()
+                second = await suite.enrichment.enrich_many(movie_ids, options, concurrency=args.concurrency)
+                cached_wall = time.perf_counter() - started
+                cached_requests = server.stats.snapshot()["total"]
+            finally:
+                await app.aclose()
+    finally:
+        server.stop()
+    return {
+        "movies": args.movies,
+        "rate_scale": scale,
+        "concurrency": args.concurrency,
+        "wall_s": round(wall, 2),
+        "bound_s": round(bound, 2),
+        "bound_by_provider_s": {p: round(b, 2) for p, b in sorted(bounds.items())},
+        "ratio": round(wall / bound, 3) if bound else None,
+        "requests": stats["requests"],
+        "http_429": http_429,
+        "results": first.summary(),
+        "sequential_wall_s": round(sequential, 1),
+        "sequential_note": (
+            f"measured on {sampled} movies through the plain clients, one request at a time, "
+            f"and scaled to {args.movies}"
+        ),
+        "speedup": round(sequential / wall, 1) if wall else None,
+        "cached_network_requests": cached_requests,
+        "cached_results": second.summary(),
+        "cached_wall_s": round(cached_wall, 3),
+        "cached_ms_per_movie": round(cached_wall / max(1, args.movies) * 1000.0, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    outcome = asyncio.run(run(args))
+    if args.json:
+        print(json.dumps(outcome))
+    else:
+        for key, value in outcome.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
