@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -150,8 +150,12 @@ class MainWindow(QMainWindow):
         self.providers_page.dirtyChanged.connect(self._on_dirty_changed)
         self.health_page.message.connect(self.show_message)
         self.activity_page.message.connect(self.show_message)
-        self.job_bridge.jobAdded.connect(self._update_job_status)
-        self.job_bridge.jobUpdated.connect(self._update_job_status)
+        self.job_timer = QTimer(self)
+        self.job_timer.setSingleShot(True)
+        self.job_timer.setInterval(100)
+        self.job_timer.timeout.connect(self._update_job_status)
+        self.job_bridge.jobAdded.connect(self._schedule_job_status)
+        self.job_bridge.jobUpdated.connect(self._schedule_job_status)
         for page in Page:
             widget = self.pages[page]
             widget.loaded.connect(lambda p=page: self._on_page_loaded(p))  # type: ignore[attr-defined]
@@ -332,6 +336,11 @@ class MainWindow(QMainWindow):
 
     # -- jobs in the status bar -----------------------------------------------------------------------
 
+    def _schedule_job_status(self, *_args: object) -> None:
+        """Job progress reaches the status bar at most ten times a second."""
+        if not self.job_timer.isActive():
+            self.job_timer.start()
+
     def _update_job_status(self, *_args: object) -> None:
         running = self.ctx.jobs.running
         if not running:
@@ -432,6 +441,9 @@ class MainWindow(QMainWindow):
     def dispose(self) -> None:
         """Stop listening to the engine (called by the shutdown coroutine)."""
         self.health_page.timer.stop()
+        self.health_page.repaint_timer.stop()
+        self.activity_page.flush_timer.stop()
+        self.job_timer.stop()
         self.health_bridge.close()
         self.job_bridge.close()
 

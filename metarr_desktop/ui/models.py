@@ -8,6 +8,7 @@ pytest-qt's ``qtmodeltester``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
@@ -483,29 +484,48 @@ class HealthModel(QAbstractListModel):
 # --------------------------------------------------------------------------------------------------
 
 
+#: A job shows at most its latest this many events (the job itself keeps them all).
+EVENTS_SHOWN = 200
+
+
 class JobsModel(QAbstractItemModel):
-    """Jobs (newest first) with their events as children: Job / event | Status | Time.
+    """Jobs (newest first) with their latest events as children: Job / event | Status | Time.
 
     A job's index has internal id 0; an event's index has its job's id as internal id, so the
-    parent of an event is found without keeping Python objects in indexes.
+    parent of an event is found without keeping Python objects in indexes. Each job shows a window
+    of its last `events_shown` events: a long job reports thousands, and a tree of thousands of rows
+    costs every relayout.
 
     Attributes:
         jobs: newest first.
+        events_shown: the size of each job's window of events.
     """
 
     TITLE, STATUS, TIME = range(3)
     HEADERS = ("Job / event", "Status", "Started")
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, events_shown: int = EVENTS_SHOWN) -> None:
         super().__init__(parent)
         self.jobs: list[Job] = []
-        self._event_counts: dict[int, int] = {}
+        self.events_shown = events_shown
+        #: job id -> (index in job.events of the first event shown, how many are shown)
+        self._windows: dict[int, tuple[int, int]] = {}
+        self._rows: dict[int, int] = {}
+        self._times: dict[datetime, str] = {}
+
+    def _reindex(self) -> None:
+        self._rows = {job.id: number for number, job in enumerate(self.jobs)}
 
     def _job_row(self, job_id: int) -> int:
-        for number, job in enumerate(self.jobs):
-            if job.id == job_id:
-                return number
-        return -1
+        return self._rows.get(job_id, -1)
+
+    def _clock_text(self, at: datetime) -> str:
+        text = self._times.get(at)
+        if text is None:
+            if len(self._times) > 20_000:
+                self._times.clear()
+            text = self._times[at] = at.astimezone().strftime("%H:%M:%S")
+        return text
 
     def job_index(self, job: Job, column: int = 0) -> QModelIndex:
         row = self._job_row(job.id)
@@ -514,9 +534,10 @@ class JobsModel(QAbstractItemModel):
     def job_at(self, index: Index) -> Job | None:
         if not index.isValid():
             return None
-        if index.internalId() == 0:
-            return self.jobs[index.row()]
-        row = self._job_row(index.internalId())
+        job_id = index.internalId()
+        if job_id == 0:
+            return self.jobs[index.row()] if 0 <= index.row() < len(self.jobs) else None
+        row = self._rows.get(job_id, -1)
         return self.jobs[row] if row >= 0 else None
 
     # -- updates from the tracker (through the bridge) --------------------------------------------
@@ -524,7 +545,8 @@ class JobsModel(QAbstractItemModel):
     def set_jobs(self, jobs: list[Job]) -> None:
         self.beginResetModel()
         self.jobs = sorted(jobs, key=lambda j: j.id, reverse=True)
-        self._event_counts = {j.id: len(j.events) for j in self.jobs}
+        self._windows = {j.id: self._window_of(j) for j in self.jobs}
+        self._reindex()
         self.endResetModel()
 
     def add_job(self, job: Job) -> None:
@@ -532,19 +554,42 @@ class JobsModel(QAbstractItemModel):
             return
         self.beginInsertRows(_ROOT, 0, 0)
         self.jobs.insert(0, job)
-        self._event_counts[job.id] = len(job.events)
+        self._windows[job.id] = self._window_of(job)
+        self._reindex()
         self.endInsertRows()
 
+    def _window_of(self, job: Job) -> tuple[int, int]:
+        count = min(len(job.events), self.events_shown)
+        return len(job.events) - count, count
+
+    def hidden_events(self, job: Job) -> int:
+        """How many older events of `job` are not shown."""
+        return self._windows.get(job.id, (0, 0))[0]
+
     def add_event(self, job: Job, _event: JobEvent | None = None) -> None:
+        """Show the events appended to `job.events` since the last call (in one batch)."""
         row = self._job_row(job.id)
         if row < 0:
             return
-        shown = self._event_counts.get(job.id, 0)
-        if len(job.events) > shown:
-            parent = self.index(row, 0)
-            self.beginInsertRows(parent, shown, len(job.events) - 1)
-            self._event_counts[job.id] = len(job.events)
-            self.endInsertRows()
+        parent = self.index(row, 0)
+        start, count = self._windows.get(job.id, (0, 0))
+        new = len(job.events) - (start + count)
+        if new <= 0:
+            return
+        overflow = count + new - self.events_shown
+        if overflow > 0:
+            drop = min(overflow, count)
+            if drop:
+                self.beginRemoveRows(parent, 0, drop - 1)
+                start, count = start + drop, count - drop
+                self._windows[job.id] = (start, count)
+                self.endRemoveRows()
+            start += overflow - drop  # events that arrived and already fell out of the window
+            new -= overflow - drop
+            self._windows[job.id] = (start, count)
+        self.beginInsertRows(parent, count, count + new - 1)
+        self._windows[job.id] = (start, count + new)
+        self.endInsertRows()
 
     def update_job(self, job: Job) -> None:
         row = self._job_row(job.id)
@@ -557,7 +602,8 @@ class JobsModel(QAbstractItemModel):
             return
         self.beginRemoveRows(_ROOT, row, row)
         del self.jobs[row]
-        self._event_counts.pop(job.id, None)
+        self._windows.pop(job.id, None)
+        self._reindex()
         self.endRemoveRows()
 
     # -- Qt model API ------------------------------------------------------------------------------
@@ -583,7 +629,7 @@ class JobsModel(QAbstractItemModel):
             return len(self.jobs)
         if parent.column() != 0 or parent.internalId() != 0:
             return 0
-        return self._event_counts.get(self.jobs[parent.row()].id, 0)
+        return self._windows.get(self.jobs[parent.row()].id, (0, 0))[1]
 
     def columnCount(self, parent: Index = _ROOT) -> int:
         return 3
@@ -607,9 +653,12 @@ class JobsModel(QAbstractItemModel):
                 return None
             return self._job_data(self.jobs[index.row()], index.column(), role)
         job = self.job_at(index)
-        if job is None or not 0 <= index.row() < len(job.events):
+        if job is None:
             return None
-        return self._event_data(job, job.events[index.row()], index.column(), role)
+        start, count = self._windows.get(job.id, (0, 0))
+        if not 0 <= index.row() < count:
+            return None
+        return self._event_data(job, job.events[start + index.row()], index.column(), role)
 
     def _job_data(self, job: Job, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -617,7 +666,7 @@ class JobsModel(QAbstractItemModel):
                 return job.title
             if column == self.STATUS:
                 return job.status_text
-            return job.started_at.astimezone().strftime("%H:%M:%S")
+            return self._clock_text(job.started_at)
         if role == Role.JOB_ID:
             return job.id
         if role == Role.JOB_STATE:
@@ -641,7 +690,7 @@ class JobsModel(QAbstractItemModel):
                 return event.text
             if column == self.STATUS:
                 return event.kind.value
-            return event.at.astimezone().strftime("%H:%M:%S")
+            return self._clock_text(event.at)
         if role == Role.JOB_ID:
             return job.id
         if role == Role.EVENT_KIND:

@@ -132,8 +132,20 @@ def warning_colour(palette: QPalette | None = None) -> QColor:
     return QColor("#ffb74d" if is_dark(palette) else "#9a5b00")
 
 
+_pixmaps: dict[tuple[DisplayStatus, int, bool], QPixmap] = {}
+
+
 def status_pixmap(status: DisplayStatus, size: int = 20, palette: QPalette | None = None) -> QPixmap:
-    """A filled circle in the status colour with a white glyph: check, !, x, clock, dash, pause, ?."""
+    """A filled circle in the status colour with a white glyph: check, !, x, clock, dash, pause, ?
+    (painted once per status, size and scheme)."""
+    key = (status, size, is_dark(palette))
+    cached = _pixmaps.get(key)
+    if cached is None:
+        cached = _pixmaps[key] = _paint_status(status, size, palette)
+    return cached
+
+
+def _paint_status(status: DisplayStatus, size: int, palette: QPalette | None) -> QPixmap:
     ratio = 2.0
     pixmap = QPixmap(int(size * ratio), int(size * ratio))
     pixmap.setDevicePixelRatio(ratio)

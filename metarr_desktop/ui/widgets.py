@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui import formatting
 from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.theme import error_colour, status_colour, status_pixmap
+from metarr_desktop.ui.theme import error_colour, is_dark, status_colour, status_pixmap
 
 
 class Sparkline(QWidget):
@@ -145,6 +145,13 @@ class MeterBar(QWidget):
             painter.drawRoundedRect(filled, radius, radius)
 
 
+def _set_text_colour(label: QLabel, colour: QColor) -> None:
+    """Colour a label's text through its palette (much cheaper than a style sheet)."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, colour)
+    label.setPalette(palette)
+
+
 class _Caption(QLabel):
     def __init__(self, text: str) -> None:
         super().__init__(text)
@@ -168,6 +175,7 @@ class HealthCard(QFrame):
         super().__init__(parent)
         self.provider_id = provider_id
         self.health: ProviderHealth | None = None
+        self._scheme_dark = False
         self.setObjectName(f"health-card-{provider_id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -241,13 +249,17 @@ class HealthCard(QFrame):
         layout.addWidget(self.error)
 
     def set_health(self, health: ProviderHealth, now: datetime) -> None:
+        if health == self.health and self._scheme_dark == is_dark(self.palette()):
+            self.refresh_times(now)
+            return
         self.health = health
         status = formatting.display_status(health)
         palette = self.palette()
+        self._scheme_dark = is_dark(palette)
         colour = status_colour(status, palette)
         self.icon.setPixmap(status_pixmap(status, 20, palette))
         self.status.setText(status.label)
-        self.status.setStyleSheet(f"color: {colour.name()};")
+        _set_text_colour(self.status, colour)
         self.setAccessibleName(f"{self.name.text()}: {status.label}")
         self.reenable.setVisible(health.auto_disabled)
 
@@ -274,7 +286,7 @@ class HealthCard(QFrame):
         self.error.setVisible(bool(health.last_error))
         if health.last_error:
             self.error.setText(f"Last error: {health.last_error}")
-            self.error.setStyleSheet(f"color: {error_colour(palette).name()};")
+            _set_text_colour(self.error, error_colour(palette))
         self.refresh_times(now)
 
     def refresh_times(self, now: datetime) -> None:

@@ -14,6 +14,7 @@ from metarr_desktop.providers.errors import ProviderError, RateLimitedError, Ser
 from metarr_desktop.ui.bridge import HealthBridge
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.pages.health import HealthPage
+from tests.helpers.qt import wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -49,7 +50,11 @@ async def test_successes_update_the_card_at_once(
     for _ in range(3):
         await ctx.orchestrator.call("tmdb", answer)
     card = page.cards["tmdb"]
-    # No timer tick was needed: the pool pushed every change.
+    # The pool pushed the changes: the model has them at once, the card on the coalescing tick
+    # that the push started (no polling timer is involved).
+    assert page.model.health("tmdb").avg_latency_ms == pytest.approx(120.0)
+    assert page.repaint_timer.isActive()
+    await wait_signal(page.repaint_timer.timeout)
     assert card.status.text() == "Healthy"
     assert card.latency.text() == "120 ms"
     assert card.uptime.text() == "100.0 %"
@@ -70,6 +75,7 @@ async def test_failures_auto_disable_and_re_enable(qtbot, page: HealthPage, ctx:
     for _ in range(2):
         with pytest.raises(ProviderError):
             await ctx.orchestrator.call("tmdb", fail)
+    page.flush_pending()
     card = page.cards["tmdb"]
     assert card.status.text() == "Auto-disabled"
     assert card.failures.text() == "5"
@@ -77,6 +83,7 @@ async def test_failures_auto_disable_and_re_enable(qtbot, page: HealthPage, ctx:
     assert card.reenable.isVisibleTo(card)
     assert card.resets_caption.text() == "Next probe in"
     qtbot.mouseClick(card.reenable, Qt.MouseButton.LeftButton)
+    page.flush_pending()
     assert ctx.pool.get("tmdb").breaker.is_closed
     assert card.status.text() != "Auto-disabled"
     assert not card.reenable.isVisibleTo(card)
@@ -90,6 +97,7 @@ async def test_rate_limited_shows_resets_in(page: HealthPage, ctx: UiContext, cl
 
     with pytest.raises(ProviderError):
         await ctx.orchestrator.call("omdb", limited)
+    page.flush_pending()
     card = page.cards["omdb"]
     assert card.status.text() == "Rate limited"
     assert card.resets.text() == "45 min"
@@ -102,6 +110,7 @@ async def test_disabling_a_provider_shows_disabled(page: HealthPage, ctx: UiCont
     from metarr_desktop.services.config import ProviderUpdate
 
     await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
+    page.flush_pending()
     assert page.cards["fanart"].status.text() == "Disabled"
     assert "(of 3 enabled)" in page.summary.text()
 

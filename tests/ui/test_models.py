@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -189,3 +190,27 @@ def test_library_model(qtmodeltester) -> None:
     qtmodeltester.check(model)
     assert model.index(0, 0).data() == "Inception"
     assert model.index(0, 3).data() == ""
+
+
+async def test_jobs_model_shows_a_window_of_the_latest_events(qtmodeltester) -> None:
+    tracker = JobTracker(VirtualClock())
+    model = JobsModel(events_shown=5)
+    qtmodeltester.check(model)
+    release = asyncio.Event()
+
+    async def body(handle: JobHandle) -> None:
+        await release.wait()
+
+    job = tracker.start("Long job", body)
+    model.add_job(job)
+    top = model.index(0, 0)
+    for batch in (3, 4, 9):
+        for _ in range(batch):
+            tracker.record(job, EventKind.NOTE, message=f"note {len(job.events)}")
+        model.add_event(job)
+        qtmodeltester.check(model)
+    assert model.rowCount(top) == 5
+    assert [model.index(r, 0, top).data() for r in range(5)] == [f"note {n}" for n in range(11, 16)]
+    assert model.hidden_events(job) == 11
+    release.set()
+    await tracker.wait(job)

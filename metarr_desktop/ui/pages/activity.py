@@ -6,7 +6,7 @@ cancellation reaches the HTTP requests in flight.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 from metarr_desktop.ui.bridge import JobBridge
 from metarr_desktop.ui.jobs import Job, JobState
 from metarr_desktop.ui.models import JobsModel, Role
+
+#: Job changes are shown at most this often (milliseconds).
+COALESCE_MS = 100
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -74,10 +77,15 @@ class ActivityPage(QWidget):
         self.bridge = bridge
         self.setObjectName("activity-page")
         self.model = JobsModel(self)
+        self._pending: dict[int, Job] = {}
+        self.flush_timer = QTimer(self)
+        self.flush_timer.setSingleShot(True)
+        self.flush_timer.setInterval(COALESCE_MS)
+        self.flush_timer.timeout.connect(self.flush_pending)
         bridge.jobAdded.connect(self._on_job_added)
-        bridge.jobEvent.connect(self.model.add_event)
-        bridge.jobUpdated.connect(self._on_job_updated)
-        bridge.jobRemoved.connect(self.model.remove_job)
+        bridge.jobEvent.connect(self._on_job_changed)
+        bridge.jobUpdated.connect(self._on_job_changed)
+        bridge.jobRemoved.connect(self._on_job_removed)
 
         title = QLabel("Activity")
         font = title.font()
@@ -96,8 +104,10 @@ class ActivityPage(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(JobsModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(JobsModel.STATUS, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(JobsModel.TIME, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: "resize to contents" would read every row on every change.
+        header.setSectionResizeMode(JobsModel.TIME, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(JobsModel.STATUS, 220)
+        header.resizeSection(JobsModel.TIME, 90)
 
         self.empty = QLabel(
             "No jobs yet. Refreshing metadata, checking keys and scans show up here while they run."
@@ -140,8 +150,24 @@ class ActivityPage(QWidget):
         if not self.tree.currentIndex().isValid():
             self.tree.setCurrentIndex(self.model.job_index(job))
 
-    def _on_job_updated(self, job: Job) -> None:
-        self.model.update_job(job)
+    def _on_job_changed(self, job: Job, _event: object = None) -> None:
+        """Events and progress are shown in batches (at most every `COALESCE_MS`): a busy job
+        reports thousands of events, and inserting them one by one would starve the event loop."""
+        self._pending[job.id] = job
+        if not self.flush_timer.isActive():
+            self.flush_timer.start()
+
+    def _on_job_removed(self, job: Job) -> None:
+        self._pending.pop(job.id, None)
+        self.model.remove_job(job)
+
+    def flush_pending(self) -> None:
+        """Show every event and state change received since the last flush."""
+        self.flush_timer.stop()
+        pending, self._pending = self._pending, {}
+        for job in pending.values():
+            self.model.add_event(job)
+            self.model.update_job(job)
         self._sync_buttons()
 
     def selected_job(self) -> Job | None:

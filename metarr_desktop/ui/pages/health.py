@@ -19,6 +19,9 @@ from metarr_desktop.ui.widgets import HealthCard
 
 #: How often relative times are re-rendered (milliseconds).
 TICK_MS = 1000
+#: Pushed changes are painted at most this often (milliseconds): a busy engine sends hundreds of
+#: snapshots a second, and repainting a card for each would starve the event loop.
+COALESCE_MS = 50
 
 
 class HealthPage(QWidget):
@@ -86,6 +89,12 @@ class HealthPage(QWidget):
         self.model.dataChanged.connect(self._on_data_changed)
         bridge.healthChanged.connect(self.on_health)
 
+        self._pending: set[str] = set()
+        self.repaint_timer = QTimer(self)
+        self.repaint_timer.setSingleShot(True)
+        self.repaint_timer.setInterval(COALESCE_MS)
+        self.repaint_timer.timeout.connect(self.flush_pending)
+
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.refresh_times)
@@ -124,12 +133,22 @@ class HealthPage(QWidget):
         bottom: QModelIndex | QPersistentModelIndex,
         *_: object,
     ) -> None:
-        now = self.ctx.clock.now()
+        """A snapshot arrived: its card is repainted on the next coalescing tick (started here, by
+        the push; nothing is polled)."""
         for row in range(top.row(), bottom.row() + 1):
-            pid = self.model.index(row).data(Role.PROVIDER_ID)
+            self._pending.add(str(self.model.index(row).data(Role.PROVIDER_ID)))
+        if not self.repaint_timer.isActive():
+            self.repaint_timer.start()
+
+    def flush_pending(self) -> None:
+        """Show every snapshot received since the last repaint."""
+        self.repaint_timer.stop()
+        now = self.ctx.clock.now()
+        pending, self._pending = self._pending, set()
+        for pid in pending:
             card = self.cards.get(pid)
             if card is not None:
-                card.set_health(self.model.rows[row], now)
+                card.set_health(self.model.health(pid), now)
         self._update_summary()
 
     def _update_summary(self) -> None:
