@@ -10,6 +10,7 @@ from pathlib import Path
 
 from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
 from metarr_desktop.core.authority import AuthorityError
+from metarr_desktop.services.config import order_following
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,18 +56,28 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError as exc:
         raise CliError(f"{path} is not valid JSON: {exc}") from None
     try:
-        ctx.services.authority.set_json(document)
+        config = ctx.services.authority.set_json(document)
     except AuthorityError as exc:
         raise CliError(f"{path}: {exc}") from None
+    await _providers_follow(ctx, config.provider_priority)
     sys.stdout.write("field authority updated\n")
     return 0
+
+
+async def _providers_follow(ctx: CliContext, priority: list[str]) -> None:
+    """One provider order: the providers list follows a new field-authority priority."""
+    current = [view.id for view in ctx.services.providers.all()]
+    order = order_following(priority, current)
+    if order != current:
+        await ctx.services.providers.reorder(order)
 
 
 @uses_services
 async def cmd_reset(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
-        ctx.services.authority.reset()
+        config = ctx.services.authority.reset()
     except AuthorityError as exc:
         raise CliError(str(exc)) from None
+    await _providers_follow(ctx, config.provider_priority)
     sys.stdout.write("field authority reset to the defaults\n")
     return 0

@@ -474,6 +474,12 @@ class ProviderConfigService:
         return KeyCheck(provider_id, True, "the key was accepted")
 
 
+def order_following(priority: list[str], current_order: list[str]) -> list[str]:
+    """The provider order after `authority set`: its priority first, the other providers after, in
+    their current order."""
+    return [*priority, *(p for p in current_order if p not in priority)]
+
+
 class FieldAuthorityService:
     """The field-authority configuration (document 5), validated against the configured providers."""
 
@@ -504,6 +510,15 @@ class FieldAuthorityService:
         missing = [p for p in new_providers if p not in current.provider_priority and p in known]
         if missing:
             self._repository.save(replace(current, provider_priority=[*current.provider_priority, *missing]))
+
+    def follow_order(self, order: list[str]) -> None:
+        """The providers were reordered (drag and drop, `providers set --priority`): the global
+        priority of the field-authority rules follows, so there is one provider order. Providers the
+        user left out of that priority stay out."""
+        current = self.get()
+        priority = [p for p in order if p in current.provider_priority]
+        if priority != current.provider_priority:
+            self.set(replace(current, provider_priority=priority))
 
     def get(self) -> FieldAuthorityConfig:
         config = self._repository.load()

@@ -135,6 +135,8 @@ class AppServices:
             authority.ensure_defaults(added)
             ttl_days = settings.get(CACHE_TTL_DAYS)
         providers.start_providers()
+        # One provider order: reordering the providers reorders the field-authority priority too.
+        providers.subscribe(lambda _changed: authority.follow_order([v.id for v in providers.all()]))
         rate_state = RateLimitStateService(pool, RateLimitStateRepository(), clock)
         with store_errors("read", database.path):
             rate_state.restore_all()
