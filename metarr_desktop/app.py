@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import importlib.util
 import logging
 import sys
 import tempfile
@@ -51,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="a temporary profile pointed at the built-in sandbox (no API keys needed)",
+        help="a temporary profile pointed at the built-in sandbox (simulated providers, no API keys needed)",
     )
     parser.add_argument(
         "--page",
@@ -100,37 +99,75 @@ def check_page(page: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------------
 
 
+class MemoryKeyring:
+    """A keyring backend kept in memory: demo keys must never reach the user's real keyring."""
+
+    priority = 1.0
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self._keys.get((service, user))
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self._keys[(service, user)] = password
+
+    def delete_password(self, service: str, user: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self._keys.pop((service, user), None) is None:
+            raise PasswordDeleteError("no such key")
+
+
 class DemoSetup:
-    """A temporary profile pointed at the in-process sandbox, when the sandbox exists.
+    """A temporary profile pointed at the in-process sandbox (simulated providers, demo keys).
 
     Attributes:
-        data_dir: the temporary profile folder.
-        available: whether the sandbox package is installed.
+        data_dir: the temporary profile folder (deleted at exit).
+        keyring: the in-memory keyring the demo profile uses.
+        urls: provider id -> base URL on the running sandbox.
         message: what the user is told about demo mode.
     """
+
+    #: Demo-catalog movies put in the library (title, year).
+    MOVIES = (("Inception", 2010), ("The Matrix", 1999), ("Pulp Fiction", 1994), ("The Dark Knight", 2008))
 
     def __init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="metarr-demo-")
         self.data_dir = Path(self._tmp.name)
-        self.available = importlib.util.find_spec("metarr_desktop.sandbox") is not None
-        self.message = ""
+        self.keyring = MemoryKeyring()
+        self.urls: dict[str, str] = {}
+        self.message = "Demo mode: a temporary profile talking to the built-in sandbox; nothing is kept."
         self._server: Any = None
 
-    async def start(self) -> None:
-        if not self.available:
-            self.message = (
-                "Demo mode: the sandbox (simulated providers) is not part of this build yet, so this "
-                "temporary profile has no provider data and no API keys."
-            )
-            return
-        from metarr_desktop.sandbox import demo  # the sandbox's in-process demo set-up
+    def start_server(self) -> None:
+        from metarr_desktop.sandbox import SandboxServer
 
-        self._server = await demo.start_demo(self.data_dir)
-        self.message = "Demo mode: a temporary profile talking to the built-in sandbox; nothing is saved."
+        self._server = SandboxServer("demo", latency="40-160")
+        self.urls = self._server.start()
 
-    async def stop(self) -> None:
+    async def configure(self, services: AppServices) -> None:
+        """Point every provider at the sandbox with its demo key and add a few demo movies."""
+        from metarr_desktop.core.ids import ExternalIds
+        from metarr_desktop.sandbox import DEMO_KEYS, load_demo
+        from metarr_desktop.services.config import ProviderUpdate
+        from metarr_desktop.services.library import LibraryService
+
+        for provider_id, url in self.urls.items():
+            if provider_id in services.registry:
+                change = ProviderUpdate(api_key=DEMO_KEYS[provider_id], base_url=url)
+                await services.providers.update(provider_id, change)
+        catalog = {(t.title, t.year): t for t in load_demo().titles}
+        library = LibraryService(services.database, services.movies)
+        for title, year in self.MOVIES:
+            known = catalog.get((title, year))
+            ids = ExternalIds(tmdb=known.tmdb, imdb=known.imdb) if known else ExternalIds()
+            library.add(title, year=year, ids=ids)
+
+    def stop(self) -> None:
         if self._server is not None:
-            await self._server.aclose()
+            self._server.stop()
             self._server = None
         self._tmp.cleanup()
 
@@ -158,18 +195,20 @@ async def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     demo = DemoSetup() if args.demo else None
-    data_dir = demo.data_dir if demo else args.data_dir
     try:
         if demo is not None:
-            await demo.start()
-        services = AppServices.open(data_dir)
+            demo.start_server()
+            services = AppServices.open(demo.data_dir, keyring_backend=demo.keyring)
+            await demo.configure(services)
+        else:
+            services = AppServices.open(args.data_dir)
     except (StoreError, ProfileError, OSError) as exc:
         sys.stderr.write(f"metarr-desktop: {exc}\n")
         if args.screenshot is None:
             box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", str(exc))
             await dialog_result(box)
         if demo is not None:
-            await demo.stop()
+            demo.stop()
         return EXIT_FAILED
 
     settings = window_settings(services.profile.root)
@@ -195,6 +234,13 @@ async def run(args: argparse.Namespace) -> int:
         # generations, so that full collections stay short while the engine is busy.
         gc.collect()
         gc.freeze()
+        if demo is not None:
+            # Something to watch: the key check runs against the sandbox, so the health cards and
+            # the activity view fill in live.
+            job = window.start_key_check()
+            if args.screenshot:
+                await ctx.jobs.wait(job)
+                await window.load_page(first)
         if args.screenshot:
             code = await take_screenshot(window, Path(args.screenshot))
         else:
@@ -202,7 +248,7 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         await shutdown(window, jobs, services)
         if demo is not None:
-            await demo.stop()
+            demo.stop()
     return code
 
 
@@ -210,6 +256,7 @@ async def take_screenshot(window: Any, path: Path) -> int:
     """Let the layout settle, then save the window as a PNG."""
     from PySide6.QtWidgets import QApplication
 
+    window.flush_pending()
     for _ in range(3):
         QApplication.processEvents()
         await asyncio.sleep(0.02)

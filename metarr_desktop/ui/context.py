@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
 from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.library import LibraryService
 from metarr_desktop.ui.jobs import JobTracker
 
 
@@ -29,7 +29,7 @@ class UiContext:
         orchestrator: runs provider operations (for jobs started from the window).
         jobs: running and recent jobs.
         clock: the time source (relative times on the health cards).
-        library: the library service, when the services layer offers one; else None.
+        library: the library service (None shows the library page's explanation instead).
         messages: start-up warnings for the user (e.g. keys stored unencrypted).
         aclose: closes the lower layers (HTTP clients, database) at shutdown.
     """
@@ -40,7 +40,7 @@ class UiContext:
     orchestrator: FetchOrchestrator
     jobs: JobTracker
     clock: Clock
-    library: Any | None = None
+    library: LibraryService | None = None
     messages: list[str] = field(default_factory=list)
     aclose: Callable[[], Awaitable[None]] | None = None
 
@@ -58,7 +58,7 @@ class UiContext:
             orchestrator=services.orchestrator,
             jobs=JobTracker(services.clock),
             clock=services.clock,
-            library=getattr(services, "library", None),
+            library=getattr(services, "library", None) or LibraryService(services.database, services.movies),
             messages=notes,
             aclose=services.aclose,
         )

@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         file_menu.addAction(self.quit_action)
 
@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions[page] = action
         view_menu.addSeparator()
-        self.reload_action = self._action("&Reload page", QKeySequence.StandardKey.Refresh, self._on_reload)
+        self.reload_action = self._action("&Reload page", "F5", self._on_reload)
         view_menu.addAction(self.reload_action)
         theme_menu = view_menu.addMenu("&Theme")
         group = QActionGroup(self)
@@ -246,9 +246,7 @@ class MainWindow(QMainWindow):
         jobs_menu.addAction(self.cancel_action)
 
         help_menu = menus.addMenu("&Help")
-        help_menu.addAction(
-            self._action("&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
-        )
+        help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
         help_menu.addAction(self._action("&About Metarr Desktop", None, self.show_about))
 
     # -- pages -------------------------------------------------------------------------------------
@@ -437,6 +435,12 @@ class MainWindow(QMainWindow):
         self.save_state()
         event.ignore()
         self.closeRequested.emit()
+
+    def flush_pending(self) -> None:
+        """Show every coalesced update now (before a screenshot)."""
+        self.health_page.flush_pending()
+        self.activity_page.flush_pending()
+        self._update_job_status()
 
     def dispose(self) -> None:
         """Stop listening to the engine (called by the shutdown coroutine)."""

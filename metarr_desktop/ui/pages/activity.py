@@ -123,6 +123,7 @@ class ActivityPage(QWidget):
         QShortcut(QKeySequence("Ctrl+."), self, self.cancel_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.empty, 1)
+        buttons.addStretch(0)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.cancel_button)
 
@@ -140,8 +141,10 @@ class ActivityPage(QWidget):
     async def load(self) -> None:
         self.model.set_jobs(list(self.bridge.tracker.jobs))
         for row in range(self.model.rowCount()):
-            if self.model.jobs[row].state is JobState.RUNNING:
+            if row == 0 or self.model.jobs[row].state is JobState.RUNNING:
                 self.tree.expand(self.model.index(row, 0))
+        if self.model.rowCount() and not self.tree.currentIndex().isValid():
+            self.tree.setCurrentIndex(self.model.index(0, 0))
         self.loaded.emit()
 
     def _on_job_added(self, job: Job) -> None:

@@ -1,8 +1,9 @@
-"""The library page.
+"""The library page (read-only in this version).
 
-The library list needs a library service (list, add, scan, enrich) in ``services/``; until the
-services layer offers one, `UiContext.library` is None and this page says so plainly instead of
-showing an empty list that looks broken. When a service is present, it shows the movies it lists.
+It lists the movies of `LibraryService.all()` (the rows of ``metarr library list``). Adding, scanning,
+identifying and refreshing from the window come with the next issue; the page says so instead of
+offering buttons that do nothing. Without a library service (`UiContext.library` is None) it explains
+why the list is missing rather than showing an empty table that looks broken.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QStackedLayout, QTableView, QVBoxLayout, QWidget
 
+from metarr_desktop.services.library import movie_json
 from metarr_desktop.ui.context import UiContext
 
 Index = QModelIndex | QPersistentModelIndex
@@ -66,13 +69,6 @@ class LibraryModel(QAbstractTableModel):
         return None
 
 
-def _rows_of(movies: Any) -> list[dict[str, Any]]:
-    rows = []
-    for movie in movies:
-        rows.append(movie.to_json() if hasattr(movie, "to_json") else dict(movie))
-    return rows
-
-
 class LibraryPage(QWidget):
     """The movie list, or an explanation while no library service exists.
 
@@ -116,14 +112,22 @@ class LibraryPage(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
 
+        self.note = QLabel(
+            "Read-only for now: add and scan with <tt>metarr library add</tt> / "
+            "<tt>metarr library scan DIR</tt>; identifying and refreshing from the window come next."
+        )
+        self.note.setWordWrap(True)
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(self.note)
         layout.addLayout(self.stack, 1)
 
     async def load(self) -> None:
         if self.ctx.library is None:
             self.empty.setText(
-                "<h3>The library view is not available in this version</h3>"
+                "<h3>The library list is not available</h3>"
                 "<p>Browsing, scanning and refreshing movies in the window come with the next release. "
                 "Until then, the <tt>metarr</tt> command manages the library "
                 "(<tt>metarr library scan DIR</tt>, <tt>metarr library list</tt>, "
@@ -132,15 +136,14 @@ class LibraryPage(QWidget):
             )
             self.stack.setCurrentWidget(self.empty)
         else:
-            listing = self.ctx.library.list()
-            if hasattr(listing, "__await__"):
-                listing = await listing
-            self.model.set_rows(_rows_of(listing))
+            movies = await self.ctx.library.all()
+            self.model.set_rows([movie_json(m) for m in movies])
             if self.model.rowCount():
                 self.stack.setCurrentWidget(self.table)
             else:
                 self.empty.setText(
-                    "<h3>Your library is empty</h3><p>Add movies with <tt>metarr library scan DIR</tt>.</p>"
+                    "<h3>Your library is empty</h3><p>Add movies with <tt>metarr library scan DIR</tt> "
+                    "(or <tt>metarr library add --title T --year Y</tt>), then reload this page (F5).</p>"
                 )
                 self.stack.setCurrentWidget(self.empty)
         self.loaded.emit()

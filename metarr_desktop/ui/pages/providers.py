@@ -349,6 +349,7 @@ class ProvidersPage(QWidget):
         self.save_button.clicked.connect(self._on_save_clicked)
         actions = QHBoxLayout()
         actions.addWidget(self.problem_label, 1)
+        actions.addStretch(0)
         actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
         actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
 

@@ -1,0 +1,219 @@
+"""The main window: navigation and shortcuts, the status bar's job progress, remembered geometry,
+light and dark, closing, and the `metarr-desktop --screenshot` start-up path."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtWidgets import QApplication
+
+from metarr_desktop import app as app_module
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.jobs import JobHandle
+from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+from metarr_desktop.ui.theme import Scheme, ThemeController, is_dark
+from tests.helpers.qt import arm_signal, until, wait_signal
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
+    widget = MainWindow(ctx, settings=window_settings(tmp_path))
+    qtbot.addWidget(widget)
+    widget.show()
+    # Showing selects the first page, whose data loads in a task: let it finish on the loop.
+    await until(lambda: Page.LIBRARY in widget._loaded)
+    yield widget
+    widget.dispose()
+
+
+async def test_shortcuts_switch_pages_and_load_them(qtbot, window: MainWindow) -> None:
+    loaded = arm_signal(window.pageLoaded)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is Page.HEALTH
+    assert window.stack.currentWidget() is window.health_page
+    assert (await asyncio.wait_for(loaded, 5)) == ("health",)
+    assert list(window.health_page.cards) == ["omdb", "tmdb", "tvdb", "fanart"]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    await wait_signal(window.providers_page.loaded)
+    assert window.windowTitle().startswith("Providers")
+    window.providers_page.order.move(0, 1)
+    assert window.save_action.isEnabled() and window.windowTitle().startswith("* ")
+    window.save_action.trigger()
+    await wait_signal(window.providers_page.savedChanges)
+    assert not window.save_action.isEnabled()
+    assert [v.id for v in window.ctx.providers.all()][:2] == ["tmdb", "omdb"]
+
+
+async def test_menus_list_every_action_with_its_shortcut(window: MainWindow) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&View", "&Providers", "&Jobs", "&Help"]
+    assert window.page_actions[Page.ACTIVITY].shortcut().toString() == "Ctrl+4"
+    assert window.cancel_action.shortcut().toString() == "Ctrl+."
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+
+
+async def test_the_status_bar_follows_the_running_job(window: MainWindow, ctx: UiContext) -> None:
+    assert window.job_label.text() == "No job running" and not window.job_progress.isVisibleTo(window)
+    release = asyncio.Event()
+
+    async def body(handle: JobHandle) -> None:
+        handle.advance()
+        await release.wait()
+
+    job = ctx.jobs.start("Enrich 4 movies", body, total=4)
+    await wait_signal(window.job_timer.timeout)
+    assert window.job_label.text() == "Enrich 4 movies: running, 1 of 4"
+    assert window.job_progress.value() == 250 and window.job_cancel.isVisibleTo(window)
+    assert window.cancel_action.isEnabled()
+    window.cancel_action.trigger()
+    await ctx.jobs.wait(job)
+    await wait_signal(window.job_timer.timeout)
+    assert window.job_label.text() == "No job running"
+
+
+async def test_test_all_keys_runs_as_a_job(window: MainWindow, ctx: UiContext) -> None:
+    job = window.start_key_check()
+    outcome = await ctx.jobs.wait(job)
+    assert outcome == {"omdb": False, "tmdb": False, "tvdb": False, "fanart": False}  # no keys set
+    assert [e.text for e in job.events][:3] == ["omdb: started", "OMDb: no API key is set", "omdb: no result"]
+
+
+async def test_geometry_and_page_are_remembered(qtbot, ctx: UiContext, tmp_path: Path) -> None:
+    first = MainWindow(ctx, settings=window_settings(tmp_path))
+    qtbot.addWidget(first)
+    first.show()
+    await until(lambda: Page.LIBRARY in first._loaded)
+    first.resize(first.width(), 560)
+    first.show_page(Page.ACTIVITY)
+    closing = arm_signal(first.closeRequested)
+    first.close()
+    await asyncio.wait_for(closing, 5)
+    assert first.isVisible()  # closing only asks the app to shut down, in order
+    first.dispose()
+    stored = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    assert stored.value("window/page") == "activity"
+
+    second = MainWindow(ctx, settings=window_settings(tmp_path))
+    qtbot.addWidget(second)
+    assert second.initial_page() is Page.ACTIVITY
+    assert second.height() == first.height() == 560
+    assert stored.value("window/geometry") == first.saveGeometry()
+    second.dispose()
+
+
+async def test_dark_and_light(qtbot, window: MainWindow) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = ThemeController(app, Scheme.LIGHT)
+    window.theme = theme
+    assert not is_dark()
+    window.set_scheme(Scheme.DARK)
+    assert is_dark() and app.palette().color(QPalette.ColorRole.Window).lightness() < 60
+    assert window.theme_actions[Scheme.DARK].isChecked()
+    assert window.settings is not None and window.settings.value("theme") == "dark"
+    window.set_scheme(Scheme.LIGHT)
+    assert not is_dark()
+
+
+def test_page_names_are_checked() -> None:
+    assert app_module.check_page("health") == "health"
+    assert app_module.check_page(None) is None
+    with pytest.raises(app_module.PageError, match="unknown page"):
+        app_module.check_page("settings")
+    with pytest.raises(app_module.PageError, match="not available"):
+        app_module.check_page("movie:12")
+    with pytest.raises(app_module.PageError, match="not a movie id"):
+        app_module.check_page("movie:x")
+
+
+@pytest.mark.parametrize("page", ["providers", "health", "activity", "library"])
+def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
+    shot = tmp_path / f"{page}.png"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metarr_desktop",
+            "--data-dir",
+            str(tmp_path / "profile"),
+            "--page",
+            page,
+            "--screenshot",
+            str(shot),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(shot))
+    assert image.width() >= 1000 and image.height() >= 700
+    assert (tmp_path / "profile" / "window.ini").exists()  # shut down in order: state saved
+
+
+def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metarr_desktop",
+            "--data-dir",
+            str(tmp_path),
+            "--page",
+            "movie:3",
+            "--screenshot",
+            str(tmp_path / "x.png"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("metarr-desktop: the movie page (movie:3) is not available")
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path) -> None:
+    shot = tmp_path / "health.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "metarr_desktop", "--demo", "--page", "health", "--screenshot", str(shot)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert QImage(str(shot)).width() >= 1000
+
+
+async def test_until_helper_times_out() -> None:
+    with pytest.raises(TimeoutError):
+        await until(lambda: False, timeout=0.02)
