@@ -234,7 +234,7 @@ class ProviderSettingsDialog(QDialog):
         form.addRow("Enabled", self.enabled)
         form.addRow("API key", key_row)
         form.addRow("", self.clear_key)
-        form.addRow("", self.test_result)
+        form.addRow(self.test_result)
         form.addRow("Rate limiting", rate_row)
         form.addRow("", quota_row)
         form.addRow("", self.defaults_hint)
@@ -434,6 +434,7 @@ class ProviderSettingsDialog(QDialog):
             colour, text = warning_colour(palette), f"⚠ Not checked: {message}"
         self.test_result.setStyleSheet(f"color: {colour.name()};")
         self.test_result.setText(text)
+        self.adjustSize()
 
     def now(self) -> datetime:
         return self.ctx.clock.now()

@@ -39,17 +39,19 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 def _dark_palette() -> QPalette:
     p = QPalette()
-    window, base, text = QColor("#2b2d31"), QColor("#1f2023"), QColor("#e8e8ea")
+    # Base is lighter than Window: Fusion outlines check boxes with a darker Window colour, which
+    # must stand out against Base for an unticked box to be visible.
+    window, base, text = QColor("#232427"), QColor("#2e3034"), QColor("#e8e8ea")
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
         p.setColor(group, QPalette.ColorRole.Window, window)
         p.setColor(group, QPalette.ColorRole.WindowText, text)
         p.setColor(group, QPalette.ColorRole.Base, base)
-        p.setColor(group, QPalette.ColorRole.AlternateBase, QColor("#26282c"))
+        p.setColor(group, QPalette.ColorRole.AlternateBase, QColor("#34363b"))
         p.setColor(group, QPalette.ColorRole.ToolTipBase, QColor("#3a3d42"))
         p.setColor(group, QPalette.ColorRole.ToolTipText, text)
         p.setColor(group, QPalette.ColorRole.PlaceholderText, QColor("#8b8d92"))
         p.setColor(group, QPalette.ColorRole.Text, text)
-        p.setColor(group, QPalette.ColorRole.Button, QColor("#35373c"))
+        p.setColor(group, QPalette.ColorRole.Button, QColor("#3a3c41"))
         p.setColor(group, QPalette.ColorRole.ButtonText, text)
         p.setColor(group, QPalette.ColorRole.BrightText, QColor("#ff6b6b"))
         p.setColor(group, QPalette.ColorRole.Light, QColor("#45484e"))

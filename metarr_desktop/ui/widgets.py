@@ -148,7 +148,9 @@ class MeterBar(QWidget):
 def _set_text_colour(label: QLabel, colour: QColor) -> None:
     """Colour a label's text through its palette (much cheaper than a style sheet)."""
     palette = label.palette()
+    # A label on a Base-coloured card draws with the Text role, elsewhere with WindowText.
     palette.setColor(QPalette.ColorRole.WindowText, colour)
+    palette.setColor(QPalette.ColorRole.Text, colour)
     label.setPalette(palette)
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.providers.base import MetadataProvider
 from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
+from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.bridge import HealthBridge
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.pages.health import HealthPage
@@ -107,8 +108,6 @@ async def test_rate_limited_shows_resets_in(page: HealthPage, ctx: UiContext, cl
 
 
 async def test_disabling_a_provider_shows_disabled(page: HealthPage, ctx: UiContext) -> None:
-    from metarr_desktop.services.config import ProviderUpdate
-
     await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
     page.flush_pending()
     assert page.cards["fanart"].status.text() == "Disabled"
@@ -120,3 +119,17 @@ async def test_the_timer_only_refreshes_times(page: HealthPage) -> None:
     before = [c.health for c in page.cards.values()]
     page.refresh_times()
     assert [c.health for c in page.cards.values()] == before
+
+
+async def test_status_text_is_drawn_in_the_status_colour(page: HealthPage, ctx: UiContext) -> None:
+    from PySide6.QtGui import QPalette
+
+    from metarr_desktop.ui.formatting import DisplayStatus
+    from metarr_desktop.ui.theme import status_colour
+
+    await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
+    page.flush_pending()
+    label = page.cards["fanart"].status
+    expected = status_colour(DisplayStatus.DISABLED, label.palette())
+    assert label.palette().color(label.foregroundRole()) == expected
+    assert label.foregroundRole() in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText)

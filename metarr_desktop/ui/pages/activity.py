@@ -6,7 +6,7 @@ cancellation reaches the HTTP requests in flight.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,25 +35,32 @@ COALESCE_MS = 100
 class ProgressDelegate(QStyledItemDelegate):
     """Draws a running job's status cell as a progress bar (busy when the total is unknown)."""
 
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 8)
+
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         if index.data(Role.JOB_STATE) != JobState.RUNNING.value:
             super().paint(painter, option, index)
             return
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        # The row's own background (selected or not), then the bar in the normal colours, so that
+        # its text stays readable on a selected row.
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         fraction = index.data(Role.PROGRESS)
         bar = QStyleOptionProgressBar()
-        bar.rect = QRect(option.rect.adjusted(2, 3, -2, -3))
+        bar.rect = QRect(option.rect.adjusted(3, 2, -3, -2))
         bar.minimum = 0
         bar.maximum = 1000 if fraction is not None and fraction >= 0 else 0
         bar.progress = int((fraction or 0) * 1000) if bar.maximum else 0
         bar.text = str(index.data(Qt.ItemDataRole.DisplayRole))
         bar.textVisible = True
         bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
-        bar.palette = option.palette
+        bar.palette = widget.palette() if widget is not None else QApplication.palette()
         bar.fontMetrics = option.fontMetrics
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
 
 
