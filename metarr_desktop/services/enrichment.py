@@ -462,7 +462,13 @@ class EnrichmentService:
         fetched: ProviderResults | None,
         ids: ExternalIds,
     ) -> None:
-        """The one transaction of an enrichment (no await inside: nothing can interleave)."""
+        """The one transaction of an enrichment (no await inside: nothing can interleave).
+
+        An automatic run answered entirely from the cache that changes nothing writes nothing: the
+        movie's `last_enriched_at` keeps the time its data was last fetched, and the history gets no
+        no-op entry (the daily run over a large library would otherwise add one row per movie per
+        day). A manual refresh is always recorded: the user asked, and the history shows it.
+        """
         movie_id = movie.id
         now = self._clock.now()
         values = {change.field: change.new for change in result.changes.changed_fields}
@@ -473,6 +479,17 @@ class EnrichmentService:
             if name not in locked
             and (name in values or name not in current_sources or current_sources[name].provider != provider)
         }
+        nothing_new = (
+            options.mode is Mode.AUTO
+            and identification is None
+            and fetched is None
+            and not values
+            and not sources
+            and not (result.rate_limited or result.timed_out or result.failed)
+            and not (answered & set(movie.incomplete_providers))
+        )
+        if nothing_new:
+            return
         with self._database.atomic():
             if identification is not None:
                 self._identification.commit(identification)
