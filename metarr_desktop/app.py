@@ -289,13 +289,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         import qasync
         from PySide6.QtWidgets import QApplication
 
-        from metarr_desktop.ui.compat import protect_singletons
         from metarr_desktop.ui.theme import app_icon
     except ImportError as exc:  # Qt's system libraries are missing
         sys.stderr.write(f"metarr-desktop: Qt cannot be loaded: {exc}\n")
         raise SystemExit(EXIT_FAILED) from None
 
-    protect_singletons()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "metarr-desktop"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Metarr Desktop")

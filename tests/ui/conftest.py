@@ -12,11 +12,7 @@ from keyring.errors import PasswordDeleteError
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.ui.compat import protect_singletons
 from metarr_desktop.ui.context import UiContext
-
-# PySide6 6.12 on CPython 3.11 under-counts references to None/True/False (see ui/compat.py).
-protect_singletons()
 
 HOSTS = {
     "api.themoviedb.org": "tmdb",

@@ -186,20 +186,15 @@ def test_text_helpers() -> None:
     assert formatting.percent(None) == "-"
 
 
-def test_singletons_survive_the_qt_binding() -> None:
-    import gc
+def test_the_qt_binding_keeps_references_to_none() -> None:
+    """PySide6 6.12 on CPython 3.11 drops a reference to None on every void call until the
+    interpreter aborts; pyproject.toml keeps that binding off 3.11. This guards the pin."""
     import sys
 
     from PySide6.QtCore import QObject
 
-    from metarr_desktop.ui.compat import protect_singletons
-
-    protect_singletons()
-    assert protect_singletons() is False  # once is enough
-    if sys.version_info < (3, 12):
-        assert sys.getrefcount(None) > 1 << 29
     holder = QObject()
+    before = sys.getrefcount(None)
     for _ in range(2000):
         holder.setObjectName("x")
-    gc.collect()
-    assert sys.getrefcount(None) > 0
+    assert sys.getrefcount(None) - before >= 0
