@@ -3,9 +3,6 @@ switches, overrides, validation, and the settings dialog opened without blocking
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
