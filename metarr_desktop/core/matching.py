@@ -192,3 +192,46 @@ def decide(candidates: list[Candidate], title: str, year: int | None) -> Decisio
     if len(exact) == 1:
         return Decision(Outcome.IDENTIFIED, exact[0], candidates)
     return Decision(Outcome.AMBIGUOUS, None, candidates)
+
+
+def _conflict(a: ExternalIds, b: ExternalIds) -> bool:
+    return any(b.get(kind) not in (None, value) for kind, value in a.known().items())
+
+
+def _look_alike(a: Candidate, b: Candidate) -> bool:
+    return (
+        not set(a.providers) & set(b.providers)
+        and a.year is not None
+        and a.year == b.year
+        and titles_match(a.title, b.title)
+        and not _conflict(a.external_ids, b.external_ids)
+    )
+
+
+def merge_look_alikes(candidates: list[Candidate]) -> list[Candidate]:
+    """For showing search results only: join two candidates from different providers that share no
+    id but have the same title and year and no conflicting ids, when each is the other's only match
+    (TMDB's search answers carry no IMDb id and OMDb's no TMDB id, so one film arrives twice).
+
+    Two films with the same title and year stay apart (each then has more than one match). The
+    automated decision never uses this: it verifies such pairs with lookups instead, so a wrong join
+    can only ever be a line in a list the user chooses from, never a wrong match.
+    """
+    partners = {
+        index: [other for other, b in enumerate(candidates) if other != index and _look_alike(a, b)]
+        for index, a in enumerate(candidates)
+    }
+    merged: list[Candidate] = []
+    used: set[int] = set()
+    for index, candidate in enumerate(candidates):
+        if index in used:
+            continue
+        mates = partners[index]
+        if len(mates) == 1 and partners[mates[0]] == [index] and mates[0] not in used:
+            other = candidates[mates[0]]
+            used.add(mates[0])
+            for result in other.results:
+                candidate = _combine(candidate, result)
+            candidate = replace(candidate, confidence=max(candidate.confidence, other.confidence))
+        merged.append(candidate)
+    return sorted(merged, key=lambda c: (-c.confidence, c.title, c.year or 0))

@@ -23,7 +23,7 @@ from typing import Any
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
-from metarr_desktop.core.matching import Candidate, titles_match
+from metarr_desktop.core.matching import Candidate, merge_look_alikes, titles_match
 from metarr_desktop.core.providers import Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import (
@@ -308,4 +308,5 @@ class IdentificationService:
         )
         if not outcome.answered and outcome.failures:
             raise IdentificationError("no provider could search", outcome.failures)
+        outcome.candidates = merge_look_alikes(outcome.candidates)
         return outcome

@@ -142,3 +142,41 @@ def test_bad_nfo_gives_a_clear_error(text: str) -> None:
 def test_folder_names(name: str, title: str, year: int, ids: ExternalIds) -> None:
     info = parse_name(name)
     assert (info.title, info.year, info.ids) == (title, year, ids)
+
+
+def test_one_film_from_two_providers_is_shown_once() -> None:
+    from metarr_desktop.core.matching import merge_look_alikes
+
+    ranked = rank(
+        [
+            result("tmdb", "Inception", 2010, tmdb=27205),
+            result("omdb", "Inception", 2010, imdb="tt1375666"),
+            result("tmdb", "Inception: The Cobol Job", 2010, tmdb=64956),
+        ],
+        "Inception",
+        2010,
+    )
+    shown = merge_look_alikes(ranked)
+    assert len(shown) == 2
+    assert shown[0].providers == ("tmdb", "omdb")
+    assert shown[0].external_ids == ExternalIds(tmdb=27205, imdb="tt1375666")
+
+
+def test_two_films_with_the_same_title_and_year_stay_apart() -> None:
+    from metarr_desktop.core.matching import merge_look_alikes
+
+    ranked = rank(
+        [
+            result("tmdb", "Emma", 1996, tmdb=3573),
+            result("tmdb", "Emma", 1996, tmdb=31111),
+            result("omdb", "Emma", 1996, imdb="tt0116191"),
+            result("omdb", "Emma", 1996, imdb="tt0118308"),
+        ],
+        "Emma",
+        1996,
+    )
+    assert len(merge_look_alikes(ranked)) == 4
+    remakes = rank(
+        [result("tmdb", "Dune", 1984, tmdb=841), result("omdb", "Dune", 2021, imdb="tt1160419")], "Dune", None
+    )
+    assert len(merge_look_alikes(remakes)) == 2
