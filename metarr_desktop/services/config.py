@@ -8,9 +8,8 @@ address or key changed, a new client that keeps the old one's health and quota s
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
@@ -21,12 +20,24 @@ import httpx
 from metarr_desktop.core.authority import AuthorityError, FieldAuthorityConfig, default_authority
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit, SearchRequest
+from metarr_desktop.core.providers import (
+    MetadataRequest,
+    Priority,
+    ProviderCapabilities,
+    RateLimit,
+    SearchRequest,
+)
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
+from metarr_desktop.engine.resilience import POLICIES, run_with_timeout
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
 from metarr_desktop.providers.base import MetadataProvider, describe_error
-from metarr_desktop.providers.errors import AuthenticationError, NotFoundError, ProviderError
+from metarr_desktop.providers.errors import (
+    AuthenticationError,
+    NotFoundError,
+    ProviderError,
+    ProviderUnavailableError,
+)
 from metarr_desktop.providers.registry import ProviderRegistry, ProviderSpec
 from metarr_desktop.store.config import (
     FieldAuthorityRepository,
@@ -441,37 +452,85 @@ class ProviderConfigService:
 
     # -- checking a key ------------------------------------------------------------------------------
 
-    async def test_key(self, provider_id: str) -> KeyCheck:
-        """Check the stored key with one real request through the engine (paced, quota counted)."""
+    async def test_key(
+        self, provider_id: str, *, api_key: str | None = None, base_url: str | None = None
+    ) -> KeyCheck:
+        """Check a key with one real request (paced and counted like any other).
+
+        Without arguments the stored key and address are checked, through the engine. With `api_key`
+        and/or `base_url` (typed in the settings dialog, not saved yet) a throw-away client is made
+        with them and asked once, under the user-priority time budget; nothing is stored.
+        """
         view = self.get(provider_id)
+        if api_key is not None or base_url is not None:
+            return await self._test_unsaved(view, api_key, base_url)
         if view.spec.needs_api_key and not view.has_api_key:
             return KeyCheck(provider_id, False, "no API key is set")
         if provider_id not in self._pool:
             return KeyCheck(provider_id, None, f"the provider could not be started: {view.start_error}")
         capabilities = view.spec.capabilities
 
-        async def probe(provider: MetadataProvider) -> object:
-            check = getattr(provider, "check_api_key", None)
-            if callable(check):
-                return await check()
-            if capabilities.can_search:
-                return await provider.search(KEY_CHECK_SEARCH)
-            request = MetadataRequest(ids=KEY_CHECK_IDS, entity_type=next(iter(capabilities.entity_types)))
-            return await provider.get_metadata(request)
+        def probe(provider: MetadataProvider) -> Awaitable[object]:
+            return _probe_key(provider, capabilities)
 
         try:
-            outcome = await self._orchestrator.call(provider_id, probe, priority=Priority.USER)
-        except AuthenticationError as exc:
-            return KeyCheck(provider_id, False, exc.message)
-        except NotFoundError:
-            return KeyCheck(provider_id, True, "the key was accepted")
+            outcome: object | BaseException = await self._orchestrator.call(
+                provider_id, probe, priority=Priority.USER
+            )
+        except ProviderUnavailableError as exc:
+            return KeyCheck(provider_id, None, f"could not check the key now: {exc.message}")
         except ProviderError as exc:
-            return KeyCheck(provider_id, None, f"could not check the key: {describe_error(exc)}")
-        except asyncio.CancelledError:
-            raise
-        if outcome is False:
-            return KeyCheck(provider_id, False, "the key was refused")
+            outcome = exc
+        return _key_check(provider_id, outcome)
+
+    async def _test_unsaved(self, view: ProviderView, api_key: str | None, base_url: str | None) -> KeyCheck:
+        """Ask once with a throw-away client made from the typed key and address."""
+        provider_id = view.id
+        key = api_key if api_key is not None else self._read_key(provider_id)
+        if view.spec.needs_api_key and not key:
+            return KeyCheck(provider_id, False, "no API key is set")
+        url = (base_url or view.config.base_url).rstrip("/")
+        if (problem := check_base_url(url)) is not None:
+            return KeyCheck(provider_id, False, problem)
+        gate = self._pool.get(provider_id).gate if provider_id in self._pool else None
+        try:
+            client = view.spec.create(api_key=key, base_url=url, transport=self._transport, gate=gate)
+        except Exception as exc:  # a broken plug-in must not break the dialog
+            return KeyCheck(provider_id, None, f"the provider could not be started: {type(exc).__name__}")
+        budget = POLICIES[Priority.USER].timeout_s
+        try:
+            outcome: object | BaseException = await run_with_timeout(
+                _probe_key(client, view.spec.capabilities), budget, clock=self._clock, provider=provider_id
+            )
+        except ProviderError as exc:
+            outcome = exc
+        finally:
+            await client.aclose()
+        return _key_check(provider_id, outcome)
+
+
+async def _probe_key(provider: MetadataProvider, capabilities: ProviderCapabilities) -> object:
+    """One cheap request that needs a valid key: the client's own check, a search, or a lookup."""
+    check = getattr(provider, "check_api_key", None)
+    if callable(check):
+        return await check()
+    if capabilities.can_search:
+        return await provider.search(KEY_CHECK_SEARCH)
+    request = MetadataRequest(ids=KEY_CHECK_IDS, entity_type=next(iter(capabilities.entity_types)))
+    return await provider.get_metadata(request)
+
+
+def _key_check(provider_id: str, outcome: object | BaseException) -> KeyCheck:
+    """What a probe's outcome says about the key."""
+    if isinstance(outcome, AuthenticationError):
+        return KeyCheck(provider_id, False, outcome.message)
+    if isinstance(outcome, NotFoundError):
         return KeyCheck(provider_id, True, "the key was accepted")
+    if isinstance(outcome, ProviderError):
+        return KeyCheck(provider_id, None, f"could not check the key: {describe_error(outcome)}")
+    if outcome is False:
+        return KeyCheck(provider_id, False, "the key was refused")
+    return KeyCheck(provider_id, True, "the key was accepted")
 
 
 def order_following(priority: list[str], current_order: list[str]) -> list[str]:

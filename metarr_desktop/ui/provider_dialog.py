@@ -8,7 +8,6 @@ await them directly. Every change goes through `ProviderConfigService.update`, t
 
 from __future__ import annotations
 
-import inspect
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -45,15 +44,6 @@ from metarr_desktop.ui.bridge import async_slot
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.formatting import DisplayStatus
 from metarr_desktop.ui.theme import error_colour, status_colour, status_pixmap, warning_colour
-
-
-def _supports_unsaved_key(ctx: UiContext) -> bool:
-    """Whether the service can check a key that is not stored yet (``test_key(id, api_key=...)``)."""
-    try:
-        parameters = inspect.signature(ctx.providers.test_key).parameters
-    except (TypeError, ValueError):
-        return False
-    return "api_key" in parameters
 
 
 class ProviderSettingsDialog(QDialog):
@@ -395,21 +385,17 @@ class ProviderSettingsDialog(QDialog):
         await self.test_key()
 
     async def test_key(self) -> KeyCheck:
-        """Check the key (the one typed, when the service can check an unsaved key; else the stored
-        one) with one real request; the outcome is shown next to the key."""
+        """Check the key with one real request: the one typed (with the address typed) when either
+        differs from what is stored, else the stored one. The outcome is shown next to the key."""
         typed = self.api_key.text().strip()
         url = self.base_url.text().strip().rstrip("/")
         unsaved = bool(typed) or url != self.view.config.base_url
         self.test_button.setEnabled(False)
         self._show_check(None, "Checking…")
         try:
-            if unsaved and _supports_unsaved_key(self.ctx):
-                check: KeyCheck = await self.ctx.providers.test_key(  # type: ignore[call-arg]
+            if unsaved:
+                check = await self.ctx.providers.test_key(
                     self.provider_id, api_key=typed or None, base_url=url
-                )
-            elif unsaved:
-                check = KeyCheck(
-                    self.provider_id, None, "Save first: the test checks the stored key and address."
                 )
             else:
                 check = await self.ctx.providers.test_key(self.provider_id)

@@ -132,14 +132,20 @@ async def test_the_test_button_says_unreachable(qtbot, ctx: UiContext, api: Prov
     assert dialog.test_button.isEnabled()
 
 
-async def test_the_test_button_with_a_typed_key(qtbot, ctx: UiContext) -> None:
+async def test_the_test_button_checks_a_typed_key_without_storing_it(qtbot, ctx: UiContext) -> None:
     dialog = ProviderSettingsDialog(ctx, "tmdb")
     qtbot.addWidget(dialog)
     dialog.api_key.setText(GOOD_KEYS["tmdb"])
     check = await dialog.test_key()
-    # The service checks stored keys; a typed one is checked when the service can, else explained.
-    assert check.valid in (True, None)
-    assert dialog.test_result.text()
+    assert check.valid is True
+    assert dialog.test_result.text().startswith("✓ Valid")
+    dialog.api_key.setText("typed-but-wrong")
+    assert (await dialog.test_key()).valid is False
+    dialog.api_key.setText(GOOD_KEYS["tmdb"])
+    dialog.base_url.setText("ftp://example.test")
+    bad_address = await dialog.test_key()
+    assert bad_address.valid is False and "http" in bad_address.message
+    assert not ctx.providers.get("tmdb").has_api_key  # testing stores nothing
 
 
 async def test_status_follows_the_engine_live(qtbot, ctx: UiContext, clock: VirtualClock) -> None:
