@@ -326,6 +326,11 @@ class MainWindow(QMainWindow):
                     ctx.jobs.record(handle.job, kind, view.id)
                     outcome[view.id] = check.valid
                 handle.advance()
+            verdicts = list(outcome.values())
+            self.show_message(
+                f"API keys: {verdicts.count(True)} valid, {verdicts.count(False)} refused, "
+                f"{verdicts.count(None)} not checked."
+            )
             return outcome
 
         job = ctx.jobs.start("Test API keys", body)

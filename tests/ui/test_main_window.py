@@ -88,6 +88,7 @@ async def test_test_all_keys_runs_as_a_job(window: MainWindow, ctx: UiContext) -
     outcome = await ctx.jobs.wait(job)
     assert outcome == {"omdb": False, "tmdb": False, "tvdb": False, "fanart": False}  # no keys set
     assert [e.text for e in job.events][:3] == ["omdb: started", "OMDb: no API key is set", "omdb: no result"]
+    assert window.statusBar().currentMessage() == "API keys: 0 valid, 4 refused, 0 not checked."
 
 
 async def test_geometry_and_page_are_remembered(qtbot, ctx: UiContext, tmp_path: Path) -> None:
