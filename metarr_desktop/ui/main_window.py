@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop import __version__
 from metarr_desktop.providers.errors import ProviderError
-from metarr_desktop.ui.bridge import HealthBridge, JobBridge, async_slot, spawn
+from metarr_desktop.ui.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.formatting import DisplayStatus
 from metarr_desktop.ui.jobs import EventKind, Job, JobHandle, JobState
@@ -76,9 +76,11 @@ class MainWindow(QMainWindow):
         pages: the pages by name.
         health_bridge, job_bridge: engine callbacks as Qt signals.
         settings: where geometry and the theme are remembered (an INI file in the profile).
+        close_prompt: the "unsaved changes" question while it is open.
 
     Signals:
-        closeRequested(): the user closed the window or chose Quit; the app should shut down.
+        closeRequested(): the user closed the window or chose Quit (and settled any unsaved provider
+            changes); the app should shut down.
         pageLoaded(str): a page finished loading its data.
     """
 
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.settings = settings
         self.theme = theme
+        self.close_prompt: QMessageBox | None = None
         self.setWindowTitle("Metarr Desktop")
         self.setWindowIcon(app_icon())
         self.setObjectName("main-window")
@@ -437,9 +440,42 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_state()
         event.ignore()
+        if self.close_prompt is not None:
+            return  # already asking
+        if self.providers_page.is_dirty():
+            spawn(self.request_close())  # a question needs the event loop: ask it in a task
+            return
+        self.save_state()
         self.closeRequested.emit()
+
+    async def request_close(self) -> bool:
+        """Offer to save unsaved provider changes (Save / Discard / Cancel), then ask the app to shut
+        down; False when the user chose to stay (or saving failed, its problems being shown)."""
+        if self.providers_page.is_dirty():
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Unsaved changes",
+                "The provider configuration has changes that are not saved.",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            box.setInformativeText("Save them before quitting?")
+            box.setDefaultButton(QMessageBox.StandardButton.Save)
+            self.close_prompt = box
+            await dialog_result(box)
+            self.close_prompt = None
+            choice = box.standardButton(box.clickedButton())
+            if choice in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.NoButton):
+                return False
+            if choice == QMessageBox.StandardButton.Save and not await self.providers_page.save():
+                self.show_page(Page.PROVIDERS)
+                return False
+        self.save_state()
+        self.closeRequested.emit()
+        return True
 
     def flush_pending(self) -> None:
         """Show every coalesced update now (before a screenshot)."""

@@ -218,3 +218,31 @@ def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path) -> None:
 async def test_until_helper_times_out() -> None:
     with pytest.raises(TimeoutError):
         await until(lambda: False, timeout=0.02)
+
+
+async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWindow, ctx: UiContext) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.show_page(Page.PROVIDERS)
+    await until(lambda: Page.PROVIDERS in window._loaded)
+    page = window.providers_page
+    page.order.moveRows(page.order.index(0).parent(), 0, 1, page.order.index(0).parent(), 3)
+    assert page.is_dirty()
+    wanted = page.order.ids()
+    assert wanted[0] != "omdb"
+    closing = arm_signal(window.closeRequested)
+
+    stay = asyncio.ensure_future(window.request_close())
+    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    window.close_prompt.button(QMessageBox.StandardButton.Cancel).click()
+    assert await stay is False
+    assert not closing.done()
+    assert page.is_dirty()
+
+    save = asyncio.ensure_future(window.request_close())
+    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    window.close_prompt.button(QMessageBox.StandardButton.Save).click()
+    assert await save is True
+    await closing
+    assert not page.is_dirty()
+    assert [v.id for v in ctx.providers.all()] == wanted  # the reorder was saved
