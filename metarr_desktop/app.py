@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from metarr_desktop import __version__
+from metarr_desktop.cli.common import OneLineErrorParser
+from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.database import StoreError
-from metarr_desktop.store.profile import ProfileError
+from metarr_desktop.store.profile import Profile, ProfileError
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -37,14 +39,8 @@ EXIT_USAGE = 2
 PAGES = ("library", "providers", "health", "activity")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(EXIT_USAGE)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="metarr-desktop", description="The Metarr Desktop window.")
+    parser = OneLineErrorParser(prog="metarr-desktop", description="The Metarr Desktop window.")
     parser.add_argument("--version", action="version", version=f"metarr-desktop {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="the profile folder (created if missing)")
     parser.add_argument(
@@ -281,10 +277,20 @@ async def shutdown(window: Any, jobs: Any, services: AppServices) -> None:
     window.deleteLater()
 
 
+def _log_file(args: argparse.Namespace) -> Path | None:
+    """The window's log file in the profile (API keys are masked in it); none in demo mode."""
+    if args.demo:
+        return None
+    try:
+        return Profile.open(args.data_dir).logs_dir / "metarr-desktop.log"
+    except ProfileError:
+        return None  # reported when the profile is opened for real
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """The ``metarr-desktop`` gui-script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.log_level, _log_file(args))
     try:
         import qasync
         from PySide6.QtWidgets import QApplication

@@ -30,7 +30,7 @@ from metarr_desktop.cli import (
     search,
     show,
 )
-from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError
+from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError, OneLineErrorParser
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.providers.errors import ProviderError
@@ -43,16 +43,8 @@ COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(EXIT_USAGE)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="metarr", description="Metadata and artwork for your movie library.")
+    parser = OneLineErrorParser(prog="metarr", description="Metadata and artwork for your movie library.")
     parser.add_argument("--version", action="version", version=f"metarr {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="the profile folder (created if missing)")
     parser.add_argument(
@@ -62,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="what goes to stderr (default WARNING)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineErrorParser
+    )
     for module in COMMAND_MODULES:
         module.register(commands)
     return parser

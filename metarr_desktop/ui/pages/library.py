@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QStackedLayout, QTableView, Q
 
 from metarr_desktop.services.library import movie_json
 from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.models import horizontal_header
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -49,13 +50,7 @@ class LibraryModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return horizontal_header(self.HEADERS, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
