@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Collection
 from enum import StrEnum
 from typing import TypeVar
 
-from metarr_desktop.core.clock import Clock, SystemClock
+from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider, ProviderResults
 from metarr_desktop.engine.events import FetchProgress
@@ -60,7 +60,7 @@ class FetchOrchestrator:
         self, pool: ProviderPool, *, clock: Clock | None = None, rng: random.Random | None = None
     ) -> None:
         self.pool = pool
-        self.clock = clock or pool.clock or SystemClock()
+        self.clock = clock or pool.clock
         self.rng = rng or random.Random()
         self.metrics = OrchestratorMetrics()
 
@@ -169,12 +169,6 @@ class FetchOrchestrator:
     # Every provider
     # ---------------------------------------------------------------------------------------------
 
-    def eligible(
-        self, request: MetadataRequest, only: Collection[str] | None = None
-    ) -> list[ProviderRuntime]:
-        """Enabled providers (of `only`, when given) in priority order."""
-        return self.pool.enabled(only)
-
     async def fetch_all(
         self,
         request: MetadataRequest,
@@ -202,7 +196,7 @@ class FetchOrchestrator:
         started = self.clock.monotonic()
         results = ProviderResults(fetched_at=self.clock.now(), min_successful=min_successful)
         runnable: list[ProviderRuntime] = []
-        for runtime in self.eligible(request, providers):
+        for runtime in self.pool.enabled(providers):
             if request.entity_type not in runtime.provider.capabilities.entity_types or not (
                 runtime.provider.capabilities.accepts(request.ids)
             ):
