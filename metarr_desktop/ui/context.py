@@ -15,6 +15,8 @@ from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.ui.images import ImageLoader
 from metarr_desktop.ui.jobs import JobTracker
 
 
@@ -30,6 +32,9 @@ class UiContext:
         jobs: running and recent jobs.
         clock: the time source (relative times on the health cards).
         library: the library service (None shows the library page's explanation instead).
+        suite: the library's use cases (identification, enrichment, assets); None in window tests
+            that need only the provider pages.
+        images: posters and thumbnails by URL (disk-cached); None shows placeholders.
         messages: start-up warnings for the user (e.g. keys stored unencrypted).
         aclose: closes the lower layers (HTTP clients, database) at shutdown.
     """
@@ -41,12 +46,21 @@ class UiContext:
     jobs: JobTracker
     clock: Clock
     library: LibraryService | None = None
+    suite: LibrarySuite | None = None
+    images: ImageLoader | None = None
     messages: list[str] = field(default_factory=list)
     aclose: Callable[[], Awaitable[None]] | None = None
 
     @classmethod
-    def from_services(cls, services: AppServices, *, messages: list[str] | None = None) -> UiContext:
+    def from_services(
+        cls,
+        services: AppServices,
+        *,
+        messages: list[str] | None = None,
+        images: ImageLoader | None = None,
+    ) -> UiContext:
         """The window's view of the open application services."""
+        suite = LibrarySuite.create(services)
         notes = list(messages or [])
         notes.extend(services.warnings)
         if services.secrets.warning:
@@ -58,7 +72,9 @@ class UiContext:
             orchestrator=services.orchestrator,
             jobs=JobTracker(services.clock),
             clock=services.clock,
-            library=getattr(services, "library", None) or LibraryService(services.database, services.movies),
+            library=suite.library,
+            suite=suite,
+            images=images,
             messages=notes,
             aclose=services.aclose,
         )
