@@ -240,6 +240,8 @@ async def run(args: argparse.Namespace) -> int:
         if args.screenshot:
             code = await take_screenshot(window, Path(args.screenshot))
         else:
+            if window.daily is not None:
+                window.daily.start()  # catches up a missed run, then waits for the time of day
             await closed
     finally:
         await shutdown(window, jobs, services)
@@ -272,6 +274,8 @@ async def shutdown(window: Any, jobs: Any, services: AppServices) -> None:
     window.save_state()
     window.dispose()
     window.hide()
+    if window.daily is not None:
+        await window.daily.stop()
     await jobs.cancel_all()
     await services.aclose()
     window.deleteLater()

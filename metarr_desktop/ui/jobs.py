@@ -232,7 +232,13 @@ class JobTracker:
         self.jobs.append(job)
         self._tell("job_added", job)
         job.task = asyncio.get_running_loop().create_task(self._run(job, body, handle), name=f"job-{job.id}")
+        job.task.add_done_callback(lambda task: self._cancelled_before_start(job, task))
         return job
+
+    def _cancelled_before_start(self, job: Job, task: asyncio.Task[Any]) -> None:
+        """A task cancelled before its first step never enters `_run`: finish its job here."""
+        if task.cancelled() and job.state is JobState.RUNNING:
+            self._finish(job, JobState.CANCELLED)
 
     async def _run(self, job: Job, body: JobBody, handle: JobHandle) -> Any:
         try:

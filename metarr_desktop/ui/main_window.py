@@ -37,6 +37,7 @@ from metarr_desktop.ui.pages.activity import ActivityPage
 from metarr_desktop.ui.pages.health import HealthPage
 from metarr_desktop.ui.pages.library import LibraryPage
 from metarr_desktop.ui.pages.providers import ProvidersPage
+from metarr_desktop.ui.schedule import ScheduleDialog, WindowSchedule
 from metarr_desktop.ui.theme import Scheme, ThemeController, app_icon, status_icon
 
 
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
 
         self.health_bridge = HealthBridge(ctx.pool, self)
+        #: The daily enrichment (started by the app, not by the window, so tests stay in control).
+        self.daily = WindowSchedule(ctx.suite, ctx.jobs) if ctx.suite is not None else None
         self.job_bridge = JobBridge(ctx.jobs, self)
 
         self.library_page = LibraryPage(ctx)
@@ -247,6 +250,10 @@ class MainWindow(QMainWindow):
         jobs_menu = menus.addMenu("&Jobs")
         self.cancel_action = self._action("&Cancel running job", "Ctrl+.", self.cancel_running_job)
         jobs_menu.addAction(self.cancel_action)
+        jobs_menu.addSeparator()
+        self.schedule_action = self._action("&Daily enrichment…", None, self.show_schedule)
+        self.schedule_action.setEnabled(self.daily is not None)
+        jobs_menu.addAction(self.schedule_action)
 
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
@@ -375,6 +382,22 @@ class MainWindow(QMainWindow):
         job = running[-1]
         self.show_message(f"Cancelling {job.title}…")
         return self.ctx.jobs.cancel(job.id)
+
+    def show_schedule(self) -> ScheduleDialog | None:
+        """The daily enrichment's settings (window-modal, opened without a nested loop)."""
+        if self.daily is None:
+            return None
+        dialog = ScheduleDialog(self.daily.schedule, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.show_message("Daily enrichment saved."))
+        dialog.runNowRequested.connect(self.run_daily_now)
+        dialog.open()
+        return dialog
+
+    def run_daily_now(self) -> None:
+        if self.daily is not None:
+            spawn(self.daily.schedule.run_now())
+            self.show_message("Daily enrichment started; it shows in Activity.")
 
     # -- messages and help --------------------------------------------------------------------------
 

@@ -87,6 +87,19 @@ async def test_cancel_really_stops_the_task_and_the_request() -> None:
     assert tracker.cancel(job.id) is False  # nothing left to cancel
 
 
+async def test_a_job_cancelled_before_its_first_step_is_listed_as_cancelled() -> None:
+    tracker = JobTracker(VirtualClock())
+    started = []
+
+    async def body(handle: JobHandle) -> None:
+        started.append(True)
+
+    job = tracker.start("never runs", body)
+    assert tracker.cancel(job.id)
+    assert await tracker.wait(job) is None
+    assert job.state is JobState.CANCELLED and not started and tracker.running == []
+
+
 async def test_a_failing_job_keeps_a_readable_error() -> None:
     tracker = JobTracker(VirtualClock())
 
