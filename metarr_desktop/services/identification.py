@@ -10,7 +10,8 @@ enrichment service instead takes those answers in memory and commits them with t
 unconfirmed identity writes only the status `needs_identification` (nothing is cached).
 
 By the user's choice (`select`, "tmdb:27205", "imdb:tt1375666", "tvdb:..."): that id is looked up,
-the others cross-referenced, and the result committed, replacing the ids the movie had.
+the others cross-referenced, and the result committed, replacing the ids the movie had. `look_up`
+and `commit_lookup` are its two halves, for the window to show the film before the user confirms it.
 
 `search` asks every provider that can search; it is never cached.
 """
@@ -244,13 +245,25 @@ class IdentificationService:
         when no provider knows it and `IdentificationError` when no provider could answer; nothing
         is changed in those cases.
         """
+        parse_selection(choice)
+        self._movies.require(movie_id)
+        lookup = await self.look_up(choice, priority=priority)
+        return self.commit_lookup(movie_id, lookup)
+
+    async def look_up(self, choice: str, *, priority: Priority = Priority.USER) -> LookupResult:
+        """The lookup of `select` without the commit (memory-first: the window shows the film
+        before the user confirms it). Raises as `select` does; nothing is written."""
         chosen = parse_selection(choice)
-        movie = self._movies.require(movie_id)
         lookup = await self._identifier.lookup(chosen, entity_type=MOVIE, priority=priority)
         if not lookup.answers:
             if lookup.failures and not lookup.not_found:
                 raise IdentificationError(f"no provider could look {choice} up", lookup.failures)
             raise SelectionNotFoundError(f"{choice} was not found by any provider; nothing was changed")
+        return lookup
+
+    def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
+        """Commit a `look_up` answer as the user's choice for the movie (no request is made)."""
+        movie = self._movies.require(movie_id)
         result = IdentifyResult(
             movie_id=movie_id,
             status=IdentificationStatus.IDENTIFIED.value,
