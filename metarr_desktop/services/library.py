@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,16 @@ from typing import Any
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import normalise_title
 from metarr_desktop.core.nfo import FolderInfo, NfoError, parse_name, parse_nfo
+from metarr_desktop.services.movie_fields import (
+    FieldDetail,
+    FieldValueError,
+    MovieDetail,
+    read_detail,
+    set_lock,
+    write_edit,
+)
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository
+from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository, MovieRow
 
 #: File name endings of video files.
 VIDEO_EXTENSIONS = frozenset(
@@ -81,6 +89,9 @@ EXTRA_FOLDERS = frozenset(
 _EXTRA_SUFFIXES = ("-sample", ".sample", "_sample", " sample", "-trailer", ".trailer", "-featurette")
 
 MAX_NFO_BYTES = 1024 * 1024
+
+#: `LibraryService.rows` reads up to this many ids on the loop (one short indexed query).
+ROWS_ON_LOOP = 500
 
 
 class LibraryError(ValueError):
@@ -289,6 +300,16 @@ class LibraryService:
         """Every movie, by id (read on a worker thread: libraries can be large)."""
         return await self._movies.all_async()
 
+    async def rows(self, ids: Collection[int] | None = None) -> list[MovieRow]:
+        """Every movie (or those of `ids`) as the light rows of the window's library list, by id.
+
+        The whole library is read on a worker thread; a few hundred ids are one indexed query, read
+        on the loop directly.
+        """
+        if ids is not None and len(ids) <= ROWS_ON_LOOP:
+            return self._movies.list_rows(ids)
+        return await self._database.run_in_thread(lambda: self._movies.list_rows(ids))
+
     def set_monitored(self, movie_id: int, monitored: bool) -> MovieRecord:
         """Monitored movies are enriched by the schedule; unmonitored ones only on request."""
         self._movies.set_monitored(movie_id, monitored)
@@ -324,3 +345,27 @@ class LibraryService:
                     status=IdentificationStatus.UNIDENTIFIED,
                 )
                 report.added.append(record.id)
+
+    # -- one movie in detail (the window's movie page) ---------------------------------------------
+
+    def movie_detail(self, movie_id: int, *, history_limit: int | None = 200) -> MovieDetail:
+        """Every field with its value, source and lock, the ratings per source and the enrichment
+        history, newest first (`UnknownEntityError` for an unknown id)."""
+        return read_detail(self._movies, movie_id, history_limit=history_limit)
+
+    def edit_field(self, movie_id: int, field_name: str, value: Any) -> FieldDetail:
+        """Change a field by hand: the value (typed text or a typed value; empty clears it) is checked
+        for its field, written with the source "user" and the field locked, in one transaction, so
+        that no refresh changes it. Raises `LibraryError` for a value the field cannot hold (and for
+        the ids, which identification changes), `UnknownEntityError` for an unknown id."""
+        try:
+            return write_edit(self._database, self._movies, movie_id, field_name, value)
+        except FieldValueError as exc:
+            raise LibraryError(str(exc)) from exc
+
+    def set_locked(self, movie_id: int, field_name: str, locked: bool) -> None:
+        """Lock a field (enrichment never changes it) or unlock it (`LibraryError` for an unknown field)."""
+        try:
+            set_lock(self._movies, movie_id, field_name, locked)
+        except ValueError as exc:
+            raise LibraryError(str(exc)) from exc

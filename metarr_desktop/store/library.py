@@ -7,10 +7,12 @@ layers above never touch peewee models.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
@@ -67,6 +69,49 @@ class MovieRecord:
     incomplete_providers: dict[str, datetime] = field(default_factory=dict)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class MovieRow:
+    """One movie as the library list shows it: a light row, read in bulk (`MovieRepository.list_rows`).
+
+    Not frozen on purpose: a frozen dataclass is five times slower to build, and a list of 100,000
+    of them is read every time the library opens.
+
+    Attributes:
+        incomplete_providers: provider id -> when to retry it (empty when every provider answered).
+        locked_fields: how many fields the user locked.
+        poster: the poster's URL, when the movie has one.
+    """
+
+    id: int
+    title: str
+    year: int | None
+    status: IdentificationStatus
+    monitored: bool
+    last_enriched_at: datetime | None
+    incomplete_providers: Mapping[str, datetime]
+    locked_fields: int
+    poster: str | None
+
+
+_STATUSES = {status.value: status for status in IdentificationStatus}
+_NO_PROVIDERS: Mapping[str, datetime] = MappingProxyType({})
+
+
+def _utc_time(text: str) -> datetime:
+    """A stored `UtcDateTimeField` value (ISO 8601 text) as an aware datetime."""
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _incomplete(text: str) -> dict[str, datetime]:
+    """The stored ``incomplete_providers`` JSON: provider id -> retry time."""
+    return {provider: _utc_time(when) for provider, when in json.loads(text).items()}
+
+
+#: Ids per ``IN (...)`` of `MovieRepository.list_rows` (well under SQLite's variable limit).
+_ROWS_CHUNK = 500
 
 
 def _check_fields(names: Iterable[str]) -> None:
@@ -174,6 +219,60 @@ class MovieRepository:
 
     def count(self) -> int:
         return int(Movie.select().count())
+
+    def list_rows(self, ids: Iterable[int] | None = None) -> list[MovieRow]:
+        """Every movie (or those of `ids` that exist) as light rows, by id.
+
+        One query (per 500 ids): the locks are counted by a grouped subquery, timestamps are parsed
+        from their stored text directly, and no `MovieRecord` is built, so that 100,000 movies are
+        read in a fraction of a second.
+        """
+        columns = (
+            "SELECT m.id, m.title, m.year, m.status, m.monitored, m.last_enriched_at, "
+            "m.incomplete_providers, m.poster, "
+        )
+        batches: list[tuple[str, tuple[Any, ...]]] = []
+        if ids is None:
+            # The whole library: the locks of every movie counted once, joined by id.
+            sql = (
+                f"{columns} COALESCE(l.n, 0) FROM movies AS m LEFT JOIN (SELECT entity_id, COUNT(*) AS n "
+                "FROM field_locks WHERE entity_type = ? GROUP BY entity_id) AS l ON l.entity_id = m.id "
+                "ORDER BY m.id"
+            )
+            batches.append((sql, (MOVIE,)))
+        else:
+            # A few movies: their locks counted through the index, movie by movie.
+            wanted = sorted(set(ids))
+            for start in range(0, len(wanted), _ROWS_CHUNK):
+                chunk = wanted[start : start + _ROWS_CHUNK]
+                sql = (
+                    f"{columns} (SELECT COUNT(*) FROM field_locks AS f WHERE f.entity_type = ? "
+                    f"AND f.entity_id = m.id) FROM movies AS m WHERE m.id IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY m.id"
+                )
+                batches.append((sql, (MOVIE, *chunk)))
+        parse_time = _utc_time
+        statuses = _STATUSES
+        unidentified = IdentificationStatus.UNIDENTIFIED
+        rows: list[MovieRow] = []
+        append = rows.append
+        for sql, params in batches:
+            cursor = self._database.db.execute_sql(sql, params)  # type: ignore[no-untyped-call]
+            for movie_id, title, year, status, monitored, enriched, incomplete, poster, locks in cursor:
+                append(
+                    MovieRow(
+                        movie_id,
+                        title,
+                        year,
+                        statuses.get(status, unidentified),
+                        monitored == 1,
+                        None if enriched is None else parse_time(enriched),
+                        _NO_PROVIDERS if incomplete is None else _incomplete(incomplete),
+                        locks,
+                        poster or None,
+                    )
+                )
+        return rows
 
     def find_by_ids(self, ids: ExternalIds) -> list[MovieRecord]:
         """Movies sharing any of the known ids."""
