@@ -48,6 +48,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
@@ -274,8 +275,13 @@ class EnrichmentService:
         options: EnrichOptions | None = None,
         *,
         authority: FieldAuthorityConfig | None = None,
+        progress: FetchProgress | None = None,
     ) -> EnrichResult:
-        """Enrich one movie (see the module docstring). Raises `UnknownEntityError` for an unknown id."""
+        """Enrich one movie (see the module docstring). Raises `UnknownEntityError` for an unknown id.
+
+        `progress` receives each provider's start, retries, timeout and completion while the providers
+        are fetched (providers answered from the cache send no event).
+        """
         options = options or EnrichOptions()
         movie = self._movies.require(movie_id)
         if options.mode is Mode.AUTO and not movie.monitored:
@@ -286,7 +292,7 @@ class EnrichmentService:
         async with self._movie_lock(movie_id):
             if contended:  # another enrichment of this movie ran meanwhile: read what it wrote
                 movie = self._movies.require(movie_id)
-            return await self._enrich(movie, options, rules)
+            return await self._enrich(movie, options, rules, progress)
 
     @asynccontextmanager
     async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:
@@ -321,7 +327,11 @@ class EnrichmentService:
         return answers
 
     async def _enrich(
-        self, movie: MovieRecord, options: EnrichOptions, authority: FieldAuthorityConfig
+        self,
+        movie: MovieRecord,
+        options: EnrichOptions,
+        authority: FieldAuthorityConfig,
+        progress: FetchProgress | None = None,
     ) -> EnrichResult:
         movie_id = movie.id
         result = EnrichResult(movie_id, Status.FAILED)
@@ -386,6 +396,7 @@ class EnrichmentService:
                 MetadataRequest(ids=ids, entity_type=MOVIE),
                 priority=options.priority,
                 providers=missing,
+                progress=progress,
             )
             for provider in fetched.completed:
                 data = fetched.providers.get(provider)
