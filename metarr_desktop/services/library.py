@@ -36,14 +36,6 @@ from metarr_desktop.services.movie_fields import (
     set_lock,
     write_edit,
 )
-from metarr_desktop.services.movie_fields import (
-    FieldDetail,
-    FieldValueError,
-    MovieDetail,
-    read_detail,
-    set_lock,
-    write_edit,
-)
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository, MovieRow
 
@@ -353,30 +345,6 @@ class LibraryService:
                     status=IdentificationStatus.UNIDENTIFIED,
                 )
                 report.added.append(record.id)
-
-    # -- one movie in detail (the window's movie page) ---------------------------------------------
-
-    def movie_detail(self, movie_id: int, *, history_limit: int | None = 200) -> MovieDetail:
-        """Every field with its value, source and lock, the ratings per source and the enrichment
-        history, newest first (`UnknownEntityError` for an unknown id)."""
-        return read_detail(self._movies, movie_id, history_limit=history_limit)
-
-    def edit_field(self, movie_id: int, field_name: str, value: Any) -> FieldDetail:
-        """Change a field by hand: the value (typed text or a typed value; empty clears it) is checked
-        for its field, written with the source "user" and the field locked, in one transaction, so
-        that no refresh changes it. Raises `LibraryError` for a value the field cannot hold (and for
-        the ids, which identification changes), `UnknownEntityError` for an unknown id."""
-        try:
-            return write_edit(self._database, self._movies, movie_id, field_name, value)
-        except FieldValueError as exc:
-            raise LibraryError(str(exc)) from exc
-
-    def set_locked(self, movie_id: int, field_name: str, locked: bool) -> None:
-        """Lock a field (enrichment never changes it) or unlock it (`LibraryError` for an unknown field)."""
-        try:
-            set_lock(self._movies, movie_id, field_name, locked)
-        except ValueError as exc:
-            raise LibraryError(str(exc)) from exc
 
     # -- one movie in detail (the window's movie page) ---------------------------------------------
 
