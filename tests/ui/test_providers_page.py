@@ -200,25 +200,7 @@ async def test_settings_button_opens_the_dialog_and_its_save_updates_the_row(
     assert page.is_dirty()
 
 
-@pytest.mark.xvfb
-@pytest.mark.skip(
-    reason="QDrag.exec() runs a nested loop waiting for real pointer events, which QTest's synthetic "
-    "events never produce (it hangs under Xvfb); it needs xdotool driving the X pointer"
-)
-async def test_a_real_drag_reorders_the_list(qtbot, page: ProvidersPage) -> None:  # pragma: no cover
-    from PySide6.QtTest import QTest
-
-    await settle()
-    viewport = page.list.viewport()
-    start = page.list.visualRect(page.order.index(0)).center()
-    end = page.list.visualRect(page.order.index(2)).bottomLeft() + QPoint(40, -2)
-    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
-    for step in range(1, 11):
-        QTest.mouseMove(viewport, start + (end - start) * step / 10)
-        await settle(1)
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
-    await until(lambda: page.order.ids()[0] != "omdb")
-    assert page.order.ids() == ["tmdb", "tvdb", "omdb", "fanart"]
+# Reordering by a real drag and drop (a real X pointer on Xvfb): tests/xvfb/test_real_drag.py.
 
 
 def test_update_defaults_are_unset() -> None:
