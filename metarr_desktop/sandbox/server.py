@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS, IMAGE_PREFIX, ArtworkIndex, render_artwork
 from metarr_desktop.sandbox.catalog import SERVICES, Catalog, parse_catalog_spec
 from metarr_desktop.sandbox.demo import DEMO_KEYS, TMDB_DEMO_BEARER
 from metarr_desktop.sandbox.fanart_api import FanartService
@@ -111,6 +112,11 @@ class SandboxStats:
             self.quota_refused: Counter[str] = Counter()
             self.auth_refused: Counter[str] = Counter()
             self.faults: dict[str, Counter[str]] = {s: Counter() for s in SERVICES}
+            self.images = 0
+
+    def count_image(self) -> None:
+        with self._lock:
+            self.images += 1
 
     def count_request(self, service: str) -> None:
         with self._lock:
@@ -130,7 +136,8 @@ class SandboxStats:
 
     def snapshot(self) -> dict[str, Any]:
         """{"requests": {service: n}, "statuses": {service: {status: n}}, "rate_limited": {...},
-        "quota_refused": {...}, "auth_refused": {...}, "faults": {service: {kind: n}}, "total": n}"""
+        "quota_refused": {...}, "auth_refused": {...}, "faults": {service: {kind: n}}, "total": n,
+        "images": n} (artwork from the image route, not counted in "total")"""
         with self._lock:
             return {
                 "requests": dict(self.requests),
@@ -140,6 +147,7 @@ class SandboxStats:
                 "auth_refused": dict(self.auth_refused),
                 "faults": {s: dict(c) for s, c in self.faults.items() if c},
                 "total": sum(self.requests.values()),
+                "images": self.images,
             }
 
 
@@ -260,6 +268,7 @@ class SandboxServer:
             "fanart": FanartService(self.catalog, frozenset({accepted["fanart"]})),
         }
         self._counters = {name: LimitCounter(self.limits.get(name)) for name in SERVICES}
+        self.artwork_index = ArtworkIndex(self.catalog)
         self._stopping = threading.Event()
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -320,6 +329,11 @@ class SandboxServer:
         return f"http://{host}:{self.port}"
 
     @property
+    def images_url(self) -> str:
+        """The image route's base: ``<images_url>/<host>/<path>`` is a generated PNG for an artwork URL."""
+        return self.root_url + IMAGE_PREFIX
+
+    @property
     def urls(self) -> dict[str, str]:
         """provider id -> base URL, e.g. ``{"tmdb": "http://127.0.0.1:PORT/tmdb/3", ...}``."""
         root = self.root_url
@@ -365,6 +379,8 @@ class SandboxServer:
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes = b""
     ) -> Reply | _Close:
         """The answer to one request (also callable without a socket, for unit tests)."""
+        if path.startswith(IMAGE_PREFIX + "/"):
+            return self._artwork(method, path)
         route = self._route(path)
         if route is None:
             return json_reply(404, {"error": f"no simulated service at {path}"})
@@ -389,6 +405,19 @@ class SandboxServer:
             reply = Reply(200, reply.body[: len(reply.body) // 2], reply.content_type, reply.headers)
         self.stats.count_status(name, reply.status)
         return reply
+
+    def _artwork(self, method: str, path: str) -> Reply | _Close:
+        """A generated PNG for ``/images/<artwork host>/<path>`` (latency applies; no key, no limits)."""
+        host, _, rest = path[len(IMAGE_PREFIX) + 1 :].partition("/")
+        if method != "GET" or host not in ARTWORK_HOSTS or not rest:
+            return json_reply(404, {"error": f"no simulated image at {path}"})
+        self.stats.count_image()
+        with self._rng_lock:
+            delay = self.latency.sample(self._rng)
+        if delay > 0 and self._stopping.wait(delay):
+            return CLOSE
+        body = render_artwork(host, "/" + rest, self.artwork_index.kind)
+        return Reply(200, body, "image/png", {"Cache-Control": "max-age=31536000"})
 
     def _inject(self, fault: str, service: Service) -> Reply | _Close | None:
         if fault in ("500", "502", "503"):
