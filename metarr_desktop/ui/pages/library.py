@@ -1,88 +1,131 @@
-"""The library page (read-only in this version).
+"""The library page: every movie in one table, filtered as you type, with adding and enriching.
 
-It lists the movies of `LibraryService.all()` (the rows of ``metarr library list``). Adding, scanning,
-identifying and refreshing from the window come with the next issue; the page says so instead of
-offering buttons that do nothing. Without a library service (`UiContext.library` is None) it explains
-why the list is missing rather than showing an empty table that looks broken.
+The table is a `LibraryModel` (``ui/library_model.py``) over the light rows of
+`LibraryService.rows`, fast with 100,000 movies. Above it: Add folder (a folder dialog, then
+`LibraryService.scan` as a job whose report is shown on the page), Add movie (`AddMovieDialog`),
+Identify (for a movie that needs identification), Enrich selected and Enrich all (jobs through
+``ctx.jobs`` with progress and Cancel; each movie's row is re-read as it finishes, and every movie
+finished before a Cancel stays enriched).
+
+Keyboard: Ctrl+F goes to the filter box, Enter there moves to the first movie; Enter or a double
+click on a movie opens it (`movieActivated`); the context menu offers Open, Identify and Enrich.
+
+Without a library service the page explains why there is no list; an empty library shows Add folder
+and Add movie buttons instead of an empty table.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHeaderView, QLabel, QStackedLayout, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedLayout,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from metarr_desktop.services.library import movie_json
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, EnrichResult, Mode, Status
+from metarr_desktop.services.library import ScanReport
+from metarr_desktop.ui.add_movie_dialog import AddMovieDialog
+from metarr_desktop.ui.bridge import async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.models import horizontal_header
+from metarr_desktop.ui.jobs import Job, JobHandle
+from metarr_desktop.ui.library_model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
 
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+
+#: Options of the two enrichment buttons: what a person asked for now, and the whole library the way
+#: ``metarr enrich --all`` and the daily schedule do it (unmonitored movies skipped).
+ENRICH_SELECTED = EnrichOptions(mode=Mode.MANUAL, priority=Priority.USER)
+ENRICH_ALL = EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
+
+#: Finished movies are re-read together, at most this often (milliseconds).
+RELOAD_INTERVAL_MS = 250
+#: Warnings of a scan listed on the page (all of them go to the job's events).
+WARNINGS_SHOWN = 5
+WARNINGS_NOTED = 200
+
+COMPACT_ROW_HEIGHT = 26
 
 
-class LibraryModel(QAbstractTableModel):
-    """Movies as the library service lists them (``metarr library list --json`` rows).
+class PosterDelegate(QStyledItemDelegate):
+    """Draws every poster in the same box (centred, never stretched), so that titles line up."""
 
-    Attributes:
-        rows: dicts with at least ``id``, ``title``, ``year``, ``status``.
-    """
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        if option.features & QStyleOptionViewItem.ViewItemFeature.HasDecoration:
+            option.decorationSize = THUMB_SIZE
 
-    HEADERS = ("Title", "Year", "Status", "Last enriched")
-    KEYS = ("title", "year", "status", "last_enriched_at")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return horizontal_header(self.HEADERS, section, orientation, role)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = row.get(self.KEYS[index.column()])
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.get("id")
-        return None
+def _movies(count: int) -> str:
+    return f"{count:,} movie" if count == 1 else f"{count:,} movies"
 
 
 class LibraryPage(QWidget):
-    """The movie list, or an explanation while no library service exists.
+    """The movie table with its filter, toolbar, scan report and empty states.
 
     Attributes:
-        model: the movies.
+        model: the movies (filtered and sorted by the model itself).
+        table: the view.
+        filter_bar, filter_edit, count_label: the filter box and "12 of 100,000 movies" (hidden while
+            the library is empty).
+        add_folder_button, add_movie_button, identify_button, enrich_selected_button,
+        enrich_all_button, posters_button: the toolbar.
+        report: the last scan's report (hidden until a scan ends).
+        empty: the explanation shown instead of the table (no service, empty library).
+        folder_dialog, add_dialog: the dialog open now, if any (tests drive them).
+        context_menu: the last context menu opened (replaced by the next one).
         available: whether a library service was given.
 
     Signals:
         loaded(): the page shows its final content.
+        message(str): a line for the status bar.
+        movieActivated(int): open this movie (Enter or a double click on its row).
+        identifyRequested(int): the user asked to identify this movie.
     """
 
     loaded = Signal()
+    message = Signal(str)
+    movieActivated = Signal(int)
+    identifyRequested = Signal(int)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("library-page")
         self.available = ctx.library is not None
-        self.model = LibraryModel(self)
+        self.folder_dialog: QFileDialog | None = None
+        self.add_dialog: AddMovieDialog | None = None
+        self.context_menu: QMenu | None = None
+        self._pending_reload: set[int] = set()
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_INTERVAL_MS)
+        self._reload_timer.timeout.connect(self._reload_pending)
+
+        self.model = LibraryModel(
+            images=ctx.images,
+            provider_names=self._provider_names(),
+            now=ctx.clock.now,
+            parent=self,
+        )
 
         title = QLabel("Library")
         font = title.font()
@@ -90,55 +133,527 @@ class LibraryPage(QWidget):
         font.setBold(True)
         title.setFont(font)
 
+        self.add_folder_button = QPushButton("Add folder…")
+        self.add_folder_button.setToolTip("Scan a folder for movies and add the new ones")
+        self.add_folder_button.clicked.connect(self._on_add_folder)
+        self.add_movie_button = QPushButton("Add movie…")
+        self.add_movie_button.setToolTip("Add one movie by title, year and (optionally) its id")
+        self.add_movie_button.clicked.connect(self._on_add_movie)
+        self.identify_button = QPushButton("Identify…")
+        self.identify_button.setToolTip("Choose which film the selected movie is")
+        self.identify_button.clicked.connect(self.identify_current)
+        self.enrich_selected_button = QPushButton("Enrich selected")
+        self.enrich_selected_button.setToolTip("Fetch fresh metadata for the selected movies now")
+        self.enrich_selected_button.clicked.connect(self.enrich_selected)
+        self.enrich_all_button = QPushButton("Enrich all")
+        self.enrich_all_button.setToolTip(
+            "Bring every monitored movie up to date (answers younger than the cache's age are reused)"
+        )
+        self.enrich_all_button.clicked.connect(self.enrich_all)
+
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        for button in (
+            self.add_folder_button,
+            self.add_movie_button,
+            self.identify_button,
+            self.enrich_selected_button,
+            self.enrich_all_button,
+        ):
+            header.addWidget(button)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("library-filter")
+        self.filter_edit.setPlaceholderText("Filter by title or year (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Filter movies")
+        self.filter_edit.textChanged.connect(self.set_filter)
+        self.filter_edit.returnPressed.connect(self._filter_entered)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("library-count")
+        self.posters_button = QToolButton()
+        self.posters_button.setText("Posters")
+        self.posters_button.setCheckable(True)
+        self.posters_button.setChecked(True)
+        self.posters_button.setToolTip("Show poster thumbnails (taller rows)")
+        self.posters_button.toggled.connect(self.set_posters)
+        self.filter_bar = QWidget()
+        filter_row = QHBoxLayout(self.filter_bar)
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.count_label)
+        filter_row.addSpacing(12)
+        filter_row.addWidget(self.posters_button)
+
+        self.report = QLabel()
+        self.report.setObjectName("library-report")
+        self.report.setWordWrap(True)
+        self.report.setTextFormat(Qt.TextFormat.RichText)
+        self.report.setFrameShape(QLabel.Shape.StyledPanel)
+        self.report.setMargin(8)
+        self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_close = QToolButton()
+        self.report_close.setText("✕")
+        self.report_close.setAutoRaise(True)
+        self.report_close.setToolTip("Hide the scan report")
+        self.report_close.clicked.connect(self.hide_report)
+        self.report_row = QWidget()
+        report_layout = QHBoxLayout(self.report_row)
+        report_layout.setContentsMargins(0, 0, 0, 0)
+        report_layout.addWidget(self.report, 1)
+        report_layout.addWidget(self.report_close, 0, Qt.AlignmentFlag.AlignTop)
+        self.report_row.hide()
+
         self.table = QTableView()
+        self.table.setObjectName("library-table")
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(Column.TITLE, PosterDelegate(self.table))
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setSortingEnabled(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.activated.connect(self._activated)
+        heading = self.table.horizontalHeader()
+        heading.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((Column.YEAR, 64), (Column.STATUS, 250), (Column.ENRICHED, 130)):
+            heading.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            heading.resizeSection(column, width)
+        heading.setSortIndicator(Column.TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.table.selectionModel().currentRowChanged.connect(self._update_actions)
+        self.model.dataChanged.connect(self._update_actions)
+        self.model.layoutChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+        self.set_posters(True)
 
         self.empty = QLabel()
         self.empty.setObjectName("library-empty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setTextFormat(Qt.TextFormat.RichText)
-        self.empty.setMargin(40)
+        self.empty.setMargin(24)
+        self.empty_add_folder = QPushButton("Add folder…")
+        self.empty_add_folder.clicked.connect(self._on_add_folder)
+        self.empty_add_movie = QPushButton("Add movie…")
+        self.empty_add_movie.clicked.connect(self._on_add_movie)
+        self.empty_buttons = QWidget()
+        buttons = QHBoxLayout(self.empty_buttons)
+        buttons.addStretch(1)
+        buttons.addWidget(self.empty_add_folder)
+        buttons.addWidget(self.empty_add_movie)
+        buttons.addStretch(1)
+        self.empty_page = QWidget()
+        empty_layout = QVBoxLayout(self.empty_page)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty)
+        empty_layout.addWidget(self.empty_buttons)
+        empty_layout.addStretch(2)
 
         self.stack = QStackedLayout()
         self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-
-        self.note = QLabel(
-            "Read-only for now: add and scan with <tt>metarr library add</tt> / "
-            "<tt>metarr library scan DIR</tt>; identifying and refreshing from the window come next."
-        )
-        self.note.setWordWrap(True)
-        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.stack.addWidget(self.empty_page)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.note)
+        layout.addLayout(header)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.report_row)
         layout.addLayout(self.stack, 1)
 
+        self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_shortcut.activated.connect(self.focus_filter)
+
+        self._update_count()
+        self._update_actions()
+
+    def _provider_names(self) -> dict[str, str]:
+        try:
+            return self.ctx.provider_names()
+        except Exception:  # a context without provider configuration (window tests): ids stand in
+            return {}
+
+    # -- loading ---------------------------------------------------------------------------------
+
     async def load(self) -> None:
-        if self.ctx.library is None:
+        """Read every movie (or explain why there is no list) and show the first screen."""
+        library = self.ctx.library
+        if library is None:
             self.empty.setText(
-                "<h3>The library list is not available</h3>"
-                "<p>Browsing, scanning and refreshing movies in the window come with the next release. "
-                "Until then, the <tt>metarr</tt> command manages the library "
+                "<h3>The library is not available</h3>"
+                "<p>This window was opened without a library, so there is no list of movies to show. "
+                "The <tt>metarr</tt> command manages the library meanwhile "
                 "(<tt>metarr library scan DIR</tt>, <tt>metarr library list</tt>, "
-                "<tt>metarr enrich --all</tt>), "
-                "and the Providers, Health and Activity pages here already work.</p>"
+                "<tt>metarr enrich --all</tt>), and the Providers, Health and Activity pages work.</p>"
             )
-            self.stack.setCurrentWidget(self.empty)
-        else:
-            movies = await self.ctx.library.all()
-            self.model.set_rows([movie_json(m) for m in movies])
-            if self.model.rowCount():
-                self.stack.setCurrentWidget(self.table)
-            else:
-                self.empty.setText(
-                    "<h3>Your library is empty</h3><p>Add movies with <tt>metarr library scan DIR</tt> "
-                    "(or <tt>metarr library add --title T --year Y</tt>), then reload this page (F5).</p>"
-                )
-                self.stack.setCurrentWidget(self.empty)
+            self.empty_buttons.hide()
+            self.filter_bar.hide()
+            self.stack.setCurrentWidget(self.empty_page)
+            self._update_actions()
+            self.loaded.emit()
+            return
+        self.model.provider_names = self._provider_names()
+        rows = await library.rows()
+        self.model.set_rows(rows)
+        self._show_list_or_empty()
         self.loaded.emit()
+
+    async def reload_movies(self, ids: list[int]) -> None:
+        """Re-read these movies' rows (new ones are added, deleted ones dropped)."""
+        library = self.ctx.library
+        if library is None or not ids:
+            return
+        wanted = list(dict.fromkeys(ids))
+        rows = await library.rows(wanted)
+        found = {row.id for row in rows}
+        self.model.update_rows(rows, removed=[i for i in wanted if i not in found])
+        self._show_list_or_empty()
+
+    def _show_list_or_empty(self) -> None:
+        self.filter_bar.setVisible(self.model.total > 0)
+        if self.model.total:
+            self.stack.setCurrentWidget(self.table)
+        else:
+            self.empty.setText(
+                "<h3>Your library is empty</h3>"
+                "<p>Add a folder of movies: each movie folder or video file in it becomes a movie, "
+                "named from its NFO file or its name. Or add one movie by its title.</p>"
+            )
+            self.empty_buttons.show()
+            self.stack.setCurrentWidget(self.empty_page)
+        self._update_count()
+        self._update_actions()
+
+    # -- filter, posters, selection ---------------------------------------------------------------
+
+    def set_filter(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._update_count()
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _filter_entered(self) -> None:
+        if self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            index = self.model.index(0, Column.TITLE)
+            self.table.setCurrentIndex(index)
+            self.table.selectRow(0)
+
+    def _update_count(self) -> None:
+        total, shown = self.model.total, self.model.rowCount()
+        if self.model.filter_text:
+            self.count_label.setText(f"{shown:,} of {_movies(total)}")
+        else:
+            self.count_label.setText(_movies(total))
+
+    def set_posters(self, shown: bool) -> None:
+        self.model.set_posters(shown)
+        height = POSTER_ROW_HEIGHT if shown else COMPACT_ROW_HEIGHT
+        self.table.verticalHeader().setDefaultSectionSize(height)
+        if self.posters_button.isChecked() != shown:
+            self.posters_button.setChecked(shown)
+
+    def selected_ids(self) -> list[int]:
+        """The selected movies' ids, in view order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.movie_id(row) for row in rows if row < self.model.rowCount()]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.movie_id(index.row())
+
+    def select_movie(self, movie_id: int) -> bool:
+        """Make this movie the current, selected row (False when it is not shown)."""
+        row = self.model.view_row_of(movie_id)
+        if row < 0:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, Column.TITLE))
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, Column.TITLE))
+        return True
+
+    def _current_needs_identification(self) -> bool:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return False
+        return self.model.state_at(index.row()) is RowState.NEEDS_IDENTIFICATION
+
+    def _update_actions(self, *_args: object) -> None:
+        ready = self.available and self.ctx.suite is not None
+        self.add_folder_button.setEnabled(self.available)
+        self.add_movie_button.setEnabled(self.available)
+        self.enrich_all_button.setEnabled(ready and self.model.total > 0)
+        self.enrich_selected_button.setEnabled(ready and self.table.selectionModel().hasSelection())
+        self.identify_button.setEnabled(self._current_needs_identification())
+        self.filter_edit.setEnabled(self.available)
+        self.posters_button.setEnabled(self.available)
+
+    # -- opening and identifying -------------------------------------------------------------------
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid() and index.row() < self.model.rowCount():
+            self.movieActivated.emit(self.model.movie_id(index.row()))
+
+    def identify_current(self) -> None:
+        movie_id = self.current_id()
+        if movie_id is not None:
+            self.identifyRequested.emit(movie_id)
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        self.table.setCurrentIndex(index)
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.table.selectRow(index.row())
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = self.build_context_menu(index.row())
+        self.context_menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def build_context_menu(self, row: int) -> QMenu:
+        """The context menu of a row: Open, Identify (when it needs identification), Enrich."""
+        movie_id = self.model.movie_id(row)
+        menu = QMenu(self)
+        menu.setObjectName("library-menu")
+        opened = menu.addAction("Open")
+        opened.triggered.connect(lambda: self.movieActivated.emit(movie_id))
+        if self.model.state_at(row) is RowState.NEEDS_IDENTIFICATION:
+            identify = menu.addAction("Identify…")
+            identify.triggered.connect(lambda: self.identifyRequested.emit(movie_id))
+        menu.addSeparator()
+        count = len(self.selected_ids())
+        enrich = menu.addAction("Enrich" if count <= 1 else f"Enrich {count} movies")
+        enrich.setEnabled(self.ctx.suite is not None)
+        enrich.triggered.connect(self.enrich_selected)
+        return menu
+
+    # -- adding ------------------------------------------------------------------------------------
+
+    @async_slot()
+    async def _on_add_folder(self) -> None:
+        await self.add_folder()
+
+    async def add_folder(self) -> Job | None:
+        """Ask for a folder (a non-native dialog, opened without blocking), then scan it as a job."""
+        if self.ctx.library is None:
+            return None
+        dialog = QFileDialog(self, "Add a folder of movies")
+        dialog.setObjectName("library-folder-dialog")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setDirectory(str(Path.home()))
+        self.folder_dialog = dialog
+        try:
+            code = await dialog_result(dialog)
+            chosen = dialog.selectedFiles()
+        finally:
+            self.folder_dialog = None
+            dialog.deleteLater()
+        if code != QDialog.DialogCode.Accepted or not chosen:
+            return None
+        return self.start_scan(chosen[0])
+
+    def start_scan(self, folder: str) -> Job | None:
+        """Scan `folder` for movies as a job; the report is shown on the page when it ends."""
+        library = self.ctx.library
+        if library is None:
+            return None
+
+        async def body(handle: JobHandle) -> ScanReport:
+            handle.note(f"Scanning {folder}")
+            report = await library.scan(folder)
+            for warning in report.warnings[:WARNINGS_NOTED]:
+                handle.note(warning)
+            await self.reload_movies(report.added)
+            self.show_scan_report(folder, report)
+            return report
+
+        job = self.ctx.jobs.start(f"Scan {folder}", body)
+        job_task = job.task
+        if job_task is not None:
+            job_task.add_done_callback(lambda _task: self._scan_ended(job, folder))
+        self.message.emit(f"Scanning {folder}…")
+        return job
+
+    def _scan_ended(self, job: Job, folder: str) -> None:
+        if job.error:
+            self.show_report_text(f"<b>The scan of {_html(folder)} failed:</b> {_html(job.error)}")
+            self.message.emit(f"The scan of {folder} failed: {job.error}")
+
+    def show_scan_report(self, folder: str, report: ScanReport) -> None:
+        added, existing, warnings = len(report.added), len(report.existing), len(report.warnings)
+        summary = (
+            f"{_movies(added)} added, {existing:,} already in the library, "
+            f"{warnings:,} warning{'' if warnings == 1 else 's'}"
+        )
+        lines = [f"<b>Scan of {_html(folder)}:</b> {summary}."]
+        if report.warnings:
+            shown = "".join(f"<li>{_html(w)}</li>" for w in report.warnings[:WARNINGS_SHOWN])
+            more = warnings - WARNINGS_SHOWN
+            tail = f"<p>…and {more:,} more (listed on the Activity page).</p>" if more > 0 else ""
+            lines.append(f"<ul style='margin: 2px 0'>{shown}</ul>{tail}")
+        self.show_report_text("".join(lines))
+        self.message.emit(f"Scan of {folder}: {summary}.")
+
+    def show_report_text(self, html: str) -> None:
+        self.report.setText(html)
+        self.report_row.show()
+
+    def hide_report(self) -> None:
+        self.report_row.hide()
+
+    @async_slot()
+    async def _on_add_movie(self) -> None:
+        await self.add_movie()
+
+    async def add_movie(self) -> int | None:
+        """Ask for one movie and add it; its id, or None when cancelled."""
+        library = self.ctx.library
+        if library is None:
+            return None
+        suite = self.ctx.suite
+        dialog = AddMovieDialog(
+            library, find_existing=suite.app.movies.find_by_ids if suite is not None else None, parent=self
+        )
+        self.add_dialog = dialog
+        try:
+            code = await dialog_result(dialog)
+        finally:
+            self.add_dialog = None
+            dialog.deleteLater()
+        added = dialog.added
+        if code != QDialog.DialogCode.Accepted or added is None:
+            return None
+        await self.reload_movies([added.id])
+        if not self.select_movie(added.id) and self.model.filter_text:
+            self.filter_edit.clear()
+            self.select_movie(added.id)
+        year = f" ({added.year})" if added.year else ""
+        self.message.emit(f"Added {added.title}{year}.")
+        return added.id
+
+    # -- enriching ---------------------------------------------------------------------------------
+
+    def enrich_selected(self) -> Job | None:
+        ids = self.selected_ids()
+        if not ids:
+            self.message.emit("Select the movies to enrich first.")
+            return None
+        return self.start_enrichment(ids)
+
+    def enrich_all(self) -> Job | None:
+        return self.start_enrichment(None)
+
+    def start_enrichment(self, ids: list[int] | None) -> Job | None:
+        """Enrich these movies (None: the whole library) as a job with progress and Cancel.
+
+        Each finished movie's row is re-read (a few at a time); a cancelled job keeps every movie
+        finished before it stopped.
+        """
+        suite = self.ctx.suite
+        if suite is None:
+            self.message.emit("Enrichment is not available in this window.")
+            return None
+        if ids is None:
+            title = "Enrich all movies"
+        elif len(ids) == 1:
+            row = self.model.view_row_of(ids[0])
+            name = self.model.row_at(row).title if row >= 0 else f"movie {ids[0]}"
+            title = f"Enrich {name}"
+        else:
+            title = f"Enrich {len(ids):,} movies"
+        enrichment = suite.enrichment
+
+        async def body(handle: JobHandle) -> EnrichReport:
+            report = EnrichReport()
+            handle.set_total(len(ids) if ids is not None else self.model.total)
+
+            def progress(current: EnrichReport, result: EnrichResult) -> None:
+                if current.total and handle.job.total != current.total:
+                    handle.set_total(current.total)
+                handle.advance()
+                if result.status is Status.FAILED and result.error:
+                    handle.note(f"{self._name(result.movie_id)}: {result.error}")
+                elif result.status is Status.NEEDS_IDENTIFICATION:
+                    handle.note(f"{self._name(result.movie_id)}: needs identification")
+                self._queue_reload(result.movie_id)
+
+            try:
+                if ids is None:
+                    await enrichment.enrich_all(ENRICH_ALL, on_progress=progress, report=report)
+                else:
+                    await enrichment.enrich_many(ids, ENRICH_SELECTED, on_progress=progress, report=report)
+            except asyncio.CancelledError:
+                self._reload_soon()
+                self.message.emit(
+                    f"{title}: cancelled after {_movies(len(report.results))}; those stay enriched."
+                )
+                raise
+            await self.flush_reloads()
+            self.message.emit(f"{title}: {_summary(report)}.")
+            return report
+
+        job = self.ctx.jobs.start(title, body)
+        self.message.emit(f"{title}…")
+        return job
+
+    def _name(self, movie_id: int) -> str:
+        row = self.model.view_row_of(movie_id)
+        if row < 0:
+            return f"movie {movie_id}"
+        movie = self.model.row_at(row)
+        return f"{movie.title} ({movie.year})" if movie.year else movie.title
+
+    def _queue_reload(self, movie_id: int) -> None:
+        self._pending_reload.add(movie_id)
+        if not self._reload_timer.isActive():
+            self._reload_timer.start()
+
+    def _reload_soon(self) -> None:
+        if self._pending_reload:
+            spawn(self.flush_reloads())
+
+    def _reload_pending(self) -> None:
+        self._reload_soon()
+
+    async def flush_reloads(self) -> None:
+        """Re-read every movie finished since the last reload, now."""
+        self._reload_timer.stop()
+        ids, self._pending_reload = sorted(self._pending_reload), set()
+        if ids:
+            await self.reload_movies(ids)
+
+
+def _summary(report: EnrichReport) -> str:
+    counts = report.summary()
+    parts = [
+        f"{counts['enriched']:,} enriched",
+        f"{counts['unchanged']:,} unchanged",
+    ]
+    for key, label in (
+        ("skipped", "skipped"),
+        ("needs_identification", "need identification"),
+        ("failed", "failed"),
+    ):
+        if counts[key]:
+            parts.append(f"{counts[key]:,} {label}")
+    return ", ".join(parts)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["LibraryModel", "LibraryPage"]
