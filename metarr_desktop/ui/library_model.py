@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from PySide6.QtCore import (
@@ -51,6 +53,8 @@ POSTER_ROW_HEIGHT = 45
 _FEW_PERSISTENT = 16
 #: Above this many changed rows `update_rows` repaints the whole view instead of row by row.
 _FEW_CHANGED = 8
+#: Filter results kept for the current sort order (deleting a letter shows one again at once).
+_RECENT_FILTERS = 8
 
 
 class Column(IntEnum):
@@ -112,15 +116,25 @@ def row_state(row: MovieRow) -> RowState:
 def search_text(text: str) -> str:
     """`text` as the filter compares it: case-folded, accents dropped (only non-ASCII text pays)."""
     folded = text.casefold()
-    if folded.isascii():
-        return folded
+    return folded if folded.isascii() else _strip_accents(folded)
+
+
+def _strip_accents(folded: str) -> str:
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _search_key(row: MovieRow) -> str:
-    title = search_text(row.title)
-    return title if row.year is None else f"{title} {row.year}"
+def _folded_titles(rows: Sequence[MovieRow]) -> list[str]:
+    """`search_text` of every title, written out for speed (100,000 titles on every open)."""
+    folded = [row.title.casefold() for row in rows]
+    return [title if title.isascii() else _strip_accents(title) for title in folded]
+
+
+def _search_keys(rows: Sequence[MovieRow], titles: Sequence[str]) -> list[str]:
+    """What the filter searches: the folded title, and the year after it."""
+    return [
+        title if row.year is None else f"{title} {row.year}" for row, title in zip(rows, titles, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -235,11 +249,13 @@ class LibraryModel(QAbstractTableModel):
         self.provider_names: dict[str, str] = dict(provider_names or {})
         self.now: Callable[[], datetime] = now or (lambda: datetime.now().astimezone())
         self.posters = True
+        self._titles: list[str] = []
         self._keys: list[str] = []
-        self._states: list[RowState] = []
-        self._position: dict[int, int] = {}
+        self._position: dict[int, int] | None = None
         self._view: list[int] = []
-        self._orders: dict[tuple[Column, bool], list[int]] = {}
+        self._view_keys: list[str] = []
+        self._orders: dict[tuple[Column, bool], tuple[list[int], list[str]]] = {}
+        self._recent: dict[str, tuple[list[int], list[str]]] = {}
         self._sort: tuple[Column, Qt.SortOrder] | None = None
         self._needle = ""
         self._words: list[str] = []
@@ -256,13 +272,23 @@ class LibraryModel(QAbstractTableModel):
         """Replace every row; the current filter and sort order are applied to the new rows."""
         self.beginResetModel()
         self.rows = list(rows)
-        self._keys = [_search_key(row) for row in self.rows]
-        self._states = [row_state(row) for row in self.rows]
-        self._position = {row.id: number for number, row in enumerate(self.rows)}
-        self._orders.clear()
+        self._titles = _folded_titles(self.rows)
+        self._keys = _search_keys(self.rows, self._titles)
+        self._position = None
+        self._forget_orders()
         self._waiting.clear()
-        self._view = self._match(self._ordered(), self._words)
+        self._view, self._view_keys = self._match(*self._ordered(), self._words)
         self.endResetModel()
+
+    def _positions(self) -> dict[int, int]:
+        """movie id -> row number (built on first use: opening the page does not need it)."""
+        if self._position is None:
+            self._position = {row.id: number for number, row in enumerate(self.rows)}
+        return self._position
+
+    def _forget_orders(self) -> None:
+        self._orders.clear()
+        self._recent.clear()
 
     def update_rows(self, rows: Iterable[MovieRow], removed: Iterable[int] = ()) -> None:
         """Fresh rows for some movies (new ones are added at the end); `removed` ids are dropped.
@@ -270,7 +296,8 @@ class LibraryModel(QAbstractTableModel):
         Rows keep their places until the next sort or filter, so that a list the user is reading
         does not reorder itself while an enrichment runs.
         """
-        gone = {movie_id for movie_id in removed if movie_id in self._position}
+        positions = self._positions()
+        gone = {movie_id for movie_id in removed if movie_id in positions}
         if gone:
             keep = [row for row in self.rows if row.id not in gone]
             fresh = {row.id: row for row in rows}
@@ -279,29 +306,33 @@ class LibraryModel(QAbstractTableModel):
         changed: list[int] = []
         added: list[int] = []
         for row in rows:
-            number = self._position.get(row.id)
+            number = positions.get(row.id)
+            title = search_text(row.title)
+            key = title if row.year is None else f"{title} {row.year}"
             if number is None:
                 number = len(self.rows)
                 self.rows.append(row)
-                self._keys.append(_search_key(row))
-                self._states.append(row_state(row))
-                self._position[row.id] = number
+                self._titles.append(title)
+                self._keys.append(key)
+                positions[row.id] = number
                 added.append(number)
             else:
                 self.rows[number] = row
-                self._keys[number] = _search_key(row)
-                self._states[number] = row_state(row)
+                self._titles[number] = title
+                self._keys[number] = key
                 changed.append(number)
         if not changed and not added:
             return
-        self._orders.clear()
+        self._forget_orders()
         if changed and self._view:
+            self._view_keys = [self._keys[number] for number in self._view]
             self._repaint(changed)
-        shown = self._match(added, self._words)
+        shown, shown_keys = self._match(added, [self._keys[n] for n in added], self._words)
         if shown:
             first = len(self._view)
             self.beginInsertRows(_ROOT, first, first + len(shown) - 1)
             self._view = [*self._view, *shown]
+            self._view_keys = [*self._view_keys, *shown_keys]
             self.endInsertRows()
 
     def _repaint(self, numbers: list[int]) -> None:
@@ -336,11 +367,11 @@ class LibraryModel(QAbstractTableModel):
         return self.rows[self._view[view_row]].id
 
     def state_at(self, view_row: int) -> RowState:
-        return self._states[self._view[view_row]]
+        return row_state(self.rows[self._view[view_row]])
 
     def view_row_of(self, movie_id: int) -> int:
         """Where the movie is shown, or -1 (filtered out or unknown)."""
-        number = self._position.get(movie_id)
+        number = self._positions().get(movie_id)
         if number is None:
             return -1
         try:
@@ -371,25 +402,41 @@ class LibraryModel(QAbstractTableModel):
 
     def set_filter(self, text: str) -> None:
         """Show only movies whose title (or year) contains every word of `text`, ignoring case and
-        accents. Typing more letters filters the rows already shown; anything else starts again
-        from every row."""
+        accents. Typing more letters filters the rows already shown; deleting some reuses a recent
+        result when there is one; anything else starts again from every row."""
         words = search_text(text).split()
         needle = " ".join(words)
         if words == self._words:
             return
-        narrowing = bool(self._words) and needle.startswith(self._needle)
-        candidates = self._view if narrowing else self._ordered()
+        recent = self._recent.get(needle)
+        if recent is not None:
+            view, keys = recent
+        elif self._words and needle.startswith(self._needle):
+            view, keys = self._match(self._view, self._view_keys, words)
+        else:
+            view, keys = self._match(*self._ordered(), words)
+        if needle:
+            if len(self._recent) >= _RECENT_FILTERS:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[needle] = (view, keys)
         self._needle, self._words = needle, words
-        self._change_layout(self._match(candidates, words))
+        self._change_layout(view, keys)
 
-    def _match(self, candidates: Sequence[int], words: Sequence[str]) -> list[int]:
-        if not words:
-            return list(candidates)
-        keys = self._keys
-        matched = list(candidates)
+    @staticmethod
+    def _match(
+        candidates: Sequence[int], keys: Sequence[str], words: Sequence[str]
+    ) -> tuple[list[int], list[str]]:
+        """The candidates (and their keys, in step) whose key contains every word.
+
+        The loops run in C (`map` of `operator.contains`, `compress`) over keys kept in view order,
+        about twice as fast as a comprehension over row numbers.
+        """
+        matched, matched_keys = list(candidates), list(keys)
         for word in words:
-            matched = [number for number in matched if word in keys[number]]
-        return matched
+            mask = list(map(contains, matched_keys, repeat(word)))
+            matched = list(compress(matched, mask))
+            matched_keys = list(compress(matched_keys, mask))
+        return matched, matched_keys
 
     # -- sorting ---------------------------------------------------------------------------------
 
@@ -397,21 +444,25 @@ class LibraryModel(QAbstractTableModel):
         if not 0 <= column < len(HEADERS):
             return
         self._sort = (Column(column), order)
-        self._change_layout(self._match(self._ordered(), self._words))
+        self._recent.clear()
+        self._change_layout(*self._match(*self._ordered(), self._words))
 
     @property
     def sort_column(self) -> Column | None:
         return None if self._sort is None else self._sort[0]
 
-    def _ordered(self) -> list[int]:
-        """Every row number in the current sort order (computed once per column and direction)."""
+    def _ordered(self) -> tuple[list[int], list[str]]:
+        """Every row number in the current sort order, and their search keys in the same order
+        (computed once per column and direction)."""
         if self._sort is None:
-            return list(range(len(self.rows)))
+            return list(range(len(self.rows))), self._keys
         column, order = self._sort
         descending = order == Qt.SortOrder.DescendingOrder
         cached = self._orders.get((column, descending))
         if cached is None:
-            cached = self._orders[(column, descending)] = self._sorted(column, descending)
+            numbers = self._sorted(column, descending)
+            keys = self._keys
+            cached = self._orders[(column, descending)] = (numbers, [keys[n] for n in numbers])
         return cached
 
     def _sorted(self, column: Column, descending: bool) -> list[int]:
@@ -420,10 +471,9 @@ class LibraryModel(QAbstractTableModel):
         rows = self.rows
         numbers = range(len(rows))
         if column is Column.TITLE:
-            keys = [search_text(row.title) for row in rows]
-            return sorted(numbers, key=keys.__getitem__, reverse=descending)
+            return sorted(numbers, key=self._titles.__getitem__, reverse=descending)
         if column is Column.STATUS:
-            ranks = [_STATE_RANK[state] for state in self._states]
+            ranks = [_STATE_RANK[row_state(row)] for row in rows]
             return sorted(numbers, key=ranks.__getitem__, reverse=descending)
         if column is Column.YEAR:
             known = [n for n in numbers if rows[n].year is not None]
@@ -433,7 +483,7 @@ class LibraryModel(QAbstractTableModel):
         never = [n for n in numbers if rows[n].last_enriched_at is None]
         return sorted(enriched, key=lambda n: rows[n].last_enriched_at, reverse=descending) + never  # type: ignore[arg-type,return-value]
 
-    def _change_layout(self, view: list[int]) -> None:
+    def _change_layout(self, view: list[int], keys: list[str]) -> None:
         """Show `view`, keeping selected and current rows on the same movies (PySide's signals take
         no layout hint, so the plain signals are emitted)."""
         self.layoutAboutToBeChanged.emit()
@@ -458,10 +508,10 @@ class LibraryModel(QAbstractTableModel):
             for index, number in zip(old, sources, strict=True):
                 row = where(number) if number >= 0 else -1
                 new.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
-            self._view = view
+            self._view, self._view_keys = view, keys
             self.changePersistentIndexList(old, new)
         else:
-            self._view = view
+            self._view, self._view_keys = view, keys
         self._waiting.clear()
         self.layoutChanged.emit()
 
@@ -515,8 +565,7 @@ class LibraryModel(QAbstractTableModel):
         view_row = index.row()
         if not index.isValid() or not 0 <= view_row < len(self._view):
             return None
-        number = self._view[view_row]
-        row = self.rows[number]
+        row = self.rows[self._view[view_row]]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.TITLE:
@@ -524,7 +573,7 @@ class LibraryModel(QAbstractTableModel):
             if column == Column.YEAR:
                 return self._year_text(row.year)
             if column == Column.STATUS:
-                state = self._states[number]
+                state = row_state(row)
                 label = state.label
                 if state is RowState.INCOMPLETE:
                     label = f"{label}: {self._provider_list(row.incomplete_providers)}"
@@ -539,20 +588,20 @@ class LibraryModel(QAbstractTableModel):
             if column == Column.TITLE and self.posters:
                 return self._poster(view_row, row)
             if column == Column.STATUS:
-                return status_glyphs(self._states[number], row.locked_fields > 0, QGuiApplication.palette())
+                return status_glyphs(row_state(row), row.locked_fields > 0, QGuiApplication.palette())
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, self._states[number], column)
+            return self._tooltip(row, row_state(row), column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == LibraryRole.MOVIE_ID:
             return row.id
         if role == LibraryRole.ROW_STATE:
-            return self._states[number].value
+            return row_state(row).value
         if role == LibraryRole.POSTER_URL:
             return row.poster
         if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.STATUS:
-            return self._tooltip(row, self._states[number], column)
+            return self._tooltip(row, row_state(row), column)
         return None
 
     def _provider_list(self, providers: Iterable[str]) -> str:

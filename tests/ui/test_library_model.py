@@ -3,7 +3,9 @@ and tooltips, rows refreshed in place, and poster thumbnails requested only for 
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,9 +30,11 @@ NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _application(qapp: QApplication) -> QApplication:
-    """Pixmaps (the model's icons and placeholders) need the application object."""
-    return qapp
+def _application(qapp: QApplication) -> Iterator[QApplication]:
+    """Pixmaps (the model's icons and placeholders) need the application object. Afterwards the
+    test's Qt objects are collected here, on the Qt thread, never later by a worker thread's GC."""
+    yield qapp
+    gc.collect()
 
 
 IDENTIFIED = IdentificationStatus.IDENTIFIED
@@ -199,9 +203,10 @@ def test_sorting_by_each_column() -> None:
     assert model.sort_column is Column.STATUS
 
 
-def test_filter_and_sort_together_and_the_selection_follows_its_movie() -> None:
+def test_filter_and_sort_together_and_the_selection_follows_its_movie(qtbot: Any) -> None:
     model = model_of(SAMPLE)
     view = QTableView()
+    qtbot.addWidget(view)
     view.setModel(model)
     model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
     matrix_row = model.view_row_of(1)

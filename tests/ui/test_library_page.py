@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import hashlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
@@ -126,6 +127,13 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
     finally:
         await ctx.jobs.cancel_all()
         await services.aclose()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_qt_thread() -> Iterator[None]:
+    """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
