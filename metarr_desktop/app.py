@@ -83,11 +83,13 @@ def check_page(page: str | None) -> str | None:
         movie_id = page.partition(":")[2]
         if not movie_id.isdigit() or int(movie_id) <= 0:
             raise PageError(f"not a movie id: {movie_id!r}")
-        raise PageError(
-            f"the movie page ({page}) is not available in this version of the window; "
-            "use `metarr show ID` meanwhile"
-        )
+        return page
     raise PageError(f"unknown page {page!r} (choose from {', '.join(PAGES)} or movie:ID)")
+
+
+def movie_of(page: str | None) -> int | None:
+    """The movie id of a ``movie:ID`` page, else None."""
+    return int(page.partition(":")[2]) if page and page.startswith("movie:") else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -126,8 +128,22 @@ class DemoSetup:
         message: what the user is told about demo mode.
     """
 
-    #: Demo-catalog movies put in the library (title, year).
-    MOVIES = (("Inception", 2010), ("The Matrix", 1999), ("Pulp Fiction", 1994), ("The Dark Knight", 2008))
+    #: Demo-catalog movies put in the library with their ids (title, year).
+    MOVIES = (
+        ("Inception", 2010),
+        ("The Matrix", 1999),
+        ("Pulp Fiction", 1994),
+        ("The Dark Knight", 2008),
+        ("Spirited Away", 2001),
+        ("Amélie", 2001),
+        ("Blade Runner", 1982),
+        ("Parasite", 2019),
+        ("Casablanca", 1942),
+        ("Mad Max: Fury Road", 2015),
+    )
+    #: Put in by title and year only, as a folder scan would: "Dune (2021)" is identified by the
+    #: remake rule, the two "Emma" of 1996 are ambiguous and wait for the Identify dialog.
+    BY_NAME = (("Dune", 2021), ("Emma", 1996))
 
     def __init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="metarr-demo-")
@@ -160,6 +176,8 @@ class DemoSetup:
             known = catalog.get((title, year))
             ids = ExternalIds(tmdb=known.tmdb, imdb=known.imdb) if known else ExternalIds()
             library.add(title, year=year, ids=ids)
+        for title, year in self.BY_NAME:
+            library.add(title, year=year)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -207,10 +225,28 @@ async def run(args: argparse.Namespace) -> int:
             demo.stop()
         return EXIT_FAILED
 
+    movie_id = movie_of(page)
+    if movie_id is not None and services.movies.get(movie_id) is None:
+        sys.stderr.write(f"metarr-desktop: there is no movie {movie_id} in this library\n")
+        await services.aclose()
+        if demo is not None:
+            demo.stop()
+        return EXIT_FAILED
+
+    from metarr_desktop.ui.images import ImageLoader
+
+    transport = None
+    if demo is not None:
+        from metarr_desktop.sandbox.images import sandbox_image_transport
+
+        transport = sandbox_image_transport(demo.urls["tmdb"])  # artwork hosts -> generated images
+    images = ImageLoader(services.profile.image_cache_dir, transport=transport)
     settings = window_settings(services.profile.root)
     scheme = Scheme(args.theme or str(settings.value("theme", Scheme.SYSTEM.value)))
     theme = ThemeController(app, scheme)
-    ctx = UiContext.from_services(services, messages=[demo.message] if demo and demo.message else None)
+    ctx = UiContext.from_services(
+        services, messages=[demo.message] if demo and demo.message else None, images=images
+    )
     jobs = ctx.jobs
     window = MainWindow(ctx, settings=settings, theme=theme)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -223,20 +259,26 @@ async def run(args: argparse.Namespace) -> int:
     code = EXIT_OK
     try:
         window.show()
-        first = Page(page) if page else window.initial_page()
+        first = Page.LIBRARY if movie_id is not None else Page(page) if page else window.initial_page()
         await window.load_page(first)
         window.show_page(first)
+        if movie_id is not None:
+            await window.open_movie(movie_id)
         # Everything built so far lives as long as the app: keep it out of the collector's
         # generations, so that full collections stay short while the engine is busy.
         gc.collect()
         gc.freeze()
         if demo is not None:
             # Something to watch: the key check runs against the sandbox, so the health cards and
-            # the activity view fill in live.
+            # the activity view fill in live; the demo library is enriched as the daily run would.
             job = window.start_key_check()
             if args.screenshot:
                 await ctx.jobs.wait(job)
+                if window.daily is not None:
+                    await window.daily.schedule.run_now()
                 await window.load_page(first)
+                if movie_id is not None:
+                    await window.open_movie(movie_id)
         if args.screenshot:
             code = await take_screenshot(window, Path(args.screenshot))
         else:
@@ -245,19 +287,24 @@ async def run(args: argparse.Namespace) -> int:
             await closed
     finally:
         await shutdown(window, jobs, services)
+        await images.aclose()
         if demo is not None:
             demo.stop()
     return code
 
 
-async def take_screenshot(window: Any, path: Path) -> int:
-    """Let the layout settle, then save the window as a PNG."""
-    from PySide6.QtWidgets import QApplication
+async def take_screenshot(window: Any, path: Path, *, images_timeout_s: float = 10.0) -> int:
+    """Let the layout settle and the visible images load, then save the window as a PNG.
 
+    Only awaits (never `processEvents` inside this coroutine: qasync would run other tasks' steps
+    re-entrantly); Qt lays out and paints while the loop turns.
+    """
     window.flush_pending()
-    for _ in range(3):
-        QApplication.processEvents()
-        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)  # painted once: the visible rows have asked for their images
+    if window.ctx.images is not None:
+        await window.ctx.images.wait_idle(images_timeout_s)
+    window.flush_pending()
+    await asyncio.sleep(0.1)  # painted again, with the images
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

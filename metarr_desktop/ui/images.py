@@ -176,6 +176,17 @@ class ImageLoader(QObject):
                 raise
             return None  # the loader was closed while this image was loading
 
+    async def wait_idle(self, timeout: float) -> bool:  # noqa: ASYNC109 (a bounded wait by design)
+        """Wait until no image is loading, at most `timeout` seconds; True when idle (screenshots)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while tasks := {*self._pending.values(), *self._background}:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            await asyncio.wait(tasks, timeout=remaining)
+        return True
+
     def has_failed(self, url: str) -> bool:
         """Whether `url` failed to load in this session (it will not be requested again)."""
         return url in self._failed

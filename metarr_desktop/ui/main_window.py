@@ -29,13 +29,16 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop import __version__
 from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.ui.asset_browser import AssetBrowserDialog
 from metarr_desktop.ui.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.formatting import DisplayStatus
+from metarr_desktop.ui.identify_dialog import IdentifyDialog
 from metarr_desktop.ui.jobs import EventKind, Job, JobHandle, JobState
 from metarr_desktop.ui.pages.activity import ActivityPage
 from metarr_desktop.ui.pages.health import HealthPage
 from metarr_desktop.ui.pages.library import LibraryPage
+from metarr_desktop.ui.pages.movie import MovieDetailPage
 from metarr_desktop.ui.pages.providers import ProvidersPage
 from metarr_desktop.ui.schedule import ScheduleDialog, WindowSchedule
 from metarr_desktop.ui.theme import Scheme, ThemeController, app_icon, status_icon
@@ -113,6 +116,8 @@ class MainWindow(QMainWindow):
         self.providers_page = ProvidersPage(ctx)
         self.health_page = HealthPage(ctx, self.health_bridge)
         self.activity_page = ActivityPage(self.job_bridge)
+        #: One movie in detail: a sub-page of the library (not in the navigation list).
+        self.movie_page = MovieDetailPage(ctx)
         self.pages: dict[Page, QWidget] = {
             Page.LIBRARY: self.library_page,
             Page.PROVIDERS: self.providers_page,
@@ -140,7 +145,9 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(150, 36))
             self.nav.addItem(item)
             self.stack.addWidget(widget)
+        self.stack.addWidget(self.movie_page)
         self.nav.currentRowChanged.connect(self._on_nav_row)
+        self.nav.itemClicked.connect(self._on_nav_clicked)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -156,6 +163,15 @@ class MainWindow(QMainWindow):
         self.providers_page.dirtyChanged.connect(self._on_dirty_changed)
         self.health_page.message.connect(self.show_message)
         self.activity_page.message.connect(self.show_message)
+        self.library_page.message.connect(self.show_message)
+        self.library_page.movieActivated.connect(self.show_movie)
+        self.library_page.identifyRequested.connect(self.show_identify)
+        self.movie_page.message.connect(self.show_message)
+        self.movie_page.backRequested.connect(lambda: self.show_page(Page.LIBRARY, force=True))
+        self.movie_page.identifyRequested.connect(self.show_identify)
+        self.movie_page.assetsRequested.connect(self.show_assets)
+        self.movie_page.refreshFinished.connect(self._on_movie_refreshed)
+        self.movie_page.loaded.connect(lambda: self.pageLoaded.emit(f"movie:{self.movie_page.movie_id}"))
         self.job_timer = QTimer(self)
         self.job_timer.setSingleShot(True)
         self.job_timer.setInterval(100)
@@ -268,9 +284,80 @@ class MainWindow(QMainWindow):
             else Page.LIBRARY
         )
 
-    def show_page(self, page: Page | str) -> None:
+    def show_page(self, page: Page | str, *, force: bool = False) -> None:
+        """Show a page of the navigation; `force` also leaves the movie page for its library."""
         page = Page(page)
-        self.nav.setCurrentRow(list(Page).index(page))
+        row = list(Page).index(page)
+        if force and self.nav.currentRow() == row:
+            self._on_nav_row(row)
+        else:
+            self.nav.setCurrentRow(row)
+
+    def _on_nav_clicked(self, item: QListWidgetItem) -> None:
+        # Library is highlighted while a movie is shown; clicking it goes back to the list.
+        if self.stack.currentWidget() is self.movie_page:
+            self.show_page(Page(item.data(Qt.ItemDataRole.UserRole)), force=True)
+
+    def showing_movie(self) -> bool:
+        return self.stack.currentWidget() is self.movie_page
+
+    def show_movie(self, movie_id: int) -> None:
+        spawn(self.open_movie(movie_id))
+
+    async def open_movie(self, movie_id: int) -> None:
+        """Show one movie's detail page (under Library in the navigation) and load it."""
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(list(Page).index(Page.LIBRARY))
+        self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(self.movie_page)
+        await self.movie_page.load_movie(movie_id)
+        detail = self.movie_page.detail
+        name = detail.movie.title if detail is not None else f"Movie {movie_id}"
+        self.setWindowTitle(f"{name} – Metarr Desktop")
+
+    def show_identify(self, movie_id: int) -> None:
+        spawn(self.identify(movie_id))
+
+    async def identify(self, movie_id: int) -> IdentifyDialog | None:
+        """The Identify dialog for one movie (window-modal); the views follow what it committed."""
+        if self.ctx.suite is None:
+            self.show_message("Identifying needs the library services, which are not available.")
+            return None
+        try:
+            dialog = IdentifyDialog(self.ctx, movie_id, self)
+        except (KeyError, ValueError) as exc:
+            self.show_message(f"Cannot identify movie {movie_id}: {exc}")
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.identified.connect(self._on_movie_changed)
+        await dialog_result(dialog)
+        return dialog
+
+    def show_assets(self, movie_id: int) -> None:
+        spawn(self.browse_assets(movie_id))
+
+    async def browse_assets(self, movie_id: int) -> AssetBrowserDialog:
+        """The cached artwork of one movie (no provider request)."""
+        dialog = AssetBrowserDialog(self.ctx, movie_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.message.connect(self.show_message)
+        dialog.assetsChanged.connect(self._on_movie_changed)
+        result = dialog_result(dialog)
+        await dialog.load()
+        await result
+        return dialog
+
+    def _on_movie_refreshed(self, _result: object) -> None:
+        """The movie page refreshed its movie (and reloaded itself): update its library row."""
+        if self.movie_page.movie_id is not None and Page.LIBRARY in self._loaded:
+            spawn(self.library_page.reload_movies([self.movie_page.movie_id]))
+
+    def _on_movie_changed(self, movie_id: int) -> None:
+        """A movie was identified or its artwork chosen: update the views showing it."""
+        if Page.LIBRARY in self._loaded:
+            spawn(self.library_page.reload_movies([movie_id]))
+        if self.movie_page.movie_id == movie_id:
+            spawn(self.movie_page.load())
 
     def _on_nav_row(self, row: int) -> None:
         if row < 0:
@@ -293,7 +380,10 @@ class MainWindow(QMainWindow):
 
     @async_slot()
     async def _on_reload(self) -> None:
-        await self.load_page(self.current_page())
+        if self.showing_movie():
+            await self.movie_page.load()
+        else:
+            await self.load_page(self.current_page())
 
     # -- providers menu ------------------------------------------------------------------------------
 

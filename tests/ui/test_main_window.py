@@ -29,13 +29,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
+    # Not given to qtbot.addWidget: pytest-qt would delete it before this fixture's teardown runs,
+    # and the window must stop listening to the engine (dispose) before it goes, as at shutdown.
     widget = MainWindow(ctx, settings=window_settings(tmp_path))
-    qtbot.addWidget(widget)
     widget.show()
     # Showing selects the first page, whose data loads in a task: let it finish on the loop.
     await until(lambda: Page.LIBRARY in widget._loaded)
     yield widget
     widget.dispose()
+    widget.hide()
+    widget.deleteLater()
 
 
 async def test_shortcuts_switch_pages_and_load_them(qtbot, window: MainWindow) -> None:
@@ -133,8 +136,8 @@ def test_page_names_are_checked() -> None:
     assert app_module.check_page(None) is None
     with pytest.raises(app_module.PageError, match="unknown page"):
         app_module.check_page("settings")
-    with pytest.raises(app_module.PageError, match="not available"):
-        app_module.check_page("movie:12")
+    assert app_module.check_page("movie:12") == "movie:12"
+    assert app_module.movie_of("movie:12") == 12 and app_module.movie_of("library") is None
     with pytest.raises(app_module.PageError, match="not a movie id"):
         app_module.check_page("movie:x")
 
@@ -193,8 +196,8 @@ def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert done.returncode == 2
-    assert done.stderr.startswith("metarr-desktop: the movie page (movie:3) is not available")
+    assert done.returncode == 1
+    assert done.stderr.startswith("metarr-desktop: there is no movie 3 in this library")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "x.png").exists()
 
@@ -209,6 +212,22 @@ def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert QImage(str(shot)).width() >= 1000
+
+
+def test_demo_mode_screenshot_of_a_movie_page(tmp_path: Path) -> None:
+    shot = tmp_path / "movie.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "metarr_desktop", "--demo", "--page", "movie:1", "--screenshot", str(shot)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
         check=False,
     )
     assert done.returncode == 0, done.stderr
