@@ -21,6 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/ensure-qt-libs.sh $(BIN)/python
+	@bash scripts/ensure-xvfb.sh
 	$(BIN)/ruff check metarr_desktop tests benchmarks
 	$(BIN)/mypy metarr_desktop
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -8,6 +8,7 @@ HTTP clients and the database), then stops the loop.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -553,6 +554,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no loop (teardown after the app's shutdown): nothing can be asked
+            event.accept()
+            return
         event.ignore()
         if self.close_prompt is not None:
             return  # already asking
