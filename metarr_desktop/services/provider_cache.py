@@ -459,6 +459,12 @@ class ProviderCacheManager:
 
     # -- read-only -----------------------------------------------------------------------------------
 
+    @property
+    def assets(self) -> AssetRepository:
+        """The stored candidates, for the user's choices (select, reject, unreject) in the asset
+        browser: reading and choosing never asks a provider."""
+        return self._assets
+
     def get_cached_assets(
         self, entity_type: EntityType | str, entity_id: int, asset_type: AssetType | str | None = None
     ) -> list[CachedAsset]:

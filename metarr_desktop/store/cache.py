@@ -433,6 +433,12 @@ class AssetRepository:
         if updated == 0:
             raise KeyError(f"unknown asset id {asset_id}")
 
+    def unreject(self, asset_id: int) -> None:
+        """Undo `reject`: the candidate may be chosen again (it stays deselected)."""
+        updated = ProviderAsset.update(is_rejected=False).where(ProviderAsset.id == asset_id).execute()
+        if updated == 0:
+            raise KeyError(f"unknown asset id {asset_id}")
+
     def set_analysis(
         self, asset_id: int, *, content_hash: str | None, perceptual_hash: str | None, score: int | None
     ) -> None:

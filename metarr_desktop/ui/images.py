@@ -43,6 +43,8 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 MEMORY_BUDGET_BYTES = 64 * 1024 * 1024
 #: Connect, read, write and pool timeouts of one download (seconds).
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+#: How long `aclose` waits for cancelled downloads to end (seconds).
+CLOSE_TIMEOUT_S = 2.0
 USER_AGENT = f"MetarrDesktop/{__version__} (image loader)"
 
 _Key = tuple[str, int, int]
@@ -203,7 +205,8 @@ class ImageLoader(QObject):
         for task in tasks:
             task.cancel()
         if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # Bounded: shutting down must not hang on a task that cannot finish.
+            await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_S)
         await self._client.aclose()
 
     # ---------------------------------------------------------------------------------------------
