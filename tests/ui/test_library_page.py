@@ -198,6 +198,32 @@ async def test_load_shows_every_movie_and_the_filter_counts(
     assert page.enrich_all_button.isEnabled() and not page.enrich_selected_button.isEnabled()
 
 
+async def test_reload_movies_reads_only_those_rows(
+    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+) -> None:
+    ctx, _fake, _clock = fake_ctx
+    assert ctx.suite is not None
+    heat = add(ctx, "Heat", 1995)
+    matrix = add(ctx, "The Matrix", 1999)
+    page = page_factory(ctx)
+    await page.load()
+    movies = ctx.suite.app.movies
+    movies.set_fields(heat, {"title": "Heat (Director's Cut)"})
+    movies.lock(heat, "title")
+    newer = add(ctx, "Inception", 2010)
+    movies.delete(matrix)
+    await page.reload_movies([heat, matrix, newer])
+    assert page.model.total == 2 and page.count_label.text() == "2 movies"
+    row = page.model.view_row_of(heat)
+    assert page.model.index(row, Column.TITLE).data() == "Heat (Director's Cut)"
+    assert page.model.index(row, Column.STATUS).data() == "Not enriched yet · 1 locked"
+    assert page.model.view_row_of(matrix) == -1 and page.model.view_row_of(newer) >= 0
+    movies.delete(heat)
+    movies.delete(newer)
+    await page.reload_movies([heat, newer])
+    assert page.stack.currentWidget() is page.empty_page
+
+
 async def test_an_empty_library_offers_to_add_movies(
     fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage], shots: Path
 ) -> None:
