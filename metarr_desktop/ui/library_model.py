@@ -16,6 +16,7 @@ drawn placeholder stands in.
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -49,7 +50,7 @@ _ROOT = QModelIndex()
 THUMB_SIZE = QSize(26, 39)
 POSTER_ROW_HEIGHT = 45
 
-#: Above this many persistent indexes a layout change maps rows through a dict instead of list.index.
+#: Above this many movies under persistent indexes a layout change maps rows through a dict, not list.index.
 _FEW_PERSISTENT = 16
 #: Above this many changed rows `update_rows` repaints the whole view instead of row by row.
 _FEW_CHANGED = 8
@@ -253,9 +254,8 @@ class LibraryModel(QAbstractTableModel):
         self._keys: list[str] = []
         self._position: dict[int, int] | None = None
         self._view: list[int] = []
-        self._view_keys: list[str] = []
         self._orders: dict[tuple[Column, bool], tuple[list[int], list[str]]] = {}
-        self._recent: dict[str, tuple[list[int], list[str]]] = {}
+        self._recent: dict[str, list[int]] = {}
         self._sort: tuple[Column, Qt.SortOrder] | None = None
         self._needle = ""
         self._words: list[str] = []
@@ -277,7 +277,7 @@ class LibraryModel(QAbstractTableModel):
         self._position = None
         self._forget_orders()
         self._waiting.clear()
-        self._view, self._view_keys = self._match(*self._ordered(), self._words)
+        self._view = self._match(*self._ordered(), self._words)
         self.endResetModel()
 
     def _positions(self) -> dict[int, int]:
@@ -325,14 +325,12 @@ class LibraryModel(QAbstractTableModel):
             return
         self._forget_orders()
         if changed and self._view:
-            self._view_keys = [self._keys[number] for number in self._view]
             self._repaint(changed)
-        shown, shown_keys = self._match(added, [self._keys[n] for n in added], self._words)
+        shown = self._match(added, None, self._words)
         if shown:
             first = len(self._view)
             self.beginInsertRows(_ROOT, first, first + len(shown) - 1)
             self._view = [*self._view, *shown]
-            self._view_keys = [*self._view_keys, *shown_keys]
             self.endInsertRows()
 
     def _repaint(self, numbers: list[int]) -> None:
@@ -402,41 +400,47 @@ class LibraryModel(QAbstractTableModel):
 
     def set_filter(self, text: str) -> None:
         """Show only movies whose title (or year) contains every word of `text`, ignoring case and
-        accents. Typing more letters filters the rows already shown; deleting some reuses a recent
-        result when there is one; anything else starts again from every row."""
+        accents. Typing more letters filters the rows already shown when they are few; deleting
+        some reuses a recent result when there is one; anything else is one pass over every row."""
         words = search_text(text).split()
         needle = " ".join(words)
         if words == self._words:
             return
-        recent = self._recent.get(needle)
-        if recent is not None:
-            view, keys = recent
-        elif self._words and needle.startswith(self._needle):
-            view, keys = self._match(self._view, self._view_keys, words)
-        else:
-            view, keys = self._match(*self._ordered(), words)
-        if needle:
-            if len(self._recent) >= _RECENT_FILTERS:
-                self._recent.pop(next(iter(self._recent)))
-            self._recent[needle] = (view, keys)
+        view = self._recent.get(needle)
+        if view is None:
+            narrowing = bool(self._words) and needle.startswith(self._needle)
+            if narrowing and len(self._view) * 2 <= len(self.rows):
+                view = self._match(self._view, None, words)
+            else:
+                view = self._match(*self._ordered(), words)
+            if needle:
+                if len(self._recent) >= _RECENT_FILTERS:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[needle] = view
         self._needle, self._words = needle, words
-        self._change_layout(view, keys)
+        self._change_layout(view)
 
-    @staticmethod
     def _match(
-        candidates: Sequence[int], keys: Sequence[str], words: Sequence[str]
-    ) -> tuple[list[int], list[str]]:
-        """The candidates (and their keys, in step) whose key contains every word.
+        self, candidates: Sequence[int], keys: Sequence[str] | None, words: Sequence[str]
+    ) -> list[int]:
+        """The candidates whose search key contains every word (`keys`: the candidates' keys in
+        the same order, when at hand).
 
-        The loops run in C (`map` of `operator.contains`, `compress`) over keys kept in view order,
-        about twice as fast as a comprehension over row numbers.
+        The loops run in C (`compress` over `map` of `operator.contains`); the longest word goes
+        first, over keys kept in view order when possible, and the others only over its matches.
         """
-        matched, matched_keys = list(candidates), list(keys)
-        for word in words:
-            mask = list(map(contains, matched_keys, repeat(word)))
-            matched = list(compress(matched, mask))
-            matched_keys = list(compress(matched_keys, mask))
-        return matched, matched_keys
+        if not words:
+            return list(candidates)
+        first, *others = sorted(words, key=len, reverse=True)
+        every_key = self._keys
+        if keys is None:
+            keys = list(map(every_key.__getitem__, candidates))
+        matched = list(compress(candidates, map(contains, keys, repeat(first))))
+        for word in others:
+            matched = list(
+                compress(matched, map(contains, map(every_key.__getitem__, matched), repeat(word)))
+            )
+        return matched
 
     # -- sorting ---------------------------------------------------------------------------------
 
@@ -445,7 +449,7 @@ class LibraryModel(QAbstractTableModel):
             return
         self._sort = (Column(column), order)
         self._recent.clear()
-        self._change_layout(*self._match(*self._ordered(), self._words))
+        self._change_layout(self._match(*self._ordered(), self._words))
 
     @property
     def sort_column(self) -> Column | None:
@@ -483,35 +487,31 @@ class LibraryModel(QAbstractTableModel):
         never = [n for n in numbers if rows[n].last_enriched_at is None]
         return sorted(enriched, key=lambda n: rows[n].last_enriched_at, reverse=descending) + never  # type: ignore[arg-type,return-value]
 
-    def _change_layout(self, view: list[int], keys: list[str]) -> None:
+    def _change_layout(self, view: list[int]) -> None:
         """Show `view`, keeping selected and current rows on the same movies (PySide's signals take
         no layout hint, so the plain signals are emitted)."""
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         if old:
-            sources = [self._view[index.row()] if 0 <= index.row() < len(self._view) else -1 for index in old]
-            if len(old) <= _FEW_PERSISTENT:
-
-                def where(number: int) -> int:
-                    try:
-                        return view.index(number)
-                    except ValueError:
-                        return -1
-
+            shown = len(self._view)
+            sources = [self._view[index.row()] if 0 <= index.row() < shown else -1 for index in old]
+            wanted = set(sources) - {-1}
+            if len(wanted) <= _FEW_PERSISTENT:
+                # Usually one or two movies (the current and selected rows, one index per column).
+                positions = dict.fromkeys(wanted, -1)
+                for number in wanted:
+                    with contextlib.suppress(ValueError):
+                        positions[number] = view.index(number)
             else:
                 positions = {number: row for row, number in enumerate(view)}
-
-                def where(number: int) -> int:
-                    return positions.get(number, -1)
-
             new = []
             for index, number in zip(old, sources, strict=True):
-                row = where(number) if number >= 0 else -1
+                row = positions.get(number, -1)
                 new.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
-            self._view, self._view_keys = view, keys
+            self._view = view
             self.changePersistentIndexList(old, new)
         else:
-            self._view, self._view_keys = view, keys
+            self._view = view
         self._waiting.clear()
         self.layoutChanged.emit()
 
