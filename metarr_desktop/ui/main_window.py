@@ -61,10 +61,13 @@ PAGE_TITLES = {
 
 SHORTCUTS_HELP = (
     ("Ctrl+1 … Ctrl+4", "Library, Providers, Health, Activity"),
+    ("Ctrl+F", "Filter the library"),
+    ("Enter", "Open the selected movie (in the library)"),
+    ("Ctrl+L", "Lock or unlock the selected field (on a movie)"),
     ("Ctrl+S", "Save the provider configuration"),
     ("Ctrl+Z", "Revert unsaved provider changes"),
     ("Alt+Up / Alt+Down", "Move the selected provider"),
-    ("Enter", "Settings of the selected provider"),
+    ("Enter", "Settings of the selected provider (on Providers)"),
     ("F2 / Delete", "Edit / remove the selected field override"),
     ("Ctrl+T", "Test the API key (in provider settings)"),
     ("Ctrl+.", "Cancel the running job"),
