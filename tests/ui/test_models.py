@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
+from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.jobs import EventKind, JobHandle, JobTracker
 from metarr_desktop.ui.models import (
     FieldAuthorityModel,
@@ -184,9 +185,9 @@ async def test_jobs_model_follows_the_tracker(qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
-def test_library_model(qtmodeltester) -> None:
-    model = LibraryModel()
-    model.set_rows([{"id": 1, "title": "Inception", "year": 2010, "status": "identified"}])
+def test_library_model(qapp, qtmodeltester) -> None:
+    model = LibraryModel()  # it paints pixmaps: needs the application
+    model.set_rows([MovieRow(1, "Inception", 2010, IdentificationStatus.IDENTIFIED, True, None, {}, 0, None)])
     qtmodeltester.check(model)
     assert model.index(0, 0).data() == "Inception"
     assert model.index(0, 3).data() == ""
