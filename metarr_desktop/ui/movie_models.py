@@ -539,6 +539,16 @@ class HistoryModel(QAbstractTableModel):
             self.names = dict(names)
         self.endResetModel()
 
+    def set_now(self, now: datetime) -> None:
+        """Measure the relative times from `now` (the rows stay, so does the selection)."""
+        self.now = now
+        if self.entries:
+            self.dataChanged.emit(
+                self.index(0, self.WHEN),
+                self.index(len(self.entries) - 1, self.WHEN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.entries)
 

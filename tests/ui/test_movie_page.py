@@ -18,7 +18,7 @@ import pytest
 from keyring.backends import null
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QLinearGradient, QMouseEvent, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import ALL_FIELDS
@@ -701,6 +701,12 @@ async def test_render_the_page(
         await page.load_movie(movie_id)
         await settle()
         path = shoot(page, f"movie-{scheme.value}")
+        page.table.scrollTo(page.table.value_index("cast"), QAbstractItemView.ScrollHint.PositionAtTop)
+        await settle()
+        shoot(page, f"movie-fields-{scheme.value}")
+        page.table.scrollToBottom()
+        await settle()
+        shoot(page, f"movie-fields-end-{scheme.value}")
         altered = sandbox_factory(altered_catalog())
         for provider, url in altered.urls.items():
             await sandbox_ctx.providers.update(provider, ProviderUpdate(base_url=url))
@@ -716,3 +722,19 @@ async def test_render_the_page(
     finally:
         theme.set_scheme(Scheme.LIGHT)
         app.setStyle("Fusion")
+
+
+async def test_relative_times_move_on(
+    fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
+    page_factory: Callable[[UiContext], MovieDetailPage],
+) -> None:
+    ctx, _fake, clock = fake_ctx
+    page, _movie_id = await matrix_page(ctx, page_factory)
+    assert "Last enriched</b> just now" in page.info.text()
+    assert page.info.toolTip() == clock.now().strftime("Last enriched %Y-%m-%d %H:%M:%S UTC")
+    page.history_view.selectRow(0)
+    clock.advance(2 * 86400 + 60)
+    page.refresh_times()
+    assert "Last enriched</b> 2 d ago" in page.info.text()
+    assert page.history.index(0, HistoryModel.WHEN).data().endswith("(2 d ago)")
+    assert page.history_view.currentIndex().row() == 0  # the selection stayed

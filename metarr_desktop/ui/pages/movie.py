@@ -93,6 +93,7 @@ from metarr_desktop.ui import formatting
 from metarr_desktop.ui.bridge import async_slot, spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.formatting import DisplayStatus
+from metarr_desktop.ui.images import ImageLoader
 from metarr_desktop.ui.jobs import Job, JobHandle, JobState
 from metarr_desktop.ui.movie_models import (
     RATING_FIELDS,
@@ -121,6 +122,9 @@ LONG_TEXT_FIELDS = frozenset({"plot", "outline"})
 
 POSTER_SIZE = QSize(128, 192)
 FANART_SIZE = QSize(1600, 900)
+#: Artwork fields whose value is drawn with a thumbnail, and the thumbnail's box.
+THUMBNAIL_FIELDS = frozenset({"poster", "fanart", "clearlogo", "clearart", "banner", "thumb", "disc"})
+THUMB_SIZE = QSize(72, 44)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -202,15 +206,19 @@ def paint_padlock(painter: QPainter, rect: QRectF, locked: bool, colour: QColor)
     shackle = QPainterPath()
     left = x0 + side * 0.31
     right = x0 + side * 0.69
-    top = y0 + side * 0.1
     bottom = body.top()
-    shackle.moveTo(left, bottom)
-    shackle.lineTo(left, top + side * 0.17)
-    shackle.arcTo(QRectF(left, top, right - left, side * 0.34), 180, -180)
     if locked:
+        top = y0 + side * 0.08
+        shackle.moveTo(left, bottom)
+        shackle.lineTo(left, top + side * 0.17)
+        shackle.arcTo(QRectF(left, top, right - left, side * 0.34), 180, -180)
         shackle.lineTo(right, bottom)
-    else:
-        shackle.lineTo(right, top + side * 0.24)
+    else:  # open: the shackle raised, its left post out of the body
+        top = y0 - side * 0.02
+        shackle.moveTo(right, bottom)
+        shackle.lineTo(right, top + side * 0.17)
+        shackle.arcTo(QRectF(left, top, right - left, side * 0.34), 0, 180)
+        shackle.lineTo(left, top + side * 0.24)
     painter.drawPath(shackle)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
@@ -561,10 +569,58 @@ class ValueDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._errors: dict[QWidget, str] = {}
+        self.images: ImageLoader | None = None
+        self._requested: set[str] = set()
+
+    def thumbnail_url(self, index: Index) -> str | None:
+        """The artwork address of this row when a thumbnail is drawn for it."""
+        if self.images is None or str(index.data(MovieRole.FIELD)) not in THUMBNAIL_FIELDS:
+            return None
+        value = index.data(Qt.ItemDataRole.EditRole)
+        return str(value) if value else None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + 10)
+        height = size.height() + 10
+        if self.thumbnail_url(index):
+            height = max(height, THUMB_SIZE.height() + 10)
+        return QSize(size.width(), height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        url = self.thumbnail_url(index)
+        if url is None or self.images is None:
+            super().paint(painter, option, index)
+            return
+        SourceDelegate._background(painter, option)
+        box = QRect(option.rect.left() + 4, option.rect.top() + 5, THUMB_SIZE.width(), THUMB_SIZE.height())
+        pixmap = self.images.cached(url, THUMB_SIZE)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if pixmap is None:
+            if url not in self._requested:
+                self._requested.add(url)
+                self.images.request(url, THUMB_SIZE)
+            shade = QColor(option.palette.color(QPalette.ColorRole.Mid))
+            shade.setAlpha(70)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(shade)
+            painter.drawRoundedRect(QRectF(box), 3, 3)
+        else:
+            ratio = pixmap.devicePixelRatio() or 1.0
+            size = QSize(int(pixmap.width() / ratio), int(pixmap.height() / ratio))
+            size.scale(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(
+                box.left(), box.top() + (box.height() - size.height()) // 2, size.width(), size.height()
+            )
+            painter.drawPixmap(target, pixmap)
+        painter.restore()
+        shifted = QStyleOptionViewItem(option)
+        shifted.rect = option.rect.adjusted(THUMB_SIZE.width() + 12, 0, 0, 0)
+        super().paint(painter, shifted, index)
+
+    def forget_requests(self) -> None:
+        """Ask again for thumbnails that were requested before (another movie is shown)."""
+        self._requested.clear()
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         name = str(index.data(MovieRole.FIELD))
@@ -668,7 +724,7 @@ class SourceDelegate(QStyledItemDelegate):
         size = badge_size(text, option.font)
         rect = QRectF(
             option.rect.left() + 6,
-            option.rect.top() + 7,
+            option.rect.top() + (option.rect.height() - size.height()) / 2,
             min(size.width(), option.rect.width() - 10),
             size.height(),
         )
@@ -695,7 +751,7 @@ class LockDelegate(QStyledItemDelegate):
         rect = option.rect
         return QRect(
             rect.left() + (rect.width() - self.BUTTON.width()) // 2,
-            rect.top() + 4,
+            rect.top() + (rect.height() - self.BUTTON.height()) // 2,
             self.BUTTON.width(),
             self.BUTTON.height(),
         )
@@ -914,6 +970,7 @@ class MovieDetailPage(QWidget):
         self.notice.hide()
 
         self.table = FieldsView(self.fields)
+        self.table.values.images = ctx.images
         self.table.values.validation.connect(self._on_validation)
         self.table.values.refused.connect(self._on_refused)
         self.fields.edited.connect(self._on_edited)
@@ -1094,6 +1151,7 @@ class MovieDetailPage(QWidget):
         """Show the movie `movie_id` (an unknown id shows a message on the page)."""
         if movie_id != self.movie_id:
             self._reset_refresh()
+            self.table.values.forget_requests()
         self.movie_id = movie_id
         await self.load()
 
@@ -1272,8 +1330,7 @@ class MovieDetailPage(QWidget):
             self.incomplete.show()
         else:
             self.incomplete.hide()
-        if self.history.entries:
-            self.history.set_entries(self.history.entries, now)
+        self.history.set_now(now)
 
     # -- images ------------------------------------------------------------------------------------
 
@@ -1323,6 +1380,10 @@ class MovieDetailPage(QWidget):
         images = self.ctx.images
         if images is None:
             return
+        if self.detail is not None and any(
+            self.detail.fields[name].value == url for name in THUMBNAIL_FIELDS if name in self.detail.fields
+        ):
+            self.table.viewport().update()
         for kind, current in self._image_urls.items():
             if current == url and self._images.get(kind) is None:
                 size = POSTER_SIZE * 2 if kind == "poster" else FANART_SIZE
