@@ -1058,9 +1058,10 @@ class IdentifyDialog(QDialog):
         except (SelectionError, InvalidIdError, UnknownEntityError) as exc:
             error = f"Could not identify as “{label}”: {exc}"
         finally:
-            self._set_busy(False)
+            # No widget is touched here: on Cancel the dialog may already be deleted.
             self._selecting = False
             self._select_task = None
+        self._set_busy(False)
         if result is None:
             self._sync_inputs()
             self._show_status(error, error=True)

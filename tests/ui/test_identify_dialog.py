@@ -153,6 +153,7 @@ class SlowIdentification:
         self.cancelled: list[str] = []
         self.stubborn = stubborn
         self.selected: list[tuple[int, str]] = []
+        self.select_gate = asyncio.Event()
 
     async def search(self, query: str, year: int | None = None) -> SearchOutcome:
         self.searches.append((query, year))
@@ -168,7 +169,12 @@ class SlowIdentification:
 
     async def select(self, movie_id: int, choice: str) -> IdentifyResult:
         self.selected.append((movie_id, choice))
-        return IdentifyResult(movie_id, "identified", None, ExternalIds())
+        try:
+            await self.select_gate.wait()
+        except asyncio.CancelledError:
+            self.cancelled.append(choice)
+            raise
+        return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
 
     async def look_up(self, choice: str) -> LookupResult:
         raise AssertionError("not used")
@@ -466,6 +472,46 @@ async def test_cancel_closes_the_dialog_and_cancels_the_running_search(qtbot: Qt
     assert dialog.identify_result is None
 
 
+async def test_cancel_while_identifying_stops_it_and_changes_nothing(qtbot: QtBot, ctx: UiContext) -> None:
+    fake = SlowIdentification()
+    dialog = IdentifyDialog(ctx, add_movie(ctx, "Emma"), service=fake)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as the window opens it
+    identified: list[int] = []
+    dialog.identified.connect(identified.append)
+    closed = dialog_result(dialog)
+    dialog.search_now()
+    await until(lambda: len(fake.searches) == 1)
+    fake.gates[0].set()
+    await wait_signal(dialog.searchFinished)
+    dialog.choose_button.click()
+    await until(lambda: len(fake.selected) == 1)
+    assert not dialog.choose_button.isEnabled() and not dialog.title_edit.isEnabled()
+    assert dialog.status.text().startswith("Identifying as “Emma (answer) (1996)”: looking tmdb:104 up")
+    dialog.cancel_button.click()
+    assert await asyncio.wait_for(closed, 5) == QDialog.DialogCode.Rejected
+    await until(lambda: fake.cancelled == ["tmdb:104"])
+    await asyncio.sleep(0.02)
+    assert identified == [] and dialog.identify_result is None
+
+
+async def test_the_window_reads_the_result_after_the_dialog_closed(qtbot: QtBot, ctx: UiContext) -> None:
+    fake = SlowIdentification()
+    fake.select_gate.set()
+    movie_id = add_movie(ctx, "Emma")
+    dialog = IdentifyDialog(ctx, movie_id, service=fake)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    closed = dialog_result(dialog)
+    dialog.search_now()
+    await until(lambda: len(fake.searches) == 1)
+    fake.gates[0].set()
+    await wait_signal(dialog.searchFinished)
+    assert await dialog.choose(0) is True
+    assert await asyncio.wait_for(closed, 5) == QDialog.DialogCode.Accepted
+    await asyncio.sleep(0.02)  # the deferred deletion happens
+    assert dialog.identify_result is not None and dialog.identify_result.ids == ExternalIds(tmdb=104)
+    assert fake.selected == [(movie_id, "tmdb:104")]
+
+
 async def test_a_bad_year_or_id_is_explained_inline_and_nothing_is_searched(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
@@ -511,7 +557,8 @@ async def test_choosing_a_candidate_commits_its_ids(
 
     closed = dialog_result(dialog)
     identified = asyncio.ensure_future(wait_signal(dialog.identified, 15))
-    dialog.view.setFocus()
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Down)  # from the search box into the list
+    assert dialog.view.currentIndex().row() == 0
     qtbot.keyClick(dialog.view, Qt.Key.Key_Down)  # the second one: the television film
     assert dialog.view.currentIndex().row() == 1
     qtbot.keyClick(dialog.view, Qt.Key.Key_Return)
