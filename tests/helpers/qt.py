@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import SignalInstance
-from PySide6.QtWidgets import QApplication
 
 
 async def wait_signal(
@@ -62,7 +61,10 @@ async def until(
 
 
 async def settle(rounds: int = 3) -> None:
-    """Give Qt a few turns to lay out and paint (before a grab)."""
+    """Give Qt a few turns to lay out and paint (before a grab).
+
+    Only awaits: calling ``processEvents()`` inside a coroutine lets qasync run other tasks' steps
+    re-entrantly, and a task woken then can lose its step and never finish.
+    """
     for _ in range(rounds):
-        QApplication.processEvents()
         await asyncio.sleep(0.01)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -104,3 +105,13 @@ async def services(profile_dir: Path, api: ProviderApi, clock: VirtualClock) -> 
 @pytest.fixture
 def ctx(services: AppServices) -> Iterator[UiContext]:
     yield UiContext.from_services(services)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_loop_when_a_window_closes(qapp: Any) -> Iterator[None]:
+    """As in the app (``setQuitOnLastWindowClosed(False)``): closing a test's last window must not
+    quit the application, which would stop the qasync loop the async tests run on."""
+    before = qapp.quitOnLastWindowClosed()
+    qapp.setQuitOnLastWindowClosed(False)
+    yield
+    qapp.setQuitOnLastWindowClosed(before)
