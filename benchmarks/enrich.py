@@ -52,6 +52,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--latency-ms", default="50-200")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--sample", type=int, default=20, help="movies timed one request at a time")
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="PROVIDER",
+        help="leave a provider out of both runs (to compare set-ups); may be repeated",
+    )
     parser.add_argument("--json", action="store_true")
     return parser.parse_args(argv)
 
@@ -63,13 +70,18 @@ def sandbox_limits(scale: float) -> SandboxLimits:
     return SandboxLimits(services)
 
 
-async def open_profile(root: Path, server: SandboxServer, scale: float) -> AppServices:
+async def open_profile(
+    root: Path, server: SandboxServer, scale: float, disabled: list[str] | None = None
+) -> AppServices:
     await configure_profile(root, server)
     app = AppServices.open(root, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
     for spec in app.registry:
         rate = spec.default_rate_limit
         scaled = RateLimit(max(1, int(rate.requests * scale)), rate.window_seconds) if rate else None
-        await app.providers.update(spec.id, ProviderUpdate(rate_limit=scaled, daily_quota=None))
+        enabled = spec.id not in (disabled or [])
+        await app.providers.update(
+            spec.id, ProviderUpdate(rate_limit=scaled, daily_quota=None, enabled=enabled)
+        )
     return app
 
 
@@ -92,10 +104,14 @@ def add_movies(app: AppServices, server: SandboxServer, count: int) -> list[int]
     return work()
 
 
-async def sequential_sample(app: AppServices, server: SandboxServer, sample: int) -> tuple[float, int]:
+async def sequential_sample(
+    app: AppServices, server: SandboxServer, sample: int, disabled: list[str]
+) -> tuple[float, int]:
     """Seconds for `sample` movies through fresh plain clients, one request at a time."""
     clients = [
-        spec.create(api_key=DEMO_KEYS[spec.id], base_url=server.urls[spec.id]) for spec in app.registry
+        spec.create(api_key=DEMO_KEYS[spec.id], base_url=server.urls[spec.id])
+        for spec in app.registry
+        if spec.id not in disabled
     ]
     titles = [t for t in server.catalog.titles if t.kind == "movie"][-sample:]
     started = time.perf_counter()
@@ -121,7 +137,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     server.start()
     try:
         with tempfile.TemporaryDirectory(prefix="metarr-bench-") as tmp:
-            app = await open_profile(Path(tmp) / "profile", server, scale)
+            app = await open_profile(Path(tmp) / "profile", server, scale, args.disable)
             try:
                 suite = LibrarySuite.create(app)
                 movie_ids = add_movies(app, server, args.movies)
@@ -148,7 +164,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 bound = max(bounds.values()) if bounds else 0.0
                 http_429 = sum(c.get(429, 0) for c in stats["statuses"].values())
 
-                sample_s, sampled = await sequential_sample(app, server, args.sample)
+                sample_s, sampled = await sequential_sample(app, server, args.sample, args.disable)
                 sequential = sample_s / max(1, sampled) * args.movies
 
                 server.stats.reset()
@@ -177,6 +193,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             f"and scaled to {args.movies}"
         ),
         "speedup": round(sequential / wall, 1) if wall else None,
+        # No client that respects the rate limits can beat bound_s, so no speed-up can exceed this.
+        "speedup_ceiling": round(sequential / bound, 1) if bound else None,
+        "disabled": args.disable,
         "cached_network_requests": cached_requests,
         "cached_results": second.summary(),
         "cached_wall_s": round(cached_wall, 3),
