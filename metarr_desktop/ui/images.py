@@ -152,7 +152,11 @@ class ImageLoader(QObject):
         key = (url, size.width(), size.height())
         if self._closed or key in self._memory or key in self._pending or url in self._failed:
             return
-        task = asyncio.get_running_loop().create_task(self.load(url, size))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop running (a paint while shutting down): the next paint asks again
+        task = loop.create_task(self.load(url, size))
         self._background.add(task)
         task.add_done_callback(self._background_done)
 

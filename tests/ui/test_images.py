@@ -275,6 +275,12 @@ async def test_aclose_cancels_hanging_downloads(make_loader, images: Images) -> 
     assert len(images.requests) == 2
 
 
+def test_request_without_a_running_loop_does_nothing(tmp_path: Path) -> None:
+    loader = ImageLoader(tmp_path, transport=httpx.MockTransport(lambda request: httpx.Response(500)))
+    loader.request(URL, BOX)  # e.g. a view painted while the application shuts down
+    assert loader.cached(URL, BOX) is None and not loader.has_failed(URL)
+
+
 def test_decode_scaled_rejects_garbage_and_keeps_aspect_ratio() -> None:
     assert decode_scaled(b"garbage", 10, 10) is None
     image = decode_scaled(png(400, 100), 100, 100)
