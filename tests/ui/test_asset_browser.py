@@ -33,7 +33,7 @@ from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.images import ImageLoader
 from metarr_desktop.ui.theme import Scheme, ThemeController
 from tests.helpers import sandbox as sandbox_fixtures
-from tests.helpers.qt import until
+from tests.helpers.qt import settle, until
 from tests.ui.conftest import FakeKeyring, ProviderApi
 
 sandbox = sandbox_fixtures.sandbox
@@ -108,16 +108,6 @@ def movie_id(browser_ctx: UiContext) -> int:
     return movie.id
 
 
-async def pump(rounds: int = 5) -> None:
-    """Let the loop (and with it Qt: layout, paint) run a few turns.
-
-    Not `settle()`: its `QApplication.processEvents()` inside a coroutine runs qasync's ready
-    callbacks re-entrantly, and a thumbnail task stepped there is lost ("Cannot enter into task").
-    """
-    for _ in range(rounds):
-        await asyncio.sleep(0.01)
-
-
 async def opened(qtbot, ctx: UiContext, movie_id: int) -> AssetBrowserDialog:
     dialog = AssetBrowserDialog(ctx, movie_id)
     qtbot.addWidget(dialog)
@@ -145,9 +135,9 @@ async def thumbnails_loaded(dialog: AssetBrowserDialog) -> None:
             model.data(model.index(r, 0), AssetRole.THUMBNAIL) is not None for r in range(model.rowCount())
         )
 
-    await pump()
+    await settle()
     await until(done)
-    await pump()
+    await settle()
 
 
 async def test_opening_asks_no_provider_and_groups_the_cached_candidates(
@@ -272,7 +262,7 @@ async def test_empty_state_when_nothing_is_cached(qtbot, browser_ctx: UiContext,
     assert "Refresh the movie's metadata to fetch artwork candidates" in dialog.empty.text()
     assert dialog.tabs.isHidden()
     assert not any(b.isEnabled() for b in (dialog.select_button, dialog.reject_button, dialog.suggest_button))
-    await pump()
+    await settle()
     assert dialog.grab().save(str(SHOTS / "asset-browser-empty.png"))
 
 
@@ -281,23 +271,12 @@ async def test_without_an_image_loader_placeholders_are_shown(
 ) -> None:
     ctx = UiContext.from_services(services)  # images=None
     dialog = await opened(qtbot, ctx, movie_id)
-    await pump()
+    await settle()
     assert dialog.model.data(dialog.model.index(0, 0), AssetRole.THUMBNAIL) is None
     assert dialog.grab().width() > 0  # painting the placeholders raises nothing
 
 
-async def test_open_asset_browser_resolves_when_closed(
-    qapp, qtbot, browser_ctx: UiContext, movie_id: int
-) -> None:
-    before = qapp.quitOnLastWindowClosed()
-    qapp.setQuitOnLastWindowClosed(False)  # as the app does: closing the dialog must not end the loop
-    try:
-        await _open_select_close(qtbot, browser_ctx, movie_id)
-    finally:
-        qapp.setQuitOnLastWindowClosed(before)
-
-
-async def _open_select_close(qtbot, browser_ctx: UiContext, movie_id: int) -> None:
+async def test_open_asset_browser_resolves_when_closed(qtbot, browser_ctx: UiContext, movie_id: int) -> None:
     changes: list[int] = []
     task = asyncio.ensure_future(open_asset_browser(browser_ctx, movie_id, on_changed=changes.append))
     await until(lambda: any(isinstance(w, AssetBrowserDialog) and w.isVisible() for w in _top_levels()))
