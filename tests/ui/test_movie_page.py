@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from keyring.backends import null
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QLinearGradient, QMouseEvent, QPainter, QPixmap
@@ -162,6 +164,17 @@ def altered_catalog() -> Catalog:
     return Catalog(titles, name="demo-altered")
 
 
+@pytest.fixture(autouse=True)
+def collect_on_the_qt_thread() -> None:
+    """Collect the previous tests' garbage here, on the Qt thread.
+
+    A closed qasync loop keeps Qt timers registered until they fire; if the collector frees it on
+    another thread (a sandbox thread allocating), its timers cannot be unregistered there and fire
+    later on freed memory.
+    """
+    gc.collect()
+
+
 @pytest.fixture
 async def sandbox_ctx(
     tmp_path: Path,
@@ -201,11 +214,16 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[tuple[UiContext, FakeService
 
 @pytest.fixture
 def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], MovieDetailPage]]:
+    """Pages shown as top-level windows, deleted on the Qt thread when the test ends.
+
+    Deleted explicitly rather than left to the garbage collector: a page is in a reference cycle
+    (its model calls back into it), and a collection on another thread (the sandbox's) would
+    destroy it there, leaving its timers registered on the Qt thread.
+    """
     pages: list[MovieDetailPage] = []
 
     def make(ctx: UiContext) -> MovieDetailPage:
         page = MovieDetailPage(ctx)
-        qtbot.addWidget(page)
         page.resize(1010, 720)
         page.show()
         pages.append(page)
@@ -214,6 +232,8 @@ def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], MovieDetailPage]]
     yield make
     for page in pages:
         page.timer.stop()
+        page.close()
+        shiboken6.delete(page)
 
 
 async def enriched_inception(ctx: UiContext) -> int:

@@ -1358,8 +1358,13 @@ class MovieDetailPage(QWidget):
                 self._set_image(kind, url, cached)
             else:
                 tasks.append(spawn(self._fetch_image(kind, url, size)))
-        if tasks:
-            await asyncio.wait(tasks, timeout=IMAGE_WAIT_S)
+        for _ in range(3):  # images in the loader's memory or disk cache come back at once
+            if all(task.done() for task in tasks):
+                break
+            await asyncio.sleep(0)
+        pending = [task for task in tasks if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=IMAGE_WAIT_S)
         if self._image_urls.get("poster") and self._images.get("poster") is None:
             self.header.poster_text = "Poster still loading" if tasks else "No poster"
             self.header.update()
