@@ -102,3 +102,17 @@ def best_url(candidates: Iterable[R], asset_type: AssetType, language: str) -> s
 def suggested_asset(candidates: Iterable[C], asset_type: AssetType, language: str = "en") -> C | None:
     """The candidate the rule proposes among those of `asset_type` the user has not rejected."""
     return best_candidate((c for c in candidates if not c.is_rejected), asset_type, language)
+
+
+#: The movie field an image of each type fills (the canonical fields of core/fields.py).
+FIELD_OF_TYPE: dict[AssetType, str] = {
+    AssetType.POSTER: "poster",
+    AssetType.FANART: "fanart",
+    AssetType.BACKDROP: "fanart",
+    AssetType.CLEARLOGO: "clearlogo",
+    AssetType.LOGO: "clearlogo",
+    AssetType.CLEARART: "clearart",
+    AssetType.BANNER: "banner",
+    AssetType.THUMB: "thumb",
+    AssetType.DISCART: "disc",
+}

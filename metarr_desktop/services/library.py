@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from metarr_desktop.core.artwork import FIELD_OF_TYPE
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import normalise_title
 from metarr_desktop.core.nfo import FolderInfo, NfoError, parse_name, parse_nfo
@@ -36,6 +37,7 @@ from metarr_desktop.services.movie_fields import (
     set_lock,
     write_edit,
 )
+from metarr_desktop.store.cache import AssetRepository, CachedAsset
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository, MovieRow
 
@@ -369,3 +371,26 @@ class LibraryService:
             set_lock(self._movies, movie_id, field_name, locked)
         except ValueError as exc:
             raise LibraryError(str(exc)) from exc
+
+
+def choose_artwork(
+    database: Database, movies: MovieRepository, assets: AssetRepository, movie_id: int, asset_id: int
+) -> CachedAsset:
+    """The user's choice in the asset browser, in one transaction: the candidate is marked selected
+    (the others of its type are not), and the movie's field of that type (poster, fanart, ...) becomes
+    its URL, with its provider as the source, and is locked, so that no refresh replaces the choice.
+
+    Raises `KeyError` for a candidate that is gone or belongs to another movie, `UnknownEntityError`
+    for an unknown movie; nothing is changed then.
+    """
+    asset = assets.get(asset_id)
+    if asset is None or asset.entity_type != "movie" or asset.entity_id != movie_id:
+        raise KeyError(f"unknown asset id {asset_id} for movie {movie_id}")
+    movies.require(movie_id)
+    field_name = FIELD_OF_TYPE.get(asset.type)
+    with database.atomic():
+        assets.select(asset_id)
+        if field_name is not None:
+            movies.set_fields(movie_id, {field_name: asset.url}, {field_name: asset.provider})
+            movies.lock(movie_id, field_name)
+    return asset

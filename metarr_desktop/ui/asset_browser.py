@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core.artwork import suggested_asset
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
+from metarr_desktop.services.library import choose_artwork
 from metarr_desktop.store.cache import AssetRepository, CachedAsset
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.bridge import dialog_result
@@ -744,8 +745,15 @@ class AssetBrowserDialog(QDialog):
             self.select_asset(suggested.id)
 
     def select_asset(self, asset_id: int) -> bool:
-        """Choose this candidate for its type (the previous choice is dropped)."""
-        return self._change(asset_id, "Selected", lambda repository: repository.select(asset_id))
+        """Choose this candidate for its type (the previous choice is dropped): the movie's field of
+        that type shows it from now on, locked so that refreshes keep it (`choose_artwork`)."""
+        suite = self.ctx.suite
+
+        def choose(repository: AssetRepository) -> None:
+            assert suite is not None  # `_change` returns early without the suite
+            choose_artwork(suite.app.database, suite.app.movies, repository, self.movie_id, asset_id)
+
+        return self._change(asset_id, "Selected", choose, note=" It is now the movie's own, locked.")
 
     def reject_asset(self, asset_id: int) -> bool:
         """Reject this candidate: greyed, never suggested (and deselected if it was chosen)."""
@@ -755,7 +763,9 @@ class AssetBrowserDialog(QDialog):
         """Undo a rejection."""
         return self._change(asset_id, "Restored", lambda repository: repository.unreject(asset_id))
 
-    def _change(self, asset_id: int, done: str, action: Callable[[AssetRepository], None]) -> bool:
+    def _change(
+        self, asset_id: int, done: str, action: Callable[[AssetRepository], None], *, note: str = ""
+    ) -> bool:
         """Apply the user's choice to the store, then show the list again; False when it failed."""
         suite = self.ctx.suite
         if suite is None:
@@ -777,7 +787,7 @@ class AssetBrowserDialog(QDialog):
             kind = KIND_NAMES.get(asset.type, asset.type.value)
             provider = self.model.provider_name(asset.provider)
             size = f" ({size_text(asset)})" if asset.width and asset.height else ""
-            self._say(f"{done} the {provider} {kind}{size}.")
+            self._say(f"{done} the {provider} {kind}{size}.{note}")
         self.assetsChanged.emit(self.movie_id)
         return True
 

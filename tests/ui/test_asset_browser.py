@@ -205,9 +205,17 @@ async def test_select_reject_and_restore_persist(qtbot, browser_ctx: UiContext, 
     dialog.use_suggested()
     stored = {a.url: a for a in cache.get_cached_assets(EntityType.MOVIE, movie_id, AssetType.POSTER)}
     assert stored[f"{TMDB}/en-2000.jpg"].is_selected
-    assert dialog.status.text() == "Selected the TMDB poster (2000 × 3000)."
+    assert dialog.status.text() == (
+        "Selected the TMDB poster (2000 × 3000). It is now the movie's own, locked."
+    )
     assert not dialog.suggest_button.isEnabled()  # the suggestion is the choice already
     assert changes == [movie_id]
+    # The choice reaches the movie: its poster field, with the provider as source, locked.
+    movies = browser_ctx.suite.app.movies
+    movie = movies.require(movie_id)
+    assert movie.fields["poster"] == f"{TMDB}/en-2000.jpg"
+    assert movies.field_sources(movie_id)["poster"].provider == "tmdb"
+    assert "poster" in movies.locked_fields(movie_id)
 
     # Select another with the Select button: the previous choice is dropped.
     other = dialog.model.row_of(stored[f"{FANART}/movieposter/a.jpg"].id)
