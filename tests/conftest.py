@@ -7,6 +7,7 @@ the QApplication (pytest-qt does not drive qasync by itself; see STYLE.md).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -21,6 +22,10 @@ def _qasync_loop() -> asyncio.AbstractEventLoop:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
+    # Collect the previous tests' garbage here, on the Qt thread: left to chance, the collector may
+    # run in a worker or sandbox thread and destroy old loops' Qt timers there ("Timers cannot be
+    # stopped from another thread"), which can crash the process.
+    gc.collect()
     return qasync.QEventLoop(app)  # type: ignore[no-any-return]
 
 
