@@ -15,6 +15,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+import peewee as pw
+
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import ALL_FIELDS, EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -346,16 +348,26 @@ class MovieRepository:
                 & (FieldSource.entity_id == movie_id)
                 & (FieldSource.field.in_(list(written - set(sources))))
             ).execute()
-            for name, provider in sources.items():
-                FieldSource.insert(
-                    entity_type=MOVIE,
-                    entity_id=movie_id,
-                    field=name,
-                    provider=provider,
-                    fetched_at=fetched_at,
+            if sources:
+                # One multi-row upsert: a query per field cost ~0.4 ms each to build, on the event
+                # loop's thread, for every enriched movie.
+                FieldSource.insert_many(
+                    [
+                        {
+                            "entity_type": MOVIE,
+                            "entity_id": movie_id,
+                            "field": name,
+                            "provider": provider,
+                            "fetched_at": fetched_at,
+                        }
+                        for name, provider in sources.items()
+                    ]
                 ).on_conflict(
                     conflict_target=[FieldSource.entity_type, FieldSource.entity_id, FieldSource.field],
-                    update={FieldSource.provider: provider, FieldSource.fetched_at: fetched_at},
+                    update={
+                        FieldSource.provider: pw.EXCLUDED.provider,
+                        FieldSource.fetched_at: pw.EXCLUDED.fetched_at,
+                    },
                 ).execute()
 
     def field_sources(self, movie_id: int) -> dict[str, FieldSourceRecord]:
