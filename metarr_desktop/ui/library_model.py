@@ -26,7 +26,6 @@ from operator import contains
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -40,7 +39,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPale
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.formatting import DisplayStatus, relative_time, resets_in
 from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.models import horizontal_header
+from metarr_desktop.ui.models import HeadedTableModel
 from metarr_desktop.ui.theme import is_dark, status_pixmap
 
 Index = QModelIndex | QPersistentModelIndex
@@ -224,7 +223,7 @@ def poster_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
 # --------------------------------------------------------------------------------------------------
 
 
-class LibraryModel(QAbstractTableModel):
+class LibraryModel(HeadedTableModel):
     """The library's movies: Title (with the poster), Year, Status (icon and label), Last enriched.
 
     Attributes:
@@ -235,6 +234,8 @@ class LibraryModel(QAbstractTableModel):
         now: the current time, for "2 h ago" and retry times.
         posters: whether the Title column shows poster thumbnails.
     """
+
+    HEADERS = HEADERS
 
     def __init__(
         self,
@@ -545,16 +546,8 @@ class LibraryModel(QAbstractTableModel):
 
     # -- Qt model API ----------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._view)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return horizontal_header(HEADERS, section, orientation, role)
+    def row_count(self) -> int:
+        return len(self._view)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

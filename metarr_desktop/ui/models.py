@@ -46,6 +46,28 @@ def horizontal_header(headers: tuple[str, ...], section: int, orientation: Qt.Or
     return None
 
 
+class HeadedTableModel(QAbstractTableModel):
+    """A flat table whose columns are named by `HEADERS` (its rows are not): the row and column
+    counts and the header, written once. Subclasses say how many rows there are (`row_count`) and
+    give `data`."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return horizontal_header(self.HEADERS, section, orientation, role)
+
+
 class Role(IntEnum):
     """Custom item roles shared by the models."""
 
@@ -297,7 +319,7 @@ def field_label(name: str) -> str:
     return " ".join(out)
 
 
-class FieldAuthorityModel(QAbstractTableModel):
+class FieldAuthorityModel(HeadedTableModel):
     """Per-field overrides: Field | Providers (best first) | Exclusive.
 
     Attributes:
@@ -353,16 +375,8 @@ class FieldAuthorityModel(QAbstractTableModel):
             return "(no provider)"
         return " > ".join(self.names.get(p, p) for p in providers)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return horizontal_header(self.HEADERS, section, orientation, role)
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metarr_desktop.core.changes import FieldChange
@@ -31,7 +31,7 @@ from metarr_desktop.services.movie_fields import (
 )
 from metarr_desktop.store.library import EnrichmentLogRecord
 from metarr_desktop.ui import formatting
-from metarr_desktop.ui.models import horizontal_header
+from metarr_desktop.ui.models import HeadedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -214,7 +214,7 @@ Writer = Callable[[str, str], FieldDetail]
 Locker = Callable[[str, bool], None]
 
 
-class FieldsModel(QAbstractTableModel):
+class FieldsModel(HeadedTableModel):
     """Every canonical field of one movie, grouped: Field | Value | Source | Lock.
 
     Group rows (a title spanning the row) come before each group's fields. A field's value is
@@ -283,16 +283,8 @@ class FieldsModel(QAbstractTableModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return horizontal_header(self.HEADERS, section, orientation, role)
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -442,7 +434,7 @@ class FieldsModel(QAbstractTableModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class ChangeSetModel(QAbstractTableModel):
+class ChangeSetModel(HeadedTableModel):
     """The fields a refresh changed: Field | Before | After | Source.
 
     Attributes:
@@ -465,16 +457,8 @@ class ChangeSetModel(QAbstractTableModel):
             self.names = dict(names)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.changes)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return horizontal_header(self.HEADERS, section, orientation, role)
+    def row_count(self) -> int:
+        return len(self.changes)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.changes):
@@ -511,7 +495,7 @@ class ChangeSetModel(QAbstractTableModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(HeadedTableModel):
     """The movie's enrichment log, newest first: When | Mode | Result | Providers | Changed fields.
 
     Attributes:
@@ -549,16 +533,8 @@ class HistoryModel(QAbstractTableModel):
                 [Qt.ItemDataRole.DisplayRole],
             )
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return horizontal_header(self.HEADERS, section, orientation, role)
+    def row_count(self) -> int:
+        return len(self.entries)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.entries):
