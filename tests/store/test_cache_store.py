@@ -140,6 +140,8 @@ def test_refreshing_candidates_keeps_selection_and_drops_what_is_gone(
     kept = now_by_url["https://x/2.jpg"]
     assert (kept.votes, kept.score, kept.analyzed, kept.content_hash) == (20, 70, True, "abc")
     assert kept.fetched_at == clock.now()
+    added = now_by_url["https://x/4.jpg"]  # a new row gets the model's defaults
+    assert not (added.is_selected or added.is_rejected or added.analyzed) and added.votes == 4
 
 
 def test_candidates_are_listed_best_first_and_by_type(
