@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from keyring.backends import null
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPixmap
 from PySide6.QtTest import QTest
@@ -29,7 +28,6 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import load_demo
-from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library import ScanReport
@@ -43,6 +41,7 @@ from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.ui_context import sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -601,17 +600,8 @@ async def demo_ctx(
     tmp_path: Path,
     sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
 ) -> AsyncIterator[UiContext]:
-    server = sandbox_factory()
-    profile = tmp_path / "profile"
-    await configure_profile(profile, server)
-    services = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
-    ctx = UiContext.from_services(services)
-    ctx.images = PosterImages()  # type: ignore[assignment]
-    try:
+    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PosterImages()) as ctx:
         yield ctx
-    finally:
-        await ctx.jobs.cancel_all()
-        await services.aclose()
 
 
 DEMO = (

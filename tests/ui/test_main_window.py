@@ -202,27 +202,12 @@ def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
     assert not (tmp_path / "x.png").exists()
 
 
-def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path) -> None:
-    shot = tmp_path / "health.png"
+@pytest.mark.parametrize("page", ["health", "movie:1"])
+def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path, page: str) -> None:
+    shot = tmp_path / "page.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "metarr_desktop", "--demo", "--page", "health", "--screenshot", str(shot)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert QImage(str(shot)).width() >= 1000
-
-
-def test_demo_mode_screenshot_of_a_movie_page(tmp_path: Path) -> None:
-    shot = tmp_path / "movie.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-m", "metarr_desktop", "--demo", "--page", "movie:1", "--screenshot", str(shot)],
+        [sys.executable, "-m", "metarr_desktop", "--demo", "--page", page, "--screenshot", str(shot)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import shiboken6
-from keyring.backends import null
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QLinearGradient, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
@@ -27,7 +26,6 @@ from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import Catalog, load_demo
-from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
@@ -49,6 +47,7 @@ from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.ui_context import sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -180,17 +179,8 @@ async def sandbox_ctx(
     tmp_path: Path,
     sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
 ) -> AsyncIterator[UiContext]:
-    server = sandbox_factory()
-    profile = tmp_path / "profile"
-    await configure_profile(profile, server)
-    services = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
-    ctx = UiContext.from_services(services)
-    ctx.images = PaintedImages()  # type: ignore[assignment]
-    try:
+    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PaintedImages()) as ctx:
         yield ctx
-    finally:
-        await ctx.jobs.cancel_all()
-        await services.aclose()
 
 
 @pytest.fixture
@@ -234,6 +224,24 @@ def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], MovieDetailPage]]
         page.timer.stop()
         page.close()
         shiboken6.delete(page)
+
+
+async def open_editor(page: MovieDetailPage, name: str) -> QLineEdit:
+    """Open the real editor of one field's value, as a double-click does."""
+    index = page.table.value_index(name)
+    page.table.scrollTo(index)
+    page.table.setCurrentIndex(index)
+    page.table.edit(index)
+    await settle()
+    editor = page.table.findChild(QLineEdit, f"editor-{name}")
+    assert editor is not None
+    return editor
+
+
+def press_return(editor: QLineEdit) -> None:
+    QApplication.sendEvent(
+        editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+    )
 
 
 async def enriched_inception(ctx: UiContext) -> int:
@@ -407,17 +415,10 @@ async def test_editing_a_field_stores_it_locks_it_and_says_so(
     page.message.connect(messages.append)
 
     # Through the real editor: double-click opens it, typing and Enter store the value.
-    index = page.table.value_index("tagline")
-    page.table.scrollTo(index)
-    page.table.setCurrentIndex(index)
-    page.table.edit(index)
-    await settle()
-    editor = page.table.findChild(QLineEdit, "editor-tagline")
-    assert editor is not None and editor.text() == "Your mind is the scene of the crime."
+    editor = await open_editor(page, "tagline")
+    assert editor.text() == "Your mind is the scene of the crime."
     editor.setText("Dreams feel real while we're in them.")
-    QApplication.sendEvent(
-        editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    )
+    press_return(editor)
     await settle()
     assert messages[-1] == "Tagline edited and locked: refreshes will not change it."
     assert page.notice.isVisible() and "Tagline edited and locked" in page.notice.text()
@@ -445,17 +446,10 @@ async def test_invalid_input_is_refused_inline(
     page = page_factory(sandbox_ctx)
     movie_id = await enriched_inception(sandbox_ctx)
     await page.load_movie(movie_id)
-    index = page.table.value_index("runtime")
-    page.table.scrollTo(index)
-    page.table.setCurrentIndex(index)
-    page.table.edit(index)
-    await settle()
-    editor = page.table.findChild(QLineEdit, "editor-runtime")
-    assert editor is not None and editor.text() == "148"
+    editor = await open_editor(page, "runtime")
+    assert editor.text() == "148"
     editor.setText("two hours")
-    QApplication.sendEvent(
-        editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    )
+    press_return(editor)
     await settle()
     assert editor.isVisible()  # refused: the editor stays open with the reason
     assert "border" in editor.styleSheet()
@@ -464,9 +458,7 @@ async def test_invalid_input_is_refused_inline(
     assert movies.require(movie_id).fields["runtime"] == 148 and movies.locked_fields(movie_id) == set()
     editor.setText("150")
     assert editor.styleSheet() == "" and not page.notice.isVisible()
-    QApplication.sendEvent(
-        editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    )
+    press_return(editor)
     await settle()
     assert movies.require(movie_id).fields["runtime"] == 150
     # The page's own entry point refuses the same way.

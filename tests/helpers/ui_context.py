@@ -1,0 +1,30 @@
+"""A window context over a profile pointed at a running sandbox, for window tests with real data."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from keyring.backends import null
+
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.sandbox.demo import configure_profile
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.ui.context import UiContext
+
+
+@asynccontextmanager
+async def sandbox_ui_context(profile: Path, server: SandboxServer, images: Any) -> AsyncIterator[UiContext]:
+    """A window context over a fresh profile pointed at `server`, with `images` standing in for the
+    image loader; jobs cancelled and services closed afterwards."""
+    await configure_profile(profile, server)
+    services = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
+    ctx = UiContext.from_services(services)
+    ctx.images = images
+    try:
+        yield ctx
+    finally:
+        await ctx.jobs.cancel_all()
+        await services.aclose()
