@@ -40,7 +40,7 @@ from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.formatting import DisplayStatus, relative_time, resets_in
 from metarr_desktop.ui.images import ImageLoader
 from metarr_desktop.ui.models import HeadedTableModel
-from metarr_desktop.ui.theme import is_dark, status_pixmap
+from metarr_desktop.ui.theme import blank_pixmap, is_dark, status_pixmap
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -147,10 +147,7 @@ _placeholder_cache: dict[tuple[int, int, bool], QPixmap] = {}
 
 
 def _lock_pixmap(size: int, dark: bool) -> QPixmap:
-    ratio = 2.0
-    pixmap = QPixmap(int(size * ratio), int(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap = blank_pixmap(size, size)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     colour = QColor("#e0b050" if dark else "#8a6100")
@@ -176,11 +173,8 @@ def status_glyphs(state: RowState, locked: bool, palette: QPalette | None = None
     cached = _status_cache.get(key)
     if cached is not None:
         return cached
-    ratio = 2.0
     width = _GLYPH * 2 + 4 if locked else _GLYPH
-    pixmap = QPixmap(int(width * ratio), int(_GLYPH * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap = blank_pixmap(width, _GLYPH)
     painter = QPainter(pixmap)
     painter.drawPixmap(0, 0, status_pixmap(_STATE_GLYPH[state], _GLYPH, palette))
     if locked:
@@ -197,11 +191,8 @@ def poster_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
     cached = _placeholder_cache.get(key)
     if cached is not None:
         return cached
-    ratio = 2.0
     w, h = float(size.width()), float(size.height())
-    pixmap = QPixmap(int(w * ratio), int(h * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap = blank_pixmap(w, h)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(QColor("#5a5d63" if dark else "#b8bcc4"), 1))

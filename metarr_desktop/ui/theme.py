@@ -147,11 +147,17 @@ def status_pixmap(status: DisplayStatus, size: int = 20, palette: QPalette | Non
     return cached
 
 
-def _paint_status(status: DisplayStatus, size: int, palette: QPalette | None) -> QPixmap:
-    ratio = 2.0
-    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+def blank_pixmap(width: float, height: float, ratio: float = 2.0) -> QPixmap:
+    """A transparent canvas of `width` x `height` logical pixels, drawn at `ratio` (sharp on
+    high-density screens) for the small icons the views paint themselves."""
+    pixmap = QPixmap(int(width * ratio), int(height * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap
+
+
+def _paint_status(status: DisplayStatus, size: int, palette: QPalette | None) -> QPixmap:
+    pixmap = blank_pixmap(size, size)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
