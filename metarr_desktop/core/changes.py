@@ -68,6 +68,8 @@ def _normalise(value: Any) -> Any:
 
 
 def same_value(old: Any, new: Any) -> bool:
+    if type(old) is type(new) and old == new:  # the common case, without normalising
+        return True
     if is_missing(old) and is_missing(new):
         return True
     return bool(_normalise(old) == _normalise(new))

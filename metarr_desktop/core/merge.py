@@ -41,6 +41,10 @@ class MergeResult:
     sources: dict[str, str] = field(default_factory=dict)
 
 
+#: Values shared as they are: nothing can change them in place.
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
 def aggregate(
     answers: Mapping[str, Mapping[str, Any]],
     config: FieldAuthorityConfig,
@@ -56,7 +60,8 @@ def aggregate(
             value = answer.get(name)
             if is_missing(value):
                 continue
-            result.values[name] = copy.deepcopy(value)
+            # Lists and mappings are copied so the merge never aliases a provider's answer.
+            result.values[name] = value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
             result.sources[name] = provider
             break
     return result

@@ -318,7 +318,8 @@ class EnrichmentService:
 
     def _cached_answers(self, movie_id: int) -> dict[str, CachedAnswer]:
         try:
-            answers, _unreadable = self._cache_repository.answers(MOVIE.value, movie_id)
+            # Only fields are merged here: the asset candidates stay in the cache, undecoded.
+            answers, _unreadable = self._cache_repository.answers(MOVIE.value, movie_id, assets=False)
         except Exception as exc:
             if not is_db_error(exc):
                 raise

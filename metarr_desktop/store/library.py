@@ -123,24 +123,34 @@ def _check_fields(names: Iterable[str]) -> None:
 
 
 def _record(row: Movie) -> MovieRecord:
-    values = {name: getattr(row, name) for name in ALL_FIELDS}
+    return _record_of(row.__data__)
+
+
+def _record_of(data: Mapping[str, Any]) -> MovieRecord:
+    """A record from a movie row's column values by field name (already converted to Python)."""
     incomplete = {
-        provider: datetime.fromisoformat(when) for provider, when in (row.incomplete_providers or {}).items()
+        provider: datetime.fromisoformat(when)
+        for provider, when in (data.get("incomplete_providers") or {}).items()
     }
+    fields = {}
+    for name in ALL_FIELDS:
+        value = data.get(name)
+        if value is not None:
+            fields[name] = value
     return MovieRecord(
-        id=row.id,
-        title=row.title,
-        year=row.year,
-        ids=ExternalIds(tmdb=row.tmdb_id, imdb=row.imdb_id, tvdb=row.tvdb_id),
-        path=row.path,
-        monitored=bool(row.monitored),
-        status=IdentificationStatus(row.status),
-        fields={name: value for name, value in values.items() if value is not None},
-        last_enriched_at=row.last_enriched_at,
-        last_enriched_providers=list(row.last_enriched_providers or []),
+        id=data["id"],
+        title=data["title"],
+        year=data.get("year"),
+        ids=ExternalIds(tmdb=data.get("tmdb_id"), imdb=data.get("imdb_id"), tvdb=data.get("tvdb_id")),
+        path=data.get("path"),
+        monitored=bool(data.get("monitored")),
+        status=IdentificationStatus(data["status"]),
+        fields=fields,
+        last_enriched_at=data.get("last_enriched_at"),
+        last_enriched_providers=list(data.get("last_enriched_providers") or []),
         incomplete_providers=incomplete,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=data["created_at"],
+        updated_at=data["updated_at"],
     )
 
 
@@ -194,8 +204,8 @@ class MovieRepository:
         row = self._database.db.execute_sql(sql, (movie_id,)).fetchone()  # type: ignore[no-untyped-call]
         if row is None:
             return None
-        fields = Movie._meta.sorted_fields
-        return _record(Movie(**{f.name: f.python_value(v) for f, v in zip(fields, row, strict=True)}))
+        columns = Movie._meta.sorted_fields
+        return _record_of({f.name: f.python_value(v) for f, v in zip(columns, row, strict=True)})
 
     def require(self, movie_id: int) -> MovieRecord:
         record = self.get(movie_id)

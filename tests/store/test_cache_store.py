@@ -69,6 +69,24 @@ def test_answers_round_trip_with_their_ids_coverage_and_time(
     assert not answers["tmdb"].covers(frozenset())  # "every type" is more than posters
 
 
+def test_answers_for_a_merge_leave_the_asset_candidates_out(
+    cache: ProviderCacheRepository, clock: VirtualClock
+) -> None:
+    data = ProviderData(
+        "tmdb",
+        fields={"title": "Inception"},
+        ids=IDS,
+        assets=[poster("https://x/p.jpg")],
+        fetched_at=clock.now(),
+    )
+    cache.store("movie", 1, IDS, [AnswerToStore("tmdb", data, clock.now(), None)])
+    answer = cache.answers("movie", 1, assets=False)[0]["tmdb"]
+    assert answer.data is not None
+    assert answer.data.fields == {"title": "Inception"} and answer.data.ids == IDS
+    assert answer.data.assets == []
+    assert cache.answers("movie", 1)[0]["tmdb"].data == data  # still stored in full
+
+
 def test_ids_must_agree_where_both_know_them(cache: ProviderCacheRepository, clock: VirtualClock) -> None:
     cache.store(
         "movie", 1, ExternalIds(tmdb=27205), [AnswerToStore("tmdb", ProviderData("tmdb"), clock.now(), None)]
