@@ -6,6 +6,12 @@ set is complete or nobody can add more. Search mode, from a title (and year): ev
 search, results merged by shared ids and scored (`core.matching`); the automated decision never
 guesses between look-alikes.
 
+Progress: every method takes an optional `FetchProgress`. Each step (the search, each round of
+lookups) is announced with the providers it asks; each provider asked sends its start, retries,
+timeout and completion as in a fetch, preceded by its `ProviderOutcome` (answered, not found,
+failed, timed out, rate limited); a provider that cannot be asked now (rate limited, circuit open)
+sends only its outcome, and no request is made. A failing provider never stops the others.
+
 Memory-first: nothing here writes anything. Every answer fetched on the way is returned in
 `answers`, so the enrichment that follows reuses it instead of asking again; the caller commits only
 once the identity is confirmed.
@@ -14,15 +20,17 @@ once the identity is confirmed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData, SearchRequest, SearchResult
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
+from metarr_desktop.engine.fetch import FetchOrchestrator, Operation
 from metarr_desktop.engine.runtime import ProviderRuntime
 from metarr_desktop.providers.base import MetadataProvider, describe_error
 from metarr_desktop.providers.errors import (
@@ -32,6 +40,8 @@ from metarr_desktop.providers.errors import (
     ProviderUnavailableError,
     RateLimitedError,
 )
+
+T = TypeVar("T")
 
 
 class IdentificationError(Exception):
@@ -92,6 +102,39 @@ def _failure(provider: str, exc: BaseException) -> FailedProvider:
     return FailedProvider(provider, describe_error(exc), retryable)
 
 
+def _limited(runtime: ProviderRuntime) -> ProviderOutcome:
+    """A provider that may not be asked now: rate limited (until its reset time), else its circuit
+    is open (skipped)."""
+    if runtime.gate.rate_limited_until() is not None:
+        return ProviderOutcome.RATE_LIMITED
+    return ProviderOutcome.SKIPPED
+
+
+def _outcome_of(runtime: ProviderRuntime, exc: ProviderError) -> ProviderOutcome:
+    if isinstance(exc, NotFoundError):
+        return ProviderOutcome.NOT_FOUND
+    if isinstance(exc, RateLimitedError):
+        return ProviderOutcome.RATE_LIMITED
+    if isinstance(exc, ProviderUnavailableError):
+        return _limited(runtime)
+    if isinstance(exc, ProviderTimeoutError):
+        return ProviderOutcome.TIMED_OUT
+    return ProviderOutcome.FAILED
+
+
+def _found(data: ProviderData) -> tuple[ProviderOutcome, str]:
+    """A lookup's answer: the ids it knows, as the detail."""
+    ids = ", ".join(f"{kind.value} {value}" for kind, value in data.ids.known().items())
+    return ProviderOutcome.ANSWERED, ids
+
+
+def _results(found: list[SearchResult]) -> tuple[ProviderOutcome, str]:
+    """A search's answer: how many results."""
+    if not found:
+        return ProviderOutcome.NOT_FOUND, "no results"
+    return ProviderOutcome.ANSWERED, f"{len(found)} result{'s' if len(found) != 1 else ''}"
+
+
 class Identifier:
     """Lookup, search and the automated decision, over the orchestrator's resilient calls."""
 
@@ -105,6 +148,39 @@ class Identifier:
             if entity_type in r.provider.capabilities.entity_types
         ]
 
+    async def _ask(
+        self,
+        runtime: ProviderRuntime,
+        step: IdentifyStep,
+        operation: Operation[T],
+        summary: Callable[[T], tuple[ProviderOutcome, str]],
+        *,
+        priority: Priority,
+        progress: FetchProgress,
+    ) -> T:
+        """One provider's part of a step, through the orchestrator, with its progress events.
+
+        Raises what `FetchOrchestrator.call` raises; a provider that may not be asked now raises
+        `ProviderUnavailableError` without any request (and sends only its outcome).
+        """
+        provider = runtime.id
+        reason = runtime.unavailable_reason()
+        if reason is not None:
+            progress.on_provider_outcome(provider, step, _limited(runtime), reason)
+            raise ProviderUnavailableError(provider, reason)
+        progress.on_provider_start(provider)
+        try:
+            answer = await self.orchestrator.call(provider, operation, priority=priority, progress=progress)
+        except ProviderError as exc:
+            outcome = _outcome_of(runtime, exc)
+            progress.on_provider_outcome(provider, step, outcome, describe_error(exc))
+            progress.on_provider_complete(provider, outcome.success)
+            raise
+        outcome, detail = summary(answer)
+        progress.on_provider_outcome(provider, step, outcome, detail)
+        progress.on_provider_complete(provider, outcome.success)
+        return answer
+
     async def lookup(
         self,
         ids: ExternalIds,
@@ -113,8 +189,10 @@ class Identifier:
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
         language: str = "en",
+        progress: FetchProgress | None = None,
     ) -> LookupResult:
         """Cross-reference `ids` through every provider that can; keep every answer."""
+        progress = progress or FetchProgress()
         result = LookupResult(ids=ids)
         asked: set[str] = set()
         runtimes = self._providers(entity_type, providers)
@@ -129,6 +207,7 @@ class Identifier:
                 break
             asked.update(r.id for r in round_)
             request = MetadataRequest(current, entity_type=entity_type, language=language)
+            progress.on_identify_step(IdentifyStep.LOOKUP, [r.id for r in round_])
 
             def get(
                 provider: MetadataProvider, request: MetadataRequest = request
@@ -136,7 +215,10 @@ class Identifier:
                 return provider.get_metadata(request)
 
             outcomes = await asyncio.gather(
-                *(self.orchestrator.call(r.id, get, priority=priority) for r in round_),
+                *(
+                    self._ask(r, IdentifyStep.LOOKUP, get, _found, priority=priority, progress=progress)
+                    for r in round_
+                ),
                 return_exceptions=True,
             )
             for runtime, outcome in zip(round_, outcomes, strict=True):
@@ -160,16 +242,24 @@ class Identifier:
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
         language: str = "en",
+        progress: FetchProgress | None = None,
     ) -> SearchOutcome:
         """Search every provider that can; merged and scored candidates, best first. Never cached."""
+        progress = progress or FetchProgress()
         runtimes = [r for r in self._providers(entity_type, providers) if r.provider.capabilities.can_search]
         request = SearchRequest(query=title, entity_type=entity_type, year=year, language=language)
 
         def find(provider: MetadataProvider) -> Awaitable[list[SearchResult]]:
             return provider.search(request)
 
+        if runtimes:
+            progress.on_identify_step(IdentifyStep.SEARCH, [r.id for r in runtimes])
         outcomes = await asyncio.gather(
-            *(self.orchestrator.call(r.id, find, priority=priority) for r in runtimes), return_exceptions=True
+            *(
+                self._ask(r, IdentifyStep.SEARCH, find, _results, priority=priority, progress=progress)
+                for r in runtimes
+            ),
+            return_exceptions=True,
         )
         found: list[SearchResult] = []
         outcome = SearchOutcome(candidates=[])
@@ -195,13 +285,16 @@ class Identifier:
         entity_type: EntityType = EntityType.MOVIE,
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
+        progress: FetchProgress | None = None,
     ) -> Identification:
         """The automated identification: lookup from ids when there are any, else search and decide.
 
         Raises `IdentificationError` when no provider could answer at all (nothing to decide on).
         """
         if not ids.is_empty():
-            lookup = await self.lookup(ids, entity_type=entity_type, priority=priority, providers=providers)
+            lookup = await self.lookup(
+                ids, entity_type=entity_type, priority=priority, providers=providers, progress=progress
+            )
             if lookup.answers:
                 return Identification("identified", None, lookup.ids, lookup=lookup, failures=lookup.failures)
             if lookup.failures and not lookup.not_found:
@@ -211,7 +304,7 @@ class Identifier:
         if not title:
             return Identification("needs_identification", "not_found", ids)
         searched = await self.search(
-            title, year, entity_type=entity_type, priority=priority, providers=providers
+            title, year, entity_type=entity_type, priority=priority, providers=providers, progress=progress
         )
         if not searched.answered:
             raise IdentificationError("no provider could search", searched.failures)
@@ -226,7 +319,11 @@ class Identifier:
             )
         chosen = decision.chosen
         lookup = await self.lookup(
-            ids.merged(chosen.external_ids), entity_type=entity_type, priority=priority, providers=providers
+            ids.merged(chosen.external_ids),
+            entity_type=entity_type,
+            priority=priority,
+            providers=providers,
+            progress=progress,
         )
         if not lookup.answers:
             return Identification(

@@ -280,7 +280,8 @@ class EnrichmentService:
         """Enrich one movie (see the module docstring). Raises `UnknownEntityError` for an unknown id.
 
         `progress` receives each provider's start, retries, timeout and completion while the providers
-        are fetched (providers answered from the cache send no event).
+        are fetched (providers answered from the cache send no event); a movie that is identified
+        first also sends the identification's events (`IdentificationService.identify`) before them.
         """
         options = options or EnrichOptions()
         movie = self._movies.require(movie_id)
@@ -345,7 +346,11 @@ class EnrichmentService:
         if movie.status is not IdentificationStatus.IDENTIFIED or ids.is_empty():
             try:
                 identification = await self._identification.identify(
-                    movie_id, priority=options.priority, providers=options.providers, commit=False
+                    movie_id,
+                    priority=options.priority,
+                    providers=options.providers,
+                    commit=False,
+                    progress=progress,
                 )
             except IdentificationError as exc:
                 result.failed = list(exc.failures)

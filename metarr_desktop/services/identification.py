@@ -14,6 +14,10 @@ the others cross-referenced, and the result committed, replacing the ids the mov
 and `commit_lookup` are its two halves, for the window to show the film before the user confirms it.
 
 `search` asks every provider that can search; it is never cached.
+
+Progress: every method takes an optional `FetchProgress` (keyword `progress`) that receives each
+provider's part of each step as it happens (`engine.identify`); `identify` also sends
+`on_identify_begin` and `on_identify_end`, so a window can label the phase of a refresh.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
 from metarr_desktop.core.matching import Candidate, merge_look_alikes, titles_match
 from metarr_desktop.core.providers import Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import (
     Identification,
     IdentificationError,
@@ -134,27 +139,38 @@ class IdentificationService:
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
         commit: bool = True,
+        progress: FetchProgress | None = None,
     ) -> IdentifyResult:
         """Automated identification of one movie (see the module docstring).
 
         With `commit` False nothing is written: the caller commits (the enrichment does, in its own
         transaction). Raises `IdentificationError` when no provider could answer at all (nothing is
-        written then either), `UnknownEntityError` for an unknown movie.
+        written then either), `UnknownEntityError` for an unknown movie. `progress` receives each
+        provider's part as it happens, between `on_identify_begin` and `on_identify_end`.
         """
         movie = self._movies.require(movie_id)
-        outcome = await self._identifier.identify(
-            title=movie.title or None,
-            year=movie.year,
-            ids=movie.ids,
-            entity_type=MOVIE,
-            priority=priority,
-            providers=providers,
-        )
-        lookup = outcome.lookup
-        if outcome.reason == "ambiguous":
-            resolved = await self._resolve_ambiguity(movie, outcome.candidates, priority, providers)
-            if resolved is not None:
-                outcome, lookup = resolved
+        progress = progress or FetchProgress()
+        progress.on_identify_begin()
+        try:
+            outcome = await self._identifier.identify(
+                title=movie.title or None,
+                year=movie.year,
+                ids=movie.ids,
+                entity_type=MOVIE,
+                priority=priority,
+                providers=providers,
+                progress=progress,
+            )
+            lookup = outcome.lookup
+            if outcome.reason == "ambiguous":
+                resolved = await self._resolve_ambiguity(
+                    movie, outcome.candidates, priority, providers, progress=progress
+                )
+                if resolved is not None:
+                    outcome, lookup = resolved
+        except IdentificationError:
+            progress.on_identify_end(None)
+            raise
         result = IdentifyResult(
             movie_id=movie_id,
             status=outcome.status,
@@ -169,6 +185,7 @@ class IdentificationService:
         if commit:
             with self._database.atomic():
                 self.commit(result)
+        progress.on_identify_end(result.status)
         return result
 
     async def _resolve_ambiguity(
@@ -177,6 +194,8 @@ class IdentificationService:
         candidates: list[Candidate],
         priority: Priority,
         providers: Collection[str] | None,
+        *,
+        progress: FetchProgress | None = None,
     ) -> tuple[Identification, LookupResult] | None:
         """Tell apart "two films" from "one film that two providers described without a shared id".
 
@@ -204,7 +223,11 @@ class IdentificationService:
                 continue
             asked = [p for p in candidate.providers if providers is None or p in providers]
             probe = await self._identifier.lookup(
-                candidate.external_ids, entity_type=MOVIE, priority=priority, providers=asked
+                candidate.external_ids,
+                entity_type=MOVIE,
+                priority=priority,
+                providers=asked,
+                progress=progress,
             )
             answers.update(probe.answers)
             failures.extend(probe.failures)
@@ -221,7 +244,11 @@ class IdentificationService:
             return None
         others = [r.id for r in self._identifier.orchestrator.pool.enabled(providers) if r.id not in answers]
         rest = await self._identifier.lookup(
-            movie.ids.merged(films[0]), entity_type=MOVIE, priority=priority, providers=others
+            movie.ids.merged(films[0]),
+            entity_type=MOVIE,
+            priority=priority,
+            providers=others,
+            progress=progress,
         )
         lookup = LookupResult(
             ids=rest.ids,
@@ -237,7 +264,12 @@ class IdentificationService:
         return identification, lookup
 
     async def select(
-        self, movie_id: int, choice: str, *, priority: Priority = Priority.USER
+        self,
+        movie_id: int,
+        choice: str,
+        *,
+        priority: Priority = Priority.USER,
+        progress: FetchProgress | None = None,
     ) -> IdentifyResult:
         """The user's choice: look the chosen id up, cross-reference the others, commit.
 
@@ -247,14 +279,18 @@ class IdentificationService:
         """
         parse_selection(choice)
         self._movies.require(movie_id)
-        lookup = await self.look_up(choice, priority=priority)
+        lookup = await self.look_up(choice, priority=priority, progress=progress)
         return self.commit_lookup(movie_id, lookup)
 
-    async def look_up(self, choice: str, *, priority: Priority = Priority.USER) -> LookupResult:
+    async def look_up(
+        self, choice: str, *, priority: Priority = Priority.USER, progress: FetchProgress | None = None
+    ) -> LookupResult:
         """The lookup of `select` without the commit (memory-first: the window shows the film
         before the user confirms it). Raises as `select` does; nothing is written."""
         chosen = parse_selection(choice)
-        lookup = await self._identifier.lookup(chosen, entity_type=MOVIE, priority=priority)
+        lookup = await self._identifier.lookup(
+            chosen, entity_type=MOVIE, priority=priority, progress=progress
+        )
         if not lookup.answers:
             if lookup.failures and not lookup.not_found:
                 raise IdentificationError(f"no provider could look {choice} up", lookup.failures)
@@ -310,6 +346,7 @@ class IdentificationService:
         *,
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
+        progress: FetchProgress | None = None,
     ) -> SearchOutcome:
         """Candidates from every provider that can search, merged by shared ids and scored, best
         first. Never cached; raises `IdentificationError` when no provider could search."""
@@ -317,7 +354,7 @@ class IdentificationService:
         if not query:
             raise SelectionError("the search text must not be empty")
         outcome = await self._identifier.search(
-            query, year, entity_type=MOVIE, priority=priority, providers=providers
+            query, year, entity_type=MOVIE, priority=priority, providers=providers, progress=progress
         )
         if not outcome.answered and outcome.failures:
             raise IdentificationError("no provider could search", outcome.failures)
