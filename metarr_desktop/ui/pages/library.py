@@ -1,7 +1,12 @@
-"""The library page: every movie in one table, filtered as you type, with adding and enriching.
+"""The library page: every movie in a table or a poster grid, filtered as you type, with adding and
+enriching.
 
 The table is a `LibraryModel` (``ui/library_model.py``) over the light rows of
-`LibraryService.rows`, fast with 100,000 movies. Above it: Add folder (a folder dialog, then
+`LibraryService.rows`, fast with 100,000 movies. The poster grid (``ui/poster_grid.py``) shows the
+same model with the same selection model: the filter, the sort order and the selected movies are
+the same in both, and switching brings the selection into view. List / Posters (Ctrl+Shift+L /
+Ctrl+Shift+P) switch between them; the choice and the poster size are kept in the window's settings
+file. In the grid a Sort box stands in for the table's header. Above them: Add folder (a folder dialog, then
 `LibraryService.scan` as a job whose report is shown on the page), Add movie (`AddMovieDialog`),
 Identify (for a movie that needs identification), Enrich selected and Enrich all (jobs through
 ``ctx.jobs`` with progress and Cancel; each movie's row is re-read as it finishes, and every movie
@@ -11,18 +16,31 @@ Keyboard: Ctrl+F goes to the filter box, Enter there moves to the first movie; E
 click on a movie opens it (`movieActivated`); the context menu offers Open, Identify and Enrich.
 
 Without a library service the page explains why there is no list; an empty library shows Add folder
-and Add movie buttons instead of an empty table.
+and Add movie buttons instead of an empty table, and a filter matching nothing says so.
 """
 
 from __future__ import annotations
 
 import asyncio
+from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -31,6 +49,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSlider,
     QStackedLayout,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -48,6 +67,16 @@ from metarr_desktop.ui.bridge import async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.jobs import Job, JobHandle, JobState
 from metarr_desktop.ui.library_model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
+from metarr_desktop.ui.poster_grid import (
+    DEFAULT_POSTER_WIDTH,
+    MAX_POSTER_WIDTH,
+    MIN_POSTER_WIDTH,
+    POSTER_WIDTH_STEP,
+    PosterGridView,
+    clamp_poster_width,
+    selection_ranges,
+    view_icon,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -65,6 +94,40 @@ WARNINGS_NOTED = 200
 COMPACT_ROW_HEIGHT = 26
 
 
+class ViewMode(StrEnum):
+    """How the page shows the movies."""
+
+    LIST = "list"
+    POSTERS = "posters"
+
+
+#: Where the view and the poster size are kept (the window's settings file, ``window.ini``).
+VIEW_SETTING = "library/view"
+POSTER_WIDTH_SETTING = "library/poster_width"
+DEFAULT_VIEW = ViewMode.LIST
+
+#: The grid's Sort box (the table sorts by its header; both set the same order): label, column, order.
+_ASC, _DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+GRID_SORTS = (
+    ("Title A–Z", Column.TITLE, _ASC),
+    ("Title Z–A", Column.TITLE, _DESC),
+    ("Year, newest first", Column.YEAR, _DESC),
+    ("Year, oldest first", Column.YEAR, _ASC),
+    ("Needing attention first", Column.STATUS, _ASC),
+    ("Enriched first", Column.STATUS, _DESC),
+    ("Recently enriched first", Column.ENRICHED, _DESC),
+    ("Longest unenriched first", Column.ENRICHED, _ASC),
+)
+
+
+def page_settings(ctx: UiContext) -> QSettings | None:
+    """The window's settings file in the profile (``main_window.window_settings``); QSettings objects
+    on one file share their values within the process. None without a profile."""
+    if ctx.suite is None:
+        return None
+    return QSettings(str(ctx.suite.app.profile.root / "window.ini"), QSettings.Format.IniFormat)
+
+
 class PosterDelegate(QStyledItemDelegate):
     """Draws every poster in the same box (centred, never stretched), so that titles line up."""
 
@@ -79,17 +142,23 @@ def _movies(count: int) -> str:
 
 
 class LibraryPage(QWidget):
-    """The movie table with its filter, toolbar, scan report and empty states.
+    """The movie table or poster grid with its filter, toolbar, scan report and empty states.
 
     Attributes:
         model: the movies (filtered and sorted by the model itself).
-        table: the view.
+        table: the list view.
+        grid: the poster grid (the same model and selection model as the table).
+        view_mode: which of the two is shown.
+        settings: where the view and the poster size are kept (None: not kept).
         filter_bar, filter_edit, count_label: the filter box and "12 of 100,000 movies" (hidden while
             the library is empty).
+        list_button, grid_button: the List / Posters switch.
+        sort_combo, size_slider: the grid's order and poster size (shown with the grid, with their
+            labels sort_label and size_label).
         add_folder_button, add_movie_button, identify_button, enrich_selected_button,
-        enrich_all_button, posters_button: the toolbar.
+        enrich_all_button, posters_button: the toolbar (posters_button: thumbnails in the list).
         report: the last scan's report (hidden until a scan ends).
-        empty: the explanation shown instead of the table (no service, empty library).
+        empty: the explanation shown instead of the movies (no service, empty library, no match).
         folder_dialog, add_dialog: the dialog open now, if any (tests drive them).
         context_menu: the last context menu opened (replaced by the next one).
         available: whether a library service was given.
@@ -106,11 +175,16 @@ class LibraryPage(QWidget):
     movieActivated = Signal(int)
     identifyRequested = Signal(int)
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("library-page")
         self.available = ctx.library is not None
+        self.settings = settings if settings is not None else page_settings(ctx)
+        self.view_mode = ViewMode.LIST
+        self._shown = False  # the first load() has ended
         self.folder_dialog: QFileDialog | None = None
         self.add_dialog: AddMovieDialog | None = None
         self.context_menu: QMenu | None = None
@@ -173,11 +247,48 @@ class LibraryPage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("library-count")
         self.posters_button = QToolButton()
-        self.posters_button.setText("Posters")
+        self.posters_button.setText("Thumbnails")
         self.posters_button.setCheckable(True)
         self.posters_button.setChecked(True)
-        self.posters_button.setToolTip("Show poster thumbnails (taller rows)")
+        self.posters_button.setToolTip("Show poster thumbnails in the list (taller rows)")
         self.posters_button.toggled.connect(self.set_posters)
+
+        self.sort_label = QLabel("Sort:")
+        self.sort_combo = QComboBox()
+        self.sort_combo.setObjectName("library-grid-sort")
+        self.sort_combo.setAccessibleName("Sort the posters")
+        self.sort_combo.setToolTip("The order of the posters (the list's column order, in words)")
+        for label, _column, _order in GRID_SORTS:
+            self.sort_combo.addItem(label)
+        self.sort_combo.activated.connect(self._grid_sort_chosen)
+        self.size_label = QLabel("Size:")
+        self.size_slider = QSlider(Qt.Orientation.Horizontal)
+        self.size_slider.setObjectName("library-poster-size")
+        self.size_slider.setAccessibleName("Poster size")
+        self.size_slider.setToolTip("Poster size (or Ctrl+wheel over the posters)")
+        self.size_slider.setRange(MIN_POSTER_WIDTH, MAX_POSTER_WIDTH)
+        self.size_slider.setSingleStep(POSTER_WIDTH_STEP)
+        self.size_slider.setPageStep(POSTER_WIDTH_STEP * 3)
+        self.size_slider.setFixedWidth(110)
+        self.size_slider.valueChanged.connect(self._size_chosen)
+
+        self.list_button = QToolButton()
+        self.list_button.setText("List")
+        self.list_button.setToolTip("Show the movies as a table (Ctrl+Shift+L)")
+        self.grid_button = QToolButton()
+        self.grid_button.setText("Posters")
+        self.grid_button.setToolTip("Show the movies as a poster grid (Ctrl+Shift+P)")
+        self.view_buttons = QButtonGroup(self)
+        self.view_buttons.setExclusive(True)
+        for switch_button in (self.list_button, self.grid_button):
+            switch_button.setCheckable(True)
+            switch_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.view_buttons.addButton(switch_button)
+        self.list_button.setChecked(True)
+        self.list_button.clicked.connect(lambda: self.set_view_mode(ViewMode.LIST))
+        self.grid_button.clicked.connect(lambda: self.set_view_mode(ViewMode.POSTERS))
+        self._paint_view_icons()
+
         self.filter_bar = QWidget()
         filter_row = QHBoxLayout(self.filter_bar)
         filter_row.setContentsMargins(0, 0, 0, 0)
@@ -185,6 +296,17 @@ class LibraryPage(QWidget):
         filter_row.addWidget(self.count_label)
         filter_row.addSpacing(12)
         filter_row.addWidget(self.posters_button)
+        filter_row.addWidget(self.sort_label)
+        filter_row.addWidget(self.sort_combo)
+        filter_row.addSpacing(10)
+        filter_row.addWidget(self.size_label)
+        filter_row.addWidget(self.size_slider)
+        filter_row.addSpacing(12)
+        switch = QHBoxLayout()
+        switch.setSpacing(0)
+        switch.addWidget(self.list_button)
+        switch.addWidget(self.grid_button)
+        filter_row.addLayout(switch)
 
         self.report = QLabel()
         self.report.setObjectName("library-report")
@@ -218,7 +340,7 @@ class LibraryPage(QWidget):
         self.table.setShowGrid(False)
         self.table.setSortingEnabled(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.customContextMenuRequested.connect(lambda point: self._context_menu(self.table, point))
         self.table.activated.connect(self._activated)
         heading = self.table.horizontalHeader()
         heading.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
@@ -226,12 +348,24 @@ class LibraryPage(QWidget):
             heading.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             heading.resizeSection(column, width)
         heading.setSortIndicator(Column.TITLE, Qt.SortOrder.AscendingOrder)
+        heading.sortIndicatorChanged.connect(self._show_sort)
+        self._show_sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
         self.model.dataChanged.connect(self._update_actions)
         self.model.layoutChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.set_posters(True)
+
+        self.grid = PosterGridView(ctx.images)
+        self.grid.setModel(self.model)
+        own_selection = self.grid.selectionModel()
+        self.grid.setSelectionModel(self.table.selectionModel())
+        own_selection.deleteLater()
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(lambda point: self._context_menu(self.grid, point))
+        self.grid.activated.connect(self._activated)
+        self.grid.posterWidthChanged.connect(self._poster_width_changed)
 
         self.empty = QLabel()
         self.empty.setObjectName("library-empty")
@@ -249,15 +383,25 @@ class LibraryPage(QWidget):
         buttons.addWidget(self.empty_add_folder)
         buttons.addWidget(self.empty_add_movie)
         buttons.addStretch(1)
+        self.clear_filter_button = QPushButton("Clear the filter")
+        self.clear_filter_button.clicked.connect(self._clear_filter)
+        self.no_match_buttons = QWidget()
+        no_match = QHBoxLayout(self.no_match_buttons)
+        no_match.addStretch(1)
+        no_match.addWidget(self.clear_filter_button)
+        no_match.addStretch(1)
+        self.no_match_buttons.hide()
         self.empty_page = QWidget()
         empty_layout = QVBoxLayout(self.empty_page)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.empty)
         empty_layout.addWidget(self.empty_buttons)
+        empty_layout.addWidget(self.no_match_buttons)
         empty_layout.addStretch(2)
 
         self.stack = QStackedLayout()
         self.stack.addWidget(self.table)
+        self.stack.addWidget(self.grid)
         self.stack.addWidget(self.empty_page)
 
         layout = QVBoxLayout(self)
@@ -269,7 +413,14 @@ class LibraryPage(QWidget):
         self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.find_shortcut.activated.connect(self.focus_filter)
+        self.list_shortcut = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
+        self.list_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.list_shortcut.activated.connect(lambda: self.set_view_mode(ViewMode.LIST))
+        self.grid_shortcut = QShortcut(QKeySequence("Ctrl+Shift+P"), self)
+        self.grid_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.grid_shortcut.activated.connect(lambda: self.set_view_mode(ViewMode.POSTERS))
 
+        self._restore_view()
         self._update_count()
         self._update_actions()
 
@@ -298,6 +449,7 @@ class LibraryPage(QWidget):
         self.model.provider_names = self._provider_names()
         rows = await library.rows()
         self.model.set_rows(rows)
+        self._shown = True
         self._show_list_or_empty()
         self.loaded.emit()
 
@@ -314,24 +466,142 @@ class LibraryPage(QWidget):
 
     def _show_list_or_empty(self) -> None:
         self.filter_bar.setVisible(self.model.total > 0)
-        if self.model.total:
-            self.stack.setCurrentWidget(self.table)
-        else:
+        self._update_stack()
+        self._update_count()
+        self._update_actions()
+
+    def _update_stack(self) -> None:
+        """Show the table or the grid; or why there is nothing to show (empty library, no match)."""
+        if not self._shown:
+            self.stack.setCurrentWidget(self.current_view())
+            return
+        if not self.model.total:
             self.empty.setText(
                 "<h3>Your library is empty</h3>"
                 "<p>Add a folder of movies: each movie folder or video file in it becomes a movie, "
                 "named from its NFO file or its name. Or add one movie by its title.</p>"
             )
+            self.no_match_buttons.hide()
             self.empty_buttons.show()
             self.stack.setCurrentWidget(self.empty_page)
-        self._update_count()
-        self._update_actions()
+        elif not self.model.rowCount() and self.model.filter_text:
+            self.empty.setText(
+                f"<h3>No movie matches “{_html(self.filter_edit.text().strip())}”</h3>"
+                "<p>The filter finds movies whose title or year contains every word typed, "
+                "whatever the case and accents.</p>"
+            )
+            self.empty_buttons.hide()
+            self.no_match_buttons.show()
+            self.stack.setCurrentWidget(self.empty_page)
+        else:
+            self.stack.setCurrentWidget(self.current_view())
+
+    def _clear_filter(self) -> None:
+        self.filter_edit.clear()
+        self.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- list or posters ---------------------------------------------------------------------------
+
+    def current_view(self) -> QAbstractItemView:
+        """The view shown for the movies (the table or the grid)."""
+        return self.grid if self.view_mode is ViewMode.POSTERS else self.table
+
+    def set_view_mode(self, mode: ViewMode) -> None:
+        """Show the movies as a table or a poster grid, keeping the selection (brought into view);
+        the choice is remembered."""
+        before = self.current_view()
+        had_focus = before.hasFocus()
+        self.view_mode = mode
+        posters = mode is ViewMode.POSTERS
+        button = self.grid_button if posters else self.list_button
+        if not button.isChecked():
+            button.setChecked(True)
+        self.posters_button.setVisible(not posters)
+        for widget in (self.sort_label, self.sort_combo, self.size_label, self.size_slider):
+            widget.setVisible(posters)
+        self._update_stack()
+        view = self.current_view()
+        current = self.table.currentIndex()
+        if current.isValid() and current.column() != Column.TITLE:
+            # The grid shows the Title column only: its current card is the current row's title.
+            self.table.selectionModel().setCurrentIndex(
+                current.siblingAtColumn(Column.TITLE), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self._reveal_selection()
+        if had_focus and view is not before:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.settings is not None and self.settings.value(VIEW_SETTING) != mode.value:
+            self.settings.setValue(VIEW_SETTING, mode.value)
+            self.settings.sync()
+
+    def _restore_view(self) -> None:
+        width, mode = DEFAULT_POSTER_WIDTH, DEFAULT_VIEW
+        if self.settings is not None:
+            stored = self.settings.value(POSTER_WIDTH_SETTING, DEFAULT_POSTER_WIDTH)
+            try:
+                width = clamp_poster_width(int(str(stored)))
+            except ValueError:
+                width = DEFAULT_POSTER_WIDTH
+            chosen = str(self.settings.value(VIEW_SETTING, DEFAULT_VIEW.value))
+            mode = ViewMode(chosen) if chosen in {m.value for m in ViewMode} else DEFAULT_VIEW
+        self.grid.set_poster_width(width)
+        self.size_slider.setValue(self.grid.poster_width)
+        self.set_view_mode(mode)
+
+    def _reveal_selection(self) -> None:
+        """Scroll the shown view to the current movie, or else to the first selected one."""
+        target: QModelIndex | None = None
+        current = self.table.currentIndex()
+        selection = self.table.selectionModel().selection()
+        if current.isValid() and (not selection or self.table.selectionModel().isSelected(current)):
+            target = current
+        elif selection:
+            target = self.model.index(min(r.top() for r in selection_ranges(selection)), Column.TITLE)
+        if target is None or not target.isValid():
+            return
+        if self.view_mode is ViewMode.POSTERS:
+            self.grid.scroll_to_movie_index(target)
+        else:
+            self.table.scrollTo(target)
+
+    def _paint_view_icons(self) -> None:
+        palette = self.palette()
+        self.list_button.setIcon(QIcon(view_icon("list", palette)))
+        self.grid_button.setIcon(QIcon(view_icon("posters", palette)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_view_icons()
+
+    def _size_chosen(self, width: int) -> None:
+        self.grid.set_poster_width(width)
+
+    def _poster_width_changed(self, width: int) -> None:
+        if self.size_slider.value() != width:
+            self.size_slider.setValue(width)
+        if self.settings is not None:
+            self.settings.setValue(POSTER_WIDTH_SETTING, width)
+
+    def _grid_sort_chosen(self, choice: int) -> None:
+        if 0 <= choice < len(GRID_SORTS):
+            _label, column, order = GRID_SORTS[choice]
+            self.table.sortByColumn(column, order)
+            self._reveal_selection()
+
+    def _show_sort(self, column: int, order: Qt.SortOrder) -> None:
+        for number, (_label, sort_column, sort_order) in enumerate(GRID_SORTS):
+            if sort_column == column and sort_order == order:
+                self.sort_combo.setCurrentIndex(number)
+                return
 
     # -- filter, posters, selection ---------------------------------------------------------------
 
     def set_filter(self, text: str) -> None:
         self.model.set_filter(text)
         self._update_count()
+        if self._shown and self.model.total:
+            self._update_stack()
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -339,10 +609,8 @@ class LibraryPage(QWidget):
 
     def _filter_entered(self) -> None:
         if self.model.rowCount():
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            index = self.model.index(0, Column.TITLE)
-            self.table.setCurrentIndex(index)
-            self.table.selectRow(0)
+            self.current_view().setFocus(Qt.FocusReason.OtherFocusReason)
+            self._select_row(0)
 
     def _update_count(self) -> None:
         total, shown = self.model.total, self.model.rowCount()
@@ -359,9 +627,13 @@ class LibraryPage(QWidget):
             self.posters_button.setChecked(shown)
 
     def selected_ids(self) -> list[int]:
-        """The selected movies' ids, in view order."""
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.movie_id(row) for row in rows if row < self.model.rowCount()]
+        """The selected movies' ids, in view order (read from the selection's ranges: selecting
+        all of 100,000 movies is a single range)."""
+        rows: set[int] = set()
+        for selected in selection_ranges(self.table.selectionModel().selection()):
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        shown = self.model.rowCount()
+        return [self.model.movie_id(row) for row in sorted(rows) if row < shown]
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -374,10 +646,16 @@ class LibraryPage(QWidget):
         row = self.model.view_row_of(movie_id)
         if row < 0:
             return False
-        self.table.setCurrentIndex(self.model.index(row, Column.TITLE))
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, Column.TITLE))
+        self._select_row(row)
         return True
+
+    def _select_row(self, row: int) -> None:
+        """Make this row the current and only selected one, and scroll the shown view to it."""
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, Column.TITLE), flags.ClearAndSelect | flags.Rows
+        )
+        self._reveal_selection()
 
     def _current_needs_identification(self) -> bool:
         index = self.table.currentIndex()
@@ -406,17 +684,22 @@ class LibraryPage(QWidget):
         if movie_id is not None:
             self.identifyRequested.emit(movie_id)
 
-    def _context_menu(self, point: QPoint) -> None:
-        index = self.table.indexAt(point)
+    def _context_menu(self, view: QAbstractItemView, point: QPoint) -> None:
+        """The menu of the movie under `point` in `view`; a right click inside a selection of several
+        movies keeps it (the menu then enriches them all)."""
+        index = view.indexAt(point)
         if not index.isValid():
             return
-        self.table.setCurrentIndex(index)
-        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            self.table.selectRow(index.row())
+        flags = QItemSelectionModel.SelectionFlag
+        selection = self.table.selectionModel()
+        if selection.isSelected(index):
+            selection.setCurrentIndex(index, flags.NoUpdate)
+        else:
+            selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
         if self.context_menu is not None:
             self.context_menu.deleteLater()
         self.context_menu = self.build_context_menu(index.row())
-        self.context_menu.popup(self.table.viewport().mapToGlobal(point))
+        self.context_menu.popup(view.viewport().mapToGlobal(point))
 
     def build_context_menu(self, row: int) -> QMenu:
         """The context menu of a row: Open, Identify (when it needs identification), Enrich."""
