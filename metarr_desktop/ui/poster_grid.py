@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import (
     QEvent,
     QItemSelection,
+    QItemSelectionModel,
     QItemSelectionRange,
     QModelIndex,
     QObject,
@@ -523,6 +524,7 @@ class PosterGridView(QListView):
         self.delegate.posterLoaded.connect(self.viewport().update)
         self.setItemDelegate(self.delegate)
         self._pending_scroll: QPersistentModelIndex | None = None
+        self.verticalScrollBar().actionTriggered.connect(self._scrolled_by_user)
         self._update_grid()
 
     # -- size --------------------------------------------------------------------------------------
@@ -580,6 +582,7 @@ class PosterGridView(QListView):
         self.verticalScrollBar().setSingleStep(max(20, self.gridSize().height() // 4))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
+        self._pending_scroll = None
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() // 120
             if steps:
@@ -591,15 +594,33 @@ class PosterGridView(QListView):
     # -- scrolling to a movie, also while the layout is still being built ---------------------------
 
     def scroll_to_movie_index(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        """Bring this card into view: now when it is laid out, else as soon as its batch is."""
+        """Bring this card into view (centred): now when the layout has reached it, else as soon as
+        it has (the batches grow the scroll range as they go; scrolling earlier would stop short)."""
         if not index.isValid():
             return
         target = self.model().index(index.row(), self.modelColumn())
-        if self.isVisible() and self.visualRect(target).isValid():
+        if self._reachable(target):
             self._pending_scroll = None
-            self.scrollTo(target, QAbstractItemView.ScrollHint.EnsureVisible)
+            self._scroll_to(target)
         else:
             self._pending_scroll = QPersistentModelIndex(target)
+
+    def _reachable(self, index: Index) -> bool:
+        if not self.isVisible():
+            return False
+        rect = self.visualRect(index)
+        if not rect.isValid():
+            return False
+        bar = self.verticalScrollBar()
+        return bar.value() + rect.bottom() - self.viewport().height() <= bar.maximum()
+
+    def _scroll_to(self, index: Index) -> None:
+        if self.viewport().rect().contains(self.visualRect(index)):
+            return
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _scrolled_by_user(self, _action: int) -> None:
+        self._pending_scroll = None  # the user's own scrolling wins over a scroll still waiting
 
     def timerEvent(self, event: QTimerEvent) -> None:
         super().timerEvent(event)
@@ -607,9 +628,9 @@ class PosterGridView(QListView):
         if pending is not None:
             if not pending.isValid():
                 self._pending_scroll = None
-            elif self.isVisible() and self.visualRect(pending).isValid():
+            elif self._reachable(pending):
                 self._pending_scroll = None
-                self.scrollTo(pending, QAbstractItemView.ScrollHint.EnsureVisible)
+                self._scroll_to(pending)
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
@@ -625,6 +646,20 @@ class PosterGridView(QListView):
             self.update(topLeft)
         else:
             self.viewport().update()
+
+    def selectAll(self) -> None:
+        """Every card, as one range (the list view's own version asks the model about each row)."""
+        model = self.model()
+        rows = model.rowCount() if model is not None else 0
+        modes = (
+            QAbstractItemView.SelectionMode.ExtendedSelection,
+            QAbstractItemView.SelectionMode.MultiSelection,
+        )
+        if not rows or self.selectionMode() not in modes:
+            return
+        everything = QItemSelection(model.index(0, 0), model.index(rows - 1, model.columnCount() - 1))
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().select(everything, flags.ClearAndSelect | flags.Rows)
 
     def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         rows = sum(r.height() for r in selection_ranges(selected)) + sum(

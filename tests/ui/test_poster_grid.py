@@ -35,6 +35,7 @@ from metarr_desktop.ui.poster_grid import (
     PosterGridView,
     clamp_poster_width,
     request_size,
+    selection_ranges,
     title_lines,
 )
 from metarr_desktop.ui.theme import Scheme, ThemeController
@@ -125,6 +126,16 @@ def movie(
         locked,
         f"https://img.example/{number}.jpg" if poster else None,
     )
+
+
+class CountingModel(LibraryModel):
+    """Counts the view's calls of `rowCount` (each index the list view makes calls it)."""
+
+    calls = 0
+
+    def rowCount(self, parent: Any = None) -> int:
+        self.calls += 1
+        return super().rowCount() if parent is None else super().rowCount(parent)
 
 
 def add(ctx: UiContext, title: str, year: int | None = None) -> int:
@@ -430,6 +441,37 @@ async def test_posters_are_requested_only_for_the_cards_on_screen(qtbot: Any) ->
     assert wider and min(wider) >= request_size(MAX_POSTER_WIDTH, 1.0).width()
 
 
+async def test_a_card_far_down_is_scrolled_to_once_the_layout_reaches_it(qtbot: Any) -> None:
+    model = LibraryModel()
+    model.set_rows([movie(n, poster=False) for n in range(5000)])
+    view = PosterGridView(None)
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(800, 500)
+    view.show()
+    target = model.index(4500, 0)
+    view.scroll_to_movie_index(target)  # the layout is built in batches: not there yet
+    assert view._pending_scroll is not None
+    await until(lambda: on_screen(view, 4500))
+    assert view._pending_scroll is None
+
+
+async def test_select_all_is_one_range_of_whole_rows(qtbot: Any) -> None:
+    model = CountingModel()
+    model.set_rows([movie(n, poster=False) for n in range(5000)])
+    view = PosterGridView(None)
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(800, 500)
+    view.show()
+    await settle()
+    model.calls = 0
+    QTest.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    ranges = selection_ranges(view.selectionModel().selection())
+    assert [(r.top(), r.bottom(), r.left(), r.right()) for r in ranges] == [(0, 4999, 0, len(Column) - 1)]
+    assert model.calls < 100
+
+
 async def test_a_failed_poster_shows_the_placeholder_and_is_not_asked_again(qtbot: Any) -> None:
     images = RecordingImages()
     model = LibraryModel()
@@ -590,16 +632,6 @@ async def test_the_grid_with_demo_data(
         assert all(on_screen(page.grid, r) for r in range(page.model.rowCount()))
     finally:
         theme.set_scheme(Scheme.LIGHT)
-
-
-class CountingModel(LibraryModel):
-    """Counts the view's calls of `rowCount` (each index the list view makes calls it)."""
-
-    calls = 0
-
-    def rowCount(self, parent: Any = None) -> int:
-        self.calls += 1
-        return super().rowCount() if parent is None else super().rowCount(parent)
 
 
 async def test_a_big_change_repaints_the_grid_without_visiting_every_row(qtbot: Any) -> None:
