@@ -6,6 +6,11 @@ One movie: its poster and fanart, title, status, when it was last enriched and f
 per source, never blended; Refresh Metadata (manual, optionally ignoring the cache) as a job with
 each provider's progress live on the page, then the change set; and the movie's enrichment history.
 
+A refresh of a movie that is not identified yet starts by identifying it (search by title and year,
+then id lookups): the panel says which phase runs ("Identifying…", then "Fetching…") and the same
+provider chips show each provider's part of it as it happens ("searching…", "3 results", "looking
+up…", "found", "failed", "skipped: rate limited"), through `IdentifyingRefreshProgress`.
+
 Editing a field (double-click or F2 on its value) stores it with the source "user" and locks it, so
 no refresh changes it, and the page says so. A value the field cannot hold is refused in the editor,
 which stays open with the reason.
@@ -18,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -76,6 +82,8 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.movie_fields import (
@@ -887,6 +895,14 @@ def _title_font(widget: QWidget, scale: float) -> QFont:
     return font
 
 
+def _ids_text(ids: ExternalIds) -> str:
+    """``TMDB 27205, IMDb tt1375666 and TheTVDB 700003``."""
+    return _join([f"{_ID_NAMES[kind]} {value}" for kind, value in ids.known().items()])
+
+
+_ID_NAMES = {IdType.TMDB: "TMDB", IdType.IMDB: "IMDb", IdType.TVDB: "TheTVDB"}
+
+
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
@@ -907,6 +923,160 @@ _STATE_COLOURS = {
 }
 
 
+# --------------------------------------------------------------------------------------------------
+# A refresh's progress, identification included (Qt-free)
+# --------------------------------------------------------------------------------------------------
+
+
+class RefreshPhase(StrEnum):
+    """Where a refresh is: nothing asked yet, identifying the movie, fetching its metadata."""
+
+    STARTING = "starting"
+    IDENTIFYING = "identifying"
+    FETCHING = "fetching"
+
+
+_OUTCOME_STATES = {
+    ProviderOutcome.ANSWERED: ProviderState.DONE,
+    ProviderOutcome.NOT_FOUND: ProviderState.NOT_FOUND,
+    ProviderOutcome.FAILED: ProviderState.FAILED,
+    ProviderOutcome.TIMED_OUT: ProviderState.TIMEOUT,
+    ProviderOutcome.RATE_LIMITED: ProviderState.RATE_LIMITED,
+    ProviderOutcome.SKIPPED: ProviderState.SKIPPED,
+}
+
+#: A chip's text for a provider's state within an identification step (others read as in a fetch).
+_IDENTIFY_TEXT = {
+    (IdentifyStep.SEARCH, ProviderState.RUNNING): "searching…",
+    (IdentifyStep.SEARCH, ProviderState.DONE): "searched",
+    (IdentifyStep.SEARCH, ProviderState.NOT_FOUND): "no match",
+    (IdentifyStep.SEARCH, ProviderState.FAILED): "search failed",
+    (IdentifyStep.SEARCH, ProviderState.TIMEOUT): "search timed out",
+    (IdentifyStep.LOOKUP, ProviderState.RUNNING): "looking up…",
+    (IdentifyStep.LOOKUP, ProviderState.DONE): "found",
+    (IdentifyStep.LOOKUP, ProviderState.NOT_FOUND): "not found",
+    (IdentifyStep.LOOKUP, ProviderState.FAILED): "lookup failed",
+    (IdentifyStep.LOOKUP, ProviderState.TIMEOUT): "lookup timed out",
+}
+
+_STEP_NAMES = {
+    IdentifyStep.SEARCH: "identifying: search by title and year",
+    IdentifyStep.LOOKUP: "identifying: id lookup",
+}
+
+
+def identify_text(step: IdentifyStep, progress: ProviderProgress) -> str:
+    """What a chip says for a provider's part of an identification step ("3 results", "found")."""
+    if step is IdentifyStep.SEARCH and progress.state is ProviderState.DONE and progress.detail:
+        return progress.detail  # "3 results"
+    return _IDENTIFY_TEXT.get((step, progress.state), progress.text)
+
+
+class IdentifyingRefreshProgress(RefreshProgress):
+    """`RefreshProgress` that also follows the identification a refresh starts with when the movie
+    is not identified yet: the phase, the step, and each provider's part of each step.
+
+    Attributes:
+        phase: where the refresh is (`RefreshPhase`).
+        step: the identification step running (or last run), None before any.
+        identified: None until an identification ended, then whether it confirmed the film.
+        identify_steps: provider -> the identification step its current state belongs to (absent
+            once the provider is asked again to fetch).
+        note: called with a readable line when the phase or the step changes (the job's notes).
+    """
+
+    def __init__(
+        self,
+        providers: Iterable[str],
+        *,
+        listener: Callable[[ProviderProgress], None] | None = None,
+        on_phase: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(providers, listener=listener)
+        self.phase = RefreshPhase.STARTING
+        self.step: IdentifyStep | None = None
+        self.identified: bool | None = None
+        self.identify_steps: dict[str, IdentifyStep] = {}
+        self.note: Callable[[str], None] | None = None
+        self._on_phase = on_phase
+        self._settled: set[str] = set()
+
+    def _phase_changed(self, note: str) -> None:
+        if self.note is not None:
+            self.note(note)
+        if self._on_phase is not None:
+            self._on_phase()
+
+    def text_of(self, provider: str) -> str:
+        """The chip text of `provider`'s current state."""
+        progress = self.states[provider]
+        step = self.identify_steps.get(provider)
+        if step is not None:
+            return identify_text(step, progress)
+        if progress.state is ProviderState.WAITING and self.phase is RefreshPhase.IDENTIFYING:
+            return "waiting for ids"
+        return progress.text
+
+    def on_identify_begin(self) -> None:
+        self.phase = RefreshPhase.IDENTIFYING
+        self.forward.on_identify_begin()
+        self._phase_changed("identifying the movie first")
+
+    def on_identify_step(self, step: IdentifyStep, providers: Sequence[str]) -> None:
+        self.step = step
+        self.forward.on_identify_step(step, providers)
+        what = "searching by title and year" if step is IdentifyStep.SEARCH else "looking its ids up"
+        self._phase_changed(f"identifying: {what} ({', '.join(providers)})")
+
+    def on_provider_outcome(
+        self, provider: str, step: IdentifyStep, outcome: ProviderOutcome, detail: str
+    ) -> None:
+        self.identify_steps[provider] = step
+        self._settled.add(provider)
+        self._set(provider, _OUTCOME_STATES[outcome], detail=detail)
+        self.forward.on_provider_outcome(provider, step, outcome, detail)
+
+    def on_identify_end(self, status: str | None) -> None:
+        self.identified = status == "identified"
+        self.forward.on_identify_end(status)
+        if self.identified:
+            self.phase = RefreshPhase.FETCHING
+            self._phase_changed("identified; fetching its metadata")
+        else:
+            self._phase_changed("not identified: nothing fetched")
+
+    def on_provider_start(self, provider: str) -> None:
+        self._settled.discard(provider)
+        if self.phase is RefreshPhase.IDENTIFYING and self.step is not None:
+            self.identify_steps[provider] = self.step
+        else:
+            self.identify_steps.pop(provider, None)
+            if self.phase is RefreshPhase.STARTING:
+                self.phase = RefreshPhase.FETCHING
+                self._phase_changed("fetching its metadata")
+        super().on_provider_start(provider)
+
+    def on_provider_complete(self, provider: str, success: bool) -> None:
+        if provider in self._settled:  # its outcome said more than `success` can
+            self._settled.discard(provider)
+            self.forward.on_provider_complete(provider, success)
+            return
+        super().on_provider_complete(provider, success)
+
+    def finish(self, result: EnrichResult) -> None:
+        """Settle every provider from the outcome. When the identification did not confirm the film,
+        nothing was fetched: each provider keeps how its part of the identification ended, and the
+        providers never asked are marked so."""
+        if self.identified is False:
+            for provider, progress in list(self.states.items()):
+                if provider not in self.identify_steps or not progress.state.finished:
+                    self.identify_steps.pop(provider, None)
+                    self._set(provider, ProviderState.SKIPPED, detail="not asked: the film is not identified")
+            return
+        self.identify_steps.clear()
+        super().finish(result)
+
+
 class MovieDetailPage(QWidget):
     """One movie in detail, with its fields, sources, locks, refresh and history.
 
@@ -914,7 +1084,7 @@ class MovieDetailPage(QWidget):
         movie_id: the movie shown (None before the first `load_movie`).
         detail: what was read for it (None when it does not exist).
         fields: the fields model; `history`, `changes`: the history and the last refresh's changes.
-        progress: each provider's state during (and after) the last refresh.
+        progress: each provider's state during (and after) the last refresh, and its phase.
         last_result: the outcome of the last refresh that finished.
 
     Signals:
@@ -940,7 +1110,8 @@ class MovieDetailPage(QWidget):
         self.movie_id: int | None = None
         self.detail: MovieDetail | None = None
         self.names: dict[str, str] = {}
-        self.progress: RefreshProgress | None = None
+        self.progress: IdentifyingRefreshProgress | None = None
+        self._refresh_force = False
         self.last_result: EnrichResult | None = None
         self.job: Job | None = None
         self._job_movie: int | None = None
@@ -1518,17 +1689,24 @@ class MovieDetailPage(QWidget):
     # -- refreshing --------------------------------------------------------------------------------
 
     def target_providers(self) -> list[str]:
-        """The enabled providers that can serve this movie (all movie providers while it has no ids)."""
+        """The enabled providers that can serve this movie (all movie providers while it is not
+        identified: the identification may find the ids the others need)."""
         movie = self.detail.movie if self.detail else None
+        identified = not self.needs_identification()
         targets = []
         for runtime in self.ctx.pool.enabled():
             capabilities = runtime.provider.capabilities
             if EntityType.MOVIE not in capabilities.entity_types:
                 continue
-            if movie is not None and not movie.ids.is_empty() and not capabilities.accepts(movie.ids):
+            if movie is not None and identified and not capabilities.accepts(movie.ids):
                 continue
             targets.append(runtime.id)
         return targets
+
+    def needs_identification(self) -> bool:
+        """A refresh of this movie identifies it first (it is not identified, or has no ids)."""
+        movie = self.detail.movie if self.detail else None
+        return movie is None or movie.status is not IdentificationStatus.IDENTIFIED or movie.ids.is_empty()
 
     @async_slot()
     async def _on_refresh_clicked(self) -> None:
@@ -1552,22 +1730,22 @@ class MovieDetailPage(QWidget):
             return None
         force = self.force_box.isChecked()
         title = self.detail.movie.title
-        progress = RefreshProgress(self.target_providers(), listener=self._on_provider_progress)
+        progress = IdentifyingRefreshProgress(
+            self.target_providers(), listener=self._on_provider_progress, on_phase=self._on_phase
+        )
         self.progress = progress
+        self._refresh_force = force
         self.last_result = None
         self.changes.set_changes([], self.names)
         self.changes_view.hide()
         self.sync_label.hide()
-        self.refresh_title.setText(
-            "Refreshing metadata, every provider asked again…" if force else "Refreshing metadata…"
-        )
-        self.refresh_detail.setText("")
-        self.refresh_detail.hide()
+        self._show_phase(progress)
         self._show_progress()
         self.tabs.setCurrentWidget(self.refresh_panel)
 
         async def body(handle: JobHandle) -> EnrichResult:
             progress.forward = handle.progress
+            progress.note = handle.note
             handle.note(
                 "asking every provider again (cache ignored)" if force else "using fresh cached answers"
             )
@@ -1591,6 +1769,7 @@ class MovieDetailPage(QWidget):
             text = f"Refresh of {title} cancelled: nothing was changed."
             if same_movie:
                 self.refresh_title.setText(text)
+                self.refresh_detail.hide()
                 self._show_progress()
             self.message.emit(text)
             self.refreshFinished.emit(None)
@@ -1600,6 +1779,7 @@ class MovieDetailPage(QWidget):
             if same_movie:
                 progress.cancel()
                 self.refresh_title.setText(text)
+                self.refresh_detail.hide()
                 self._show_progress()
             self.message.emit(text)
             self.refreshFinished.emit(None)
@@ -1644,6 +1824,46 @@ class MovieDetailPage(QWidget):
         if self._job_movie == self.movie_id:
             self._show_progress()
 
+    def _on_phase(self) -> None:
+        """The refresh moved on (identifying, a step of it, fetching): say so above the chips."""
+        progress = self.progress
+        if progress is None or self._job_movie != self.movie_id:
+            return
+        if self.job is not None and not self.job.state.finished:
+            self._show_phase(progress)
+
+    def _show_phase(self, progress: IdentifyingRefreshProgress) -> None:
+        self.refresh_title.setText(self._phase_text(progress))
+        identifying = progress.phase is RefreshPhase.IDENTIFYING or (
+            progress.phase is RefreshPhase.STARTING and self.needs_identification()
+        )
+        self.refresh_detail.setText(
+            "This movie has no confirmed ids yet, so it is identified first: the providers that can "
+            "search are asked for its title and year, then the film found is looked up to learn its "
+            "other ids. Its metadata is fetched once the film is certain."
+            if identifying
+            else ""
+        )
+        self.refresh_detail.setVisible(identifying)
+
+    def _phase_text(self, progress: IdentifyingRefreshProgress) -> str:
+        """The panel's title while a refresh runs: its phase, and within it what is happening."""
+        force = self._refresh_force
+        identifying = progress.phase is RefreshPhase.STARTING and self.needs_identification()
+        if progress.phase is RefreshPhase.IDENTIFYING or identifying:
+            if progress.step is IdentifyStep.SEARCH:
+                movie = self.detail.movie if self.detail else None
+                year = f" ({movie.year})" if movie is not None and movie.year else ""
+                name = f"“{movie.title}{year}”" if movie is not None and movie.title else "it"
+                return f"Identifying… searching the providers for {name}"
+            if progress.step is IdentifyStep.LOOKUP:
+                return "Identifying… looking its ids up to find the others"
+            return "Identifying… the movie has no confirmed ids yet"
+        if progress.phase is RefreshPhase.FETCHING:
+            lead = "Identified. Fetching…" if progress.identified else "Fetching…"
+            return f"{lead} asking every provider again" if force else f"{lead} asking the providers"
+        return "Refreshing metadata, every provider asked again…" if force else "Refreshing metadata…"
+
     def _show_progress(self) -> None:
         progress = self.progress
         if progress is None:
@@ -1653,11 +1873,15 @@ class MovieDetailPage(QWidget):
         chips = []
         for provider, state in progress.states.items():
             name = self.names.get(provider, provider)
-            tip = f"{name}: {state.text}" + (f" ({state.detail})" if state.detail else "")
+            text = progress.text_of(provider)
+            tip = f"{name}: {text}" + (f" ({state.detail})" if state.detail and state.detail != text else "")
+            step = progress.identify_steps.get(provider)
+            if step is not None:
+                tip += f" — {_STEP_NAMES[step]}"
             chips.append(
                 Chip(
                     name,
-                    state.text,
+                    text,
                     dot=status_colour(_STATE_COLOURS[state.state], palette),
                     tooltip=tip,
                     key=provider,
@@ -1684,6 +1908,20 @@ class MovieDetailPage(QWidget):
         self.refresh_title.setText("Refresh finished: " + self._summary(result))
         self._show_progress()
         notes = []
+        identification = result.identification
+        if identification is not None and identification.identified:
+            notes.append(f"Identified first, as {_ids_text(identification.ids)}.")
+        elif identification is not None:
+            if identification.reason == "ambiguous":
+                notes.append("Several films match its title and year.")
+            elif identification.previous_ids.is_empty():
+                notes.append("No provider found a film with its title and year.")
+            else:
+                notes.append("No provider knows its ids or found a film with its title and year.")
+            for failure in identification.failed:
+                notes.append(
+                    f"{self.names.get(failure.provider, failure.provider)} did not answer: {failure.error}."
+                )
         locked = sorted(self.fields.locked(), key=self.fields.row_of)
         if locked and result.status in (Status.ENRICHED, Status.UNCHANGED):
             notes.append("Locked fields were left as they are: " + ", ".join(label(n) for n in locked) + ".")
@@ -1758,8 +1996,11 @@ class MovieDetailPage(QWidget):
 __all__ = [
     "Chip",
     "ChipRow",
+    "IdentifyingRefreshProgress",
     "MovieDetailPage",
     "MovieHeader",
+    "RefreshPhase",
+    "identify_text",
     "paint_badge",
     "source_colour",
 ]
