@@ -216,8 +216,9 @@ def test_identification_events_drive_the_chips_and_the_phase() -> None:
     from metarr_desktop.services.enrichment import EnrichResult
 
     phases: list[RefreshPhase] = []
-    progress = IdentifyingRefreshProgress(["tmdb", "omdb", "fanart"])
-    progress._on_phase = lambda: phases.append(progress.phase)
+    progress = IdentifyingRefreshProgress(
+        ["tmdb", "omdb", "fanart"], on_phase=lambda: phases.append(progress.phase)
+    )
     progress.on_identify_begin()
     progress.on_identify_step(IdentifyStep.SEARCH, ["tmdb", "omdb"])
     progress.on_provider_start("tmdb")
