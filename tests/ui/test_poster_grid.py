@@ -9,6 +9,7 @@ The page tests use the real services over a temporary profile; the poster tests 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -296,6 +297,31 @@ async def test_the_filter_and_the_sort_apply_to_the_grid(
     assert page.stack.currentWidget() is page.empty_page
     page.clear_filter_button.click()
     assert page.filter_edit.text() == "" and page.stack.currentWidget() is page.table
+
+    # A filter typed in the list is the grid's too when it is shown next.
+    QTest.keyClicks(page.filter_edit, "heat")
+    page.set_view_mode(ViewMode.POSTERS)
+    await settle()
+    assert cards() == ["Heat"]
+
+
+async def test_an_empty_library_and_no_library_explain_themselves_in_the_grid_too(
+    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+) -> None:
+    page = page_factory(ctx)
+    page.set_view_mode(ViewMode.POSTERS)
+    assert page.stack.currentWidget() is page.grid  # before loading: the (still empty) grid
+    await page.load()
+    assert page.stack.currentWidget() is page.empty_page
+    assert "Your library is empty" in page.empty.text() and page.empty_buttons.isVisible()
+    page.set_view_mode(ViewMode.LIST)
+    assert page.stack.currentWidget() is page.empty_page
+
+    without = page_factory(dataclasses.replace(ctx, library=None))
+    await without.load()
+    without.set_view_mode(ViewMode.POSTERS)
+    assert without.stack.currentWidget() is without.empty_page
+    assert "not available" in without.empty.text()
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise", "does not support grabbing")

@@ -471,7 +471,11 @@ class LibraryPage(QWidget):
         self._update_actions()
 
     def _update_stack(self) -> None:
-        """Show the table or the grid; or why there is nothing to show (empty library, no match)."""
+        """Show the table or the grid; or why there is nothing to show (no library, an empty one,
+        no match)."""
+        if not self.available:
+            self.stack.setCurrentWidget(self.empty_page)
+            return
         if not self._shown:
             self.stack.setCurrentWidget(self.current_view())
             return
