@@ -21,6 +21,7 @@ whose poster failed), the placeholder is shown.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
@@ -86,9 +87,11 @@ DEFAULT_POSTER_WIDTH = 130
 POSTER_WIDTH_STEP = 10
 #: Widths (device pixels) posters are requested at: the smallest one at least as wide as the card.
 REQUEST_WIDTHS = (120, 180, 270, 400, 600)
+#: Bytes of pixels of the rounded posters kept ready to paint (about 300 cards at the default size).
+CARD_CACHE_BYTES = 32 * 1024 * 1024
 #: Rows laid out per event-loop turn (about 10 ms each).
 LAYOUT_BATCH = 1000
-#: A selection change or repaint over more rows than this repaints the screen instead.
+#: A selection change over more rows than this repaints the screen instead of each card's rectangle.
 _FEW_ROWS = 64
 
 _MARGIN = 6  # inside a card, around the poster and the text
@@ -176,6 +179,34 @@ def view_icon(kind: str, palette: QPalette | None = None, size: int = 16) -> QPi
 
 
 _placeholders: dict[tuple[int, int, bool], QPixmap] = {}
+_badges: dict[tuple[RowState, bool, bool], QPixmap] = {}
+
+
+def badge_pixmap(state: RowState, locked: bool, palette: QPalette | None = None) -> QPixmap:
+    """The Status column's glyphs on a pill of the page's base colour (readable on any poster),
+    painted once per state and colour scheme."""
+    dark = is_dark(palette)
+    key = (state, locked, dark)
+    cached = _badges.get(key)
+    if cached is not None:
+        return cached
+    glyphs = status_glyphs(state, locked, palette)
+    ratio = glyphs.devicePixelRatio() or 1.0
+    width = glyphs.width() / ratio + 2 * _BADGE_PADDING
+    height = glyphs.height() / ratio + 2 * _BADGE_PADDING
+    pixmap = blank_pixmap(width, height)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    back = QColor("#2e3034" if dark else "#ffffff")
+    back.setAlpha(235)
+    painter.setPen(QPen(QColor(0, 0, 0, 70), 1))
+    painter.setBrush(back)
+    radius = (height - 1) / 2
+    painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, height - 1), radius, radius)
+    painter.drawPixmap(QPointF(_BADGE_PADDING, _BADGE_PADDING), glyphs)
+    painter.end()
+    _badges[key] = pixmap
+    return pixmap
 
 
 def card_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
@@ -248,6 +279,9 @@ class PosterCardDelegate(QStyledItemDelegate):
         self.cell_width = 0
         self._waiting: set[str] = set()
         self._failed: set[str] = set()
+        self._sizes: dict[tuple[str, int], QSize] = {}
+        self._cards: OrderedDict[tuple[int, int, int, float, bool], QPixmap] = OrderedDict()
+        self._cards_bytes = 0
         if images is not None:
             images.loaded.connect(self._image_loaded)
             images.failed.connect(self._image_failed)
@@ -256,10 +290,15 @@ class PosterCardDelegate(QStyledItemDelegate):
 
     def card_size(self, font: QFont) -> QSize:
         """A card's size: the poster, two title lines and the year line, with margins."""
+        key = (font.key(), self.poster_width)
+        known = self._sizes.get(key)
+        if known is not None:
+            return QSize(known)
         title = QFontMetrics(font).height()
         year = QFontMetrics(_year_font(font)).height()
         width = self.poster_width + 2 * _MARGIN
         height = _MARGIN + poster_height(self.poster_width) + _TEXT_GAP + 2 * title + year + _MARGIN
+        self._sizes[key] = QSize(width, height)
         return QSize(width, height)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
@@ -282,10 +321,9 @@ class PosterCardDelegate(QStyledItemDelegate):
         """Where the status badge of this movie's card is (None: no badge)."""
         if not shows_badge(row):
             return None
-        glyphs = status_glyphs(row_state(row), row.locked_fields > 0)
-        ratio = glyphs.devicePixelRatio() or 1.0
-        width = glyphs.width() / ratio + 2 * _BADGE_PADDING
-        height = glyphs.height() / ratio + 2 * _BADGE_PADDING
+        badge = badge_pixmap(row_state(row), row.locked_fields > 0)
+        ratio = badge.devicePixelRatio() or 1.0
+        width, height = badge.width() / ratio, badge.height() / ratio
         poster = self.poster_rect(cell, font)
         return QRectF(poster.right() - _BADGE_INSET - width, poster.top() + _BADGE_INSET, width, height)
 
@@ -340,36 +378,54 @@ class PosterCardDelegate(QStyledItemDelegate):
         pixmap = self.poster(url, box.width(), ratio)
         if pixmap is None:
             painter.drawPixmap(box.topLeft(), card_placeholder(box.size().toSize(), palette))
-            return
+        else:
+            painter.drawPixmap(box.topLeft(), self._rounded(pixmap, box.size().toSize(), ratio, palette))
+
+    def _rounded(self, pixmap: QPixmap, size: QSize, ratio: float, palette: QPalette) -> QPixmap:
+        """The poster cropped to fill `size`, with rounded, antialiased corners and a hairline edge:
+        drawn once per poster and size (a scaled, antialiased fill costs ~0.1 ms a card on every
+        paint), the most recently painted kept within `CARD_CACHE_BYTES`."""
+        dark = is_dark(palette)
+        key = (pixmap.cacheKey(), size.width(), size.height(), ratio, dark)
+        cached = self._cards.get(key)
+        if cached is not None:
+            self._cards.move_to_end(key)
+            return cached
         if pixmap.devicePixelRatio() != 1.0:  # a texture's transform is in pixels of ratio 1
             pixmap = QPixmap(pixmap)
             pixmap.setDevicePixelRatio(1.0)
+        box = QRectF(0, 0, size.width(), size.height())
+        card = blank_pixmap(box.width(), box.height(), ratio)
+        painter = QPainter(card)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         # Cropped to fill the 2:3 box (a poster of another shape loses a little at its edges), and
-        # painted as the fill of a rounded rectangle, whose edges are antialiased (a clip is not).
+        # painted as the fill of a rounded rectangle, whose edges are antialiased (a clip's are not).
         width, height = float(pixmap.width()), float(pixmap.height())
         scale = max(box.width() / width, box.height() / height)
-        dx = box.x() + (box.width() - width * scale) / 2
-        dy = box.y() + (box.height() - height * scale) / 2
         brush = QBrush(pixmap)
-        brush.setTransform(QTransform(scale, 0, 0, scale, dx, dy))
+        brush.setTransform(
+            QTransform(
+                scale, 0, 0, scale, (box.width() - width * scale) / 2, (box.height() - height * scale) / 2
+            )
+        )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(brush)
         painter.drawRoundedRect(box, _POSTER_RADIUS, _POSTER_RADIUS)
-        # A hairline edge: smooths the clipped corners and keeps a pale poster apart from the page.
-        edge = QColor(255, 255, 255, 40) if is_dark(palette) else QColor(0, 0, 0, 60)
-        painter.setPen(QPen(edge, 1))
+        # A hairline edge keeps a pale poster apart from the page.
+        painter.setPen(QPen(QColor(255, 255, 255, 40) if dark else QColor(0, 0, 0, 60), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), _POSTER_RADIUS, _POSTER_RADIUS)
+        painter.end()
+        self._cards[key] = card
+        self._cards_bytes += card.width() * card.height() * 4
+        while self._cards_bytes > CARD_CACHE_BYTES and len(self._cards) > 1:
+            _key, dropped = self._cards.popitem(last=False)
+            self._cards_bytes -= dropped.width() * dropped.height() * 4
+        return card
 
     def _paint_badge(self, painter: QPainter, box: QRectF, row: MovieRow, palette: QPalette) -> None:
-        glyphs = status_glyphs(row_state(row), row.locked_fields > 0, palette)
-        back = QColor(palette.color(QPalette.ColorRole.Base))
-        back.setAlpha(235)
-        painter.setPen(QPen(QColor(0, 0, 0, 70), 1))
-        painter.setBrush(back)
-        radius = box.height() / 2
-        painter.drawRoundedRect(box, radius, radius)
-        painter.drawPixmap(QPointF(box.x() + _BADGE_PADDING, box.y() + _BADGE_PADDING), glyphs)
+        painter.drawPixmap(box.topLeft(), badge_pixmap(row_state(row), row.locked_fields > 0, palette))
 
     def _paint_text(
         self,
@@ -679,6 +735,7 @@ __all__ = [
     "POSTER_WIDTH_STEP",
     "PosterCardDelegate",
     "PosterGridView",
+    "badge_pixmap",
     "card_placeholder",
     "clamp_poster_width",
     "request_size",
