@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QRect, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette, QPixmap, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
@@ -403,9 +403,22 @@ async def test_the_view_and_the_poster_size_survive_a_restart(
     await again.load()
     assert again.stack.currentWidget() is again.grid
 
-    # Ctrl+wheel over the grid changes the size the same way.
-    again.grid.set_poster_width(MAX_POSTER_WIDTH + 50)
+    # Ctrl+wheel over the grid changes the size the same way (and stops at the largest).
+    for _ in range(8):
+        wheel = QWheelEvent(
+            QPointF(20, 20),
+            QPointF(again.grid.viewport().mapToGlobal(QPoint(20, 20))),
+            QPoint(0, 0),
+            QPoint(0, 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.ControlModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(again.grid.viewport(), wheel)
     assert again.grid.poster_width == MAX_POSTER_WIDTH and again.size_slider.value() == MAX_POSTER_WIDTH
+    stored.sync()
+    assert int(str(stored.value(POSTER_WIDTH_SETTING))) == MAX_POSTER_WIDTH
 
     again.set_view_mode(ViewMode.LIST)
     stored.setValue(POSTER_WIDTH_SETTING, "huge")
