@@ -62,6 +62,8 @@ PAGE_TITLES = {
 SHORTCUTS_HELP = (
     ("Ctrl+1 … Ctrl+4", "Library, Providers, Health, Activity"),
     ("Ctrl+F", "Filter the library"),
+    ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
+    ("Ctrl+wheel", "Poster size (in the poster grid)"),
     ("Enter", "Open the selected movie (in the library)"),
     ("Ctrl+L", "Lock or unlock the selected field (on a movie)"),
     ("Ctrl+S", "Save the provider configuration"),
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
         self.daily = WindowSchedule(ctx.suite, ctx.jobs) if ctx.suite is not None else None
         self.job_bridge = JobBridge(ctx.jobs, self)
 
-        self.library_page = LibraryPage(ctx)
+        self.library_page = LibraryPage(ctx, settings=settings)
         self.providers_page = ProvidersPage(ctx)
         self.health_page = HealthPage(ctx, self.health_bridge)
         self.activity_page = ActivityPage(self.job_bridge)
