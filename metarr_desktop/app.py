@@ -37,6 +37,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 PAGES = ("library", "providers", "health", "activity")
+#: The library's views for ``--page library:VIEW`` (the values of ``ui.pages.library.ViewMode``).
+LIBRARY_VIEWS = ("posters", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--page",
         metavar="PAGE",
-        help="the page to open: library, providers, health, activity or movie:ID",
+        help="the page to open: library (library:posters or library:list for a view), providers, health, "
+        "activity or movie:ID",
     )
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="save the window as a PNG once the page is loaded, then exit"
@@ -84,7 +87,17 @@ def check_page(page: str | None) -> str | None:
         if not movie_id.isdigit() or int(movie_id) <= 0:
             raise PageError(f"not a movie id: {movie_id!r}")
         return page
-    raise PageError(f"unknown page {page!r} (choose from {', '.join(PAGES)} or movie:ID)")
+    if page.startswith("library:"):
+        view = page.partition(":")[2]
+        if view not in LIBRARY_VIEWS:
+            raise PageError(f"unknown library view {view!r} (choose from {', '.join(LIBRARY_VIEWS)})")
+        return page
+    raise PageError(f"unknown page {page!r} (choose from {', '.join(PAGES)}, library:VIEW or movie:ID)")
+
+
+def view_of(page: str | None) -> str | None:
+    """The library view of a ``library:VIEW`` page ("posters" or "list"), else None."""
+    return page.partition(":")[2] if page and page.startswith("library:") else None
 
 
 def movie_of(page: str | None) -> int | None:
@@ -198,6 +211,7 @@ async def run(args: argparse.Namespace) -> int:
     from metarr_desktop.ui.bridge import dialog_result
     from metarr_desktop.ui.context import UiContext
     from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+    from metarr_desktop.ui.pages.library import ViewMode
     from metarr_desktop.ui.theme import Scheme, ThemeController
 
     app = QApplication.instance()
@@ -259,7 +273,11 @@ async def run(args: argparse.Namespace) -> int:
     code = EXIT_OK
     try:
         window.show()
-        first = Page.LIBRARY if movie_id is not None else Page(page) if page else window.initial_page()
+        view = view_of(page)
+        if view is not None:
+            window.library_page.set_view_mode(ViewMode(view))
+        library = movie_id is not None or view is not None
+        first = Page.LIBRARY if library else Page(page) if page else window.initial_page()
         await window.load_page(first)
         window.show_page(first)
         if movie_id is not None:

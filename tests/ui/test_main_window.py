@@ -140,11 +140,21 @@ def test_page_names_are_checked() -> None:
     assert app_module.movie_of("movie:12") == 12 and app_module.movie_of("library") is None
     with pytest.raises(app_module.PageError, match="not a movie id"):
         app_module.check_page("movie:x")
+    assert app_module.check_page("library:posters") == "library:posters"
+    assert app_module.view_of("library:posters") == "posters" and app_module.view_of("library") is None
+    with pytest.raises(app_module.PageError, match="unknown library view"):
+        app_module.check_page("library:wall")
 
 
-@pytest.mark.parametrize("page", ["providers", "health", "activity", "library"])
+def test_the_command_line_knows_every_library_view() -> None:
+    from metarr_desktop.ui.pages.library import ViewMode
+
+    assert set(app_module.LIBRARY_VIEWS) == {mode.value for mode in ViewMode}
+
+
+@pytest.mark.parametrize("page", ["providers", "health", "activity", "library", "library:posters"])
 def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
-    shot = tmp_path / f"{page}.png"
+    shot = tmp_path / f"{page.replace(':', '-')}.png"
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -173,6 +183,8 @@ def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
     image = QImage(str(shot))
     assert image.width() >= 1000 and image.height() >= 700
     assert (tmp_path / "profile" / "window.ini").exists()  # shut down in order: state saved
+    if page == "library:posters":
+        assert "view=posters" in (tmp_path / "profile" / "window.ini").read_text()
 
 
 def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
