@@ -586,6 +586,10 @@ class EnrichmentService:
                 report.results.append(result)
                 if on_progress is not None:
                     on_progress(report, result)
+                # A movie answered from the cache never waits on anything: without this the whole
+                # run would be one step of the event loop, and the window (which shares the loop)
+                # would freeze for all of it.
+                await asyncio.sleep(0)
 
         try:
             async with asyncio.TaskGroup() as group:

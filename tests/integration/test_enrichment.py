@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from metarr_desktop.core.authority import FieldAuthority, default_authority
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
@@ -182,3 +184,18 @@ async def test_enrich_all_keeps_going_past_a_failure(suite: LibrarySuite) -> Non
     assert report.results[0].status is Status.NEEDS_IDENTIFICATION
     assert report.results[1].status is Status.ENRICHED
     assert not report.all_failed and report.network_requests > 0
+
+
+async def test_a_run_from_the_cache_lets_the_event_loop_breathe(suite: LibrarySuite) -> None:
+    """The window shares the loop: a cached run must not hold it for the whole library."""
+    movie = suite.library.add("Inception", ids=INCEPTION).id
+    await suite.enrichment.enrich(movie, EnrichOptions())  # now every answer is cached
+    movies = [movie] * 40
+    ticks = 0
+    run = asyncio.ensure_future(suite.enrichment.enrich_many(movies, EnrichOptions(), concurrency=4))
+    while not run.done():
+        ticks += 1
+        await asyncio.sleep(0)
+    report = await run
+    assert report.network_requests == 0 and len(report.results) == 40
+    assert ticks >= 40 // 4  # the loop ran other work at least once per round of movies
