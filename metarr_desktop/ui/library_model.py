@@ -373,10 +373,10 @@ class LibraryModel(HeadedTableModel):
         """Every movie's id, by id."""
         return [row.id for row in self.rows]
 
-    def shown_ids(self) -> list[int]:
-        """The ids shown, in view order."""
+    def shown_ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """The ids shown, in view order (of view rows `start` to `stop`, excluded: all by default)."""
         rows = self.rows
-        return [rows[number].id for number in self._view]
+        return [rows[number].id for number in self._view[start:stop]]
 
     def set_posters(self, shown: bool) -> None:
         if shown != self.posters:
