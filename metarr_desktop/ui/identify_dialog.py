@@ -17,6 +17,14 @@ Everything the user needs to know is said inline: searching, no results, a provi
 while others answered, no provider could search, a bad year or id, a failed identification. The
 dialog is opened with ``open()`` through `ui.bridge.dialog_result`; Cancel (or Escape) cancels any
 running search or lookup.
+
+While a search or a lookup runs, a row of chips above the list shows each provider's part of it as
+it happens ("searching…", "3 results", "no match", "failed: <short reason>" with the whole error in
+its tooltip, "skipped: rate limited", "looking up…", "found"), from the identification's progress
+events (`QueryProgress`). Every search gets its own `QueryProgress`, bound to the search's
+generation: an edit detaches the running one, so the late events of a stale search never reach the
+chips, as its late answer never reaches the list. The chips keep their places while the user types
+(each provider "waiting" until the next search asks it).
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -54,6 +62,7 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
     QRegularExpressionValidator,
+    QResizeEvent,
     QTextLayout,
 )
 from PySide6.QtWidgets import (
@@ -77,6 +86,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core.ids import IdType, InvalidIdError, parse_imdb_id
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
 from metarr_desktop.engine.identify import IdentificationError, LookupResult, SearchOutcome
 from metarr_desktop.services.identification import (
     IdentifyResult,
@@ -89,6 +99,8 @@ from metarr_desktop.ui.bridge import spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.formatting import DisplayStatus
 from metarr_desktop.ui.images import ImageLoader
+from metarr_desktop.ui.movie_models import ProviderProgress, ProviderState
+from metarr_desktop.ui.pages.movie import Chip, ChipRow, outcome_state, provider_state_colour
 from metarr_desktop.ui.theme import error_colour, status_colour, warning_colour
 
 #: Milliseconds of quiet typing before a search starts.
@@ -97,6 +109,9 @@ MIN_YEAR, MAX_YEAR = 1870, 2100
 #: Poster thumbnails in the list (2:3).
 THUMB = QSize(48, 72)
 ID_FORMS = "tt0116191, tmdb:9870, a themoviedb.org address or tvdb:700046"
+#: At most this many characters of a failure's reason on its chip (the whole error is in the tooltip);
+#: fewer when the row would not fit the dialog.
+REASON_CHARS = 28
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -105,13 +120,20 @@ _TMDB_ORIGINAL = "image.tmdb.org/t/p/original/"
 
 
 class Identification(Protocol):
-    """What the dialog needs of `IdentificationService` (a fake stands in for it in tests)."""
+    """What the dialog needs of `IdentificationService` (a fake stands in for it in tests).
 
-    async def search(self, query: str, year: int | None = None) -> SearchOutcome: ...
+    `progress` receives each provider's part of the work as it happens (it may send nothing).
+    """
 
-    async def select(self, movie_id: int, choice: str) -> IdentifyResult: ...
+    async def search(
+        self, query: str, year: int | None = None, *, progress: FetchProgress | None = None
+    ) -> SearchOutcome: ...
 
-    async def look_up(self, choice: str) -> LookupResult: ...
+    async def select(
+        self, movie_id: int, choice: str, *, progress: FetchProgress | None = None
+    ) -> IdentifyResult: ...
+
+    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult: ...
 
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult: ...
 
@@ -223,6 +245,217 @@ def confidence_status(confidence: float) -> DisplayStatus:
     if confidence >= 60:
         return DisplayStatus.DEGRADED
     return DisplayStatus.UNKNOWN
+
+
+# --------------------------------------------------------------------------------------------------
+# Each provider's part of one search or lookup (Qt-free)
+# --------------------------------------------------------------------------------------------------
+
+
+def short_reason(detail: str, limit: int = REASON_CHARS) -> str:
+    """The gist of a provider's error for its chip: the text before its parenthesised details, cut
+    at a word to at most `limit` characters ("the API key was refused (Invalid API key…)" is "the
+    API key was refused"); empty when `limit` is 0."""
+    gist = detail.split(" (", 1)[0].strip().rstrip(".:;,")
+    if limit <= 0:
+        return ""
+    if len(gist) <= limit:
+        return gist
+    cut = gist[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+#: A chip's text for a provider's state within a step (failures and skips add their reason).
+_CHIP_TEXT = {
+    (IdentifyStep.SEARCH, ProviderState.RUNNING): "searching…",
+    (IdentifyStep.SEARCH, ProviderState.DONE): "answered",
+    (IdentifyStep.SEARCH, ProviderState.NOT_FOUND): "no match",
+    (IdentifyStep.LOOKUP, ProviderState.RUNNING): "looking up…",
+    (IdentifyStep.LOOKUP, ProviderState.DONE): "found",
+    (IdentifyStep.LOOKUP, ProviderState.NOT_FOUND): "not found",
+}
+
+#: A chip's tooltip for a provider's state within a step; ``{name}`` and ``{detail}`` are filled in.
+_CHIP_TIP = {
+    (IdentifyStep.SEARCH, ProviderState.WAITING): "{name} has not been asked to search yet.",
+    (IdentifyStep.SEARCH, ProviderState.RUNNING): "{name} is searching for the title…",
+    (IdentifyStep.SEARCH, ProviderState.DONE): "{name} answered the search: {detail}.",
+    (IdentifyStep.SEARCH, ProviderState.NOT_FOUND): "{name} found no film with this title.",
+    (IdentifyStep.SEARCH, ProviderState.FAILED): "{name} could not search: {detail}",
+    (IdentifyStep.LOOKUP, ProviderState.WAITING): "{name} has not been asked to look the id up yet.",
+    (IdentifyStep.LOOKUP, ProviderState.RUNNING): "{name} is looking the id up…",
+    (IdentifyStep.LOOKUP, ProviderState.DONE): "{name} knows this film: {detail}.",
+    (IdentifyStep.LOOKUP, ProviderState.NOT_FOUND): "{name} does not know this id.",
+    (IdentifyStep.LOOKUP, ProviderState.FAILED): "{name} could not look the id up: {detail}",
+}
+
+_COMMON_TIP = {
+    ProviderState.RETRY: "{name} failed and is being asked again ({detail}).",
+    ProviderState.TIMEOUT: "{name} did not answer in time: {detail}",
+    ProviderState.RATE_LIMITED: "{name} was not asked: {detail}. It is asked again after its reset.",
+    ProviderState.SKIPPED: "{name} was not asked: {detail}.",
+}
+
+
+class QueryProgress(FetchProgress):
+    """Each provider's part of one search or lookup of the dialog, from the identification's events.
+
+    The dialog makes one for every search, lookup or choice and shows only the newest one's states;
+    `detach()` makes an older one ignore every event from then on (a cancelled search that still
+    reports something). `listener()` is called after every change while attached.
+
+    A new one may start from the providers the previous one showed (`waiting`, with its `step`), so
+    the chips keep their places while the user types; the first step the search announces replaces
+    them with exactly the providers it asks.
+
+    Attributes:
+        generation: the dialog's search generation this progress belongs to.
+        step: the step running, or the one expected before any is announced.
+        states: provider -> its progress, in the order first heard of.
+        steps: provider -> the step its state belongs to.
+        attached: False once detached.
+    """
+
+    def __init__(
+        self,
+        generation: int,
+        step: IdentifyStep,
+        *,
+        waiting: Iterable[str] = (),
+        listener: Callable[[], None] | None = None,
+    ) -> None:
+        self.generation = generation
+        self.step = step
+        self.states: dict[str, ProviderProgress] = {p: ProviderProgress(p) for p in waiting}
+        self.steps: dict[str, IdentifyStep] = dict.fromkeys(self.states, step)
+        self.attached = True
+        self._listener = listener
+        self._placeholders = set(self.states)
+        self._settled: set[str] = set()
+
+    def detach(self) -> None:
+        """Ignore every later event (the search this belongs to is stale)."""
+        self.attached = False
+        self._listener = None
+
+    @property
+    def finished(self) -> bool:
+        return all(progress.state.finished for progress in self.states.values())
+
+    def _set(self, provider: str, state: ProviderState, **extra: Any) -> None:
+        self._placeholders.discard(provider)
+        self.states[provider] = ProviderProgress(provider, state, **extra)
+        self.steps[provider] = self.step
+        if self._listener is not None:
+            self._listener()
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def on_identify_step(self, step: IdentifyStep, providers: Sequence[str]) -> None:
+        if not self.attached:
+            return
+        self.step = step
+        for provider in [p for p in self._placeholders if p not in providers]:
+            del self.states[provider], self.steps[provider]
+        self._placeholders.clear()
+        for provider in providers:
+            self._settled.discard(provider)
+            self._set(provider, ProviderState.WAITING)
+
+    def on_provider_start(self, provider: str) -> None:
+        if self.attached:
+            self._settled.discard(provider)
+            self._set(provider, ProviderState.RUNNING)
+
+    def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
+        if self.attached:
+            self._set(provider, ProviderState.RETRY, attempt=attempt, max_retries=max_retries)
+
+    def on_provider_timeout(self, provider: str) -> None:
+        if self.attached:
+            self._set(provider, ProviderState.TIMEOUT, detail="its request was cancelled")
+
+    def on_provider_outcome(
+        self, provider: str, step: IdentifyStep, outcome: ProviderOutcome, detail: str
+    ) -> None:
+        if not self.attached:
+            return
+        self.step = step
+        self._settled.add(provider)
+        self._set(provider, outcome_state(outcome), detail=detail)
+
+    def on_provider_complete(self, provider: str, success: bool) -> None:
+        if not self.attached or provider in self._settled:
+            return  # its outcome said more than `success` can
+        current = self.states.get(provider)
+        if success:
+            self._set(provider, ProviderState.DONE)
+        elif current is None or current.state is not ProviderState.TIMEOUT:
+            self._set(provider, ProviderState.FAILED)
+
+    def finish(
+        self,
+        *,
+        answered: Iterable[str] = (),
+        not_found: Iterable[str] = (),
+        failures: Sequence[FailedProvider] = (),
+    ) -> None:
+        """The search or lookup ended: providers still waiting from the previous one (never asked)
+        are dropped, and what the result says settles any provider whose end was not reported."""
+        if not self.attached:
+            return
+        for provider in list(self._placeholders):
+            del self.states[provider], self.steps[provider]
+        self._placeholders.clear()
+        errors = {f.provider: f.error for f in failures}
+        unknown = set(not_found)
+        for provider in dict.fromkeys([*answered, *unknown, *errors]):
+            current = self.states.get(provider)
+            if current is not None and current.state.finished:
+                continue
+            if provider in errors:
+                self._set(provider, ProviderState.FAILED, detail=errors[provider])
+            elif provider in unknown:
+                self._set(provider, ProviderState.NOT_FOUND)
+            else:
+                self._set(provider, ProviderState.DONE)
+        for provider, progress in list(self.states.items()):
+            if not progress.state.finished:  # its end was never reported
+                self._set(provider, ProviderState.SKIPPED, detail="no answer reported")
+        if self._listener is not None:
+            self._listener()
+
+    # -- what a chip says --------------------------------------------------------------------------
+
+    def text_of(self, provider: str, reason_chars: int = REASON_CHARS) -> str:
+        """The chip text of `provider`'s state: "searching…", "3 results", "failed: <reason>"."""
+        progress = self.states[provider]
+        step = self.steps.get(provider, self.step)
+        state = progress.state
+        if state is ProviderState.DONE and step is IdentifyStep.SEARCH and progress.detail:
+            return progress.detail  # "3 results"
+        if state in (ProviderState.FAILED, ProviderState.SKIPPED):
+            reason = short_reason(progress.detail, reason_chars)
+            return f"{state.value}: {reason}" if reason else state.value
+        return _CHIP_TEXT.get((step, state), progress.text)
+
+    def tooltip_of(self, provider: str, name: str) -> str:
+        """A sentence about `provider`'s state with the whole of its error (rich text)."""
+        progress = self.states[provider]
+        step = self.steps.get(provider, self.step)
+        template = _CHIP_TIP.get((step, progress.state)) or _COMMON_TIP.get(progress.state)
+        detail = progress.detail
+        if progress.state is ProviderState.RETRY:
+            detail = f"retry {progress.attempt} of {progress.max_retries}"
+        if template is None:
+            text = f"{name}: {self.text_of(provider)}"
+        elif detail:
+            text = template.format(name=name, detail=detail)
+        else:
+            text = template.replace(": {detail}", "").replace(" ({detail})", "").format(name=name)
+        return f"<qt>{html.escape(text)}</qt>"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -656,6 +889,10 @@ class _Lookup:
     choice: str
 
 
+def _step_of(request: _Search | _Lookup) -> IdentifyStep:
+    return IdentifyStep.LOOKUP if isinstance(request, _Lookup) else IdentifyStep.SEARCH
+
+
 class IdentifyDialog(QDialog):
     """Identify one library movie: search or look an id up, choose, commit.
 
@@ -666,6 +903,9 @@ class IdentifyDialog(QDialog):
         model: the candidates shown.
         identify_result: the committed identification after a successful choice, else None.
         debounce: the timer that starts a search after the typing pauses.
+        progress: each provider's part of the newest search, lookup or choice (what the chips
+            show), None while there is nothing to search.
+        provider_chips: one chip per provider asked, above the list.
 
     Signals:
         identified(int): the movie was identified (its id); the dialog then accepts.
@@ -703,6 +943,7 @@ class IdentifyDialog(QDialog):
         self._looked_up: tuple[str, LookupResult] | None = None
         self._busy = False
         self._selecting = False
+        self.progress: QueryProgress | None = None
 
         self.setWindowTitle(f"Identify {self.movie.title}")
         self.setObjectName("identify-dialog")
@@ -780,6 +1021,10 @@ class IdentifyDialog(QDialog):
         self.note.setFont(note_font)
         self._colour(self.note, warning_colour(self.palette()))
         self.note.hide()
+        self.provider_chips = ChipRow()
+        self.provider_chips.setObjectName("provider-progress")
+        self.provider_chips.setAccessibleName("Providers")
+        self.provider_chips.hide()
 
         self.model = CandidateModel(ctx.images, self.names, self)
         self.view = CandidateList()
@@ -814,6 +1059,7 @@ class IdentifyDialog(QDialog):
         layout.addSpacing(4)
         layout.addLayout(form)
         layout.addLayout(status_row)
+        layout.addWidget(self.provider_chips)
         layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -893,6 +1139,7 @@ class IdentifyDialog(QDialog):
             self._looked_up = None
             self._set_busy(False)
             self._show_note("")
+            self._set_progress(None)
             if self.input_error.isVisible():
                 self._show_status("Nothing is searched until the input above is fixed.")
                 self.view.set_placeholder("Fix the input above to search.")
@@ -904,6 +1151,7 @@ class IdentifyDialog(QDialog):
         self._set_busy(True)
         self._show_status(self._doing(request))
         self.view.set_placeholder("Looking it up…" if isinstance(request, _Lookup) else "Searching…")
+        self._set_progress(self._new_progress(_step_of(request)))
         self.debounce.start()
 
     def _doing(self, request: _Search | _Lookup) -> str:
@@ -923,28 +1171,103 @@ class IdentifyDialog(QDialog):
         generation = self._generation
         self._set_busy(True)
         self._show_status(self._doing(request))
+        progress = self._new_progress(_step_of(request))
+        self._set_progress(progress)
         if isinstance(request, _Lookup):
-            self._task = spawn(self._look_up(generation, request.choice))
+            self._task = spawn(self._look_up(generation, request.choice, progress))
         else:
-            self._task = spawn(self._search(generation, request.title, request.year))
+            self._task = spawn(self._search(generation, request.title, request.year, progress))
 
     def _cancel_task(self) -> None:
-        """Cancel the running search or lookup; any answer it may still produce is stale."""
+        """Cancel the running search or lookup; any answer it may still produce is stale, and so is
+        any progress event it may still send (its progress is detached)."""
         self._generation += 1
+        if self.progress is not None:
+            self.progress.detach()
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    async def _search(self, generation: int, title: str, year: int | None) -> None:
+    # -- the providers' chips ----------------------------------------------------------------------
+
+    def _new_progress(self, step: IdentifyStep) -> QueryProgress:
+        """The progress of a new search (or lookup) of the current generation; it starts from the
+        providers the chips show now when they did the same kind of work (so they keep their
+        places, "waiting")."""
+        generation = self._generation
+        previous = self.progress
+        waiting = list(previous.states) if previous is not None and previous.step is step else []
+        return QueryProgress(
+            generation, step, waiting=waiting, listener=lambda: self._progress_changed(generation)
+        )
+
+    def _set_progress(self, progress: QueryProgress | None) -> None:
+        if self.progress is not None and self.progress is not progress:
+            self.progress.detach()
+        self.progress = progress
+        self._show_chips()
+
+    def _progress_changed(self, generation: int) -> None:
+        """A provider's state changed; shown only if it belongs to the newest search."""
+        if generation != self._generation or self.progress is None:
+            return
+        if self.progress.generation != generation:
+            return
+        self._show_chips()
+
+    def _show_chips(self) -> None:
+        """One chip per provider, in priority order; failure reasons are shortened until the row
+        fits the dialog (the whole error is in each chip's tooltip)."""
+        progress = self.progress
+        if progress is None or not progress.states:
+            self.provider_chips.set_chips([])
+            self.provider_chips.hide()
+            return
+        rank = {provider: index for index, provider in enumerate(self.order)}
+        providers = sorted(progress.states, key=lambda p: rank.get(p, len(rank)))
+        margins = self.contentsMargins()
+        layout = self.layout()
+        if layout is not None:
+            margins = layout.contentsMargins()
+        available = self.width() - margins.left() - margins.right()
+        palette = self.palette()
+        for limit in (REASON_CHARS, 18, 10, 0):
+            chips = [
+                Chip(
+                    self.names.get(provider, provider),
+                    progress.text_of(provider, limit),
+                    dot=provider_state_colour(progress.states[provider].state, palette),
+                    tooltip=progress.tooltip_of(provider, self.names.get(provider, provider)),
+                    key=provider,
+                )
+                for provider in providers
+            ]
+            self.provider_chips.set_chips(chips)
+            if self.provider_chips.sizeHint().width() <= available:
+                break
+        self.provider_chips.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.progress is not None:
+            self._show_chips()
+
+    async def _search(self, generation: int, title: str, year: int | None, progress: QueryProgress) -> None:
         error = ""
         outcome: SearchOutcome | None = None
+        failures: Sequence[FailedProvider] = ()
         try:
-            outcome = await self.service.search(title, year)
+            outcome = await self.service.search(title, year, progress=progress)
         except SelectionError as exc:
             error = str(exc)
         except IdentificationError as exc:
+            failures = exc.failures
             error = f"No provider could search: {describe_failures(exc.failures, self.names)}"
         if generation != self._generation:
             return  # an answer to an older question: never shown
+        if outcome is not None:
+            progress.finish(answered=outcome.answered, failures=outcome.failures)
+        else:
+            progress.finish(failures=failures)
         self._set_busy(False)
         self._looked_up = None
         query = title_with_year(title, year)
@@ -970,19 +1293,25 @@ class IdentifyDialog(QDialog):
         self._update_buttons()
         self.searchFinished.emit()
 
-    async def _look_up(self, generation: int, choice: str) -> None:
+    async def _look_up(self, generation: int, choice: str, progress: QueryProgress) -> None:
         lookup: LookupResult | None = None
         error = ""
+        failures: Sequence[FailedProvider] = ()
         try:
-            lookup = await self.service.look_up(choice)
+            lookup = await self.service.look_up(choice, progress=progress)
         except SelectionNotFoundError:
             error = f"No provider knows {choice}. Check the id, or clear it to search by title."
         except IdentificationError as exc:
+            failures = exc.failures
             error = f"No provider could look {choice} up: {describe_failures(exc.failures, self.names)}"
         except (SelectionError, InvalidIdError) as exc:
             error = str(exc)
         if generation != self._generation:
             return
+        if lookup is not None:
+            progress.finish(answered=lookup.answers, not_found=lookup.not_found, failures=lookup.failures)
+        else:
+            progress.finish(failures=failures)
         self._set_busy(False)
         if lookup is None:
             self._looked_up = None
@@ -1031,6 +1360,10 @@ class IdentifyDialog(QDialog):
         looked_up = self._looked_up[1] if self.model.exact and self._looked_up is not None else None
         self.debounce.stop()
         self._cancel_task()
+        progress: QueryProgress | None = None
+        if looked_up is None and choice is not None:
+            progress = self._new_progress(IdentifyStep.LOOKUP)
+            self._set_progress(progress)
         self._selecting = True
         self._sync_inputs()
         self._set_busy(True)
@@ -1046,7 +1379,7 @@ class IdentifyDialog(QDialog):
             elif choice is None:
                 error = "This candidate carries no id to identify it by; choose another one."
             else:
-                result = await self.service.select(self.movie_id, choice)
+                result = await self.service.select(self.movie_id, choice, progress=progress)
         except SelectionNotFoundError:
             error = f"No provider knows {choice} any more; nothing was changed."
         except IdentificationError as exc:
@@ -1063,6 +1396,8 @@ class IdentifyDialog(QDialog):
             self._select_task = None
         self._set_busy(False)
         if result is None:
+            if progress is not None and progress.attached:
+                progress.finish()
             self._sync_inputs()
             self._show_status(error, error=True)
             self._update_buttons()

@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.ids import ExternalIds, InvalidIdError
 from metarr_desktop.core.matching import Candidate
+from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import LookupResult, SearchOutcome
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
@@ -155,7 +156,9 @@ class SlowIdentification:
         self.selected: list[tuple[int, str]] = []
         self.select_gate = asyncio.Event()
 
-    async def search(self, query: str, year: int | None = None) -> SearchOutcome:
+    async def search(
+        self, query: str, year: int | None = None, *, progress: FetchProgress | None = None
+    ) -> SearchOutcome:
         self.searches.append((query, year))
         gate = asyncio.Event()
         self.gates.append(gate)
@@ -167,7 +170,9 @@ class SlowIdentification:
                 raise
         return SearchOutcome(candidates=[candidate(f"{query} (answer)", 1996, 100 + len(query))])
 
-    async def select(self, movie_id: int, choice: str) -> IdentifyResult:
+    async def select(
+        self, movie_id: int, choice: str, *, progress: FetchProgress | None = None
+    ) -> IdentifyResult:
         self.selected.append((movie_id, choice))
         try:
             await self.select_gate.wait()
@@ -176,7 +181,7 @@ class SlowIdentification:
             raise
         return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
 
-    async def look_up(self, choice: str) -> LookupResult:
+    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult:
         raise AssertionError("not used")
 
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:

@@ -972,6 +972,17 @@ def identify_text(step: IdentifyStep, progress: ProviderProgress) -> str:
     return _IDENTIFY_TEXT.get((step, progress.state), progress.text)
 
 
+def outcome_state(outcome: ProviderOutcome) -> ProviderState:
+    """The chip state of how a provider's part of an identification step ended (also used by the
+    Identify dialog's chips)."""
+    return _OUTCOME_STATES[outcome]
+
+
+def provider_state_colour(state: ProviderState, palette: QPalette) -> QColor:
+    """The dot of a provider chip in `state` (the refresh chips and the Identify dialog's)."""
+    return status_colour(_STATE_COLOURS[state], palette)
+
+
 class IdentifyingRefreshProgress(RefreshProgress):
     """`RefreshProgress` that also follows the identification a refresh starts with when the movie
     is not identified yet: the phase, the step, and each provider's part of each step.
@@ -2001,6 +2012,8 @@ __all__ = [
     "MovieHeader",
     "RefreshPhase",
     "identify_text",
+    "outcome_state",
     "paint_badge",
+    "provider_state_colour",
     "source_colour",
 ]
