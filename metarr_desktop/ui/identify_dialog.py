@@ -458,6 +458,54 @@ class QueryProgress(FetchProgress):
         return f"<qt>{html.escape(text)}</qt>"
 
 
+class ProviderChips(QWidget):
+    """The providers' chips above the list: `ChipRow` lines, wrapped to the width given.
+
+    Attributes:
+        chips: every chip shown, in order.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chips: list[Chip] = []
+        self._rows: list[ChipRow] = []
+        self._probe = ChipRow()  # never shown: measures a line
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+
+    def line_width(self, chips: Sequence[Chip]) -> int:
+        """The width `chips` take on one line."""
+        self._probe.set_chips(chips)
+        return self._probe.sizeHint().width()
+
+    def set_chips(self, chips: Iterable[Chip], width: int) -> None:
+        """Show `chips`, starting a new line where the next chip would pass `width` pixels."""
+        self.chips = list(chips)
+        lines: list[list[Chip]] = []
+        for chip in self.chips:
+            if lines and self.line_width([*lines[-1], chip]) <= width:
+                lines[-1].append(chip)
+            else:
+                lines.append([chip])
+        while len(self._rows) < len(lines):
+            row = ChipRow()
+            self._rows.append(row)
+            self._layout.addWidget(row)
+        for index, row in enumerate(self._rows):
+            row.set_chips(lines[index] if index < len(lines) else [])
+            row.setVisible(index < len(lines))
+        self.setAccessibleDescription("; ".join(f"{c.text} {c.secondary}".strip() for c in self.chips))
+
+    @property
+    def lines(self) -> int:
+        """How many lines the chips take."""
+        return sum(1 for row in self._rows if row.chips)
+
+    def chip(self, key: str) -> Chip | None:
+        return next((c for c in self.chips if c.key == key), None)
+
+
 # --------------------------------------------------------------------------------------------------
 # The candidates model
 # --------------------------------------------------------------------------------------------------
@@ -739,6 +787,7 @@ class CandidateDelegate(QStyledItemDelegate):
             target.moveCenter(rect.center())
             painter.drawPixmap(target, scaled)
             return
+        painter.save()  # the initial's big font must not reach the score painted next
         fill = QColor(palette.color(QPalette.ColorRole.Mid))
         fill.setAlpha(70)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -751,6 +800,7 @@ class CandidateDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         initial = next((ch for ch in candidate.title if ch.isalnum()), "?").upper()
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), initial)
+        painter.restore()
 
     def _paint_score(
         self,
@@ -889,6 +939,15 @@ class _Lookup:
     choice: str
 
 
+#: How a provider's part ended, in the note under the chips (the chip says why).
+_FAILURE_WORDS = {
+    ProviderState.FAILED: "failed",
+    ProviderState.TIMEOUT: "timed out",
+    ProviderState.RATE_LIMITED: "rate limited",
+    ProviderState.SKIPPED: "not asked",
+}
+
+
 def _step_of(request: _Search | _Lookup) -> IdentifyStep:
     return IdentifyStep.LOOKUP if isinstance(request, _Lookup) else IdentifyStep.SEARCH
 
@@ -1021,7 +1080,7 @@ class IdentifyDialog(QDialog):
         self.note.setFont(note_font)
         self._colour(self.note, warning_colour(self.palette()))
         self.note.hide()
-        self.provider_chips = ChipRow()
+        self.provider_chips = ProviderChips()
         self.provider_chips.setObjectName("provider-progress")
         self.provider_chips.setAccessibleName("Providers")
         self.provider_chips.hide()
@@ -1151,6 +1210,7 @@ class IdentifyDialog(QDialog):
         self._set_busy(True)
         self._show_status(self._doing(request))
         self.view.set_placeholder("Looking it up…" if isinstance(request, _Lookup) else "Searching…")
+        self._show_note("")  # it spoke of the providers of the search the chips no longer show
         self._set_progress(self._new_progress(_step_of(request)))
         self.debounce.start()
 
@@ -1215,23 +1275,23 @@ class IdentifyDialog(QDialog):
         self._show_chips()
 
     def _show_chips(self) -> None:
-        """One chip per provider, in priority order; failure reasons are shortened until the row
-        fits the dialog (the whole error is in each chip's tooltip)."""
+        """One chip per provider, in priority order, on one line if it can be: failure reasons are
+        shortened until it fits (the whole error is in each chip's tooltip), and the chips wrap to a
+        second line when even that is not enough."""
         progress = self.progress
         if progress is None or not progress.states:
-            self.provider_chips.set_chips([])
+            self.provider_chips.set_chips([], 0)
             self.provider_chips.hide()
             return
         rank = {provider: index for index, provider in enumerate(self.order)}
         providers = sorted(progress.states, key=lambda p: rank.get(p, len(rank)))
-        margins = self.contentsMargins()
         layout = self.layout()
-        if layout is not None:
-            margins = layout.contentsMargins()
+        margins = layout.contentsMargins() if layout is not None else self.contentsMargins()
         available = self.width() - margins.left() - margins.right()
         palette = self.palette()
-        for limit in (REASON_CHARS, 18, 10, 0):
-            chips = [
+
+        def chips(limit: int) -> list[Chip]:
+            return [
                 Chip(
                     self.names.get(provider, provider),
                     progress.text_of(provider, limit),
@@ -1241,9 +1301,14 @@ class IdentifyDialog(QDialog):
                 )
                 for provider in providers
             ]
-            self.provider_chips.set_chips(chips)
-            if self.provider_chips.sizeHint().width() <= available:
+
+        shown = chips(18)  # on two lines, if even the shortest reasons do not fit on one
+        for limit in (REASON_CHARS, 18, 10):
+            candidate = chips(limit)
+            if self.provider_chips.line_width(candidate) <= available:
+                shown = candidate
                 break
+        self.provider_chips.set_chips(shown, available)
         self.provider_chips.show()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -1280,7 +1345,7 @@ class IdentifyDialog(QDialog):
             self.model.set_candidates(outcome.candidates)
             count = len(outcome.candidates)
             if count:
-                films = "one film" if count == 1 else f"{count} films"
+                films = "One film" if count == 1 else f"{count} films"
                 self._show_status(f"{films} found for “{query}”, best match first.")
                 self.view.setCurrentIndex(self.model.index(0))
             else:
@@ -1289,7 +1354,7 @@ class IdentifyDialog(QDialog):
                 self._show_status(
                     f"No results for “{query}”.{hint} another spelling, or paste an id.", error=True
                 )
-            self._show_note(self._failure_note(outcome.failures, "search"))
+            self._show_note(self._failure_note(outcome.failures, "search", progress))
         self._update_buttons()
         self.searchFinished.emit()
 
@@ -1328,16 +1393,24 @@ class IdentifyDialog(QDialog):
                 f"{choice} is “{title_with_year(candidate.title, candidate.year)}”. "
                 "Choose it to identify the movie as this film."
             )
-            self._show_note(self._failure_note(lookup.failures, "answer"))
+            self._show_note(self._failure_note(lookup.failures, "answer", progress))
         self._update_buttons()
         self.searchFinished.emit()
 
-    def _failure_note(self, failures: Sequence[FailedProvider], what: str) -> str:
+    def _failure_note(self, failures: Sequence[FailedProvider], what: str, progress: QueryProgress) -> str:
+        """What the providers that failed mean for the list ("shown without TheTVDB"). A provider's
+        reason is said by its chip (and its tooltip); the note repeats only how its part ended, and
+        gives the reason of a provider that has no chip."""
         if not failures:
             return ""
+        parts = []
+        for failure in failures:
+            name = self.names.get(failure.provider, failure.provider)
+            state = progress.states.get(failure.provider)
+            word = _FAILURE_WORDS.get(state.state) if state is not None else None
+            parts.append(f"{name}: {word or failure.error}")
         providers = ", ".join(self.names.get(f.provider, f.provider) for f in failures)
-        details = describe_failures(failures, self.names)
-        return f"Not every provider could {what} ({details}); shown without {providers}."
+        return f"Not every provider could {what} ({'; '.join(parts)}); shown without {providers}."
 
     # -- choosing ----------------------------------------------------------------------------------
 

@@ -33,8 +33,8 @@ from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify_dialog import IdentifyDialog, QueryProgress, short_reason
-from metarr_desktop.ui.movie_models import ProviderState
+from metarr_desktop.ui.identify_dialog import IdentifyDialog, ProviderChips, QueryProgress, short_reason
+from metarr_desktop.ui.pages.movie import Chip, ChipRow
 from metarr_desktop.ui.theme import Scheme, ThemeController
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
@@ -129,6 +129,18 @@ def tooltip(dialog: IdentifyDialog, provider: str) -> str:
     chip = dialog.provider_chips.chip(provider)
     assert chip is not None, provider
     return chip.tooltip
+
+
+def lines(dialog: IdentifyDialog) -> list[list[str]]:
+    """The provider ids on each line of chips; every line fits the dialog."""
+    layout = dialog.layout()
+    assert layout is not None
+    margins = layout.contentsMargins()
+    available = dialog.width() - margins.left() - margins.right()
+    shown = [row for row in dialog.provider_chips.findChildren(ChipRow) if row.chips and row.isVisible()]
+    for row in shown:
+        assert row.sizeHint().width() <= available, [c.secondary for c in row.chips]
+    return [[chip.key for chip in row.chips] for row in shown]
 
 
 def lay_out(widget: QWidget) -> None:
@@ -253,6 +265,19 @@ def test_a_failure_s_reason_is_cut_at_a_word(detail: str, limit: int, short: str
     assert short_reason(detail, limit) == short
 
 
+def test_chips_that_do_not_fit_on_one_line_wrap(qtbot: QtBot) -> None:
+    row = ProviderChips()
+    qtbot.addWidget(row)
+    many = [Chip(f"Provider {n}", "looking up…", key=str(n)) for n in range(6)]
+    one = row.line_width(many[:1])
+    row.set_chips(many, 2 * one + 20)
+    assert row.lines == 3 and [c.key for c in row.chips] == [str(n) for n in range(6)]
+    row.set_chips(many[:2], 2 * one + 20)
+    assert row.lines == 1 and row.chip("1") is not None and row.chip("2") is None
+    row.set_chips([], 100)
+    assert row.lines == 0
+
+
 # --------------------------------------------------------------------------------------------------
 # The dialog over the fake providers, simulated time
 # --------------------------------------------------------------------------------------------------
@@ -285,8 +310,12 @@ async def test_chips_follow_a_search_with_one_provider_failing_and_others_answer
         "tvdb": "failed: the API key was refused",
     }
     assert dialog.model.rowCount() == 1 and not dialog.is_busy
-    # The note says what the chips cannot: the list is shown without TheTVDB.
-    assert dialog.note.isVisible() and dialog.note.text().endswith("shown without TheTVDB (fake).")
+    # The note says what the chips cannot, that the list is shown without TheTVDB, and leaves the
+    # reason to its chip.
+    assert dialog.note.isVisible()
+    assert dialog.note.text() == (
+        "Not every provider could search (TheTVDB (fake): failed); shown without TheTVDB (fake)."
+    )
 
 
 async def test_a_rate_limited_provider_is_skipped_without_a_request(qtbot: QtBot, fake_ctx: Setup) -> None:
@@ -302,6 +331,10 @@ async def test_a_rate_limited_provider_is_skipped_without_a_request(qtbot: QtBot
     assert chips(dialog) == {"omdb": "skipped: rate limited", "tmdb": "1 result", "tvdb": "1 result"}
     assert "rate limited until" in tooltip(dialog, "omdb")
     assert fake.count("omdb") == 0
+    assert (
+        dialog.note.text()
+        == "Not every provider could search (OMDb (fake): rate limited); shown without OMDb (fake)."
+    )
 
 
 async def test_when_no_provider_could_search_every_chip_says_why(qtbot: QtBot, fake_ctx: Setup) -> None:
@@ -317,14 +350,13 @@ async def test_when_no_provider_could_search_every_chip_says_why(qtbot: QtBot, f
     assert set(chips(dialog)) == {"omdb", "tmdb", "tvdb"}
     assert all(text.startswith("failed") for text in chips(dialog).values())
     # Three long reasons do not fit beside each other: they are shortened until the row fits.
-    margins = dialog.layout().contentsMargins()  # type: ignore[union-attr]
-    assert dialog.provider_chips.sizeHint().width() <= dialog.width() - margins.left() - margins.right()
+    assert lines(dialog) == [["omdb", "tmdb", "tvdb"]]
+    assert all(text.endswith("…") for text in chips(dialog).values())
     assert all("Invalid API key" in tooltip(dialog, p) for p in ("omdb", "tmdb", "tvdb"))
-    wide = chips(dialog)
     dialog.resize(1400, 640)
     await settle()
     assert all(text == "failed: the API key was refused" for text in chips(dialog).values())
-    assert chips(dialog) != wide
+    assert lines(dialog) == [["omdb", "tmdb", "tvdb"]]
 
 
 async def test_an_id_lookup_shows_lookup_states(qtbot: QtBot, fake_ctx: Setup) -> None:
@@ -344,6 +376,7 @@ async def test_an_id_lookup_shows_lookup_states(qtbot: QtBot, fake_ctx: Setup) -
     }
     assert "is looking the id up" in tooltip(dialog, "tvdb")
     assert "does not know this id" in tooltip(dialog, "fanart")
+    assert [key for line in lines(dialog) for key in line] == ["omdb", "tmdb", "tvdb", "fanart"]  # fits
     finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
     await clock.sleep(2.0)
     await finished
