@@ -413,7 +413,8 @@ class ReportingIdentification:
     Attributes:
         listeners: the progress listener of every search, in order.
         gates: the event each search waits on.
-        stubborn: swallow the cancellation, report and answer anyway (a misbehaving service).
+        stubborn: swallow the cancellation, then, once `late` is set, report and answer anyway (a
+            misbehaving service).
     """
 
     PROVIDERS = ("tmdb", "omdb")
@@ -422,6 +423,7 @@ class ReportingIdentification:
         self.listeners: list[FetchProgress] = []
         self.gates: list[asyncio.Event] = []
         self.stubborn = stubborn
+        self.late = asyncio.Event()
 
     async def search(
         self, query: str, year: int | None = None, *, progress: FetchProgress | None = None
@@ -438,6 +440,7 @@ class ReportingIdentification:
         except asyncio.CancelledError:
             if not self.stubborn:
                 raise
+            await self.late.wait()
         for provider in self.PROVIDERS:
             listener.on_provider_outcome(provider, IdentifyStep.SEARCH, ProviderOutcome.ANSWERED, "7 results")
             listener.on_provider_complete(provider, True)
@@ -497,7 +500,6 @@ async def test_a_search_that_ignores_its_cancellation_never_reaches_the_chips(
 ) -> None:
     fake = ReportingIdentification(stubborn=True)
     dialog = open_dialog(ctx, "The Thin", service=fake)
-    shown: list[dict[str, str]] = []
     dialog.search_now()
     await until(lambda: len(fake.listeners) == 1)
     first = dialog.task
@@ -505,10 +507,11 @@ async def test_a_search_that_ignores_its_cancellation_never_reaches_the_chips(
     qtbot.keyClicks(dialog.title_edit, "g")
     dialog.search_now()
     await until(lambda: len(fake.listeners) == 2)
-    shown.append(chips(dialog))
+    assert chips(dialog) == {"tmdb": "searching…", "omdb": "searching…"}
+    fake.late.set()
     await until(first.done)  # it swallowed the cancellation, reported "7 results" and answered
     assert not first.cancelled()
-    assert chips(dialog) == {"tmdb": "searching…", "omdb": "searching…"} == shown[0]
+    assert chips(dialog) == {"tmdb": "searching…", "omdb": "searching…"}
     assert dialog.model.rowCount() == 0
 
     fake.gates[1].set()
