@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table
@@ -83,14 +84,42 @@ def _options(args: argparse.Namespace, providers: tuple[str, ...] | None) -> Enr
     )
 
 
-def _print(report: EnrichReport) -> None:
+#: The per-result lists of provider ids (and of failures, by their "provider") in the JSON document.
+PROVIDER_LISTS = ("providers", "cached", "rate_limited", "timed_out", "not_found")
+
+
+def by_priority(priority: list[str]) -> Callable[[str], tuple[int, str]]:
+    """A sort key putting provider ids in `priority` order (unknown ones last, by name)."""
+
+    def rank(provider: str) -> tuple[int, str]:
+        return (priority.index(provider) if provider in priority else len(priority), provider)
+
+    return rank
+
+
+def report_json(report: EnrichReport, priority: list[str]) -> dict[str, Any]:
+    """The report as CONTRACT.md shows it, with each result's provider lists in the providers'
+    priority order (the service lists them in the order they happened to finish, which varies from
+    run to run; a fixed order lets scripts compare lists)."""
+    rank = by_priority(priority)
+    document = report.to_json()
+    for result in document["results"]:
+        for key in PROVIDER_LISTS:
+            if key in result:
+                result[key] = sorted(result[key], key=rank)
+        result["failed"] = sorted(result["failed"], key=lambda failure: rank(failure["provider"]))
+    return document
+
+
+def _print(report: EnrichReport, priority: list[str]) -> None:
     rows: list[list[Any]] = []
     for result in report.results:
         changed = ", ".join(c.field for c in result.changes.changed_fields)
         note = result.error or (
             f"rate limited: {', '.join(result.rate_limited)}" if result.rate_limited else ""
         )
-        rows.append([result.movie_id, result.status.value, changed or "-", ",".join(result.providers), note])
+        asked = ",".join(sorted(result.providers, key=by_priority(priority)))
+        rows.append([result.movie_id, result.status.value, changed or "-", asked, note])
     emit_table(["id", "status", "changed", "providers", "note"], rows)
     summary = report.summary()
     print(
@@ -119,6 +148,7 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
             if unknown:
                 raise CliError(f"unknown provider {', '.join(unknown)} (known: {', '.join(known)})")
         options = _options(args, providers)
+        priority = [r.id for r in suite.app.pool.all()]
         if args.all:
             ids = [m.id for m in await suite.library.all()]
         else:
@@ -140,9 +170,9 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.all and not report.interrupted:
             suite.schedule.record_run(started)
     if args.json:
-        emit_json(report.to_json())
+        emit_json(report_json(report, priority))
     else:
-        _print(report)
+        _print(report, priority)
     if report.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if report.all_failed else 0

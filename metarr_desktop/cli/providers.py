@@ -16,7 +16,7 @@ from metarr_desktop.cli.common import (
     uses_services,
 )
 from metarr_desktop.core.providers import RateLimit
-from metarr_desktop.services.config import UNSET, ConfigError, ProviderUpdate
+from metarr_desktop.services.config import UNSET, ConfigError, ProviderUpdate, ProviderView
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -110,6 +110,16 @@ def _rate(text: str) -> RateLimit | None:
 # -- commands ---------------------------------------------------------------------------------------
 
 
+def provider_json(view: ProviderView) -> dict[str, Any]:
+    """A provider as CONTRACT.md shows it: a whole-second rate-limit window is a JSON integer
+    (``"window_seconds": 1``, not ``1.0``); a fractional one stays a number with a fraction."""
+    row = view.to_json()
+    rate = row["rate_limit"]
+    if rate is not None and float(rate["window_seconds"]).is_integer():
+        row["rate_limit"] = {**rate, "window_seconds": int(rate["window_seconds"])}
+    return row
+
+
 def _rate_text(row: dict[str, Any]) -> str:
     rate = row["rate_limit"]
     return f"{rate['requests']}/{rate['window_seconds']:g}s" if rate else "-"
@@ -118,7 +128,7 @@ def _rate_text(row: dict[str, Any]) -> str:
 @uses_services
 async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     providers = ctx.services.providers
-    rows = [view.to_json() for view in providers.all()]
+    rows = [provider_json(view) for view in providers.all()]
     if args.json:
         emit_json(rows)
         return 0
@@ -176,7 +186,7 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     except ConfigError as exc:
         raise CliError(f"{args.id}: {exc}") from None
     if args.json:
-        emit_json(updated.to_json())
+        emit_json(provider_json(updated))
     else:
         sys.stdout.write(f"{updated.id}: updated\n")
         if api_key is not UNSET and providers.key_storage_warning:

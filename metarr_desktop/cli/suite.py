@@ -1,16 +1,22 @@
 """Opening the library's services for one command: `open_suite(ctx)` yields a `LibrarySuite` over an
-opened `AppServices` and closes it afterwards (the providers' state is saved, the clients closed)."""
+opened `AppServices` and closes it afterwards (the providers' state is saved, the clients closed).
+A database failure inside the command (locked by another program, disk full, read-only) becomes a
+one-line environment error (exit code 1), as for the commands that use `uses_services`."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, CliError
+import peewee as pw
+
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.store.database import store_error
 from metarr_desktop.store.library import MovieRecord
 
 #: Extra keyword arguments for `AppServices.open` (tests inject a clock or a keyring backend here).
@@ -24,6 +30,8 @@ async def open_suite(ctx: CliContext) -> AsyncIterator[LibrarySuite]:
         for warning in app.warnings:
             sys.stderr.write(f"metarr: warning: {warning}\n")
         yield LibrarySuite.create(app)
+    except (pw.PeeweeException, sqlite3.Error) as exc:
+        raise CliError(str(store_error(exc, "use")), EXIT_FAILED) from exc
     finally:
         await app.aclose()
 
