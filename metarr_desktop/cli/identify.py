@@ -1,13 +1,24 @@
-"""`metarr identify ID [--select PROVIDER:ID]`: automated identification, or the user's choice."""
+"""`metarr identify ID [--select PROVIDER:ID]`: automated identification, or the user's choice.
+
+`--select` takes an id kind or a provider: ``tmdb:27205``, ``imdb:tt1375666``, ``tvdb:81189``, and
+``omdb:tt1375666`` (OMDb's ids are IMDb ids) or ``fanart:27205`` / ``fanart:tt1375666`` (fanart.tv
+knows films by their TMDB or IMDb id). When the identification could not be made (no provider could
+answer, or none knows the chosen id) nothing is changed, the reason is one line on stderr, the exit
+code is 1, and ``--json`` still prints one document: the movie as it stands (its unchanged ``status``
+and ``ids``), no candidates, the providers that ``failed`` and the ``error``.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json
 from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.services.identification import SelectionError, SelectionNotFoundError
+from metarr_desktop.store.library import MovieRecord
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,27 +27,61 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--select",
         metavar="PROVIDER:ID",
-        help="the user's choice, e.g. tmdb:27205, imdb:tt1375666 or tvdb:81189",
+        help="the user's choice, e.g. tmdb:27205, imdb:tt1375666, omdb:tt1375666 or tvdb:81189",
     )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_identify)
 
 
+def selection(choice: str) -> str:
+    """`choice` with a provider name turned into the id kind that provider's ids are."""
+    provider, sep, value = choice.partition(":")
+    provider = provider.strip().lower()
+    value = value.strip()
+    if not sep or not value:
+        return choice
+    if provider == "omdb":
+        return f"imdb:{value}"
+    if provider == "fanart":
+        return f"{'imdb' if value.lower().startswith('tt') else 'tmdb'}:{value}"
+    return choice
+
+
+def failure_json(
+    movie: MovieRecord, message: str, failures: list[FailedProvider], reason: str | None
+) -> dict[str, Any]:
+    """The `--json` document of an identification that could not be made (nothing was changed)."""
+    return {
+        "movie_id": movie.id,
+        "status": movie.status.value,
+        "reason": reason,
+        "ids": movie.ids.to_json(),
+        "candidates": [],
+        "failed": [f.to_json() for f in failures],
+        "error": message,
+    }
+
+
 async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
-        require_movie(suite, args.movie_id)
+        movie = require_movie(suite, args.movie_id)
         try:
             if args.select is not None:
-                result = await suite.identification.select(args.movie_id, args.select)
+                result = await suite.identification.select(args.movie_id, selection(args.select))
             else:
                 result = await suite.identification.identify(args.movie_id)
         except SelectionError as exc:
             raise CliError(str(exc)) from exc
         except SelectionNotFoundError as exc:
+            if args.json:
+                emit_json(failure_json(movie, str(exc), [], "not_found"))
             raise CliError(str(exc), EXIT_FAILED) from exc
         except IdentificationError as exc:
             details = "; ".join(f"{f.provider}: {f.error}" for f in exc.failures)
-            raise CliError(f"{exc.message}; nothing was changed ({details})", EXIT_FAILED) from exc
+            message = f"{exc.message}; nothing was changed ({details})"
+            if args.json:
+                emit_json(failure_json(movie, message, exc.failures, None))
+            raise CliError(message, EXIT_FAILED) from exc
     if args.json:
         emit_json(result.to_json())
         return 0

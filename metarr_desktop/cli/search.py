@@ -1,4 +1,8 @@
-"""`metarr search QUERY [--year Y]`: candidates from every provider that can search (never cached)."""
+"""`metarr search QUERY [--year Y]`: candidates from every provider that can search (never cached).
+
+When no provider could search, the reason is one line on stderr and the exit code 1; ``--json``
+still prints one document then: an empty list.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ async def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
             raise CliError(str(exc)) from exc
         except IdentificationError as exc:
             details = "; ".join(f"{f.provider}: {f.error}" for f in exc.failures)
+            if args.json:
+                emit_json([])
             raise CliError(f"{exc.message} ({details})", EXIT_FAILED) from exc
     if args.json:
         emit_json([c.to_json() for c in outcome.candidates])
