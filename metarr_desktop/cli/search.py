@@ -13,6 +13,9 @@ from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.services.identification import SelectionError
 
+#: The years `--year` accepts (those `library add --year` accepts); anything else is bad input.
+PLAUSIBLE_YEARS = range(1870, 2201)
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("search", help="search every provider for a title (never cached)")
@@ -23,6 +26,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 async def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.year is not None and args.year not in PLAUSIBLE_YEARS:
+        raise CliError(f"not a plausible year: {args.year}")
     async with open_suite(ctx) as suite:
         try:
             outcome = await suite.identification.search(args.query, args.year)

@@ -3,7 +3,8 @@
 - a whole-second rate-limit window is a JSON integer (``"window_seconds": 1``), as in the contract;
 - a database failure in a library command (locked by another program) is a one-line environment
   error with exit code 1, not an "internal error";
-- `enrich --json` lists each result's providers in priority order, whatever order they finished in.
+- `enrich --json` lists each result's providers in priority order, whatever order they finished in;
+- `search --year` with an implausible year is bad input (exit 2), as `library add --year` is.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from metarr_desktop.cli.main import run
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
 from metarr_desktop.store.library import MovieRepository
+from tests.helpers.fake_services import FakeServices
 
 Capture = pytest.CaptureFixture[str]
 
@@ -72,3 +74,14 @@ def test_enrich_json_lists_providers_in_priority_order() -> None:
     assert entry["timed_out"] == ["tmdb", "fanart"]
     assert [f["provider"] for f in entry["failed"]] == ["omdb", "fanart"]
     assert result.providers == ["fanart", "tvdb", "omdb"]  # the report itself is left as it was
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "99999"])
+def test_search_with_an_implausible_year_is_bad_input(
+    data_dir: Path, capsys: Capture, fake: FakeServices, year: str
+) -> None:
+    assert metarr(data_dir, "search", "Heat", "--year", year, "--json") == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert f"not a plausible year: {year}" in captured.err
+    assert fake.count() == 0  # no provider was asked
