@@ -43,10 +43,19 @@ COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
 
 
+def _data_dir(text: str) -> str:
+    """An empty `--data-dir` (an unset shell variable) is bad input, never the default profile."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder, got an empty string")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr", description="Metadata and artwork for your movie library.")
     parser.add_argument("--version", action="version", version=f"metarr {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="the profile folder (created if missing)")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", type=_data_dir, help="the profile folder (created if missing)"
+    )
     parser.add_argument(
         "--log-level",
         default="WARNING",

@@ -4,7 +4,8 @@
 - a database failure in a library command (locked by another program) is a one-line environment
   error with exit code 1, not an "internal error";
 - `enrich --json` lists each result's providers in priority order, whatever order they finished in;
-- `search --year` with an implausible year is bad input (exit 2), as `library add --year` is.
+- `search --year` with an implausible year is bad input (exit 2), as `library add --year` is;
+- an empty `--data-dir` (an unset shell variable) is bad input, never the default profile.
 """
 
 from __future__ import annotations
@@ -85,3 +86,15 @@ def test_search_with_an_implausible_year_is_bad_input(
     assert captured.out == "" and captured.err.count("\n") == 1
     assert f"not a plausible year: {year}" in captured.err
     assert fake.count() == 0  # no provider was asked
+
+
+def test_an_empty_data_dir_is_bad_input_not_the_default_profile(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    with pytest.raises(SystemExit) as exit_:
+        run(["--data-dir", "", "library", "list"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--data-dir" in err
+    assert not (tmp_path / "xdg").exists()
