@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from metarr_desktop import __version__
-from metarr_desktop.cli.common import OneLineErrorParser
+from metarr_desktop.cli.common import OneLineErrorParser, data_dir_argument
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.database import StoreError
@@ -44,7 +44,9 @@ LIBRARY_VIEWS = ("posters", "list")
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr-desktop", description="The Metarr Desktop window.")
     parser.add_argument("--version", action="version", version=f"metarr-desktop {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="the profile folder (created if missing)")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
+    )
     parser.add_argument(
         "--demo",
         action="store_true",

@@ -26,6 +26,14 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+def data_dir_argument(text: str) -> str:
+    """`--data-dir` of both programs: an empty value (an unset shell variable) is bad input, never
+    the default profile."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder, got an empty string")
+    return text
+
+
 class OneLineErrorParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2 (both front ends use it)."""
 

@@ -30,7 +30,14 @@ from metarr_desktop.cli import (
     search,
     show,
 )
-from metarr_desktop.cli.common import EXIT_FAILED, EXIT_USAGE, CliContext, CliError, OneLineErrorParser
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    CliContext,
+    CliError,
+    OneLineErrorParser,
+    data_dir_argument,
+)
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.providers.errors import ProviderError
@@ -43,18 +50,11 @@ COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
 
 
-def _data_dir(text: str) -> str:
-    """An empty `--data-dir` (an unset shell variable) is bad input, never the default profile."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a folder, got an empty string")
-    return text
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr", description="Metadata and artwork for your movie library.")
     parser.add_argument("--version", action="version", version=f"metarr {__version__}")
     parser.add_argument(
-        "--data-dir", metavar="DIR", type=_data_dir, help="the profile folder (created if missing)"
+        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
     )
     parser.add_argument(
         "--log-level",

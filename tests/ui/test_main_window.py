@@ -187,6 +187,12 @@ def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
         assert "view=posters" in (tmp_path / "profile" / "window.ini").read_text()
 
 
+def test_an_empty_data_dir_is_refused_not_taken_for_the_default_profile() -> None:
+    with pytest.raises(SystemExit) as exited:
+        app_module.build_parser().parse_args(["--data-dir", ""])
+    assert exited.value.code == 2
+
+
 def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
