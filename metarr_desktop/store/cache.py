@@ -20,8 +20,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import peewee as pw
-
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.ids import ExternalIds
@@ -81,6 +79,19 @@ _CACHE_COLUMNS = (
 )
 _SELECT_ANSWERS = (
     f"SELECT {', '.join(_CACHE_COLUMNS)} FROM provider_cache WHERE entity_type = ? AND entity_id = ?"
+)
+#: One answer written (a new row, or the entity's row of that provider replaced in place).
+_CACHE_UPSERT = (
+    f"INSERT INTO {ProviderCacheEntry._meta.table_name} "
+    f"(entity_type, entity_id, {', '.join(_CACHE_COLUMNS)}) "
+    f"VALUES (?, ?, {', '.join('?' for _ in _CACHE_COLUMNS)}) "
+    "ON CONFLICT (entity_type, entity_id, provider_id) DO UPDATE SET "
+    f"{', '.join(f'{c} = excluded.{c}' for c in _CACHE_COLUMNS if c != 'provider_id')}"
+)
+#: The candidates of one provider for an entity that nobody selected (those may be replaced).
+_SELECT_REPLACEABLE = (
+    f"SELECT id, asset_type, provider_url FROM {ProviderAsset._meta.table_name} "
+    "WHERE entity_type = ? AND entity_id = ? AND provider_name = ? AND is_selected = 0"
 )
 
 
@@ -205,37 +216,32 @@ class ProviderCacheRepository:
     def store(
         self, entity_type: str, entity_id: int, ids: ExternalIds, answers: Iterable[AnswerToStore]
     ) -> None:
-        """Write the answers (and their asset candidates) in one transaction."""
+        """Write the answers (and their asset candidates) in one transaction.
+
+        Fixed SQL, not peewee queries: this runs for every fetched movie on the event loop's thread,
+        where building a query per answer cost more than running it.
+        """
+        fetched_at = ProviderCacheEntry.fetched_at.db_value
         with self._database.atomic():
             for answer in answers:
-                found = answer.data is not None
-                values: dict[pw.Field, Any] = {
-                    ProviderCacheEntry.tmdb_id: ids.tmdb,
-                    ProviderCacheEntry.imdb_id: ids.imdb,
-                    ProviderCacheEntry.tvdb_id: ids.tvdb,
-                    ProviderCacheEntry.asset_types: _asset_types_json(answer.asset_types),
-                    ProviderCacheEntry.status: (CacheStatus.FOUND if found else CacheStatus.NOT_FOUND).value,
-                    ProviderCacheEntry.payload: (
-                        json.dumps(answer.data.to_json(), ensure_ascii=False, separators=(",", ":"))
-                        if answer.data is not None
-                        else None
-                    ),
-                    ProviderCacheEntry.payload_version: PAYLOAD_VERSION,
-                    ProviderCacheEntry.fetched_at: answer.fetched_at,
-                }
-                ProviderCacheEntry.insert(
-                    entity_type=entity_type,
-                    entity_id=entity_id,
-                    provider_id=answer.provider_id,
-                    **{f.name: v for f, v in values.items()},
-                ).on_conflict(
-                    conflict_target=[
-                        ProviderCacheEntry.entity_type,
-                        ProviderCacheEntry.entity_id,
-                        ProviderCacheEntry.provider_id,
-                    ],
-                    update=values,
-                ).execute()
+                payload = None
+                if answer.data is not None:
+                    payload = json.dumps(answer.data.to_json(), ensure_ascii=False, separators=(",", ":"))
+                status = CacheStatus.FOUND if answer.data is not None else CacheStatus.NOT_FOUND
+                row = (
+                    entity_type,
+                    entity_id,
+                    answer.provider_id,
+                    ids.tmdb,
+                    ids.imdb,
+                    ids.tvdb,
+                    _asset_types_json(answer.asset_types),
+                    status.value,
+                    payload,
+                    PAYLOAD_VERSION,
+                    fetched_at(answer.fetched_at),
+                )
+                self._database.db.execute_sql(_CACHE_UPSERT, row)  # type: ignore[no-untyped-call]
                 self._assets.replace_for_provider(
                     entity_type,
                     entity_id,
@@ -412,18 +418,15 @@ class AssetRepository:
                 # One prepared upsert run for every row: building a peewee query over the rows cost
                 # about 5 ms per provider answer, on the event loop's thread.
                 self._database.db.cursor().executemany(_ASSET_UPSERT, rows)  # type: ignore[no-untyped-call]
-            stale = (
-                (ProviderAsset.entity_type == entity_type)
-                & (ProviderAsset.entity_id == entity_id)
-                & (ProviderAsset.provider_name == provider)
-                & (ProviderAsset.is_selected == False)  # noqa: E712 (peewee expression)
+            types = None if asset_types is None else {t.value for t in asset_types}
+            cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
+                _SELECT_REPLACEABLE, (entity_type, entity_id, provider)
             )
-            if asset_types is not None:
-                stale &= ProviderAsset.asset_type.in_([t.value for t in asset_types])
-            query = ProviderAsset.select(
-                ProviderAsset.id, ProviderAsset.asset_type, ProviderAsset.provider_url
-            )
-            gone = [row.id for row in query.where(stale) if (row.asset_type, row.provider_url) not in seen]
+            gone = [
+                asset_id
+                for asset_id, asset_type, url in cursor.fetchall()
+                if (types is None or asset_type in types) and (asset_type, url) not in seen
+            ]
             for start in range(0, len(gone), _BATCH):
                 ProviderAsset.delete().where(ProviderAsset.id.in_(gone[start : start + _BATCH])).execute()
 

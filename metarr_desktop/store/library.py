@@ -15,8 +15,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-import peewee as pw
-
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import ALL_FIELDS, EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -111,6 +109,14 @@ def _incomplete(text: str) -> dict[str, datetime]:
     """The stored ``incomplete_providers`` JSON: provider id -> retry time."""
     return {provider: _utc_time(when) for provider, when in json.loads(text).items()}
 
+
+#: A field's source recorded (or replaced) for one entity.
+_SOURCE_UPSERT = (
+    f"INSERT INTO {FieldSource._meta.table_name} (entity_type, entity_id, field, provider, fetched_at) "
+    "VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (entity_type, entity_id, field) DO UPDATE SET "
+    "provider = excluded.provider, fetched_at = excluded.fetched_at"
+)
 
 #: Ids per ``IN (...)`` of `MovieRepository.list_rows` (well under SQLite's variable limit).
 _ROWS_CHUNK = 500
@@ -352,33 +358,19 @@ class MovieRepository:
         with self._database.atomic():
             if values:
                 self._update(movie_id, **dict(values))
-            written = set(values)
-            FieldSource.delete().where(
-                (FieldSource.entity_type == MOVIE)
-                & (FieldSource.entity_id == movie_id)
-                & (FieldSource.field.in_(list(written - set(sources))))
-            ).execute()
-            if sources:
-                # One multi-row upsert: a query per field cost ~0.4 ms each to build, on the event
-                # loop's thread, for every enriched movie.
-                FieldSource.insert_many(
-                    [
-                        {
-                            "entity_type": MOVIE,
-                            "entity_id": movie_id,
-                            "field": name,
-                            "provider": provider,
-                            "fetched_at": fetched_at,
-                        }
-                        for name, provider in sources.items()
-                    ]
-                ).on_conflict(
-                    conflict_target=[FieldSource.entity_type, FieldSource.entity_id, FieldSource.field],
-                    update={
-                        FieldSource.provider: pw.EXCLUDED.provider,
-                        FieldSource.fetched_at: pw.EXCLUDED.fetched_at,
-                    },
+            cleared = sorted(set(values) - set(sources))
+            if cleared:
+                FieldSource.delete().where(
+                    (FieldSource.entity_type == MOVIE)
+                    & (FieldSource.entity_id == movie_id)
+                    & (FieldSource.field.in_(cleared))
                 ).execute()
+            if sources:
+                # One prepared upsert run for every field: building a peewee query over the fields
+                # cost about 2 ms per enriched movie, on the event loop's thread.
+                at = FieldSource.fetched_at.db_value(fetched_at)
+                rows = [(MOVIE, movie_id, name, provider, at) for name, provider in sources.items()]
+                self._database.db.cursor().executemany(_SOURCE_UPSERT, rows)  # type: ignore[no-untyped-call]
 
     def field_sources(self, movie_id: int) -> dict[str, FieldSourceRecord]:
         def query() -> Any:
