@@ -614,9 +614,11 @@ class EnrichmentService:
     ) -> EnrichReport:
         """Every movie of the library (defaults: auto mode, background priority, cache used)."""
         options = options or EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
-        movies = await self._movies.all_async()
+        # Only the ids: each movie is read when its turn comes (full records of a large library
+        # would cost seconds and memory up front).
+        movie_ids = await self._movies.ids_async()
         return await self.enrich_many(
-            [m.id for m in movies],
+            movie_ids,
             options,
             concurrency=concurrency,
             on_progress=on_progress,

@@ -235,6 +235,15 @@ class MovieRepository:
         """`all` on a thread of its own (for whole-library loads)."""
         return await self._database.run_in_thread(lambda: self.all(monitored=monitored, status=status))
 
+    async def ids_async(self) -> list[int]:
+        """Every movie's id, in order, read on a thread (a walk over the library needs no more)."""
+
+        def read() -> list[int]:
+            cursor = self._database.db.execute_sql(f"SELECT id FROM {Movie._meta.table_name} ORDER BY id")  # type: ignore[no-untyped-call]
+            return [movie_id for (movie_id,) in cursor.fetchall()]
+
+        return await self._database.run_in_thread(read)
+
     def count(self) -> int:
         return int(Movie.select().count())
 

@@ -133,6 +133,7 @@ async def test_the_whole_library_loads_off_the_event_loop(movies: MovieRepositor
         movies.add(f"Movie {index}")
     loaded = await movies.all_async()
     assert [m.title for m in loaded] == [f"Movie {index}" for index in range(20)]
+    assert await movies.ids_async() == [m.id for m in loaded]
 
 
 def test_enrichment_state_and_incomplete_providers(movies: MovieRepository, clock: VirtualClock) -> None:
