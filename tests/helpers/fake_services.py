@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import httpx
 
 from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.core.providers import (
@@ -215,6 +216,33 @@ class BrokenClient(FakeClient):
 
     def __init__(self, **kwargs: Any) -> None:
         raise RuntimeError("this plug-in cannot start")
+
+
+class GatedServices(FakeServices):
+    """`FakeServices` whose answers can be held back in simulated time (to freeze a page mid-search
+    or mid-lookup, exactly and without sleeping).
+
+    Attributes:
+        delays: (provider, "search" | "movie") -> simulated seconds its answer waits.
+        no_results: searches find nothing.
+    """
+
+    def __init__(self, clock: VirtualClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.delays: dict[tuple[str, str], float] = {}
+        self.no_results = False
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        provider = request.url.host.split(".")[0]
+        kind = "search" if request.url.path.endswith("/search") else "movie"
+        delay = self.delays.get((provider, kind))
+        if delay:
+            await self.clock.sleep(delay)
+        if kind == "search" and self.no_results and provider not in self.status:
+            self.requests.append(request)
+            return httpx.Response(200, json={"results": []})
+        return await super().handle(request)
 
 
 def fake_registry(*extra: type[Any], builtin_extra: bool = False) -> ProviderRegistry:

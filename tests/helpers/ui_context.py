@@ -1,4 +1,5 @@
-"""A window context over a profile pointed at a running sandbox, for window tests with real data."""
+"""Window contexts for tests: over the fake providers (simulated time), or over a profile pointed at a
+running sandbox (real data)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,32 @@ from typing import Any
 
 from keyring.backends import null
 
+from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
+from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.fake_services import FakeServices, fake_registry
+
+
+@asynccontextmanager
+async def fake_ui_context(profile: Path, fake: FakeServices, clock: VirtualClock) -> AsyncIterator[UiContext]:
+    """A window context over a fresh profile whose providers are the fakes answered by `fake`, on
+    `clock`; jobs cancelled and services closed afterwards."""
+    services = AppServices.open(
+        profile,
+        clock=clock,
+        transport=fake.transport,
+        registry=fake_registry(),
+        keyring_backend=MemoryKeyring(),
+    )
+    ctx = UiContext.from_services(services)
+    try:
+        yield ctx
+    finally:
+        await ctx.jobs.cancel_all()
+        await services.aclose()
 
 
 @asynccontextmanager

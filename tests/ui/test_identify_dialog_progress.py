@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import shiboken6
 from PySide6.QtWidgets import QApplication, QWidget
@@ -30,15 +29,14 @@ from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
 from metarr_desktop.engine.identify import LookupResult, SearchOutcome
 from metarr_desktop.providers.errors import RateLimitedError
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify_dialog import IdentifyDialog, ProviderChips, QueryProgress, short_reason
 from metarr_desktop.ui.pages.movie import Chip, ChipRow
 from metarr_desktop.ui.theme import Scheme, ThemeController
-from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import GatedServices
 from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -48,27 +46,6 @@ SHOTS = Path("/tmp/metarr-shots")
 # --------------------------------------------------------------------------------------------------
 # Fixtures
 # --------------------------------------------------------------------------------------------------
-
-
-class GatedServices(FakeServices):
-    """`FakeServices` whose answers can be held back in simulated time.
-
-    Attributes:
-        delays: (provider, "search" | "movie") -> simulated seconds its answer waits.
-    """
-
-    def __init__(self, clock: VirtualClock) -> None:
-        super().__init__()
-        self.clock = clock
-        self.delays: dict[tuple[str, str], float] = {}
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        provider = request.url.host.split(".")[0]
-        kind = "search" if request.url.path.endswith("/search") else "movie"
-        delay = self.delays.get((provider, kind))
-        if delay:
-            await self.clock.sleep(delay)
-        return await super().handle(request)
 
 
 Setup = tuple[UiContext, GatedServices, VirtualClock]
@@ -93,18 +70,8 @@ def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
 async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
     clock = VirtualClock()
     fake = GatedServices(clock)
-    services = AppServices.open(
-        tmp_path / "profile",
-        clock=clock,
-        transport=fake.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
-    ctx = UiContext.from_services(services)
-    try:
+    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
         yield ctx, fake, clock
-    finally:
-        await services.aclose()
 
 
 def open_dialog(ctx: UiContext, title: str, year: int | None = None, **options: Any) -> IdentifyDialog:

@@ -28,7 +28,6 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import load_demo
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.store.library import IdentificationStatus
@@ -37,11 +36,10 @@ from metarr_desktop.ui.jobs import JobState
 from metarr_desktop.ui.library_model import THUMB_SIZE, Column, RowState
 from metarr_desktop.ui.pages.library import LibraryPage
 from metarr_desktop.ui.theme import Scheme, ThemeController
-from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import sandbox_ui_context
+from tests.helpers.ui_context import fake_ui_context, sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -113,19 +111,8 @@ Ctx = tuple[UiContext, FakeServices, VirtualClock]
 async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
     fake = FakeServices()
     clock = VirtualClock()
-    services = AppServices.open(
-        tmp_path / "profile",
-        clock=clock,
-        transport=fake.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
-    ctx = UiContext.from_services(services)
-    try:
+    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
         yield ctx, fake, clock
-    finally:
-        await ctx.jobs.cancel_all()
-        await services.aclose()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import shiboken6
 from PySide6.QtGui import QImage
@@ -28,7 +27,6 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.store.library import IdentificationStatus
 from metarr_desktop.ui.context import UiContext
@@ -36,11 +34,10 @@ from metarr_desktop.ui.jobs import Job, JobEvent, JobListener
 from metarr_desktop.ui.movie_models import ProviderState
 from metarr_desktop.ui.pages.movie import IdentifyingRefreshProgress, MovieDetailPage, RefreshPhase
 from metarr_desktop.ui.theme import Scheme, ThemeController
-from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import GatedServices
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import sandbox_ui_context
+from tests.helpers.ui_context import fake_ui_context, sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -51,32 +48,6 @@ SEARCHERS = ("omdb", "tmdb", "tvdb")  # the fake providers that can search (fana
 # --------------------------------------------------------------------------------------------------
 # Fixtures
 # --------------------------------------------------------------------------------------------------
-
-
-class GatedServices(FakeServices):
-    """`FakeServices` whose answers can be held back in simulated time.
-
-    Attributes:
-        delays: (provider, "search" | "movie") -> simulated seconds its answer waits.
-        no_results: searches find nothing.
-    """
-
-    def __init__(self, clock: VirtualClock) -> None:
-        super().__init__()
-        self.clock = clock
-        self.delays: dict[tuple[str, str], float] = {}
-        self.no_results = False
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        provider = request.url.host.split(".")[0]
-        kind = "search" if request.url.path.endswith("/search") else "movie"
-        delay = self.delays.get((provider, kind))
-        if delay:
-            await self.clock.sleep(delay)
-        if kind == "search" and self.no_results and provider not in self.status:
-            self.requests.append(request)
-            return httpx.Response(200, json={"results": []})
-        return await super().handle(request)
 
 
 Setup = tuple[UiContext, GatedServices, VirtualClock]
@@ -92,19 +63,8 @@ def collect_on_the_qt_thread() -> None:
 async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
     clock = VirtualClock()
     fake = GatedServices(clock)
-    services = AppServices.open(
-        tmp_path / "profile",
-        clock=clock,
-        transport=fake.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
-    ctx = UiContext.from_services(services)
-    try:
+    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
         yield ctx, fake, clock
-    finally:
-        await ctx.jobs.cancel_all()
-        await services.aclose()
 
 
 @pytest.fixture
