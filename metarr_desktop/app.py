@@ -17,9 +17,10 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -358,10 +359,27 @@ def _log_file(args: argparse.Namespace) -> Path | None:
         return None  # reported when the profile is opened for real
 
 
+def missing_display(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why no window can open here (a Linux session without X11 or Wayland, and no other Qt platform
+    chosen), or None. Qt itself would abort with a core dump and a hint about xcb libraries."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset): start it "
+        "from a desktop session, or save a page with QT_QPA_PLATFORM=offscreen and --screenshot"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """The ``metarr-desktop`` gui-script."""
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level, _log_file(args))
+    reason = missing_display(os.environ)
+    if reason is not None:
+        sys.stderr.write(f"metarr-desktop: {reason}\n")
+        raise SystemExit(EXIT_FAILED)
     try:
         import qasync
         from PySide6.QtWidgets import QApplication

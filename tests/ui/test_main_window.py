@@ -187,6 +187,32 @@ def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
         assert "view=posters" in (tmp_path / "profile" / "window.ini").read_text()
 
 
+def test_a_session_without_a_display_is_told_so_instead_of_a_qt_abort() -> None:
+    reason = app_module.missing_display({}, "linux")
+    assert reason is not None and "no display" in reason
+    assert app_module.missing_display({"DISPLAY": ":0"}, "linux") is None
+    assert app_module.missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert app_module.missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert app_module.missing_display({}, "darwin") is None
+    assert app_module.missing_display({}, "win32") is None
+
+
+def test_the_window_without_a_display_exits_1_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run(
+        [sys.executable, "-m", "metarr_desktop", "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("metarr-desktop: there is no display")
+    assert "Traceback" not in done.stderr
+
+
 def test_an_empty_data_dir_is_refused_not_taken_for_the_default_profile() -> None:
     with pytest.raises(SystemExit) as exited:
         app_module.build_parser().parse_args(["--data-dir", ""])
