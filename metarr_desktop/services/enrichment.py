@@ -234,6 +234,8 @@ class RequestMeter:
 
 
 ProgressCallback = Callable[[EnrichReport, EnrichResult], None]
+#: The provider-progress listener of one movie of a bulk run, by movie id (None: no listener).
+ProgressOf = Callable[[int], FetchProgress | None]
 
 
 class EnrichmentService:
@@ -540,11 +542,15 @@ class EnrichmentService:
     # -- many movies ---------------------------------------------------------------------------------
 
     async def _enrich_safely(
-        self, movie_id: int, options: EnrichOptions, authority: FieldAuthorityConfig
+        self,
+        movie_id: int,
+        options: EnrichOptions,
+        authority: FieldAuthorityConfig,
+        progress: FetchProgress | None = None,
     ) -> EnrichResult:
         """`enrich`, with any failure of this one movie turned into a "failed" result."""
         try:
-            return await self.enrich(movie_id, options, authority=authority)
+            return await self.enrich(movie_id, options, authority=authority, progress=progress)
         except UnknownEntityError:
             return EnrichResult(movie_id, Status.FAILED, error=f"unknown movie id {movie_id}")
         except Exception as exc:
@@ -563,12 +569,14 @@ class EnrichmentService:
         concurrency: int = DEFAULT_CONCURRENCY,
         on_progress: ProgressCallback | None = None,
         report: EnrichReport | None = None,
+        progress_of: ProgressOf | None = None,
     ) -> EnrichReport:
         """Enrich `movie_ids`, at most `concurrency` at once, keeping going past failures.
 
         Results are in the order of `movie_ids`. When cancelled, the movies already finished are
         kept (each was committed on its own) and stay in `report`, which the caller may pass in to
-        read after the `CancelledError`.
+        read after the `CancelledError`. `progress_of` gives each movie's provider-progress listener
+        (by movie id), for a window that shows what went wrong with which movie.
         """
         options = options or EnrichOptions()
         report = report if report is not None else EnrichReport()
@@ -581,7 +589,8 @@ class EnrichmentService:
 
         async def worker() -> None:
             for index, movie_id in queue:
-                result = await self._enrich_safely(movie_id, options, authority)
+                listener = progress_of(movie_id) if progress_of is not None else None
+                result = await self._enrich_safely(movie_id, options, authority, listener)
                 done[index] = result
                 report.results.append(result)
                 if on_progress is not None:
@@ -611,6 +620,7 @@ class EnrichmentService:
         concurrency: int = DEFAULT_CONCURRENCY,
         on_progress: ProgressCallback | None = None,
         report: EnrichReport | None = None,
+        progress_of: ProgressOf | None = None,
     ) -> EnrichReport:
         """Every movie of the library (defaults: auto mode, background priority, cache used)."""
         options = options or EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
@@ -623,6 +633,7 @@ class EnrichmentService:
             concurrency=concurrency,
             on_progress=on_progress,
             report=report,
+            progress_of=progress_of,
         )
 
     def due_for_retry(self) -> list[int]:

@@ -60,7 +60,7 @@ class JobEvent:
         kind: start, retry, timeout, complete, failed (a provider's part ended without success), note.
         provider: the provider id, or "" for a note about the whole job.
         attempt, max_retries: for retries, "retry `attempt` of `max_retries`".
-        message: a note's text.
+        message: a note's text; for a provider event, the item of a bulk job it concerns (or "").
     """
 
     at: datetime
@@ -72,7 +72,13 @@ class JobEvent:
 
     @property
     def text(self) -> str:
-        """The event as one line a user can read."""
+        """The event as one line a user can read (a provider event about one item of a bulk job
+        carries that item's name in `message` and reads "Inception (2010) · tmdb: retry 1 of 2")."""
+        if self.kind is not EventKind.NOTE and self.message:
+            return f"{self.message} · {self._provider_text()}"
+        return self._provider_text() if self.kind is not EventKind.NOTE else self.message
+
+    def _provider_text(self) -> str:
         if self.kind is EventKind.START:
             return f"{self.provider}: started"
         if self.kind is EventKind.RETRY:
@@ -168,6 +174,41 @@ class JobProgress(FetchProgress):
         self._tracker.record(self._job, EventKind.TIMEOUT, provider)
 
 
+class NotableProgress(FetchProgress):
+    """The `FetchProgress` of one item of a bulk job: only what went wrong is recorded (retries,
+    timeouts, providers without a result), named after the item. A library-wide run would otherwise
+    keep eight events per movie that nobody reads."""
+
+    def __init__(self, tracker: JobTracker, job: Job, subject: str | Callable[[], str]) -> None:
+        self._tracker = tracker
+        self._job = job
+        self._subject = subject
+
+    @property
+    def subject(self) -> str:
+        """The item's name (worked out only when something is recorded)."""
+        if callable(self._subject):
+            self._subject = self._subject()
+        return self._subject
+
+    def on_provider_complete(self, provider: str, success: bool) -> None:
+        if not success:
+            self._tracker.record(self._job, EventKind.FAILED, provider, message=self.subject)
+
+    def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
+        self._tracker.record(
+            self._job,
+            EventKind.RETRY,
+            provider,
+            attempt=attempt,
+            max_retries=max_retries,
+            message=self.subject,
+        )
+
+    def on_provider_timeout(self, provider: str) -> None:
+        self._tracker.record(self._job, EventKind.TIMEOUT, provider, message=self.subject)
+
+
 class JobHandle:
     """What a job's coroutine gets: its progress sink and step counter.
 
@@ -191,6 +232,12 @@ class JobHandle:
 
     def note(self, message: str) -> None:
         self._tracker.record(self.job, EventKind.NOTE, message=message)
+
+    def progress_of(self, subject: str | Callable[[], str]) -> FetchProgress:
+        """The progress listener for one item of a bulk job ("Inception (2010)", or a function that
+        names it when first needed): its retries, timeouts and failed providers land in this job,
+        named after the item."""
+        return NotableProgress(self._tracker, self.job, subject)
 
 
 JobBody = Callable[[JobHandle], Awaitable[Any]]

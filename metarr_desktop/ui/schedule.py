@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
 from metarr_desktop.services.library_suite import SCHEDULED, LibrarySuite
 from metarr_desktop.services.schedule import DailySchedule
@@ -67,11 +68,24 @@ class WindowSchedule:
                     handle.set_total(report.total)
                 handle.advance()
 
+            def name(movie_id: int) -> str:
+                movie = self._suite.app.movies.get(movie_id)
+                if movie is None:
+                    return f"movie {movie_id}"
+                return f"{movie.title} ({movie.year})" if movie.year else movie.title
+
+            def progress_of(movie_id: int) -> FetchProgress:
+                return handle.progress_of(lambda: name(movie_id))
+
             try:
                 if movie_ids is None:
-                    await enrichment.enrich_all(SCHEDULED, on_progress=progress, report=report)
+                    await enrichment.enrich_all(
+                        SCHEDULED, on_progress=progress, report=report, progress_of=progress_of
+                    )
                 else:
-                    await enrichment.enrich_many(movie_ids, SCHEDULED, on_progress=progress, report=report)
+                    await enrichment.enrich_many(
+                        movie_ids, SCHEDULED, on_progress=progress, report=report, progress_of=progress_of
+                    )
             finally:
                 handle.note(summary(report))
             return report

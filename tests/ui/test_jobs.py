@@ -72,6 +72,36 @@ async def test_a_fetch_job_records_every_provider_event() -> None:
     assert ("updated:done", job.id) in recorder.calls
 
 
+async def test_an_item_of_a_bulk_job_records_only_what_went_wrong_under_its_name() -> None:
+    clock = VirtualClock()
+    orchestrator, _ = build(
+        clock,
+        tmdb=[],
+        omdb=[ServerError("omdb", "boom", status_code=503)] * 3,  # retried twice, then given up
+    )
+    tracker = JobTracker(clock)
+    named: list[str] = []
+
+    def name() -> str:
+        named.append("Inception")
+        return "Inception (2010)"
+
+    async def body(handle: JobHandle) -> None:
+        await orchestrator.fetch_all(REQUEST, progress=handle.progress_of(name))
+        quiet = handle.progress_of(lambda: pytest.fail("nothing went wrong: the name is never needed"))
+        await orchestrator.fetch_all(REQUEST, progress=quiet, providers=["tmdb"])
+
+    job = tracker.start("Enrich all movies", body)
+    await tracker.wait(job)
+    assert job.state is JobState.DONE
+    assert [e.text for e in job.events] == [
+        "Inception (2010) · omdb: retry 1 of 2",
+        "Inception (2010) · omdb: retry 2 of 2",
+        "Inception (2010) · omdb: no result",
+    ]
+    assert named == ["Inception"]  # worked out once, when first needed
+
+
 async def test_cancel_really_stops_the_task_and_the_request() -> None:
     clock = VirtualClock()
     orchestrator, fakes = build(clock, tmdb=[HANG])

@@ -32,7 +32,7 @@ from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.store.library import IdentificationStatus
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import JobState
+from metarr_desktop.ui.jobs import EventKind, JobState
 from metarr_desktop.ui.library_model import THUMB_SIZE, Column, RowState
 from metarr_desktop.ui.pages.library import LibraryPage
 from metarr_desktop.ui.theme import Scheme, ThemeController
@@ -486,6 +486,29 @@ async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
     # The providers' title replaced the one typed; the row shows it without a reload of the page.
     assert page.model.row_at(page.model.view_row_of(first)).title == "Movie 11"
     assert messages[-1] == "Enrich 2 movies: 2 enriched, 0 unchanged."
+
+
+async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
+    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+) -> None:
+    ctx, fake, _clock = fake_ctx
+    add(ctx, "Alpha", 2001, tmdb=11)
+    add(ctx, "Beta", 2002, tmdb=12)
+    fake.status["omdb"] = 401  # a refused key: no retry, the provider ends without a result
+    page = page_factory(ctx)
+    await page.load()
+    job = page.enrich_all()
+    assert job is not None
+    await ctx.jobs.wait(job)
+    assert job.state is JobState.DONE
+    provider_events = [e for e in job.events if e.kind is not EventKind.NOTE]
+    # Only what went wrong is kept, named after its movie; nothing for the providers that answered.
+    # (twice each: once while the movie is identified, once when it is fetched)
+    assert {e.text for e in provider_events} == {
+        "Alpha (2001) · omdb: no result",
+        "Beta (2002) · omdb: no result",
+    }
+    assert all(e.kind is EventKind.FAILED for e in provider_events)
 
 
 async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(

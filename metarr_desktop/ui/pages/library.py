@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.providers import Priority
+from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, EnrichResult, Mode, Status
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.add_movie_dialog import AddMovieDialog
@@ -909,10 +910,18 @@ class LibraryPage(QWidget):
                 self._queue_reload(result.movie_id)
 
             try:
+
+                def progress_of(movie_id: int) -> FetchProgress:
+                    return handle.progress_of(lambda: self._name(movie_id))
+
                 if ids is None:
-                    await enrichment.enrich_all(ENRICH_ALL, on_progress=progress, report=report)
+                    await enrichment.enrich_all(
+                        ENRICH_ALL, on_progress=progress, report=report, progress_of=progress_of
+                    )
                 else:
-                    await enrichment.enrich_many(ids, ENRICH_SELECTED, on_progress=progress, report=report)
+                    await enrichment.enrich_many(
+                        ids, ENRICH_SELECTED, on_progress=progress, report=report, progress_of=progress_of
+                    )
             except asyncio.CancelledError:
                 self._reload_soon()
                 self.message.emit(
