@@ -175,9 +175,9 @@ class JobProgress(FetchProgress):
 
 
 class NotableProgress(FetchProgress):
-    """The `FetchProgress` of one item of a bulk job: only what went wrong is recorded (retries,
-    timeouts, providers without a result), named after the item. A library-wide run would otherwise
-    keep eight events per movie that nobody reads."""
+    """The `FetchProgress` of one item of a bulk job: only retries and timeouts are recorded, live,
+    named after the item. A library-wide run would otherwise keep eight events per movie that nobody
+    reads; how an item ended (with the reasons) is the job's own note (see ``ui/enrich_job.py``)."""
 
     def __init__(self, tracker: JobTracker, job: Job, subject: str | Callable[[], str]) -> None:
         self._tracker = tracker
@@ -190,10 +190,6 @@ class NotableProgress(FetchProgress):
         if callable(self._subject):
             self._subject = self._subject()
         return self._subject
-
-    def on_provider_complete(self, provider: str, success: bool) -> None:
-        if not success:
-            self._tracker.record(self._job, EventKind.FAILED, provider, message=self.subject)
 
     def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
         self._tracker.record(
@@ -235,8 +231,8 @@ class JobHandle:
 
     def progress_of(self, subject: str | Callable[[], str]) -> FetchProgress:
         """The progress listener for one item of a bulk job ("Inception (2010)", or a function that
-        names it when first needed): its retries, timeouts and failed providers land in this job,
-        named after the item."""
+        names it when first needed): its providers' retries and timeouts land in this job, named
+        after the item."""
         return NotableProgress(self._tracker, self.job, subject)
 
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
+from metarr_desktop.services.enrichment import EnrichReport, Status
 from metarr_desktop.services.library_suite import SCHEDULED, LibrarySuite
 from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.ui.enrich_job import EnrichJobReporter
 from metarr_desktop.ui.jobs import Job, JobHandle, JobTracker
 
 DAILY_TITLE = "Daily enrichment"
@@ -63,28 +63,30 @@ class WindowSchedule:
         async def body(handle: JobHandle) -> EnrichReport:
             report = EnrichReport()
 
-            def progress(_report: EnrichReport, _result: EnrichResult) -> None:
-                if handle.job.total != report.total:
-                    handle.set_total(report.total)
-                handle.advance()
-
             def name(movie_id: int) -> str:
                 movie = self._suite.app.movies.get(movie_id)
                 if movie is None:
                     return f"movie {movie_id}"
                 return f"{movie.title} ({movie.year})" if movie.year else movie.title
 
-            def progress_of(movie_id: int) -> FetchProgress:
-                return handle.progress_of(lambda: name(movie_id))
+            names = {view.id: view.spec.name for view in self._suite.app.providers.all()}
+            reporter = EnrichJobReporter(handle, name, names)
 
             try:
                 if movie_ids is None:
                     await enrichment.enrich_all(
-                        SCHEDULED, on_progress=progress, report=report, progress_of=progress_of
+                        SCHEDULED,
+                        on_progress=reporter.on_result,
+                        report=report,
+                        progress_of=reporter.progress_of,
                     )
                 else:
                     await enrichment.enrich_many(
-                        movie_ids, SCHEDULED, on_progress=progress, report=report, progress_of=progress_of
+                        movie_ids,
+                        SCHEDULED,
+                        on_progress=reporter.on_result,
+                        report=report,
+                        progress_of=reporter.progress_of,
                     )
             finally:
                 handle.note(summary(report))

@@ -501,14 +501,13 @@ async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
     assert job is not None
     await ctx.jobs.wait(job)
     assert job.state is JobState.DONE
-    provider_events = [e for e in job.events if e.kind is not EventKind.NOTE]
-    # Only what went wrong is kept, named after its movie; nothing for the providers that answered.
-    # (twice each: once while the movie is identified, once when it is fetched)
-    assert {e.text for e in provider_events} == {
-        "Alpha (2001) · omdb: no result",
-        "Beta (2002) · omdb: no result",
-    }
-    assert all(e.kind is EventKind.FAILED for e in provider_events)
+    # Only what went wrong, once per movie and provider (identification asked OMDb too), with the
+    # reason; nothing for the providers that answered, nor for the movies that went well.
+    assert [e.text for e in job.events] == [
+        "Alpha (2001): OMDb (fake) failed: the API key was refused (forced)",
+        "Beta (2002): OMDb (fake) failed: the API key was refused (forced)",
+    ]
+    assert all(e.kind is EventKind.NOTE for e in job.events)
 
 
 async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(

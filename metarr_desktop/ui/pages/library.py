@@ -61,12 +61,12 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, EnrichResult, Mode, Status
+from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, EnrichResult, Mode
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.add_movie_dialog import AddMovieDialog
 from metarr_desktop.ui.bridge import async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.enrich_job import EnrichJobReporter
 from metarr_desktop.ui.jobs import Job, JobHandle, JobState
 from metarr_desktop.ui.library_model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
 from metarr_desktop.ui.poster_grid import (
@@ -899,28 +899,24 @@ class LibraryPage(QWidget):
             report = EnrichReport()
             handle.set_total(len(ids) if ids is not None else self.model.total)
 
+            reporter = EnrichJobReporter(handle, self._name, self.ctx.provider_names())
+
             def progress(current: EnrichReport, result: EnrichResult) -> None:
-                if current.total and handle.job.total != current.total:
-                    handle.set_total(current.total)
-                handle.advance()
-                if result.status is Status.FAILED and result.error:
-                    handle.note(f"{self._name(result.movie_id)}: {result.error}")
-                elif result.status is Status.NEEDS_IDENTIFICATION:
-                    handle.note(f"{self._name(result.movie_id)}: needs identification")
+                reporter.on_result(current, result)
                 self._queue_reload(result.movie_id)
 
             try:
-
-                def progress_of(movie_id: int) -> FetchProgress:
-                    return handle.progress_of(lambda: self._name(movie_id))
-
                 if ids is None:
                     await enrichment.enrich_all(
-                        ENRICH_ALL, on_progress=progress, report=report, progress_of=progress_of
+                        ENRICH_ALL, on_progress=progress, report=report, progress_of=reporter.progress_of
                     )
                 else:
                     await enrichment.enrich_many(
-                        ids, ENRICH_SELECTED, on_progress=progress, report=report, progress_of=progress_of
+                        ids,
+                        ENRICH_SELECTED,
+                        on_progress=progress,
+                        report=report,
+                        progress_of=reporter.progress_of,
                     )
             except asyncio.CancelledError:
                 self._reload_soon()
