@@ -576,6 +576,7 @@ class PosterGridView(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
+        self._wheel_rest = 0
         self.delegate = PosterCardDelegate(images, self)
         self.delegate.posterLoaded.connect(self.viewport().update)
         self.setItemDelegate(self.delegate)
@@ -623,6 +624,18 @@ class PosterGridView(QListView):
         if cell != self.gridSize():
             self.setGridSize(cell)
         self.verticalScrollBar().setSingleStep(max(20, cell.height() // 4))
+        self._fit_image_memory(columns, cell)
+
+    def _fit_image_memory(self, columns: int, cell: QSize) -> None:
+        """Let the image loader's memory hold twice the posters a screen shows: with less, each poster
+        that arrives pushes out one still on screen, which is then asked for again, for ever."""
+        images = self.delegate.images
+        if images is None:
+            return
+        rows = self.viewport().height() // max(1, cell.height()) + 2
+        size = request_size(self.poster_width, self.devicePixelRatioF())
+        needed = 2 * columns * rows * size.width() * size.height() * 4
+        images.memory_budget = max(images.memory_budget, needed)
 
     def resizeEvent(self, event: object) -> None:
         self._update_grid()
@@ -640,7 +653,11 @@ class PosterGridView(QListView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         self._pending_scroll = None
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() // 120
+            # A touchpad or fine wheel sends small deltas (±15): they add up to whole notches of
+            # 120, in both directions alike.
+            self._wheel_rest += event.angleDelta().y()
+            steps = int(self._wheel_rest / 120)
+            self._wheel_rest -= steps * 120
             if steps:
                 self.set_poster_width(self.poster_width + steps * POSTER_WIDTH_STEP)
             event.accept()

@@ -63,6 +63,7 @@ class PosterImages(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.memory_budget = 64 * 1024 * 1024  # bytes, as the real loader
         self.asked: list[str] = []
         self.memory: dict[tuple[str, int, int], QPixmap] = {}
 

@@ -31,6 +31,7 @@ from metarr_desktop.ui.pages.library import POSTER_WIDTH_SETTING, VIEW_SETTING, 
 from metarr_desktop.ui.poster_grid import (
     DEFAULT_POSTER_WIDTH,
     MAX_POSTER_WIDTH,
+    POSTER_WIDTH_STEP,
     REQUEST_WIDTHS,
     PosterCardDelegate,
     PosterGridView,
@@ -68,6 +69,7 @@ class RecordingImages(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.memory_budget = 64 * 1024 * 1024  # bytes, as the real loader
         self.requests: list[tuple[str, QSize]] = []
         self.memory: dict[tuple[str, int, int], QPixmap] = {}
 
@@ -433,6 +435,19 @@ async def test_the_view_and_the_poster_size_survive_a_restart(
 # --------------------------------------------------------------------------------------------------
 
 
+async def test_a_one_off_view_is_shown_but_not_remembered(
+    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
+) -> None:
+    add(ctx, "Heat", 1995)
+    page = page_factory(ctx)
+    await page.load()
+    page.set_view_mode(ViewMode.POSTERS, remember=False)  # as `--page library:posters` does
+    assert page.stack.currentWidget() is page.grid and page.grid_button.isChecked()
+    stored = QSettings(str(profile_dir / "window.ini"), QSettings.Format.IniFormat)
+    assert stored.value(VIEW_SETTING) in (None, ViewMode.LIST.value)
+    assert page_factory(ctx).view_mode is ViewMode.LIST
+
+
 async def test_posters_are_requested_only_for_the_cards_on_screen(qtbot: Any) -> None:
     images = RecordingImages()
     model = LibraryModel()
@@ -478,6 +493,53 @@ async def test_posters_are_requested_only_for_the_cards_on_screen(qtbot: Any) ->
     await settle()
     wider = {size.width() for _url, size in images.requests[before:]}
     assert wider and min(wider) >= request_size(MAX_POSTER_WIDTH, 1.0).width()
+
+
+async def test_a_touchpad_ctrl_scroll_grows_and_shrinks_the_posters_alike(qtbot: Any) -> None:
+    view = PosterGridView(None)
+    qtbot.addWidget(view)
+    start = view.poster_width
+
+    def scroll(delta: int, times: int) -> None:
+        for _ in range(times):
+            wheel = QWheelEvent(
+                QPointF(20, 20),
+                QPointF(20, 20),
+                QPoint(0, 0),
+                QPoint(0, delta),
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.ControlModifier,
+                Qt.ScrollPhase.NoScrollPhase,
+                False,
+            )
+            QApplication.sendEvent(view.viewport(), wheel)
+
+    scroll(15, 4)  # half a notch: nothing yet
+    assert view.poster_width == start
+    scroll(15, 4)  # a whole notch
+    assert view.poster_width == start + POSTER_WIDTH_STEP
+    scroll(-15, 8)
+    assert view.poster_width == start
+
+
+async def test_the_image_memory_holds_two_screens_of_posters(qtbot: Any) -> None:
+    images = RecordingImages()
+    images.memory_budget = 1024
+    model = LibraryModel()
+    model.set_rows([movie(n) for n in range(200)])
+    view = PosterGridView(images)  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(1600, 1000)
+    view.show()
+    await settle()
+    size = request_size(view.poster_width, view.devicePixelRatioF())
+    columns = view.viewport().width() // view.gridSize().width()
+    lines = -(-view.viewport().height() // view.gridSize().height())
+    assert images.memory_budget >= 2 * columns * lines * size.width() * size.height() * 4
+    before = images.memory_budget
+    view.set_poster_width(MAX_POSTER_WIDTH)
+    assert images.memory_budget >= before  # never lowered below what was set
 
 
 async def test_a_card_far_down_is_scrolled_to_once_the_layout_reaches_it(qtbot: Any) -> None:
