@@ -272,6 +272,11 @@ class ProviderConfigService:
         """Shown by the window and `providers list` when keys are stored unencrypted."""
         return self._secrets.warning
 
+    def names(self) -> dict[str, str]:
+        """Every registered provider's name users know, by id (no key is read: cheap, never blocks
+        on the keyring)."""
+        return {spec.id: spec.name for spec in self._registry}
+
     def all(self) -> list[ProviderView]:
         """Every registered provider, in priority order."""
         return [self._view(r) for r in self._configs.all() if r.provider_id in self._registry]

@@ -80,4 +80,4 @@ class UiContext:
         )
 
     def provider_names(self) -> dict[str, str]:
-        return {view.id: view.spec.name for view in self.providers.all()}
+        return self.providers.names()

@@ -69,8 +69,7 @@ class WindowSchedule:
                     return f"movie {movie_id}"
                 return f"{movie.title} ({movie.year})" if movie.year else movie.title
 
-            names = {view.id: view.spec.name for view in self._suite.app.providers.all()}
-            reporter = EnrichJobReporter(handle, name, names)
+            reporter = EnrichJobReporter(handle, name, self._suite.app.providers.names())
 
             try:
                 if movie_ids is None:
