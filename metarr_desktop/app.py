@@ -278,7 +278,7 @@ async def run(args: argparse.Namespace) -> int:
         window.show()
         view = view_of(page)
         if view is not None:
-            window.library_page.set_view_mode(ViewMode(view))
+            window.library_page.set_view_mode(ViewMode(view), remember=False)  # not the user's choice
         library = movie_id is not None or view is not None
         first = Page.LIBRARY if library else Page(page) if page else window.initial_page()
         await window.load_page(first)

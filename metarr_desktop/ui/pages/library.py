@@ -536,9 +536,9 @@ class LibraryPage(QWidget):
         """The view shown for the movies (the table or the grid)."""
         return self.grid if self.view_mode is ViewMode.POSTERS else self.table
 
-    def set_view_mode(self, mode: ViewMode) -> None:
+    def set_view_mode(self, mode: ViewMode, *, remember: bool = True) -> None:
         """Show the movies as a table or a poster grid, keeping the selection (brought into view);
-        the choice is remembered."""
+        the choice is remembered unless `remember` is False (a one-off view, e.g. for a screenshot)."""
         before = self.current_view()
         had_focus = before.hasFocus()
         self.view_mode = mode
@@ -560,7 +560,7 @@ class LibraryPage(QWidget):
         self._reveal_selection()
         if had_focus and view is not before:
             view.setFocus(Qt.FocusReason.OtherFocusReason)
-        if self.settings is not None and self.settings.value(VIEW_SETTING) != mode.value:
+        if remember and self.settings is not None and self.settings.value(VIEW_SETTING) != mode.value:
             self.settings.setValue(VIEW_SETTING, mode.value)
             self.settings.sync()
 
