@@ -294,3 +294,21 @@ async def test_an_unreadable_keyring_does_not_stop_the_app(open_services: Opener
     services = open_services(keyring_backend=BrokenKeyring())
     assert [v.has_api_key for v in services.providers.all()] == [False] * 4
     assert len(services.pool.all()) == 4
+
+
+def test_provider_names_never_touch_the_keyring(open_services: Opener) -> None:
+    class CountingKeyring(MemoryKeyring):
+        reads = 0
+
+        def get_password(self, service: str, username: str) -> str | None:
+            CountingKeyring.reads += 1
+            return super().get_password(service, username)
+
+    services = open_services(keyring_backend=CountingKeyring())
+    services.providers.all()
+    assert CountingKeyring.reads > 0  # a provider's view reads its key
+    before = CountingKeyring.reads
+    names = services.providers.names()
+    assert set(names) == {"omdb", "tmdb", "tvdb", "fanart"}
+    assert all(isinstance(name, str) and name for name in names.values())
+    assert CountingKeyring.reads == before
