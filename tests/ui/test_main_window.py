@@ -152,6 +152,19 @@ def test_the_command_line_knows_every_library_view() -> None:
     assert set(app_module.LIBRARY_VIEWS) == {mode.value for mode in ViewMode}
 
 
+def run_window(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """`metarr-desktop ARGS` in a process of its own (as a user starts it), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "metarr_desktop", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize("page", ["providers", "health", "activity", "library", "library:posters"])
 def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
     shot = tmp_path / f"{page.replace(':', '-')}.png"
@@ -160,24 +173,8 @@ def test_screenshot_from_the_command_line(tmp_path: Path, page: str) -> None:
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metarr_desktop",
-            "--data-dir",
-            str(tmp_path / "profile"),
-            "--page",
-            page,
-            "--screenshot",
-            str(shot),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = run_window(
+        "--data-dir", str(tmp_path / "profile"), "--page", page, "--screenshot", str(shot), env=env
     )
     assert done.returncode == 0, done.stderr
     image = QImage(str(shot))
@@ -199,15 +196,7 @@ def test_a_session_without_a_display_is_told_so_instead_of_a_qt_abort() -> None:
 
 def test_the_window_without_a_display_exits_1_with_one_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    done = subprocess.run(
-        [sys.executable, "-m", "metarr_desktop", "--data-dir", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_window("--data-dir", str(tmp_path), env=env)
     assert done.returncode == 1
     assert done.stderr.startswith("metarr-desktop: there is no display")
     assert "Traceback" not in done.stderr
@@ -221,24 +210,8 @@ def test_an_empty_data_dir_is_refused_not_taken_for_the_default_profile() -> Non
 
 def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metarr_desktop",
-            "--data-dir",
-            str(tmp_path),
-            "--page",
-            "movie:3",
-            "--screenshot",
-            str(tmp_path / "x.png"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = run_window(
+        "--data-dir", str(tmp_path), "--page", "movie:3", "--screenshot", str(tmp_path / "x.png"), env=env
     )
     assert done.returncode == 1
     assert done.stderr.startswith("metarr-desktop: there is no movie 3 in this library")
@@ -250,15 +223,7 @@ def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
 def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path, page: str) -> None:
     shot = tmp_path / "page.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-m", "metarr_desktop", "--demo", "--page", page, "--screenshot", str(shot)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
+    done = run_window("--demo", "--page", page, "--screenshot", str(shot), env=env, timeout=90)
     assert done.returncode == 0, done.stderr
     assert QImage(str(shot)).width() >= 1000
 
