@@ -16,8 +16,9 @@ What it does:
 4. sequential_wall_s: the same per-movie work through the plain provider clients, one request at a
    time with no engine, measured on a sample of movies and scaled to N (the output says so).
 5. Runs `enrich_all` again: every answer is fresh in the cache, so no request may be sent;
-   cached_ms_per_movie is that pass's wall time per movie, and cached_max_loop_stall_ms the longest the
-   event loop (the window's, in the app) was held up meanwhile.
+   cached_ms_per_movie is that pass's wall time per movie, and cached_max_loop_stall_ms the longest
+   this plain asyncio loop was held up meanwhile (it runs every ready worker's step in one turn, so
+   this is an upper bound; the window's own figure, on Qt's loop, is benchmarks/ui_responsiveness.py).
 
 Prints one JSON object with --json (a readable summary otherwise).
 """
@@ -130,7 +131,7 @@ async def sequential_sample(
 async def longest_stall() -> float:
     """Until cancelled: the longest time (s) the event loop kept a 1 ms timer waiting.
 
-    In the window the loop is Qt's, so this is how long the UI would freeze at worst."""
+    A guard against a pass that never yields (it would equal the whole pass)."""
     longest = 0.0
     try:
         while True:
