@@ -108,6 +108,16 @@ def poster_height_for(width: int) -> int:
     return round(width * 1.5)
 
 
+def shown_grid(qtbot: Any, model: LibraryModel, images: Any, size: QSize) -> PosterGridView:
+    """A poster grid over `model`, shown at `size` (closed after the test)."""
+    view = PosterGridView(images)
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(size)
+    view.show()
+    return view
+
+
 def movie(
     number: int,
     title: str | None = None,
@@ -452,11 +462,7 @@ async def test_posters_are_requested_only_for_the_cards_on_screen(qtbot: Any) ->
     images = RecordingImages()
     model = LibraryModel()
     model.set_rows([movie(n) for n in range(5000)])
-    view = PosterGridView(images)  # type: ignore[arg-type]
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(900, 640)
-    view.show()
+    view = shown_grid(qtbot, model, images, QSize(900, 640))
     await until(lambda: bool(images.requests))
     await settle()
 
@@ -527,11 +533,7 @@ async def test_the_image_memory_holds_two_screens_of_posters(qtbot: Any) -> None
     images.memory_budget = 1024
     model = LibraryModel()
     model.set_rows([movie(n) for n in range(200)])
-    view = PosterGridView(images)  # type: ignore[arg-type]
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(1600, 1000)
-    view.show()
+    view = shown_grid(qtbot, model, images, QSize(1600, 1000))
     await settle()
     size = request_size(view.poster_width, view.devicePixelRatioF())
     columns = view.viewport().width() // view.gridSize().width()
@@ -545,11 +547,7 @@ async def test_the_image_memory_holds_two_screens_of_posters(qtbot: Any) -> None
 async def test_a_card_far_down_is_scrolled_to_once_the_layout_reaches_it(qtbot: Any) -> None:
     model = LibraryModel()
     model.set_rows([movie(n, poster=False) for n in range(5000)])
-    view = PosterGridView(None)
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(800, 500)
-    view.show()
+    view = shown_grid(qtbot, model, None, QSize(800, 500))
     target = model.index(4500, 0)
     view.scroll_to_movie_index(target)  # the layout is built in batches: not there yet
     assert view._pending_scroll is not None
@@ -560,11 +558,7 @@ async def test_a_card_far_down_is_scrolled_to_once_the_layout_reaches_it(qtbot: 
 async def test_select_all_is_one_range_of_whole_rows(qtbot: Any) -> None:
     model = CountingModel()
     model.set_rows([movie(n, poster=False) for n in range(5000)])
-    view = PosterGridView(None)
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(800, 500)
-    view.show()
+    view = shown_grid(qtbot, model, None, QSize(800, 500))
     await settle()
     model.calls = 0
     QTest.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -577,11 +571,7 @@ async def test_a_failed_poster_shows_the_placeholder_and_is_not_asked_again(qtbo
     images = RecordingImages()
     model = LibraryModel()
     model.set_rows([movie(1)])
-    view = PosterGridView(images)  # type: ignore[arg-type]
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(400, 400)
-    view.show()
+    view = shown_grid(qtbot, model, images, QSize(400, 400))
     await until(lambda: bool(images.requests))
     images.failed.emit("https://img.example/1.jpg")
     await settle()
@@ -738,11 +728,7 @@ async def test_the_grid_with_demo_data(
 async def test_a_big_change_repaints_the_grid_without_visiting_every_row(qtbot: Any) -> None:
     model = CountingModel()
     model.set_rows([movie(n, poster=False) for n in range(2000)])
-    view = PosterGridView(None)
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(600, 400)
-    view.show()
+    view = shown_grid(qtbot, model, None, QSize(600, 400))
     await until(lambda: view.visualRect(model.index(1999, 0)).isValid())
     await settle()
     model.calls = 0
