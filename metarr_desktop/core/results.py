@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from metarr_desktop.core.providers import ProviderData
@@ -17,6 +18,42 @@ class FailedProvider:
 
     def to_json(self) -> dict[str, Any]:
         return {"provider": self.provider, "error": self.error, "retryable": self.retryable}
+
+
+class SkipReason(StrEnum):
+    """Why a provider was not asked (or stopped before it was), as every place shows it."""
+
+    #: Auto-disabled: its circuit is open after repeated failures.
+    CIRCUIT_OPEN = "circuit_open"
+    #: It asked us to wait (HTTP 429, `Retry-After`), or our own pacer had no slot in time.
+    RATE_LIMITED = "rate_limited"
+    #: Its daily quota is used up.
+    QUOTA = "quota"
+    #: The user switched it off.
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedProvider:
+    """A provider that could not be asked now, why, and when it may be asked again.
+
+    Attributes:
+        detail: a readable note ("waiting for the rate limit (4 s)", "circuit open after repeated
+            failures").
+    """
+
+    provider: str
+    reason: SkipReason
+    until: datetime | None = None
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "reason": self.reason.value,
+            "until": self.until.isoformat(timespec="seconds") if self.until else None,
+            "detail": self.detail,
+        }
 
 
 @dataclass(slots=True)
@@ -35,6 +72,8 @@ class ProviderResults:
         timed_out: providers that ran out of time (their requests were cancelled).
         rate_limited: providers skipped or stopped by a rate limit, a quota or an open circuit.
         skipped: providers not asked because they cannot serve this request (no usable id).
+        unavailable: why each provider of `rate_limited` was not asked or stopped (open circuit,
+            rate limit, quota), with when it may be asked again.
         duration_s: how long the fetch took.
     """
 
@@ -46,6 +85,7 @@ class ProviderResults:
     timed_out: list[str] = field(default_factory=list)
     rate_limited: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    unavailable: list[SkippedProvider] = field(default_factory=list)
     duration_s: float = 0.0
     min_successful: int = 1
 
@@ -71,6 +111,7 @@ class ProviderResults:
             "timed_out": list(self.timed_out),
             "rate_limited": list(self.rate_limited),
             "skipped": list(self.skipped),
+            "unavailable": [u.to_json() for u in self.unavailable],
             "all_failed": self.all_failed,
             "duration_s": round(self.duration_s, 3),
         }

@@ -15,16 +15,18 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Collection
+from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
-from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.core.results import FailedProvider, ProviderResults, SkippedProvider, SkipReason
+from metarr_desktop.engine.budget import ActionBudget, NotAskedError
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.health import OrchestratorMetrics
 from metarr_desktop.engine.resilience import call_with_retries, run_with_timeout
-from metarr_desktop.engine.runtime import ProviderPool, ProviderRuntime
+from metarr_desktop.engine.runtime import TRACE, ProviderPool, ProviderRuntime, RequestTrace
 from metarr_desktop.providers.base import MetadataProvider, describe_error
 from metarr_desktop.providers.errors import (
     BadResponseError,
@@ -76,21 +78,64 @@ class FetchOrchestrator:
         priority: Priority = Priority.USER,
         progress: FetchProgress | None = None,
         timeout_s: float | None = None,
+        budget: ActionBudget | None = None,
     ) -> T:
         """Run one operation on one provider with pacing, retries, timeout, breaker and health.
 
-        Raises `ProviderUnavailableError` without any request when the provider is rate limited,
-        out of quota or its circuit is open; otherwise the operation's result or its final
-        `ProviderError` (`ProviderTimeoutError` when the budget ran out).
+        One call is one *execution* (its retries included): the circuit breaker counts executions,
+        the health record counts attempts (requests that got an answer or an error). Time spent
+        waiting in our own gate (the pacer, a short `Retry-After`) is never the provider's failure
+        and is not part of its latency.
+
+        With `budget` (one user action) the provider's time budget is shared with the action's
+        earlier calls, and a provider whose part of the action already ended badly raises that
+        same error again without any request.
+
+        Raises `NotAskedError` (a `ProviderUnavailableError`) without any request when the provider
+        is rate limited, out of quota or its circuit is open, and also when the budget ran out
+        while it waited in our own pacer (no request was sent); otherwise the operation's result or
+        its final `ProviderError` (`DeadlineExceededError` when the budget ran out).
         """
         runtime = self.pool.get(provider_id)
-        reason = runtime.unavailable_reason()
-        if reason is not None or not runtime.breaker.allow():
-            raise ProviderUnavailableError(provider_id, reason or "circuit open after repeated failures")
+        if budget is not None:
+            ended = budget.ended(provider_id)
+            if ended is not None:
+                raise ended
+        try:
+            return await self._execute(
+                runtime, operation, priority, progress or FetchProgress(), timeout_s, budget
+            )
+        except ProviderError as exc:
+            if budget is not None:
+                budget.end(provider_id, exc)
+            raise
+
+    async def _execute(
+        self,
+        runtime: ProviderRuntime,
+        operation: Operation[T],
+        priority: Priority,
+        progress: FetchProgress,
+        timeout_s: float | None,
+        budget: ActionBudget | None,
+    ) -> T:
+        provider_id = runtime.id
+        skip = runtime.unavailability()
+        if skip is not None and skip.reason is not SkipReason.DISABLED:
+            raise NotAskedError(skip)
+        if not runtime.breaker.allow():
+            raise NotAskedError(
+                SkippedProvider(
+                    provider_id, SkipReason.CIRCUIT_OPEN, None, "circuit open after repeated failures"
+                )
+            )
         policy = runtime.settings.policy(priority)
-        budget = policy.timeout_s if timeout_s is None else min(timeout_s, policy.timeout_s)
-        deadline = self.clock.monotonic() + budget
-        progress = progress or FetchProgress()
+        now = self.clock.monotonic()
+        deadline = now + (policy.timeout_s if timeout_s is None else min(timeout_s, policy.timeout_s))
+        if budget is not None:
+            deadline = min(deadline, budget.deadline(provider_id, policy.timeout_s))
+        remaining = max(0.0, deadline - now)
+        trace = RequestTrace(priority=priority)
 
         def on_retry(retry_number: int, max_retries: int, error: ProviderError, delay: float) -> None:
             log.info(
@@ -104,7 +149,13 @@ class FetchOrchestrator:
             progress.on_provider_retry(provider_id, retry_number, max_retries)
 
         async def attempt() -> T:
-            return await self._attempt(runtime, operation)
+            nonlocal trace
+            trace = RequestTrace(priority=priority)
+            token = TRACE.set(trace)
+            try:
+                return await self._attempt(runtime, operation, trace)
+            finally:
+                TRACE.reset(token)
 
         work = call_with_retries(
             attempt,
@@ -116,53 +167,79 @@ class FetchOrchestrator:
             on_retry=on_retry,
         )
         try:
-            return await run_with_timeout(work, budget, clock=self.clock, provider=provider_id)
+            result = await run_with_timeout(work, remaining, clock=self.clock, provider=provider_id)
         except DeadlineExceededError as exc:
-            self._record_failure(runtime, exc.message)
+            if trace.stopped_in_gate:
+                # The budget ran out in our own pacer: the provider was never given the chance.
+                runtime.breaker.release_probe()
+                wait = runtime.gate.pacer_wait_s()
+                raise NotAskedError(
+                    SkippedProvider(
+                        provider_id,
+                        SkipReason.RATE_LIMITED,
+                        self.clock.now() + timedelta(seconds=wait),
+                        f"waiting for the rate limit ({trace.queued_s:.1f} s waited, {wait:.1f} s more)",
+                    )
+                ) from exc
+            runtime.health.record_failure(exc.message, self.clock.now())
+            self._end_execution(runtime, exc)
             progress.on_provider_timeout(provider_id)
             raise
-        except ProviderTimeoutError:
-            progress.on_provider_timeout(provider_id)
+        except ProviderError as exc:
+            self._end_execution(runtime, exc)
+            if isinstance(exc, ProviderTimeoutError):
+                progress.on_provider_timeout(provider_id)
             raise
+        except asyncio.CancelledError:
+            runtime.breaker.release_probe()
+            raise
+        self._end_execution(runtime, None)
+        return result
 
-    async def _attempt(self, runtime: ProviderRuntime, operation: Operation[T]) -> T:
+    def _end_execution(self, runtime: ProviderRuntime, error: ProviderError | None) -> None:
+        """One execution ended: the breaker counts it (a success, a failure, or neither)."""
+        if error is None or isinstance(error, NotFoundError):
+            runtime.breaker.record_success()
+        elif error.health_failure:
+            runtime.breaker.record_failure()
+        else:
+            runtime.breaker.release_probe()
+        self.pool.notify(runtime)
+
+    async def _attempt(self, runtime: ProviderRuntime, operation: Operation[T], trace: RequestTrace) -> T:
+        """One attempt; its answer (or error) goes into the health record, not the breaker."""
         started = self.clock.monotonic()
         try:
             result = await operation(runtime.provider)
         except NotFoundError:
-            self._record_success(runtime, started)
+            self._record_success(runtime, started, trace)
             raise
         except RateLimitedError as exc:
             runtime.gate.note_rate_limited(exc)
-            runtime.breaker.release_probe()
             runtime.health.record_rate_limited(exc.message, self.clock.now())
             self.pool.notify(runtime)
             raise
         except ProviderError as exc:
             if exc.health_failure:
                 self._record_failure(runtime, exc.message)
-            else:
-                runtime.breaker.release_probe()
             raise
         except asyncio.CancelledError:
-            runtime.breaker.release_probe()
             raise
         except Exception as exc:  # a bug in a client must cost that provider, not the whole fetch
             log.exception("%s: unexpected error while reading its answer", runtime.id)
             self._record_failure(runtime, f"could not read the answer ({type(exc).__name__})")
             raise BadResponseError(runtime.id, f"could not read the answer ({type(exc).__name__})") from exc
-        self._record_success(runtime, started)
+        self._record_success(runtime, started, trace)
         return result
 
-    def _record_success(self, runtime: ProviderRuntime, started: float) -> None:
-        latency_ms = (self.clock.monotonic() - started) * 1000.0
+    def _record_success(self, runtime: ProviderRuntime, started: float, trace: RequestTrace) -> None:
+        """Latency is from the request leaving to the answer arriving: our own queueing is not in it."""
+        latency_ms = max(0.0, self.clock.monotonic() - started - trace.queued_s) * 1000.0
         runtime.health.record_success(latency_ms, self.clock.now())
-        runtime.breaker.record_success()
         self.pool.notify(runtime)
 
     def _record_failure(self, runtime: ProviderRuntime, message: str) -> None:
         runtime.health.record_failure(message, self.clock.now())
-        runtime.breaker.record_failure()
         self.pool.notify(runtime)
 
     # ---------------------------------------------------------------------------------------------
@@ -179,6 +256,7 @@ class FetchOrchestrator:
         deadline_s: float | None = None,
         mode: ExecutionMode = ExecutionMode.PARALLEL,
         min_successful: int = 1,
+        budget: ActionBudget | None = None,
     ) -> ProviderResults:
         """Fetch metadata and assets for one entity from every enabled provider.
 
@@ -191,20 +269,24 @@ class FetchOrchestrator:
             mode: all at once, or one after another in priority order.
             min_successful: in sequential mode, stop once this many providers answered with data;
                 in both modes, `results.met_minimum` says whether it was reached.
+            budget: the action this fetch is part of (`ActionBudget`): providers whose part of it
+                already ended are reported with that outcome again, without a request.
         """
         progress = progress or FetchProgress()
         started = self.clock.monotonic()
         results = ProviderResults(fetched_at=self.clock.now(), min_successful=min_successful)
         runnable: list[ProviderRuntime] = []
         for runtime in self.pool.enabled(providers):
-            if request.entity_type not in runtime.provider.capabilities.entity_types or not (
-                runtime.provider.capabilities.accepts(request.ids)
-            ):
+            if not runtime.can_serve(request.entity_type, request.ids):
                 results.skipped.append(runtime.id)
                 results.providers[runtime.id] = None
                 continue
-            if runtime.unavailable_reason() is not None:
-                results.rate_limited.append(runtime.id)
+            ended = budget.ended(runtime.id) if budget is not None else None
+            skip = runtime.unavailability()
+            if ended is None and skip is not None:
+                ended = NotAskedError(skip)
+            if ended is not None:
+                self._settle(runtime, ended, results)
                 results.providers[runtime.id] = None
                 continue
             runnable.append(runtime)
@@ -218,7 +300,7 @@ class FetchOrchestrator:
             timeout = None
             if global_deadline is not None:
                 timeout = max(0.0, global_deadline - self.clock.monotonic())
-            await self._fetch_one(runtime, operation, priority, progress, timeout, results)
+            await self._fetch_one(runtime, operation, priority, progress, timeout, results, budget)
 
         if mode is ExecutionMode.PARALLEL:
             async with asyncio.TaskGroup() as group:
@@ -245,6 +327,7 @@ class FetchOrchestrator:
         progress: FetchProgress,
         timeout_s: float | None,
         results: ProviderResults,
+        budget: ActionBudget | None,
     ) -> None:
         pid = runtime.id
         started = self.clock.monotonic()
@@ -252,16 +335,11 @@ class FetchOrchestrator:
         data: ProviderData | None = None
         success = False
         try:
-            data = await self.call(pid, operation, priority=priority, progress=progress, timeout_s=timeout_s)
-        except ProviderTimeoutError:
-            results.timed_out.append(pid)
-        except NotFoundError:
-            results.not_found.append(pid)
-            success = True
-        except (RateLimitedError, ProviderUnavailableError):
-            results.rate_limited.append(pid)
+            data = await self.call(
+                pid, operation, priority=priority, progress=progress, timeout_s=timeout_s, budget=budget
+            )
         except ProviderError as exc:
-            results.failed.append(FailedProvider(pid, describe_error(exc), exc.retryable))
+            success = self._settle(runtime, exc, results)
         else:
             if data.fetched_at is None:
                 data.fetched_at = self.clock.now()
@@ -270,3 +348,34 @@ class FetchOrchestrator:
         results.providers[pid] = data
         self.metrics.record_provider(pid, success and data is not None, self.clock.monotonic() - started)
         progress.on_provider_complete(pid, success)
+
+    def _settle(self, runtime: ProviderRuntime, error: ProviderError, results: ProviderResults) -> bool:
+        """File a provider's part that ended with `error` under its list; True for "not found"."""
+        pid = runtime.id
+        if isinstance(error, NotFoundError):
+            results.not_found.append(pid)
+            return True
+        skip = unavailability_of(runtime, error)
+        if skip is not None:
+            results.rate_limited.append(pid)
+            results.unavailable.append(skip)
+        elif isinstance(error, ProviderTimeoutError):
+            results.timed_out.append(pid)
+        else:
+            results.failed.append(FailedProvider(pid, describe_error(error), error.retryable))
+        return False
+
+
+def unavailability_of(runtime: ProviderRuntime, error: ProviderError) -> SkippedProvider | None:
+    """Why a provider whose part ended with `error` could not answer now, when the reason was a
+    refusal (open circuit, rate limit, quota) rather than a failure (None then)."""
+    if isinstance(error, NotAskedError):
+        return error.skip
+    if isinstance(error, RateLimitedError):
+        reason = SkipReason.QUOTA if error.quota_exhausted else SkipReason.RATE_LIMITED
+        return SkippedProvider(runtime.id, reason, runtime.gate.rate_limited_until(), error.message)
+    if isinstance(error, ProviderUnavailableError):
+        return runtime.unavailability() or SkippedProvider(
+            runtime.id, SkipReason.CIRCUIT_OPEN, None, error.message
+        )
+    return None

@@ -11,8 +11,11 @@ Thresholds are defined once here and documented in the README:
 - ``healthy``: none of the above, with at least one call on record.
 - ``unknown``: no call on record yet.
 
-A "call" is one attempt (each retry counts). "Not found" is a good answer; being rate limited is
-neither good nor bad and is not counted.
+Uptime and latency count *attempts* (each request that got an answer or an error, retries
+included); the circuit breaker counts *executions* (one call with its retries: five failed
+executions in a row open it). "Not found" is a good answer; being rate limited is neither good nor
+bad and is not counted; waiting in our own pacer is never counted and is not part of the latency
+(measured from the request leaving to the answer arriving).
 """
 
 from __future__ import annotations

@@ -7,14 +7,19 @@ provider's health is pushed to listeners (plain callbacks; the window turns them
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.results import SkippedProvider, SkipReason
 from metarr_desktop.engine.health import HealthStatus, HealthTracker, ProviderHealth
 from metarr_desktop.engine.resilience import (
     POLICIES,
@@ -52,6 +57,30 @@ class ProviderSettings:
             max_delay_s=base.max_delay_s,
             jitter=base.jitter,
         )
+
+
+@dataclass(slots=True)
+class RequestTrace:
+    """What one attempt of one provider spent where: set by the orchestrator around the attempt
+    (`TRACE`) and filled in by the provider's gate, which the client awaits before each request.
+
+    Attributes:
+        priority: whose attempt it is (the pacer serves user priority first).
+        queued_s: time spent waiting in our own gate (pacer, a `Retry-After` being waited out).
+        waiting_since: monotonic time the current wait in the gate began (None: not waiting).
+        requests: requests the gate let through during the attempt.
+        stopped_in_gate: the attempt was cancelled (its budget ran out) while waiting in the gate.
+    """
+
+    priority: Priority = Priority.BACKGROUND
+    queued_s: float = 0.0
+    waiting_since: float | None = None
+    requests: int = 0
+    stopped_in_gate: bool = False
+
+
+#: The attempt the current task is making (None outside the orchestrator, e.g. `providers test`).
+TRACE: ContextVar[RequestTrace | None] = ContextVar("metarr_request_trace", default=None)
 
 
 class ProviderGate:
@@ -97,7 +126,28 @@ class ProviderGate:
         elif error.reset_at is not None:
             self.blocked_until = error.reset_at
 
+    def pacer_wait_s(self) -> float:
+        """Seconds until our own pacer would let the next request go (0 when it would now)."""
+        return self.pacer.wait_time() if self.pacer is not None else 0.0
+
     async def acquire(self) -> None:
+        trace = TRACE.get()
+        if trace is None:
+            await self._acquire(Priority.BACKGROUND)
+            return
+        started = self._clock.monotonic()
+        trace.waiting_since = started
+        try:
+            await self._acquire(trace.priority)
+        except asyncio.CancelledError:
+            trace.stopped_in_gate = True
+            raise
+        finally:
+            trace.waiting_since = None
+            trace.queued_s += self._clock.monotonic() - started
+        trace.requests += 1
+
+    async def _acquire(self, priority: Priority) -> None:
         if self.quota.exhausted:
             raise RateLimitedError(
                 self.provider,
@@ -113,7 +163,7 @@ class ProviderGate:
                 break
             await self._clock.sleep(wait)
         if self.pacer is not None:
-            await self.pacer.acquire()
+            await self.pacer.acquire(priority)
         if not self.quota.try_consume():
             raise RateLimitedError(
                 self.provider,
@@ -135,19 +185,39 @@ class ProviderRuntime:
         self.gate = gate
         self.breaker = CircuitBreaker(clock)
         self.health = HealthTracker()
+        self._clock = clock
 
     @property
     def id(self) -> str:
         return self.provider.id
 
-    def unavailable_reason(self) -> str | None:
-        """Why this provider must not be asked now (without handing out a breaker probe)."""
+    def unavailability(self) -> SkippedProvider | None:
+        """Why this provider must not be asked now, and until when (without handing out a breaker
+        probe): switched off, its quota used up, told to wait, or its circuit open."""
+        if not self.settings.enabled:
+            return SkippedProvider(self.id, SkipReason.DISABLED, None, "switched off")
         until = self.gate.rate_limited_until()
         if until is not None:
-            return f"rate limited until {until.isoformat(timespec='seconds')}"
+            stamp = until.isoformat(timespec="seconds")
+            if self.gate.quota.exhausted:
+                return SkippedProvider(self.id, SkipReason.QUOTA, until, f"daily quota used up until {stamp}")
+            return SkippedProvider(self.id, SkipReason.RATE_LIMITED, until, f"rate limited until {stamp}")
         if not self.breaker.is_closed and self.breaker.seconds_until_probe() > 0:
-            return "circuit open after repeated failures"
+            probe_at = self._clock.now() + timedelta(seconds=self.breaker.seconds_until_probe())
+            return SkippedProvider(
+                self.id, SkipReason.CIRCUIT_OPEN, probe_at, "circuit open after repeated failures"
+            )
         return None
+
+    def unavailable_reason(self) -> str | None:
+        """Why this provider must not be asked now, in words (None: it may be asked)."""
+        skip = self.unavailability()
+        return None if skip is None or skip.reason is SkipReason.DISABLED else skip.detail
+
+    def can_serve(self, entity_type: EntityType, ids: ExternalIds) -> bool:
+        """It handles this entity type and accepts one of these ids."""
+        capabilities = self.provider.capabilities
+        return entity_type in capabilities.entity_types and capabilities.accepts(ids)
 
     def health_snapshot(self) -> ProviderHealth:
         limited_until = self.gate.rate_limited_until()
@@ -250,10 +320,33 @@ class ProviderPool:
     def health(self) -> list[ProviderHealth]:
         return [r.health_snapshot() for r in self.all()]
 
+    def serving(
+        self, entity_type: EntityType, ids: ExternalIds, only: Iterable[str] | None = None
+    ) -> list[ProviderRuntime]:
+        """The enabled providers (of `only`) that can serve this entity from these ids, by priority:
+        the one answer to "which providers can serve this movie"."""
+        return [r for r in self.enabled(only) if r.can_serve(entity_type, ids)]
+
+    def retry_at(self, provider_id: str, now: datetime, *, after_failure: timedelta) -> datetime:
+        """When a provider that could not answer for an entity should be asked again for it: its
+        reset time when it is rate limited or out of quota, its next probe (a minute at least) when
+        its circuit is open, else `after_failure` from now."""
+        if provider_id in self._runtimes:
+            runtime = self._runtimes[provider_id]
+            until = runtime.gate.rate_limited_until()
+            if until is not None:
+                return until
+            if not runtime.breaker.is_closed:
+                return now + timedelta(seconds=max(60.0, runtime.breaker.seconds_until_probe()))
+        return now + after_failure
+
     def reenable(self, provider_id: str) -> None:
-        """The user's "Re-enable" on an auto-disabled provider: close its circuit now."""
+        """The user's "Re-enable": close its circuit now and lift every block (a `Retry-After` it
+        was told, a quota it reported used up); the requests counted today stay counted."""
         runtime = self.get(provider_id)
         runtime.breaker.reset()
+        runtime.gate.blocked_until = None
+        runtime.gate.quota.exhausted_until = None
         self.notify(runtime)
 
     async def aclose(self) -> None:

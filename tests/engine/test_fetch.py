@@ -126,18 +126,36 @@ async def test_retry_after_beyond_budget_reports_rate_limited(build: Build) -> N
 
 
 async def test_open_circuit_is_skipped_then_probed(build: Build, clock: VirtualClock) -> None:
-    orchestrator, fakes = build(tvdb={"outcomes": [boom() for _ in range(6)]})
-    await orchestrator.fetch_all(REQUEST, priority=Priority.BACKGROUND)
+    orchestrator, fakes = build(tvdb={"outcomes": [boom() for _ in range(15)]})
     runtime = orchestrator.pool.get("tvdb")
-    assert fakes["tvdb"].calls == 5  # the breaker opened at the 5th failure and stopped the retries
+    for execution in range(5):  # five failed executions of 1 + 2 attempts each open the circuit
+        assert not runtime.health_snapshot().auto_disabled, execution
+        failed = await orchestrator.fetch_all(REQUEST)
+        assert [f.provider for f in failed.failed] == ["tvdb"]
+    assert fakes["tvdb"].calls == 15
     assert runtime.health_snapshot().auto_disabled
     skipped = await orchestrator.fetch_all(REQUEST)
-    assert skipped.rate_limited == ["tvdb"] and fakes["tvdb"].calls == 5
+    assert skipped.rate_limited == ["tvdb"] and fakes["tvdb"].calls == 15
+    assert [(u.provider, u.reason.value) for u in skipped.unavailable] == [("tvdb", "circuit_open")]
     clock.advance(60)
     fakes["tvdb"].outcomes = []
     probed = await orchestrator.fetch_all(REQUEST)
     assert probed.completed == ["tvdb"]
     assert not runtime.health_snapshot().auto_disabled  # re-enabled by the successful probe
+
+
+async def test_a_background_fetch_that_fails_five_times_then_succeeds_gets_its_answer(
+    build: Build,
+) -> None:
+    """The breaker counts executions (a fetch with its retries is one), not attempts: the 1 + 5
+    attempts of a background fetch all happen, and the circuit stays closed."""
+    orchestrator, fakes = build(tvdb={"outcomes": [boom() for _ in range(5)]})
+    results = await orchestrator.fetch_all(REQUEST, priority=Priority.BACKGROUND)
+    runtime = orchestrator.pool.get("tvdb")
+    assert results.completed == ["tvdb"] and fakes["tvdb"].calls == 6
+    assert runtime.breaker.is_closed and runtime.breaker.consecutive_failures == 0
+    assert not runtime.health_snapshot().auto_disabled
+    assert runtime.health.uptime_percent == pytest.approx(100 / 6)  # uptime counts attempts
 
 
 async def test_providers_that_cannot_serve_are_skipped(build: Build) -> None:
@@ -223,3 +241,31 @@ async def test_metrics_per_provider(build: Build) -> None:
     assert metrics["executions"] == 3 and metrics["success_rate"] == 1.0
     assert metrics["providers"]["tmdb"]["success_rate"] == 1.0
     assert metrics["providers"]["omdb"]["success_rate"] == 0.0
+
+
+async def test_waiting_in_our_own_pacer_is_not_the_providers_failure(
+    build: Build, clock: VirtualClock
+) -> None:
+    """A user fetch whose budget runs out in Metarr's own rate limiter sent no request: it is
+    reported as waiting for the rate limit, never as a timeout, and health and breaker are untouched."""
+    orchestrator, fakes = build(tmdb={"rate_limit": RateLimit(1, 30.0), "latency": 0.2})
+    first = await orchestrator.fetch_all(REQUEST)
+    assert first.completed == ["tmdb"]
+    runtime = orchestrator.pool.get("tmdb")
+    waited = await orchestrator.fetch_all(REQUEST)  # the next slot is 30 s away: past the 10 s budget
+    assert fakes["tmdb"].calls == 1
+    assert waited.rate_limited == ["tmdb"] and not waited.timed_out and not waited.failed
+    (skip,) = waited.unavailable
+    assert skip.reason.value == "rate_limited" and "waiting for the rate limit" in skip.detail
+    assert skip.until is not None
+    assert runtime.health.uptime_percent == 100.0 and runtime.health.consecutive_failures == 0
+    assert runtime.breaker.consecutive_failures == 0
+    assert runtime.health_snapshot().status is HealthStatus.HEALTHY
+
+
+async def test_latency_is_measured_from_the_request_leaving(build: Build, clock: VirtualClock) -> None:
+    orchestrator, _ = build(tmdb={"rate_limit": RateLimit(1, 3.0), "latency": 0.1})
+    await asyncio.gather(orchestrator.fetch_all(REQUEST), orchestrator.fetch_all(REQUEST))
+    runtime = orchestrator.pool.get("tmdb")
+    # the second waited ~3 s in our pacer; the provider answered both in 100 ms
+    assert runtime.health.avg_latency_ms == pytest.approx(100.0, abs=1.0)

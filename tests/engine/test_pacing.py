@@ -99,3 +99,25 @@ def test_quota_state_survives_a_restart() -> None:
     again = DailyQuota(1000, clock)
     again.restore(quota.to_state())
     assert not again.exhausted and again.requests_today == 0
+
+
+async def test_waiting_user_acquisitions_go_before_waiting_background_ones() -> None:
+    from metarr_desktop.core.providers import Priority
+
+    clock = VirtualClock()
+    pacer = SlidingWindowPacer(RateLimit(2, 1.0), clock)
+    served: list[tuple[str, float]] = []
+
+    async def caller(name: str, priority: Priority) -> None:
+        await pacer.acquire(priority)
+        served.append((name, clock.monotonic()))
+
+    background = [asyncio.ensure_future(caller(f"b{i}", Priority.BACKGROUND)) for i in range(20)]
+    await clock.sleep(2.5)  # the run is queued: 6 served so far, 14 waiting
+    user = [asyncio.ensure_future(caller(f"u{i}", Priority.USER)) for i in range(3)]
+    await asyncio.gather(*background, *user)
+    order = [name for name, _ in served]
+    first_user = order.index("u0")
+    assert order[first_user : first_user + 3] == ["u0", "u1", "u2"]  # next in line, in order
+    assert first_user <= 8  # not behind the 14 background ones still waiting
+    assert max_in_any_window([t for _, t in served], 1.0) == 2  # never above the rate

@@ -14,21 +14,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
-from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import Priority, RateLimit
 
 
 class SlidingWindowPacer:
     """At most `limit.requests` acquisitions in any window of `limit.window_seconds`.
 
-    Waiters are served first come, first served: the lock is held while the head waiter sleeps, so
-    only one task is ever sleeping on the pacer and nobody overtakes.
+    Waiters are served in order of priority, then of arrival: every waiting user-priority acquisition
+    goes before every waiting background one (a click during Enrich all does not queue behind the
+    whole run), and within a priority first come, first served. Only the head of the line takes a
+    slot, and only when the window has one, so the rate is never exceeded whoever jumps ahead.
     """
 
     def __init__(self, limit: RateLimit, clock: Clock) -> None:
         self.limit = limit
         self._clock = clock
         self._stamps: deque[float] = deque()
-        self._lock = asyncio.Lock()
+        self._waiting: dict[Priority, deque[object]] = {p: deque() for p in _SERVICE_ORDER}
+        self._changed = asyncio.Event()
 
     def _prune(self, now: float) -> None:
         horizon = now - self.limit.window_seconds
@@ -43,14 +46,51 @@ class SlidingWindowPacer:
             return 0.0
         return max(0.0, self._stamps[0] + self.limit.window_seconds - now)
 
-    async def acquire(self) -> None:
-        async with self._lock:
+    @property
+    def waiting(self) -> int:
+        """Acquisitions waiting now (every priority)."""
+        return sum(len(q) for q in self._waiting.values())
+
+    def _head(self) -> object | None:
+        for priority in _SERVICE_ORDER:
+            if self._waiting[priority]:
+                return self._waiting[priority][0]
+        return None
+
+    def _notify(self) -> None:
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def acquire(self, priority: Priority = Priority.BACKGROUND) -> None:
+        ticket = object()
+        line = self._waiting[priority]
+        line.append(ticket)
+        if self._head() is not ticket:
+            self._notify()  # a sleeping head of lower priority re-checks when it wakes
+        try:
             while True:
-                delay = self.wait_time()
-                if delay <= 0:
-                    self._stamps.append(self._clock.monotonic())
-                    return
-                await self._clock.sleep(delay)
+                if self._head() is ticket:
+                    delay = self.wait_time()
+                    if delay <= 0:
+                        self._stamps.append(self._clock.monotonic())
+                        return
+                    changed = self._changed
+                    sleeper = asyncio.ensure_future(self._clock.sleep(delay))
+                    woken = asyncio.ensure_future(changed.wait())
+                    try:
+                        await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
+                    finally:
+                        for task in (sleeper, woken):
+                            task.cancel()
+                else:
+                    await self._changed.wait()
+        finally:
+            line.remove(ticket)
+            self._notify()
+
+
+#: The order the pacer serves waiting acquisitions in.
+_SERVICE_ORDER: tuple[Priority, ...] = (Priority.USER, Priority.BACKGROUND)
 
 
 def next_utc_midnight(moment: datetime) -> datetime:
