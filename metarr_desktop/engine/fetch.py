@@ -286,6 +286,8 @@ class FetchOrchestrator:
             if ended is None and skip is not None:
                 ended = NotAskedError(skip)
             if ended is not None:
+                if budget is not None:
+                    budget.end(runtime.id, ended)
                 self._settle(runtime, ended, results)
                 results.providers[runtime.id] = None
                 continue

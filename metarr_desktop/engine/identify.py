@@ -28,7 +28,8 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData, SearchRequest, SearchResult
-from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import FailedProvider, SkipReason
+from metarr_desktop.engine.budget import ActionBudget, NotAskedError
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
 from metarr_desktop.engine.fetch import FetchOrchestrator, Operation
 from metarr_desktop.engine.runtime import ProviderRuntime
@@ -102,6 +103,15 @@ def _failure(provider: str, exc: BaseException) -> FailedProvider:
     return FailedProvider(provider, describe_error(exc), retryable)
 
 
+def _not_found_for_now(failures: list[FailedProvider]) -> None:
+    """Nobody found the film, but a provider that might know it could not answer for a reason that
+    passes: raise `IdentificationError` (the entity stays unidentified) rather than "not found"."""
+    passing = [f for f in failures if f.retryable]
+    if passing:
+        names = ", ".join(f.provider for f in passing)
+        raise IdentificationError(f"not found for now: {names} could not answer", failures)
+
+
 def _limited(runtime: ProviderRuntime) -> ProviderOutcome:
     """A provider that may not be asked now: rate limited (until its reset time), else its circuit
     is open (skipped)."""
@@ -114,6 +124,10 @@ def _outcome_of(runtime: ProviderRuntime, exc: ProviderError) -> ProviderOutcome
     if isinstance(exc, NotFoundError):
         return ProviderOutcome.NOT_FOUND
     if isinstance(exc, RateLimitedError):
+        return ProviderOutcome.RATE_LIMITED
+    if isinstance(exc, NotAskedError):
+        if exc.skip.reason is SkipReason.CIRCUIT_OPEN:
+            return ProviderOutcome.SKIPPED
         return ProviderOutcome.RATE_LIMITED
     if isinstance(exc, ProviderUnavailableError):
         return _limited(runtime)
@@ -157,20 +171,31 @@ class Identifier:
         *,
         priority: Priority,
         progress: FetchProgress,
+        budget: ActionBudget | None = None,
     ) -> T:
         """One provider's part of a step, through the orchestrator, with its progress events.
 
-        Raises what `FetchOrchestrator.call` raises; a provider that may not be asked now raises
-        `ProviderUnavailableError` without any request (and sends only its outcome).
+        Raises what `FetchOrchestrator.call` raises; a provider that may not be asked now (rate
+        limited, circuit open, or its part of the action `budget` already ended) raises without any
+        request (and sends only its outcome).
         """
         provider = runtime.id
-        reason = runtime.unavailable_reason()
-        if reason is not None:
-            progress.on_provider_outcome(provider, step, _limited(runtime), reason)
-            raise ProviderUnavailableError(provider, reason)
+        ended = budget.ended(provider) if budget is not None else None
+        if ended is not None:
+            progress.on_provider_outcome(provider, step, _outcome_of(runtime, ended), describe_error(ended))
+            raise ended
+        skip = runtime.unavailability()
+        if skip is not None and skip.reason is not SkipReason.DISABLED:
+            progress.on_provider_outcome(provider, step, _limited(runtime), skip.detail)
+            error = NotAskedError(skip)
+            if budget is not None:
+                budget.end(provider, error)
+            raise error
         progress.on_provider_start(provider)
         try:
-            answer = await self.orchestrator.call(provider, operation, priority=priority, progress=progress)
+            answer = await self.orchestrator.call(
+                provider, operation, priority=priority, progress=progress, budget=budget
+            )
         except ProviderError as exc:
             outcome = _outcome_of(runtime, exc)
             progress.on_provider_outcome(provider, step, outcome, describe_error(exc))
@@ -190,6 +215,7 @@ class Identifier:
         providers: Collection[str] | None = None,
         language: str = "en",
         progress: FetchProgress | None = None,
+        budget: ActionBudget | None = None,
     ) -> LookupResult:
         """Cross-reference `ids` through every provider that can; keep every answer."""
         progress = progress or FetchProgress()
@@ -216,7 +242,15 @@ class Identifier:
 
             outcomes = await asyncio.gather(
                 *(
-                    self._ask(r, IdentifyStep.LOOKUP, get, _found, priority=priority, progress=progress)
+                    self._ask(
+                        r,
+                        IdentifyStep.LOOKUP,
+                        get,
+                        _found,
+                        priority=priority,
+                        progress=progress,
+                        budget=budget,
+                    )
                     for r in round_
                 ),
                 return_exceptions=True,
@@ -243,6 +277,7 @@ class Identifier:
         providers: Collection[str] | None = None,
         language: str = "en",
         progress: FetchProgress | None = None,
+        budget: ActionBudget | None = None,
     ) -> SearchOutcome:
         """Search every provider that can; merged and scored candidates, best first. Never cached."""
         progress = progress or FetchProgress()
@@ -256,7 +291,15 @@ class Identifier:
             progress.on_identify_step(IdentifyStep.SEARCH, [r.id for r in runtimes])
         outcomes = await asyncio.gather(
             *(
-                self._ask(r, IdentifyStep.SEARCH, find, _results, priority=priority, progress=progress)
+                self._ask(
+                    r,
+                    IdentifyStep.SEARCH,
+                    find,
+                    _results,
+                    priority=priority,
+                    progress=progress,
+                    budget=budget,
+                )
                 for r in runtimes
             ),
             return_exceptions=True,
@@ -286,29 +329,49 @@ class Identifier:
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
         progress: FetchProgress | None = None,
+        budget: ActionBudget | None = None,
     ) -> Identification:
         """The automated identification: lookup from ids when there are any, else search and decide.
 
-        Raises `IdentificationError` when no provider could answer at all (nothing to decide on).
+        Raises `IdentificationError` when no provider could answer at all (nothing to decide on),
+        and also when nobody found the film while a provider could not answer for a reason that
+        passes (a server error, a timeout, a rate limit, an open circuit): "not found" then is not
+        the providers' answer, so the entity stays unidentified and is tried again later.
         """
+        failures: list[FailedProvider] = []
         if not ids.is_empty():
             lookup = await self.lookup(
-                ids, entity_type=entity_type, priority=priority, providers=providers, progress=progress
+                ids,
+                entity_type=entity_type,
+                priority=priority,
+                providers=providers,
+                progress=progress,
+                budget=budget,
             )
             if lookup.answers:
                 return Identification("identified", None, lookup.ids, lookup=lookup, failures=lookup.failures)
             if lookup.failures and not lookup.not_found:
                 raise IdentificationError("no provider could look the ids up", lookup.failures)
+            failures = list(lookup.failures)
             if not title:
+                _not_found_for_now(failures)
                 return Identification("needs_identification", "not_found", ids, failures=lookup.failures)
         if not title:
             return Identification("needs_identification", "not_found", ids)
         searched = await self.search(
-            title, year, entity_type=entity_type, priority=priority, providers=providers, progress=progress
+            title,
+            year,
+            entity_type=entity_type,
+            priority=priority,
+            providers=providers,
+            progress=progress,
+            budget=budget,
         )
         if not searched.answered:
             raise IdentificationError("no provider could search", searched.failures)
         decision: Decision = decide(searched.candidates, title, year)
+        if decision.outcome is Outcome.NOT_FOUND:
+            _not_found_for_now([*failures, *searched.failures])
         if decision.outcome is not Outcome.IDENTIFIED or decision.chosen is None:
             return Identification(
                 "needs_identification",
@@ -324,8 +387,10 @@ class Identifier:
             priority=priority,
             providers=providers,
             progress=progress,
+            budget=budget,
         )
         if not lookup.answers:
+            _not_found_for_now(lookup.failures)
             return Identification(
                 "needs_identification",
                 "not_found",

@@ -32,6 +32,7 @@ report progress through a callback and can be cancelled: every movie finished be
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
@@ -47,11 +48,14 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
-from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.core.results import FailedProvider, ProviderResults, SkippedProvider
+from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.fetch import FetchOrchestrator, unavailability_of
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.cache import CachedAnswer, ProviderCacheRepository
@@ -120,6 +124,9 @@ class EnrichResult:
         cached: providers whose cached answer was used (fresh, or standing in for one that could not
             answer now).
         cache_hits: fresh cached answers used (found or "not found").
+        skipped: every provider that could not be asked (or was stopped before its request left),
+            with the reason (open circuit, rate limit, quota, switched off) and when it may be asked
+            again; the circuit-open, rate-limited and out-of-quota ones are also in `rate_limited`.
         error: why the movie failed, in one line (None otherwise).
     """
 
@@ -132,9 +139,15 @@ class EnrichResult:
     rate_limited: list[str] = field(default_factory=list)
     failed: list[FailedProvider] = field(default_factory=list)
     timed_out: list[str] = field(default_factory=list)
+    skipped: list[SkippedProvider] = field(default_factory=list)
     cache_hits: int = 0
     error: str | None = None
     identification: IdentifyResult | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        """Providers that could not answer this time (failed, timed out, rate limited, not asked)."""
+        return [*self.rate_limited, *self.timed_out, *(f.provider for f in self.failed)]
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {"movie_id": self.movie_id, "status": self.status.value}
@@ -147,6 +160,7 @@ class EnrichResult:
                 "failed": [f.to_json() for f in self.failed],
                 "timed_out": list(self.timed_out),
                 "not_found": list(self.not_found),
+                "skipped": [s.to_json() for s in self.skipped],
                 "error": self.error,
             }
         )
@@ -233,6 +247,28 @@ class RequestMeter:
         return total
 
 
+class _OwnerCancelled(Exception):
+    """The enrichment a caller joined was cancelled by its owner: the caller runs its own."""
+
+
+@dataclass(slots=True)
+class _Flight:
+    """An enrichment of one movie in progress, which a concurrent caller with compatible options
+    joins instead of asking the providers again (single-flight)."""
+
+    options: EnrichOptions
+    outcome: asyncio.Future[EnrichResult]
+
+    def serves(self, options: EnrichOptions) -> bool:
+        """Would this enrichment's outcome answer a call with `options`? (Any priority: a caller
+        that joins waits no longer than it would behind the movie's lock.)"""
+        return (
+            options.providers == self.options.providers
+            and (self.options.mode is Mode.MANUAL or options.mode is Mode.AUTO)
+            and (self.options.force or not options.force)
+        )
+
+
 ProgressCallback = Callable[[EnrichReport, EnrichResult], None]
 #: The provider-progress listener of one movie of a bulk run, by movie id (None: no listener).
 ProgressOf = Callable[[int], FetchProgress | None]
@@ -264,6 +300,7 @@ class EnrichmentService:
         self._authority = authority
         self._clock = clock
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._flights: dict[int, _Flight] = {}
 
     @property
     def pool(self) -> ProviderPool:
@@ -290,12 +327,34 @@ class EnrichmentService:
         if options.mode is Mode.AUTO and not movie.monitored:
             return EnrichResult(movie_id, Status.SKIPPED)
         rules = authority or self._authority()
+        while (flight := self._flights.get(movie_id)) is not None and flight.serves(options):
+            # The window and the schedule asked for the same movie at once: one set of requests,
+            # and this caller gets its outcome (failures included). Its own progress sees nothing.
+            try:
+                return copy.copy(await asyncio.shield(flight.outcome))
+            except _OwnerCancelled:
+                continue
         entry = self._locks.get(movie_id)
         contended = entry is not None
         async with self._movie_lock(movie_id):
             if contended:  # another enrichment of this movie ran meanwhile: read what it wrote
                 movie = self._movies.require(movie_id)
-            return await self._enrich(movie, options, rules, progress)
+            outcome: asyncio.Future[EnrichResult] = asyncio.get_running_loop().create_future()
+            outcome.add_done_callback(lambda f: f.exception())  # joiners are optional
+            self._flights[movie_id] = _Flight(options, outcome)
+            try:
+                result = await self._enrich(movie, options, rules, progress)
+            except asyncio.CancelledError:
+                outcome.set_exception(_OwnerCancelled())
+                raise
+            except BaseException as exc:
+                outcome.set_exception(exc)
+                raise
+            else:
+                outcome.set_result(result)
+                return result
+            finally:
+                del self._flights[movie_id]
 
     @asynccontextmanager
     async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:
@@ -313,11 +372,7 @@ class EnrichmentService:
                 self._locks[movie_id] = (lock, users - 1)
 
     def _targets(self, ids: ExternalIds, only: Collection[str] | None) -> list[str]:
-        return [
-            r.id
-            for r in self.pool.enabled(only)
-            if MOVIE in r.provider.capabilities.entity_types and r.provider.capabilities.accepts(ids)
-        ]
+        return [r.id for r in self.pool.serving(MOVIE, ids, only)]
 
     def _cached_answers(self, movie_id: int) -> dict[str, CachedAnswer]:
         try:
@@ -345,6 +400,8 @@ class EnrichmentService:
             # Waiting for the user's choice: the schedule does not search again every day.
             result.status = Status.NEEDS_IDENTIFICATION
             return result
+        # One budget per provider for this whole action: identification and fetch together.
+        budget = ActionBudget(self._clock)
         if movie.status is not IdentificationStatus.IDENTIFIED or ids.is_empty():
             try:
                 identification = await self._identification.identify(
@@ -353,17 +410,22 @@ class EnrichmentService:
                     providers=options.providers,
                     commit=False,
                     progress=progress,
+                    budget=budget,
                 )
             except IdentificationError as exc:
-                result.failed = list(exc.failures)
+                # Nobody could say which film it is (or a provider that might know could not
+                # answer now): the movie stays unidentified and is tried again on the next run,
+                # or after the reset of the providers that could not answer.
+                self._settle(result, budget, ids, options)
                 result.error = f"identification failed: {exc.message}"
+                self._mark_for_retry(movie, result)
                 return result
             result.identification = identification
             if not identification.identified:
                 with self._database.atomic():
                     self._identification.commit(identification)
                 result.status = Status.NEEDS_IDENTIFICATION
-                result.failed = list(identification.failed)
+                self._settle(result, budget, ids, options)
                 return result
             ids = identification.ids.merged(ids)
 
@@ -400,11 +462,14 @@ class EnrichmentService:
 
         fetched: ProviderResults | None = None
         if missing:
+            # Providers that failed, timed out or were refused while identifying are not asked
+            # again: the budget reports their outcome.
             fetched = await self._orchestrator.fetch_all(
                 MetadataRequest(ids=ids, entity_type=MOVIE),
                 priority=options.priority,
                 providers=missing,
                 progress=progress,
+                budget=budget,
             )
             for provider in fetched.completed:
                 data = fetched.providers.get(provider)
@@ -412,23 +477,14 @@ class EnrichmentService:
                     answers[provider] = data
                     result.providers.append(provider)
             result.not_found.extend(fetched.not_found)
-            result.rate_limited = list(fetched.rate_limited)
-            result.failed.extend(fetched.failed)
-            result.timed_out = list(fetched.timed_out)
-        if identification is not None:
-            # A provider that failed during identification was asked again just now (unless it
-            # answered then): report its latest outcome only.
-            settled = {*answers, *result.not_found, *result.rate_limited, *result.timed_out}
-            settled |= {f.provider for f in result.failed}
-            earlier = [f for f in identification.failed if f.provider not in settled]
-            result.failed = [*earlier, *result.failed]
+        self._settle(result, budget, ids, options)
 
         if not answers:
             result.error = "no provider gave a usable answer; nothing was changed"
             return result
 
         # Stand-ins: last known answers of providers that could not (or were not asked to) answer now.
-        absent = set(result.rate_limited) | set(result.timed_out) | {f.provider for f in result.failed}
+        absent = set(result.problems)
         if options.providers is not None:
             absent |= {r.id for r in self.pool.enabled() if r.id not in options.providers}
         answered = {*result.providers, *result.not_found, *result.cached}
@@ -457,16 +513,54 @@ class EnrichmentService:
         result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
         return result
 
-    def _retry_at(self, provider: str, now: datetime) -> datetime:
-        """When a provider that was rate limited (or open-circuited) for a movie may be asked again."""
-        if provider in self.pool:
-            runtime = self.pool.get(provider)
-            until = runtime.gate.rate_limited_until()
-            if until is not None:
-                return until
-            if not runtime.breaker.is_closed:
-                return now + timedelta(seconds=max(60.0, runtime.breaker.seconds_until_probe()))
-        return now + RETRY_AFTER_FAILURE
+    def _settle(
+        self, result: EnrichResult, budget: ActionBudget, ids: ExternalIds, options: EnrichOptions
+    ) -> None:
+        """File every provider whose part of this action ended badly under exactly one list, from
+        the action's budget (identification and fetch together): refused (open circuit, rate
+        limit, quota: `rate_limited` and `skipped` with the reason), timed out, or failed. Providers
+        switched off that could have served the movie are in `skipped` as "disabled"."""
+        answered = {*result.providers, *result.not_found, *result.cached}
+        result.rate_limited, result.timed_out, result.failed, result.skipped = [], [], [], []
+        for provider, error in budget.ended_providers.items():
+            if provider in answered or provider not in self.pool:
+                continue
+            skip = unavailability_of(self.pool.get(provider), error)
+            if skip is not None:
+                result.rate_limited.append(provider)
+                result.skipped.append(skip)
+            elif isinstance(error, ProviderTimeoutError):
+                result.timed_out.append(provider)
+            else:
+                result.failed.append(FailedProvider(provider, describe_error(error), error.retryable))
+        for runtime in self.pool.all():
+            if options.providers is not None and runtime.id not in options.providers:
+                continue
+            if not runtime.settings.enabled and runtime.can_serve(MOVIE, ids):
+                skip = runtime.unavailability()
+                if skip is not None:
+                    result.skipped.append(skip)
+
+    def _mark_for_retry(self, movie: MovieRecord, result: EnrichResult) -> None:
+        """A movie that could not be identified because providers could not answer now is asked
+        again after their reset (`due_for_retry`); the next automatic run tries it anyway."""
+        now = self._clock.now()
+        retry = [
+            *result.rate_limited,
+            *result.timed_out,
+            *(f.provider for f in result.failed if f.retryable),
+        ]
+        if not retry:
+            return
+        try:
+            with self._database.atomic():
+                for provider in retry:
+                    at = self.pool.retry_at(provider, now, after_failure=RETRY_AFTER_FAILURE)
+                    self._movies.set_incomplete(movie.id, provider, at)
+        except Exception as exc:
+            if not is_db_error(exc):
+                raise
+            log.warning("movie %s: its retry could not be noted (%s)", movie.id, describe_db_error(exc))
 
     def _commit(
         self,
@@ -514,9 +608,12 @@ class EnrichmentService:
                 self._identification.commit(identification)
             if values or sources:
                 self._movies.set_fields(movie_id, values, sources, fetched_at=now)
-            self._movies.mark_enriched(movie_id, now, used)
+            # "Last enriched … from X" names the providers that answered (now, or fresh from the
+            # cache), never a stand-in for one that failed.
+            self._movies.mark_enriched(movie_id, now, [p for p in used if p in answered])
             for provider in result.rate_limited:
-                self._movies.set_incomplete(movie_id, provider, self._retry_at(provider, now))
+                at = self.pool.retry_at(provider, now, after_failure=RETRY_AFTER_FAILURE)
+                self._movies.set_incomplete(movie_id, provider, at)
             for provider in result.timed_out:
                 self._movies.set_incomplete(movie_id, provider, now + RETRY_AFTER_FAILURE)
             for failure in result.failed:

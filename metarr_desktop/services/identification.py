@@ -31,6 +31,7 @@ from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
 from metarr_desktop.core.matching import Candidate, merge_look_alikes, titles_match
 from metarr_desktop.core.providers import Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import (
     Identification,
@@ -140,8 +141,14 @@ class IdentificationService:
         providers: Collection[str] | None = None,
         commit: bool = True,
         progress: FetchProgress | None = None,
+        budget: ActionBudget | None = None,
     ) -> IdentifyResult:
         """Automated identification of one movie (see the module docstring).
+
+        `budget` is the action this identification is part of (the enrichment passes its own, so
+        that a provider that failed or timed out here is not asked again by the fetch that follows).
+        A provider failure that passes (a server error, a timeout, a rate limit) is never taken for
+        "not found": `IdentificationError` is raised and the movie stays as it was.
 
         With `commit` False nothing is written: the caller commits (the enrichment does, in its own
         transaction). Raises `IdentificationError` when no provider could answer at all (nothing is
@@ -160,11 +167,12 @@ class IdentificationService:
                 priority=priority,
                 providers=providers,
                 progress=progress,
+                budget=budget,
             )
             lookup = outcome.lookup
             if outcome.reason == "ambiguous":
                 resolved = await self._resolve_ambiguity(
-                    movie, outcome.candidates, priority, providers, progress=progress
+                    movie, outcome.candidates, priority, providers, progress=progress, budget=budget
                 )
                 if resolved is not None:
                     outcome, lookup = resolved
@@ -196,6 +204,7 @@ class IdentificationService:
         providers: Collection[str] | None,
         *,
         progress: FetchProgress | None = None,
+        budget: ActionBudget | None = None,
     ) -> tuple[Identification, LookupResult] | None:
         """Tell apart "two films" from "one film that two providers described without a shared id".
 
@@ -228,6 +237,7 @@ class IdentificationService:
                 priority=priority,
                 providers=asked,
                 progress=progress,
+                budget=budget,
             )
             answers.update(probe.answers)
             failures.extend(probe.failures)
@@ -249,6 +259,7 @@ class IdentificationService:
             priority=priority,
             providers=others,
             progress=progress,
+            budget=budget,
         )
         lookup = LookupResult(
             ids=rest.ids,

@@ -283,7 +283,7 @@ async def test_the_user_s_choice_and_the_search_report_too(suite: LibrarySuite) 
 async def test_enrichment_of_an_unidentified_movie_passes_the_listener_on(
     suite: LibrarySuite, fake: FakeServices
 ) -> None:
-    fake.status["fanart"] = 401  # fails in the lookup, then is asked again by the fetch
+    fake.status["fanart"] = 401  # fails in the lookup: one chance per action, not asked again
     movie = suite.library.add("Inception", year=2010)
     progress = RecordingProgress()
     result = await suite.enrichment.enrich(movie.id, progress=progress)
@@ -292,8 +292,10 @@ async def test_enrichment_of_an_unidentified_movie_passes_the_listener_on(
     end = events.index(("identify_end", "identified"))
     assert events[0] == ("identify_begin",)
     assert steps(events[:end]) == [("search", SEARCHERS), ("lookup", EVERY)]
-    # After the identification, only fanart is fetched: the others' lookup answers are reused.
-    assert events[end + 1 :] == [("start", "fanart"), ("complete", "fanart", "false")]
+    # After the identification nothing is fetched: the lookup answers are reused, and fanart,
+    # which failed in the lookup, is reported failed for this refresh without a second request.
+    assert events[end + 1 :] == []
+    assert [f.provider for f in result.failed] == ["fanart"] and fake.count("fanart") == 1
 
 
 # --------------------------------------------------------------------------------------------------

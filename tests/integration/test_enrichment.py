@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from metarr_desktop.core.authority import FieldAuthority, default_authority
 from metarr_desktop.core.ids import ExternalIds
@@ -121,7 +122,12 @@ async def test_every_provider_rate_limited_fails_and_leaves_the_movie_untouched(
     result = await suite.enrichment.enrich(movie.id)
     assert result.status is Status.FAILED and result.error
     assert requests(server) == before  # no request that must fail was sent
-    assert suite.app.movies.require(movie.id) == movie
+    assert sorted(result.rate_limited) == sorted(PROVIDERS)
+    assert {(s.provider, s.reason.value) for s in result.skipped} == {(p, "quota") for p in PROVIDERS}
+    stored = suite.app.movies.require(movie.id)
+    # Untouched, except that it is asked again once the quotas reset (issue 20, item 6).
+    assert dataclasses.replace(stored, incomplete_providers={}, updated_at=movie.updated_at) == movie
+    assert set(stored.incomplete_providers) == PROVIDERS
     assert suite.app.enrichment_log.for_entity("movie", movie.id) == []
     assert cache_rows(suite) == 0
 

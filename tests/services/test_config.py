@@ -257,7 +257,7 @@ async def test_health_and_an_open_circuit_survive_a_restart(
     open_services: Opener, services: AppServices, fake: FakeServices, clock: VirtualClock
 ) -> None:
     fake.status["tvdb"] = 500
-    for tmdb in range(1, 4):
+    for tmdb in range(1, 6):  # five failed executions (of three attempts each) open the circuit
         movie = services.movies.add(f"M{tmdb}", ids=ExternalIds(tmdb=tmdb))
         await services.cache.fetch_assets("movie", movie.id, movie.ids, providers=["tvdb", "tmdb"])
     before = {h.id: h for h in services.providers.health()}
