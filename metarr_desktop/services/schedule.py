@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 SCHEDULE_TIME = SETTINGS["schedule.time"].storage_key
 SCHEDULE_ENABLED = SETTINGS["schedule.enabled"].storage_key
 SCHEDULE_LAST_RUN = "enrich_schedule_last_run"
+#: Scheduled instants at or before this moment are never "missed": the schedule began then (the
+#: first start of a new profile) or its time of day was moved to a slot already past today.
+SCHEDULE_SINCE = "enrich_schedule_since"
 
 DEFAULT_TIME = time(3, 0)
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
@@ -107,11 +110,19 @@ class DailySchedule:
         return DEFAULT_TIME
 
     def set_time_of_day(self, value: str | time) -> time:
-        """Store a new time of day (HH:MM, local); a running loop picks it up at once."""
+        """Store a new time of day (HH:MM, local); a running loop picks it up at once.
+
+        A time earlier than now (but after the last run) means "from tomorrow": moving the slot to
+        an instant already past today does not start a run at once. A run that was missed before
+        the change is still caught up.
+        """
         parsed = (
             parse_time_of_day(value) if isinstance(value, str) else value.replace(second=0, microsecond=0)
         )
+        missed_before = self.is_missed()
         self._settings.set(SCHEDULE_TIME, parsed.strftime("%H:%M"))
+        if not missed_before and self.is_missed():
+            self._set_since(self._clock.now())
         self._wake.set()
         return parsed
 
@@ -123,7 +134,10 @@ class DailySchedule:
         self._wake.set()
 
     def last_run(self) -> datetime | None:
-        stored = self._settings.get(SCHEDULE_LAST_RUN)
+        return self._stored_time(SCHEDULE_LAST_RUN)
+
+    def _stored_time(self, key: str) -> datetime | None:
+        stored = self._settings.get(key)
         if not isinstance(stored, str):
             return None
         try:
@@ -131,6 +145,19 @@ class DailySchedule:
         except ValueError:
             return None
         return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+    def since(self) -> datetime | None:
+        """Scheduled instants at or before this are not missed (see `SCHEDULE_SINCE`)."""
+        return self._stored_time(SCHEDULE_SINCE)
+
+    def _set_since(self, at: datetime) -> None:
+        self._settings.set(SCHEDULE_SINCE, at.astimezone(UTC).isoformat())
+
+    def begin(self) -> None:
+        """The schedule's first start on this profile: nothing is missed yet. A brand-new profile
+        runs at the next scheduled time (or when the user asks), not at once."""
+        if self.last_run() is None and self.since() is None:
+            self._set_since(self._clock.now())
 
     def record_run(self, at: datetime | None = None) -> None:
         """Remember that the daily job ran (`metarr enrich --all` calls this too)."""
@@ -161,9 +188,11 @@ class DailySchedule:
         return slot if slot > now else self._slot(today + timedelta(days=1))
 
     def is_missed(self, now: datetime | None = None) -> bool:
-        """True when the last scheduled instant passed without a run (or there never was one)."""
-        last = self.last_run()
-        return last is None or last < self.previous_run_time(now)
+        """True when the last scheduled instant passed without a run since the schedule began (a
+        profile that never ran and never started the schedule counts as missed, for the CLI's
+        status; `run_forever` calls `begin` first)."""
+        marks = [m for m in (self.last_run(), self.since()) if m is not None]
+        return not marks or max(marks) < self.previous_run_time(now)
 
     def to_json(self) -> dict[str, Any]:
         last = self.last_run()
@@ -206,6 +235,7 @@ class DailySchedule:
         One rule covers both: whenever the latest scheduled instant has no run recorded after it,
         the job runs (at start that is the catch-up; later, the instant has just been reached).
         """
+        self.begin()
         next_retry = self._clock.monotonic() + self._retry_interval_s
         while True:
             now = self._clock.now()

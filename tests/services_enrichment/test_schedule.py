@@ -123,3 +123,40 @@ async def test_disabled_schedule_does_not_run(settings: SettingsRepository, vclo
     await schedule.stop()
     assert job.times == [] and schedule.to_json()["enabled"] is False
     await asyncio.sleep(0)
+
+
+async def test_moving_the_time_to_a_slot_already_past_today_means_from_tomorrow(
+    settings: SettingsRepository, vclock: VirtualClock
+) -> None:
+    job = Job(vclock)
+    schedule = make(settings, vclock, job)
+    schedule.record_run(START.replace(hour=3))  # ran at 03:00 today; now it is 12:00
+    schedule.start()
+    await vclock.sleep(60)
+    schedule.set_time_of_day("08:00")  # earlier than now, later than the last run
+    assert not schedule.is_missed()
+    await vclock.sleep(86400)
+    await schedule.stop()
+    assert job.times == [datetime(2026, 3, 11, 8, 0, tzinfo=UTC)]
+
+
+async def test_a_run_missed_before_the_change_is_still_caught_up(
+    settings: SettingsRepository, vclock: VirtualClock
+) -> None:
+    schedule = make(settings, vclock, Job(vclock))
+    schedule.record_run(START - timedelta(days=2))
+    schedule.set_time_of_day("08:00")
+    assert schedule.is_missed()
+
+
+async def test_a_brand_new_profile_waits_for_the_scheduled_time(
+    settings: SettingsRepository, vclock: VirtualClock
+) -> None:
+    job = Job(vclock)
+    schedule = make(settings, vclock, job)  # never ran: no last run on record
+    schedule.start()
+    await vclock.sleep(3600)
+    assert job.times == []
+    await vclock.sleep(86400)
+    await schedule.stop()
+    assert job.times == [datetime(2026, 3, 11, 3, 0, tzinfo=UTC)]

@@ -4,7 +4,7 @@ at start, and the dialog stores the time of day the CLI's `metarr schedule` read
 from __future__ import annotations
 
 import asyncio
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from PySide6.QtCore import QTime
@@ -28,7 +28,9 @@ def daily(ctx: UiContext) -> WindowSchedule:
 
 
 async def test_a_missed_run_is_caught_up_at_start_as_a_job(ctx: UiContext, daily: WindowSchedule) -> None:
-    assert daily.schedule.last_run() is None
+    # The app was closed over the last scheduled time (a brand-new profile would wait instead).
+    daily.schedule.record_run(daily.schedule.previous_run_time() - timedelta(days=1))
+    assert daily.schedule.is_missed()
     daily.start()
     try:
         await until(lambda: daily.schedule.runs == 1)
