@@ -136,6 +136,7 @@ class FetchOrchestrator:
             deadline = min(deadline, budget.deadline(provider_id, policy.timeout_s))
         remaining = max(0.0, deadline - now)
         trace = RequestTrace(priority=priority)
+        started = now
 
         def on_retry(retry_number: int, max_retries: int, error: ProviderError, delay: float) -> None:
             log.info(
@@ -182,28 +183,34 @@ class FetchOrchestrator:
                     )
                 ) from exc
             runtime.health.record_failure(exc.message, self.clock.now())
-            self._end_execution(runtime, exc)
+            self._end_execution(runtime, exc, started)
             progress.on_provider_timeout(provider_id)
             raise
         except ProviderError as exc:
-            self._end_execution(runtime, exc)
+            self._end_execution(runtime, exc, started)
             if isinstance(exc, ProviderTimeoutError):
                 progress.on_provider_timeout(provider_id)
             raise
         except asyncio.CancelledError:
             runtime.breaker.release_probe()
             raise
-        self._end_execution(runtime, None)
+        self._end_execution(runtime, None, started)
         return result
 
-    def _end_execution(self, runtime: ProviderRuntime, error: ProviderError | None) -> None:
-        """One execution ended: the breaker counts it (a success, a failure, or neither)."""
-        if error is None or isinstance(error, NotFoundError):
+    def _end_execution(self, runtime: ProviderRuntime, error: ProviderError | None, started: float) -> None:
+        """One execution ended: the breaker counts it (a success, a failure, or neither), and so
+        does the provider's 24-hour activity log (a refusal such as a 429 is not an execution
+        outcome and is left out of both)."""
+        answered = error is None or isinstance(error, NotFoundError)
+        if answered:
             runtime.breaker.record_success()
-        elif error.health_failure:
+        elif error is not None and error.health_failure:
             runtime.breaker.record_failure()
         else:
             runtime.breaker.release_probe()
+        if answered or (error is not None and error.health_failure):
+            duration = self.clock.monotonic() - started
+            runtime.gate.activity.record_execution(self.clock.now(), answered, duration)
         self.pool.notify(runtime)
 
     async def _attempt(self, runtime: ProviderRuntime, operation: Operation[T], trace: RequestTrace) -> T:

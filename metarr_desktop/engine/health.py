@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -118,6 +118,88 @@ class HealthTracker:
         self.last_error_at = datetime.fromisoformat(err_at) if err_at else None
 
 
+#: The activity window: the last 24 hours, in hourly buckets.
+ACTIVITY_HOURS = 24
+
+
+@dataclass(slots=True)
+class _Hour:
+    requests: int = 0
+    executions: int = 0
+    successes: int = 0
+    duration_s: float = 0.0
+
+
+class ActivityLog:
+    """One provider's requests and executions over the last 24 hours, by the hour (UTC).
+
+    A request is one HTTP request our gate let through; an execution is one call of the
+    orchestrator with its retries (document 4's metrics: executions, success rate, average
+    duration). Kept across restarts (`to_state`/`restore`), so the `metarr` command sees what the
+    window did.
+    """
+
+    def __init__(self) -> None:
+        self._hours: dict[datetime, _Hour] = {}
+
+    @staticmethod
+    def _hour(at: datetime) -> datetime:
+        return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+    def _bucket(self, at: datetime) -> _Hour:
+        hour = self._hour(at)
+        bucket = self._hours.get(hour)
+        if bucket is None:
+            bucket = self._hours[hour] = _Hour()
+            horizon = hour - timedelta(hours=ACTIVITY_HOURS)
+            for old in [h for h in self._hours if h <= horizon]:
+                del self._hours[old]
+        return bucket
+
+    def record_request(self, at: datetime) -> None:
+        self._bucket(at).requests += 1
+
+    def record_execution(self, at: datetime, success: bool, duration_s: float) -> None:
+        bucket = self._bucket(at)
+        bucket.executions += 1
+        bucket.successes += int(success)
+        bucket.duration_s += duration_s
+
+    def _recent(self, now: datetime) -> list[_Hour]:
+        horizon = self._hour(now) - timedelta(hours=ACTIVITY_HOURS)
+        return [b for h, b in self._hours.items() if h > horizon]
+
+    def requests_per_hour(self, now: datetime) -> tuple[int, ...]:
+        """Requests in each of the last 24 hours, oldest first (the last is the current hour)."""
+        current = self._hour(now)
+        return tuple(
+            self._hours[h].requests if (h := current - timedelta(hours=back)) in self._hours else 0
+            for back in range(ACTIVITY_HOURS - 1, -1, -1)
+        )
+
+    def totals(self, now: datetime) -> ProviderMetrics:
+        """Executions, successes and their duration over the last 24 hours."""
+        metrics = ProviderMetrics()
+        for bucket in self._recent(now):
+            metrics.executions += bucket.executions
+            metrics.successes += bucket.successes
+            metrics.total_duration_s += bucket.duration_s
+        return metrics
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            hour.isoformat(): [b.requests, b.executions, b.successes, round(b.duration_s, 3)]
+            for hour, b in self._hours.items()
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._hours.clear()
+        for hour, (requests, executions, successes, duration_s) in state.items():
+            self._hours[datetime.fromisoformat(hour)] = _Hour(
+                int(requests), int(executions), int(successes), float(duration_s)
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderHealth:
     """A snapshot of one provider's health, as `metarr providers health` and the dashboard show it."""
@@ -137,6 +219,12 @@ class ProviderHealth:
     circuit_state: str = "closed"
     probe_in_s: float | None = None
     latencies_ms: tuple[float, ...] = ()
+    #: Requests in each of the last 24 hours, oldest first.
+    requests_24h: tuple[int, ...] = ()
+    #: Executions (a call with its retries), their success rate and average duration, last 24 h.
+    executions_24h: int = 0
+    success_rate_24h: float | None = None
+    avg_duration_s_24h: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -153,6 +241,12 @@ class ProviderHealth:
             "requests_today": self.requests_today,
             "daily_quota": self.daily_quota,
             "circuit_state": self.circuit_state,
+            "requests_24h": list(self.requests_24h),
+            "executions_24h": self.executions_24h,
+            "success_rate_24h": None if self.success_rate_24h is None else round(self.success_rate_24h, 4),
+            "avg_duration_s_24h": None
+            if self.avg_duration_s_24h is None
+            else round(self.avg_duration_s_24h, 3),
         }
 
 

@@ -20,7 +20,7 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority, RateLimit
 from metarr_desktop.core.results import SkippedProvider, SkipReason
-from metarr_desktop.engine.health import HealthStatus, HealthTracker, ProviderHealth
+from metarr_desktop.engine.health import ActivityLog, HealthStatus, HealthTracker, ProviderHealth
 from metarr_desktop.engine.resilience import (
     POLICIES,
     CircuitBreaker,
@@ -98,6 +98,7 @@ class ProviderGate:
         self.pacer = SlidingWindowPacer(rate_limit, clock) if rate_limit else None
         self.quota = DailyQuota(daily_quota, clock)
         self.blocked_until: datetime | None = None
+        self.activity = ActivityLog()
 
     def configure(self, rate_limit: RateLimit | None, daily_quota: int | None) -> None:
         if rate_limit is None:
@@ -172,6 +173,7 @@ class ProviderGate:
                 quota_exhausted=True,
                 status_code=None,
             )
+        self.activity.record_request(self._clock.now())
 
 
 class ProviderRuntime:
@@ -220,6 +222,8 @@ class ProviderRuntime:
         return entity_type in capabilities.entity_types and capabilities.accepts(ids)
 
     def health_snapshot(self) -> ProviderHealth:
+        now = self._clock.now()
+        totals = self.gate.activity.totals(now)
         limited_until = self.gate.rate_limited_until()
         auto_disabled = not self.breaker.is_closed
         if not self.settings.enabled:
@@ -246,6 +250,10 @@ class ProviderRuntime:
             circuit_state=self.breaker.state.value,
             probe_in_s=self.breaker.seconds_until_probe() if auto_disabled else None,
             latencies_ms=tuple(self.health.latencies_ms),
+            requests_24h=self.gate.activity.requests_per_hour(now),
+            executions_24h=totals.executions,
+            success_rate_24h=totals.success_rate if totals.executions else None,
+            avg_duration_s_24h=totals.average_duration_s if totals.executions else None,
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -255,6 +263,7 @@ class ProviderRuntime:
             "breaker": self.breaker.to_state(),
             "quota": self.gate.quota.to_state(),
             "blocked_until": self.gate.blocked_until.isoformat() if self.gate.blocked_until else None,
+            "activity": self.gate.activity.to_state(),
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -262,6 +271,7 @@ class ProviderRuntime:
         self.breaker.restore(state.get("breaker", {}))
         if "quota" in state:
             self.gate.quota.restore(state["quota"])
+        self.gate.activity.restore(state.get("activity", {}))
         blocked = state.get("blocked_until")
         self.gate.blocked_until = datetime.fromisoformat(blocked) if blocked else None
 

@@ -477,6 +477,11 @@ class EnrichmentService:
                     answers[provider] = data
                     result.providers.append(provider)
             result.not_found.extend(fetched.not_found)
+        self._cache.stats.record(
+            hits=result.cache_hits,
+            misses=len(missing),
+            fetch_s=fetched.duration_s if fetched is not None else None,
+        )
         self._settle(result, budget, ids, options)
 
         if not answers:

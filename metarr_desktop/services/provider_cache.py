@@ -72,6 +72,9 @@ class CacheStats:
         network_fetches: `fetch_all` calls made.
         shared: provider outcomes taken from a concurrent caller's fetch.
         write_failures: fetched answers that could not be stored.
+        fetch_time_s: time the network fetches took, together.
+
+    Both ways to provider answers count here: `fetch_assets` and the enrichment (`record`).
     """
 
     hits: int = 0
@@ -79,11 +82,36 @@ class CacheStats:
     network_fetches: int = 0
     shared: int = 0
     write_failures: int = 0
+    fetch_time_s: float = 0.0
 
     @property
     def hit_rate(self) -> float:
         total = self.hits + self.misses
         return self.hits / total if total else 0.0
+
+    @property
+    def average_fetch_s(self) -> float:
+        """Average duration of one network fetch (every provider asked at once)."""
+        return self.fetch_time_s / self.network_fetches if self.network_fetches else 0.0
+
+    def record(self, *, hits: int, misses: int, fetch_s: float | None = None) -> None:
+        """Answers served from the cache and fetched; `fetch_s` when a network fetch was made."""
+        self.hits += hits
+        self.misses += misses
+        if fetch_s is not None:
+            self.network_fetches += 1
+            self.fetch_time_s += fetch_s
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "hit_rate": round(self.hit_rate, 4),
+            "network_fetches": self.network_fetches,
+            "average_fetch_s": round(self.average_fetch_s, 3),
+            "shared": self.shared,
+            "write_failures": self.write_failures,
+        }
 
 
 @dataclass(slots=True)
@@ -271,6 +299,7 @@ class ProviderCacheManager:
                         request, priority=priority, providers=to_fetch, progress=progress
                     )
                     self.stats.network_fetches += 1
+                    self.stats.fetch_time_s += network.duration_s
                     self._seq += 1
                     flight.last = _Fetch(self._seq, network, frozenset(to_fetch), wanted)
                     saved = self._store(kind, entity_id, ids, network, wanted)

@@ -100,3 +100,24 @@ def test_auto_disable_and_manual_reenable() -> None:
     pool.reenable("tvdb")
     assert not runtime.health_snapshot().auto_disabled
     assert runtime.unavailable_reason() is None
+
+
+def test_the_activity_log_keeps_24_hours_by_the_hour_and_survives_a_restart() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from metarr_desktop.engine.health import ActivityLog
+
+    start = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)
+    log = ActivityLog()
+    for hours in (0, 1, 1, 30):
+        log.record_request(start + timedelta(hours=hours))
+    log.record_execution(start + timedelta(hours=30), True, 0.5)
+    log.record_execution(start + timedelta(hours=30), False, 1.5)
+    now = start + timedelta(hours=30)
+    counts = log.requests_per_hour(now)
+    assert len(counts) == 24 and counts[-1] == 1 and sum(counts) == 1  # hours 0 and 1 are > 24 h ago
+    totals = log.totals(now)
+    assert (totals.executions, totals.success_rate, totals.average_duration_s) == (2, 0.5, 1.0)
+    again = ActivityLog()
+    again.restore(log.to_state())
+    assert again.requests_per_hour(now) == counts and again.totals(now).executions == 2

@@ -4,18 +4,23 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.providers.base import MetadataProvider
 from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
 from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.ui.bridge import HealthBridge
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.pages.health import HealthPage
+from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import wait_signal
+from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -38,7 +43,7 @@ async def test_a_card_per_provider(page: HealthPage) -> None:
     assert card.usage.text() == "0 / 1,000 (0 %)"
     assert card.last_request.text() == "never"
     assert not card.reenable.isVisibleTo(card)
-    assert "0 healthy, 4 not asked yet" in page.summary.text()
+    assert page.summary.text() == "0 healthy of 4 enabled, 4 not asked yet"
 
 
 async def test_successes_update_the_card_at_once(
@@ -73,13 +78,13 @@ async def test_failures_auto_disable_and_re_enable(qtbot, page: HealthPage, ctx:
     async def fail(provider: MetadataProvider) -> int:
         raise ServerError("tmdb", "server error (HTTP 503)", status_code=503)
 
-    for _ in range(2):
+    for _ in range(5):  # five failed executions (1 + 2 attempts each) open the circuit
         with pytest.raises(ProviderError):
             await ctx.orchestrator.call("tmdb", fail)
     page.flush_pending()
     card = page.cards["tmdb"]
     assert card.status.text() == "Auto-disabled"
-    assert card.failures.text() == "5"
+    assert card.failures.text() == "15"  # attempts in a row
     assert card.error.text() == "Last error: server error (HTTP 503)"
     assert card.reenable.isVisibleTo(card)
     assert card.resets_caption.text() == "Next probe in"
@@ -111,7 +116,7 @@ async def test_disabling_a_provider_shows_disabled(page: HealthPage, ctx: UiCont
     await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
     page.flush_pending()
     assert page.cards["fanart"].status.text() == "Disabled"
-    assert "(of 3 enabled)" in page.summary.text()
+    assert "of 3 enabled" in page.summary.text()
 
 
 async def test_the_timer_only_refreshes_times(page: HealthPage) -> None:
@@ -133,3 +138,46 @@ async def test_status_text_is_drawn_in_the_status_colour(page: HealthPage, ctx: 
     expected = status_colour(DisplayStatus.DISABLED, label.palette())
     assert label.palette().color(label.foregroundRole()) == expected
     assert label.foregroundRole() in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText)
+
+
+async def test_cards_made_from_pushes_before_the_page_loaded_show_names(
+    qtbot, ctx: UiContext, clock: VirtualClock
+) -> None:
+    async def answer(provider: MetadataProvider) -> int:
+        return 1
+
+    bridge = HealthBridge(ctx.pool)
+    widget = HealthPage(ctx, bridge)
+    qtbot.addWidget(widget)
+    await ctx.orchestrator.call("tmdb", answer)  # pushed before load()
+    assert widget.cards["tmdb"].name.text() == ctx.provider_names()["tmdb"] != "tmdb"
+    await widget.load()
+    assert all(card.name.text() != pid for pid, card in widget.cards.items())
+
+
+async def test_the_last_24_hours_and_the_session_figures(qtbot, tmp_path: Path, clock: VirtualClock) -> None:
+    async with fake_ui_context(tmp_path / "profile", FakeServices(), clock) as ctx:
+        page = HealthPage(ctx, HealthBridge(ctx.pool))
+        qtbot.addWidget(page)
+        page.resize(1000, 820)
+        page.show()
+        await page.load()
+        assert ctx.suite is not None
+        movie = ctx.suite.library.add("Inception", ids=ExternalIds(tmdb=27205))
+        await ctx.suite.enrichment.enrich(movie.id)  # identified: its lookup answers are used
+        clock.advance(3600)
+        await ctx.suite.enrichment.enrich(movie.id, EnrichOptions(force=True))  # one fetch: 4 misses
+        await ctx.suite.enrichment.enrich(movie.id)  # 4 answers from the cache
+        page.flush_pending()
+        page.refresh_times()
+        tmdb = page.model.health("tmdb")
+        assert tmdb.executions_24h == 2 and tmdb.success_rate_24h == 1.0
+        activity = page.activity["tmdb"]
+        counts = activity.chart.counts
+        assert len(counts) == 24 and counts[-2:] == (1, 1) and sum(counts) == 2
+        assert "2 requests · 2 executions · 100.0 % succeeded" in activity.figures.text()
+        assert len(activity.chart.bars()) == 2
+        overview = page.overview.text()
+        assert "This session: 1 fetch · 100.0 % succeeded" in overview
+        assert "50.0 % of answers from the cache" in overview
+        page.grab().save("/tmp/health-page.png")
