@@ -108,6 +108,7 @@ def report_json(report: EnrichReport, priority: list[str]) -> dict[str, Any]:
             if key in result:
                 result[key] = sorted(result[key], key=rank)
         result["failed"] = sorted(result["failed"], key=lambda failure: rank(failure["provider"]))
+        result["skipped"] = sorted(result["skipped"], key=lambda skip: rank(skip["provider"]))
     return document
 
 
@@ -115,8 +116,10 @@ def _print(report: EnrichReport, priority: list[str]) -> None:
     rows: list[list[Any]] = []
     for result in report.results:
         changed = ", ".join(c.field for c in result.changes.changed_fields)
-        note = result.error or (
-            f"rate limited: {', '.join(result.rate_limited)}" if result.rate_limited else ""
+        note = result.error or "; ".join(
+            f"{skip.provider}: {skip.reason.value.replace('_', ' ')}"
+            + (f" until {skip.until.isoformat(timespec='seconds')}" if skip.until else "")
+            for skip in result.skipped
         )
         asked = ",".join(sorted(result.providers, key=by_priority(priority)))
         rows.append([result.movie_id, result.status.value, changed or "-", asked, note])

@@ -58,6 +58,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     test_parser.add_argument("--json", action="store_true")
     test_parser.set_defaults(handler=cmd_test)
 
+    reenable_parser = sub.add_parser(
+        "reenable", help="close an auto-disabled provider's circuit and lift every block (Retry-After, quota)"
+    )
+    reenable_parser.add_argument("id", metavar="ID")
+    reenable_parser.add_argument("--json", action="store_true", help="print its health as JSON")
+    reenable_parser.set_defaults(handler=cmd_reenable)
+
     health_parser = sub.add_parser("health", help="each provider's health and rate-limit state")
     health_parser.add_argument("--json", action="store_true")
     health_parser.set_defaults(handler=cmd_health)
@@ -204,6 +211,22 @@ async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         sys.stderr.write(f"metarr: {check.provider_id}: {check.message}\n")
     return 0 if check.valid else EXIT_FAILED
+
+
+@uses_services
+async def cmd_reenable(args: argparse.Namespace, ctx: CliContext) -> int:
+    """The Health page's Re-enable: the circuit closes, a `Retry-After` and a reported-spent quota
+    are forgotten (the requests counted today stay counted). Saved at once."""
+    pool = ctx.services.pool
+    if args.id not in pool:
+        raise CliError(f"unknown or unavailable provider {args.id!r} (see `metarr providers list`)")
+    pool.reenable(args.id)
+    health = pool.get(args.id).health_snapshot()
+    if args.json:
+        emit_json(health.to_json())
+    else:
+        sys.stdout.write(f"{args.id}: re-enabled ({health.status.value})\n")
+    return 0
 
 
 @uses_services

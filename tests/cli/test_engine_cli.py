@@ -1,0 +1,55 @@
+"""`metarr providers reenable` and the `skipped` list of `metarr enrich --json` (issue 13, items 6
+and 9): the reason a provider was not asked, and the command that lifts every block."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from metarr_desktop.cli.main import run
+from tests.helpers.fake_services import FakeServices
+
+Capture = pytest.CaptureFixture[str]
+
+
+def cli(capsys: Capture, data_dir: Path, *args: str) -> tuple[int, object]:
+    capsys.readouterr()
+    code = run(["--data-dir", str(data_dir), *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if "--json" in args and out else out
+
+
+def test_an_open_circuit_is_skipped_as_circuit_open_until_reenabled(
+    fake: FakeServices, data_dir: Path, capsys: Capture
+) -> None:
+    fake.status["tvdb"] = 500
+    for tmdb in range(1, 7):
+        code, _ = cli(
+            capsys, data_dir, "library", "add", "--title", f"M{tmdb}", "--tmdb", str(tmdb), "--json"
+        )
+        assert code == 0
+    for movie in range(1, 6):  # five failed executions open TheTVDB's circuit
+        cli(capsys, data_dir, "enrich", str(movie), "--json")
+    code, document = cli(capsys, data_dir, "enrich", "6", "--json")
+    assert isinstance(document, dict)
+    (result,) = document["results"]
+    assert "tvdb" in result["rate_limited"]  # the contract's list, kept
+    (skip,) = [s for s in result["skipped"] if s["provider"] == "tvdb"]
+    assert skip["reason"] == "circuit_open" and skip["until"]
+
+    code, health = cli(capsys, data_dir, "providers", "reenable", "tvdb", "--json")
+    assert code == 0 and isinstance(health, dict)
+    assert health["auto_disabled"] is False and health["circuit_state"] == "closed"
+    code, rows = cli(capsys, data_dir, "providers", "health", "--json")
+    assert isinstance(rows, list)
+    tvdb = next(r for r in rows if r["id"] == "tvdb")
+    assert tvdb["auto_disabled"] is False  # saved: the next command sees it
+    assert tvdb["executions_24h"] >= 5 and len(tvdb["requests_24h"]) == 24
+
+
+def test_reenable_of_an_unknown_provider_is_bad_input(
+    fake: FakeServices, data_dir: Path, capsys: Capture
+) -> None:
+    assert run(["--data-dir", str(data_dir), "providers", "reenable", "nope"]) == 2
