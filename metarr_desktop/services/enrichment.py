@@ -149,6 +149,15 @@ class EnrichResult:
         """Providers that could not answer this time (failed, timed out, rate limited, not asked)."""
         return [*self.rate_limited, *self.timed_out, *(f.provider for f in self.failed)]
 
+    @property
+    def shortfall(self) -> str | None:
+        """What a finished job must say besides "done" ("fanart failed, tvdb timed out"), if anything."""
+        reasons = {s.provider: s.reason.value.replace("_", " ") for s in self.skipped}
+        parts = [f"{f.provider} failed" for f in self.failed]
+        parts += [f"{p} timed out" for p in self.timed_out]
+        parts += [f"{p} skipped ({reasons.get(p, 'rate limited')})" for p in self.rate_limited]
+        return ", ".join(parts) or None
+
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {"movie_id": self.movie_id, "status": self.status.value}
         document.update(self.changes.to_json())
@@ -197,6 +206,12 @@ class EnrichReport:
     @property
     def cache_hits(self) -> int:
         return sum(r.cache_hits for r in self.results)
+
+    @property
+    def shortfall(self) -> str | None:
+        """What a finished job must say besides "done" ("3 movies failed"), if anything."""
+        failed = self.count(Status.FAILED)
+        return f"{failed} movie{'s' if failed != 1 else ''} failed" if failed else None
 
     @property
     def all_failed(self) -> bool:

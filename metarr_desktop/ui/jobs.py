@@ -135,6 +135,9 @@ class Job:
             return f"running, {self.done} of {self.total}" if self.total else "running"
         if self.state is JobState.FAILED:
             return f"failed: {self.error}" if self.error else "failed"
+        shortfall = getattr(self.result, "shortfall", None)
+        if self.state is JobState.DONE and isinstance(shortfall, str) and shortfall:
+            return f"done, but {shortfall}"
         return self.state.value
 
 

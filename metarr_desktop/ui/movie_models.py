@@ -19,6 +19,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metarr_desktop.core.changes import FieldChange
+from metarr_desktop.core.results import SkipReason
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.movie_fields import (
@@ -605,6 +606,8 @@ class ProviderProgress:
         state: where it is.
         attempt, max_retries: during a retry, "retry `attempt` of `max_retries`".
         detail: why it failed, or a note ("last answer from the cache used").
+        label: the chip's text when the state's own text would hide the reason ("skipped:
+            auto-disabled" for an open circuit, not "skipped: rate limited").
     """
 
     provider: str
@@ -612,12 +615,13 @@ class ProviderProgress:
     attempt: int = 0
     max_retries: int = 0
     detail: str = ""
+    label: str = ""
 
     @property
     def text(self) -> str:
         if self.state is ProviderState.RETRY:
             return f"retry {self.attempt} of {self.max_retries}"
-        return _STATE_TEXT[self.state]
+        return self.label or _STATE_TEXT[self.state]
 
 
 _STATE_TEXT = {
@@ -631,6 +635,15 @@ _STATE_TEXT = {
     ProviderState.TIMEOUT: "timed out",
     ProviderState.RATE_LIMITED: "skipped: rate limited",
     ProviderState.SKIPPED: "skipped",
+}
+
+
+#: The chip of a provider that was not asked, by the reason (the engine knows it; every place says it).
+_SKIP_CHIPS: dict[SkipReason, tuple[ProviderState, str]] = {
+    SkipReason.CIRCUIT_OPEN: (ProviderState.SKIPPED, "skipped: auto-disabled"),
+    SkipReason.RATE_LIMITED: (ProviderState.RATE_LIMITED, "skipped: rate limited"),
+    SkipReason.QUOTA: (ProviderState.RATE_LIMITED, "skipped: quota used up"),
+    SkipReason.DISABLED: (ProviderState.SKIPPED, "skipped: switched off"),
 }
 
 
@@ -687,6 +700,7 @@ class RefreshProgress(FetchProgress):
     def finish(self, result: EnrichResult) -> None:
         """Settle every provider from the refresh's outcome (cache answers send no events)."""
         failures = {f.provider: f.error for f in result.failed}
+        skips = {s.provider: s for s in result.skipped}
         cached = set(result.cached)
         for provider in list(self.states) + [p for p in self._mentioned(result) if p not in self.states]:
             stand_in = "; its last answer from the cache was used" if provider in cached else ""
@@ -695,9 +709,16 @@ class RefreshProgress(FetchProgress):
             elif provider in result.timed_out:
                 self._set(provider, ProviderState.TIMEOUT, detail="the request was cancelled" + stand_in)
             elif provider in result.rate_limited:
+                skip = skips.get(provider)
+                reason = skip.reason if skip is not None else SkipReason.RATE_LIMITED
+                state, label = _SKIP_CHIPS[reason]
+                note = f"{skip.detail}; " if skip is not None and skip.detail else ""
                 self._set(
-                    provider, ProviderState.RATE_LIMITED, detail="asked again after its reset" + stand_in
+                    provider, state, label=label, detail=note + "asked again after its reset" + stand_in
                 )
+            elif provider in skips:  # switched off
+                state, label = _SKIP_CHIPS[skips[provider].reason]
+                self._set(provider, state, label=label, detail=skips[provider].detail)
             elif provider in result.providers:
                 self._set(provider, ProviderState.DONE)
             elif provider in result.not_found:

@@ -240,3 +240,22 @@ def test_the_qt_binding_keeps_references_to_none() -> None:
     for _ in range(2000):
         holder.setObjectName("x")
     assert sys.getrefcount(None) - before >= 0
+
+
+async def test_a_job_whose_result_has_a_shortfall_does_not_say_just_done() -> None:
+    from metarr_desktop.core.clock import VirtualClock
+    from metarr_desktop.core.results import FailedProvider
+    from metarr_desktop.services.enrichment import EnrichResult, Status
+    from metarr_desktop.ui.jobs import JobTracker
+
+    tracker = JobTracker(VirtualClock())
+
+    async def body(handle: object) -> EnrichResult:
+        return EnrichResult(
+            1, Status.ENRICHED, failed=[FailedProvider("fanart", "HTTP 503", True)], timed_out=["tvdb"]
+        )
+
+    job = tracker.start("Refresh metadata: Inception", body)
+    assert job.task is not None
+    await job.task
+    assert job.status_text == "done, but fanart failed, tvdb timed out"
