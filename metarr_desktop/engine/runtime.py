@@ -134,7 +134,7 @@ class ProviderGate:
     async def acquire(self) -> None:
         trace = TRACE.get()
         if trace is None:
-            await self._acquire(Priority.BACKGROUND)
+            await self._acquire(Priority.USER)  # a direct call (a key test): someone waits
             return
         started = self._clock.monotonic()
         trace.waiting_since = started

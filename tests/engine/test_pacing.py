@@ -121,3 +121,24 @@ async def test_waiting_user_acquisitions_go_before_waiting_background_ones() -> 
     assert order[first_user : first_user + 3] == ["u0", "u1", "u2"]  # next in line, in order
     assert first_user <= 8  # not behind the 14 background ones still waiting
     assert max_in_any_window([t for _, t in served], 1.0) == 2  # never above the rate
+
+
+async def test_background_leaves_a_reserve_that_a_user_acquisition_takes_at_once() -> None:
+    from metarr_desktop.core.providers import Priority
+
+    clock = VirtualClock()
+    pacer = SlidingWindowPacer(RateLimit(30, 10.0), clock)
+    stamps: list[float] = []
+
+    async def background() -> None:
+        await pacer.acquire(Priority.BACKGROUND)
+        stamps.append(clock.monotonic())
+
+    bulk = [asyncio.ensure_future(background()) for _ in range(120)]
+    await clock.sleep(15.0)  # the run keeps every window at its share (24 of 30)
+    asked = clock.monotonic()
+    await pacer.acquire(Priority.USER)
+    assert clock.monotonic() == asked  # no wait: a reserved slot was free
+    stamps.append(clock.monotonic())
+    await asyncio.gather(*bulk)
+    assert max_in_any_window(stamps, 10.0) <= 30
