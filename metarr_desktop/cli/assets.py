@@ -1,11 +1,15 @@
-"""`metarr assets ID [--type TYPE]`: the cached asset candidates of a movie; never a network call."""
+"""`metarr assets ID [--type TYPE]`: the cached asset candidates of a movie; never a network call.
+
+`metarr assets select|reject|restore ID ASSET_ID`: what the asset browser does to one candidate
+(select it for publishing, deselecting the others of its type; reject it; take a rejection back).
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table, uses_services
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 
@@ -27,14 +31,36 @@ CONTRACT_KEYS = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("assets", help="a movie's cached artwork and video candidates")
-    parser.add_argument("id", metavar="ID", type=int, help="the movie id")
+    parser.add_argument(
+        "words",
+        nargs="+",
+        metavar="ID | select|reject|restore ID ASSET_ID",
+        help="a movie id to list its candidates, or an action on one candidate",
+    )
     parser.add_argument("--type", choices=[t.value for t in AssetType], help="only this asset type")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_assets)
 
 
+ACTIONS = ("select", "reject", "restore")
+
+
+def _id(text: str, what: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise CliError(f"expected a {what} (a whole number), got {text!r}")
+    return int(text)
+
+
 @uses_services
 async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
+    words: list[str] = args.words
+    if words[0] in ACTIONS:
+        if len(words) != 3:
+            raise CliError(f"usage: metarr assets {words[0]} ID ASSET_ID")
+        return change_asset(ctx, words[0], _id(words[1], "movie id"), _id(words[2], "asset id"), args.json)
+    if len(words) != 1:
+        raise CliError("usage: metarr assets ID, or metarr assets select|reject|restore ID ASSET_ID")
+    args.id = _id(words[0], "movie id")
     services = ctx.services
     services.movies.require(args.id)
     assets = services.cache.get_cached_assets(EntityType.MOVIE, args.id, args.type)
@@ -62,4 +88,28 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
             for r in rows
         ],
     )
+    return 0
+
+
+def change_asset(ctx: CliContext, action: str, movie_id: int, asset_id: int, as_json: bool) -> int:
+    """Select, reject or restore one of the movie's candidates, as the asset browser does."""
+    services = ctx.services
+    services.movies.require(movie_id)
+    candidates = {a.id: a for a in services.cache.get_cached_assets(EntityType.MOVIE, movie_id, None)}
+    if asset_id not in candidates:
+        raise CliError(f"movie {movie_id} has no asset {asset_id} (see `metarr assets {movie_id}`)")
+    repository = services.cache.assets
+    if action == "select":
+        repository.select(asset_id)
+    elif action == "reject":
+        repository.reject(asset_id)
+    else:
+        repository.unreject(asset_id)
+    after = {a.id: a for a in services.cache.get_cached_assets(EntityType.MOVIE, movie_id, None)}
+    if as_json:
+        asset = after.get(asset_id)
+        emit_json(asset.to_json() if asset is not None else {"id": asset_id, "rejected": True})
+    else:
+        done = {"select": "selected", "reject": "rejected", "restore": "restored"}[action]
+        print(f"movie {movie_id}: asset {asset_id} {done}")
     return 0

@@ -19,6 +19,7 @@ from metarr_desktop import __version__
 from metarr_desktop.cli import (
     assets,
     authority,
+    edit,
     enrich,
     history,
     identify,
@@ -49,6 +50,7 @@ log = logging.getLogger("metarr")
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings]
+COMMAND_MODULES += [edit]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -53,3 +53,46 @@ def test_reenable_of_an_unknown_provider_is_bad_input(
     fake: FakeServices, data_dir: Path, capsys: Capture
 ) -> None:
     assert run(["--data-dir", str(data_dir), "providers", "reenable", "nope"]) == 2
+
+
+def test_set_edits_and_locks_as_the_window_does(fake: FakeServices, data_dir: Path, capsys: Capture) -> None:
+    cli(capsys, data_dir, "library", "add", "--title", "Inception", "--tmdb", "27205", "--json")
+    code, edited = cli(capsys, data_dir, "set", "1", "plot", "My own words.", "--json")
+    assert code == 0 and isinstance(edited, dict)
+    assert edited == {
+        "movie_id": 1,
+        "field": "plot",
+        "value": "My own words.",
+        "source": "user",
+        "locked": True,
+    }
+    code, _ = cli(capsys, data_dir, "enrich", "1", "--json")
+    code, shown = cli(capsys, data_dir, "show", "1", "--json")
+    assert isinstance(shown, dict) and "My own words." in json.dumps(shown)  # enrichment left it alone
+    assert run(["--data-dir", str(data_dir), "set", "1", "year", "not a year"]) == 2
+    assert run(["--data-dir", str(data_dir), "set", "1", "no_such_field", "x"]) == 2
+    assert run(["--data-dir", str(data_dir), "set", "99", "plot", "x"]) == 2
+
+
+def test_assets_select_reject_restore(fake: FakeServices, data_dir: Path, capsys: Capture) -> None:
+    cli(capsys, data_dir, "library", "add", "--title", "Inception", "--tmdb", "27205", "--json")
+    cli(capsys, data_dir, "enrich", "1", "--json")
+    code, rows = cli(capsys, data_dir, "assets", "1", "--type", "poster", "--json")
+    assert code == 0 and isinstance(rows, list) and len(rows) >= 2
+    first, second = rows[0]["id"], rows[1]["id"]
+
+    def poster(asset_id: int) -> dict[str, object]:
+        _, listed = cli(capsys, data_dir, "assets", "1", "--type", "poster", "--json")
+        assert isinstance(listed, list)
+        return next(r for r in listed if r["id"] == asset_id)
+
+    assert cli(capsys, data_dir, "assets", "select", "1", str(first), "--json")[0] == 0
+    assert poster(first)["is_selected"] is True
+    assert cli(capsys, data_dir, "assets", "select", "1", str(second))[0] == 0
+    assert poster(first)["is_selected"] is False and poster(second)["is_selected"] is True
+    assert cli(capsys, data_dir, "assets", "reject", "1", str(second))[0] == 0
+    assert poster(second)["is_selected"] is False and poster(second)["is_rejected"] is True
+    assert cli(capsys, data_dir, "assets", "restore", "1", str(second))[0] == 0
+    assert poster(second)["is_rejected"] is False
+    assert run(["--data-dir", str(data_dir), "assets", "select", "1", "999999"]) == 2
+    assert run(["--data-dir", str(data_dir), "assets", "select", "1"]) == 2
