@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import Priority, RateLimit
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.engine.resilience import POLICIES
 from metarr_desktop.services.config import (
     UNSET,
     ConfigError,
@@ -185,6 +187,13 @@ class ProviderSettingsDialog(QDialog):
         advanced_form = QFormLayout(self.advanced)
         advanced_form.setContentsMargins(18, 0, 0, 0)
         advanced_form.addRow("Base URL", url_row)
+        # Each provider's time budget per priority (its retries included); 0 keeps the default.
+        self.user_timeout = _timeout_box("User timeout", self.view.config.user_timeout_s, Priority.USER)
+        self.background_timeout = _timeout_box(
+            "Background timeout", self.view.config.background_timeout_s, Priority.BACKGROUND
+        )
+        advanced_form.addRow("User timeout", self.user_timeout)
+        advanced_form.addRow("Background timeout", self.background_timeout)
         self.advanced.setVisible(False)
         self.advanced_toggle.toggled.connect(self._toggle_advanced)
         self.base_url.textChanged.connect(self._validate)
@@ -345,7 +354,13 @@ class ProviderSettingsDialog(QDialog):
         quota = self.quota.value() if self.has_quota.isChecked() else None
         url = self.base_url.text().strip().rstrip("/")
         key = self.api_key.text()
+        user_timeout = self.user_timeout.value() or None
+        background_timeout = self.background_timeout.value() or None
         return ProviderUpdate(
+            user_timeout_s=user_timeout if user_timeout != config.user_timeout_s else UNSET,
+            background_timeout_s=background_timeout
+            if background_timeout != config.background_timeout_s
+            else UNSET,
             enabled=enabled if enabled != config.enabled else UNSET,
             api_key=key if key else UNSET,
             clear_api_key=self.clear_key.isChecked() and not key,
@@ -424,3 +439,18 @@ class ProviderSettingsDialog(QDialog):
 
     def now(self) -> datetime:
         return self.ctx.clock.now()
+
+
+def _timeout_box(name: str, value: float | None, priority: Priority) -> QDoubleSpinBox:
+    """Seconds a provider may take at `priority` (retries included); 0 shows and keeps the default."""
+    box = QDoubleSpinBox()
+    box.setRange(0.0, 600.0)
+    box.setDecimals(1)
+    box.setSingleStep(1.0)
+    box.setSuffix(" s")
+    default = POLICIES[priority].timeout_s
+    box.setSpecialValueText(f"default ({default:g} s)")
+    box.setValue(value or 0.0)
+    box.setAccessibleName(name)
+    box.setToolTip(f"How long this provider may take for one {priority.value} request, retries included")
+    return box

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLineEdit
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import Priority, RateLimit
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.bridge import dialog_result
@@ -176,3 +176,17 @@ async def test_opened_with_open_the_loop_keeps_running(qtbot, ctx: UiContext) ->
     assert dialog.isVisible() and not result.done() and ticks == 5
     dialog.reject()
     assert await result == 0
+
+
+async def test_the_provider_timeouts_are_in_the_dialog(
+    dialog: ProviderSettingsDialog, ctx: UiContext
+) -> None:
+    assert dialog.user_timeout.text() == "default (10 s)"
+    assert dialog.background_timeout.text() == "default (60 s)"
+    dialog.advanced_toggle.setChecked(True)
+    dialog.user_timeout.setValue(4.5)
+    assert await dialog.save() is True
+    stored = ctx.providers.get("omdb").config
+    assert stored.user_timeout_s == 4.5 and stored.background_timeout_s is None
+    assert ctx.pool.get("omdb").settings.policy(Priority.USER).timeout_s == 4.5  # the engine follows
+    dialog.grab().save("/tmp/provider-dialog.png")
