@@ -575,7 +575,6 @@ class ValueDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._errors: dict[QWidget, str] = {}
         self.images: ImageLoader | None = None
         self._requested: set[str] = set()
 
@@ -646,7 +645,6 @@ class ValueDelegate(QStyledItemDelegate):
         editor.setProperty("field", name)
         editor.setAccessibleName(f"Edit {label(name)}")
         editor.setAutoFillBackground(True)
-        editor.destroyed.connect(lambda: self._errors.pop(editor, None))
         return editor
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
@@ -671,9 +669,6 @@ class ValueDelegate(QStyledItemDelegate):
             return editor.text()
         return ""
 
-    def error_of(self, editor: QWidget) -> str:
-        return self._errors.get(editor, "")
-
     def _check(self, editor: QWidget, name: str) -> str:
         try:
             normalise_value(name, self.editor_text(editor))
@@ -681,7 +676,6 @@ class ValueDelegate(QStyledItemDelegate):
             reason = str(exc)
         else:
             reason = ""
-        self._errors[editor] = reason
         colour = error_colour(editor.palette()).name()
         kind = "QPlainTextEdit" if isinstance(editor, QPlainTextEdit) else "QLineEdit"
         editor.setStyleSheet(
