@@ -191,11 +191,11 @@ async def run(args: argparse.Namespace) -> int:
     """Open the services and the window, run until closed (or the screenshot is taken), shut down."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from metarr_desktop.ui.bridge import dialog_result
+    from metarr_desktop.ui.common.bridge import dialog_result
+    from metarr_desktop.ui.common.theme import Scheme, ThemeController
     from metarr_desktop.ui.context import UiContext
+    from metarr_desktop.ui.library.page import ViewMode
     from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
-    from metarr_desktop.ui.pages.library import ViewMode
-    from metarr_desktop.ui.theme import Scheme, ThemeController
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -230,7 +230,7 @@ async def run(args: argparse.Namespace) -> int:
             demo.stop()
         return EXIT_FAILED
 
-    from metarr_desktop.ui.images import ImageLoader
+    from metarr_desktop.ui.common.images import ImageLoader
 
     transport = None
     if demo is not None:
@@ -364,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         import qasync
         from PySide6.QtWidgets import QApplication
 
-        from metarr_desktop.ui.theme import app_icon
+        from metarr_desktop.ui.common.theme import app_icon
     except ImportError as exc:  # Qt's system libraries are missing
         sys.stderr.write(f"metarr-desktop: Qt cannot be loaded: {exc}\n")
         raise SystemExit(EXIT_FAILED) from None

@@ -11,18 +11,18 @@ from PySide6.QtCore import QModelIndex, Qt
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import label
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
+from metarr_desktop.services.jobs import EventKind, JobHandle, JobTracker
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
-from metarr_desktop.ui.jobs import EventKind, JobHandle, JobTracker
-from metarr_desktop.ui.models import (
+from metarr_desktop.ui.activity.models import JobsModel
+from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.health.models import HealthModel
+from metarr_desktop.ui.library.page import LibraryModel
+from metarr_desktop.ui.providers.models import (
     FieldAuthorityModel,
-    HealthModel,
-    JobsModel,
     OverrideRow,
     ProviderOrderModel,
     ProviderRow,
-    Role,
 )
-from metarr_desktop.ui.pages.library import LibraryModel
 
 pytestmark = pytest.mark.gui
 

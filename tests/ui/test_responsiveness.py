@@ -19,8 +19,8 @@ from PySide6.QtCore import QTimer
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.jobs import JobHandle, JobState
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import JobHandle, JobState
 from metarr_desktop.ui.main_window import MainWindow, Page
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.qt import until

@@ -47,17 +47,17 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core.authority import AuthorityError, FieldAuthorityConfig
 from metarr_desktop.core.fields import ALL_FIELDS, label
 from metarr_desktop.services.config import ConfigError, ProviderUpdate, ProviderView
-from metarr_desktop.ui.bridge import async_slot, dialog_result
+from metarr_desktop.ui.common.bridge import async_slot, dialog_result
+from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.theme import error_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.models import (
+from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
+from metarr_desktop.ui.providers.models import (
     FieldAuthorityModel,
     OverrideRow,
     ProviderOrderModel,
     ProviderRow,
-    Role,
 )
-from metarr_desktop.ui.provider_dialog import ProviderSettingsDialog
-from metarr_desktop.ui.theme import error_colour, warning_colour
 
 #: Fields offered for overrides: the canonical fields without the ids.
 OVERRIDABLE_FIELDS = tuple(f for f in ALL_FIELDS if not f.endswith("_id"))

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
+from metarr_desktop.core import formatting
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.fields import FIELD_GROUPS, FIELD_SPECS, RATING_FIELDS, label
 from metarr_desktop.engine.events import FetchProgress
@@ -30,8 +31,7 @@ from metarr_desktop.services.movie_fields import (
     is_editable,
 )
 from metarr_desktop.store.library import EnrichmentLogRecord
-from metarr_desktop.ui import formatting
-from metarr_desktop.ui.models import HeadedTableModel
+from metarr_desktop.ui.common.models import HeadedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -81,10 +81,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.core import formatting
 from metarr_desktop.core.fields import EntityType, label
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
+from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.movie_fields import (
     USER_SOURCE,
@@ -96,13 +99,11 @@ from metarr_desktop.services.movie_fields import (
 )
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import IdentificationStatus, UnknownEntityError
-from metarr_desktop.ui import formatting
-from metarr_desktop.ui.bridge import async_slot, spawn
+from metarr_desktop.ui.common.bridge import async_slot, spawn
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.jobs import Job, JobHandle, JobState
-from metarr_desktop.ui.movie_models import (
+from metarr_desktop.ui.movie.models import (
     RATING_NAMES,
     RATING_SOURCE_FIELDS,
     ChangeSetModel,
@@ -115,7 +116,6 @@ from metarr_desktop.ui.movie_models import (
     rating_scale,
     rating_text,
 )
-from metarr_desktop.ui.theme import error_colour, is_dark, status_colour, warning_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
