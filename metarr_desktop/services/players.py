@@ -630,12 +630,20 @@ class PlayerSyncService:
     async def _run(self, movie_ids: list[int] | None, priority: Priority) -> SyncReport:
         report = SyncReport()
         async with self._run_lock:
+            work: list[tuple[PlayerRecord, list[SyncEntry], SyncReport]] = []
             for record in self._repo.all():
                 if not record.enabled or record.id not in self._clients:
                     continue
                 owed = self._repo.owed(record.id, movie_ids)
                 if owed:
-                    await self._run_player(record, owed, priority, report)
+                    work.append((record, owed, SyncReport()))
+            # The players are independent: they are synced at the same time, each in queue order.
+            async with asyncio.TaskGroup() as group:
+                for record, owed, part in work:
+                    group.create_task(self._run_player(record, owed, priority, part))
+            for _, _, part in work:
+                report.results.extend(part.results)
+                report.requests.update(part.requests)
         self._changed()
         if report.deferred and self.auto_retry:
             self._schedule_retry()

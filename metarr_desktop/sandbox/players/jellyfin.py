@@ -61,6 +61,13 @@ class JellyfinFake(PlayerFake):
         self.refreshed: list[str] = []
         self.refresh_queries: list[dict[str, str]] = []
         self.updated: list[str] = []
+        self._known: set[str] = set()
+
+    def _ids(self) -> set[str]:
+        """The item ids of the current movies (recomputed only when the list grew or shrank)."""
+        if len(self._known) != len(self.movies):
+            self._known = {item_id(m) for m in self.movies}
+        return self._known
 
     def _authorised(self, request: SandboxRequest) -> bool:
         parts = parse_authorization(request.header("Authorization") or "") or {}
@@ -90,7 +97,7 @@ class JellyfinFake(PlayerFake):
         match = _REFRESH.match(path)
         if match and method == "POST":
             wanted = match.group(1).replace("-", "").lower()
-            if not any(item_id(m) == wanted for m in self.movies):
+            if wanted not in self._ids():
                 return Reply(404, b"", "text/plain")
             self.refreshed.append(wanted)
             self.refresh_queries.append(dict(request.query))
