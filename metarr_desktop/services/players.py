@@ -400,7 +400,11 @@ class PlayerSyncService:
 
     def names(self) -> dict[str, str]:
         """engine id -> the player's name (the Health page's card titles)."""
-        return {engine_id(r.id): f"{r.name} ({DISPLAY_NAMES[_kind(r.kind)]})" for r in self._repo.all()}
+        names: dict[str, str] = {}
+        for record in self._repo.all():
+            kind = DISPLAY_NAMES[_kind(record.kind)]
+            names[engine_id(record.id)] = record.name if kind in record.name else f"{record.name} ({kind})"
+        return names
 
     def health(self) -> list[ProviderHealth]:
         return self.pool.health()

@@ -184,8 +184,7 @@ def test_wrong_credentials_exit_1_with_the_reason(
     assert metarr(data, "players", "test", "1") == 1
     err = capsys.readouterr().err
     assert (
-        err
-        == "metarr: player 1: Kodi refused the user name or password (HTTP 401); "
+        err == "metarr: player 1: Kodi refused the user name or password (HTTP 401); "
         "check them on the Players page\n"
     )
     assert len(kodi.requests) == 1  # not retried

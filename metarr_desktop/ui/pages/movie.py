@@ -116,6 +116,7 @@ from metarr_desktop.ui.movie_models import (
     rating_scale,
     rating_text,
 )
+from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
 from metarr_desktop.ui.theme import error_colour, is_dark, status_colour, warning_colour
 
 Index = QModelIndex | QPersistentModelIndex
@@ -1174,6 +1175,9 @@ class MovieDetailPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         column.addWidget(self.header)
+        self.player_sync = MovieSyncWidget(ctx.players)
+        self.player_sync.message.connect(self.message)
+        column.addWidget(self.player_sync)
         column.addWidget(self.info)
         column.addWidget(self.incomplete)
         column.addWidget(self.notice)
@@ -1335,6 +1339,7 @@ class MovieDetailPage(QWidget):
             self._reset_refresh()
             self.table.values.forget_requests()
         self.movie_id = movie_id
+        self.player_sync.set_movie(movie_id)
         await self.load()
 
     async def load(self) -> None:
