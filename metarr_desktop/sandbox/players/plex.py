@@ -64,7 +64,7 @@ class PlexFake(PlayerFake):
                 )
             return _xml(
                 f'<MediaContainer size="{len(rows)}" allowSync="0" title1="Plex Library">'
-                f'{"".join(rows)}</MediaContainer>'
+                f"{''.join(rows)}</MediaContainer>"
             )
         match = _REFRESH.match(request.path)
         if match:
