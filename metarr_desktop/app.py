@@ -280,6 +280,7 @@ async def run(args: argparse.Namespace) -> int:
         services, messages=[demo.message] if demo and demo.message else None, images=images
     )
     jobs = ctx.jobs
+    services.players.auto_retry = True  # syncs deferred while a Kodi plays are retried in a minute
     window = MainWindow(ctx, settings=settings, theme=theme)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 

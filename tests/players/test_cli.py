@@ -207,3 +207,37 @@ def test_bad_input_is_exit_2_with_one_line(tmp_path: Path, capsys: Capture, args
     assert metarr(tmp_path / "profile", *args) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_plex_on_loopback(tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from metarr_desktop.sandbox.players import PlexFake
+
+    plex = PlexFake(token="plex-token-123", sections={"1": ("Movies", ["/data/movies"])})
+    plex.start()
+    try:
+        data = tmp_path / "profile"
+        assert metarr(data, "library", "add", "--title", "Heat", "--path", "/mnt/Movies/Heat (1995)") == 0
+        assert (
+            metarr(
+                data,
+                "players",
+                "add",
+                "plex",
+                "--name",
+                "Plex",
+                "--url",
+                plex.url,
+                "--token-stdin",
+                "--map",
+                "/mnt/Movies=/data/movies",
+                stdin="plex-token-123\n",
+                monkeypatch=monkeypatch,
+            )
+            == 0
+        )
+        assert metarr(data, "players", "test", "1") == 0
+        assert metarr(data, "sync", "1") == 0
+        assert plex.refreshed == [("1", "/data/movies/Heat (1995)")]
+        assert plex.log() == ["GET /", "GET /library/sections", "GET /library/sections/1/refresh"]
+    finally:
+        plex.stop()
