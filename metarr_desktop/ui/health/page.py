@@ -103,7 +103,11 @@ class HealthPage(QWidget):
     async def load(self) -> None:
         """Show the current snapshot of every provider, then follow the pushes."""
         self.model.names = self.ctx.provider_names()
-        self.model.set_snapshots(self.ctx.providers.health())
+        snapshots = self.ctx.providers.health()
+        if self.ctx.players is not None:  # media players are providers of a kind: listed after them
+            self.model.names.update(self.ctx.players.names())
+            snapshots += self.ctx.players.health()
+        self.model.set_snapshots(snapshots)
         self.timer.start()
         self.loaded.emit()
 

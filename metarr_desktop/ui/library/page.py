@@ -13,7 +13,8 @@ Identify (for a movie that needs identification), Enrich selected and Enrich all
 finished before a Cancel stays enriched).
 
 Keyboard: Ctrl+F goes to the filter box, Enter there moves to the first movie; Enter or a double
-click on a movie opens it (`movieActivated`); the context menu offers Open, Identify and Enrich.
+click on a movie opens it (`movieActivated`); the context menu offers Open, Identify, Enrich and Sync
+to players.
 
 Without a library service the page explains why there is no list; an empty library shows Add folder
 and Add movie buttons instead of an empty table, and a filter matching nothing says so.
@@ -79,6 +80,7 @@ from metarr_desktop.ui.library.poster_grid import (
     selection_ranges,
     view_icon,
 )
+from metarr_desktop.ui.players.presenter import describe_report
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -753,7 +755,19 @@ class LibraryPage(QWidget):
         enrich = menu.addAction("Enrich" if count <= 1 else f"Enrich {count:,} movies")
         enrich.setEnabled(self.ctx.suite is not None)
         enrich.triggered.connect(self.enrich_selected)
+        if self.ctx.players is not None and self.ctx.players.all():  # only once a player is set up
+            sync = menu.addAction("Sync to players" if count <= 1 else f"Sync {count:,} movies to players")
+            sync.triggered.connect(lambda: spawn(self.sync_selected()))
         return menu
+
+    async def sync_selected(self) -> str:
+        """ "Sync to players" for the selection: tell every player about these movies now."""
+        ids = self.selected_ids()
+        if self.ctx.players is None or not ids:
+            return ""
+        text = describe_report(await self.ctx.players.sync(ids))
+        self.message.emit(text)
+        return text
 
     # -- adding ------------------------------------------------------------------------------------
 

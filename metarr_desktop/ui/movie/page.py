@@ -116,6 +116,7 @@ from metarr_desktop.ui.movie.models import (
     rating_scale,
     rating_text,
 )
+from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -1167,6 +1168,9 @@ class MovieDetailPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         column.addWidget(self.header)
+        self.player_sync = MovieSyncWidget(ctx.players)
+        self.player_sync.message.connect(self.message)
+        column.addWidget(self.player_sync)
         column.addWidget(self.info)
         column.addWidget(self.incomplete)
         column.addWidget(self.notice)
@@ -1328,6 +1332,7 @@ class MovieDetailPage(QWidget):
             self._reset_refresh()
             self.table.values.forget_requests()
         self.movie_id = movie_id
+        self.player_sync.set_movie(movie_id)
         await self.load()
 
     async def load(self) -> None:
