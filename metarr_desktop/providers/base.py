@@ -28,6 +28,7 @@ from metarr_desktop.core.providers import (
     SearchRequest,
     SearchResult,
 )
+from metarr_desktop.logsetup import redact, register_secret
 from metarr_desktop.providers.errors import (
     AuthenticationError,
     BadResponseError,
@@ -217,6 +218,7 @@ class HttpProvider(abc.ABC):
         gate: RequestGate | None = None,
     ) -> None:
         self.api_key = api_key
+        register_secret(api_key)
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
@@ -307,4 +309,4 @@ def describe_error(exc: BaseException) -> str:
     """A one-line message for the user about any failure of a provider call."""
     if isinstance(exc, ProviderError):
         return exc.message
-    return f"{type(exc).__name__}: {exc}"[:300]
+    return redact(f"{type(exc).__name__}: {exc}"[:300])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from metarr_desktop.logsetup import redact
+
 
 class ProviderError(Exception):
     """Base of every provider failure.
@@ -26,6 +28,7 @@ class ProviderError(Exception):
     health_failure: bool = True
 
     def __init__(self, provider: str, message: str, *, status_code: int | None = None) -> None:
+        message = redact(message)  # a provider may echo the key back in its error text
         super().__init__(f"{provider}: {message}")
         self.provider = provider
         self.message = message
