@@ -170,8 +170,34 @@ def map_transport_error(provider: str, exc: httpx.HTTPError) -> ProviderError:
     return NetworkError(provider, f"request failed ({type(exc).__name__})")
 
 
+async def read_capped(provider: str, response: httpx.Response, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The (decoded) body of a streamed `response`, refused as soon as it grows past `limit` bytes:
+    a huge body is never read whole into memory. The response is closed in every case."""
+    status = response.status_code
+    try:
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
+            raise BadResponseError(provider, f"answer too large ({declared} bytes)", status_code=status)
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in response.aiter_bytes():
+            total += len(chunk)
+            if total > limit:
+                raise BadResponseError(
+                    provider, f"answer too large (more than {limit} bytes)", status_code=status
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        await response.aclose()
+
+
 def decode_json(provider: str, response: httpx.Response) -> Any:
-    """Parse a JSON body, refusing HTML pages, wrong content types and malformed or huge bodies."""
+    """Parse a JSON body, refusing HTML pages, wrong content types and malformed or huge bodies.
+
+    `HttpProvider` reads bodies with `read_capped`, so `response.content` is already bounded here;
+    the size check stays for responses built elsewhere.
+    """
     body = response.content
     status = response.status_code
     if len(body) > MAX_BODY_BYTES:
@@ -185,6 +211,8 @@ def decode_json(provider: str, response: httpx.Response) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadResponseError(provider, "answered with malformed data", status_code=status) from exc
+    except RecursionError as exc:
+        raise BadResponseError(provider, "answered with data nested too deeply", status_code=status) from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -263,14 +291,24 @@ class HttpProvider(abc.ABC):
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Pass the gate, send one request, and translate transport errors. No status check."""
+        """Pass the gate, send one request, read its body (at most `MAX_BODY_BYTES`, streamed) and
+        translate transport errors. No status check."""
         await self.gate.acquire()
         try:
-            return await self._client.request(
+            request = self._client.build_request(
                 method, self.url(path), params=params, json=json_body, headers=headers
             )
+            streamed = await self._client.send(request, stream=True)
+            body = await read_capped(self.id, streamed)
         except httpx.HTTPError as exc:
             raise map_transport_error(self.id, exc) from exc
+        # The body is already decoded: drop the encoding headers so httpx does not decode it twice.
+        response_headers = [
+            (name, value)
+            for name, value in streamed.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(streamed.status_code, headers=response_headers, content=body, request=request)
 
     async def _request_json(
         self,
