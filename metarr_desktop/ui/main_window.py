@@ -41,6 +41,7 @@ from metarr_desktop.ui.pages.health import HealthPage
 from metarr_desktop.ui.pages.library import LibraryPage
 from metarr_desktop.ui.pages.movie import MovieDetailPage
 from metarr_desktop.ui.pages.providers import ProvidersPage
+from metarr_desktop.ui.safe_text import plain_label
 from metarr_desktop.ui.schedule import ScheduleDialog, WindowSchedule
 from metarr_desktop.ui.theme import Scheme, ThemeController, app_icon, status_icon
 
@@ -197,7 +198,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.job_label = QLabel()
+        self.job_label = plain_label(QLabel())
         self.job_progress = QProgressBar()
         self.job_progress.setMaximumWidth(200)
         self.job_progress.setMaximumHeight(16)

@@ -29,6 +29,7 @@ from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui import formatting
 from metarr_desktop.ui.formatting import DisplayStatus
 from metarr_desktop.ui.jobs import Job, JobEvent, JobState
+from metarr_desktop.ui.safe_text import plain_tip
 from metarr_desktop.ui.theme import status_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -168,7 +169,7 @@ class ProviderOrderModel(QAbstractListModel):
             return Qt.CheckState.Checked if row.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             text = f"{row.name} ({row.id}): {'enabled' if row.enabled else 'disabled'}"
-            return f"{text}. {row.hint}" if row.hint else text
+            return plain_tip(f"{text}. {row.hint}" if row.hint else text)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.name}, priority {index.row() + 1}, {'enabled' if row.enabled else 'disabled'}"
         if role == Role.PROVIDER_ID:
@@ -486,7 +487,7 @@ class HealthModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return status_icon(status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return health.last_error or status.label
+            return plain_tip(health.last_error or status.label)
         if role == Role.PROVIDER_ID:
             return health.id
         if role == Role.HEALTH:
@@ -688,7 +689,7 @@ class JobsModel(QAbstractItemModel):
             fraction = job.fraction
             return -1.0 if fraction is None else fraction
         if role == Qt.ItemDataRole.ToolTipRole and job.error:
-            return job.error
+            return plain_tip(job.error)
         if role == Qt.ItemDataRole.FontRole and job.state is JobState.RUNNING and column == self.TITLE:
             from PySide6.QtGui import QFont
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui import formatting
 from metarr_desktop.ui.formatting import DisplayStatus
+from metarr_desktop.ui.safe_text import plain_label
 from metarr_desktop.ui.theme import error_colour, is_dark, status_colour, status_pixmap
 
 
@@ -186,7 +187,7 @@ class HealthCard(QFrame):
 
         self.icon = QLabel()
         self.icon.setFixedSize(22, 22)
-        self.name = QLabel(name)
+        self.name = plain_label(QLabel(name))
         title_font = QFont(self.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
@@ -218,7 +219,7 @@ class HealthCard(QFrame):
         self.resets = QLabel()
         self.resets_caption = _Caption("Resets in")
         self.failures = QLabel()
-        self.error = QLabel()
+        self.error = plain_label(QLabel())
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
