@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import email.utils
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,7 @@ from metarr_desktop.providers.errors import (
     ProviderTimeoutError,
     RateLimitedError,
     ServerError,
+    usable_retry_after,
 )
 
 #: Bodies larger than this are refused as bad responses (a provider never sends this much JSON).
@@ -89,14 +91,25 @@ class MetadataProvider(Protocol):
 # --------------------------------------------------------------------------------------------------
 
 
+#: A Retry-After further away than this is garbage (a broken or hostile header), read as absent.
+IMPLAUSIBLE_RETRY_AFTER_S = 366 * 24 * 3600.0
+
+
+def _plausible(seconds: float) -> float | None:
+    if not math.isfinite(seconds) or seconds < 0 or seconds > IMPLAUSIBLE_RETRY_AFTER_S:
+        return None
+    return usable_retry_after(seconds)
+
+
 def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
     """Seconds to wait, from ``retry-after-ms`` (milliseconds) or ``Retry-After`` (seconds or an
-    HTTP date). None when absent or unreadable; never negative."""
+    HTTP date), at most `MAX_RETRY_AFTER_S`. None when absent or garbage: unreadable, NaN,
+    infinite, negative, or more than a year away. Never raises."""
     lowered = {k.lower(): v for k, v in headers.items()}
     raw_ms = lowered.get("retry-after-ms")
     if raw_ms is not None:
         try:
-            return max(0.0, float(raw_ms) / 1000.0)
+            return _plausible(float(raw_ms) / 1000.0)
         except ValueError:
             pass
     raw = lowered.get("retry-after")
@@ -104,19 +117,23 @@ def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -
         return None
     raw = raw.strip()
     try:
-        return max(0.0, float(raw))
+        return _plausible(float(raw))
     except ValueError:
         pass
     try:
         when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     reference = now or datetime.now(UTC)
-    return max(0.0, (when - reference).total_seconds())
+    try:
+        seconds = (when - reference).total_seconds()
+    except OverflowError:
+        return None
+    return _plausible(max(0.0, seconds))  # a date just past (clock skew) means now
 
 
 def _error_text(response: httpx.Response) -> str:

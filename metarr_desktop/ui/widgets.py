@@ -169,7 +169,8 @@ class HealthCard(QFrame):
         health: the snapshot shown.
 
     Signals:
-        reenableRequested(str): the user pressed Re-enable (the provider is auto-disabled).
+        reenableRequested(str): the user pressed Re-enable (the provider is auto-disabled or rate
+            limited).
     """
 
     reenableRequested = Signal(str)
@@ -197,7 +198,7 @@ class HealthCard(QFrame):
         status_font.setBold(True)
         self.status.setFont(status_font)
         self.reenable = QPushButton("Re-enable")
-        self.reenable.setToolTip("Close the circuit now and ask this provider again")
+        self.reenable.setToolTip("Clear its rate-limit wait and circuit now, and ask this provider again")
         self.reenable.clicked.connect(lambda: self.reenableRequested.emit(self.provider_id))
         self.reenable.hide()
 
@@ -264,7 +265,7 @@ class HealthCard(QFrame):
         self.status.setText(status.label)
         _set_text_colour(self.status, colour)
         self.setAccessibleName(f"{self.name.text()}: {status.label}")
-        self.reenable.setVisible(health.auto_disabled)
+        self.reenable.setVisible(health.auto_disabled or health.rate_limited_until is not None)
 
         self.uptime.setText(formatting.percent(health.uptime_percent))
         uptime = None if health.uptime_percent is None else health.uptime_percent / 100.0
