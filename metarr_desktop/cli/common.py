@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -31,6 +32,61 @@ def data_dir_argument(text: str) -> str:
     the default profile."""
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder, got an empty string")
+    return text
+
+
+# -- argument types: bad input is a one-line usage error (exit 2), never an internal error ----------
+
+#: SQLite's largest INTEGER: a larger id or count cannot be stored or even looked up.
+SQLITE_INT_MAX = 2**63 - 1
+
+
+def whole_number(
+    text: str, *, minimum: int = 0, maximum: int = SQLITE_INT_MAX, what: str = "a whole number"
+) -> int:
+    """`text` as an int in [minimum, maximum]: ASCII digits only (never "²" or "1e3")."""
+    stripped = text.strip()
+    digits = stripped[1:] if stripped[:1] in "+-" else stripped
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    number = int(stripped)
+    if not minimum <= number <= maximum:
+        raise argparse.ArgumentTypeError(f"expected {what} from {minimum} to {maximum}, got {text!r}")
+    return number
+
+
+def positive_int(text: str) -> int:
+    """A movie id, a count or a limit: 1 to 2**63-1."""
+    return whole_number(text, minimum=1, what="a positive whole number")
+
+
+def external_id(text: str) -> str:
+    """A TMDB or TheTVDB id: a positive whole number SQLite can store (given back as text)."""
+    return str(whole_number(text, minimum=1, what="a positive whole-number id"))
+
+
+def year_number(text: str) -> int:
+    """A year as typed on the command line (its plausibility is the service's to judge)."""
+    return whole_number(text, minimum=-SQLITE_INT_MAX, what="a year")
+
+
+def positive_float(text: str) -> float:
+    """A finite number above zero (seconds): never NaN, infinity or 1e309."""
+    try:
+        number = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite positive number, got {text!r}")
+    return number
+
+
+def selected_id(text: str) -> str:
+    """`identify --select KIND:ID`: a numeric id must be one SQLite can store."""
+    _kind, sep, value = text.partition(":")
+    value = value.strip()
+    if sep and value and not value.lower().startswith("tt"):
+        whole_number(value, minimum=1, what="a positive whole-number id after the colon")
     return text
 
 
@@ -121,7 +177,9 @@ def _default(value: Any) -> Any:
 
 def emit_json(document: Any) -> None:
     """Exactly one JSON document on stdout."""
-    sys.stdout.write(json.dumps(document, default=_default, ensure_ascii=False, indent=2) + "\n")
+    # allow_nan=False: never the non-standard NaN or Infinity (a ValueError, that is a bug, instead).
+    text = json.dumps(document, default=_default, ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

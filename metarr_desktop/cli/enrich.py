@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table, positive_int
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.services.enrichment import (
@@ -30,7 +30,7 @@ EXIT_INTERRUPTED = 130
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("enrich", help="fetch, merge and store metadata for movies")
-    parser.add_argument("movie_ids", type=int, nargs="*", metavar="ID")
+    parser.add_argument("movie_ids", type=positive_int, nargs="*", metavar="ID")
     parser.add_argument("--all", action="store_true", help="every movie of the library")
     parser.add_argument("--mode", choices=[m.value for m in Mode], help="auto skips unmonitored movies")
     parser.add_argument("--force", action="store_true", help="ignore the cache and ask every provider")
@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--providers", metavar="a,b", help="ask only these providers")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=positive_int,
         default=DEFAULT_CONCURRENCY,
         help=f"movies enriched at once (default {DEFAULT_CONCURRENCY})",
     )

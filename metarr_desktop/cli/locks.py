@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError
+from metarr_desktop.cli.common import CliContext, CliError, positive_int
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 
@@ -15,7 +15,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ("unlock", "let enrichment change a field again", cmd_unlock),
     ):
         parser = commands.add_parser(name, help=helptext)
-        parser.add_argument("movie_id", type=int, metavar="ID")
+        parser.add_argument("movie_id", type=positive_int, metavar="ID")
         parser.add_argument("field", metavar="FIELD")
         parser.set_defaults(handler=handler)
 

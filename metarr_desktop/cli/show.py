@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table
+from metarr_desktop.cli.common import CliContext, emit_json, emit_table, positive_int
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.merge import ratings
@@ -13,7 +13,7 @@ from metarr_desktop.core.merge import ratings
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("show", help="a movie's fields, sources, locks and ratings")
-    parser.add_argument("movie_id", type=int, metavar="ID")
+    parser.add_argument("movie_id", type=positive_int, metavar="ID")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_show)
 
