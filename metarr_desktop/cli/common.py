@@ -6,6 +6,7 @@ import argparse
 import functools
 import json
 import math
+import re
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -94,7 +95,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2 (both front ends use it)."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        say(f"{self.prog}: error: {message}", err=True)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -134,7 +135,7 @@ class CliContext:
         if self._services is None:
             self._services = AppServices.open(self.data_dir)
             for warning in self._services.warnings:
-                sys.stderr.write(f"metarr: warning: {warning}\n")
+                say(f"metarr: warning: {warning}", err=True)
         return self._services
 
     async def aclose(self) -> None:
@@ -182,8 +183,41 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
+# -- human-readable output: provider text never drives the terminal ---------------------------------
+
+# C0 controls (NUL, ESC, BEL, CR...), DEL, C1 controls (CSI, OSC...) and the bidirectional overrides.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(value: object, *, newlines: bool = True) -> str:
+    """`value` as text safe to print on a terminal: control characters (ESC sequences, NUL, C1,
+    DEL) are shown escaped (``\\x1b``), lone surrogates as U+FFFD; newlines are kept unless
+    `newlines` is False (a table cell). Every human-readable printer uses this; JSON does not."""
+    text = str(value)
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = _TERMINAL_UNSAFE.sub(_escaped, text)
+    return text if newlines else text.replace("\n", "\\n")
+
+
+def say(text: object = "", *, err: bool = False) -> None:
+    """One human-readable line on stdout (stderr with `err`), made terminal-safe: a newline inside
+    `text` is shown as ``\\n``, so a message stays one line."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(terminal_text(text, newlines=False) + "\n")
+    if err:
+        stream.flush()
+
+
 def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    text_rows = [[("" if cell is None else str(cell)) for cell in row] for row in rows]
+    text_rows = [
+        [("" if cell is None else terminal_text(cell, newlines=False)) for cell in row] for row in rows
+    ]
     widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     sys.stdout.write(line.rstrip() + "\n")

@@ -14,7 +14,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table, positive_int
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    emit_table,
+    positive_int,
+    say,
+)
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.services.enrichment import (
@@ -122,7 +130,7 @@ def _print(report: EnrichReport, priority: list[str]) -> None:
         rows.append([result.movie_id, result.status.value, changed or "-", asked, note])
     emit_table(["id", "status", "changed", "providers", "note"], rows)
     summary = report.summary()
-    print(
+    say(
         f"{summary['enriched']} enriched, {summary['unchanged']} unchanged, {summary['skipped']} skipped, "
         f"{summary['needs_identification']} need identification, {summary['failed']} failed; "
         f"{summary['network_requests']} requests, {summary['cache_hits']} cache hits, "

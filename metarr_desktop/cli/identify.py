@@ -13,7 +13,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, positive_int, selected_id
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    positive_int,
+    say,
+    selected_id,
+)
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
@@ -88,12 +96,12 @@ async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     ids = ", ".join(f"{kind.value} {value}" for kind, value in result.ids.known().items()) or "none"
     if result.identified:
-        print(f"movie {result.movie_id}: identified ({ids})")
+        say(f"movie {result.movie_id}: identified ({ids})")
     else:
-        print(f"movie {result.movie_id}: needs identification ({result.reason}); ids: {ids}")
+        say(f"movie {result.movie_id}: needs identification ({result.reason}); ids: {ids}")
         for candidate in result.candidates[:10]:
             known = candidate.external_ids
             choice = f"tmdb:{known.tmdb}" if known.tmdb else f"imdb:{known.imdb}" if known.imdb else "?"
             year = f" ({candidate.year})" if candidate.year else ""
-            print(f"  {candidate.confidence:5.1f}  {candidate.title}{year}  --select {choice}")
+            say(f"  {candidate.confidence:5.1f}  {candidate.title}{year}  --select {choice}")
     return 0

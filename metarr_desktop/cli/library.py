@@ -12,6 +12,7 @@ from metarr_desktop.cli.common import (
     external_id,
     parse_bool,
     positive_int,
+    say,
     year_number,
 )
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
@@ -62,7 +63,7 @@ async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.json:
             emit_json(movie_json(record))
         else:
-            print(f"added movie {record.id}: {record.title}" + (f" ({record.year})" if record.year else ""))
+            say(f"added movie {record.id}: {record.title}" + (f" ({record.year})" if record.year else ""))
     return 0
 
 
@@ -77,7 +78,7 @@ async def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(report.to_json())
     else:
-        print(
+        say(
             f"added {len(report.added)}, already in the library {len(report.existing)}, "
             f"warnings {len(report.warnings)}"
         )
@@ -115,5 +116,5 @@ async def cmd_monitor(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         require_movie(suite, args.movie_id)
         record = suite.library.set_monitored(args.movie_id, monitored)
-    print(f"movie {record.id} is {'monitored' if record.monitored else 'not monitored'}")
+    say(f"movie {record.id} is {'monitored' if record.monitored else 'not monitored'}")
     return 0

@@ -16,6 +16,7 @@ from metarr_desktop.cli.common import (
     parse_bool,
     positive_float,
     positive_int,
+    say,
     uses_services,
 )
 from metarr_desktop.core.providers import RateLimit
@@ -148,7 +149,7 @@ async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         ],
     )
     if providers.key_storage_warning:
-        sys.stderr.write(f"metarr: warning: {providers.key_storage_warning}\n")
+        say(f"metarr: warning: {providers.key_storage_warning}", err=True)
     return 0
 
 
@@ -187,9 +188,9 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(provider_json(updated))
     else:
-        sys.stdout.write(f"{updated.id}: updated\n")
+        say(f"{updated.id}: updated")
         if api_key is not UNSET and providers.key_storage_warning:
-            sys.stderr.write(f"metarr: warning: {providers.key_storage_warning}\n")
+            say(f"metarr: warning: {providers.key_storage_warning}", err=True)
     return 0
 
 
@@ -199,9 +200,9 @@ async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(check.to_json())
     elif check.valid:
-        sys.stdout.write(f"{check.provider_id}: {check.message}\n")
+        say(f"{check.provider_id}: {check.message}")
     else:
-        sys.stderr.write(f"metarr: {check.provider_id}: {check.message}\n")
+        say(f"metarr: {check.provider_id}: {check.message}", err=True)
     return 0 if check.valid else EXIT_FAILED
 
 
