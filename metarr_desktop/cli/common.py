@@ -176,11 +176,15 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
+def json_text(document: Any) -> str:
+    """`document` as the CLI writes JSON: indented, UTF-8 text, never the non-standard NaN or
+    Infinity (allow_nan=False: a ValueError, that is a bug, instead)."""
+    return json.dumps(document, default=_default, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def emit_json(document: Any) -> None:
     """Exactly one JSON document on stdout."""
-    # allow_nan=False: never the non-standard NaN or Infinity (a ValueError, that is a bug, instead).
-    text = json.dumps(document, default=_default, ensure_ascii=False, indent=2, allow_nan=False)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json_text(document) + "\n")
 
 
 # -- human-readable output: provider text never drives the terminal ---------------------------------
