@@ -8,6 +8,7 @@ import gc
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,9 @@ from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.providers.base import MAX_BODY_BYTES
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.tmdb import TmdbProvider
+from tests.helpers.sandbox import client_for, sandbox_factory
+
+__all__ = ["sandbox_factory"]  # a fixture
 
 CHUNK = 1024 * 1024
 
@@ -97,3 +101,13 @@ async def test_a_dripping_image_server_does_not_hold_a_slot_past_the_deadline(tm
         assert again is None
     finally:
         await loader.aclose()
+
+
+async def test_the_sandbox_huge_fault_is_refused_at_the_cap(sandbox_factory: Any) -> None:
+    server = sandbox_factory("demo", faults="tmdb:huge")
+    client = client_for(server, TmdbProvider)
+    started = time.monotonic()
+    with pytest.raises(BadResponseError, match="too large"):
+        await client.get_metadata(MetadataRequest(ids=ExternalIds(tmdb=27205)))
+    await client.aclose()
+    assert time.monotonic() - started < 30
