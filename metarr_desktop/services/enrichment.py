@@ -53,6 +53,7 @@ from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.logsetup import redact
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.cache import CachedAnswer, ProviderCacheRepository
@@ -572,7 +573,7 @@ class EnrichmentService:
                 message = describe_db_error(exc)
             else:
                 log.exception("enriching movie %s failed unexpectedly", movie_id)
-                message = f"{type(exc).__name__}: {exc}"[:300]
+                message = redact(f"{type(exc).__name__}: {exc}"[:300])  # never a key in the result
             return EnrichResult(movie_id, Status.FAILED, error=message)
 
     async def enrich_many(
