@@ -30,6 +30,7 @@ from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.database import StoreError
 from metarr_desktop.store.profile import Profile, ProfileError
+from metarr_desktop.store.secrets import MemoryKeyring
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -113,27 +114,6 @@ def movie_of(page: str | None) -> int | None:
 # --------------------------------------------------------------------------------------------------
 
 
-class MemoryKeyring:
-    """A keyring backend kept in memory: demo keys must never reach the user's real keyring."""
-
-    priority = 1.0
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self._keys.get((service, user))
-
-    def set_password(self, service: str, user: str, password: str) -> None:
-        self._keys[(service, user)] = password
-
-    def delete_password(self, service: str, user: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if self._keys.pop((service, user), None) is None:
-            raise PasswordDeleteError("no such key")
-
-
 class DemoSetup:
     """A temporary profile pointed at the in-process sandbox (simulated providers, demo keys).
 
@@ -211,11 +191,11 @@ async def run(args: argparse.Namespace) -> int:
     """Open the services and the window, run until closed (or the screenshot is taken), shut down."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from metarr_desktop.ui.bridge import dialog_result
+    from metarr_desktop.ui.common.bridge import dialog_result
+    from metarr_desktop.ui.common.theme import Scheme, ThemeController
     from metarr_desktop.ui.context import UiContext
+    from metarr_desktop.ui.library.page import ViewMode
     from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
-    from metarr_desktop.ui.pages.library import ViewMode
-    from metarr_desktop.ui.theme import Scheme, ThemeController
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -250,7 +230,7 @@ async def run(args: argparse.Namespace) -> int:
             demo.stop()
         return EXIT_FAILED
 
-    from metarr_desktop.ui.images import ImageLoader
+    from metarr_desktop.ui.common.images import ImageLoader
 
     transport = None
     if demo is not None:
@@ -384,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         import qasync
         from PySide6.QtWidgets import QApplication
 
-        from metarr_desktop.ui.theme import app_icon
+        from metarr_desktop.ui.common.theme import app_icon
     except ImportError as exc:  # Qt's system libraries are missing
         sys.stderr.write(f"metarr-desktop: Qt cannot be loaded: {exc}\n")
         raise SystemExit(EXIT_FAILED) from None

@@ -14,10 +14,10 @@ from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
 from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.jobs import JobTracker
+from metarr_desktop.ui.common.images import ImageLoader
 
 
 @dataclass

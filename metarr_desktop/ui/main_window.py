@@ -29,21 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop import __version__
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.providers.errors import ProviderError
-from metarr_desktop.ui.asset_browser import AssetBrowserDialog
-from metarr_desktop.ui.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
+from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
+from metarr_desktop.ui.activity.page import ActivityPage
+from metarr_desktop.ui.assets.browser import AssetBrowserDialog
+from metarr_desktop.ui.common.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.theme import Scheme, ThemeController, app_icon, status_icon
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.identify_dialog import IdentifyDialog
-from metarr_desktop.ui.jobs import EventKind, Job, JobHandle, JobState
-from metarr_desktop.ui.pages.activity import ActivityPage
-from metarr_desktop.ui.pages.health import HealthPage
-from metarr_desktop.ui.pages.library import LibraryPage
-from metarr_desktop.ui.pages.movie import MovieDetailPage
-from metarr_desktop.ui.pages.providers import ProvidersPage
-from metarr_desktop.ui.safe_text import plain_label
-from metarr_desktop.ui.schedule import ScheduleDialog, WindowSchedule
-from metarr_desktop.ui.theme import Scheme, ThemeController, app_icon, status_icon
+from metarr_desktop.ui.health.page import HealthPage
+from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.library.page import LibraryPage
+from metarr_desktop.ui.movie.page import MovieDetailPage
+from metarr_desktop.ui.providers.page import ProvidersPage
+from metarr_desktop.ui.schedule.dialog import ScheduleDialog, WindowSchedule
 
 
 class Page(StrEnum):

@@ -80,7 +80,7 @@ class Drip(httpx.AsyncByteStream):
 
 @pytest.mark.gui
 async def test_a_dripping_image_server_does_not_hold_a_slot_past_the_deadline(tmp_path: Path) -> None:
-    from metarr_desktop.ui.images import DOWNLOAD_DEADLINE_S, ImageLoader
+    from metarr_desktop.ui.common.images import DOWNLOAD_DEADLINE_S, ImageLoader
 
     assert 0 < DOWNLOAD_DEADLINE_S <= 120
     gc.collect()

@@ -26,16 +26,17 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import JobHandle, JobTracker
 from metarr_desktop.store.library import IdentificationStatus
-from metarr_desktop.ui.asset_browser import AssetBrowserDialog
+from metarr_desktop.ui.activity.models import JobsModel
+from metarr_desktop.ui.assets.browser import AssetBrowserDialog
+from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify_dialog import IdentifyDialog
-from metarr_desktop.ui.jobs import JobHandle, JobTracker
-from metarr_desktop.ui.library_model import Column, LibraryModel, MovieRow
-from metarr_desktop.ui.models import HealthModel, JobsModel
-from metarr_desktop.ui.movie_models import ChangeSetModel, FieldsModel, HistoryModel
-from metarr_desktop.ui.pages.movie import MovieDetailPage
-from metarr_desktop.ui.widgets import HealthCard
+from metarr_desktop.ui.health.models import HealthModel
+from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.library.model import Column, LibraryModel, MovieRow
+from metarr_desktop.ui.movie.models import ChangeSetModel, FieldsModel, HistoryModel
+from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.fake_services import FakeServices, answer
 from tests.helpers.ui_context import fake_ui_context
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
-from metarr_desktop.ui.jobs import JobHandle
+from metarr_desktop.services.jobs import JobHandle
 
 
 class EnrichJobReporter:

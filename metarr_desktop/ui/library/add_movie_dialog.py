@@ -26,8 +26,8 @@ from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_i
 from metarr_desktop.services.library import LibraryError, LibraryService
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import MovieRecord
-from metarr_desktop.ui.safe_text import plain_label
-from metarr_desktop.ui.theme import error_colour
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.theme import error_colour
 
 #: The years `LibraryService.add` accepts.
 FIRST_YEAR, LAST_YEAR = 1870, 2200

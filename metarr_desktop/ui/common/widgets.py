@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.core import formatting
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.engine.health import ProviderHealth
-from metarr_desktop.ui import formatting
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.safe_text import plain_label
-from metarr_desktop.ui.theme import error_colour, is_dark, status_colour, status_pixmap
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, status_pixmap
 
 
 class Sparkline(QWidget):

@@ -68,11 +68,11 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.services.library import choose_artwork
 from metarr_desktop.store.cache import AssetRepository, CachedAsset
 from metarr_desktop.store.database import describe_db_error, is_db_error
-from metarr_desktop.ui.bridge import dialog_result
+from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import plain_label, plain_tip
+from metarr_desktop.ui.common.theme import error_colour, is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.safe_text import plain_label, plain_tip
-from metarr_desktop.ui.theme import error_colour, is_dark
 
 log = logging.getLogger(__name__)
 

@@ -81,10 +81,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core import formatting
+from metarr_desktop.core.fields import EntityType, label
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
+from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.movie_fields import (
     USER_SOURCE,
@@ -92,20 +95,18 @@ from metarr_desktop.services.movie_fields import (
     FieldValueError,
     MovieDetail,
     input_hint,
-    label,
     normalise_value,
 )
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import IdentificationStatus, UnknownEntityError
-from metarr_desktop.ui import formatting
-from metarr_desktop.ui.bridge import async_slot, spawn
+from metarr_desktop.ui.common.bridge import async_slot, spawn
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import escape, plain_label, plain_tip
+from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.jobs import Job, JobHandle, JobState
-from metarr_desktop.ui.movie_models import (
-    RATING_FIELDS,
+from metarr_desktop.ui.movie.models import (
     RATING_NAMES,
+    RATING_SOURCE_FIELDS,
     ChangeSetModel,
     FieldsModel,
     HistoryModel,
@@ -116,8 +117,6 @@ from metarr_desktop.ui.movie_models import (
     rating_scale,
     rating_text,
 )
-from metarr_desktop.ui.safe_text import escape, plain_label, plain_tip
-from metarr_desktop.ui.theme import error_colour, is_dark, status_colour, warning_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -578,7 +577,6 @@ class ValueDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._errors: dict[QWidget, str] = {}
         self.images: ImageLoader | None = None
         self._requested: set[str] = set()
 
@@ -649,7 +647,6 @@ class ValueDelegate(QStyledItemDelegate):
         editor.setProperty("field", name)
         editor.setAccessibleName(f"Edit {label(name)}")
         editor.setAutoFillBackground(True)
-        editor.destroyed.connect(lambda: self._errors.pop(editor, None))
         return editor
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
@@ -674,9 +671,6 @@ class ValueDelegate(QStyledItemDelegate):
             return editor.text()
         return ""
 
-    def error_of(self, editor: QWidget) -> str:
-        return self._errors.get(editor, "")
-
     def _check(self, editor: QWidget, name: str) -> str:
         try:
             normalise_value(name, self.editor_text(editor))
@@ -684,7 +678,6 @@ class ValueDelegate(QStyledItemDelegate):
             reason = str(exc)
         else:
             reason = ""
-        self._errors[editor] = reason
         colour = error_colour(editor.palette()).name()
         kind = "QPlainTextEdit" if isinstance(editor, QPlainTextEdit) else "QLineEdit"
         editor.setStyleSheet(
@@ -1463,7 +1456,7 @@ class MovieDetailPage(QWidget):
         chips = []
         for rating in detail.ratings:
             source = str(rating["source"])
-            field_detail = detail.fields.get(RATING_FIELDS.get(source, ""))
+            field_detail = detail.fields.get(RATING_SOURCE_FIELDS.get(source, ""))
             provider = field_detail.source if field_detail else None
             provider_name = (
                 "edited" if provider == USER_SOURCE else self.names.get(provider or "", provider or "")

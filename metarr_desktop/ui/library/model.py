@@ -36,12 +36,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
+from metarr_desktop.core.formatting import DisplayStatus, relative_time, resets_in
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
-from metarr_desktop.ui.formatting import DisplayStatus, relative_time, resets_in
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.models import HeadedTableModel
-from metarr_desktop.ui.safe_text import plain_tip
-from metarr_desktop.ui.theme import blank_pixmap, is_dark, status_pixmap
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.safe_text import plain_tip
+from metarr_desktop.ui.common.theme import blank_pixmap, is_dark, status_pixmap
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.services.enrich_job import EnrichJobReporter
 from metarr_desktop.services.enrichment import EnrichReport, Status
+from metarr_desktop.services.jobs import Job, JobHandle, JobTracker
 from metarr_desktop.services.library_suite import SCHEDULED, LibrarySuite
 from metarr_desktop.services.schedule import DailySchedule
-from metarr_desktop.ui.enrich_job import EnrichJobReporter
-from metarr_desktop.ui.jobs import Job, JobHandle, JobTracker
 
 DAILY_TITLE = "Daily enrichment"
 RETRY_TITLE = "Retry incomplete movies"

@@ -61,15 +61,15 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.providers import Priority
+from metarr_desktop.services.enrich_job import EnrichJobReporter
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, EnrichResult, Mode
+from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import ScanReport
-from metarr_desktop.ui.add_movie_dialog import AddMovieDialog
-from metarr_desktop.ui.bridge import async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.bridge import async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.enrich_job import EnrichJobReporter
-from metarr_desktop.ui.jobs import Job, JobHandle, JobState
-from metarr_desktop.ui.library_model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
-from metarr_desktop.ui.poster_grid import (
+from metarr_desktop.ui.library.add_movie_dialog import AddMovieDialog
+from metarr_desktop.ui.library.model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
+from metarr_desktop.ui.library.poster_grid import (
     DEFAULT_POSTER_WIDTH,
     MAX_POSTER_WIDTH,
     MIN_POSTER_WIDTH,

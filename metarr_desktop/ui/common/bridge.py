@@ -21,7 +21,7 @@ from qasync import asyncSlot
 
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool
-from metarr_desktop.ui.jobs import Job, JobEvent, JobListener, JobTracker
+from metarr_desktop.services.jobs import Job, JobEvent, JobListener, JobTracker
 
 F = TypeVar("F", bound=Callable[..., Any])
 

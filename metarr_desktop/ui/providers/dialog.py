@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.core import formatting
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.services.config import (
@@ -39,12 +41,10 @@ from metarr_desktop.services.config import (
     ProviderView,
     check_base_url,
 )
-from metarr_desktop.ui import formatting
-from metarr_desktop.ui.bridge import async_slot
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.theme import error_colour, status_colour, status_pixmap, warning_colour
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.safe_text import plain_label
-from metarr_desktop.ui.theme import error_colour, status_colour, status_pixmap, warning_colour
 
 
 class ProviderSettingsDialog(QDialog):

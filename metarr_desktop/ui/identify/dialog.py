@@ -83,6 +83,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import IdType, InvalidIdError, parse_imdb_id
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.results import FailedProvider
@@ -95,14 +96,13 @@ from metarr_desktop.services.identification import (
     parse_selection,
 )
 from metarr_desktop.store.library import IdentificationStatus, MovieRecord, UnknownEntityError
-from metarr_desktop.ui.bridge import spawn
+from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.theme import error_colour, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.movie_models import ProviderProgress, ProviderState
-from metarr_desktop.ui.pages.movie import Chip, ChipRow, outcome_state, provider_state_colour
-from metarr_desktop.ui.safe_text import plain_label
-from metarr_desktop.ui.theme import error_colour, status_colour, warning_colour
+from metarr_desktop.ui.movie.models import ProviderProgress, ProviderState
+from metarr_desktop.ui.movie.page import Chip, ChipRow, outcome_state, provider_state_colour
 
 #: Milliseconds of quiet typing before a search starts.
 DEBOUNCE_MS = 300

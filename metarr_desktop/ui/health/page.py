@@ -12,10 +12,11 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
-from metarr_desktop.ui.bridge import HealthBridge
+from metarr_desktop.ui.common.bridge import HealthBridge
+from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.models import HealthModel, Role
-from metarr_desktop.ui.widgets import HealthCard
+from metarr_desktop.ui.health.models import HealthModel
 
 #: How often relative times are re-rendered (milliseconds).
 TICK_MS = 1000

@@ -68,15 +68,15 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.store.library import MovieRow
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.library_model import (
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.theme import blank_pixmap, is_dark
+from metarr_desktop.ui.library.model import (
     Column,
     LibraryModel,
     RowState,
     row_state,
     status_glyphs,
 )
-from metarr_desktop.ui.theme import blank_pixmap, is_dark
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from metarr_desktop.ui.formatting import DisplayStatus
+from metarr_desktop.core.formatting import DisplayStatus
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 class Scheme(StrEnum):

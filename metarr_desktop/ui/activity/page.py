@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.ui.bridge import JobBridge
-from metarr_desktop.ui.jobs import Job, JobState
-from metarr_desktop.ui.models import JobsModel, Role
+from metarr_desktop.services.jobs import Job, JobState
+from metarr_desktop.ui.activity.models import JobsModel
+from metarr_desktop.ui.common.bridge import JobBridge
+from metarr_desktop.ui.common.models import Role
 
 #: Job changes are shown at most this often (milliseconds).
 COALESCE_MS = 100
