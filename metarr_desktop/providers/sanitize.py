@@ -3,7 +3,8 @@
 Provider text is community-edited, so an answer can hold anything JSON can: a vote count of 10**400,
 NaN, a date in year 99999, a lone UTF-16 surrogate, terminal escape sequences or a 9 MB overview.
 One such value must never fail the whole movie: `sanitize_field` cleans it (text) or drops it
-(returns None) and the rest of the answer is used. The limits are declared once, in `FIELD_RULES`.
+(returns None) and the rest of the answer is used. Each field's kind and range come from its
+declaration in `core.fields`; the size caps are declared here.
 
 `providers.parsing` uses `clean_text` and `bounded_int` / `finite_float` for every string and number
 it reads, and `FieldSink.set` passes every canonical field through `sanitize_field`.
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from metarr_desktop.core.fields import FIELD_SPECS, FieldSpec
+
 #: SQLite's INTEGER range: a larger Python int raises OverflowError when stored.
 SQLITE_INT_MIN = -(2**63)
 SQLITE_INT_MAX = 2**63 - 1
@@ -28,8 +31,9 @@ SHORT_TEXT_LIMIT = 1_000
 URL_LIMIT = 2_000
 LIST_LIMIT = 500
 
+#: A date's year range when the year field declares none.
 YEAR_MIN = 1870
-YEAR_MAX = 2100
+YEAR_MAX = 2200
 
 # C0 controls except \t and \n, DEL, and the C1 controls (ESC sequences, NUL, terminal bells...).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -74,14 +78,17 @@ def finite_float(value: Any, low: float = -math.inf, high: float = math.inf) -> 
 
 
 # --------------------------------------------------------------------------------------------------
-# Per-field rules
+# Per-field rules: each field's kind and range come from its declaration (core.fields.FIELD_SPECS)
 # --------------------------------------------------------------------------------------------------
+
+#: The longest text of each text-like kind (characters).
+TEXT_LIMITS: Mapping[str, int] = {"text": SHORT_TEXT_LIMIT, "long_text": TEXT_LIMIT, "url": URL_LIMIT}
 
 
 @dataclass(frozen=True, slots=True)
 class FieldRule:
-    """How one canonical field is checked: a kind ("text", "int", "float", "date", "list", "cast",
-    "id") and its limits (characters for text, the range for numbers, items for lists)."""
+    """How one field's value is checked: its kind and limits (characters for text, the range for
+    numbers and a date's year, items for lists)."""
 
     kind: str
     limit: int = TEXT_LIMIT
@@ -89,51 +96,22 @@ class FieldRule:
     high: float = math.inf
 
 
-_SHORT = FieldRule("text", SHORT_TEXT_LIMIT)
-_URL = FieldRule("text", URL_LIMIT)
-_NAMES = FieldRule("list", LIST_LIMIT)
-_VOTES = FieldRule("int", low=0, high=SQLITE_INT_MAX)
-_RATING = FieldRule("float", low=0, high=10)
-_SCORE = FieldRule("int", low=0, high=100)
+def _rule_of(spec: FieldSpec) -> FieldRule:
+    if spec.kind in TEXT_LIMITS:
+        return FieldRule("text", TEXT_LIMITS[spec.kind])
+    if spec.kind in ("list", "cast"):
+        return FieldRule(spec.kind, LIST_LIMIT)
+    if spec.kind == "date":
+        year = FIELD_SPECS["year"]
+        return FieldRule("date", low=year.minimum or YEAR_MIN, high=year.maximum or YEAR_MAX)
+    if spec.kind == "id":
+        return FieldRule("id", limit=20, low=1, high=SQLITE_INT_MAX)
+    low = spec.minimum if spec.minimum is not None else SQLITE_INT_MIN
+    high = spec.maximum if spec.maximum is not None else SQLITE_INT_MAX
+    return FieldRule(spec.kind, low=low, high=high)
 
-FIELD_RULES: Mapping[str, FieldRule] = {
-    "title": _SHORT,
-    "original_title": _SHORT,
-    "sort_title": _SHORT,
-    "plot": FieldRule("text", TEXT_LIMIT),
-    "outline": FieldRule("text", TEXT_LIMIT),
-    "tagline": _SHORT,
-    "runtime": FieldRule("int", low=1, high=2000),
-    "release_date": FieldRule("date", low=YEAR_MIN, high=YEAR_MAX),
-    "year": FieldRule("int", low=YEAR_MIN, high=YEAR_MAX),
-    "content_rating": FieldRule("text", 100),
-    "genres": _NAMES,
-    "cast": FieldRule("cast", LIST_LIMIT),
-    "directors": _NAMES,
-    "writers": _NAMES,
-    "studios": _NAMES,
-    "countries": _NAMES,
-    "languages": _NAMES,
-    "collection": _SHORT,
-    "trailer": _URL,
-    "imdb_rating": _RATING,
-    "imdb_votes": _VOTES,
-    "tmdb_rating": _RATING,
-    "tmdb_votes": _VOTES,
-    "rotten_tomatoes_score": _SCORE,
-    "metacritic_score": _SCORE,
-    "awards": FieldRule("text", 2000),
-    "poster": _URL,
-    "fanart": _URL,
-    "clearlogo": _URL,
-    "clearart": _URL,
-    "banner": _URL,
-    "thumb": _URL,
-    "disc": _URL,
-    "tmdb_id": FieldRule("id", low=1, high=SQLITE_INT_MAX),
-    "tvdb_id": FieldRule("id", low=1, high=SQLITE_INT_MAX),
-    "imdb_id": FieldRule("id", limit=20),
-}
+
+FIELD_RULES: Mapping[str, FieldRule] = {spec.name: _rule_of(spec) for spec in FIELD_SPECS.values()}
 
 _DEFAULT_RULE = FieldRule("any")
 
@@ -188,7 +166,7 @@ def _cast(value: Any, limit: int) -> list[dict[str, Any]] | None:
 
 def _id(value: Any, rule: FieldRule) -> Any:
     if isinstance(value, str):
-        return _text(value, rule.limit if rule.limit != TEXT_LIMIT else SHORT_TEXT_LIMIT)
+        return _text(value, rule.limit)
     return bounded_int(value, int(rule.low), int(rule.high))
 
 
