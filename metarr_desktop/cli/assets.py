@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table, uses_services
+from metarr_desktop.cli.common import CliContext, emit_json, emit_table, positive_int, uses_services
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 
@@ -27,7 +27,7 @@ CONTRACT_KEYS = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("assets", help="a movie's cached artwork and video candidates")
-    parser.add_argument("id", metavar="ID", type=int, help="the movie id")
+    parser.add_argument("id", metavar="ID", type=positive_int, help="the movie id")
     parser.add_argument("--type", choices=[t.value for t in AssetType], help="only this asset type")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_assets)

@@ -35,6 +35,7 @@ from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, app_icon, status_icon
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.page import HealthPage
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.job_label = QLabel()
+        self.job_label = plain_label(QLabel())
         self.job_progress = QProgressBar()
         self.job_progress.setMaximumWidth(200)
         self.job_progress.setMaximumHeight(16)

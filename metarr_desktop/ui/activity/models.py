@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 
 from metarr_desktop.services.jobs import Job, JobEvent, JobState
 from metarr_desktop.ui.common.models import Role, horizontal_header
+from metarr_desktop.ui.common.safe_text import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -204,7 +205,7 @@ class JobsModel(QAbstractItemModel):
             fraction = job.fraction
             return -1.0 if fraction is None else fraction
         if role == Qt.ItemDataRole.ToolTipRole and job.error:
-            return job.error
+            return plain_tip(job.error)
         if role == Qt.ItemDataRole.FontRole and job.state is JobState.RUNNING and column == self.TITLE:
             from PySide6.QtGui import QFont
 

@@ -70,6 +70,7 @@ from metarr_desktop.store.cache import AssetRepository, CachedAsset
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import plain_label, plain_tip
 from metarr_desktop.ui.common.theme import error_colour, is_dark
 from metarr_desktop.ui.context import UiContext
 
@@ -223,7 +224,7 @@ class AssetListModel(QAbstractListModel):
             parts = [size_text(asset), language_text(asset), self.provider_name(asset.provider)]
             return " · ".join([*parts, extra] if extra else parts)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(asset)
+            return plain_tip(self._tooltip(asset))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             states = [s for s, on in (("selected", asset.is_selected), ("rejected", asset.is_rejected)) if on]
             if asset.id == self.suggested_id:
@@ -487,7 +488,7 @@ class AssetBrowserDialog(QDialog):
         self._by_type: dict[AssetType, list[CachedAsset]] = {}
         self._types: list[AssetType] = []
 
-        self.heading = QLabel("Artwork")
+        self.heading = plain_label(QLabel("Artwork"))
         heading_font = QFont(self.heading.font())
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.25)
         heading_font.setBold(True)
@@ -529,7 +530,7 @@ class AssetBrowserDialog(QDialog):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
 
-        self.status = QLabel()
+        self.status = plain_label(QLabel())
         self.status.setObjectName("assetStatus")
         self.status.setWordWrap(True)
         self.details = QLabel()

@@ -43,6 +43,9 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 MEMORY_BUDGET_BYTES = 64 * 1024 * 1024
 #: Connect, read, write and pool timeouts of one download (seconds).
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+#: The longest one download may take from start to last byte (seconds): a server dripping bytes
+#: never holds a download slot for longer.
+DOWNLOAD_DEADLINE_S = 60.0
 #: How long `aclose` waits for cancelled downloads to end (seconds).
 CLOSE_TIMEOUT_S = 2.0
 USER_AGENT = f"MetarrDesktop/{__version__} (image loader)"
@@ -92,6 +95,7 @@ class ImageLoader(QObject):
     Attributes:
         cache_dir: the disk cache folder (created when the first image is written).
         max_download_bytes: downloads larger than this fail (default 20 MB).
+        download_deadline_s: a download not finished in this many seconds fails (default 60).
         memory_budget: bytes of pixels the memory cache keeps (default 64 MB).
 
     Signals:
@@ -113,6 +117,7 @@ class ImageLoader(QObject):
         super().__init__(parent)
         self.cache_dir = Path(cache_dir)
         self.max_download_bytes = MAX_DOWNLOAD_BYTES
+        self.download_deadline_s = DOWNLOAD_DEADLINE_S
         self.memory_budget = MEMORY_BUDGET_BYTES
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -269,7 +274,10 @@ class ImageLoader(QObject):
         """The body of a 200 answer (at most `max_download_bytes`), written to the disk cache."""
         async with self._semaphore:
             try:
-                async with self._client.stream("GET", url) as response:
+                async with (
+                    asyncio.timeout(self.download_deadline_s),
+                    self._client.stream("GET", url) as response,
+                ):
                     if response.status_code != 200:
                         log.info("image %s: HTTP %s", url, response.status_code)
                         return None
@@ -287,6 +295,9 @@ class ImageLoader(QObject):
                         chunks.append(chunk)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 log.info("image %s: %s", url, exc or type(exc).__name__)
+                return None
+            except TimeoutError:
+                log.info("image %s: not complete after %.0f s", url, self.download_deadline_s)
                 return None
         data = b"".join(chunks)
         if data:

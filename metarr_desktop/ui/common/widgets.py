@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core import formatting
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, status_pixmap
 
 
@@ -168,7 +169,8 @@ class HealthCard(QFrame):
         health: the snapshot shown.
 
     Signals:
-        reenableRequested(str): the user pressed Re-enable (the provider is auto-disabled).
+        reenableRequested(str): the user pressed Re-enable (the provider is auto-disabled or rate
+            limited).
     """
 
     reenableRequested = Signal(str)
@@ -186,7 +188,7 @@ class HealthCard(QFrame):
 
         self.icon = QLabel()
         self.icon.setFixedSize(22, 22)
-        self.name = QLabel(name)
+        self.name = plain_label(QLabel(name))
         title_font = QFont(self.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
@@ -196,7 +198,7 @@ class HealthCard(QFrame):
         status_font.setBold(True)
         self.status.setFont(status_font)
         self.reenable = QPushButton("Re-enable")
-        self.reenable.setToolTip("Close the circuit now and ask this provider again")
+        self.reenable.setToolTip("Clear its rate-limit wait and circuit now, and ask this provider again")
         self.reenable.clicked.connect(lambda: self.reenableRequested.emit(self.provider_id))
         self.reenable.hide()
 
@@ -218,7 +220,7 @@ class HealthCard(QFrame):
         self.resets = QLabel()
         self.resets_caption = _Caption("Resets in")
         self.failures = QLabel()
-        self.error = QLabel()
+        self.error = plain_label(QLabel())
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -263,7 +265,7 @@ class HealthCard(QFrame):
         self.status.setText(status.label)
         _set_text_colour(self.status, colour)
         self.setAccessibleName(f"{self.name.text()}: {status.label}")
-        self.reenable.setVisible(health.auto_disabled)
+        self.reenable.setVisible(health.auto_disabled or health.rate_limited_until is not None)
 
         self.uptime.setText(formatting.percent(health.uptime_percent))
         uptime = None if health.uptime_percent is None else health.uptime_percent / 100.0

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import status_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,7 +73,7 @@ class HealthModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return status_icon(status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return health.last_error or status.label
+            return plain_tip(health.last_error or status.label)
         if role == Role.PROVIDER_ID:
             return health.id
         if role == Role.HEALTH:

@@ -174,6 +174,7 @@ class HealthPage(QWidget):
             card.refresh_times(now)
 
     def reenable(self, provider_id: str) -> None:
-        """The card's Re-enable: close the provider's circuit (the pool pushes the new health)."""
+        """The card's Re-enable: close the circuit and clear the rate-limit blocks (the pool pushes
+        the new health)."""
         self.ctx.pool.reenable(provider_id)
         self.message.emit(f"{self.model.names.get(provider_id, provider_id)} re-enabled.")

@@ -98,6 +98,7 @@ from metarr_desktop.services.identification import (
 from metarr_desktop.store.library import IdentificationStatus, MovieRecord, UnknownEntityError
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import ProviderProgress, ProviderState
@@ -1009,13 +1010,14 @@ class IdentifyDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumSize(760, 600)
 
-        heading = QLabel(f"Which film is “{title_with_year(self.movie.title, self.movie.year)}”?")
+        wanted = title_with_year(self.movie.title, self.movie.year)
+        heading = plain_label(QLabel(f"Which film is “{wanted}”?"))
         heading_font = QFont(heading.font())
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.3)
         heading_font.setBold(True)
         heading.setFont(heading_font)
         heading.setWordWrap(True)
-        self.subtitle = QLabel(self._describe_movie())
+        self.subtitle = plain_label(QLabel(self._describe_movie()))
         self.subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.subtitle.setWordWrap(True)
 
@@ -1034,7 +1036,7 @@ class IdentifyDialog(QDialog):
         self.id_edit.setAccessibleName("Id")
         self.id_edit.setClearButtonEnabled(True)
         self.id_edit.setToolTip("An id is looked up directly instead of searching by title")
-        self.input_error = QLabel()
+        self.input_error = plain_label(QLabel())
         self.input_error.setObjectName("input-error")
         self.input_error.setWordWrap(True)
         self._colour(self.input_error, error_colour(self.palette()))
@@ -1064,7 +1066,7 @@ class IdentifyDialog(QDialog):
         self.busy.setFixedSize(72, 8)
         self.busy.setAccessibleName("Working")
         self.busy.hide()
-        self.status = QLabel()
+        self.status = plain_label(QLabel())
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -1072,7 +1074,7 @@ class IdentifyDialog(QDialog):
         status_row.setSpacing(10)
         status_row.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignVCenter)
         status_row.addWidget(self.status, 1)
-        self.note = QLabel()
+        self.note = plain_label(QLabel())
         self.note.setObjectName("note")
         self.note.setWordWrap(True)
         note_font = QFont(self.note.font())

@@ -26,6 +26,7 @@ from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_i
 from metarr_desktop.services.library import LibraryError, LibraryService
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import MovieRecord
+from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 
 #: The years `LibraryService.add` accepts.
@@ -121,7 +122,7 @@ class AddMovieDialog(QDialog):
         for name, edit in edits.items():
             edit.setObjectName(f"add-movie-{name}")
             edit.setMinimumWidth(280)
-            error = QLabel()
+            error = plain_label(QLabel())
             error.setObjectName(f"add-movie-{name}-error")
             error.setWordWrap(True)
             error.setStyleSheet(f"color: {error_colour().name()};")
@@ -140,7 +141,7 @@ class AddMovieDialog(QDialog):
             "The movie is added unidentified; enriching it identifies it (an id makes that certain)."
         )
         note.setWordWrap(True)
-        self.form_error = QLabel()
+        self.form_error = plain_label(QLabel())
         self.form_error.setObjectName("add-movie-error")
         self.form_error.setWordWrap(True)
         self.form_error.setStyleSheet(f"color: {error_colour().name()};")

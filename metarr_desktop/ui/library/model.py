@@ -40,6 +40,7 @@ from metarr_desktop.core.formatting import DisplayStatus, relative_time, resets_
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import blank_pixmap, is_dark, status_pixmap
 
 Index = QModelIndex | QPersistentModelIndex
@@ -575,7 +576,7 @@ class LibraryModel(HeadedTableModel):
                 return status_glyphs(row_state(row), row.locked_fields > 0, QGuiApplication.palette())
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, row_state(row), column)
+            return plain_tip(self._tooltip(row, row_state(row), column))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == LibraryRole.MOVIE_ID:

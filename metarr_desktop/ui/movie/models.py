@@ -32,6 +32,7 @@ from metarr_desktop.services.movie_fields import (
 )
 from metarr_desktop.store.library import EnrichmentLogRecord
 from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.safe_text import escape, plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -310,15 +311,15 @@ class FieldsModel(HeadedTableModel):
             return _muted() if not display_value(name, value) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if name == "cast" and isinstance(value, list) and value:
-                return "<p>" + cast_text(value, limit=None) + "</p>"
+                return plain_tip(cast_text(value, limit=None), wrap=True)
             text = display_value(name, value)
             if not text:
                 return f"No {label(name).lower()} yet" + (
                     "" if is_editable(name) else " (set by identification)"
                 )
             if not is_editable(name):
-                return f"{text}: the movie's identity, changed with Identify…"
-            return f"<p>{text}</p>" if len(text) > 60 else text
+                return plain_tip(f"{text}: the movie's identity, changed with Identify…")
+            return plain_tip(text, wrap=len(text) > 60)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{label(name)}: {display_value(name, value) or 'empty'}"
         return None
@@ -330,7 +331,7 @@ class FieldsModel(HeadedTableModel):
         if detail.source == USER_SOURCE:
             return "You edited this value" + (f" ({when})" if when else "")
         name = self.names.get(detail.source, detail.source)
-        return f"From {name}" + (f", fetched {when}" if when else "")
+        return plain_tip(f"From {name}" + (f", fetched {when}" if when else ""))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         name = self.field_at(index)
@@ -435,7 +436,7 @@ class ChangeSetModel(HeadedTableModel):
             text = (
                 cast_text(value, limit=None) if change.field == "cast" and isinstance(value, list) else None
             )
-            return f"<p>{text or display_value(change.field, value) or '(empty)'}</p>"
+            return plain_tip(text or display_value(change.field, value) or "(empty)", wrap=True)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.OLD:
             return _muted()
         if role == MovieRole.FIELD:
@@ -521,10 +522,11 @@ class HistoryModel(HeadedTableModel):
                 lines = []
                 for change in entry.changed_fields:
                     name = str(change.get("field"))
-                    old = short_value(name, change.get("old"), 60)
-                    lines.append(f"<b>{label(name)}</b>: {old} → {short_value(name, change.get('new'), 60)}")
+                    old = escape(short_value(name, change.get("old"), 60))
+                    new = escape(short_value(name, change.get("new"), 60))
+                    lines.append(f"<b>{escape(label(name))}</b>: {old} → {new}")
                 if entry.sync_reason:
-                    lines.append(f"<i>Player resync: {entry.sync_reason}</i>")
+                    lines.append(f"<i>Player resync: {escape(entry.sync_reason)}</i>")
                 return "<br>".join(lines)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.CHANGED, self.PROVIDERS):

@@ -101,6 +101,7 @@ from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import IdentificationStatus, UnknownEntityError
 from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import escape, plain_label, plain_tip
 from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import (
@@ -321,7 +322,7 @@ class ChipRow(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             for chip, rect in zip(self.chips, self._rects(), strict=True):
                 if rect.contains(QPointF(event.pos())) and chip.tooltip:
-                    QToolTip.showText(event.globalPos(), chip.tooltip, self, rect.toRect())
+                    QToolTip.showText(event.globalPos(), plain_tip(chip.tooltip), self, rect.toRect())
                     return True
             QToolTip.hideText()
             event.ignore()
@@ -400,10 +401,11 @@ class MovieHeader(QWidget):
         self.title.setFont(font)
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.facts = QLabel()
+        plain_label(self.title)  # provider text: never rich text
+        self.facts = plain_label(QLabel())
         self.facts.setObjectName("movie-facts")
         self.facts.setWordWrap(True)
-        self.tagline = QLabel()
+        self.tagline = plain_label(QLabel())
         self.tagline.setObjectName("movie-tagline")
         self.tagline.setWordWrap(True)
         italic = QFont(self.font())
@@ -1136,10 +1138,10 @@ class MovieDetailPage(QWidget):
         self.info.setObjectName("movie-enriched")
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.info.setWordWrap(True)
-        self.incomplete = QLabel()
+        self.incomplete = plain_label(QLabel())
         self.incomplete.setObjectName("movie-incomplete")
         self.incomplete.setWordWrap(True)
-        self.notice = QLabel()
+        self.notice = plain_label(QLabel())
         self.notice.setObjectName("movie-notice")
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -1255,16 +1257,16 @@ class MovieDetailPage(QWidget):
     def _build_refresh_panel(self) -> QWidget:
         panel = QWidget()
         panel.setObjectName("movie-refresh-panel")
-        self.refresh_title = QLabel("No refresh yet: Refresh Metadata asks the providers again.")
+        self.refresh_title = plain_label(QLabel("No refresh yet: Refresh Metadata asks the providers again."))
         self.refresh_title.setObjectName("movie-refresh-title")
         self.refresh_title.setFont(_title_font(self, 1.1))
         self.refresh_title.setWordWrap(True)
         self.provider_chips = ChipRow()
         self.provider_chips.setObjectName("movie-provider-progress")
-        self.refresh_detail = QLabel()
+        self.refresh_detail = plain_label(QLabel())
         self.refresh_detail.setObjectName("movie-refresh-detail")
         self.refresh_detail.setWordWrap(True)
-        self.sync_label = QLabel()
+        self.sync_label = plain_label(QLabel())
         self.sync_label.setObjectName("movie-sync")
         self.sync_label.setWordWrap(True)
         self.changes_view = QTableView()
@@ -1361,7 +1363,7 @@ class MovieDetailPage(QWidget):
         except Exception as exc:
             if not is_db_error(exc):
                 raise
-            self._show_missing(f"<h3>The movie cannot be read</h3><p>{describe_db_error(exc)}</p>")
+            self._show_missing(f"<h3>The movie cannot be read</h3><p>{escape(describe_db_error(exc))}</p>")
             self.loaded.emit()
             return
         self.names = self.ctx.provider_names()
@@ -1497,7 +1499,7 @@ class MovieDetailPage(QWidget):
         else:
             used = [self.names.get(p, p) for p in movie.last_enriched_providers]
             when = formatting.relative_time(movie.last_enriched_at, now)
-            providers = f" · from {_join(used)}" if used else ""
+            providers = f" · from {escape(_join(used))}" if used else ""
             self.info.setText(f"<b>Last enriched</b> {when}{providers}")
             self.info.setToolTip(movie.last_enriched_at.strftime("Last enriched %Y-%m-%d %H:%M:%S UTC"))
         if movie.incomplete_providers:

@@ -42,6 +42,7 @@ from metarr_desktop.services.config import (
     check_base_url,
 )
 from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour, status_colour, status_pixmap, warning_colour
 from metarr_desktop.ui.context import UiContext
 
@@ -105,7 +106,7 @@ class ProviderSettingsDialog(QDialog):
         self.test_button.clicked.connect(self._on_test_clicked)
         self.clear_key = QCheckBox("Remove the stored key")
         self.clear_key.setVisible(self.view.has_api_key)
-        self.test_result = QLabel()
+        self.test_result = plain_label(QLabel())
         self.test_result.setWordWrap(True)
         self.test_result.setObjectName("test-result")
         key_row = QHBoxLayout()
@@ -192,7 +193,7 @@ class ProviderSettingsDialog(QDialog):
         # -- status and usage ---------------------------------------------------------------------------
         status_box = QGroupBox("Current status")
         self.status_icon = QLabel()
-        self.status_text = QLabel()
+        self.status_text = plain_label(QLabel())
         self.resets_text = QLabel()
         self.usage_bar = QProgressBar()
         self.usage_bar.setAccessibleName("Usage today")
@@ -206,7 +207,7 @@ class ProviderSettingsDialog(QDialog):
         status_layout.addRow("Status", status_row)
         status_layout.addRow("Usage today", self.usage_bar)
 
-        self.problems = QLabel()
+        self.problems = plain_label(QLabel())
         self.problems.setWordWrap(True)
         self.problems.setObjectName("problems")
         self.problems.setStyleSheet(f"color: {error_colour(self.palette()).name()};")

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
 from metarr_desktop.ui.common.models import HeadedTableModel, Role
+from metarr_desktop.ui.common.safe_text import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -100,7 +101,7 @@ class ProviderOrderModel(QAbstractListModel):
             return Qt.CheckState.Checked if row.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             text = f"{row.name} ({row.id}): {'enabled' if row.enabled else 'disabled'}"
-            return f"{text}. {row.hint}" if row.hint else text
+            return plain_tip(f"{text}. {row.hint}" if row.hint else text)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.name}, priority {index.row() + 1}, {'enabled' if row.enabled else 'disabled'}"
         if role == Role.PROVIDER_ID:
