@@ -35,6 +35,7 @@ from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, app_icon, status_icon
 from metarr_desktop.ui.context import UiContext
@@ -133,7 +134,7 @@ class MainWindow(QMainWindow):
             self.player_health_bridge.healthChanged.connect(self.health_page.on_health)
         #: One movie in detail: a sub-page of the library (not in the navigation list).
         self.movie_page = MovieDetailPage(ctx)
-        self.pages: dict[Page, QWidget] = {
+        self.pages: dict[Page, PageView] = {
             Page.LIBRARY: self.library_page,
             Page.PROVIDERS: self.providers_page,
             Page.HEALTH: self.health_page,
@@ -198,7 +199,7 @@ class MainWindow(QMainWindow):
         self.job_bridge.jobUpdated.connect(self._schedule_job_status)
         for page in Page:
             widget = self.pages[page]
-            widget.loaded.connect(lambda p=page: self._on_page_loaded(p))  # type: ignore[attr-defined]
+            widget.loaded.connect(lambda p=page: self._on_page_loaded(p))
 
         self.resize(1180, 760)
         self.restore_state()
@@ -390,7 +391,7 @@ class MainWindow(QMainWindow):
         """Load (or reload) one page's data from the services."""
         page = Page(page)
         widget = self.pages[page]
-        await widget.load()  # type: ignore[attr-defined]
+        await widget.load()
         self._loaded.add(page)
 
     def _on_page_loaded(self, page: Page) -> None:

@@ -67,6 +67,7 @@ from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, Enri
 from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.common.bridge import async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.add_movie_dialog import AddMovieDialog
 from metarr_desktop.ui.library.model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
@@ -161,7 +162,7 @@ def _movies(count: int) -> str:
     return f"{count:,} movie" if count == 1 else f"{count:,} movies"
 
 
-class LibraryPage(QWidget):
+class LibraryPage(PageView):
     """The movie table or poster grid with its filter, toolbar, scan report and empty states.
 
     Attributes:
@@ -190,8 +191,6 @@ class LibraryPage(QWidget):
         identifyRequested(int): the user asked to identify this movie.
     """
 
-    loaded = Signal()
-    message = Signal(str)
     movieActivated = Signal(int)
     identifyRequested = Signal(int)
 

@@ -101,6 +101,7 @@ from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import IdentificationStatus, UnknownEntityError
 from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape, plain_label, plain_tip
 from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
@@ -1084,7 +1085,7 @@ class IdentifyingRefreshProgress(RefreshProgress):
         super().finish(result)
 
 
-class MovieDetailPage(QWidget):
+class MovieDetailPage(PageView):
     """One movie in detail, with its fields, sources, locks, refresh and history.
 
     Attributes:
@@ -1103,8 +1104,6 @@ class MovieDetailPage(QWidget):
         refreshFinished(object): a refresh ended (its `EnrichResult`, or None when cancelled/failed).
     """
 
-    loaded = Signal()
-    message = Signal(str)
     backRequested = Signal()
     identifyRequested = Signal(int)
     assetsRequested = Signal(int)

@@ -9,7 +9,7 @@ service reports a change (a run finished, a player was edited).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop.players import DISPLAY_NAMES, USES_PASSWORD, PlayerKind
 from metarr_desktop.ui.common.bridge import async_slot, dialog_result
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.players.models import PLAYER_ID_ROLE, Column, PlayersModel
 from metarr_desktop.ui.players.presenter import PlayerForm, PlayersPresenter, secret_label, url_placeholder
 
 
-class PlayersPage(QWidget):
+class PlayersPage(PageView):
     """The media players.
 
     Attributes:
@@ -50,8 +51,6 @@ class PlayersPage(QWidget):
         message(str): a status message for the window.
     """
 
-    loaded = Signal()
-    message = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
