@@ -46,8 +46,8 @@ from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.library_model import Column
-from metarr_desktop.ui.pages.library import LibraryPage
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.page import LibraryPage
 
 OPEN_TARGET_S = 1.0
 FILTER_TARGET_MS = 50.0

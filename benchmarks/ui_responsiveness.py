@@ -67,12 +67,12 @@ from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.store.library import IdentificationStatus
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.jobs import JobState
 from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
-from metarr_desktop.ui.theme import Scheme, ThemeController
 
 TARGET_MS = 100.0
 #: After the job: its last row reloads, status bar and activity flushes are painted meanwhile.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, positive_int, uses_services
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 
@@ -46,9 +46,10 @@ ACTIONS = ("select", "reject", "restore")
 
 
 def _id(text: str, what: str) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise CliError(f"expected a {what} (a whole number), got {text!r}")
-    return int(text)
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError as exc:
+        raise CliError(f"{what}: {exc}") from None
 
 
 @uses_services

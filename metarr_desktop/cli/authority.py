@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from pathlib import Path
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, say, uses_services
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.services.config import order_following
 
@@ -32,8 +31,8 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(config.to_json())
         return 0
-    sys.stdout.write(f"provider priority: {', '.join(config.provider_priority)}\n")
-    sys.stdout.write(f"fill gaps: {'yes' if config.fill_gaps else 'no'}\n")
+    say(f"provider priority: {', '.join(config.provider_priority)}")
+    say(f"fill gaps: {'yes' if config.fill_gaps else 'no'}")
     emit_table(
         ["field", "providers", "exclusive"],
         [
@@ -60,7 +59,7 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     except AuthorityError as exc:
         raise CliError(f"{path}: {exc}") from None
     await _providers_follow(ctx, config.provider_priority)
-    sys.stdout.write("field authority updated\n")
+    say("field authority updated")
     return 0
 
 
@@ -79,5 +78,5 @@ async def cmd_reset(args: argparse.Namespace, ctx: CliContext) -> int:
     except AuthorityError as exc:
         raise CliError(str(exc)) from None
     await _providers_follow(ctx, config.provider_priority)
-    sys.stdout.write("field authority reset to the defaults\n")
+    say("field authority reset to the defaults")
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
+import re
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,11 +36,66 @@ def data_dir_argument(text: str) -> str:
     return text
 
 
+# -- argument types: bad input is a one-line usage error (exit 2), never an internal error ----------
+
+#: SQLite's largest INTEGER: a larger id or count cannot be stored or even looked up.
+SQLITE_INT_MAX = 2**63 - 1
+
+
+def whole_number(
+    text: str, *, minimum: int = 0, maximum: int = SQLITE_INT_MAX, what: str = "a whole number"
+) -> int:
+    """`text` as an int in [minimum, maximum]: ASCII digits only (never "²" or "1e3")."""
+    stripped = text.strip()
+    digits = stripped[1:] if stripped[:1] in "+-" else stripped
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    number = int(stripped)
+    if not minimum <= number <= maximum:
+        raise argparse.ArgumentTypeError(f"expected {what} from {minimum} to {maximum}, got {text!r}")
+    return number
+
+
+def positive_int(text: str) -> int:
+    """A movie id, a count or a limit: 1 to 2**63-1."""
+    return whole_number(text, minimum=1, what="a positive whole number")
+
+
+def external_id(text: str) -> str:
+    """A TMDB or TheTVDB id: a positive whole number SQLite can store (given back as text)."""
+    return str(whole_number(text, minimum=1, what="a positive whole-number id"))
+
+
+def year_number(text: str) -> int:
+    """A year as typed on the command line (its plausibility is the service's to judge)."""
+    return whole_number(text, minimum=-SQLITE_INT_MAX, what="a year")
+
+
+def positive_float(text: str) -> float:
+    """A finite number above zero (seconds): never NaN, infinity or 1e309."""
+    try:
+        number = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite positive number, got {text!r}")
+    return number
+
+
+def selected_id(text: str) -> str:
+    """`identify --select KIND:ID`: a numeric id must be one SQLite can store."""
+    _kind, sep, value = text.partition(":")
+    value = value.strip()
+    if sep and value and not value.lower().startswith("tt"):
+        whole_number(value, minimum=1, what="a positive whole-number id after the colon")
+    return text
+
+
 class OneLineErrorParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2 (both front ends use it)."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        say(f"{self.prog}: error: {message}", err=True)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -78,7 +135,7 @@ class CliContext:
         if self._services is None:
             self._services = AppServices.open(self.data_dir)
             for warning in self._services.warnings:
-                sys.stderr.write(f"metarr: warning: {warning}\n")
+                say(f"metarr: warning: {warning}", err=True)
         return self._services
 
     async def aclose(self) -> None:
@@ -119,13 +176,52 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
+def json_text(document: Any) -> str:
+    """`document` as the CLI writes JSON: indented, UTF-8 text, never the non-standard NaN or
+    Infinity (allow_nan=False: a ValueError, that is a bug, instead)."""
+    return json.dumps(document, default=_default, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def emit_json(document: Any) -> None:
     """Exactly one JSON document on stdout."""
-    sys.stdout.write(json.dumps(document, default=_default, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(document) + "\n")
+
+
+# -- human-readable output: provider text never drives the terminal ---------------------------------
+
+# C0 controls (NUL, ESC, BEL, CR...), DEL, C1 controls (CSI, OSC...) and the bidirectional overrides.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(value: object, *, newlines: bool = True) -> str:
+    """`value` as text safe to print on a terminal: control characters (ESC sequences, NUL, C1,
+    DEL) are shown escaped (``\\x1b``), lone surrogates as U+FFFD; newlines are kept unless
+    `newlines` is False (a table cell). Every human-readable printer uses this; JSON does not."""
+    text = str(value)
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = _TERMINAL_UNSAFE.sub(_escaped, text)
+    return text if newlines else text.replace("\n", "\\n")
+
+
+def say(text: object = "", *, err: bool = False) -> None:
+    """One human-readable line on stdout (stderr with `err`), made terminal-safe: a newline inside
+    `text` is shown as ``\\n``, so a message stays one line."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(terminal_text(text, newlines=False) + "\n")
+    if err:
+        stream.flush()
 
 
 def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    text_rows = [[("" if cell is None else str(cell)) for cell in row] for row in rows]
+    text_rows = [
+        [("" if cell is None else terminal_text(cell, newlines=False)) for cell in row] for row in rows
+    ]
     widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     sys.stdout.write(line.rstrip() + "\n")

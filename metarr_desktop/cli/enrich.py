@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+import textwrap
 import time
 from collections.abc import Callable
 from typing import Any
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    emit_table,
+    json_text,
+    positive_int,
+    say,
+    terminal_text,
+)
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.services.enrichment import (
@@ -30,7 +42,7 @@ EXIT_INTERRUPTED = 130
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("enrich", help="fetch, merge and store metadata for movies")
-    parser.add_argument("movie_ids", type=int, nargs="*", metavar="ID")
+    parser.add_argument("movie_ids", type=positive_int, nargs="*", metavar="ID")
     parser.add_argument("--all", action="store_true", help="every movie of the library")
     parser.add_argument("--mode", choices=[m.value for m in Mode], help="auto skips unmonitored movies")
     parser.add_argument("--force", action="store_true", help="ignore the cache and ask every provider")
@@ -38,7 +50,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--providers", metavar="a,b", help="ask only these providers")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=positive_int,
         default=DEFAULT_CONCURRENCY,
         help=f"movies enriched at once (default {DEFAULT_CONCURRENCY})",
     )
@@ -55,7 +67,7 @@ class _Progress:
         self.last = 0.0
 
     def __call__(self, report: EnrichReport, result: EnrichResult) -> None:
-        done = len(report.results)
+        done = report.finished
         if self.every_movie:
             detail = f" ({result.error})" if result.error else ""
             progress(f"enrich {done}/{self.total}: movie {result.movie_id} {result.status.value}{detail}")
@@ -101,31 +113,82 @@ def report_json(report: EnrichReport, priority: list[str]) -> dict[str, Any]:
     """The report as CONTRACT.md shows it, with each result's provider lists in the providers'
     priority order (the service lists them in the order they happened to finish, which varies from
     run to run; a fixed order lets scripts compare lists)."""
-    rank = by_priority(priority)
     document = report.to_json()
-    for result in document["results"]:
-        for key in PROVIDER_LISTS:
-            if key in result:
-                result[key] = sorted(result[key], key=rank)
-        result["failed"] = sorted(result["failed"], key=lambda failure: rank(failure["provider"]))
-        result["skipped"] = sorted(result["skipped"], key=lambda skip: rank(skip["provider"]))
+    document["results"] = [result_json(result, priority) for result in report.results]
     return document
 
 
+def result_json(result: EnrichResult, priority: list[str]) -> dict[str, Any]:
+    """One result of the report's ``results``, its provider lists in priority order."""
+    rank = by_priority(priority)
+    document = result.to_json()
+    for key in PROVIDER_LISTS:
+        if key in document:
+            document[key] = sorted(document[key], key=rank)
+    document["failed"] = sorted(document["failed"], key=lambda failure: rank(failure["provider"]))
+    document["skipped"] = sorted(document["skipped"], key=lambda skip: rank(skip["provider"]))
+    return document
+
+
+HEADERS = ["id", "status", "changed", "providers", "note"]
+
+
+def _row(result: EnrichResult, priority: list[str]) -> list[Any]:
+    changed = ", ".join(c.field for c in result.changes.changed_fields)
+    note = result.error or "; ".join(
+        f"{skip.provider}: {skip.reason.value.replace('_', ' ')}"
+        + (f" until {skip.until.isoformat(timespec='seconds')}" if skip.until else "")
+        for skip in result.skipped
+    )
+    asked = ",".join(sorted(result.providers, key=by_priority(priority)))
+    return [result.movie_id, result.status.value, changed or "-", asked, note]
+
+
+class _Streamed:
+    """`enrich --all`'s output, written as each movie finishes so that nothing but the summary is
+    kept: with --json the one JSON document (the same as `emit_json` writes, its ``results``
+    array written item by item), otherwise one line per movie."""
+
+    WIDTHS = (7, 20)  # id, status: the other columns are as long as they are
+
+    def __init__(self, priority: list[str], as_json: bool) -> None:
+        self.priority = priority
+        self.as_json = as_json
+        self.written = 0
+
+    def __call__(self, result: EnrichResult) -> None:
+        if self.as_json:
+            text = json_text(result_json(result, self.priority))
+            head = '{\n  "results": [\n' if self.written == 0 else ",\n"
+            sys.stdout.write(head + textwrap.indent(text, "    "))
+        else:
+            if self.written == 0:
+                say(self._line(HEADERS))
+            say(self._line(_row(result, self.priority)))
+        self.written += 1
+
+    def _line(self, cells: list[Any]) -> str:
+        texts = [terminal_text("" if c is None else c, newlines=False) for c in cells]
+        widths = [*self.WIDTHS, *(0 for _ in texts[len(self.WIDTHS) :])]
+        return "  ".join(t.ljust(w) for t, w in zip(texts, widths, strict=True)).rstrip()
+
+    def finish(self, report: EnrichReport) -> None:
+        if self.as_json:
+            head = '{\n  "results": [' if self.written == 0 else "\n  "
+            summary = json_text(report.summary()).replace("\n", "\n  ")
+            sys.stdout.write(f'{head}],\n  "summary": {summary}\n}}\n')
+        else:
+            _print_summary(report)
+
+
 def _print(report: EnrichReport, priority: list[str]) -> None:
-    rows: list[list[Any]] = []
-    for result in report.results:
-        changed = ", ".join(c.field for c in result.changes.changed_fields)
-        note = result.error or "; ".join(
-            f"{skip.provider}: {skip.reason.value.replace('_', ' ')}"
-            + (f" until {skip.until.isoformat(timespec='seconds')}" if skip.until else "")
-            for skip in result.skipped
-        )
-        asked = ",".join(sorted(result.providers, key=by_priority(priority)))
-        rows.append([result.movie_id, result.status.value, changed or "-", asked, note])
-    emit_table(["id", "status", "changed", "providers", "note"], rows)
+    emit_table(HEADERS, [_row(result, priority) for result in report.results])
+    _print_summary(report)
+
+
+def _print_summary(report: EnrichReport) -> None:
     summary = report.summary()
-    print(
+    say(
         f"{summary['enriched']} enriched, {summary['unchanged']} unchanged, {summary['skipped']} skipped, "
         f"{summary['needs_identification']} need identification, {summary['failed']} failed; "
         f"{summary['network_requests']} requests, {summary['cache_hits']} cache hits, "
@@ -152,8 +215,9 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
                 raise CliError(f"unknown provider {', '.join(unknown)} (known: {', '.join(known)})")
         options = _options(args, providers)
         priority = [r.id for r in suite.app.pool.all()]
+        streamed = _Streamed(priority, args.json) if args.all else None
         if args.all:
-            ids = [m.id for m in await suite.library.all()]
+            ids = await suite.app.movies.ids_async()  # only the ids: a large library is not read whole
         else:
             ids = list(dict.fromkeys(args.movie_ids))
             for movie_id in ids:
@@ -166,13 +230,16 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
                 concurrency=args.concurrency,
                 on_progress=_Progress(len(ids)),
                 report=report,
+                on_result=streamed,
             )
         except asyncio.CancelledError:
             report.interrupted = True
-            progress(f"interrupted: {len(report.results)} of {len(ids)} movies were done and are kept")
+            progress(f"interrupted: {report.finished} of {len(ids)} movies were done and are kept")
         if args.all and not report.interrupted:
             suite.schedule.record_run(started)
-    if args.json:
+    if streamed is not None:
+        streamed.finish(report)
+    elif args.json:
         emit_json(report_json(report, priority))
     else:
         _print(report, priority)

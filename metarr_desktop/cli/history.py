@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, positive_int
 from metarr_desktop.cli.suite import open_suite, require_movie
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("history", help="the enrichment log of a movie, newest first")
-    parser.add_argument("movie_id", type=int, metavar="ID")
-    parser.add_argument("--limit", type=int, help="only the newest N entries")
+    parser.add_argument("movie_id", type=positive_int, metavar="ID")
+    parser.add_argument("--limit", type=positive_int, help="only the newest N entries")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_history)
 

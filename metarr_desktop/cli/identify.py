@@ -13,7 +13,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    positive_int,
+    say,
+    selected_id,
+)
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
@@ -23,10 +31,11 @@ from metarr_desktop.store.library import MovieRecord
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("identify", help="work out which film a library movie is")
-    parser.add_argument("movie_id", type=int, metavar="ID")
+    parser.add_argument("movie_id", type=positive_int, metavar="ID")
     parser.add_argument(
         "--select",
         metavar="PROVIDER:ID",
+        type=selected_id,
         help="the user's choice, e.g. tmdb:27205, imdb:tt1375666, omdb:tt1375666 or tvdb:81189",
     )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
@@ -87,12 +96,12 @@ async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     ids = ", ".join(f"{kind.value} {value}" for kind, value in result.ids.known().items()) or "none"
     if result.identified:
-        print(f"movie {result.movie_id}: identified ({ids})")
+        say(f"movie {result.movie_id}: identified ({ids})")
     else:
-        print(f"movie {result.movie_id}: needs identification ({result.reason}); ids: {ids}")
+        say(f"movie {result.movie_id}: needs identification ({result.reason}); ids: {ids}")
         for candidate in result.candidates[:10]:
             known = candidate.external_ids
             choice = f"tmdb:{known.tmdb}" if known.tmdb else f"imdb:{known.imdb}" if known.imdb else "?"
             year = f" ({candidate.year})" if candidate.year else ""
-            print(f"  {candidate.confidence:5.1f}  {candidate.title}{year}  --select {choice}")
+            say(f"  {candidate.confidence:5.1f}  {candidate.title}{year}  --select {choice}")
     return 0

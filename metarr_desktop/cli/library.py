@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, parse_bool
+from metarr_desktop.cli.common import (
+    CliContext,
+    CliError,
+    emit_json,
+    emit_table,
+    external_id,
+    parse_bool,
+    positive_int,
+    say,
+    year_number,
+)
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.library import LibraryError, movie_json
@@ -16,10 +26,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     add = sub.add_parser("add", help="add one movie")
     add.add_argument("--title", required=True)
-    add.add_argument("--year", type=int)
+    add.add_argument("--year", type=year_number)
     add.add_argument("--imdb", metavar="ID", help="e.g. tt1375666")
-    add.add_argument("--tmdb", metavar="ID", help="e.g. 27205")
-    add.add_argument("--tvdb", metavar="ID")
+    add.add_argument("--tmdb", metavar="ID", type=external_id, help="e.g. 27205")
+    add.add_argument("--tvdb", metavar="ID", type=external_id)
     add.add_argument("--path", metavar="P", help="the movie's folder or file")
     add.add_argument("--json", action="store_true", help="one JSON document on stdout")
     add.set_defaults(handler=cmd_add)
@@ -34,7 +44,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(handler=cmd_list)
 
     monitor = sub.add_parser("monitor", help="include (true) or leave out (false) a movie from the schedule")
-    monitor.add_argument("movie_id", type=int, metavar="ID")
+    monitor.add_argument("movie_id", type=positive_int, metavar="ID")
     monitor.add_argument("monitored", metavar="true|false")
     monitor.set_defaults(handler=cmd_monitor)
 
@@ -53,7 +63,7 @@ async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.json:
             emit_json(movie_json(record))
         else:
-            print(f"added movie {record.id}: {record.title}" + (f" ({record.year})" if record.year else ""))
+            say(f"added movie {record.id}: {record.title}" + (f" ({record.year})" if record.year else ""))
     return 0
 
 
@@ -68,7 +78,7 @@ async def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(report.to_json())
     else:
-        print(
+        say(
             f"added {len(report.added)}, already in the library {len(report.existing)}, "
             f"warnings {len(report.warnings)}"
         )
@@ -106,5 +116,5 @@ async def cmd_monitor(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         require_movie(suite, args.movie_id)
         record = suite.library.set_monitored(args.movie_id, monitored)
-    print(f"movie {record.id} is {'monitored' if record.monitored else 'not monitored'}")
+    say(f"movie {record.id} is {'monitored' if record.monitored else 'not monitored'}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError
+from metarr_desktop.cli.common import CliContext, CliError, positive_int, say
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 
@@ -15,7 +15,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ("unlock", "let enrichment change a field again", cmd_unlock),
     ):
         parser = commands.add_parser(name, help=helptext)
-        parser.add_argument("movie_id", type=int, metavar="ID")
+        parser.add_argument("movie_id", type=positive_int, metavar="ID")
         parser.add_argument("field", metavar="FIELD")
         parser.set_defaults(handler=handler)
 
@@ -31,7 +31,7 @@ async def cmd_lock(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         require_movie(suite, args.movie_id)
         suite.app.movies.lock(args.movie_id, field)
-    print(f"movie {args.movie_id}: {field} locked")
+    say(f"movie {args.movie_id}: {field} locked")
     return 0
 
 
@@ -40,5 +40,5 @@ async def cmd_unlock(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         require_movie(suite, args.movie_id)
         suite.app.movies.unlock(args.movie_id, field)
-    print(f"movie {args.movie_id}: {field} unlocked")
+    say(f"movie {args.movie_id}: {field} unlocked")
     return 0

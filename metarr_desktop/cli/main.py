@@ -25,12 +25,14 @@ from metarr_desktop.cli import (
     identify,
     library,
     locks,
+    players,
     providers,
     sandbox,
     schedule,
     search,
     settings,
     show,
+    sync,
 )
 from metarr_desktop.cli.common import (
     EXIT_FAILED,
@@ -39,6 +41,7 @@ from metarr_desktop.cli.common import (
     CliError,
     OneLineErrorParser,
     data_dir_argument,
+    say,
 )
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
@@ -50,6 +53,7 @@ log = logging.getLogger("metarr")
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings]
+COMMAND_MODULES += [players, sync]
 COMMAND_MODULES += [edit]
 
 
@@ -89,24 +93,22 @@ def run(argv: Sequence[str] | None = None) -> int:
             outcome = asyncio.run(outcome)
         return int(outcome or 0)
     except CliError as exc:
-        sys.stderr.write(f"metarr: {exc.message}\n")
+        say(f"metarr: {exc.message}", err=True)
         return exc.exit_code
     except (InvalidIdError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
-        sys.stderr.write(f"metarr: {message}\n")
+        say(f"metarr: {message}", err=True)
         return EXIT_USAGE
     except ProviderError as exc:
-        sys.stderr.write(f"metarr: {exc}\n")
+        say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
     except (ProfileError, OSError) as exc:
-        sys.stderr.write(f"metarr: {exc}\n")
+        say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        sys.stderr.write("metarr: interrupted\n")
+        say("metarr: interrupted", err=True)
         return 130
     except Exception as exc:  # a bug: keep the traceback in the log, give the user one line
         log.debug("unexpected error", exc_info=True)
-        sys.stderr.write(
-            f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)\n"
-        )
+        say(f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)", err=True)
         return EXIT_FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -13,6 +14,9 @@ from metarr_desktop.cli.common import (
     emit_json,
     emit_table,
     parse_bool,
+    positive_float,
+    positive_int,
+    say,
     uses_services,
 )
 from metarr_desktop.core.providers import RateLimit
@@ -81,23 +85,17 @@ def _bool(text: str) -> bool:
 
 
 def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    return positive_int(text)
 
 
 def _optional_int(text: str) -> int | None:
-    return None if text.strip().lower() == "none" else _int(text)
+    return None if text.strip().lower() == "none" else positive_int(text)
 
 
 def _optional_float(text: str) -> float | None:
     if text.strip().lower() == "none":
         return None
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds or none, got {text!r}") from None
+    return positive_float(text)
 
 
 def _rate(text: str) -> RateLimit | None:
@@ -107,8 +105,8 @@ def _rate(text: str) -> RateLimit | None:
     try:
         if not slash:
             raise ValueError
-        return RateLimit(int(requests), float(seconds))
-    except ValueError:
+        return RateLimit(positive_int(requests), positive_float(seconds))
+    except (ValueError, argparse.ArgumentTypeError):
         raise argparse.ArgumentTypeError(
             f"expected N/SECONDS with positive numbers (e.g. 40/1, 30/10), got {text!r}"
         ) from None
@@ -122,6 +120,8 @@ def provider_json(view: ProviderView) -> dict[str, Any]:
     (``"window_seconds": 1``, not ``1.0``); a fractional one stays a number with a fraction."""
     row = view.to_json()
     rate = row["rate_limit"]
+    if rate is not None and not math.isfinite(float(rate["window_seconds"])):
+        row["rate_limit"] = rate = None  # stored by an older version that accepted 1/1e309 or 1/nan
     if rate is not None and float(rate["window_seconds"]).is_integer():
         row["rate_limit"] = {**rate, "window_seconds": int(rate["window_seconds"])}
     return row
@@ -156,7 +156,7 @@ async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         ],
     )
     if providers.key_storage_warning:
-        sys.stderr.write(f"metarr: warning: {providers.key_storage_warning}\n")
+        say(f"metarr: warning: {providers.key_storage_warning}", err=True)
     return 0
 
 
@@ -195,9 +195,9 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(provider_json(updated))
     else:
-        sys.stdout.write(f"{updated.id}: updated\n")
+        say(f"{updated.id}: updated")
         if api_key is not UNSET and providers.key_storage_warning:
-            sys.stderr.write(f"metarr: warning: {providers.key_storage_warning}\n")
+            say(f"metarr: warning: {providers.key_storage_warning}", err=True)
     return 0
 
 
@@ -207,9 +207,9 @@ async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(check.to_json())
     elif check.valid:
-        sys.stdout.write(f"{check.provider_id}: {check.message}\n")
+        say(f"{check.provider_id}: {check.message}")
     else:
-        sys.stderr.write(f"metarr: {check.provider_id}: {check.message}\n")
+        say(f"metarr: {check.provider_id}: {check.message}", err=True)
     return 0 if check.valid else EXIT_FAILED
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, say
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.services.schedule import ScheduleError
 
@@ -33,7 +33,7 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         emit_json(document)
     else:
         state = "enabled" if document["enabled"] else "disabled"
-        print(
+        say(
             f"daily enrichment at {document['time']} ({state}); last run {document['last_run'] or 'never'}; "
             f"next {document['next_run']}"
         )
@@ -46,12 +46,12 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
             when = suite.schedule.set_time_of_day(args.time)
         except ScheduleError as exc:
             raise CliError(str(exc)) from exc
-    print(f"daily enrichment at {when.strftime('%H:%M')}")
+    say(f"daily enrichment at {when.strftime('%H:%M')}")
     return 0
 
 
 async def cmd_toggle(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         suite.schedule.set_enabled(args.enabled)
-    print(f"daily enrichment {'enabled' if args.enabled else 'disabled'}")
+    say(f"daily enrichment {'enabled' if args.enabled else 'disabled'}")
     return 0

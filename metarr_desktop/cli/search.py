@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table, year_number
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.services.identification import SelectionError
@@ -20,7 +20,7 @@ PLAUSIBLE_YEARS = range(1870, 2201)
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("search", help="search every provider for a title (never cached)")
     parser.add_argument("query", metavar="QUERY")
-    parser.add_argument("--year", type=int)
+    parser.add_argument("--year", type=year_number)
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_search)
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, say, uses_services
 from metarr_desktop.core.settings import SettingValueError
 
 
@@ -56,7 +55,7 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
         value = ctx.services.user_settings.set_text(args.key, args.value)
     except SettingValueError as exc:
         raise CliError(str(exc)) from exc
-    sys.stdout.write(f"{args.key} = {_shown(value)}\n")
+    say(f"{args.key} = {_shown(value)}")
     return 0
 
 
@@ -66,5 +65,5 @@ async def cmd_reset(args: argparse.Namespace, ctx: CliContext) -> int:
         value = ctx.services.user_settings.reset(args.key)
     except SettingValueError as exc:
         raise CliError(str(exc)) from exc
-    sys.stdout.write(f"{args.key} = {_shown(value)} (default)\n")
+    say(f"{args.key} = {_shown(value)} (default)")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table
+from metarr_desktop.cli.common import CliContext, emit_json, emit_table, positive_int, say
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.merge import ratings
@@ -13,7 +13,7 @@ from metarr_desktop.core.merge import ratings
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("show", help="a movie's fields, sources, locks and ratings")
-    parser.add_argument("movie_id", type=int, metavar="ID")
+    parser.add_argument("movie_id", type=positive_int, metavar="ID")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.set_defaults(handler=cmd_show)
 
@@ -48,7 +48,7 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(document)
         return 0
-    print(f"{movie.title}" + (f" ({movie.year})" if movie.year else "") + f"  [{movie.status.value}]")
+    say(f"{movie.title}" + (f" ({movie.year})" if movie.year else "") + f"  [{movie.status.value}]")
     rows = []
     for name, entry in fields.items():
         if entry["value"] is None and not entry["locked"]:
@@ -63,8 +63,8 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
     emit_table(["field", "value", "source", ""], rows)
     for rating in ratings(movie.fields):
         votes = f" ({rating['votes']} votes)" if rating["votes"] else ""
-        print(f"rating {rating['source']}: {rating['value']}{votes}")
-    print(
+        say(f"rating {rating['source']}: {rating['value']}{votes}")
+    say(
         f"last enriched: {document['last_enriched_at'] or 'never'} "
         f"from {', '.join(movie.last_enriched_providers) or '-'}"
     )

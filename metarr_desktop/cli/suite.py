@@ -6,14 +6,13 @@ one-line environment error (exit code 1), as for the commands that use `uses_ser
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import peewee as pw
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, say
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.store.database import store_error
@@ -28,7 +27,7 @@ async def open_suite(ctx: CliContext) -> AsyncIterator[LibrarySuite]:
     app = AppServices.open(ctx.data_dir, **OPEN_OPTIONS)
     try:
         for warning in app.warnings:
-            sys.stderr.write(f"metarr: warning: {warning}\n")
+            say(f"metarr: warning: {warning}", err=True)
         yield LibrarySuite.create(app)
     except (pw.PeeweeException, sqlite3.Error) as exc:
         raise CliError(str(store_error(exc, "use")), EXIT_FAILED) from exc
@@ -46,5 +45,4 @@ def require_movie(suite: LibrarySuite, movie_id: int) -> MovieRecord:
 
 def progress(message: str) -> None:
     """One progress line on stderr (never on stdout, which holds the JSON document)."""
-    sys.stderr.write(f"metarr: {message}\n")
-    sys.stderr.flush()
+    say(f"metarr: {message}", err=True)

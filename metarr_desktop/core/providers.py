@@ -7,6 +7,7 @@ reveals, which canonical fields and asset types it supplies.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -32,8 +33,9 @@ class RateLimit:
     window_seconds: float
 
     def __post_init__(self) -> None:
-        if self.requests <= 0 or self.window_seconds <= 0:
-            raise ValueError("a rate limit needs a positive number of requests and a positive window")
+        if not (0 < self.requests <= 2**63 - 1 and 0 < self.window_seconds < math.inf):
+            # `not (... < ...)` also refuses NaN, which compares false with everything
+            raise ValueError("a rate limit needs a positive number of requests and a positive, finite window")
 
     @property
     def per_second(self) -> float:

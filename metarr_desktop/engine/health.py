@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from metarr_desktop.logsetup import redact
+
 UPTIME_WINDOW = 100
 LATENCY_WINDOW = 10
 DOWN_AFTER_FAILURES = 3
@@ -63,12 +65,12 @@ class HealthTracker:
         self.outcomes.append(False)
         self.consecutive_failures += 1
         self.last_request_at = at
-        self.last_error = error
+        self.last_error = redact(error)
         self.last_error_at = at
 
     def record_rate_limited(self, error: str, at: datetime) -> None:
         self.last_request_at = at
-        self.last_error = error
+        self.last_error = redact(error)
         self.last_error_at = at
 
     @property
@@ -113,7 +115,8 @@ class HealthTracker:
         self.consecutive_failures = int(state.get("consecutive_failures", 0))
         last = state.get("last_request_at")
         self.last_request_at = datetime.fromisoformat(last) if last else None
-        self.last_error = state.get("last_error")
+        last_error = state.get("last_error")
+        self.last_error = redact(last_error) if isinstance(last_error, str) else None
         err_at = state.get("last_error_at")
         self.last_error_at = datetime.fromisoformat(err_at) if err_at else None
 

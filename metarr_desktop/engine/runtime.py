@@ -29,7 +29,7 @@ from metarr_desktop.engine.resilience import (
     SlidingWindowPacer,
 )
 from metarr_desktop.providers.base import MetadataProvider
-from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import MAX_RETRY_AFTER_S, RateLimitedError
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +120,25 @@ class ProviderGate:
         """The provider said stop: for `retry_after` seconds, or until its quota resets."""
         now = self._clock.now()
         if error.quota_exhausted:
-            self.quota.mark_exhausted(error.reset_at)
+            self.quota.mark_exhausted(self.capped(error.reset_at))
         elif error.retry_after is not None:
             until = now + timedelta(seconds=error.retry_after)
             self.blocked_until = max(self.blocked_until or until, until)
         elif error.reset_at is not None:
-            self.blocked_until = error.reset_at
+            self.blocked_until = self.capped(error.reset_at)
+
+    def capped(self, until: datetime | None) -> datetime | None:
+        """`until`, but never more than `MAX_RETRY_AFTER_S` from now (a saved or reported block in
+        2099 is a day's block)."""
+        if until is None:
+            return None
+        return min(until, self._clock.now() + timedelta(seconds=MAX_RETRY_AFTER_S))
+
+    def clear_blocks(self) -> None:
+        """Forget every rate-limit block: a Retry-After wait, a reported reset and today's count."""
+        self.blocked_until = None
+        self.quota.exhausted_until = None
+        self.quota.used = 0
 
     def pacer_wait_s(self) -> float:
         """Seconds until our own pacer would let the next request go (0 when it would now)."""
@@ -273,7 +286,8 @@ class ProviderRuntime:
             self.gate.quota.restore(state["quota"])
         self.gate.activity.restore(state.get("activity", {}))
         blocked = state.get("blocked_until")
-        self.gate.blocked_until = datetime.fromisoformat(blocked) if blocked else None
+        self.gate.blocked_until = self.gate.capped(datetime.fromisoformat(blocked) if blocked else None)
+        self.gate.quota.exhausted_until = self.gate.capped(self.gate.quota.exhausted_until)
 
 
 HealthListener = Callable[[ProviderHealth], None]
@@ -296,6 +310,10 @@ class ProviderPool:
         runtime = ProviderRuntime(provider, settings, gate, self.clock)
         self._runtimes[provider.id] = runtime
         return runtime
+
+    def remove(self, provider_id: str) -> ProviderRuntime:
+        """Forget a provider (its client is the caller's to close)."""
+        return self._runtimes.pop(provider_id)
 
     def get(self, provider_id: str) -> ProviderRuntime:
         try:
@@ -351,12 +369,11 @@ class ProviderPool:
         return now + after_failure
 
     def reenable(self, provider_id: str) -> None:
-        """The user's "Re-enable": close its circuit now and lift every block (a `Retry-After` it
-        was told, a quota it reported used up); the requests counted today stay counted."""
+        """The user's "Re-enable": close the provider's circuit and clear every rate-limit block
+        (a Retry-After wait, a reported reset, the day's count), so it is asked again now."""
         runtime = self.get(provider_id)
         runtime.breaker.reset()
-        runtime.gate.blocked_until = None
-        runtime.gate.quota.exhausted_until = None
+        runtime.gate.clear_blocks()
         self.notify(runtime)
 
     async def aclose(self) -> None:

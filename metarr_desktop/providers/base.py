@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import email.utils
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ from metarr_desktop.core.providers import (
     SearchRequest,
     SearchResult,
 )
+from metarr_desktop.logsetup import redact, register_secret
 from metarr_desktop.providers.errors import (
     AuthenticationError,
     BadResponseError,
@@ -37,6 +39,7 @@ from metarr_desktop.providers.errors import (
     ProviderTimeoutError,
     RateLimitedError,
     ServerError,
+    usable_retry_after,
 )
 
 #: Bodies larger than this are refused as bad responses (a provider never sends this much JSON).
@@ -88,14 +91,25 @@ class MetadataProvider(Protocol):
 # --------------------------------------------------------------------------------------------------
 
 
+#: A Retry-After further away than this is garbage (a broken or hostile header), read as absent.
+IMPLAUSIBLE_RETRY_AFTER_S = 366 * 24 * 3600.0
+
+
+def _plausible(seconds: float) -> float | None:
+    if not math.isfinite(seconds) or seconds < 0 or seconds > IMPLAUSIBLE_RETRY_AFTER_S:
+        return None
+    return usable_retry_after(seconds)
+
+
 def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
     """Seconds to wait, from ``retry-after-ms`` (milliseconds) or ``Retry-After`` (seconds or an
-    HTTP date). None when absent or unreadable; never negative."""
+    HTTP date), at most `MAX_RETRY_AFTER_S`. None when absent or garbage: unreadable, NaN,
+    infinite, negative, or more than a year away. Never raises."""
     lowered = {k.lower(): v for k, v in headers.items()}
     raw_ms = lowered.get("retry-after-ms")
     if raw_ms is not None:
         try:
-            return max(0.0, float(raw_ms) / 1000.0)
+            return _plausible(float(raw_ms) / 1000.0)
         except ValueError:
             pass
     raw = lowered.get("retry-after")
@@ -103,19 +117,23 @@ def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -
         return None
     raw = raw.strip()
     try:
-        return max(0.0, float(raw))
+        return _plausible(float(raw))
     except ValueError:
         pass
     try:
         when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     reference = now or datetime.now(UTC)
-    return max(0.0, (when - reference).total_seconds())
+    try:
+        seconds = (when - reference).total_seconds()
+    except OverflowError:
+        return None
+    return _plausible(max(0.0, seconds))  # a date just past (clock skew) means now
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -169,8 +187,34 @@ def map_transport_error(provider: str, exc: httpx.HTTPError) -> ProviderError:
     return NetworkError(provider, f"request failed ({type(exc).__name__})")
 
 
+async def read_capped(provider: str, response: httpx.Response, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The (decoded) body of a streamed `response`, refused as soon as it grows past `limit` bytes:
+    a huge body is never read whole into memory. The response is closed in every case."""
+    status = response.status_code
+    try:
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
+            raise BadResponseError(provider, f"answer too large ({declared} bytes)", status_code=status)
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in response.aiter_bytes():
+            total += len(chunk)
+            if total > limit:
+                raise BadResponseError(
+                    provider, f"answer too large (more than {limit} bytes)", status_code=status
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        await response.aclose()
+
+
 def decode_json(provider: str, response: httpx.Response) -> Any:
-    """Parse a JSON body, refusing HTML pages, wrong content types and malformed or huge bodies."""
+    """Parse a JSON body, refusing HTML pages, wrong content types and malformed or huge bodies.
+
+    `HttpProvider` reads bodies with `read_capped`, so `response.content` is already bounded here;
+    the size check stays for responses built elsewhere.
+    """
     body = response.content
     status = response.status_code
     if len(body) > MAX_BODY_BYTES:
@@ -184,6 +228,8 @@ def decode_json(provider: str, response: httpx.Response) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadResponseError(provider, "answered with malformed data", status_code=status) from exc
+    except RecursionError as exc:
+        raise BadResponseError(provider, "answered with data nested too deeply", status_code=status) from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -217,6 +263,7 @@ class HttpProvider(abc.ABC):
         gate: RequestGate | None = None,
     ) -> None:
         self.api_key = api_key
+        register_secret(api_key)
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
@@ -261,14 +308,24 @@ class HttpProvider(abc.ABC):
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Pass the gate, send one request, and translate transport errors. No status check."""
+        """Pass the gate, send one request, read its body (at most `MAX_BODY_BYTES`, streamed) and
+        translate transport errors. No status check."""
         await self.gate.acquire()
         try:
-            return await self._client.request(
+            request = self._client.build_request(
                 method, self.url(path), params=params, json=json_body, headers=headers
             )
+            streamed = await self._client.send(request, stream=True)
+            body = await read_capped(self.id, streamed)
         except httpx.HTTPError as exc:
             raise map_transport_error(self.id, exc) from exc
+        # The body is already decoded: drop the encoding headers so httpx does not decode it twice.
+        response_headers = [
+            (name, value)
+            for name, value in streamed.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(streamed.status_code, headers=response_headers, content=body, request=request)
 
     async def _request_json(
         self,
@@ -307,4 +364,4 @@ def describe_error(exc: BaseException) -> str:
     """A one-line message for the user about any failure of a provider call."""
     if isinstance(exc, ProviderError):
         return exc.message
-    return f"{type(exc).__name__}: {exc}"[:300]
+    return redact(f"{type(exc).__name__}: {exc}"[:300])

@@ -8,7 +8,22 @@ readable message, never as a traceback.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
+
+from metarr_desktop.logsetup import redact
+
+#: The longest wait a provider can impose with Retry-After (seconds): a day. Longer asks are capped,
+#: so a typo or a hostile header (1e8 s, a date in 2099) never blocks a provider for years.
+MAX_RETRY_AFTER_S = 24 * 3600.0
+
+
+def usable_retry_after(seconds: float | None) -> float | None:
+    """`seconds` as a wait we honour: None for NaN, infinities and negative values, else at most
+    `MAX_RETRY_AFTER_S`. Every `RateLimitedError.retry_after` passes through here."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return None
+    return min(float(seconds), MAX_RETRY_AFTER_S)
 
 
 class ProviderError(Exception):
@@ -26,6 +41,7 @@ class ProviderError(Exception):
     health_failure: bool = True
 
     def __init__(self, provider: str, message: str, *, status_code: int | None = None) -> None:
+        message = redact(message)  # a provider may echo the key back in its error text
         super().__init__(f"{provider}: {message}")
         self.provider = provider
         self.message = message
@@ -58,7 +74,7 @@ class RateLimitedError(ProviderError):
         status_code: int | None = 429,
     ) -> None:
         super().__init__(provider, message, status_code=status_code)
-        self.retry_after = retry_after
+        self.retry_after = usable_retry_after(retry_after)
         self.reset_at = reset_at
         self.quota_exhausted = quota_exhausted
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_id
+from metarr_desktop.providers.sanitize import bounded_int, clean_text, finite_float, sanitize_field
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _HOURS_RE = re.compile(r"(\d+)\s*h")
@@ -27,14 +28,16 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "
 
 
 def clean_str(value: Any) -> str | None:
-    """A stripped string, or None for missing values ("N/A", "", null) and non-strings."""
+    """A stripped string (valid Unicode, no control characters, capped; see `sanitize.clean_text`),
+    or None for missing values ("N/A", "", null) and non-strings."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
         value = str(value)
     if not isinstance(value, str) or is_missing(value):
         return None
-    return value.strip()
+    cleaned = clean_text(value).strip()
+    return cleaned or None
 
 
 def _number_text(value: Any) -> str | None:
@@ -51,24 +54,24 @@ def _number_text(value: Any) -> str | None:
 
 def parse_int(value: Any) -> int | None:
     """ "2,345,678" -> 2345678, "148 min" -> 148, 7.0 -> 7; None when missing or unreadable."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return bounded_int(value)
     text = _number_text(value)
     if text is None:
         return None
     try:
-        return int(float(text))
-    except ValueError:
+        return bounded_int(int(text) if text.lstrip("-").isdigit() else float(text))
+    except ValueError:  # more digits than Python reads
         return None
 
 
 def parse_float(value: Any) -> float | None:
-    """ "8.8" -> 8.8, "8.8/10" -> 8.8; None when missing or unreadable."""
+    """ "8.8" -> 8.8, "8.8/10" -> 8.8; None when missing, unreadable, NaN or infinite."""
     text = _number_text(value)
     if text is None:
         return None
     try:
-        return float(text)
+        return finite_float(float(text))
     except ValueError:
         return None
 
@@ -82,7 +85,8 @@ def parse_positive_int(value: Any) -> int | None:
 def parse_runtime(value: Any) -> int | None:
     """Minutes from 148, "148 min", "2h 28min" or "2 h"; None when missing or 0."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value) if value > 0 else None
+        number = bounded_int(value)
+        return number if number is not None and number > 0 else None
     text = clean_str(value)
     if text is None:
         return None
@@ -199,6 +203,9 @@ class FieldSink:
         self.fields: dict[str, Any] = {}
 
     def set(self, name: str, value: Any) -> None:
+        """Store `value` for `name` after the boundary's checks (`sanitize.sanitize_field`): a bad
+        value is cleaned or dropped, never stored."""
+        value = sanitize_field(name, value)
         if not is_missing(value):
             self.fields[name] = value
 

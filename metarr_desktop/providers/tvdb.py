@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
@@ -26,7 +27,7 @@ from metarr_desktop.core.providers import (
     SearchRequest,
     SearchResult,
 )
-from metarr_desktop.providers.artwork import best_url
+from metarr_desktop.logsetup import register_secret
 from metarr_desktop.providers.base import HttpProvider, RequestGate, decode_json
 from metarr_desktop.providers.errors import AuthenticationError, BadResponseError, NotFoundError
 from metarr_desktop.providers.languages import english_name, to_three_letter, to_two_letter
@@ -166,6 +167,7 @@ class TvdbProvider(HttpProvider):
         token = clean_str(as_dict(as_dict(body).get("data")).get("token"))
         if token is None:
             raise BadResponseError(self.id, "the login answer holds no token")
+        register_secret(token)
         return token
 
     async def _token_for_request(self, stale: str | None = None) -> str:

@@ -12,6 +12,8 @@ Kinds:
     malformed: HTTP 200 with the real answer cut in half (truncated JSON).
     html: HTTP 200 with an HTML error page (as a captive portal or a broken proxy sends).
     empty: HTTP 200 with an empty body.
+    huge: HTTP 200 with a 200 MB JSON body of unknown length, streamed 1 MB at a time (a client
+        must stop at its size cap instead of reading it all into memory).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from dataclasses import dataclass
 
 from metarr_desktop.sandbox.catalog import SERVICES
 
-FAULT_KINDS = ("500", "502", "503", "429", "timeout", "reset", "malformed", "html", "empty")
+FAULT_KINDS = ("500", "502", "503", "429", "timeout", "reset", "malformed", "html", "empty", "huge")
+
+#: The size of a "huge" answer (bytes).
+HUGE_BODY_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ import random
 import socket
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -31,7 +32,7 @@ from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS, IMAGE_PREFIX, ArtworkI
 from metarr_desktop.sandbox.catalog import SERVICES, Catalog, parse_catalog_spec
 from metarr_desktop.sandbox.demo import DEMO_KEYS, TMDB_DEMO_BEARER
 from metarr_desktop.sandbox.fanart_api import FanartService
-from metarr_desktop.sandbox.faults import FaultPlan, FaultRule, parse_faults
+from metarr_desktop.sandbox.faults import HUGE_BODY_BYTES, FaultPlan, FaultRule, parse_faults
 from metarr_desktop.sandbox.limits import LimitCounter, SandboxLimits
 from metarr_desktop.sandbox.omdb_api import OmdbService
 from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, Service, json_reply
@@ -62,6 +63,23 @@ class _Close:
 
 
 CLOSE = _Close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Huge:
+    """A 200 JSON answer of `size` bytes without a Content-Length, written 1 MB at a time (never
+    held in memory), then the connection is closed."""
+
+    size: int
+
+    def chunks(self) -> Iterator[bytes]:
+        chunk = 1024 * 1024
+        yield b'{"pad":"'
+        written = 8
+        while written + chunk + 2 < self.size:
+            yield b"x" * chunk
+            written += chunk
+        yield b'"}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +218,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if isinstance(outcome, _Huge):
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the client hangs up at its size cap
+                for chunk in outcome.chunks():
+                    self.wfile.write(chunk)
             return
         self.send_response(outcome.status)
         self.send_header("Content-Type", outcome.content_type)
@@ -377,7 +405,7 @@ class SandboxServer:
 
     def process(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes = b""
-    ) -> Reply | _Close:
+    ) -> Reply | _Close | _Huge:
         """The answer to one request (also callable without a socket, for unit tests)."""
         if path.startswith(IMAGE_PREFIX + "/"):
             return self._artwork(method, path)
@@ -419,7 +447,7 @@ class SandboxServer:
         body = render_artwork(host, "/" + rest, self.artwork_index.kind)
         return Reply(200, body, "image/png", {"Cache-Control": "max-age=31536000"})
 
-    def _inject(self, fault: str, service: Service) -> Reply | _Close | None:
+    def _inject(self, fault: str, service: Service) -> Reply | _Close | _Huge | None:
         if fault in ("500", "502", "503"):
             return json_reply(int(fault), {"status": "error", "message": "Internal Server Error (injected)"})
         if fault == "429":
@@ -434,6 +462,8 @@ class SandboxServer:
             return Reply(200, HTML_ERROR_PAGE, "text/html; charset=utf-8")
         if fault == "empty":
             return Reply(200, b"")
+        if fault == "huge":
+            return _Huge(HUGE_BODY_BYTES)
         return None  # "malformed" is applied to the real answer
 
     def _answer(self, name: str, service: Service, request: SandboxRequest) -> Reply:

@@ -31,6 +31,7 @@ from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.engine.resilience import POLICIES, run_with_timeout
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.logsetup import redact
 from metarr_desktop.providers.base import MetadataProvider, describe_error
 from metarr_desktop.providers.errors import (
     AuthenticationError,
@@ -238,7 +239,7 @@ class ProviderConfigService:
             try:
                 provider = self._create(record)
             except Exception as exc:  # a broken client or plug-in must not stop the app
-                self.start_errors[record.provider_id] = f"{type(exc).__name__}: {exc}"[:300]
+                self.start_errors[record.provider_id] = redact(f"{type(exc).__name__}: {exc}"[:300])
                 log.warning("provider %s could not be started: %s", record.provider_id, type(exc).__name__)
                 continue
             self._pool.add(provider, settings_of(record))
@@ -435,7 +436,7 @@ class ProviderConfigService:
                 try:
                     provider = self._create(record)
                 except Exception as exc:
-                    self.start_errors[record.provider_id] = f"{type(exc).__name__}: {exc}"[:300]
+                    self.start_errors[record.provider_id] = redact(f"{type(exc).__name__}: {exc}"[:300])
                     log.warning(
                         "provider %s could not be restarted: %s", record.provider_id, type(exc).__name__
                     )

@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator, unavailability_of
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.logsetup import redact
 from metarr_desktop.providers.base import describe_error
 from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
@@ -192,6 +194,8 @@ class EnrichReport:
         total: movies the run was asked to enrich.
         network_requests: HTTP requests sent to providers during the run.
         interrupted: the run was cancelled before every movie was done.
+        streamed: per-status counts and cache hits of results handed to an `on_result` callback
+            of `enrich_many` instead of being kept in `results` (a large run's memory stays flat).
     """
 
     results: list[EnrichResult] = field(default_factory=list)
@@ -199,13 +203,24 @@ class EnrichReport:
     network_requests: int = 0
     duration_s: float = 0.0
     interrupted: bool = False
+    streamed: Counter[str] = field(default_factory=Counter)
+
+    def count_streamed(self, result: EnrichResult) -> None:
+        """Count a result that is passed on rather than kept."""
+        self.streamed[result.status.value] += 1
+        self.streamed["cache_hits"] += result.cache_hits
 
     def count(self, status: Status) -> int:
-        return sum(1 for r in self.results if r.status is status)
+        return self.streamed[status.value] + sum(1 for r in self.results if r.status is status)
+
+    @property
+    def finished(self) -> int:
+        """Movies done so far (kept or streamed)."""
+        return len(self.results) + sum(self.streamed[s.value] for s in Status)
 
     @property
     def cache_hits(self) -> int:
-        return sum(r.cache_hits for r in self.results)
+        return self.streamed["cache_hits"] + sum(r.cache_hits for r in self.results)
 
     @property
     def shortfall(self) -> str | None:
@@ -216,7 +231,7 @@ class EnrichReport:
     @property
     def all_failed(self) -> bool:
         """Every movie of a non-empty run failed (the CLI's exit code 1)."""
-        return bool(self.results) and all(r.status is Status.FAILED for r in self.results)
+        return self.finished > 0 and self.count(Status.FAILED) == self.finished
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -675,7 +690,7 @@ class EnrichmentService:
                 message = describe_db_error(exc)
             else:
                 log.exception("enriching movie %s failed unexpectedly", movie_id)
-                message = f"{type(exc).__name__}: {exc}"[:300]
+                message = redact(f"{type(exc).__name__}: {exc}"[:300])  # never a key in the result
             return EnrichResult(movie_id, Status.FAILED, error=message)
 
     async def enrich_many(
@@ -687,6 +702,7 @@ class EnrichmentService:
         on_progress: ProgressCallback | None = None,
         report: EnrichReport | None = None,
         progress_of: ProgressOf | None = None,
+        on_result: Callable[[EnrichResult], None] | None = None,
     ) -> EnrichReport:
         """Enrich `movie_ids`, at most `concurrency` at once, keeping going past failures.
 
@@ -694,6 +710,9 @@ class EnrichmentService:
         kept (each was committed on its own) and stay in `report`, which the caller may pass in to
         read after the `CancelledError`. `progress_of` gives each movie's provider-progress listener
         (by movie id), for a window that shows what went wrong with which movie.
+
+        With `on_result`, each result is handed to it (in the order of `movie_ids`) and only counted
+        in `report` (`EnrichReport.streamed`), not kept: memory does not grow with the library.
         """
         options = options or EnrichOptions()
         report = report if report is not None else EnrichReport()
@@ -703,13 +722,26 @@ class EnrichmentService:
         started = self._clock.monotonic()
         done: dict[int, EnrichResult] = {}
         queue = iter(enumerate(movie_ids))
+        handed = 0  # with on_result: results up to this index were handed on
+
+        def hand_on(final: bool = False) -> None:
+            nonlocal handed
+            assert on_result is not None
+            while handed in done or (final and done):
+                index = handed if handed in done else min(done)
+                on_result(done.pop(index))
+                handed = index + 1
 
         async def worker() -> None:
             for index, movie_id in queue:
                 listener = progress_of(movie_id) if progress_of is not None else None
                 result = await self._enrich_safely(movie_id, options, authority, listener)
                 done[index] = result
-                report.results.append(result)
+                if on_result is None:
+                    report.results.append(result)
+                else:
+                    report.count_streamed(result)
+                    hand_on()
                 if on_progress is not None:
                     on_progress(report, result)
                 # A movie answered from the cache never waits on anything: without this the whole
@@ -725,7 +757,10 @@ class EnrichmentService:
             report.interrupted = True
             raise
         finally:
-            report.results[:] = [done[index] for index in sorted(done)]
+            if on_result is None:
+                report.results[:] = [done[index] for index in sorted(done)]
+            else:
+                hand_on(final=True)  # after a cancellation: what finished, in order
             report.network_requests = meter.count()
             report.duration_s = self._clock.monotonic() - started
         return report

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import stat
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from typing import Any
 import keyring
 import keyring.backend
 from keyring.errors import PasswordDeleteError
+
+from metarr_desktop.logsetup import register_secret
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +95,11 @@ class SecretStore:
             except Exception as exc:  # any backend failure is an environment error
                 raise self._failure("read", provider_id, exc) from None
             if value:
+                register_secret(str(value))
                 return str(value)
-        return self._read_file().get(provider_id)
+        value = self._read_file().get(provider_id)
+        register_secret(value)  # masked in every log record and error text from now on
+        return value
 
     def has(self, provider_id: str) -> bool:
         return bool(self.get(provider_id))
@@ -101,6 +107,14 @@ class SecretStore:
     def set(self, provider_id: str, key: str) -> None:
         if not key or any(c.isspace() for c in key):
             raise ValueError("an API key must be non-empty and contain no spaces")
+        self.set_secret(provider_id, key)
+
+    def set_secret(self, name: str, value: str) -> None:
+        """Store any non-empty secret under `name` (a player's password may contain spaces)."""
+        if not value:
+            raise ValueError("a secret must not be empty")
+        provider_id, key = name, value
+        register_secret(key)
         if self.storage is KeyStorage.KEYRING:
             try:
                 self._backend.set_password(SERVICE, provider_id, key)
@@ -155,22 +169,31 @@ class SecretStore:
         return {str(k): str(v) for k, v in keys.items() if isinstance(v, str) and v}
 
     def _write_file(self, keys: dict[str, str]) -> None:
+        """Write the keys atomically through a fresh private temporary file in the same folder.
+
+        `tempfile.mkstemp` creates the file with O_EXCL and mode 0600 under a random name, so a
+        symlink planted beside the key file is never followed; `os.replace` then swaps it in.
+        """
         path = self.fallback_path
-        temporary = path.with_name(path.name + ".tmp")
         data = json.dumps({"version": 1, "keys": keys}, indent=2).encode("utf-8")
+        temporary: Path | None = None
         try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temporary = Path(name)
             with os.fdopen(descriptor, "wb") as handle:
                 if hasattr(os, "fchmod"):
-                    os.fchmod(handle.fileno(), 0o600)  # the umask may not narrow an existing file
+                    os.fchmod(handle.fileno(), 0o600)
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             temporary.replace(path)
+            temporary = None
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
             raise SecretStoreError(f"cannot write the key file {path}: {exc.strerror or exc}") from None
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
 
     def _remove_from_file(self, provider_id: str) -> None:
         if not self.fallback_path.exists():
@@ -179,3 +202,28 @@ class SecretStore:
         if provider_id in keys:
             del keys[provider_id]
             self._write_file(keys)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring kept in memory (counts as a usable, encrypting one): the demo profile's, so that
+    demo keys never reach the user's real keyring, and the tests'.
+
+    Attributes:
+        passwords: (service, user) -> secret.
+    """
+
+    priority = 10
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such password")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.services.enrich_job import EnrichJobReporter
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
-from metarr_desktop.ui.enrich_job import EnrichJobReporter
-from metarr_desktop.ui.jobs import EventKind, JobHandle, JobTracker
+from metarr_desktop.services.jobs import EventKind, JobHandle, JobTracker
 
 NAMES = {"omdb": "OMDb", "tmdb": "TMDB"}
 

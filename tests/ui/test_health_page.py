@@ -15,9 +15,9 @@ from metarr_desktop.providers.base import MetadataProvider
 from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.enrichment import EnrichOptions
-from metarr_desktop.ui.bridge import HealthBridge
+from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.pages.health import HealthPage
+from metarr_desktop.ui.health.page import HealthPage
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import wait_signal
 from tests.helpers.ui_context import fake_ui_context
@@ -129,8 +129,8 @@ async def test_the_timer_only_refreshes_times(page: HealthPage) -> None:
 async def test_status_text_is_drawn_in_the_status_colour(page: HealthPage, ctx: UiContext) -> None:
     from PySide6.QtGui import QPalette
 
-    from metarr_desktop.ui.formatting import DisplayStatus
-    from metarr_desktop.ui.theme import status_colour
+    from metarr_desktop.core.formatting import DisplayStatus
+    from metarr_desktop.ui.common.theme import status_colour
 
     await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
     page.flush_pending()

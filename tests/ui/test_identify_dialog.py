@@ -36,9 +36,11 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.identification import IdentifyResult, SelectionError
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 from metarr_desktop.store.library import IdentificationStatus
-from metarr_desktop.ui.bridge import dialog_result
+from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify_dialog import (
+from metarr_desktop.ui.identify.dialog import (
     DEBOUNCE_MS,
     CandidateModel,
     CandidateRole,
@@ -48,8 +50,6 @@ from metarr_desktop.ui.identify_dialog import (
     parse_id_input,
     thumbnail_url,
 )
-from metarr_desktop.ui.images import ImageLoader
-from metarr_desktop.ui.theme import Scheme, ThemeController
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.sandbox import sandbox, sandbox_factory  # noqa: F401 - fixtures
 

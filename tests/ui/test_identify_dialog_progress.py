@@ -30,10 +30,10 @@ from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOu
 from metarr_desktop.engine.identify import LookupResult, SearchOutcome
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify_dialog import IdentifyDialog, ProviderChips, QueryProgress, short_reason
-from metarr_desktop.ui.pages.movie import Chip, ChipRow
-from metarr_desktop.ui.theme import Scheme, ThemeController
+from metarr_desktop.ui.identify.dialog import IdentifyDialog, ProviderChips, QueryProgress, short_reason
+from metarr_desktop.ui.movie.page import Chip, ChipRow
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.ui_context import fake_ui_context

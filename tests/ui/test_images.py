@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QColor, QImage
 
-from metarr_desktop.ui.images import ImageLoader, cache_name, decode_scaled
+from metarr_desktop.ui.common.images import ImageLoader, cache_name, decode_scaled
 from tests.helpers.qt import arm_signal, until
 
 pytestmark = pytest.mark.gui
@@ -237,7 +237,7 @@ async def test_an_unwritable_cache_is_logged_once_and_images_still_show(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     loader = make_loader(cache_dir=blocker / "images")
-    with caplog.at_level(logging.WARNING, logger="metarr_desktop.ui.images"):
+    with caplog.at_level(logging.WARNING, logger="metarr_desktop.ui.common.images"):
         first = await loader.load(URL, BOX)
         second = await loader.load(URL + "?2", BOX)
     assert first is not None and second is not None

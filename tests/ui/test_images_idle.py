@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QColor, QImage
 
-from metarr_desktop.ui.images import ImageLoader
+from metarr_desktop.ui.common.images import ImageLoader
 
 pytestmark = pytest.mark.gui
 

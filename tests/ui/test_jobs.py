@@ -8,16 +8,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from metarr_desktop.core import formatting
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.errors import ServerError
-from metarr_desktop.ui import formatting
-from metarr_desktop.ui.formatting import DisplayStatus
-from metarr_desktop.ui.jobs import EventKind, Job, JobEvent, JobHandle, JobListener, JobState, JobTracker
+from metarr_desktop.services.jobs import (
+    EventKind,
+    Job,
+    JobEvent,
+    JobHandle,
+    JobListener,
+    JobState,
+    JobTracker,
+)
 from tests.helpers.fakes import HANG, FakeProvider
 
 REQUEST = MetadataRequest(ids=ExternalIds(tmdb=27205, imdb="tt1375666"))
@@ -246,7 +254,7 @@ async def test_a_job_whose_result_has_a_shortfall_does_not_say_just_done() -> No
     from metarr_desktop.core.clock import VirtualClock
     from metarr_desktop.core.results import FailedProvider
     from metarr_desktop.services.enrichment import EnrichResult, Status
-    from metarr_desktop.ui.jobs import JobTracker
+    from metarr_desktop.services.jobs import JobTracker
 
     tracker = JobTracker(VirtualClock())
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import QApplication, QTableView
 
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
-from metarr_desktop.ui.library_model import (
+from metarr_desktop.ui.library.model import (
     THUMB_SIZE,
     Column,
     LibraryModel,

@@ -29,13 +29,13 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import EventKind, JobState
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.store.library import IdentificationStatus
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import EventKind, JobState
-from metarr_desktop.ui.library_model import THUMB_SIZE, Column, RowState
-from metarr_desktop.ui.pages.library import LibraryPage
-from metarr_desktop.ui.theme import Scheme, ThemeController
+from metarr_desktop.ui.library.model import THUMB_SIZE, Column, RowState
+from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture

@@ -21,9 +21,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.library_model import Column, LibraryModel, RowState
-from metarr_desktop.ui.pages import library as library_page
-from metarr_desktop.ui.pages.library import LibraryPage, ViewMode, row_spans
+from metarr_desktop.ui.library import page as library_page
+from metarr_desktop.ui.library.model import Column, LibraryModel, RowState
+from metarr_desktop.ui.library.page import LibraryPage, ViewMode, row_spans
 from tests.ui.test_library_model import synthetic
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

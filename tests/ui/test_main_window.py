@@ -16,10 +16,10 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from metarr_desktop import app as app_module
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.ui.common.theme import Scheme, ThemeController, is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import JobHandle
 from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
-from metarr_desktop.ui.theme import Scheme, ThemeController, is_dark
 from tests.helpers.qt import arm_signal, until, wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -147,7 +147,7 @@ def test_page_names_are_checked() -> None:
 
 
 def test_the_command_line_knows_every_library_view() -> None:
-    from metarr_desktop.ui.pages.library import ViewMode
+    from metarr_desktop.ui.library.page import ViewMode
 
     assert set(app_module.LIBRARY_VIEWS) == {mode.value for mode in ViewMode}
 

@@ -28,9 +28,10 @@ from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import Catalog, load_demo
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import EventKind, Job, JobEvent, JobListener, JobState
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import EventKind, Job, JobEvent, JobListener, JobState
-from metarr_desktop.ui.movie_models import (
+from metarr_desktop.ui.movie.models import (
     FIELD_GROUPS,
     ChangeSetModel,
     FieldsModel,
@@ -40,8 +41,7 @@ from metarr_desktop.ui.movie_models import (
     all_fields_grouped,
     display_value,
 )
-from metarr_desktop.ui.pages.movie import MovieDetailPage
-from metarr_desktop.ui.theme import Scheme, ThemeController
+from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
@@ -519,7 +519,7 @@ async def test_a_field_locked_in_the_window_survives_a_forced_refresh(
     assert stored["genres"] == ["Thriller"]  # an unlocked field did change
     # Unlocked fields changed (OMDb's outline is its plot); the locked plot and tagline are not listed.
     assert [c.field for c in page.changes.changes] == ["outline", "genres"]
-    assert "Locked fields were left as they are: Tagline, Plot." in page.refresh_detail.text()
+    assert "Locked fields were left as they are: Plot, Tagline." in page.refresh_detail.text()
     assert page.sync_label.text() == "A media player showing this movie must resync it. Changed: genres."
     # The page reloaded: the table shows the new value, the locks stayed.
     genres = page.fields.index(page.fields.row_of("genres"), FieldsModel.VALUE).data()

@@ -28,12 +28,12 @@ from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import Job, JobEvent, JobListener
 from metarr_desktop.store.library import IdentificationStatus
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import Job, JobEvent, JobListener
-from metarr_desktop.ui.movie_models import ProviderState
-from metarr_desktop.ui.pages.movie import IdentifyingRefreshProgress, MovieDetailPage, RefreshPhase
-from metarr_desktop.ui.theme import Scheme, ThemeController
+from metarr_desktop.ui.movie.models import ProviderState
+from metarr_desktop.ui.movie.page import IdentifyingRefreshProgress, MovieDetailPage, RefreshPhase
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.library_model import THUMB_SIZE, Column, LibraryModel
-from metarr_desktop.ui.pages.library import POSTER_WIDTH_SETTING, VIEW_SETTING, LibraryPage, ViewMode
-from metarr_desktop.ui.poster_grid import (
+from metarr_desktop.ui.library.model import THUMB_SIZE, Column, LibraryModel
+from metarr_desktop.ui.library.page import POSTER_WIDTH_SETTING, VIEW_SETTING, LibraryPage, ViewMode
+from metarr_desktop.ui.library.poster_grid import (
     DEFAULT_POSTER_WIDTH,
     MAX_POSTER_WIDTH,
     POSTER_WIDTH_STEP,
@@ -40,7 +41,6 @@ from metarr_desktop.ui.poster_grid import (
     selection_ranges,
     title_lines,
 )
-from metarr_desktop.ui.theme import Scheme, ThemeController
 from tests.helpers.qt import settle, until
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context

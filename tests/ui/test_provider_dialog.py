@@ -12,9 +12,9 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.providers import Priority, RateLimit
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.config import ProviderUpdate
-from metarr_desktop.ui.bridge import dialog_result
+from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.provider_dialog import ProviderSettingsDialog
+from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
 from tests.ui.conftest import GOOD_KEYS, ProviderApi
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

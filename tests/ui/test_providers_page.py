@@ -8,9 +8,9 @@ from PySide6.QtCore import QPoint, Qt
 
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.models import Role
-from metarr_desktop.ui.pages.providers import ProvidersPage
+from metarr_desktop.ui.providers.page import ProvidersPage
 from tests.helpers.qt import settle, until
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

@@ -11,9 +11,9 @@ from PySide6.QtCore import QTime
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import JobState
-from metarr_desktop.ui.schedule import DAILY_TITLE, ScheduleDialog, WindowSchedule
+from metarr_desktop.ui.schedule.dialog import DAILY_TITLE, ScheduleDialog, WindowSchedule
 from tests.helpers.qt import until
 
 pytestmark = pytest.mark.gui

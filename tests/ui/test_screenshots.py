@@ -21,12 +21,12 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.providers.base import MetadataProvider
 from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
 from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.jobs import EventKind, JobHandle
 from metarr_desktop.services.library import LibraryService
+from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.jobs import EventKind, JobHandle
 from metarr_desktop.ui.main_window import MainWindow, Page
-from metarr_desktop.ui.provider_dialog import ProviderSettingsDialog
-from metarr_desktop.ui.theme import Scheme, ThemeController
+from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
 from tests.helpers.qt import settle, until
 from tests.ui.conftest import GOOD_KEYS
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
-from metarr_desktop.ui.pages.providers import ProvidersPage
+from metarr_desktop.ui.providers.page import ProvidersPage
 from tests.helpers.qt import arm_signal, until
 from tests.xvfb.pointer import Watchdog, XPointer, click_gesture, drag_gesture
 

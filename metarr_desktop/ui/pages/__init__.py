@@ -1,1 +1,0 @@
-"""The window's pages: Library, Providers, Health and Activity."""
