@@ -195,7 +195,9 @@ class HealthPage(PageView):
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         note = QLabel(
-            "Updated live as requests complete. Uptime covers the last 100 calls; latency the last 10."
+            "Updated live as requests complete. Uptime covers the last 100 requests (each retry counts) "
+            "and latency the last 10, from the request leaving to the answer arriving; a provider is "
+            "auto-disabled after 5 failed executions in a row (a call with its retries is one)."
         )
         note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         note.setWordWrap(True)
