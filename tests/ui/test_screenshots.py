@@ -82,7 +82,7 @@ async def stage(ctx: UiContext, clock: VirtualClock) -> None:
     async def fail(provider: MetadataProvider) -> int:
         raise ServerError("fanart", "server error (HTTP 503: Service Unavailable)", status_code=503)
 
-    for _ in range(2):
+    for _ in range(5):  # five failed executions (of 1 + 2 attempts) auto-disable it
         with pytest.raises(ProviderError):
             await ctx.orchestrator.call("fanart", fail)
     clock.advance(20)
