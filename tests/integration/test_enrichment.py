@@ -205,3 +205,27 @@ async def test_a_run_from_the_cache_lets_the_event_loop_breathe(suite: LibrarySu
     report = await run
     assert report.network_requests == 0 and len(report.results) == 40
     assert ticks >= 40 // 4  # the loop ran other work at least once per round of movies
+
+
+async def test_one_budget_per_provider_for_a_refresh_that_identifies_first(
+    suite: LibrarySuite, server: SandboxServer
+) -> None:
+    """Issue 13's scenario over loopback (budget shortened to 4 s): TheTVDB hangs, fanart.tv answers
+    503; the movie has TMDB and IMDb ids but is not identified. One budget for identification and
+    fetch: the refresh ends in about one budget, fanart.tv is asked once plus its 2 retries."""
+    import time
+
+    from metarr_desktop.services.config import ProviderUpdate
+
+    for provider in PROVIDERS:
+        await suite.app.providers.update(provider, ProviderUpdate(user_timeout_s=4.0))
+    server.set_faults("tvdb:timeout,fanart:503")
+    movie = suite.library.add("Inception", year=2010, ids=ExternalIds(tmdb=27205, imdb="tt1375666"))
+    server.stats.reset()
+    started = time.perf_counter()
+    result = await suite.enrichment.enrich(movie.id)
+    wall = time.perf_counter() - started
+    assert 3.9 <= wall < 6.0  # one budget (4 s), not two
+    assert result.status is Status.ENRICHED and result.timed_out == ["tvdb"]
+    assert [f.provider for f in result.failed] == ["fanart"]
+    assert server.stats.snapshot()["requests"]["fanart"] == 3
