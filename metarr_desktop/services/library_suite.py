@@ -13,7 +13,6 @@ from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions,
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.schedule import DailySchedule
-from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
 #: through the cache.
@@ -44,7 +43,6 @@ class LibrarySuite:
             database=app.database,
             movies=app.movies,
             enrichment_log=app.enrichment_log,
-            cache_repository=ProviderCacheRepository(app.database, AssetRepository(app.database, app.clock)),
             cache=app.cache,
             orchestrator=app.orchestrator,
             identification=identification,
