@@ -38,7 +38,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-PAGES = ("library", "providers", "health", "activity")
+PAGES = ("library", "providers", "health", "activity", "players")
 #: The library's views for ``--page library:VIEW`` (the values of ``ui.pages.library.ViewMode``).
 LIBRARY_VIEWS = ("posters", "list")
 
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--page",
         metavar="PAGE",
         help="the page to open: library (library:posters or library:list for a view), providers, health, "
-        "activity or movie:ID",
+        "activity, players or movie:ID",
     )
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="save the window as a PNG once the page is loaded, then exit"
@@ -148,12 +148,18 @@ class DemoSetup:
         self.urls: dict[str, str] = {}
         self.message = "Demo mode: a temporary profile talking to the built-in sandbox; nothing is kept."
         self._server: Any = None
+        self._players: Any = None
 
     def start_server(self) -> None:
-        from metarr_desktop.sandbox import SandboxServer
+        from metarr_desktop.sandbox import SandboxServer, load_demo
+        from metarr_desktop.sandbox.players.demo import DemoPlayers
 
         self._server = SandboxServer("demo", latency="40-160")
         self.urls = self._server.start()
+        catalog = {(t.title, t.year): t for t in load_demo().titles}
+        known = [(t, y, catalog[(t, y)].imdb if (t, y) in catalog else None) for t, y in self.MOVIES]
+        self._players = DemoPlayers(known)  # a demo Kodi and a demo Jellyfin
+        self._players.start()
 
     async def configure(self, services: AppServices) -> None:
         """Point every provider at the sandbox with its demo key and add a few demo movies."""
@@ -168,17 +174,26 @@ class DemoSetup:
                 await services.providers.update(provider_id, change)
         catalog = {(t.title, t.year): t for t in load_demo().titles}
         library = LibraryService(services.database, services.movies)
+        from metarr_desktop.sandbox.players.demo import DEMO_ROOT, folder_name
+
+        added = []
         for title, year in self.MOVIES:
             known = catalog.get((title, year))
             ids = ExternalIds(tmdb=known.tmdb, imdb=known.imdb) if known else ExternalIds()
-            library.add(title, year=year, ids=ids)
+            path = f"{DEMO_ROOT}/{folder_name(title, year)}"
+            added.append(library.add(title, year=year, ids=ids, path=path).id)
         for title, year in self.BY_NAME:
             library.add(title, year=year)
+        if self._players is not None:
+            await self._players.configure(services, added)
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
+        if self._players is not None:
+            self._players.stop()
+            self._players = None
         self._tmp.cleanup()
 
 
@@ -245,6 +260,7 @@ async def run(args: argparse.Namespace) -> int:
         services, messages=[demo.message] if demo and demo.message else None, images=images
     )
     jobs = ctx.jobs
+    services.players.auto_retry = True  # syncs deferred while a Kodi plays are retried in a minute
     window = MainWindow(ctx, settings=settings, theme=theme)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 

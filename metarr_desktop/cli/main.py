@@ -24,12 +24,14 @@ from metarr_desktop.cli import (
     identify,
     library,
     locks,
+    players,
     providers,
     sandbox,
     schedule,
     search,
     settings,
     show,
+    sync,
 )
 from metarr_desktop.cli.common import (
     EXIT_FAILED,
@@ -50,6 +52,7 @@ log = logging.getLogger("metarr")
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings]
+COMMAND_MODULES += [players, sync]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -231,6 +231,10 @@ class ProviderPool:
         self._runtimes[provider.id] = runtime
         return runtime
 
+    def remove(self, provider_id: str) -> ProviderRuntime:
+        """Forget a provider (its client is the caller's to close)."""
+        return self._runtimes.pop(provider_id)
+
     def get(self, provider_id: str) -> ProviderRuntime:
         try:
             return self._runtimes[provider_id]

@@ -23,6 +23,7 @@ from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
+from metarr_desktop.services.players import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.rate_state import RateLimitStateService
 from metarr_desktop.services.settings import SettingsService
@@ -35,6 +36,7 @@ from metarr_desktop.store.config import (
 )
 from metarr_desktop.store.database import Database, StoreError, store_errors
 from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.players import PlayerRepository
 from metarr_desktop.store.profile import Profile
 from metarr_desktop.store.secrets import SecretStore
 
@@ -54,6 +56,8 @@ class AppServices:
         cache: the provider cache manager (the one way to provider data).
         providers, authority: the configuration services.
         rate_state: keeps providers' rate-limit and health state across restarts.
+        players: the media players and the queue of syncs owed to them (`services.players`).
+        player_state: keeps the players' health and circuit state across restarts.
     """
 
     profile: Profile
@@ -71,6 +75,8 @@ class AppServices:
     providers: ProviderConfigService
     authority: FieldAuthorityService
     rate_state: RateLimitStateService
+    players: PlayerSyncService
+    player_state: RateLimitStateService
     warnings: list[str] = field(default_factory=list)
     _closed: bool = False
 
@@ -144,6 +150,19 @@ class AppServices:
         with store_errors("read", database.path):
             rate_state.restore_all()
         rate_state.attach()
+        players = PlayerSyncService(
+            repository=PlayerRepository(database, clock),
+            movies=MovieRepository(database, clock),
+            secrets=secrets,
+            clock=clock,
+            transport=transport,
+        )
+        players.start()
+        # The players' health and circuit state are kept across restarts the same way.
+        player_state = RateLimitStateService(players.pool, RateLimitStateRepository(), clock)
+        with store_errors("read", database.path):
+            player_state.restore_all()
+        player_state.attach()
         assets = AssetRepository(database, clock)
         cache = ProviderCacheManager(
             orchestrator,
@@ -178,6 +197,8 @@ class AppServices:
             providers=providers,
             authority=authority,
             rate_state=rate_state,
+            players=players,
+            player_state=player_state,
             warnings=warnings,
         )
 
@@ -194,9 +215,12 @@ class AppServices:
             return
         self._closed = True
         self.rate_state.detach()
+        self.player_state.detach()
         try:
             self.rate_state.flush()
+            self.player_state.flush()
             await self.pool.aclose()
+            await self.players.aclose()
         finally:
             self.database.close()
 

@@ -114,8 +114,36 @@ def _v1_initial_schema(db: pw.SqliteDatabase) -> None:
         _execute(db, statement)
 
 
+_PLAYER_TABLES = (
+    """CREATE TABLE "players" (
+        "id" INTEGER NOT NULL PRIMARY KEY,
+        "kind" TEXT NOT NULL CHECK ("kind" IN ('kodi', 'jellyfin', 'plex')),
+        "name" TEXT NOT NULL, "url" TEXT NOT NULL, "username" TEXT,
+        "enabled" INTEGER NOT NULL DEFAULT 1, "path_mappings" TEXT NOT NULL DEFAULT '[]',
+        "last_sync_at" TEXT, "last_error" TEXT,
+        "created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL)""",
+    """CREATE TABLE "player_sync_queue" (
+        "id" INTEGER NOT NULL PRIMARY KEY,
+        "player_id" INTEGER NOT NULL REFERENCES "players" ("id") ON DELETE CASCADE,
+        "movie_id" INTEGER NOT NULL,
+        "state" TEXT NOT NULL CHECK ("state" IN ('pending', 'deferred', 'synced', 'failed', 'not_found')),
+        "reason" TEXT, "action" TEXT, "error" TEXT, "attempts" INTEGER NOT NULL DEFAULT 0,
+        "queued_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL, "synced_at" TEXT)""",
+    'CREATE UNIQUE INDEX "player_sync_queue_player_id_movie_id" '
+    'ON "player_sync_queue" ("player_id", "movie_id")',
+    'CREATE INDEX "player_sync_queue_movie_id" ON "player_sync_queue" ("movie_id")',
+    'CREATE INDEX "player_sync_queue_state" ON "player_sync_queue" ("state")',
+)
+
+
+def _v_players(db: pw.SqliteDatabase) -> None:
+    """Media players (credentials live with the secrets) and the queue of syncs owed to them."""
+    for statement in _PLAYER_TABLES:
+        _execute(db, statement)
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
-MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (_v1_initial_schema,)
+MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (_v1_initial_schema, _v_players)
 LATEST_VERSION = len(MIGRATIONS)
 
 

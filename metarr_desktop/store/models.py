@@ -279,6 +279,45 @@ class EnrichmentLogEntry(BaseModel):
         indexes = ((("entity_type", "entity_id"), False),)
 
 
+class Player(BaseModel):
+    """A media player Metarr tells about changed movies (its password or token is in the secrets)."""
+
+    id = pw.AutoField()
+    kind = pw.TextField()
+    name = pw.TextField()
+    url = pw.TextField()
+    username = pw.TextField(null=True)
+    enabled = pw.BooleanField(default=True)
+    path_mappings = JsonField(default=list)
+    last_sync_at = UtcDateTimeField(null=True)
+    last_error = pw.TextField(null=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "players"
+
+
+class PlayerSyncEntry(BaseModel):
+    """One movie owed to (or last synced with) one player: several changes are one row."""
+
+    id = pw.AutoField()
+    player_id = pw.IntegerField()  # REFERENCES players ON DELETE CASCADE (in the DDL)
+    movie_id = pw.IntegerField(index=True)
+    state = pw.TextField(index=True)
+    reason = pw.TextField(null=True)
+    action = pw.TextField(null=True)
+    error = pw.TextField(null=True)
+    attempts = pw.IntegerField(default=0)
+    queued_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+    synced_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        table_name = "player_sync_queue"
+        indexes = ((("player_id", "movie_id"), True),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Movie,
     FieldSource,
@@ -290,4 +329,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ProviderCacheEntry,
     ProviderAsset,
     EnrichmentLogEntry,
+    Player,
+    PlayerSyncEntry,
 )

@@ -107,6 +107,13 @@ class SecretStore:
     def set(self, provider_id: str, key: str) -> None:
         if not key or any(c.isspace() for c in key):
             raise ValueError("an API key must be non-empty and contain no spaces")
+        self.set_secret(provider_id, key)
+
+    def set_secret(self, name: str, value: str) -> None:
+        """Store any non-empty secret under `name` (a player's password may contain spaces)."""
+        if not value:
+            raise ValueError("a secret must not be empty")
+        provider_id, key = name, value
         register_secret(key)
         if self.storage is KeyStorage.KEYRING:
             try:

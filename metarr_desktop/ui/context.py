@@ -17,6 +17,7 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.services.players import PlayerSyncService
 from metarr_desktop.ui.common.images import ImageLoader
 
 
@@ -35,6 +36,7 @@ class UiContext:
         suite: the library's use cases (identification, enrichment, assets); None in window tests
             that need only the provider pages.
         images: posters and thumbnails by URL (disk-cached); None shows placeholders.
+        players: the media players and their sync queue (None: no Players page data).
         messages: start-up warnings for the user (e.g. keys stored unencrypted).
         aclose: closes the lower layers (HTTP clients, database) at shutdown.
     """
@@ -48,6 +50,7 @@ class UiContext:
     library: LibraryService | None = None
     suite: LibrarySuite | None = None
     images: ImageLoader | None = None
+    players: PlayerSyncService | None = None
     messages: list[str] = field(default_factory=list)
     aclose: Callable[[], Awaitable[None]] | None = None
 
@@ -75,6 +78,7 @@ class UiContext:
             library=suite.library,
             suite=suite,
             images=images,
+            players=services.players,
             messages=notes,
             aclose=services.aclose,
         )

@@ -1,4 +1,4 @@
-"""The main window: navigation between Library, Providers, Health and Activity, menus, shortcuts, the
+"""The main window: navigation between Library, Providers, Health, Activity and Players, menus, shortcuts, the
 status bar with the running job's progress, and geometry remembered between runs.
 
 Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
@@ -35,6 +35,7 @@ from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, app_icon, status_icon
 from metarr_desktop.ui.context import UiContext
@@ -42,6 +43,7 @@ from metarr_desktop.ui.health.page import HealthPage
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.library.page import LibraryPage
 from metarr_desktop.ui.movie.page import MovieDetailPage
+from metarr_desktop.ui.players.view import PlayersPage
 from metarr_desktop.ui.providers.page import ProvidersPage
 from metarr_desktop.ui.schedule.dialog import ScheduleDialog, WindowSchedule
 
@@ -51,6 +53,7 @@ class Page(StrEnum):
     PROVIDERS = "providers"
     HEALTH = "health"
     ACTIVITY = "activity"
+    PLAYERS = "players"
 
 
 PAGE_TITLES = {
@@ -58,10 +61,11 @@ PAGE_TITLES = {
     Page.PROVIDERS: "Providers",
     Page.HEALTH: "Health",
     Page.ACTIVITY: "Activity",
+    Page.PLAYERS: "Players",
 }
 
 SHORTCUTS_HELP = (
-    ("Ctrl+1 … Ctrl+4", "Library, Providers, Health, Activity"),
+    ("Ctrl+1 … Ctrl+5", "Library, Providers, Health, Activity, Players"),
     ("Ctrl+F", "Filter the library"),
     ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
     ("Ctrl+wheel", "Poster size (in the poster grid)"),
@@ -123,13 +127,19 @@ class MainWindow(QMainWindow):
         self.providers_page = ProvidersPage(ctx)
         self.health_page = HealthPage(ctx, self.health_bridge)
         self.activity_page = ActivityPage(self.job_bridge)
+        self.players_page = PlayersPage(ctx)
+        #: The players' health (their own engine pool) on the Health page too.
+        self.player_health_bridge = HealthBridge(ctx.players.pool, self) if ctx.players is not None else None
+        if self.player_health_bridge is not None:
+            self.player_health_bridge.healthChanged.connect(self.health_page.on_health)
         #: One movie in detail: a sub-page of the library (not in the navigation list).
         self.movie_page = MovieDetailPage(ctx)
-        self.pages: dict[Page, QWidget] = {
+        self.pages: dict[Page, PageView] = {
             Page.LIBRARY: self.library_page,
             Page.PROVIDERS: self.providers_page,
             Page.HEALTH: self.health_page,
             Page.ACTIVITY: self.activity_page,
+            Page.PLAYERS: self.players_page,
         }
         self._loaded: set[Page] = set()
 
@@ -145,6 +155,7 @@ class MainWindow(QMainWindow):
             Page.PROVIDERS: self.style().standardIcon(self.style().StandardPixmap.SP_FileDialogDetailedView),
             Page.HEALTH: status_icon(DisplayStatus.HEALTHY),
             Page.ACTIVITY: self.style().standardIcon(self.style().StandardPixmap.SP_BrowserReload),
+            Page.PLAYERS: self.style().standardIcon(self.style().StandardPixmap.SP_MediaPlay),
         }
         for page, widget in self.pages.items():
             item = QListWidgetItem(icons[page], PAGE_TITLES[page])
@@ -170,6 +181,7 @@ class MainWindow(QMainWindow):
         self.providers_page.dirtyChanged.connect(self._on_dirty_changed)
         self.health_page.message.connect(self.show_message)
         self.activity_page.message.connect(self.show_message)
+        self.players_page.message.connect(self.show_message)
         self.library_page.message.connect(self.show_message)
         self.library_page.movieActivated.connect(self.show_movie)
         self.library_page.identifyRequested.connect(self.show_identify)
@@ -187,7 +199,7 @@ class MainWindow(QMainWindow):
         self.job_bridge.jobUpdated.connect(self._schedule_job_status)
         for page in Page:
             widget = self.pages[page]
-            widget.loaded.connect(lambda p=page: self._on_page_loaded(p))  # type: ignore[attr-defined]
+            widget.loaded.connect(lambda p=page: self._on_page_loaded(p))
 
         self.resize(1180, 760)
         self.restore_state()
@@ -379,7 +391,7 @@ class MainWindow(QMainWindow):
         """Load (or reload) one page's data from the services."""
         page = Page(page)
         widget = self.pages[page]
-        await widget.load()  # type: ignore[attr-defined]
+        await widget.load()
         self._loaded.add(page)
 
     def _on_page_loaded(self, page: Page) -> None:
@@ -616,6 +628,9 @@ class MainWindow(QMainWindow):
         self.job_timer.stop()
         self.health_bridge.close()
         self.job_bridge.close()
+        if self.player_health_bridge is not None:
+            self.player_health_bridge.close()
+        self.players_page.dispose()
 
 
 def window_settings(profile_root: Path) -> QSettings:

@@ -6,7 +6,7 @@ cancellation reaches the HTTP requests in flight.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from metarr_desktop.services.jobs import Job, JobState
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.page import PageView
 
 #: Job changes are shown at most this often (milliseconds).
 COALESCE_MS = 100
@@ -65,7 +66,7 @@ class ProgressDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
 
 
-class ActivityPage(QWidget):
+class ActivityPage(PageView):
     """Jobs and their events, newest first, with Cancel and Clear finished.
 
     Attributes:
@@ -77,8 +78,6 @@ class ActivityPage(QWidget):
         message(str): a status message for the window.
     """
 
-    loaded = Signal()
-    message = Signal(str)
 
     def __init__(self, bridge: JobBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)

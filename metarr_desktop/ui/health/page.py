@@ -7,13 +7,14 @@ polled: the only timer re-renders relative times ("5 s ago", "resets in 3 min").
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.models import HealthModel
@@ -25,7 +26,7 @@ TICK_MS = 1000
 COALESCE_MS = 50
 
 
-class HealthPage(QWidget):
+class HealthPage(PageView):
     """Health cards for every provider.
 
     Attributes:
@@ -38,8 +39,6 @@ class HealthPage(QWidget):
         message(str): a status message for the window.
     """
 
-    loaded = Signal()
-    message = Signal(str)
 
     def __init__(self, ctx: UiContext, bridge: HealthBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,7 +102,11 @@ class HealthPage(QWidget):
     async def load(self) -> None:
         """Show the current snapshot of every provider, then follow the pushes."""
         self.model.names = self.ctx.provider_names()
-        self.model.set_snapshots(self.ctx.providers.health())
+        snapshots = self.ctx.providers.health()
+        if self.ctx.players is not None:  # media players are providers of a kind: listed after them
+            self.model.names.update(self.ctx.players.names())
+            snapshots += self.ctx.players.health()
+        self.model.set_snapshots(snapshots)
         self.timer.start()
         self.loaded.emit()
 

@@ -13,7 +13,8 @@ Identify (for a movie that needs identification), Enrich selected and Enrich all
 finished before a Cancel stays enriched).
 
 Keyboard: Ctrl+F goes to the filter box, Enter there moves to the first movie; Enter or a double
-click on a movie opens it (`movieActivated`); the context menu offers Open, Identify and Enrich.
+click on a movie opens it (`movieActivated`); the context menu offers Open, Identify, Enrich and Sync
+to players.
 
 Without a library service the page explains why there is no list; an empty library shows Add folder
 and Add movie buttons instead of an empty table, and a filter matching nothing says so.
@@ -66,6 +67,7 @@ from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, Enri
 from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.common.bridge import async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.add_movie_dialog import AddMovieDialog
 from metarr_desktop.ui.library.model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel, RowState
@@ -79,6 +81,7 @@ from metarr_desktop.ui.library.poster_grid import (
     selection_ranges,
     view_icon,
 )
+from metarr_desktop.ui.players.presenter import describe_report
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -159,7 +162,7 @@ def _movies(count: int) -> str:
     return f"{count:,} movie" if count == 1 else f"{count:,} movies"
 
 
-class LibraryPage(QWidget):
+class LibraryPage(PageView):
     """The movie table or poster grid with its filter, toolbar, scan report and empty states.
 
     Attributes:
@@ -188,8 +191,6 @@ class LibraryPage(QWidget):
         identifyRequested(int): the user asked to identify this movie.
     """
 
-    loaded = Signal()
-    message = Signal(str)
     movieActivated = Signal(int)
     identifyRequested = Signal(int)
 
@@ -753,7 +754,19 @@ class LibraryPage(QWidget):
         enrich = menu.addAction("Enrich" if count <= 1 else f"Enrich {count:,} movies")
         enrich.setEnabled(self.ctx.suite is not None)
         enrich.triggered.connect(self.enrich_selected)
+        if self.ctx.players is not None and self.ctx.players.all():  # only once a player is set up
+            sync = menu.addAction("Sync to players" if count <= 1 else f"Sync {count:,} movies to players")
+            sync.triggered.connect(lambda: spawn(self.sync_selected()))
         return menu
+
+    async def sync_selected(self) -> str:
+        """ "Sync to players" for the selection: tell every player about these movies now."""
+        ids = self.selected_ids()
+        if self.ctx.players is None or not ids:
+            return ""
+        text = describe_report(await self.ctx.players.sync(ids))
+        self.message.emit(text)
+        return text
 
     # -- adding ------------------------------------------------------------------------------------
 

@@ -101,6 +101,7 @@ from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.store.library import IdentificationStatus, UnknownEntityError
 from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape, plain_label, plain_tip
 from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
@@ -117,6 +118,7 @@ from metarr_desktop.ui.movie.models import (
     rating_scale,
     rating_text,
 )
+from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -1083,7 +1085,7 @@ class IdentifyingRefreshProgress(RefreshProgress):
         super().finish(result)
 
 
-class MovieDetailPage(QWidget):
+class MovieDetailPage(PageView):
     """One movie in detail, with its fields, sources, locks, refresh and history.
 
     Attributes:
@@ -1102,8 +1104,6 @@ class MovieDetailPage(QWidget):
         refreshFinished(object): a refresh ended (its `EnrichResult`, or None when cancelled/failed).
     """
 
-    loaded = Signal()
-    message = Signal(str)
     backRequested = Signal()
     identifyRequested = Signal(int)
     assetsRequested = Signal(int)
@@ -1169,6 +1169,9 @@ class MovieDetailPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         column.addWidget(self.header)
+        self.player_sync = MovieSyncWidget(ctx.players)
+        self.player_sync.message.connect(self.message)
+        column.addWidget(self.player_sync)
         column.addWidget(self.info)
         column.addWidget(self.incomplete)
         column.addWidget(self.notice)
@@ -1330,6 +1333,7 @@ class MovieDetailPage(QWidget):
             self._reset_refresh()
             self.table.values.forget_requests()
         self.movie_id = movie_id
+        self.player_sync.set_movie(movie_id)
         await self.load()
 
     async def load(self) -> None:

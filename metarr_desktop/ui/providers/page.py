@@ -49,6 +49,7 @@ from metarr_desktop.core.fields import ALL_FIELDS, label
 from metarr_desktop.services.config import ConfigError, ProviderUpdate, ProviderView
 from metarr_desktop.ui.common.bridge import async_slot, dialog_result
 from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.theme import error_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
@@ -223,7 +224,7 @@ class OverrideEditor(QDialog):
             self.view.setCurrentIndex(self.model.index(row + step))
 
 
-class ProvidersPage(QWidget):
+class ProvidersPage(PageView):
     """Provider priority, enable switches, field-authority overrides and fill-gaps.
 
     Attributes:
@@ -238,10 +239,8 @@ class ProvidersPage(QWidget):
         message(str): a status message for the window's status bar.
     """
 
-    loaded = Signal()
     savedChanges = Signal()
     dirtyChanged = Signal(bool)
-    message = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,0 +1,235 @@
+"""`metarr players list | add | set | remove | test | check`: the media players Metarr tells about
+changed movies (CONTRACT.md, "Players"). Passwords and tokens are read from standard input and go
+where API keys go, never into the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    emit_table,
+    parse_bool,
+    uses_services,
+)
+from metarr_desktop.core.player_paths import PathMapping
+from metarr_desktop.players import PlayerKind
+from metarr_desktop.services.players import UNSET, PlayerChange, PlayerConfigError, PlayerView
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("players", help="the media players told about changed movies")
+    sub = parser.add_subparsers(dest="players_command", required=True, metavar="SUBCOMMAND")
+
+    list_parser = sub.add_parser("list", help="the configured players")
+    list_parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    list_parser.set_defaults(handler=cmd_list)
+
+    add_parser = sub.add_parser("add", help="add a Kodi, Jellyfin or Plex")
+    add_parser.add_argument("kind", metavar="KIND", type=_kind, help="kodi, jellyfin or plex")
+    _options(add_parser, required=True)
+    add_parser.set_defaults(handler=cmd_add)
+
+    set_parser = sub.add_parser("set", help="change a player")
+    set_parser.add_argument("id", metavar="ID", type=_id)
+    _options(set_parser, required=False)
+    set_parser.add_argument("--enabled", metavar="true|false", type=_bool, default=UNSET)
+    set_parser.add_argument("--clear-maps", action="store_true", help="remove every path mapping")
+    set_parser.set_defaults(handler=cmd_set)
+
+    remove_parser = sub.add_parser("remove", help="remove a player, its queue and its password or token")
+    remove_parser.add_argument("id", metavar="ID", type=_id)
+    remove_parser.set_defaults(handler=cmd_remove)
+
+    test_parser = sub.add_parser("test", help="check that the player answers and accepts the credentials")
+    test_parser.add_argument("id", metavar="ID", type=_id)
+    test_parser.add_argument("--json", action="store_true")
+    test_parser.set_defaults(handler=cmd_test)
+
+    check_parser = sub.add_parser(
+        "check", help="map one library movie's path and ask the player if it knows it"
+    )
+    check_parser.add_argument("id", metavar="ID", type=_id)
+    check_parser.add_argument("movie_id", metavar="MOVIE_ID", type=_id)
+    check_parser.add_argument("--json", action="store_true")
+    check_parser.set_defaults(handler=cmd_check)
+
+
+def _options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--name", metavar="NAME", required=required, default=UNSET)
+    parser.add_argument(
+        "--url", metavar="URL", required=required, default=UNSET, help="e.g. http://kodi:8080"
+    )
+    parser.add_argument("--username", metavar="U", default=UNSET, help="Kodi's web server user")
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read Kodi's password from standard input"
+    )
+    secret.add_argument(
+        "--token-stdin", action="store_true", help="read the API key or token from standard input"
+    )
+    parser.add_argument(
+        "--map",
+        metavar="LOCAL=REMOTE",
+        action="append",
+        type=_mapping,
+        dest="maps",
+        help="a path mapping, e.g. /mnt/media=smb://nas/media/ (repeatable; replaces the stored ones)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the player as JSON")
+
+
+def _kind(text: str) -> PlayerKind:
+    try:
+        return PlayerKind(text.lower())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected kodi, jellyfin or plex, got {text!r}") from None
+
+
+def _id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _bool(text: str) -> bool:
+    try:
+        return parse_bool(text)
+    except CliError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _mapping(text: str) -> PathMapping:
+    try:
+        return PathMapping.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def player_json(view: PlayerView) -> dict[str, Any]:
+    return view.to_json()
+
+
+def _read_secret(what: str) -> str:
+    value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise CliError(f"no {what} on standard input")
+    return value
+
+
+def _change(args: argparse.Namespace) -> PlayerChange:
+    secret: Any = UNSET
+    if args.password_stdin:
+        secret = _read_secret("password")
+    elif args.token_stdin:
+        secret = _read_secret("token")
+    maps: Any = UNSET
+    if getattr(args, "clear_maps", False):
+        maps = []
+    if args.maps:
+        maps = list(args.maps)
+    return PlayerChange(
+        name=args.name,
+        url=args.url,
+        username=args.username,
+        secret=secret,
+        path_mappings=maps,
+        enabled=getattr(args, "enabled", UNSET),
+    )
+
+
+def _print_player(view: PlayerView, args: argparse.Namespace, verb: str, ctx: CliContext) -> None:
+    if args.json:
+        emit_json(player_json(view))
+    else:
+        sys.stdout.write(f"player {view.id} ({view.name}): {verb}\n")
+    warning = ctx.services.players.secret_storage_warning
+    if (args.password_stdin or args.token_stdin) and warning:
+        sys.stderr.write(f"metarr: warning: {warning}\n")
+
+
+@uses_services
+async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    rows = [player_json(view) for view in ctx.services.players.all()]
+    if args.json:
+        emit_json(rows)
+        return 0
+    emit_table(
+        ["id", "kind", "name", "enabled", "status", "pending", "last sync", "url", "last error"],
+        [
+            [
+                r["id"],
+                r["kind"],
+                r["name"],
+                "yes" if r["enabled"] else "no",
+                r["status"],
+                r["pending"],
+                r["last_sync_at"] or "-",
+                r["url"],
+                r["last_error"] or "-",
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+@uses_services
+async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        view = await ctx.services.players.add(args.kind, _change(args))
+    except PlayerConfigError as exc:
+        raise CliError(str(exc)) from None
+    _print_player(view, args, "added", ctx)
+    return 0
+
+
+@uses_services
+async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    change = _change(args)
+    if change == PlayerChange():
+        raise CliError("nothing to change: give at least one option (see `metarr players set --help`)")
+    try:
+        view = await ctx.services.players.update(args.id, change)
+    except PlayerConfigError as exc:
+        raise CliError(f"player {args.id}: {exc}") from None
+    _print_player(view, args, "updated", ctx)
+    return 0
+
+
+@uses_services
+async def cmd_remove(args: argparse.Namespace, ctx: CliContext) -> int:
+    view = ctx.services.players.get(args.id)
+    await ctx.services.players.remove(args.id)
+    sys.stdout.write(f"player {view.id} ({view.name}): removed\n")
+    return 0
+
+
+@uses_services
+async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
+    check = await ctx.services.players.test(args.id)
+    if args.json:
+        emit_json(check.to_json())
+    elif check.ok:
+        sys.stdout.write(f"player {args.id}: {check.message}\n")
+    if not check.ok:
+        sys.stderr.write(f"metarr: player {args.id}: {check.message}\n")
+    return 0 if check.ok else EXIT_FAILED
+
+
+@uses_services
+async def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    result = await ctx.services.players.check_mapping(args.id, args.movie_id)
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        sys.stdout.write(
+            f"local:  {result.local_path or '-'}\nplayer: {result.remote_path or '-'}\n{result.message}\n"
+        )
+    return 0 if result.known is not None else EXIT_FAILED

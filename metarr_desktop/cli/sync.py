@@ -1,0 +1,45 @@
+"""`metarr sync (ID ... | --pending) [--json]`: tell the players about these movies, or work off
+everything they are owed (for cron). Exit 1 when a sync failed; ``deferred`` (a player is playing)
+is not a failure: it stays queued for the next run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table, uses_services
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("sync", help="tell the media players about changed movies")
+    parser.add_argument(
+        "ids", metavar="ID", type=int, nargs="*", help="movie ids (see `metarr library list`)"
+    )
+    parser.add_argument("--pending", action="store_true", help="everything the players are owed")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.set_defaults(handler=cmd_sync)
+
+
+@uses_services
+async def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
+    if bool(args.ids) == bool(args.pending):
+        raise CliError("give movie ids or --pending (not both)")
+    players = ctx.services.players
+    if args.pending:
+        report = await players.sync_pending()
+    else:
+        ids = list(args.ids)
+        for movie_id in ids:
+            if ctx.services.movies.get(movie_id) is None:
+                raise CliError(f"there is no movie {movie_id} (see `metarr library list`)")
+        report = await players.sync(ids)
+    if args.json:
+        emit_json(report.to_json())
+    elif report.results:
+        emit_table(
+            ["movie", "player", "action", "error"],
+            [[r.movie_id, r.player, r.action.value, r.error or ""] for r in report.results],
+        )
+    else:
+        sys.stdout.write("nothing to sync\n")
+    return EXIT_FAILED if report.failed else 0

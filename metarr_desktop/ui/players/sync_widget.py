@@ -1,0 +1,96 @@
+"""The movie page's strip of player sync states: one chip per player (in sync, pending, deferred
+while playing, failed with its reason) and "Sync to players"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from metarr_desktop.services.players import MovieSyncState, PlayerSyncService
+from metarr_desktop.store.players import SyncState
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.players.presenter import describe_report
+
+SYMBOLS = {
+    None: "○",
+    SyncState.SYNCED: "✓",
+    SyncState.PENDING: "…",
+    SyncState.DEFERRED: "⏸",
+    SyncState.FAILED: "✗",
+    SyncState.NOT_FOUND: "?",
+}
+
+
+def chip_text(state: MovieSyncState) -> str:
+    return f"{SYMBOLS[state.state]} {state.player}: {state.text}"
+
+
+class MovieSyncWidget(QWidget):
+    """Attributes: movie_id (the movie shown), labels (one per player).
+
+    Signals:
+        message(str): a status message for the window.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, service: PlayerSyncService | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("movie-player-sync")
+        self.service = service
+        self.movie_id: int | None = None
+        self.labels: list[QLabel] = []
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel("Players:")
+        self._row.addWidget(self.title)
+        self._chips = QHBoxLayout()
+        self._row.addLayout(self._chips)
+        self._row.addStretch(1)
+        self.sync_button = QPushButton("Sync to players")
+        self.sync_button.setObjectName("movie-sync-players")
+        self.sync_button.setToolTip("Tell every player to re-read this movie now")
+        self.sync_button.clicked.connect(self._on_sync_clicked)
+        self._row.addWidget(self.sync_button)
+        self.setVisible(False)
+        if service is not None:  # a run or an edit elsewhere changes what this shows
+            service.subscribe(self.refresh)
+
+    def set_movie(self, movie_id: int | None) -> None:
+        self.movie_id = movie_id
+        self.refresh()
+
+    def states(self) -> list[MovieSyncState]:
+        if self.service is None or self.movie_id is None:
+            return []
+        return self.service.movie_states(self.movie_id)
+
+    def refresh(self) -> None:
+        for label in self.labels:
+            self._chips.removeWidget(label)
+            label.deleteLater()
+        self.labels = []
+        states = self.states()
+        for state in states:
+            label = QLabel(chip_text(state))
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setToolTip(state.error or state.text)
+            self._chips.addWidget(label)
+            self.labels.append(label)
+        self.setVisible(bool(states))
+
+    @async_slot()
+    async def _on_sync_clicked(self) -> None:
+        await self.sync()
+
+    async def sync(self) -> str:
+        if self.service is None or self.movie_id is None:
+            return ""
+        self.sync_button.setEnabled(False)
+        try:
+            text = describe_report(await self.service.sync([self.movie_id]))
+        finally:
+            self.sync_button.setEnabled(True)
+        self.refresh()
+        self.message.emit(text)
+        return text

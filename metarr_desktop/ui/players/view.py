@@ -1,0 +1,396 @@
+"""The Players page: the players table on the left, the editor of the selected one on the right.
+
+Add, edit and remove a player (kind, name, URL, credentials, path mappings); Test connection shows
+the player's name and version; the table shows each player's status, pending count, last sync and
+last error; the mapping tester takes one library movie and shows whether the player knows its path.
+Everything it does goes through `PlayersPresenter` (Qt-free); the page refreshes itself whenever the
+service reports a change (a run finished, a player was edited).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from metarr_desktop.players import DISPLAY_NAMES, USES_PASSWORD, PlayerKind
+from metarr_desktop.ui.common.bridge import async_slot, dialog_result
+from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.players.models import PLAYER_ID_ROLE, Column, PlayersModel
+from metarr_desktop.ui.players.presenter import PlayerForm, PlayersPresenter, secret_label, url_placeholder
+
+
+class PlayersPage(PageView):
+    """The media players.
+
+    Attributes:
+        presenter: the page's logic (None when the window has no player service).
+        model: the players table.
+        player_id: the player in the editor (None: a new one).
+
+    Signals:
+        loaded(): the players are shown.
+        message(str): a status message for the window.
+    """
+
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("players-page")
+        self.presenter = PlayersPresenter(ctx.players, ctx.clock) if ctx.players is not None else None
+        self.model = PlayersModel(self)
+        self.player_id: int | None = None
+        self._unsubscribe = ctx.players.subscribe(self.refresh) if ctx.players is not None else None
+
+        title = QLabel("Players")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        note = QLabel(
+            "Kodi, Jellyfin and Plex are told about each movie whose player-visible fields changed, "
+            "and only those. A player that is off is caught up when it returns; a Kodi that is playing "
+            "is never interrupted."
+        )
+        note.setWordWrap(True)
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.table = QTableView()
+        self.table.setObjectName("players-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.LAST_ERROR, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _: self._select_row(current.row())
+        )
+
+        self.add_button = QPushButton("Add player")
+        self.add_button.clicked.connect(self.new_player)
+        self.sync_button = QPushButton("Sync pending now")
+        self.sync_button.setToolTip("Tell every player about everything it is owed")
+        self.sync_button.clicked.connect(self._on_sync_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sync_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(buttons)
+
+        self.editor = self._build_editor()
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        self.unavailable = QLabel("Players are not available in this window.")
+        self.unavailable.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.unavailable.setVisible(self.presenter is None)
+        splitter.setVisible(self.presenter is not None)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(note)
+        layout.addWidget(self.unavailable)
+        layout.addWidget(splitter, 1)
+        self.new_player()
+
+    # -- building ------------------------------------------------------------------------------------
+
+    def _build_editor(self) -> QWidget:
+        box = QGroupBox("New player")
+        box.setObjectName("player-editor")
+        self.kind_box = QComboBox()
+        for kind in PlayerKind:
+            self.kind_box.addItem(DISPLAY_NAMES[kind], kind.value)
+        self.kind_box.currentIndexChanged.connect(lambda _: self._on_kind_changed())
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("Living room")
+        self.url_edit = QLineEdit()
+        self.username_edit = QLineEdit()
+        self.username_label = QLabel("User name")
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_label = QLabel("Password")
+        self.mappings_edit = QPlainTextEdit()
+        self.mappings_edit.setObjectName("player-mappings")
+        self.mappings_edit.setPlaceholderText("/mnt/media = smb://nas/media/\n/data/movies = D:\\Movies")
+        self.mappings_edit.setFixedHeight(72)
+        self.enabled_box = QCheckBox("Enabled")
+        form = QFormLayout()
+        form.addRow("Kind", self.kind_box)
+        form.addRow("Name", self.name_edit)
+        form.addRow("URL", self.url_edit)
+        form.addRow(self.username_label, self.username_edit)
+        form.addRow(self.secret_label, self.secret_edit)
+        form.addRow("Path mappings", self.mappings_edit)
+        form.addRow("", self.enabled_box)
+
+        self.save_button = QPushButton("Add")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self._on_remove_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.test_button)
+        actions.addStretch(1)
+        actions.addWidget(self.remove_button)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("player-result")
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_label.setWordWrap(True)
+
+        tester = QGroupBox("Mapping tester")
+        self.movie_box = QComboBox()
+        self.movie_box.setObjectName("mapping-movie")
+        self.movie_box.setMinimumContentsLength(24)
+        self.check_button = QPushButton("Check")
+        self.check_button.clicked.connect(self._on_check_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.movie_box, 1)
+        row.addWidget(self.check_button)
+        self.check_label = QLabel("Take one library movie and see whether this player knows its path.")
+        self.check_label.setObjectName("mapping-result")
+        self.check_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.check_label.setWordWrap(True)
+        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_label.setMinimumHeight(self.check_label.fontMetrics().lineSpacing() * 3)
+        self.check_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        tester_layout = QVBoxLayout(tester)
+        tester_layout.addLayout(row)
+        tester_layout.addWidget(self.check_label)
+
+        layout = QVBoxLayout(box)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(self.result_label)
+        layout.addWidget(tester)
+        layout.addStretch(1)
+        self.editor_box = box
+        return box
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        self.refresh()
+        if self.player_id is None and self.model.rows:  # open on the first player
+            self.select_player(self.model.rows[0].id)
+        await self._load_movies()
+        self.loaded.emit()
+
+    def select_player(self, player_id: int) -> None:
+        row = self.model.row_of(player_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self._select_row(row)
+
+    def refresh(self) -> None:
+        """Show the players as the service has them now (keeps the selection)."""
+        if self.presenter is None:
+            return
+        keep = self.player_id
+        self.model.set_rows(self.presenter.rows())
+        if keep is not None:
+            row = self.model.row_of(keep)
+            if row is None:
+                self.new_player()
+            else:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    async def _load_movies(self) -> None:
+        """The mapping tester's choice: library movies that have a path (the first 500)."""
+        self.movie_box.clear()
+        library = self.ctx.library
+        if library is None:
+            return
+        movies = [movie for movie in await library.all() if movie.path]
+        for movie in movies[:500]:
+            if movie.path:
+                title = f"{movie.title} ({movie.year})" if movie.year else movie.title
+                self.movie_box.addItem(title, movie.id)
+        if self.movie_box.count() == 0:
+            self.movie_box.addItem("No library movie has a path yet", None)
+
+    # -- the editor ---------------------------------------------------------------------------------
+
+    def _select_row(self, row: int) -> None:
+        if row < 0 or self.presenter is None:
+            return
+        player_id = int(self.model.index(row, 0).data(PLAYER_ID_ROLE))
+        if player_id == self.player_id and self.editor_box.title() != "New player":
+            return
+        self.player_id = player_id
+        self._show_form(self.presenter.form(player_id))
+
+    def new_player(self) -> None:
+        self.player_id = None
+        self.table.clearSelection()
+        self._show_form(PlayerForm())
+
+    def _show_form(self, form: PlayerForm) -> None:
+        existing = self.player_id is not None
+        self.editor_box.setTitle(f"{form.name}" if existing else "New player")
+        self.kind_box.setCurrentIndex(list(PlayerKind).index(form.kind))
+        self.kind_box.setEnabled(not existing)
+        self.name_edit.setText(form.name)
+        self.url_edit.setText(form.url)
+        self.username_edit.setText(form.username)
+        self.secret_edit.clear()
+        self.mappings_edit.setPlainText(form.mappings)
+        self.enabled_box.setChecked(form.enabled)
+        self.save_button.setText("Save" if existing else "Add")
+        self.test_button.setEnabled(existing)
+        self.remove_button.setEnabled(existing)
+        self.check_button.setEnabled(existing)
+        self.result_label.clear()
+        self._on_kind_changed()
+
+    def _on_kind_changed(self) -> None:
+        kind = self.current_kind()
+        uses_password = USES_PASSWORD[kind]
+        self.username_label.setVisible(uses_password)
+        self.username_edit.setVisible(uses_password)
+        self.secret_label.setText(secret_label(kind))
+        self.url_edit.setPlaceholderText(url_placeholder(kind))
+        existing = self.player_id is not None
+        self.secret_edit.setPlaceholderText("unchanged" if existing else "")
+
+    def current_kind(self) -> PlayerKind:
+        return PlayerKind(str(self.kind_box.currentData()))
+
+    def read_form(self) -> PlayerForm:
+        return PlayerForm(
+            kind=self.current_kind(),
+            name=self.name_edit.text(),
+            url=self.url_edit.text(),
+            username=self.username_edit.text(),
+            secret=self.secret_edit.text(),
+            mappings=self.mappings_edit.toPlainText(),
+            enabled=self.enabled_box.isChecked(),
+        )
+
+    # -- actions (thin slots over plain coroutines that tests await) -------------------------------
+
+    @async_slot()
+    async def _on_save_clicked(self) -> None:
+        await self.save()
+
+    async def save(self) -> bool:
+        if self.presenter is None:
+            return False
+        view, text = await self.presenter.save(self.player_id, self.read_form())
+        self.result_label.setText(text)
+        if view is None:
+            return False
+        self.player_id = view.id
+        self.refresh()
+        self._show_form(self.presenter.form(view.id))
+        self.result_label.setText(text)
+        self.message.emit(text)
+        return True
+
+    @async_slot()
+    async def _on_test_clicked(self) -> None:
+        await self.test_connection()
+
+    async def test_connection(self) -> bool:
+        if self.presenter is None or self.player_id is None:
+            return False
+        self.result_label.setText("Testing…")
+        self.test_button.setEnabled(False)
+        try:
+            ok, text = await self.presenter.test(self.player_id)
+        finally:
+            self.test_button.setEnabled(True)
+        self.result_label.setText(text)
+        self.refresh()
+        return ok
+
+    @async_slot()
+    async def _on_remove_clicked(self) -> None:
+        if self.presenter is None or self.player_id is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove player",
+            f"Remove {self.name_edit.text()} and forget what it is owed?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        if await dialog_result(box) == QMessageBox.StandardButton.Yes:
+            await self.remove()
+
+    async def remove(self) -> None:
+        if self.presenter is None or self.player_id is None:
+            return
+        text = await self.presenter.remove(self.player_id)
+        self.new_player()
+        self.refresh()
+        self.message.emit(text)
+
+    @async_slot()
+    async def _on_check_clicked(self) -> None:
+        await self.check_mapping()
+
+    async def check_mapping(self) -> bool | None:
+        movie_id = self.movie_box.currentData()
+        if self.presenter is None or self.player_id is None or movie_id is None:
+            self.check_label.setText("Choose a player and a movie with a path first.")
+            return None
+        self.check_label.setText("Asking the player…")
+        known, text = await self.presenter.check_mapping(self.player_id, int(movie_id))
+        self.check_label.setText(("✓ " if known else "✗ " if known is False else "") + text)
+        return known
+
+    @async_slot()
+    async def _on_sync_clicked(self) -> None:
+        await self.sync_pending()
+
+    async def sync_pending(self) -> str:
+        if self.presenter is None:
+            return ""
+        self.sync_button.setEnabled(False)
+        try:
+            text = await self.presenter.sync_pending()
+        finally:
+            self.sync_button.setEnabled(True)
+        self.message.emit(text)
+        return text
+
+    def dispose(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
