@@ -25,6 +25,7 @@ from metarr_desktop.cli import (
     library,
     locks,
     providers,
+    publish,
     sandbox,
     schedule,
     search,
@@ -48,7 +49,7 @@ log = logging.getLogger("metarr")
 
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
-COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings]
+COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings, publish]
 
 
 def build_parser() -> argparse.ArgumentParser:

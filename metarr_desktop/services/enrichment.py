@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -264,6 +264,9 @@ class EnrichmentService:
         self._authority = authority
         self._clock = clock
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        #: Awaited after each movie's enrichment with its result (`LibrarySuite` adds the
+        #: library-files publisher: it publishes when the change set requires a player sync).
+        self.after_enrich: list[Callable[[EnrichResult], Awaitable[object]]] = []
 
     @property
     def pool(self) -> ProviderPool:
@@ -295,7 +298,18 @@ class EnrichmentService:
         async with self._movie_lock(movie_id):
             if contended:  # another enrichment of this movie ran meanwhile: read what it wrote
                 movie = self._movies.require(movie_id)
-            return await self._enrich(movie, options, rules, progress)
+            result = await self._enrich(movie, options, rules, progress)
+        await self._after_enrich(result)
+        return result
+
+    async def _after_enrich(self, result: EnrichResult) -> None:
+        """Tell each `after_enrich` listener (e.g. the library-files publisher); a listener that
+        fails is logged and never fails the enrichment."""
+        for listener in list(self.after_enrich):
+            try:
+                await listener(result)
+            except Exception:
+                log.exception("a listener after enriching movie %s failed", result.movie_id)
 
     @asynccontextmanager
     async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:

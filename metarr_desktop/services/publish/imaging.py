@@ -51,7 +51,7 @@ def sniff(data: bytes) -> str | None:
 def dhash(image: Image.Image) -> str:
     """The 64-bit difference hash of `image` as 16 hex digits."""
     grey = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
-    pixels = list(grey.getdata())
+    pixels = grey.tobytes()  # mode L: one byte per pixel, row by row
     bits = 0
     for row in range(8):
         for col in range(8):
