@@ -3,9 +3,10 @@ artwork hosts answered by the sandbox's image route, and a movie folder to publi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from keyring.backends import null
 
@@ -23,19 +24,34 @@ def server(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:  # n
     return sandbox_factory()
 
 
+SuiteFactory = Callable[..., Awaitable[LibrarySuite]]
+
+
 @pytest.fixture
-async def suite(tmp_path: Path, server: SandboxServer) -> AsyncIterator[LibrarySuite]:
-    profile = tmp_path / "profile"
-    await configure_profile(profile, server)
-    app = AppServices.open(
-        profile,
-        keyring_backend=null.Keyring(),  # type: ignore[no-untyped-call]
-        image_transport=sandbox_image_transport(server.urls["tmdb"]),
-    )
-    try:
-        yield LibrarySuite.create(app)
-    finally:
+async def suite_factory(tmp_path: Path, server: SandboxServer) -> AsyncIterator[SuiteFactory]:
+    """`await suite_factory(image_transport=...)`: the app over the sandbox; artwork from the sandbox
+    unless another transport is given."""
+    opened: list[AppServices] = []
+
+    async def open_suite(image_transport: httpx.AsyncBaseTransport | None = None) -> LibrarySuite:
+        profile = tmp_path / f"profile{len(opened)}"
+        await configure_profile(profile, server)
+        app = AppServices.open(
+            profile,
+            keyring_backend=null.Keyring(),  # type: ignore[no-untyped-call]
+            image_transport=image_transport or sandbox_image_transport(server.urls["tmdb"]),
+        )
+        opened.append(app)
+        return LibrarySuite.create(app)
+
+    yield open_suite
+    for app in opened:
         await app.aclose()
+
+
+@pytest.fixture
+async def suite(suite_factory: SuiteFactory) -> LibrarySuite:
+    return await suite_factory()
 
 
 def movie_folder(root: Path, name: str = "Inception (2010)", video: str = "Inception.mkv") -> Path:
