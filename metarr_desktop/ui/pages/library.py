@@ -79,6 +79,7 @@ from metarr_desktop.ui.poster_grid import (
     selection_ranges,
     view_icon,
 )
+from metarr_desktop.ui.publish.job import start_write_files
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -242,6 +243,10 @@ class LibraryPage(QWidget):
             "Bring every monitored movie up to date (answers younger than the cache's age are reused)"
         )
         self.enrich_all_button.clicked.connect(self.enrich_all)
+        self.write_files_button = QPushButton("Write files")
+        self.write_files_button.setObjectName("library-write-files")
+        self.write_files_button.setToolTip("Write the NFO and artwork next to the selected movies")
+        self.write_files_button.clicked.connect(self.write_files_selected)
 
         header = QHBoxLayout()
         header.addWidget(title)
@@ -252,6 +257,7 @@ class LibraryPage(QWidget):
             self.identify_button,
             self.enrich_selected_button,
             self.enrich_all_button,
+            self.write_files_button,
         ):
             header.addWidget(button)
 
@@ -753,6 +759,9 @@ class LibraryPage(QWidget):
         enrich = menu.addAction("Enrich" if count <= 1 else f"Enrich {count:,} movies")
         enrich.setEnabled(self.ctx.suite is not None)
         enrich.triggered.connect(self.enrich_selected)
+        write = menu.addAction("Write files" if count <= 1 else f"Write files of {count:,} movies")
+        write.setEnabled(self.ctx.suite is not None)
+        write.triggered.connect(self.write_files_selected)
         return menu
 
     # -- adding ------------------------------------------------------------------------------------
@@ -871,6 +880,14 @@ class LibraryPage(QWidget):
             self.message.emit("Select the movies to enrich first.")
             return None
         return self.start_enrichment(ids)
+
+    def write_files_selected(self) -> Job | None:
+        """Write the selected movies' NFO and artwork as one job (`ui.publish.job`)."""
+        ids = self.selected_ids()
+        if not ids:
+            self.message.emit("Select the movies whose files to write first.")
+            return None
+        return start_write_files(self.ctx, ids, self._name, self.message.emit)
 
     def enrich_all(self) -> Job | None:
         return self.start_enrichment(None)
