@@ -253,6 +253,7 @@ class _Planned:
     new: bytes | None = None
     decision: Decision | None = None
     reason: str | None = None
+    error: str | None = None
 
 
 def _choose(assets: list[CachedAsset], kind: str, language: str) -> list[CachedAsset]:
@@ -348,14 +349,21 @@ class PublishService:
                 message = str(exc) if isinstance(exc, LayoutError) else _os_message(exc)
                 status = MovieStatus.SKIPPED if movie.path is None else MovieStatus.FAILED
                 result = MovieResult(movie_id, status, error=message)
-        if not dry_run:
+        if not dry_run and not self._already_marked(movie, result):
             self.ledger.mark_published(movie_id, result.status.value, result.error)
         return result
+
+    def _already_marked(self, movie: MovieRecord, result: MovieResult) -> bool:
+        """An unchanged movie published since its last enrichment needs no new state row (a write
+        per movie would cost more than the whole check)."""
+        if result.status is not MovieStatus.UNCHANGED:
+            return False
+        last = self.ledger.last_published(movie.id)
+        return last is not None and (movie.last_enriched_at is None or last >= movie.last_enriched_at)
 
     async def _publish(
         self, movie: MovieRecord, options: PublishOptions, *, dry_run: bool, force: bool
     ) -> MovieResult:
-        layout = await asyncio.to_thread(movie_layout, movie.path)
         ledger = self.ledger.for_movie(movie.id)
         assets = self._assets.for_entity(MOVIE, movie.id)
         fields = dict(movie.fields)
@@ -363,22 +371,33 @@ class PublishService:
         if movie.year is not None:
             fields.setdefault("year", movie.year)
         nfo = movie_from_fields(fields, preferred_rating=options.preferred_rating)
-        planned = self._plan(layout, assets, options)
         problems: list[str] = []
 
-        def prepare_nfo() -> None:
+        def prepare() -> tuple[MovieLayout, list[_Planned]]:
+            """The folder's files, read in one go off the loop (one thread hop per movie)."""
+            layout = movie_layout(movie.path)
+            planned = self._plan(layout, assets, options)
             for item in planned:
+                try:
+                    item.path = contained(layout.folder, item.relative)
+                except LayoutError as exc:
+                    item.error = str(exc)
+                    continue
+                item.existing = read_existing(item.path)
                 if item.kind != "nfo":
                     continue
-                item.path = contained(layout.folder, item.relative)
-                item.existing = read_existing(item.path)
                 try:
                     item.new = write_nfo(nfo, item.existing)
                 except NfoWriteError as exc:
                     item.decision = Decision(Action.KEPT, f"cannot be merged ({exc}); left alone")
+            return layout, planned
 
-        await asyncio.to_thread(prepare_nfo)
+        layout, planned = await asyncio.to_thread(prepare)
         for item in planned:
+            if item.error is not None:
+                problems.append(f"{item.relative}: {item.error}")
+                item.decision = Decision(Action.KEPT, item.error)
+                continue
             if item.kind == "nfo":
                 continue
             try:
@@ -438,8 +457,6 @@ class PublishService:
     ) -> None:
         asset = item.asset
         assert asset is not None
-        item.path = contained(layout.folder, item.relative)
-        item.existing = await asyncio.to_thread(read_existing, item.path)
         entry = ledger.get(item.path)
         if (
             not force
