@@ -86,9 +86,17 @@ def preview_summary(result: MovieResult) -> str:
     """One line above the Files tab's list."""
     if result.error and not result.files:
         return result.error
-    changing = sum(1 for row in file_rows(result) if row.will_change)
+    rows = file_rows(result)
+    written = sum(1 for row in rows if row.action in (Action.CREATED, Action.UPDATED))
+    changing = sum(1 for row in rows if row.action in (Action.WOULD_CREATE, Action.WOULD_UPDATE))
     kept = sum(1 for f in result.files if f.action is Action.KEPT)
-    parts = [f"{changing} of {len(result.files)} files to write" if changing else "Every file is up to date"]
+    if written:
+        first = f"{written} of {len(rows)} files written"
+    elif changing:
+        first = f"{changing} of {len(rows)} files to write"
+    else:
+        first = "Every file is up to date"
+    parts = [first]
     if kept:
         parts.append(f"{kept} left alone")
     if result.folder:
