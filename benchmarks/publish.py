@@ -121,6 +121,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "second_files_written": second.files_written,
         "second_bytes_downloaded": second.bytes_downloaded,
         "second_ms_per_movie": round(second_wall / max(1, args.movies) * 1000, 3),
+        "second_written_sample": [
+            f"{Path(f.path).name}: {f.action.value}"
+            for r in second.results
+            for f in r.files
+            if f.action.value in ("created", "updated")
+        ][:5],
     }
 
 

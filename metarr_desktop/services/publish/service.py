@@ -262,7 +262,9 @@ def _choose(assets: list[CachedAsset], kind: str, language: str) -> list[CachedA
     pool = [a for a in assets if a.type in types and not a.is_rejected]
     if kind == "keyart":
         pool = [a for a in pool if a.language is None]
-    pool.sort(key=lambda a: (a.is_selected and kind != "keyart", rank_key(a, language)), reverse=True)
+    # Ties go to the oldest candidate (lowest id), never to the cache's order, which follows the
+    # scores the previous publish filled in: the same movie always gets the same files.
+    pool.sort(key=lambda a: (a.is_selected and kind != "keyart", rank_key(a, language), -a.id), reverse=True)
     return pool
 
 
@@ -376,7 +378,13 @@ class PublishService:
         def prepare() -> tuple[MovieLayout, list[_Planned]]:
             """The folder's files, read in one go off the loop (one thread hop per movie)."""
             layout = movie_layout(movie.path)
-            planned = self._plan(layout, assets, options)
+            root = os.path.realpath(layout.folder)
+            published = {
+                os.path.relpath(path, root): entry.asset_id
+                for path, entry in ledger.items()
+                if entry.asset_id is not None
+            }
+            planned = self._plan(layout, assets, options, published)
             for item in planned:
                 try:
                     item.path = contained(layout.folder, item.relative)
@@ -432,16 +440,43 @@ class PublishService:
         return result
 
     def _plan(
-        self, layout: MovieLayout, assets: list[CachedAsset], options: PublishOptions
+        self,
+        layout: MovieLayout,
+        assets: list[CachedAsset],
+        options: PublishOptions,
+        published: dict[str, int] | None = None,
     ) -> list[_Planned]:
+        """The files to consider. `published` (relative path -> asset id Metarr wrote there) keeps
+        an earlier suggestion in place unless the user selected another: measuring a downloaded
+        image can reorder the suggestions, and a library should not churn on every publish."""
+        published = published or {}
         planned = [_Planned("nfo", name) for name in nfo_names(layout, options.flavour, options.nfo_name)]
+        used: set[int] = set()
+
+        def pick(choices: list[CachedAsset], name: str) -> CachedAsset | None:
+            free = [a for a in choices if a.id not in used]
+            if not free:
+                return None
+            chosen = free[0]
+            earlier = published.get(name)
+            if not chosen.is_selected and earlier is not None:
+                chosen = next((a for a in free if a.id == earlier), chosen)
+            used.add(chosen.id)
+            return chosen
+
         for kind in artwork_kinds(list(options.artwork), options.flavour):
-            choices = _choose(assets, kind, options.language)
-            if choices:
-                planned.append(_Planned(kind, artwork_name(layout, kind), choices[0]))
+            name = artwork_name(layout, kind)
+            asset = pick(_choose(assets, kind, options.language), name)
+            if asset is not None:
+                planned.append(_Planned(kind, name, asset))
+            if kind == "keyart":
+                used.discard(asset.id if asset else -1)  # a textless poster may also be the poster
         if "fanart" in options.artwork:
-            extras = _choose(assets, "fanart", options.language)[1:]
-            for name, asset in zip(extrafanart_names(layout, options.extrafanart), extras, strict=False):
+            extras = _choose(assets, "fanart", options.language)
+            for name in extrafanart_names(layout, options.extrafanart):
+                asset = pick(extras, name)
+                if asset is None:
+                    break
                 planned.append(_Planned("extrafanart", name, asset))
         return planned
 
