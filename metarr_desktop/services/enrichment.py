@@ -35,7 +35,7 @@ import asyncio
 import copy
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -328,6 +328,9 @@ class EnrichmentService:
         self._clock = clock
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._flights: dict[int, _Flight] = {}
+        #: Awaited after each movie's enrichment with its result (`LibrarySuite` adds the
+        #: library-files publisher: it publishes when the change set requires a player sync).
+        self.after_enrich: list[Callable[[EnrichResult], Awaitable[object]]] = []
 
     @property
     def pool(self) -> ProviderPool:
@@ -379,9 +382,19 @@ class EnrichmentService:
                 raise
             else:
                 outcome.set_result(result)
-                return result
             finally:
                 del self._flights[movie_id]
+        await self._after_enrich(result)
+        return result
+
+    async def _after_enrich(self, result: EnrichResult) -> None:
+        """Tell each `after_enrich` listener (e.g. the library-files publisher); a listener that
+        fails is logged and never fails the enrichment."""
+        for listener in list(self.after_enrich):
+            try:
+                await listener(result)
+            except Exception:
+                log.exception("a listener after enriching movie %s failed", result.movie_id)
 
     @asynccontextmanager
     async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:

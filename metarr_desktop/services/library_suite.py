@@ -9,7 +9,14 @@ from typing import Any
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions, EnrichReport, Mode
+from metarr_desktop.services.enrichment import (
+    EnrichmentService,
+    EnrichOptions,
+    EnrichReport,
+    EnrichResult,
+    Mode,
+    Status,
+)
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.schedule import DailySchedule
@@ -49,6 +56,14 @@ class LibrarySuite:
             authority=app.authority.get,
             clock=app.clock,
         )
+
+        async def publish_after(result: EnrichResult) -> object:
+            # The library-files hook: a change players show is written next to the movie when the
+            # user turned publishing (and publish.after_enrichment) on.
+            sync = result.status is Status.ENRICHED and result.changes.requires_player_sync
+            return await app.publish.after_enrich(result.movie_id, sync)
+
+        enrichment.after_enrich.append(publish_after)
 
         async def daily() -> EnrichReport:
             return await enrichment.enrich_all(SCHEDULED)
