@@ -19,6 +19,7 @@ from metarr_desktop.services.enrichment import (
 )
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.schedule import DailySchedule
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
@@ -59,9 +60,13 @@ class LibrarySuite:
 
         async def publish_after(result: EnrichResult) -> object:
             # The library-files hook: a change players show is written next to the movie when the
-            # user turned publishing (and publish.after_enrichment) on.
+            # user turned publishing (and publish.after_enrichment) on; then the players are told
+            # about that movie (when publishing is off they still rescan it from their own data).
             sync = result.status is Status.ENRICHED and result.changes.requires_player_sync
-            return await app.publish.after_enrich(result.movie_id, sync)
+            published = await app.publish.after_enrich(result.movie_id, sync)
+            if sync and (published is None or published.status is not MovieStatus.FAILED):
+                await app.players.notify(result.movie_id, result.changes)
+            return published
 
         enrichment.after_enrich.append(publish_after)
 
