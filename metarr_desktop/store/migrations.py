@@ -114,8 +114,23 @@ def _v1_initial_schema(db: pw.SqliteDatabase) -> None:
         _execute(db, statement)
 
 
+_V2_LIBRARY = (
+    'ALTER TABLE "movies" ADD COLUMN "missing" INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE "movies" ADD COLUMN "edition" TEXT',
+    'CREATE INDEX "movies_path" ON "movies" ("path")',
+)
+
+
+def _v2_library_folders(db: pw.SqliteDatabase) -> None:
+    """The library as folders: a movie whose folder is gone is marked missing (never deleted), and a
+    film's edition (Director's Cut, ...) is recorded, so two editions are two entries, not duplicates;
+    the path is indexed for rescans."""
+    for statement in _V2_LIBRARY:
+        _execute(db, statement)
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
-MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (_v1_initial_schema,)
+MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (_v1_initial_schema, _v2_library_folders)
 LATEST_VERSION = len(MIGRATIONS)
 
 
