@@ -310,9 +310,20 @@ class MovieRepository:
         append = rows.append
         for sql, params in batches:
             cursor = self._database.db.execute_sql(sql, params)  # type: ignore[no-untyped-call]
-            for row in cursor:
-                movie_id, title, year, status, monitored, enriched, incomplete, poster = row[:8]
-                sort_title, missing, edition, locks = row[8:]
+            for (
+                movie_id,
+                title,
+                year,
+                status,
+                monitored,
+                enriched,
+                incomplete,
+                poster,
+                sort_title,
+                missing,
+                edition,
+                locks,
+            ) in cursor:
                 append(
                     MovieRow(
                         movie_id,
