@@ -26,6 +26,7 @@ Part Two" to "Dune" and "(500) Days of Summer" to "Days of Summer".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,6 +121,26 @@ class NameInfo:
     edition: str | None = None
     part: str | None = None
     episode: bool = False
+
+
+#: Leading articles that sorting skips ("The Matrix" sorts under M), in the languages titles
+#: most often come in.
+SORT_ARTICLES = (
+    "the ", "a ", "an ", "les ", "le ", "la ", "l'", "l’", "der ", "die ", "das ", "el ", "los ",
+    "las ", "il ", "lo ", "gli ", "un ", "une ", "una ", "uno ", "ein ", "eine ", "het ",
+)  # fmt: skip
+
+
+def sort_key(title: str) -> str:
+    """The text a title sorts by: case-folded, accents dropped, a leading article skipped."""
+    folded = title.casefold().strip()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    for article in SORT_ARTICLES:
+        if folded.startswith(article) and len(folded) > len(article):
+            return folded[len(article) :].lstrip()
+    return folded
 
 
 def is_generic_folder(name: str) -> bool:

@@ -135,3 +135,15 @@ def test_same_film() -> None:
     assert same_film(
         NameInfo(title="X", ids=ExternalIds(tmdb=348)), NameInfo(title="Alien", ids=ExternalIds(tmdb=348))
     )
+
+
+def test_sort_keys_skip_leading_articles() -> None:
+    from metarr_desktop.core.names import sort_key
+
+    assert sort_key("The Matrix") == "matrix"
+    assert sort_key("Les Misérables") == "miserables"
+    assert sort_key("Der Untergang") == "untergang"
+    assert sort_key("L'Avventura") == "avventura"
+    assert sort_key("El Laberinto del Fauno") == "laberinto del fauno"
+    assert sort_key("A") == "a" and sort_key("The") == "the"  # a title that is only an article
+    assert sort_key("Theory of Everything") == "theory of everything"
