@@ -6,6 +6,12 @@ knows films by their TMDB or IMDb id). When the identification could not be made
 answer, or none knows the chosen id) nothing is changed, the reason is one line on stderr, the exit
 code is 1, and ``--json`` still prints one document: the movie as it stands (its unchanged ``status``
 and ``ids``), no candidates, the providers that ``failed`` and the ``error``.
+
+A choice that would change a locked id (``metarr lock ID tmdb_id``) is refused the same way (exit 1,
+nothing changed), with the command that unlocks it. After a choice is committed the movie is
+enriched at once from the answers the look-up fetched (they are in the cache: no second request), so
+``show`` has its fields and its last refresh; ``--json`` then also has ``"enrichment"`` (the
+`metarr enrich` result of that movie). Every document has a ``"why"``: how the decision was made.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from metarr_desktop.cli.common import (
     positive_int,
     say,
     selected_id,
+    terminal_text,
 )
 from metarr_desktop.cli.suite import open_suite, require_movie
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
-from metarr_desktop.services.identification import SelectionError, SelectionNotFoundError
+from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode
+from metarr_desktop.services.identification import LockedIdError, SelectionError, SelectionNotFoundError
 from metarr_desktop.store.library import MovieRecord
 
 
@@ -68,19 +76,27 @@ def failure_json(
         "candidates": [],
         "failed": [f.to_json() for f in failures],
         "error": message,
+        "why": {"outcome": "failed", "rule": message},
     }
 
 
 async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
+    enrichment: EnrichResult | None = None
     async with open_suite(ctx) as suite:
         movie = require_movie(suite, args.movie_id)
         try:
             if args.select is not None:
                 result = await suite.identification.select(args.movie_id, selection(args.select))
+                # Finish the job from the answers just fetched (fresh in the cache: no request).
+                enrichment = await suite.enrichment.enrich(args.movie_id, EnrichOptions(mode=Mode.MANUAL))
             else:
                 result = await suite.identification.identify(args.movie_id)
         except SelectionError as exc:
             raise CliError(str(exc)) from exc
+        except LockedIdError as exc:
+            if args.json:
+                emit_json(failure_json(movie, str(exc), [], "locked"))
+            raise CliError(str(exc), EXIT_FAILED) from exc
         except SelectionNotFoundError as exc:
             if args.json:
                 emit_json(failure_json(movie, str(exc), [], "not_found"))
@@ -92,16 +108,35 @@ async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
                 emit_json(failure_json(movie, message, exc.failures, None))
             raise CliError(message, EXIT_FAILED) from exc
     if args.json:
-        emit_json(result.to_json())
+        document = result.to_json()
+        if enrichment is not None:
+            document["enrichment"] = enrichment.to_json()
+        emit_json(document)
         return 0
     ids = ", ".join(f"{kind.value} {value}" for kind, value in result.ids.known().items()) or "none"
+    rule = result.why.get("rule")
     if result.identified:
-        say(f"movie {result.movie_id}: identified ({ids})")
+        say(f"movie {result.movie_id}: identified ({ids})" + (f": {rule}" if rule else ""))
+        if enrichment is not None:
+            changed = len(enrichment.changes.changed_fields)
+            say(f"movie {result.movie_id}: {enrichment.status.value}, {changed} fields changed")
     else:
         say(f"movie {result.movie_id}: needs identification ({result.reason}); ids: {ids}")
+        if rule:
+            say(f"  why: {terminal_text(str(rule))}")
+        runner_up = result.why.get("runner_up")
+        if isinstance(runner_up, dict) and runner_up.get("lost_because"):
+            say(f"  runner-up: {terminal_text(str(runner_up['lost_because']))}")
         for candidate in result.candidates[:10]:
             known = candidate.external_ids
             choice = f"tmdb:{known.tmdb}" if known.tmdb else f"imdb:{known.imdb}" if known.imdb else "?"
-            year = f" ({candidate.year})" if candidate.year else ""
-            say(f"  {candidate.confidence:5.1f}  {candidate.title}{year}  --select {choice}")
+            facts = [str(candidate.year)] if candidate.year else []
+            facts += [f"{candidate.runtime} min"] if candidate.runtime else []
+            facts += [candidate.director] if candidate.director else []
+            facts += ["TV film"] if candidate.tv_film else []
+            extra = f" ({', '.join(facts)})" if facts else ""
+            shown = terminal_text(candidate.title + extra)
+            say(f"  {candidate.confidence:5.1f}  {shown}  --select {choice}")
     return 0
+
+

@@ -1,4 +1,11 @@
-"""`metarr library add|scan|list|monitor`."""
+"""`metarr library add|scan|list|monitor|remove`.
+
+`add` never adds a film twice: with the path or the ids (and edition) of a movie already in the
+library it prints that movie and adds nothing (exit 0; ``"existing": true`` in its JSON). It takes an
+id alone (``--tmdb 949``): the identification fills the title in. `remove` deletes a movie from the
+library, never its files. `scan` reports the movies it added, found again, moved and marked missing,
+and the TV series it set aside.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from metarr_desktop.cli.common import (
     parse_bool,
     positive_int,
     say,
+    terminal_text,
     year_number,
 )
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
@@ -24,18 +32,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser("library", help="add, scan, list and monitor movies")
     sub = parser.add_subparsers(dest="library_command", required=True, metavar="SUBCOMMAND")
 
-    add = sub.add_parser("add", help="add one movie")
-    add.add_argument("--title", required=True)
+    add = sub.add_parser("add", help="add one movie (a title, or an id alone)")
+    add.add_argument("--title", help="needed only without --imdb, --tmdb or --tvdb")
     add.add_argument("--year", type=year_number)
     add.add_argument("--imdb", metavar="ID", help="e.g. tt1375666")
     add.add_argument("--tmdb", metavar="ID", type=external_id, help="e.g. 27205")
     add.add_argument("--tvdb", metavar="ID", type=external_id)
     add.add_argument("--path", metavar="P", help="the movie's folder or file")
+    add.add_argument("--edition", metavar="E", help='e.g. "Director\'s Cut" (two editions are two movies)')
     add.add_argument("--json", action="store_true", help="one JSON document on stdout")
     add.set_defaults(handler=cmd_add)
 
     scan = sub.add_parser("scan", help="add the movies found in a folder (names and Kodi NFO files)")
     scan.add_argument("directory", metavar="DIR")
+    scan.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="also follow symbolic links that lead outside DIR (not followed by default)",
+    )
     scan.add_argument("--json", action="store_true", help="one JSON document on stdout")
     scan.set_defaults(handler=cmd_scan)
 
@@ -48,6 +62,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     monitor.add_argument("monitored", metavar="true|false")
     monitor.set_defaults(handler=cmd_monitor)
 
+    remove = sub.add_parser("remove", help="remove a movie from the library (its files are never touched)")
+    remove.add_argument("movie_id", metavar="ID")
+    remove.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    remove.set_defaults(handler=cmd_remove)
+
 
 async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
     ids = ExternalIds()
@@ -55,32 +74,42 @@ async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
         value = getattr(args, kind)
         if value is not None:
             ids = ids.with_id(kind, value)
+    if args.title is None and ids.is_empty():
+        raise CliError("give --title, or an id (--imdb, --tmdb or --tvdb)")
     async with open_suite(ctx) as suite:
         try:
-            record = suite.library.add(args.title, year=args.year, ids=ids, path=args.path)
+            added = suite.library.add_unique(
+                args.title, year=args.year, ids=ids, path=args.path, edition=args.edition
+            )
         except LibraryError as exc:
             raise CliError(str(exc)) from exc
+        record = added.record
         if args.json:
-            emit_json(movie_json(record))
+            emit_json({**movie_json(record), "existing": added.existing})
         else:
-            say(f"added movie {record.id}: {record.title}" + (f" ({record.year})" if record.year else ""))
+            label = terminal_text(record.title) + (f" ({record.year})" if record.year else "")
+            if added.existing:
+                say(f"movie {record.id} is already in the library: {label}; nothing added")
+            else:
+                say(f"added movie {record.id}: {label}")
     return 0
 
 
 async def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         try:
-            report = await suite.library.scan(args.directory)
+            report = await suite.library.scan(args.directory, follow_links=args.follow_links)
         except LibraryError as exc:
             raise CliError(str(exc)) from exc
     for warning in report.warnings:
-        progress(f"warning: {warning}")
+        progress(f"warning: {terminal_text(warning)}")
     if args.json:
         emit_json(report.to_json())
     else:
         say(
             f"added {len(report.added)}, already in the library {len(report.existing)}, "
-            f"warnings {len(report.warnings)}"
+            f"moved {len(report.moved)}, missing {len(report.missing)}, "
+            f"TV series set aside {len(report.tv)}, warnings {len(report.warnings)}"
         )
     return 0
 
@@ -118,3 +147,24 @@ async def cmd_monitor(args: argparse.Namespace, ctx: CliContext) -> int:
         record = suite.library.set_monitored(args.movie_id, monitored)
     say(f"movie {record.id} is {'monitored' if record.monitored else 'not monitored'}")
     return 0
+
+
+async def cmd_remove(args: argparse.Namespace, ctx: CliContext) -> int:
+    movie_id = movie_id_arg(args.movie_id)
+    async with open_suite(ctx) as suite:
+        require_movie(suite, movie_id)
+        record = suite.library.remove(movie_id)
+    if args.json:
+        emit_json({"removed": movie_json(record)})
+    else:
+        label = terminal_text(record.title) + (f" ({record.year})" if record.year else "")
+        say(f"removed movie {record.id}: {label} (its files were not touched)")
+    return 0
+
+
+def movie_id_arg(text: str) -> int:
+    """A movie id: a whole number that fits (a 20-digit one is bad input, never an OverflowError)."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise CliError(f"not a movie id: {terminal_text(text[:40])!r} (expected a whole number)")
+    return int(value)

@@ -20,8 +20,11 @@ class InvalidIdError(ValueError):
     """An external id that is not of its kind's form (bad input, shown to the user)."""
 
 
-_IMDB_RE = re.compile(r"^tt\d{7,}$")
-_IMDB_IN_TEXT_RE = re.compile(r"(tt\d{7,})")
+_IMDB_RE = re.compile(r"^tt\d{7,10}$", re.ASCII)
+_IMDB_IN_TEXT_RE = re.compile(r"(tt\d{7,10})(?!\d)", re.ASCII)
+
+#: The largest TMDB or TheTVDB id accepted (both are far below it; SQLite and JSON hold it safely).
+MAX_NUMERIC_ID = 2**31 - 1
 
 
 def parse_imdb_id(value: object) -> str:
@@ -33,7 +36,7 @@ def parse_imdb_id(value: object) -> str:
     match = _IMDB_IN_TEXT_RE.search(text.lower()) if "imdb.com" in text.lower() else None
     candidate = match.group(1) if match else text.lower()
     if not _IMDB_RE.match(candidate):
-        raise InvalidIdError(f"not an IMDb id: {text!r} (expected tt followed by 7 or more digits)")
+        raise InvalidIdError(f"not an IMDb id: {text[:40]!r} (expected tt followed by 7 to 10 digits)")
     return candidate
 
 
@@ -45,11 +48,13 @@ def parse_numeric_id(value: object, kind: IdType) -> int:
         number = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
-            raise InvalidIdError(f"not a {kind.value} id: {text!r} (expected a positive whole number)")
+        if not (text.isascii() and text.isdigit()) or len(text) > 10:
+            raise InvalidIdError(f"not a {kind.value} id: {text[:40]!r} (expected a positive whole number)")
         number = int(text)
-    if number <= 0:
-        raise InvalidIdError(f"not a {kind.value} id: {value!r} (expected a positive whole number)")
+    if not 0 < number <= MAX_NUMERIC_ID:
+        raise InvalidIdError(
+            f"not a {kind.value} id: {str(value)[:40]!r} (expected a whole number from 1 to {MAX_NUMERIC_ID})"
+        )
     return number
 
 

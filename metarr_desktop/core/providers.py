@@ -100,6 +100,10 @@ class SearchResult:
     poster_url: str | None = None
     popularity: float | None = None
     confidence: float = 0.0
+    #: What tells look-alikes apart, when the provider's search answer says it.
+    runtime: int | None = None
+    director: str | None = None
+    tv_film: bool | None = None
 
 
 @dataclass(slots=True)

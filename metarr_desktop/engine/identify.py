@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -94,6 +94,27 @@ class Identification:
     candidates: list[Candidate] = field(default_factory=list)
     lookup: LookupResult | None = None
     failures: list[FailedProvider] = field(default_factory=list)
+    why: dict[str, Any] = field(default_factory=dict)
+
+
+def lookup_why(known: ExternalIds, lookup: LookupResult) -> dict[str, Any]:
+    """The `why` of an identification by ids: which ids were looked up and which providers agreed."""
+    return {
+        "outcome": "identified" if lookup.answers else "not_found",
+        "rule": "looked up by the ids the movie already had (no title search)",
+        "ids_looked_up": [f"{kind.value} {value}" for kind, value in known.known().items()],
+        "ids_cross_checked": cross_checked(lookup),
+        "providers": sorted(lookup.answers),
+    }
+
+
+def cross_checked(lookup: LookupResult) -> list[str]:
+    """The ids that two or more providers' answers agree on."""
+    counts: dict[str, int] = {}
+    for data in lookup.answers.values():
+        for kind, value in data.ids.known().items():
+            counts[f"{kind.value} {value}"] = counts.get(f"{kind.value} {value}", 0) + 1
+    return [key for key, count in counts.items() if count >= 2]
 
 
 def _failure(provider: str, exc: BaseException) -> FailedProvider:
@@ -349,7 +370,14 @@ class Identifier:
                 budget=budget,
             )
             if lookup.answers:
-                return Identification("identified", None, lookup.ids, lookup=lookup, failures=lookup.failures)
+                return Identification(
+                    "identified",
+                    None,
+                    lookup.ids,
+                    lookup=lookup,
+                    failures=lookup.failures,
+                    why=lookup_why(ids, lookup),
+                )
             if lookup.failures and not lookup.not_found:
                 raise IdentificationError("no provider could look the ids up", lookup.failures)
             failures = list(lookup.failures)
@@ -357,7 +385,9 @@ class Identifier:
                 _not_found_for_now(failures)
                 return Identification("needs_identification", "not_found", ids, failures=lookup.failures)
         if not title:
-            return Identification("needs_identification", "not_found", ids)
+            return Identification(
+                "needs_identification", "not_found", ids, why={"rule": "the movie has no title to search for"}
+            )
         searched = await self.search(
             title,
             year,
@@ -379,6 +409,7 @@ class Identifier:
                 ids,
                 candidates=decision.candidates,
                 failures=searched.failures,
+                why=decision.why,
             )
         chosen = decision.chosen
         lookup = await self.lookup(
@@ -397,6 +428,7 @@ class Identifier:
                 ids,
                 candidates=decision.candidates,
                 failures=lookup.failures,
+                why={**decision.why, "outcome": "not_found", "rule": "no provider could look the match up"},
             )
         return Identification(
             "identified",
@@ -405,4 +437,5 @@ class Identifier:
             candidates=decision.candidates,
             lookup=lookup,
             failures=lookup.failures,
+            why={**decision.why, "ids_cross_checked": cross_checked(lookup)},
         )

@@ -79,6 +79,9 @@ def tmdb_language(language: str) -> str:
     return language or "en"
 
 
+#: TMDB's genre id of "TV Movie" (a search answer's `genre_ids` tells TV films apart).
+TV_MOVIE_GENRE = 10770
+
 class TmdbProvider(HttpProvider):
     """TMDB (themoviedb.org) v3 API client for movies."""
 
@@ -212,6 +215,7 @@ class TmdbProvider(HttpProvider):
             overview=clean_str(raw.get("overview")),
             poster_url=image_url(raw.get("poster_path")),
             popularity=parse_float(raw.get("popularity")),
+            tv_film=TV_MOVIE_GENRE in genres if isinstance(genres := raw.get("genre_ids"), list) else None,
         )
 
     async def get_metadata(self, request: MetadataRequest) -> ProviderData:

@@ -267,6 +267,7 @@ class TvdbProvider(HttpProvider):
             release_date=release,
             overview=overview,
             poster_url=clean_str(raw.get("image_url")) or clean_str(raw.get("thumbnail")),
+            director=clean_str(raw.get("director")),
         )
 
     def parse_record(

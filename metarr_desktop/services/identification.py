@@ -28,7 +28,17 @@ from typing import Any
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
-from metarr_desktop.core.matching import Candidate, merge_look_alikes, titles_match
+from metarr_desktop.core.matching import (
+    Candidate,
+    Decision,
+    Outcome,
+    explain,
+    merge_look_alikes,
+    normalise_title,
+    remerge,
+    titles_match,
+    with_details,
+)
 from metarr_desktop.core.providers import Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.budget import ActionBudget
@@ -39,6 +49,7 @@ from metarr_desktop.engine.identify import (
     Identifier,
     LookupResult,
     SearchOutcome,
+    cross_checked,
 )
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
@@ -58,6 +69,17 @@ class SelectionNotFoundError(Exception):
     """No provider knows the id the user chose; nothing was changed (exit code 1)."""
 
 
+class LockedIdError(Exception):
+    """The user's choice would change an id the user locked; nothing was changed (exit code 1).
+
+    The message says how to unlock it (`metarr unlock ID tmdb_id`, or the lock on the movie page).
+    """
+
+
+#: The field that holds each kind of id (a lock on it keeps that id, `metarr lock ID tmdb_id`).
+ID_FIELDS = {IdType.TMDB: "tmdb_id", IdType.IMDB: "imdb_id", IdType.TVDB: "tvdb_id"}
+
+
 @dataclass(slots=True)
 class IdentifyResult:
     """The identification of one movie.
@@ -71,6 +93,7 @@ class IdentifyResult:
         not_found: providers that answered "no such movie" during the lookup.
         failed: providers that failed, timed out or were rate limited on the way.
         previous_ids: the ids the movie had before (to tell whether its identity changed).
+        why: why the decision was made (`core.matching.explain`; JSON-ready).
     """
 
     movie_id: int
@@ -82,6 +105,7 @@ class IdentifyResult:
     not_found: list[str] = field(default_factory=list)
     failed: list[FailedProvider] = field(default_factory=list)
     previous_ids: ExternalIds = field(default_factory=ExternalIds)
+    why: dict[str, Any] = field(default_factory=dict)
 
     @property
     def identified(self) -> bool:
@@ -103,6 +127,7 @@ class IdentifyResult:
             "ids": self.ids.to_json(),
             "candidates": [c.to_json() for c in self.candidates],
             "failed": [f.to_json() for f in self.failed],
+            "why": self.why,
         }
 
 
@@ -116,6 +141,62 @@ def parse_selection(choice: str) -> ExternalIds:
     if kind not in {k.value for k in IdType}:
         raise SelectionError(f"unknown id kind {kind!r} in {choice!r} (expected tmdb, imdb or tvdb)")
     return ExternalIds().with_id(kind, parse_id(kind, value.strip()))
+
+
+def keep_locked_ids(ids: ExternalIds, previous: ExternalIds, locked: Collection[str]) -> ExternalIds:
+    """`ids` with every locked id kind kept at its previous value."""
+    for kind, field_name in ID_FIELDS.items():
+        value = previous.get(kind)
+        if field_name in locked and value is not None and ids.get(kind) != value:
+            ids = ids.with_id(kind, value)
+    return ids
+
+
+def _first_director(data: ProviderData) -> str | None:
+    directors = data.fields.get("directors")
+    if isinstance(directors, list) and directors:
+        first = directors[0]
+        name = first.get("name") if isinstance(first, dict) else first
+        return str(name) if name else None
+    return None
+
+
+def detailed_candidates(candidates: list[Candidate], probed: Mapping[int, LookupResult]) -> list[Candidate]:
+    """The candidates with what their probes revealed (ids, runtime, director, original title),
+    joined where the revealed ids link them (`core.matching.remerge`)."""
+    detailed: list[Candidate] = []
+    for candidate in candidates:
+        probe = probed.get(id(candidate))
+        if probe is None:
+            detailed.append(candidate)
+            continue
+        runtime: int | None = None
+        director: str | None = None
+        original: str | None = None
+        for data in probe.answers.values():
+            value = data.fields.get("runtime")
+            runtime = runtime if runtime is not None else (value if isinstance(value, int) else None)
+            director = director or _first_director(data)
+            title = data.fields.get("original_title")
+            original = original or (title if isinstance(title, str) else None)
+        detailed.append(
+            with_details(candidate, probe.ids, runtime=runtime, director=director, original_title=original)
+        )
+    return remerge(detailed)
+
+
+def resolved_why(
+    candidates: list[Candidate], lookup: LookupResult, title: str, year: int | None
+) -> dict[str, Any]:
+    """The `why` of an ambiguity that lookups resolved: every exact match was the same film."""
+    return {
+        "query": {"title": title, "normalised": normalise_title(title), "year": year},
+        "outcome": "identified",
+        "rule": "the exact matches were looked up and all turned out to be the same film",
+        "candidates_merged": len(candidates),
+        "ids_cross_checked": cross_checked(lookup),
+        "providers": sorted(lookup.answers),
+    }
 
 
 class IdentificationService:
@@ -171,11 +252,15 @@ class IdentificationService:
             )
             lookup = outcome.lookup
             if outcome.reason == "ambiguous":
-                resolved = await self._resolve_ambiguity(
+                resolved, detailed = await self._resolve_ambiguity(
                     movie, outcome.candidates, priority, providers, progress=progress, budget=budget
                 )
                 if resolved is not None:
                     outcome, lookup = resolved
+                elif detailed:
+                    outcome.candidates = detailed
+                    ambiguous = Decision(Outcome.AMBIGUOUS, None, detailed)
+                    outcome.why = explain(ambiguous, movie.title, movie.year)
         except IdentificationError:
             progress.on_identify_end(None)
             raise
@@ -189,6 +274,7 @@ class IdentificationService:
             not_found=list(lookup.not_found) if lookup else [],
             failed=list(outcome.failures),
             previous_ids=movie.ids,
+            why=dict(outcome.why),
         )
         if commit:
             with self._database.atomic():
@@ -205,7 +291,7 @@ class IdentificationService:
         *,
         progress: FetchProgress | None = None,
         budget: ActionBudget | None = None,
-    ) -> tuple[Identification, LookupResult] | None:
+    ) -> tuple[tuple[Identification, LookupResult] | None, list[Candidate]]:
         """Tell apart "two films" from "one film that two providers described without a shared id".
 
         TMDB's search results carry no IMDb id and OMDb's no TMDB id, so one film found by both can
@@ -213,7 +299,9 @@ class IdentificationService:
         one) that lack an IMDb id are looked up with the provider that found them (revealing the
         ids); if every exact match then turns out to be the same film, that film is identified and
         the rest of the lookup is made with the providers not asked yet. Everything stays in memory.
-        Two different films with the same title (and year) stay ambiguous.
+        Two different films with the same title (and year) stay ambiguous: then the candidates come
+        back with what the probes revealed (ids, runtime, director, original title) and joined where
+        those ids link them, so each film is listed once (second item of the pair).
         """
         exact = [
             c
@@ -222,10 +310,11 @@ class IdentificationService:
             and any(titles_match(movie.title, name) for name in (c.title, c.original_title) if name)
         ]
         if not 2 <= len(exact) <= MAX_CANDIDATES_TO_RESOLVE:
-            return None
+            return None, []
         answers: dict[str, ProviderData] = {}
         failures: list[FailedProvider] = []
         revealed: list[ExternalIds] = []
+        probed: dict[int, LookupResult] = {}
         for candidate in exact:
             if candidate.external_ids.imdb is not None:
                 revealed.append(candidate.external_ids)
@@ -242,6 +331,7 @@ class IdentificationService:
             answers.update(probe.answers)
             failures.extend(probe.failures)
             revealed.append(probe.ids)
+            probed[id(candidate)] = probe
         films: list[ExternalIds] = []
         for ids in revealed:
             for index, film in enumerate(films):
@@ -251,7 +341,7 @@ class IdentificationService:
             else:
                 films.append(ids)
         if len(films) != 1:
-            return None
+            return None, detailed_candidates(candidates, probed)
         others = [r.id for r in self._identifier.orchestrator.pool.enabled(providers) if r.id not in answers]
         rest = await self._identifier.lookup(
             movie.ids.merged(films[0]),
@@ -268,11 +358,17 @@ class IdentificationService:
             failures=[*failures, *rest.failures],
         )
         if not lookup.answers:
-            return None
+            return None, []
         identification = Identification(
-            "identified", None, lookup.ids, candidates=candidates, lookup=lookup, failures=lookup.failures
+            "identified",
+            None,
+            lookup.ids,
+            candidates=candidates,
+            lookup=lookup,
+            failures=lookup.failures,
+            why=resolved_why(candidates, lookup, movie.title, movie.year),
         )
-        return identification, lookup
+        return (identification, lookup), []
 
     async def select(
         self,
@@ -288,10 +384,24 @@ class IdentificationService:
         when no provider knows it and `IdentificationError` when no provider could answer; nothing
         is changed in those cases.
         """
-        parse_selection(choice)
-        self._movies.require(movie_id)
+        self.check_locked_ids(movie_id, parse_selection(choice))
         lookup = await self.look_up(choice, priority=priority, progress=progress)
         return self.commit_lookup(movie_id, lookup)
+
+    def check_locked_ids(self, movie_id: int, chosen: ExternalIds) -> None:
+        """Raise `LockedIdError` when `chosen` would change an id the user locked (ids the movie does
+        not have yet may be filled in). `UnknownEntityError` for an unknown movie."""
+        movie = self._movies.require(movie_id)
+        locked = self._movies.locked_fields(movie_id)
+        for kind, field_name in ID_FIELDS.items():
+            value = movie.ids.get(kind)
+            new = chosen.get(kind)
+            if field_name in locked and value is not None and new is not None and new != value:
+                raise LockedIdError(
+                    f"movie {movie_id}: {field_name} is locked ({kind.value}:{value}); nothing was "
+                    f"changed. Unlock it first: metarr unlock {movie_id} {field_name} "
+                    "(or the lock beside it on the movie page)"
+                )
 
     async def look_up(
         self, choice: str, *, priority: Priority = Priority.USER, progress: FetchProgress | None = None
@@ -309,8 +419,10 @@ class IdentificationService:
         return lookup
 
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
-        """Commit a `look_up` answer as the user's choice for the movie (no request is made)."""
+        """Commit a `look_up` answer as the user's choice for the movie (no request is made).
+        Raises `LockedIdError` (nothing changed) when it would change an id the user locked."""
         movie = self._movies.require(movie_id)
+        self.check_locked_ids(movie_id, lookup.ids)
         result = IdentifyResult(
             movie_id=movie_id,
             status=IdentificationStatus.IDENTIFIED.value,
@@ -320,6 +432,12 @@ class IdentificationService:
             not_found=list(lookup.not_found),
             failed=list(lookup.failures),
             previous_ids=movie.ids,
+            why={
+                "outcome": "identified",
+                "rule": "the user's choice",
+                "ids_cross_checked": cross_checked(lookup),
+                "providers": sorted(lookup.answers),
+            },
         )
         with self._database.atomic():
             self.commit(result, replace_ids=True)
@@ -337,6 +455,7 @@ class IdentificationService:
             self._movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
             return
         ids = result.ids if replace_ids else result.ids.merged(result.previous_ids)
+        ids = keep_locked_ids(ids, result.previous_ids, self._movies.locked_fields(movie_id))
         self._movies.set_ids(movie_id, ids)
         self._movies.set_status(movie_id, IdentificationStatus.IDENTIFIED)
         dropped = replace_ids and any(ids.get(k) != v for k, v in result.previous_ids.known().items())

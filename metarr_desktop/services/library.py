@@ -1,34 +1,48 @@
-# ruff: noqa: PTH100, PTH112, PTH116, PTH118, PTH119, PTH122, PTH123
-# The walk uses os.walk/os.path on plain strings: a Path object per entry would slow the scan of a
-# large library for nothing (paths are stored as text anyway).
-"""The library: adding movies by hand, scanning folders for them, listing them, (un)monitoring them.
+# ruff: noqa: PTH110, PTH119
+# Paths are plain strings here as in the walk (stored as text).
+"""The library: adding movies by hand, scanning folders for them, listing, (un)monitoring, removing.
 
-A scan reads what a folder says about the movie in it (`core.nfo`): a Kodi NFO file (``movie.nfo``,
-``<video file name>.nfo`` or ``<folder name>.nfo``) for ids, title and year, and otherwise the folder
-or file name ("Title (Year)", release-style names through guessit). A folder holding one movie (one
-main video file, or a ``movie.nfo``) is that movie; a folder holding several different movies (and
-the scanned folder itself) gives one movie per video file. Extras, samples and hidden folders are
-left out. Nothing is identified here: new movies start `unidentified` and are identified by the
-enrichment that follows (or `metarr identify`).
+A scan walks a folder (`services.library_walk`: layouts, names, NFO files, extras, TV set aside,
+bad entries as warnings) on a worker thread, then compares what it found with the library, also off
+the loop, in one transaction:
 
-The walk runs on a worker thread (`asyncio.to_thread`) and never stops on a bad folder: a malformed
-NFO falls back to the name with a warning, an unreadable folder and a symbolic-link loop are
-reported as warnings and skipped. The new rows are written in one transaction, also off the loop.
+- a movie already in the library (the same path; or the same ids and the same edition) is never added
+  again: it is reported under ``existing``, and a movie added by hand without a path gets this one;
+- a folder that was moved or renamed keeps its movie (fields, locks, history): a film found at a new
+  path whose ids (from its NFO or its name) are those of a movie whose old path is gone, or, without
+  ids, whose title, year and edition are, takes the new path (``moved``);
+- a movie under the scanned folder whose path is gone is marked missing (``missing``), never deleted;
+  found again, it is no longer missing (``found_again``);
+- two editions of one film are two entries with the same ids;
+- everything else is added, `unidentified` (identified by the enrichment that follows, or
+  `metarr identify`).
+
+Nothing here touches the files on disk; `remove` deletes a movie from the library only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from metarr_desktop.core.artwork import FIELD_OF_TYPE
-from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.core.matching import normalise_title
-from metarr_desktop.core.nfo import FolderInfo, NfoError, parse_name, parse_nfo
+from metarr_desktop.services.library_walk import (
+    EXTRA_FOLDERS,
+    MAX_NFO_BYTES,
+    VIDEO_EXTENSIONS,
+    FoundMovie,
+    LibraryError,
+    WalkError,
+    WalkResult,
+    shown,
+    walk_library,
+)
 from metarr_desktop.services.movie_fields import (
     FieldDetail,
     FieldValueError,
@@ -39,73 +53,27 @@ from metarr_desktop.services.movie_fields import (
 )
 from metarr_desktop.store.cache import AssetRepository, CachedAsset
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository, MovieRow
-
-#: File name endings of video files.
-VIDEO_EXTENSIONS = frozenset(
-    {
-        ".mkv",
-        ".mp4",
-        ".m4v",
-        ".avi",
-        ".mov",
-        ".wmv",
-        ".mpg",
-        ".mpeg",
-        ".ts",
-        ".m2ts",
-        ".iso",
-        ".webm",
-        ".flv",
-        ".divx",
-        ".vob",
-        ".ogm",
-    }
+from metarr_desktop.store.library import (
+    IdentificationStatus,
+    MovieRecord,
+    MovieRepository,
+    MovieRow,
+    ScanIndexEntry,
 )
 
-#: Folder names that hold extras rather than movies (Kodi, Plex and Jellyfin conventions).
-EXTRA_FOLDERS = frozenset(
-    {
-        "extras",
-        "extra",
-        "featurettes",
-        "behind the scenes",
-        "deleted scenes",
-        "interviews",
-        "scenes",
-        "shorts",
-        "trailers",
-        "sample",
-        "samples",
-        "other",
-        "others",
-        "subs",
-        "subtitles",
-        "@eadir",
-        "#recycle",
-        "$recycle.bin",
-    }
-)
-
-#: A file name stem ending like this is a sample or trailer, not the movie.
-_EXTRA_SUFFIXES = ("-sample", ".sample", "_sample", " sample", "-trailer", ".trailer", "-featurette")
-
-MAX_NFO_BYTES = 1024 * 1024
+__all__ = [
+    "EXTRA_FOLDERS",
+    "MAX_NFO_BYTES",
+    "VIDEO_EXTENSIONS",
+    "FoundMovie",
+    "LibraryError",
+    "LibraryService",
+    "ScanReport",
+    "walk_library",
+]
 
 #: `LibraryService.rows` reads up to this many ids on the loop (one short indexed query).
 ROWS_ON_LOOP = 500
-
-
-class LibraryError(ValueError):
-    """Bad input to a library operation (an unreadable scan folder, an empty title): exit code 2."""
-
-
-@dataclass(frozen=True, slots=True)
-class FoundMovie:
-    """A movie the walk found: where it is and what its folder says about it."""
-
-    path: str
-    info: FolderInfo
 
 
 @dataclass(slots=True)
@@ -115,19 +83,45 @@ class ScanReport:
     Attributes:
         added: ids of the movies it added.
         existing: ids of movies it found that were already in the library (same path or same ids).
+        moved: ids of movies found at a new path (their folder was moved or renamed).
+        missing: ids of movies under the scanned folder whose path is gone (kept, marked missing).
+        found_again: ids of movies marked missing before and found again.
+        tv: the TV series folders and episode files set aside.
         warnings: one line per folder or file that could not be read as expected.
     """
 
     added: list[int] = field(default_factory=list)
     existing: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)
+    missing: list[int] = field(default_factory=list)
+    found_again: list[int] = field(default_factory=list)
+    tv: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"added": list(self.added), "existing": list(self.existing), "warnings": list(self.warnings)}
+        return {
+            "added": list(self.added),
+            "existing": list(self.existing),
+            "moved": list(self.moved),
+            "missing": list(self.missing),
+            "found_again": list(self.found_again),
+            "tv_set_aside": len(self.tv),
+            "tv": [shown(path) for path in self.tv],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """`LibraryService.add_unique`: the movie, and whether it was already in the library."""
+
+    record: MovieRecord
+    existing: bool
 
 
 def movie_json(record: MovieRecord) -> dict[str, Any]:
-    """One movie as `metarr library list` shows it (CONTRACT.md keys, plus its path)."""
+    """One movie as `metarr library list` shows it (CONTRACT.md keys, plus its path, edition and
+    whether its folder was missing at the last scan)."""
     return {
         "id": record.id,
         "title": record.title,
@@ -137,138 +131,58 @@ def movie_json(record: MovieRecord) -> dict[str, Any]:
         "monitored": record.monitored,
         "last_enriched_at": record.last_enriched_at.isoformat() if record.last_enriched_at else None,
         "path": record.path,
+        "edition": record.edition,
+        "missing": record.missing,
     }
 
 
-# --------------------------------------------------------------------------------------------------
-# The walk (plain functions, run on a worker thread)
-# --------------------------------------------------------------------------------------------------
+def _edition_key(edition: str | None) -> str:
+    return normalise_title(edition or "")
 
 
-def _is_video(name: str) -> bool:
-    stem, ext = os.path.splitext(name)
-    if ext.lower() not in VIDEO_EXTENSIONS:
-        return False
-    lowered = stem.lower()
-    return not (lowered == "sample" or lowered.endswith(_EXTRA_SUFFIXES))
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _read_nfo(path: str, warnings: list[str]) -> FolderInfo | None:
-    """The NFO at `path`, or None (with a warning) when it cannot be read or parsed."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_NFO_BYTES + 1)
-    except OSError as exc:
-        warnings.append(f"{path}: cannot read the NFO file ({exc.strerror or exc}); using the name")
-        return None
-    if len(raw) > MAX_NFO_BYTES:
-        warnings.append(f"{path}: the NFO file is larger than 1 MB; using the name")
-        return None
-    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        return parse_nfo(text)
-    except NfoError as exc:
-        warnings.append(f"{path}: {exc}; using the name")
-        return None
+class _Index:
+    """The library as a scan compares with it: by path, by id and by title, year and edition."""
+
+    def __init__(self, entries: list[ScanIndexEntry]) -> None:
+        self.by_path: dict[str, ScanIndexEntry] = {}
+        self.by_id: dict[tuple[IdType, int | str], list[ScanIndexEntry]] = {}
+        self.by_name: dict[tuple[str, int | None, str], list[ScanIndexEntry]] = {}
+        for entry in entries:
+            self.put(entry)
+
+    def put(self, entry: ScanIndexEntry) -> None:
+        if entry.path:
+            self.by_path[entry.path] = entry
+        for kind, value in entry.ids.known().items():
+            self.by_id.setdefault((kind, value), []).append(entry)
+        key = (normalise_title(entry.title), entry.year, _edition_key(entry.edition))
+        self.by_name.setdefault(key, []).append(entry)
+
+    def same_film(self, ids: ExternalIds, edition: str | None) -> list[ScanIndexEntry]:
+        """Movies with any of `ids` and the same edition, by id."""
+        found: dict[int, ScanIndexEntry] = {}
+        for kind, value in ids.known().items():
+            for entry in self.by_id.get((kind, value), []):
+                if _edition_key(entry.edition) == _edition_key(edition) and not _conflicts(entry.ids, ids):
+                    found[entry.id] = entry
+        return [found[key] for key in sorted(found)]
 
 
-def _combine(nfo: FolderInfo | None, *names: FolderInfo) -> FolderInfo:
-    """The NFO's ids, title and year first; the names fill what it lacks."""
-    title = nfo.title if nfo else None
-    year = nfo.year if nfo else None
-    ids = nfo.ids if nfo else ExternalIds()
-    for name in names:
-        title = title or name.title
-        year = year if year is not None else name.year
-        ids = ids.merged(name.ids)
-    return FolderInfo(title=title, year=year, ids=ids)
+def _conflicts(a: ExternalIds, b: ExternalIds) -> bool:
+    return any(b.get(kind) not in (None, value) for kind, value in a.known().items())
 
 
-def _first_nfo(folder: str, files: set[str], candidates: Iterable[str]) -> str | None:
-    lowered = {name.lower(): name for name in files}
-    for candidate in candidates:
-        actual = lowered.get(candidate.lower())
-        if actual is not None:
-            return os.path.join(folder, actual)
-    return None
+def _gone(path: str | None) -> bool:
+    return path is not None and not os.path.exists(path)
 
 
-def _movie_key(info: FolderInfo) -> tuple[str, int | None]:
-    return (normalise_title(info.title or ""), info.year)
-
-
-def walk_library(root: str | Path) -> tuple[list[FoundMovie], list[str]]:
-    """Every movie under `root` and the warnings met on the way (blocking; run it on a thread).
-
-    Raises `LibraryError` when `root` itself is not a readable folder.
-    """
-    top = os.path.abspath(os.fspath(root))
-    if not os.path.isdir(top):
-        raise LibraryError(f"not a folder: {top}")
-    try:
-        os.scandir(top).close()
-    except OSError as exc:
-        raise LibraryError(f"cannot read the folder {top}: {exc.strerror or exc}") from exc
-
-    found: list[FoundMovie] = []
-    warnings: list[str] = []
-    seen: dict[tuple[int, int], str] = {}
-
-    def on_error(exc: OSError) -> None:
-        warnings.append(f"{exc.filename}: cannot read the folder ({exc.strerror or exc}); skipped")
-
-    for folder, dirnames, filenames in os.walk(top, onerror=on_error, followlinks=True):
-        try:
-            info = os.stat(folder)
-        except OSError as exc:
-            warnings.append(f"{folder}: cannot read the folder ({exc.strerror or exc}); skipped")
-            dirnames[:] = []
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key in seen:
-            warnings.append(
-                f"{folder}: leads back to {seen[key]} (a symbolic link loop or a second link); skipped"
-            )
-            dirnames[:] = []
-            continue
-        seen[key] = folder
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d.lower() not in EXTRA_FOLDERS)
-        files = set(filenames)
-        videos = sorted(name for name in files if _is_video(name))
-        has_movie_nfo = any(name.lower() == "movie.nfo" for name in files)
-        if not videos and not has_movie_nfo:
-            continue
-        folder_name = os.path.basename(folder)
-        per_file = [(name, parse_name(os.path.splitext(name)[0])) for name in videos]
-        distinct = {_movie_key(parsed) for _, parsed in per_file}
-        if folder != top and (has_movie_nfo or len(distinct) <= 1):
-            # One movie in its own folder: the folder is the movie; its subfolders are its extras.
-            dirnames[:] = []
-            stems = [os.path.splitext(name)[0] + ".nfo" for name in videos]
-            nfo_path = _first_nfo(folder, files, ["movie.nfo", *stems, folder_name + ".nfo"])
-            nfo = _read_nfo(nfo_path, warnings) if nfo_path else None
-            names = [parse_name(folder_name), *(parsed for _, parsed in per_file[:1])]
-            movie = _combine(nfo, *names)
-            if movie.title or not movie.ids.is_empty():
-                found.append(FoundMovie(folder, movie))
-            else:
-                warnings.append(f"{folder}: no title or id could be read from its name; skipped")
-            continue
-        for name, parsed in per_file:
-            path = os.path.join(folder, name)
-            nfo_path = _first_nfo(folder, files, [os.path.splitext(name)[0] + ".nfo"])
-            nfo = _read_nfo(nfo_path, warnings) if nfo_path else None
-            movie = _combine(nfo, parsed)
-            if movie.title or not movie.ids.is_empty():
-                found.append(FoundMovie(path, movie))
-            else:
-                warnings.append(f"{path}: no title or id could be read from its name; skipped")
-    return found, warnings
-
-
-# --------------------------------------------------------------------------------------------------
-# The service
-# --------------------------------------------------------------------------------------------------
+def _once(items: list[int], value: int) -> None:
+    if value not in items:
+        items.append(value)
 
 
 class LibraryService:
@@ -285,6 +199,7 @@ class LibraryService:
         year: int | None = None,
         ids: ExternalIds | None = None,
         path: str | None = None,
+        edition: str | None = None,
     ) -> MovieRecord:
         """Add one movie (unidentified until identification confirms it)."""
         title = title.strip()
@@ -292,7 +207,7 @@ class LibraryService:
             raise LibraryError("the title must not be empty")
         if year is not None and not 1870 <= year <= 2200:
             raise LibraryError(f"not a plausible year: {year}")
-        return self._movies.add(title, year=year, ids=ids or ExternalIds(), path=path)
+        return self._movies.add(title, year=year, ids=ids or ExternalIds(), path=path, edition=edition)
 
     def get(self, movie_id: int) -> MovieRecord:
         """The movie, or `UnknownEntityError` (bad input)."""
@@ -317,36 +232,136 @@ class LibraryService:
         self._movies.set_monitored(movie_id, monitored)
         return self._movies.require(movie_id)
 
-    async def scan(self, directory: str | Path) -> ScanReport:
-        """Find the movies under `directory` and add the new ones; see the module docstring."""
-        found, warnings = await asyncio.to_thread(walk_library, directory)
-        report = ScanReport(warnings=warnings)
-        if found:
-            await self._database.run_in_thread(lambda: self._commit(found, report))
-        return report
+    async def scan(self, directory: str | Path, *, follow_links: bool = False) -> ScanReport:
+        """Find the movies under `directory` and add the new ones; see the module docstring.
 
-    def _commit(self, found: list[FoundMovie], report: ScanReport) -> None:
+        `follow_links`: also follow symbolic links that lead outside `directory`. Raises
+        `LibraryError` when `directory` is not a readable folder.
+        """
+        try:
+            walk = await asyncio.to_thread(walk_library, directory, follow_links=follow_links)
+        except WalkError as exc:
+            raise LibraryError(str(exc)) from exc
+        return await self._database.run_in_thread(lambda: self._commit(walk))
+
+    def _commit(self, walk: WalkResult) -> ScanReport:
+        root = walk.root
+        report = ScanReport(tv=list(walk.tv), warnings=list(walk.warnings))
+        index = _Index(self._movies.scan_index())
+        seen: set[int] = set()
         with self._database.atomic():
-            for movie in found:
-                existing = self._movies.find_by_path(movie.path)
-                if existing is None and not movie.info.ids.is_empty():
-                    matches = self._movies.find_by_ids(movie.info.ids)
-                    existing = matches[0] if matches else None
-                if existing is not None:
-                    if existing.id not in report.existing:
-                        report.existing.append(existing.id)
-                    if existing.path is None:
-                        self._movies.set_path(existing.id, movie.path)
+            for movie in walk.movies:
+                entry = self._match(index, movie, report)
+                if entry is not None:
+                    seen.add(entry.id)
                     continue
-                title = movie.info.title or os.path.basename(movie.path)
+                info = movie.info
                 record = self._movies.add(
-                    title,
-                    year=movie.info.year,
-                    ids=movie.info.ids,
+                    info.title or os.path.basename(movie.path),
+                    year=info.year,
+                    ids=info.ids,
                     path=movie.path,
                     status=IdentificationStatus.UNIDENTIFIED,
+                    edition=info.edition,
                 )
                 report.added.append(record.id)
+                seen.add(record.id)
+                index.put(
+                    ScanIndexEntry(
+                        record.id, movie.path, info.ids, info.edition, False, record.title, record.year
+                    )
+                )
+            gone = [
+                entry.id
+                for entry in index.by_path.values()
+                if entry.id not in seen
+                and not entry.missing
+                and entry.path is not None
+                and _under(entry.path, root)
+                and _gone(entry.path)
+            ]
+            if gone:
+                self._movies.set_missing(gone, True)
+                report.missing = sorted(gone)
+            if report.found_again:
+                self._movies.set_missing(report.found_again, False)
+        return report
+
+    def _match(self, index: _Index, movie: FoundMovie, report: ScanReport) -> ScanIndexEntry | None:
+        """The library's movie that `movie` already is (updating its path when it moved), or None."""
+        info = movie.info
+        entry = index.by_path.get(movie.path)
+        if entry is not None:
+            if entry.missing:
+                report.found_again.append(entry.id)
+            _once(report.existing, entry.id)
+            return entry
+        candidates = index.same_film(info.ids, info.edition) if not info.ids.is_empty() else []
+        if not candidates:
+            # Without ids: a moved folder is known by its title, year and edition, if its old path is gone.
+            key = (normalise_title(info.title or ""), info.year, _edition_key(info.edition))
+            candidates = [e for e in index.by_name.get(key, []) if _gone(e.path)] if info.title else []
+        if not candidates:
+            return None
+        entry = next((e for e in candidates if e.path is None), None)
+        if entry is not None:  # added by hand: this is its folder
+            self._movies.set_path(entry.id, movie.path)
+        else:
+            entry = next((e for e in candidates if _gone(e.path)), None)
+            if entry is not None:
+                self._movies.move(entry.id, movie.path)
+                report.moved.append(entry.id)
+                if entry.missing and entry.id not in report.found_again:
+                    report.found_again.append(entry.id)
+                index.by_path.pop(entry.path or "", None)
+            else:
+                entry = candidates[0]
+                report.warnings.append(
+                    f"{shown(movie.path)}: the same film as movie {entry.id} "
+                    f"({shown(entry.path or '')}); not added again"
+                )
+                _once(report.existing, entry.id)
+                return entry
+        moved = ScanIndexEntry(entry.id, movie.path, entry.ids, entry.edition, False, entry.title, entry.year)
+        index.put(moved)
+        _once(report.existing, entry.id)
+        return moved
+
+    def add_unique(
+        self,
+        title: str | None,
+        *,
+        year: int | None = None,
+        ids: ExternalIds | None = None,
+        path: str | None = None,
+        edition: str | None = None,
+    ) -> AddResult:
+        """Add one movie unless it is already in the library (the same path, or the same ids and
+        edition): then that movie, with ``existing`` True. A title is needed only without ids (the
+        identification fills it in from the ids)."""
+        ids = ids or ExternalIds()
+        if path is not None:
+            found = self._movies.find_by_path(path)
+            if found is not None:
+                return AddResult(found, True)
+        if not ids.is_empty():
+            for record in self._movies.find_by_ids(ids):
+                if _edition_key(record.edition) == _edition_key(edition) and not _conflicts(record.ids, ids):
+                    return AddResult(record, True)
+        name = (title or "").strip()
+        if not name:
+            if ids.is_empty():
+                raise LibraryError("give a title or an id (IMDb, TMDB or TheTVDB)")
+            kind, value = next(iter(ids.known().items()))
+            name = f"{kind.value}:{value}"
+        return AddResult(self.add(name, year=year, ids=ids, path=path, edition=edition), False)
+
+    def remove(self, movie_id: int) -> MovieRecord:
+        """Remove a movie from the library, with its fields, locks, cache and history; the files on
+        disk are never touched. `UnknownEntityError` for an unknown id."""
+        record = self._movies.require(movie_id)
+        self._movies.delete(movie_id)
+        return record
 
     # -- one movie in detail (the window's movie page) ---------------------------------------------
 

@@ -69,6 +69,8 @@ class MovieRecord:
     incomplete_providers: dict[str, datetime] = field(default_factory=dict)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    missing: bool = False
+    edition: str | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +84,9 @@ class MovieRow:
         incomplete_providers: provider id -> when to retry it (empty when every provider answered).
         locked_fields: how many fields the user locked.
         poster: the poster's URL, when the movie has one.
+        sort_title: the title to sort by, when it has one of its own.
+        missing: its folder was gone at the last scan.
+        edition: "Director's Cut", ... (None for the plain film).
     """
 
     id: int
@@ -93,6 +98,22 @@ class MovieRow:
     incomplete_providers: Mapping[str, datetime]
     locked_fields: int
     poster: str | None
+    sort_title: str | None = None
+    missing: bool = False
+    edition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanIndexEntry:
+    """One movie as a scan compares it with what it found (`MovieRepository.scan_index`)."""
+
+    id: int
+    path: str | None
+    ids: ExternalIds
+    edition: str | None
+    missing: bool
+    title: str
+    year: int | None
 
 
 _STATUSES = {status.value: status for status in IdentificationStatus}
@@ -157,6 +178,8 @@ def _record_of(data: Mapping[str, Any]) -> MovieRecord:
         incomplete_providers=incomplete,
         created_at=data["created_at"],
         updated_at=data["updated_at"],
+        missing=bool(data.get("missing")),
+        edition=data.get("edition"),
     )
 
 
@@ -179,10 +202,12 @@ class MovieRepository:
         path: str | None = None,
         monitored: bool = True,
         status: IdentificationStatus = IdentificationStatus.UNIDENTIFIED,
+        edition: str | None = None,
     ) -> MovieRecord:
         ids = ids or ExternalIds()
         now = self._clock.now()
         row = Movie.create(
+            edition=edition,
             title=title,
             year=year,
             tmdb_id=ids.tmdb,
@@ -256,7 +281,7 @@ class MovieRepository:
         """
         columns = (
             "SELECT m.id, m.title, m.year, m.status, m.monitored, m.last_enriched_at, "
-            "m.incomplete_providers, m.poster, "
+            "m.incomplete_providers, m.poster, m.sort_title, m.missing, m.edition, "
         )
         batches: list[tuple[str, tuple[Any, ...]]] = []
         if ids is None:
@@ -285,7 +310,20 @@ class MovieRepository:
         append = rows.append
         for sql, params in batches:
             cursor = self._database.db.execute_sql(sql, params)  # type: ignore[no-untyped-call]
-            for movie_id, title, year, status, monitored, enriched, incomplete, poster, locks in cursor:
+            for (
+                movie_id,
+                title,
+                year,
+                status,
+                monitored,
+                enriched,
+                incomplete,
+                poster,
+                sort_title,
+                missing,
+                edition,
+                locks,
+            ) in cursor:
                 append(
                     MovieRow(
                         movie_id,
@@ -297,6 +335,9 @@ class MovieRepository:
                         _NO_PROVIDERS if incomplete is None else _incomplete(incomplete),
                         locks,
                         poster or None,
+                        sort_title or None,
+                        missing == 1,
+                        edition,
                     )
                 )
         return rows
@@ -316,6 +357,29 @@ class MovieRepository:
         for condition in conditions[1:]:
             where = where | condition
         return [_record(row) for row in Movie.select().where(where).order_by(Movie.id)]
+
+    def scan_index(self) -> list[ScanIndexEntry]:
+        """What a scan compares its findings with, for every movie, in one query."""
+        cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT id, path, tmdb_id, imdb_id, tvdb_id, edition, missing, title, year "
+            "FROM movies ORDER BY id"
+        )
+        return [
+            ScanIndexEntry(movie_id, path, ExternalIds(tmdb, imdb, tvdb), edition, missing == 1, title, year)
+            for movie_id, path, tmdb, imdb, tvdb, edition, missing, title, year in cursor.fetchall()
+        ]
+
+    def set_missing(self, movie_ids: Iterable[int], missing: bool) -> None:
+        """Mark movies whose folder is gone (or found again); nothing else about them changes."""
+        wanted = sorted(set(movie_ids))
+        now = self._clock.now()
+        for start in range(0, len(wanted), _ROWS_CHUNK):
+            chunk = wanted[start : start + _ROWS_CHUNK]
+            Movie.update(missing=missing, updated_at=now).where(Movie.id.in_(chunk)).execute()
+
+    def move(self, movie_id: int, path: str) -> None:
+        """The movie's folder was moved or renamed: its new path, found again (not missing)."""
+        self._update(movie_id, path=path, missing=False)
 
     def find_by_path(self, path: str) -> MovieRecord | None:
         row = Movie.get_or_none(Movie.path == path)

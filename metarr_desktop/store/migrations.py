@@ -164,11 +164,27 @@ def _v_publish_ledger(db: pw.SqliteDatabase) -> None:
         _execute(db, statement)
 
 
+_LIBRARY_FOLDERS = (
+    'ALTER TABLE "movies" ADD COLUMN "missing" INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE "movies" ADD COLUMN "edition" TEXT',
+    'CREATE INDEX "movies_path" ON "movies" ("path")',
+)
+
+
+def _v_library_folders(db: pw.SqliteDatabase) -> None:
+    """The library as folders: a movie whose folder is gone is marked missing (never deleted), and a
+    film's edition (Director's Cut, ...) is recorded, so two editions are two entries, not duplicates;
+    the path is indexed for rescans."""
+    for statement in _LIBRARY_FOLDERS:
+        _execute(db, statement)
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
     _v_players,
     _v_publish_ledger,
+    _v_library_folders,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -106,7 +106,7 @@ class Movie(BaseModel):
     tmdb_id = pw.IntegerField(null=True, index=True)
     imdb_id = pw.TextField(null=True, index=True)
     tvdb_id = pw.IntegerField(null=True, index=True)
-    path = pw.TextField(null=True)
+    path = pw.TextField(null=True, index=True)
     monitored = pw.BooleanField(default=True)
     status = pw.TextField(default="unidentified")
     last_enriched_at = UtcDateTimeField(null=True)
@@ -114,6 +114,8 @@ class Movie(BaseModel):
     incomplete_providers = JsonField(null=True)
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
+    missing = pw.BooleanField(default=False)
+    edition = pw.TextField(null=True)
 
     class Meta:
         table_name = "movies"

@@ -28,7 +28,8 @@ def test_folder_and_file_names(tmp_path: Path) -> None:
     video(tmp_path / "Inception (2010)" / "Extras" / "Making of.mkv")
     video(tmp_path / "The.Matrix.1999.720p.mkv")
     video(tmp_path / "Collection" / "Heat (1995) [imdbid-tt0113277]" / "heat.mp4")
-    found, warnings = walk_library(tmp_path)
+    walk = walk_library(tmp_path)
+    found, warnings = walk.movies, walk.warnings
     infos = by_path(found, tmp_path)
     assert warnings == []
     assert set(infos) == {
@@ -68,7 +69,8 @@ def test_nfo_variants(tmp_path: Path, name: str, text: str, ids: ExternalIds) ->
     folder = tmp_path / "Dune (2021)"
     video(folder / "Dune.mkv")
     (folder / name).write_text(text, encoding="utf-8")
-    found, warnings = walk_library(tmp_path)
+    walk = walk_library(tmp_path)
+    found, warnings = walk.movies, walk.warnings
     assert warnings == []
     assert [(m.info.title, m.info.year, m.info.ids) for m in found] == [("Dune", 2021, ids)]
 
@@ -77,7 +79,8 @@ def test_a_malformed_nfo_gives_a_warning_and_falls_back_to_the_name(tmp_path: Pa
     folder = tmp_path / "Alien (1979)"
     video(folder / "Alien.mkv")
     (folder / "movie.nfo").write_text("<movie><title>Alien</title><uniqueid", encoding="utf-8")
-    found, warnings = walk_library(tmp_path)
+    walk = walk_library(tmp_path)
+    found, warnings = walk.movies, walk.warnings
     assert [(m.info.title, m.info.year) for m in found] == [("Alien", 1979)]
     assert len(warnings) == 1 and "movie.nfo" in warnings[0] and "not valid XML" in warnings[0]
 
@@ -86,7 +89,7 @@ def test_a_folder_of_several_movies_gives_one_per_file(tmp_path: Path) -> None:
     video(tmp_path / "Misc" / "Alien (1979).mkv")
     video(tmp_path / "Misc" / "Heat (1995).mkv")
     (tmp_path / "Misc" / "Heat (1995).nfo").write_text("<movie><id>tt0113277</id></movie>")
-    found, _ = walk_library(tmp_path)
+    found = walk_library(tmp_path).movies
     infos = {Path(m.path).name: m.info for m in found}
     assert set(infos) == {"Alien (1979).mkv", "Heat (1995).mkv"}
     assert infos["Heat (1995).mkv"].ids == ExternalIds(imdb="tt0113277")
@@ -96,7 +99,8 @@ def test_a_symlink_loop_does_not_stop_the_scan(tmp_path: Path) -> None:
     video(tmp_path / "A" / "Inner" / "Alien (1979)" / "alien.mkv")
     (tmp_path / "A" / "Inner" / "loop").symlink_to(tmp_path / "A", target_is_directory=True)
     video(tmp_path / "Heat (1995)" / "heat.mkv")
-    found, warnings = walk_library(tmp_path)
+    walk = walk_library(tmp_path)
+    found, warnings = walk.movies, walk.warnings
     assert sorted(m.info.title for m in found) == ["Alien", "Heat"]
     assert any("loop" in w for w in warnings)
 
@@ -115,7 +119,8 @@ def test_an_unreadable_folder_is_reported_and_skipped(
         return real_scandir(path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "scandir", scandir)
-    found, warnings = walk_library(tmp_path)
+    walk = walk_library(tmp_path)
+    found, warnings = walk.movies, walk.warnings
     assert [m.info.title for m in found] == ["Heat"]
     assert len(warnings) == 1 and "Locked" in warnings[0] and "Permission denied" in warnings[0]
 
@@ -140,7 +145,9 @@ async def test_scan_adds_new_movies_once(
     assert movies.require(known.id).path == str(root / "Heat (1995)")
     again = await library.scan(root)
     assert again.added == [] and sorted(again.existing) == sorted([known.id, added.id])
-    assert again.to_json() == {"added": [], "existing": again.existing, "warnings": []}
+    document = again.to_json()
+    assert (document["added"], document["existing"], document["warnings"]) == ([], again.existing, [])
+    assert (document["moved"], document["missing"], document["tv_set_aside"]) == ([], [], 0)
 
 
 def test_add_rejects_bad_input(library: LibraryService) -> None:

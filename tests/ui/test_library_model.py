@@ -186,7 +186,8 @@ def test_typing_narrows_and_deleting_widens_again() -> None:
 def test_sorting_by_each_column() -> None:
     model = model_of(SAMPLE)
     model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
-    assert titles(model) == ["Amélie", "Heat", "inception", "Matrix Reloaded", "The Matrix", "Zodiac"]
+    # "The Matrix" sorts under M (its article skipped), before "Matrix Reloaded"
+    assert titles(model) == ["Amélie", "Heat", "inception", "The Matrix", "Matrix Reloaded", "Zodiac"]
     model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
     assert titles(model)[0] == "Zodiac"
     model.sort(Column.YEAR, Qt.SortOrder.AscendingOrder)
@@ -208,7 +209,7 @@ def test_filter_and_sort_together_and_the_selection_follows_its_movie(qtbot: Any
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
-    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
     matrix_row = model.view_row_of(1)
     view.setCurrentIndex(model.index(matrix_row, Column.TITLE))
     view.selectRow(matrix_row)
@@ -446,3 +447,38 @@ def test_pictures_for_both_schemes(dark: bool) -> None:
         for locked in (False, True):
             assert not status_glyphs(state, locked, palette).isNull()
     assert not poster_placeholder(THUMB_SIZE, palette).isNull()
+
+
+def test_sort_titles_articles_years_and_scanned_rows_in_their_places(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        movie(1, "The Thing", 2011),
+        movie(2, "Les Misérables", 2012),
+        movie(3, "Der Untergang", 2004),
+        movie(4, "The Thing", 1982),
+        movie(5, "A Few Good Men", 1992),
+        movie(6, "El Laberinto del Fauno", 2006),
+    ]
+    model = model_of(rows)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    assert [(r.title, r.year) for r in map(model.row_at, range(model.rowCount()))] == [
+        ("A Few Good Men", 1992),
+        ("El Laberinto del Fauno", 2006),
+        ("Les Misérables", 2012),
+        ("The Thing", 1982),  # same title: by year
+        ("The Thing", 2011),
+        ("Der Untergang", 2004),
+    ]
+    # rows a scan adds take their sorted place; the others keep theirs
+    model.update_rows([movie(7, "Heat", 1995), movie(8, "Zodiac", 2007), movie(9, "The Abyss", 1989)])
+    assert titles(model) == [
+        "The Abyss",
+        "A Few Good Men",
+        "Heat",
+        "El Laberinto del Fauno",
+        "Les Misérables",
+        "The Thing",
+        "The Thing",
+        "Der Untergang",
+        "Zodiac",
+    ]
+    qtmodeltester.check(model)

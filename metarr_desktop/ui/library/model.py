@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
 from metarr_desktop.core.formatting import DisplayStatus, relative_time, resets_in
+from metarr_desktop.core.names import sort_key
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import HeadedTableModel
@@ -325,6 +326,27 @@ class LibraryModel(HeadedTableModel):
             self.beginInsertRows(_ROOT, first, first + len(shown) - 1)
             self._view = [*self._view, *shown]
             self.endInsertRows()
+            if self._sort is not None:
+                self._change_layout(self._with_sorted_places(shown))
+
+    def _with_sorted_places(self, added: list[int]) -> list[int]:
+        """The view with the `added` rows (shown at its end) moved to their places in the current
+        sort order; the other rows keep theirs (the list being read does not reorder itself)."""
+        fresh = set(added)
+        old = [number for number in self._view if number not in fresh]
+        position = {number: index for index, number in enumerate(old)}
+        after: dict[int, list[int]] = {}
+        anchor = -1
+        for number in self._ordered()[0]:
+            if number in fresh:
+                after.setdefault(anchor, []).append(number)
+            elif number in position:
+                anchor = position[number]
+        view = list(after.get(-1, []))
+        for index, number in enumerate(old):
+            view.append(number)
+            view.extend(after.get(index, ()))
+        return view
 
     def _repaint(self, numbers: list[int]) -> None:
         """dataChanged for these rows; for many, one signal over every row (the view then repaints
@@ -468,7 +490,13 @@ class LibraryModel(HeadedTableModel):
         rows = self.rows
         numbers = range(len(rows))
         if column is Column.TITLE:
-            return sorted(numbers, key=self._titles.__getitem__, reverse=descending)
+            # The sort title (a leading article skipped: "The Matrix" under M), then the year, so
+            # that films of the same title are in the order they came out.
+            keys = [
+                (sort_key(row.sort_title or row.title), row.year if row.year is not None else 9999, row.id)
+                for row in rows
+            ]
+            return sorted(numbers, key=keys.__getitem__, reverse=descending)
         if column is Column.STATUS:
             ranks = [_STATE_RANK[row_state(row)] for row in rows]
             return sorted(numbers, key=ranks.__getitem__, reverse=descending)
