@@ -16,11 +16,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@bash scripts/ensure-qt-libs.sh $(BIN)/python
+	@bash scripts/ensure-qt-libs.sh $(BIN)/python run
 	QT_QPA_PLATFORM= $(BIN)/metarr-desktop --demo
 
 test: $(STAMP)
-	@bash scripts/ensure-qt-libs.sh $(BIN)/python
+	@bash scripts/ensure-qt-libs.sh $(BIN)/python test
 	@bash scripts/ensure-xvfb.sh
 	$(BIN)/ruff check metarr_desktop tests benchmarks
 	$(BIN)/mypy metarr_desktop
