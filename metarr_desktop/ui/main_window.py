@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop import __version__
 from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.ui.about import AboutDialog
 from metarr_desktop.ui.asset_browser import AssetBrowserDialog
 from metarr_desktop.ui.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
@@ -510,17 +510,12 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def show_about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.NoIcon,
-            "About Metarr Desktop",
-            f"<b>Metarr Desktop {__version__}</b><p>Complete, correct metadata and artwork for your movie "
-            "library, from several providers at once.</p>",
-            parent=self,
-        )
-        box.setIconPixmap(app_icon().pixmap(64, 64))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+    def show_about(self) -> AboutDialog:
+        """Help › About: version, icon, and the providers' credits with links."""
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def set_scheme(self, scheme: Scheme) -> None:
         if self.theme is not None:
