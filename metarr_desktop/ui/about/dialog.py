@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -109,9 +110,9 @@ class AboutDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(sources)
         layout.addWidget(plain_label(self.info.license))
-        layout.addStretch(1)
         layout.addWidget(buttons)
-        self.setMinimumWidth(560)
+        sources.setMinimumWidth(540)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)  # fits its text, no gaps
 
     def _add_credit(
         self, grid: QGridLayout, row: int, credit: ProviderCredit, ratio: float

@@ -87,6 +87,6 @@ def about_info() -> AboutInfo:
         "at once.",
         icon=icon_png(128),
         credits=CREDITS,
-        license="Free software under the MIT licence. Movie data and images belong to their owners "
-        "and are used under each provider's terms.",
+        license="Free software under the MIT licence. Movie data and images belong to their rights "
+        "holders and are used under each provider's terms.",
     )
