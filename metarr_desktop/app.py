@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from metarr_desktop import __version__
+from metarr_desktop.bundled import APP_ID
 from metarr_desktop.cli.common import OneLineErrorParser, data_dir_argument
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
@@ -389,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     assert isinstance(app, QApplication)
     app.setApplicationName("Metarr Desktop")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("metarr-desktop")
+    app.setDesktopFileName(APP_ID)  # the desktop file: the window is grouped under its icon
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)

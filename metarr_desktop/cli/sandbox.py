@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import shlex
 import signal
 import sys
 import threading
 from types import FrameType
 
-from metarr_desktop.cli.common import CliContext, CliError
+from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError
 from metarr_desktop.sandbox.catalog import parse_catalog_spec
+from metarr_desktop.sandbox.demo import DEMO_KEYS, configure_profile
 from metarr_desktop.sandbox.faults import parse_faults
 from metarr_desktop.sandbox.limits import SandboxLimits
 from metarr_desktop.sandbox.server import Latency, SandboxServer
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.store.database import StoreError
+from metarr_desktop.store.profile import ProfileError
+from metarr_desktop.store.secrets import SecretStoreError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,6 +48,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--omdb-quota", type=int, default=None, metavar="N", help="OMDb's daily quota (1000)")
     parser.add_argument(
         "--hang-seconds", type=float, default=60.0, help="how long a 'timeout' fault holds a request"
+    )
+    parser.add_argument(
+        "--configure",
+        action="store_true",
+        help="also point the profile's providers at this sandbox, with the demo keys (refused when the "
+        "profile holds a key of your own: use --data-dir for a separate profile)",
     )
     parser.set_defaults(handler=cmd_sandbox)
 
@@ -72,12 +85,43 @@ def build_server(args: argparse.Namespace) -> SandboxServer:
     )
 
 
+def own_keys(ctx: CliContext) -> list[str]:
+    """The providers for which the profile holds an API key that is not the sandbox's demo key."""
+    services = AppServices.open(ctx.data_dir)
+    try:
+        return [pid for pid, demo in DEMO_KEYS.items() if services.secrets.get(pid) not in (None, demo)]
+    finally:
+        asyncio.run(services.aclose())
+
+
+def configure(ctx: CliContext, server: SandboxServer) -> None:
+    """Point the profile's providers at the running sandbox with the demo keys (`--configure`)."""
+    try:
+        mine = own_keys(ctx)
+        if mine:
+            raise CliError(
+                f"the profile {ctx.profile.root} holds your own API key for {', '.join(mine)}; "
+                "--configure would point it at the sandbox: give a separate profile with "
+                "--data-dir DIR (e.g. metarr --data-dir ~/metarr-sandbox sandbox --configure)",
+                EXIT_FAILED,
+            )
+        asyncio.run(configure_profile(ctx.profile.root, server))
+    except (ProfileError, StoreError, SecretStoreError) as exc:
+        raise CliError(str(exc), EXIT_FAILED) from exc
+
+
 def cmd_sandbox(args: argparse.Namespace, ctx: CliContext) -> int:
     server = build_server(args)
     try:
         urls = server.start()
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", 1) from exc
+    if args.configure:
+        try:
+            configure(ctx, server)
+        except BaseException:
+            server.stop()
+            raise
     stop = threading.Event()
 
     def on_terminate(signum: int, frame: FrameType | None) -> None:
@@ -90,6 +134,12 @@ def cmd_sandbox(args: argparse.Namespace, ctx: CliContext) -> int:
         f"metarr: sandbox serving catalog {server.catalog.name} ({len(server.catalog)} titles);"
         " Ctrl-C stops it\n"
     )
+    if args.configure:
+        data_dir = f"--data-dir {shlex.quote(str(ctx.data_dir))} " if ctx.data_dir else ""
+        sys.stderr.write(
+            f"metarr: the profile {ctx.profile.root} now uses this sandbox with the demo keys; "
+            f"try, from another terminal: metarr {data_dir}search Inception\n"
+        )
     try:
         while not stop.wait(0.5):
             pass

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop import __version__
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
+from metarr_desktop.ui.about import AboutDialog
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
@@ -549,17 +549,12 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def show_about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.NoIcon,
-            "About Metarr Desktop",
-            f"<b>Metarr Desktop {__version__}</b><p>Complete, correct metadata and artwork for your movie "
-            "library, from several providers at once.</p>",
-            parent=self,
-        )
-        box.setIconPixmap(app_icon().pixmap(64, 64))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+    def show_about(self) -> AboutDialog:
+        """Help › About: version, icon, and the providers' credits with links."""
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def set_scheme(self, scheme: Scheme) -> None:
         if self.theme is not None:

@@ -22,6 +22,7 @@ import pytest
 from metarr_desktop.cli.main import run
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
+from tests.helpers.processes import default_sigint
 
 TMDB_IDS = [550, 146, 27205, 603, 278, 238, 680, 155, 13, 157336, 841, 438631, 693134, 1091]
 
@@ -69,6 +70,7 @@ def test_interrupting_enrich_all_keeps_finished_work(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=default_sigint,
     )
     assert child.stderr is not None
     seen: list[str] = []

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from metarr_desktop.cli.main import run
+from tests.helpers.processes import default_sigint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +55,7 @@ def test_serves_until_interrupted(stop_signal: signal.Signals) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=default_sigint,
         cwd=ROOT,
     )
     try:

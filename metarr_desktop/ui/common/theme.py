@@ -9,15 +9,13 @@ current scheme, so that they stay readable on both.
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from metarr_desktop.bundled import ICON_SIZES, icon_png, icon_svg
 from metarr_desktop.core.formatting import DisplayStatus
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 class Scheme(StrEnum):
@@ -27,8 +25,11 @@ class Scheme(StrEnum):
 
 
 def app_icon() -> QIcon:
-    icon = QIcon(str(RESOURCES / "metarr.svg"))
-    icon.addFile(str(RESOURCES / "metarr.png"))
+    """The application icon: the PNG rendered for each size, and the SVG for any other size."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)), QSize(size, size))
+    icon.addFile(str(icon_svg()))
     return icon
 
 

@@ -1,0 +1,81 @@
+"""Help › About: the version, the icon, and the providers' credits (TMDB's exact notice with its
+mark, OMDb, TheTVDB, fanart.tv), with links; README.md carries the same credits."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from metarr_desktop import __version__
+from metarr_desktop.ui.about import CREDITS, TMDB_NOTICE, AboutDialog, about_info
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+from tests.helpers.qt import until
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform says so
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_credits_name_every_provider_with_tmdbs_exact_notice() -> None:
+    info = about_info()
+    assert info.version == __version__ and info.title == f"Metarr Desktop {__version__}"
+    assert [c.provider_id for c in info.credits] == ["tmdb", "omdb", "tvdb", "fanart"]
+    assert TMDB_NOTICE == "This product uses the TMDB API but is not endorsed or certified by TMDB."
+    assert info.credits[0].text == TMDB_NOTICE
+    for credit in info.credits:
+        assert credit.mark.is_file() and credit.url.startswith("https://")
+    assert info.icon.is_file()
+
+
+def test_the_readme_carries_the_same_credits() -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for credit in CREDITS:
+        assert credit.text in readme, credit.provider_id
+
+
+@pytest.mark.gui
+def test_the_dialog_shows_version_marks_credits_and_links(qtbot, tmp_path: Path) -> None:
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.title_label.text() == f"Metarr Desktop {__version__}"
+    assert list(dialog.credit_rows) == ["tmdb", "omdb", "tvdb", "fanart"]
+    for credit in CREDITS:
+        mark, text, link = dialog.credit_rows[credit.provider_id]
+        assert not mark.pixmap().isNull(), credit.provider_id
+        assert text.text() == credit.text and text.textFormat() is Qt.TextFormat.PlainText
+        assert link.openExternalLinks() and f'href="{credit.url}"' in link.text()
+    picture = tmp_path / "about.png"
+    assert dialog.grab().save(str(picture))
+    if os.environ.get("METARR_SCREENSHOTS"):
+        dialog.grab().save(os.environ["METARR_SCREENSHOTS"])
+
+
+@pytest.fixture
+async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
+    widget = MainWindow(ctx, settings=window_settings(tmp_path))
+    widget.show()
+    await until(lambda: Page.LIBRARY in widget._loaded)
+    yield widget
+    widget.dispose()
+    widget.hide()
+    widget.deleteLater()
+
+
+@pytest.mark.gui
+async def test_help_about_is_one_click_away(window: MainWindow) -> None:
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    about = next(a for a in help_menu.actions() if a.text() == "&About Metarr Desktop")
+    assert not window.windowIcon().isNull()
+    about.trigger()
+    await asyncio.sleep(0)
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, AboutDialog) and w.isVisible()]
+    assert len(dialogs) == 1 and dialogs[0].parent() is window
+    dialogs[0].reject()
