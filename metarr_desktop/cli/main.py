@@ -29,7 +29,9 @@ from metarr_desktop.cli import (
     schedule,
     search,
     show,
+    undo,
 )
+from metarr_desktop.cli import inspect as inspect_command
 from metarr_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
@@ -48,6 +50,7 @@ log = logging.getLogger("metarr")
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
+COMMAND_MODULES += [inspect_command, undo]
 
 
 def build_parser() -> argparse.ArgumentParser:

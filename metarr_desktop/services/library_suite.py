@@ -11,8 +11,11 @@ from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions, EnrichReport, Mode
 from metarr_desktop.services.identification import IdentificationService
+from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.preview import PreviewService
 from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.services.undo import UndoService
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
@@ -27,6 +30,8 @@ class LibrarySuite:
     identification: automated identification, the user's choice, search.
     enrichment: enrich one movie, some, or all.
     schedule: the daily enrich-all.
+    inspect, preview, undo: why each field holds its value; a refresh previewed, then accepted;
+        the latest refresh undone (issue 19).
     """
 
     app: AppServices
@@ -34,6 +39,9 @@ class LibrarySuite:
     identification: IdentificationService
     enrichment: EnrichmentService
     schedule: DailySchedule
+    inspect: InspectService
+    preview: PreviewService
+    undo: UndoService
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:
@@ -60,10 +68,24 @@ class LibrarySuite:
             return await enrichment.enrich_many(due, SCHEDULED) if due else None
 
         schedule = DailySchedule(daily, app.settings, app.clock, retry=retry_due)
+        inspect = InspectService(
+            database=app.database,
+            movies=app.movies,
+            cache_repository=ProviderCacheRepository(app.database, AssetRepository(app.database, app.clock)),
+            pool=app.pool,
+            authority=app.authority.get,
+            set_authority=app.authority.set,
+        )
+        undo = UndoService(
+            database=app.database, movies=app.movies, enrichment_log=app.enrichment_log, clock=app.clock
+        )
         return cls(
             app=app,
             library=LibraryService(app.database, app.movies),
             identification=identification,
             enrichment=enrichment,
             schedule=schedule,
+            inspect=inspect,
+            preview=PreviewService(enrichment),
+            undo=undo,
         )
