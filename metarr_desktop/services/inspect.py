@@ -103,6 +103,10 @@ class InspectService:
         self._set_authority = set_authority
         self._languages = languages
 
+    def authority(self) -> FieldAuthorityConfig:
+        """The field-authority rules in force."""
+        return self._authority()
+
     def answers(self, movie: MovieRecord) -> tuple[dict[str, ProviderAnswer], list[str]]:
         """Every provider's cached answer as the merge sees it (found ones), and the "not found" ones.
 

@@ -79,6 +79,7 @@ from metarr_desktop.ui.poster_grid import (
     selection_ranges,
     view_icon,
 )
+from metarr_desktop.ui.preview.flow import start_bulk_preview
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -753,6 +754,11 @@ class LibraryPage(QWidget):
         enrich = menu.addAction("Enrich" if count <= 1 else f"Enrich {count:,} movies")
         enrich.setEnabled(self.ctx.suite is not None)
         enrich.triggered.connect(self.enrich_selected)
+        if self.model.state_at(row) is not RowState.NEEDS_IDENTIFICATION:  # identify those first
+            text = "Preview changes…" if count <= 1 else f"Preview changes for {count:,} movies…"
+            preview = menu.addAction(text)
+            preview.setEnabled(self.ctx.suite is not None)
+            preview.triggered.connect(lambda: start_bulk_preview(self, self.selected_ids() or [movie_id]))
         return menu
 
     # -- adding ------------------------------------------------------------------------------------
