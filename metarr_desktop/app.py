@@ -30,6 +30,7 @@ from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.database import StoreError
 from metarr_desktop.store.profile import Profile, ProfileError
+from metarr_desktop.store.secrets import MemoryKeyring
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -111,27 +112,6 @@ def movie_of(page: str | None) -> int | None:
 # --------------------------------------------------------------------------------------------------
 # Demo mode
 # --------------------------------------------------------------------------------------------------
-
-
-class MemoryKeyring:
-    """A keyring backend kept in memory: demo keys must never reach the user's real keyring."""
-
-    priority = 1.0
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self._keys.get((service, user))
-
-    def set_password(self, service: str, user: str, password: str) -> None:
-        self._keys[(service, user)] = password
-
-    def delete_password(self, service: str, user: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if self._keys.pop((service, user), None) is None:
-            raise PasswordDeleteError("no such key")
 
 
 class DemoSetup:

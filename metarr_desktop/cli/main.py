@@ -28,6 +28,7 @@ from metarr_desktop.cli import (
     sandbox,
     schedule,
     search,
+    settings,
     show,
     undo,
 )
@@ -49,7 +50,7 @@ log = logging.getLogger("metarr")
 
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
-COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule]
+COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings]
 COMMAND_MODULES += [inspect_command, undo]
 
 

@@ -17,15 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from metarr_desktop.core.authority import FieldAuthorityConfig
-from metarr_desktop.core.fields import ALL_FIELDS, is_missing
-
-#: The rating fields and the source name each is listed under (`metarr show`'s "ratings").
-RATING_FIELDS: dict[str, tuple[str, str | None]] = {
-    "imdb_rating": ("imdb", "imdb_votes"),
-    "tmdb_rating": ("tmdb", "tmdb_votes"),
-    "rotten_tomatoes_score": ("rotten_tomatoes", None),
-    "metacritic_score": ("metacritic", None),
-}
+from metarr_desktop.core.fields import ALL_FIELDS, RATING_FIELDS, is_missing
 
 
 @dataclass(slots=True)

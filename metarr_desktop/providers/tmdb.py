@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
@@ -25,7 +26,6 @@ from metarr_desktop.core.providers import (
     SearchRequest,
     SearchResult,
 )
-from metarr_desktop.providers.artwork import best_url
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.errors import BadResponseError, NotFoundError
 from metarr_desktop.providers.parsing import (

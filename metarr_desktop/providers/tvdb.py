@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
@@ -26,7 +27,6 @@ from metarr_desktop.core.providers import (
     SearchRequest,
     SearchResult,
 )
-from metarr_desktop.providers.artwork import best_url
 from metarr_desktop.providers.base import HttpProvider, RequestGate, decode_json
 from metarr_desktop.providers.errors import AuthenticationError, BadResponseError, NotFoundError
 from metarr_desktop.providers.languages import english_name, to_three_letter, to_two_letter

@@ -23,11 +23,11 @@ from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
-from metarr_desktop.services.provider_cache import DEFAULT_TTL, ProviderCacheManager
+from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.rate_state import RateLimitStateService
+from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 from metarr_desktop.store.config import (
-    CACHE_TTL_DAYS,
     FieldAuthorityRepository,
     ProviderConfigRepository,
     RateLimitStateRepository,
@@ -50,6 +50,7 @@ class AppServices:
             that could not be started); the CLI prints them, the window shows them. Whether keys are
             stored unencrypted is `secrets.warning` (shown where keys are edited and listed).
         movies, enrichment_log, settings: repositories for the enrichment and identification work.
+        user_settings: the typed user settings (`core.settings`), validated on every change.
         cache: the provider cache manager (the one way to provider data).
         providers, authority: the configuration services.
         rate_state: keeps providers' rate-limit and health state across restarts.
@@ -65,6 +66,7 @@ class AppServices:
     movies: MovieRepository
     enrichment_log: EnrichmentLogRepository
     settings: SettingsRepository
+    user_settings: SettingsService
     cache: ProviderCacheManager
     providers: ProviderConfigService
     authority: FieldAuthorityService
@@ -116,6 +118,7 @@ class AppServices:
         registry = registry or ProviderRegistry.default()
         secrets = SecretStore(profile.secrets_path, keyring_backend)
         settings = SettingsRepository(clock)
+        user_settings = SettingsService(settings, database.path)
         configs = ProviderConfigRepository(database, clock)
         pool = ProviderPool(clock)
         orchestrator = FetchOrchestrator(pool, clock=clock)
@@ -133,7 +136,7 @@ class AppServices:
         with store_errors("set up", database.path):
             added = providers.ensure_defaults()
             authority.ensure_defaults(added)
-            ttl_days = settings.get(CACHE_TTL_DAYS)
+        ttl_days = user_settings.get("cache.ttl_days")
         providers.start_providers()
         # One provider order: reordering the providers reorders the field-authority priority too.
         providers.subscribe(lambda _changed: authority.follow_order([v.id for v in providers.all()]))
@@ -142,19 +145,20 @@ class AppServices:
             rate_state.restore_all()
         rate_state.attach()
         assets = AssetRepository(database, clock)
-        ttl = (
-            timedelta(days=float(ttl_days))
-            if isinstance(ttl_days, int | float) and ttl_days > 0
-            else DEFAULT_TTL
-        )
         cache = ProviderCacheManager(
             orchestrator,
             ProviderCacheRepository(database, assets),
             assets,
             clock,
-            ttl=ttl,
+            ttl=timedelta(days=ttl_days),
             after_fetch=rate_state.flush,
         )
+
+        def follow_settings(key: str, value: object) -> None:
+            if key == "cache.ttl_days" and isinstance(value, float):
+                cache.ttl = timedelta(days=value)
+
+        user_settings.subscribe(follow_settings)
         warnings = list(database.warnings)
         for provider_id, error in providers.start_errors.items():
             warnings.append(f"provider {provider_id} could not be started: {error}")
@@ -169,6 +173,7 @@ class AppServices:
             movies=MovieRepository(database, clock),
             enrichment_log=EnrichmentLogRepository(),
             settings=settings,
+            user_settings=user_settings,
             cache=cache,
             providers=providers,
             authority=authority,
@@ -177,12 +182,11 @@ class AppServices:
         )
 
     def set_cache_ttl(self, days: float) -> None:
-        """Change how long cached answers stay fresh (stored; applies at once)."""
-        if days <= 0:
-            raise ValueError("the cache lifetime must be a positive number of days")
-        with store_errors("write", self.database.path):
-            self.settings.set(CACHE_TTL_DAYS, days)
-        self.cache.ttl = timedelta(days=days)
+        """Change how long cached answers stay fresh (stored; applies at once).
+
+        Raises `SettingValueError` (a `ValueError`) for a lifetime that is not a positive number.
+        """
+        self.user_settings.set("cache.ttl_days", days)
 
     async def aclose(self) -> None:
         """Save the providers' state, close the HTTP clients and the database (idempotent)."""

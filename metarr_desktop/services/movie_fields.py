@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from metarr_desktop.core.fields import ALL_FIELDS, LIST_FIELDS, EntityType
+from metarr_desktop.core.fields import ALL_FIELDS, FIELDS, ID_FIELDS, LIST_FIELDS, EntityType, label
 from metarr_desktop.core.merge import ratings
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import (
@@ -35,81 +35,32 @@ from metarr_desktop.store.library import (
 #: The source recorded for a value the user typed.
 USER_SOURCE = "user"
 
-#: Whole-number fields and their plausible range (None: no upper bound).
+#: Whole-number fields and their plausible range (None: no upper bound), from the field table.
 INT_RANGES: dict[str, tuple[int, int | None]] = {
-    "runtime": (1, 2000),
-    "year": (1870, 2200),
-    "imdb_votes": (0, None),
-    "tmdb_votes": (0, None),
-    "rotten_tomatoes_score": (0, 100),
-    "metacritic_score": (0, 100),
+    spec.name: (int(spec.minimum or 0), None if spec.maximum is None else int(spec.maximum))
+    for spec in FIELDS
+    if spec.kind == "int"
 }
 
 #: Decimal fields and their range.
-FLOAT_RANGES: dict[str, tuple[float, float]] = {"imdb_rating": (0.0, 10.0), "tmdb_rating": (0.0, 10.0)}
+FLOAT_RANGES: dict[str, tuple[float, float]] = {
+    spec.name: (float(spec.minimum or 0.0), float(spec.maximum or 0.0))
+    for spec in FIELDS
+    if spec.kind == "float"
+}
 
 #: Fields holding a web address.
-URL_FIELDS: frozenset[str] = frozenset(
-    {"poster", "fanart", "clearlogo", "clearart", "banner", "thumb", "disc", "trailer"}
-)
+URL_FIELDS: frozenset[str] = frozenset(spec.name for spec in FIELDS if spec.kind == "url")
 
 #: Fields holding a date.
-DATE_FIELDS: frozenset[str] = frozenset({"release_date"})
-
-#: The movie's identity: changed by identification only.
-ID_FIELDS: frozenset[str] = frozenset({"tmdb_id", "imdb_id", "tvdb_id"})
+DATE_FIELDS: frozenset[str] = frozenset(spec.name for spec in FIELDS if spec.kind == "date")
 
 #: Fields that cannot be emptied.
-REQUIRED_FIELDS: frozenset[str] = frozenset({"title"})
-
-#: How each field is named to the user.
-LABELS: dict[str, str] = {
-    "title": "Title",
-    "original_title": "Original title",
-    "sort_title": "Sort title",
-    "plot": "Plot",
-    "outline": "Outline",
-    "tagline": "Tagline",
-    "runtime": "Runtime",
-    "release_date": "Release date",
-    "year": "Year",
-    "content_rating": "Content rating",
-    "genres": "Genres",
-    "cast": "Cast",
-    "directors": "Directors",
-    "writers": "Writers",
-    "studios": "Studios",
-    "countries": "Countries",
-    "languages": "Languages",
-    "collection": "Collection",
-    "trailer": "Trailer",
-    "imdb_rating": "IMDb rating",
-    "imdb_votes": "IMDb votes",
-    "tmdb_rating": "TMDB rating",
-    "tmdb_votes": "TMDB votes",
-    "rotten_tomatoes_score": "Rotten Tomatoes",
-    "metacritic_score": "Metacritic",
-    "awards": "Awards",
-    "poster": "Poster",
-    "fanart": "Fanart",
-    "clearlogo": "Clear logo",
-    "clearart": "Clear art",
-    "banner": "Banner",
-    "thumb": "Thumb",
-    "disc": "Disc",
-    "tmdb_id": "TMDB id",
-    "imdb_id": "IMDb id",
-    "tvdb_id": "TheTVDB id",
-}
+REQUIRED_FIELDS: frozenset[str] = frozenset(spec.name for spec in FIELDS if spec.required)
 
 
 class FieldValueError(ValueError):
     """A value the field cannot hold; the message says what is expected (shown inline)."""
-
-
-def label(name: str) -> str:
-    """The field's name for people ("IMDb rating")."""
-    return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def is_editable(name: str) -> bool:

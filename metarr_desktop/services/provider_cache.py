@@ -36,6 +36,7 @@ from metarr_desktop.core.providers import (
     SearchResult,
 )
 from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.providers.base import MetadataProvider, describe_error
@@ -56,7 +57,7 @@ from metarr_desktop.store.database import is_db_error
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TTL = timedelta(days=7)
+DEFAULT_TTL = timedelta(days=SETTINGS["cache.ttl_days"].default)
 
 _EntityKey = tuple[str, int]
 

@@ -28,14 +28,15 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.store.config import SettingsRepository
 
 log = logging.getLogger(__name__)
 
-#: Settings keys.
-SCHEDULE_TIME = "enrich_schedule_time"
+#: Storage keys: the two user settings are declared in `core.settings`; the last run is state.
+SCHEDULE_TIME = SETTINGS["schedule.time"].storage_key
+SCHEDULE_ENABLED = SETTINGS["schedule.enabled"].storage_key
 SCHEDULE_LAST_RUN = "enrich_schedule_last_run"
-SCHEDULE_ENABLED = "enrich_schedule_enabled"
 
 DEFAULT_TIME = time(3, 0)
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")

@@ -179,3 +179,28 @@ class SecretStore:
         if provider_id in keys:
             del keys[provider_id]
             self._write_file(keys)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring kept in memory (counts as a usable, encrypting one): the demo profile's, so that
+    demo keys never reach the user's real keyring, and the tests'.
+
+    Attributes:
+        passwords: (service, user) -> secret.
+    """
+
+    priority = 10
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such password")

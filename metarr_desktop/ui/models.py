@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 
 from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.fields import label
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui import formatting
 from metarr_desktop.ui.formatting import DisplayStatus
@@ -309,16 +310,6 @@ class OverrideRow:
         return FieldAuthority(list(self.providers), self.exclusive)
 
 
-def field_label(name: str) -> str:
-    """``imdb_rating`` -> ``IMDb rating``."""
-    words = name.split("_")
-    special = {"imdb": "IMDb", "tmdb": "TMDB", "tvdb": "TVDB", "id": "ID"}
-    out = [special.get(w, w) for w in words]
-    first = out[0]
-    out[0] = first if first in special.values() else first.capitalize()
-    return " ".join(out)
-
-
 class FieldAuthorityModel(HeadedTableModel):
     """Per-field overrides: Field | Providers (best first) | Exclusive.
 
@@ -391,7 +382,7 @@ class FieldAuthorityModel(HeadedTableModel):
             return row.exclusive
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.FIELD:
-                return field_label(row.field)
+                return label(row.field)
             if column == self.PROVIDERS:
                 return self.providers_text(row.providers)
             return None
@@ -727,5 +718,4 @@ __all__ = [
     "ProviderOrderModel",
     "ProviderRow",
     "Role",
-    "field_label",
 ]

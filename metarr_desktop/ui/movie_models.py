@@ -19,6 +19,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metarr_desktop.core.changes import FieldChange
+from metarr_desktop.core.fields import FIELD_GROUPS, FIELD_SPECS, RATING_FIELDS, label
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.movie_fields import (
@@ -27,7 +28,6 @@ from metarr_desktop.services.movie_fields import (
     MovieDetail,
     input_hint,
     is_editable,
-    label,
 )
 from metarr_desktop.store.library import EnrichmentLogRecord
 from metarr_desktop.ui import formatting
@@ -36,60 +36,17 @@ from metarr_desktop.ui.models import HeadedTableModel
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
-#: The groups of the fields table, in order; together they hold every canonical field once.
-FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "Main information",
-        (
-            "title",
-            "original_title",
-            "sort_title",
-            "tagline",
-            "plot",
-            "outline",
-            "release_date",
-            "year",
-            "runtime",
-            "collection",
-            "awards",
-            "trailer",
-        ),
-    ),
-    ("People", ("directors", "writers", "cast")),
-    ("Classification", ("content_rating", "genres", "studios", "countries", "languages")),
-    (
-        "Ratings",
-        (
-            "imdb_rating",
-            "imdb_votes",
-            "tmdb_rating",
-            "tmdb_votes",
-            "rotten_tomatoes_score",
-            "metacritic_score",
-        ),
-    ),
-    ("Artwork", ("poster", "fanart", "clearlogo", "clearart", "banner", "thumb", "disc")),
-    ("Identifiers", ("tmdb_id", "imdb_id", "tvdb_id")),
-)
-
 #: How many cast members the table lists before "and N more" (the tooltip has all of them).
 CAST_SHOWN = 8
 
-#: How the rating sources of `core.merge.ratings` are named.
+#: How the rating sources of `core.merge.ratings` are named (the rating field's label, without "rating").
 RATING_NAMES = {
-    "imdb": "IMDb",
-    "tmdb": "TMDB",
-    "rotten_tomatoes": "Rotten Tomatoes",
-    "metacritic": "Metacritic",
+    source: FIELD_SPECS[name].label.removesuffix(" rating")
+    for name, (source, _votes) in RATING_FIELDS.items()
 }
 
-#: The rating fields behind each rating source (for the source badge of a rating).
-RATING_FIELDS = {
-    "imdb": "imdb_rating",
-    "tmdb": "tmdb_rating",
-    "rotten_tomatoes": "rotten_tomatoes_score",
-    "metacritic": "metacritic_score",
-}
+#: The rating field behind each rating source (for the source badge of a rating).
+RATING_SOURCE_FIELDS = {source: name for name, (source, _votes) in RATING_FIELDS.items()}
 
 
 class MovieRole(IntEnum):

@@ -1,30 +1,11 @@
-"""Keyring backends for tests: an in-memory encrypted-like one, and one that always fails."""
+"""Keyring backends for tests: the in-memory one (the product's own, used by the demo), one that
+refuses to store, and one that always fails."""
 
 from __future__ import annotations
 
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError
 
-
-class MemoryKeyring(KeyringBackend):
-    """Stands in for a real system keyring (priority > 0, so it counts as usable)."""
-
-    priority = 10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise PasswordDeleteError("no such password")
-        del self.passwords[(service, username)]
+from metarr_desktop.store.secrets import MemoryKeyring
 
 
 class ReadOnlyKeyring(MemoryKeyring):
@@ -39,3 +20,6 @@ class BrokenKeyring(ReadOnlyKeyring):
 
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringError(f"cannot reach the keyring for {username}")
+
+
+__all__ = ["BrokenKeyring", "MemoryKeyring", "ReadOnlyKeyring"]

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from metarr_desktop.core.artwork import best_candidate
 from metarr_desktop.core.assets import AssetCandidate, AssetType
-from metarr_desktop.providers.artwork import best_candidate
 from metarr_desktop.providers.parsing import (
     FieldSink,
     parse_date,

@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from keyring.errors import PasswordDeleteError
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
+from tests.helpers.fake_keyring import MemoryKeyring
 
 HOSTS = {
     "api.themoviedb.org": "tmdb",
@@ -27,26 +27,6 @@ GOOD_KEYS = {
     "tvdb": "good-tvdb-key",
     "fanart": "good-fanart-key",
 }
-
-
-class FakeKeyring:
-    """A keyring backend kept in memory (counts as a real, encrypting one)."""
-
-    priority = 1.0
-
-    def __init__(self) -> None:
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.store.get((service, user))
-
-    def set_password(self, service: str, user: str, password: str) -> None:
-        self.store[(service, user)] = password
-
-    def delete_password(self, service: str, user: str) -> None:
-        if (service, user) not in self.store:
-            raise PasswordDeleteError("none")
-        del self.store[(service, user)]
 
 
 class ProviderApi:
@@ -94,7 +74,7 @@ def profile_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 async def services(profile_dir: Path, api: ProviderApi, clock: VirtualClock) -> AsyncIterator[AppServices]:
     opened = AppServices.open(
-        profile_dir, clock=clock, transport=httpx.MockTransport(api), keyring_backend=FakeKeyring()
+        profile_dir, clock=clock, transport=httpx.MockTransport(api), keyring_backend=MemoryKeyring()
     )
     try:
         yield opened

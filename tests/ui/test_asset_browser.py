@@ -33,8 +33,9 @@ from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.images import ImageLoader
 from metarr_desktop.ui.theme import Scheme, ThemeController
 from tests.helpers import sandbox as sandbox_fixtures
+from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.qt import settle, until
-from tests.ui.conftest import FakeKeyring, ProviderApi
+from tests.ui.conftest import ProviderApi
 
 sandbox = sandbox_fixtures.sandbox
 sandbox_factory = sandbox_fixtures.sandbox_factory
@@ -327,7 +328,7 @@ async def demo_ctx(
     sandbox: SandboxServer,
 ) -> AsyncIterator[tuple[UiContext, int]]:
     gc.collect()
-    services = AppServices.open(tmp_path / "demo", keyring_backend=FakeKeyring())
+    services = AppServices.open(tmp_path / "demo", keyring_backend=MemoryKeyring())
     loader = ImageLoader(
         services.profile.image_cache_dir, transport=sandbox_image_transport(sandbox.root_url)
     )

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.fields import label
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.jobs import EventKind, JobHandle, JobTracker
@@ -20,7 +21,6 @@ from metarr_desktop.ui.models import (
     ProviderOrderModel,
     ProviderRow,
     Role,
-    field_label,
 )
 from metarr_desktop.ui.pages.library import LibraryModel
 
@@ -112,10 +112,11 @@ def test_field_authority_model(qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
-def test_field_labels() -> None:
-    assert field_label("imdb_rating") == "IMDb rating"
-    assert field_label("rotten_tomatoes_score") == "Rotten tomatoes score"
-    assert field_label("tmdb_id") == "TMDB ID"
+def test_field_labels_come_from_the_one_field_table() -> None:
+    # The authority editor and the movie page name a field the same way.
+    assert label("imdb_rating") == "IMDb rating"
+    assert label("rotten_tomatoes_score") == "Rotten Tomatoes"
+    assert label("tmdb_id") == "TMDB id"
 
 
 def snapshot(pid: str, status: HealthStatus, **changes: object) -> ProviderHealth:

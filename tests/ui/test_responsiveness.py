@@ -22,8 +22,8 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.jobs import JobHandle, JobState
 from metarr_desktop.ui.main_window import MainWindow, Page
+from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.qt import until
-from tests.ui.conftest import FakeKeyring
 from tests.ui.fakes import faulty_registry
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -64,7 +64,7 @@ async def busy_services(tmp_path: Path) -> AsyncIterator[AppServices]:
     registry = faulty_registry(
         {"alpha": (0.004, 0.15), "beta": (0.002, 0.05), "gamma": (0.008, 0.3), "delta": (0.001, 0.0)}
     )
-    services = AppServices.open(tmp_path / "busy", registry=registry, keyring_backend=FakeKeyring())
+    services = AppServices.open(tmp_path / "busy", registry=registry, keyring_backend=MemoryKeyring())
     try:
         yield services
     finally:

@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from metarr_desktop.core.fields import label
 from metarr_desktop.core.inspect import CandidateVerdict, FieldExplanation
 from metarr_desktop.services.inspect import InspectService
-from metarr_desktop.services.movie_fields import USER_SOURCE, label
+from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.ui.formatting import relative_time
 from metarr_desktop.ui.movie_models import display_value
 

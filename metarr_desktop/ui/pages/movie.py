@@ -81,7 +81,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.fields import EntityType, label
 from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
@@ -92,7 +92,6 @@ from metarr_desktop.services.movie_fields import (
     FieldValueError,
     MovieDetail,
     input_hint,
-    label,
     normalise_value,
 )
 from metarr_desktop.store.database import describe_db_error, is_db_error
@@ -105,8 +104,8 @@ from metarr_desktop.ui.images import ImageLoader
 from metarr_desktop.ui.inspect.dialog import attach_inspector
 from metarr_desktop.ui.jobs import Job, JobHandle, JobState
 from metarr_desktop.ui.movie_models import (
-    RATING_FIELDS,
     RATING_NAMES,
+    RATING_SOURCE_FIELDS,
     ChangeSetModel,
     FieldsModel,
     HistoryModel,
@@ -579,7 +578,6 @@ class ValueDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._errors: dict[QWidget, str] = {}
         self.images: ImageLoader | None = None
         self._requested: set[str] = set()
 
@@ -650,7 +648,6 @@ class ValueDelegate(QStyledItemDelegate):
         editor.setProperty("field", name)
         editor.setAccessibleName(f"Edit {label(name)}")
         editor.setAutoFillBackground(True)
-        editor.destroyed.connect(lambda: self._errors.pop(editor, None))
         return editor
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
@@ -675,9 +672,6 @@ class ValueDelegate(QStyledItemDelegate):
             return editor.text()
         return ""
 
-    def error_of(self, editor: QWidget) -> str:
-        return self._errors.get(editor, "")
-
     def _check(self, editor: QWidget, name: str) -> str:
         try:
             normalise_value(name, self.editor_text(editor))
@@ -685,7 +679,6 @@ class ValueDelegate(QStyledItemDelegate):
             reason = str(exc)
         else:
             reason = ""
-        self._errors[editor] = reason
         colour = error_colour(editor.palette()).name()
         kind = "QPlainTextEdit" if isinstance(editor, QPlainTextEdit) else "QLineEdit"
         editor.setStyleSheet(
@@ -1473,7 +1466,7 @@ class MovieDetailPage(QWidget):
         chips = []
         for rating in detail.ratings:
             source = str(rating["source"])
-            field_detail = detail.fields.get(RATING_FIELDS.get(source, ""))
+            field_detail = detail.fields.get(RATING_SOURCE_FIELDS.get(source, ""))
             provider = field_detail.source if field_detail else None
             provider_name = (
                 "edited" if provider == USER_SOURCE else self.names.get(provider or "", provider or "")

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.authority import AuthorityError, FieldAuthorityConfig
-from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import ALL_FIELDS, label
 from metarr_desktop.services.config import ConfigError, ProviderUpdate, ProviderView
 from metarr_desktop.ui.bridge import async_slot, dialog_result
 from metarr_desktop.ui.context import UiContext
@@ -55,7 +55,6 @@ from metarr_desktop.ui.models import (
     ProviderOrderModel,
     ProviderRow,
     Role,
-    field_label,
 )
 from metarr_desktop.ui.provider_dialog import ProviderSettingsDialog
 from metarr_desktop.ui.theme import error_colour, warning_colour
@@ -178,7 +177,7 @@ class OverrideEditor(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Providers for {field_label(field)}")
+        self.setWindowTitle(f"Providers for {label(field)}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         ordered = list(providers) + [p for p in order if p not in providers]
         self.model = ProviderOrderModel(
@@ -202,7 +201,7 @@ class OverrideEditor(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Tick the providers {field_label(field)} may come from, best first:"))
+        layout.addWidget(QLabel(f"Tick the providers {label(field)} may come from, best first:"))
         layout.addWidget(self.view)
         layout.addLayout(buttons_row)
         layout.addWidget(self.problem)
@@ -439,12 +438,12 @@ class ProvidersPage(QWidget):
         if pairs and not enabled:
             found.append(Problem("Enable at least one provider: with none, nothing can be fetched."))
         for row in self.overrides.rows:
-            label = field_label(row.field)
+            name = label(row.field)
             if not row.providers:
-                found.append(Problem(f"{label}: choose at least one provider."))
+                found.append(Problem(f"{name}: choose at least one provider."))
             elif not enabled.intersection(row.providers):
                 found.append(
-                    Problem(f"{label}: all of its providers are disabled, so it stays empty.", error=False)
+                    Problem(f"{name}: all of its providers are disabled, so it stays empty.", error=False)
                 )
         try:
             self.authority_config().validate(self.order.ids())
@@ -524,7 +523,7 @@ class ProvidersPage(QWidget):
         self.field_choice.clear()
         for name in OVERRIDABLE_FIELDS:
             if name not in used:
-                self.field_choice.addItem(field_label(name), name)
+                self.field_choice.addItem(label(name), name)
         index = self.field_choice.findData(current)
         if index >= 0:
             self.field_choice.setCurrentIndex(index)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.fields import label
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
-from metarr_desktop.services.movie_fields import label
 from metarr_desktop.services.preview import AcceptResult, BulkPreview, PreviewService, movies_changing
 from metarr_desktop.ui.movie_models import short_value, source_name
 

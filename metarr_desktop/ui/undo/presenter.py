@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from metarr_desktop.services.movie_fields import label
+from metarr_desktop.core.fields import label
 from metarr_desktop.services.undo import UndoResult, UndoService, latest_undoable
 from metarr_desktop.store.library import EnrichmentLogRecord
 

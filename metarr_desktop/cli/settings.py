@@ -1,0 +1,70 @@
+"""`metarr settings show [--json]` / `metarr settings set KEY VALUE` / `metarr settings reset KEY`.
+
+Every user setting is declared once in `core.settings`; these commands list and change them. A value
+is a JSON value or a plain string (lists also take comma-separated words); a wrong type or an
+unknown key is bad input (exit 2) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, uses_services
+from metarr_desktop.core.settings import SettingValueError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("settings", help="the user settings (language, cache, publishing, ...)")
+    sub = parser.add_subparsers(dest="settings_command", required=True, metavar="SUBCOMMAND")
+    show = sub.add_parser("show", help="every setting with its value, default and description")
+    show.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    show.set_defaults(handler=cmd_show)
+    set_parser = sub.add_parser("set", help="change one setting (a JSON value or a plain string)")
+    set_parser.add_argument("key", metavar="KEY")
+    set_parser.add_argument("value", metavar="VALUE")
+    set_parser.set_defaults(handler=cmd_set)
+    reset = sub.add_parser("reset", help="put one setting back to its default")
+    reset.add_argument("key", metavar="KEY")
+    reset.set_defaults(handler=cmd_reset)
+
+
+def _shown(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+@uses_services
+async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    document = ctx.services.user_settings.show()
+    if args.json:
+        emit_json(document)
+        return 0
+    emit_table(
+        ["setting", "value", "default", "description"],
+        [
+            [key, _shown(entry["value"]), _shown(entry["default"]), entry["description"]]
+            for key, entry in document.items()
+        ],
+    )
+    return 0
+
+
+@uses_services
+async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        value = ctx.services.user_settings.set_text(args.key, args.value)
+    except SettingValueError as exc:
+        raise CliError(str(exc)) from exc
+    sys.stdout.write(f"{args.key} = {_shown(value)}\n")
+    return 0
+
+
+@uses_services
+async def cmd_reset(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        value = ctx.services.user_settings.reset(args.key)
+    except SettingValueError as exc:
+        raise CliError(str(exc)) from exc
+    sys.stdout.write(f"{args.key} = {_shown(value)} (default)\n")
+    return 0
