@@ -28,9 +28,6 @@ from metarr_desktop.core.changes import same_value
 from metarr_desktop.core.fields import ALL_FIELDS, is_missing
 from metarr_desktop.core.merge import MergeResult
 
-#: The source recorded for a value the user typed (`services.movie_fields.USER_SOURCE`).
-USER_SOURCE = "user"
-
 
 @dataclass(frozen=True, slots=True)
 class ProviderAnswer:
@@ -51,11 +48,16 @@ class ProviderAnswer:
 
 @dataclass(frozen=True, slots=True)
 class StoredField:
-    """A field as the movie holds it now."""
+    """A field as the movie holds it now.
+
+    Attributes:
+        edited: the user typed the value (its source is the hand-edit source).
+    """
 
     value: Any = None
     source: str | None = None
     locked: bool = False
+    edited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ def _names(providers: Iterable[str], name: Callable[[str], str]) -> str:
 
 
 def _edited(facts: RuleFacts) -> str | None:
-    return "edited" if facts.stored.source == USER_SOURCE else None
+    return "edited" if facts.stored.edited else None
 
 
 def _locked(facts: RuleFacts) -> str | None:
@@ -297,7 +299,7 @@ def _why_lost(
 ) -> str:
     """Why a provider's value is not the chosen one (the provider took part and has a value)."""
     winner = facts.winner
-    if facts.stored.source == USER_SOURCE or facts.stored.locked:
+    if facts.stored.edited or facts.stored.locked:
         same = " (the same value)" if same_value(value, chosen_value) else ""
         return f"The field is {'edited' if rule == 'edited' else 'locked'}: the stored value is kept{same}."
     if provider not in facts.order:
@@ -348,7 +350,7 @@ def explain_field(
         languages=tuple(languages),
     )
     rule, reason = _rule_of(facts, provider_name)
-    holds = stored.locked or stored.source == USER_SOURCE or winner is None
+    holds = stored.locked or stored.edited or winner is None
     if holds:
         value, source = stored.value, stored.source
     else:

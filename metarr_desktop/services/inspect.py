@@ -23,6 +23,7 @@ from metarr_desktop.core.inspect import FieldExplanation, ProviderAnswer, Stored
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.store.cache import ProviderCacheRepository
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRecord, MovieRepository
@@ -155,6 +156,7 @@ class InspectService:
                 value=movie.fields.get(name),
                 source=sources[name].provider if name in sources else None,
                 locked=name in locked,
+                edited=name in sources and sources[name].provider == USER_SOURCE,
             )
             for name in ALL_FIELDS
         }

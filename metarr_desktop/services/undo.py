@@ -37,6 +37,7 @@ from metarr_desktop.core.changes import FieldChange, same_value
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import ALL_FIELDS, EntityType, is_missing
 from metarr_desktop.core.preview import change_set
+from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import (
     EnrichmentLogRecord,
@@ -51,8 +52,6 @@ MOVIE = EntityType.MOVIE.value
 
 #: The `mode` of an undo's history entry.
 UNDO_MODE = "undo"
-#: The source of a hand edit (`services.movie_fields.USER_SOURCE`).
-USER_SOURCE = "user"
 
 #: Republishes a movie's files when they were published: its publish result, or None (never published).
 RepublishHook = Callable[[int], Awaitable[dict[str, Any] | None]]

@@ -60,7 +60,7 @@ def test_a_locked_and_an_edited_field_keep_the_stored_value_and_every_provider_l
     assert locked.candidate("tmdb").why == "The field is locked: the stored value is kept."  # type: ignore[union-attr]
     assert locked.merged_source == "tmdb" and not locked.applied
     edited = explain_field(
-        "title", given, merged, DEFAULT_AUTHORITY, StoredField("Mine", "user", locked=True)
+        "title", given, merged, DEFAULT_AUTHORITY, StoredField("Mine", "user", locked=True, edited=True)
     )
     assert (edited.value, edited.source, edited.rule) == ("Mine", "user", "edited")
     assert [c.outcome for c in edited.candidates] == ["lost", "no_value"]  # tmdb, then omdb
