@@ -11,7 +11,7 @@ from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions, EnrichReport, Mode
 from metarr_desktop.services.identification import IdentificationService
-from metarr_desktop.services.inspect import InspectService
+from metarr_desktop.services.inspect import InspectService, language_chain
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.preview import PreviewService
 from metarr_desktop.services.schedule import DailySchedule
@@ -75,6 +75,7 @@ class LibrarySuite:
             pool=app.pool,
             authority=app.authority.get,
             set_authority=app.authority.set,
+            languages=lambda: language_chain(app.user_settings.get),
         )
         undo = UndoService(
             database=app.database, movies=app.movies, enrichment_log=app.enrichment_log, clock=app.clock
