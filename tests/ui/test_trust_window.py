@@ -287,14 +287,15 @@ async def test_a_bulk_preview_summarises_by_field_and_accepts_fields_across_movi
     dialog.show()
     assert presenter.summary_text().startswith("Previewed 2 movies. Would change ")
     assert dialog.movies_model.rowCount() == 2
-    for row, field in enumerate(presenter.field_rows):
-        if field.field != "plot":
-            dialog.fields_model.setData(
-                dialog.fields_model.index(row, FieldSummaryModel.ACCEPT),
-                Qt.CheckState.Unchecked.value,
-                Qt.ItemDataRole.CheckStateRole,
-            )
-    assert presenter.included() == ["plot"]
+    qtbot.mouseClick(dialog.none_button, Qt.MouseButton.LeftButton)
+    assert presenter.included() == [] and not dialog.accept_button.isEnabled()
+    row = next(i for i, f in enumerate(presenter.field_rows) if f.field == "plot")
+    dialog.fields_model.setData(
+        dialog.fields_model.index(row, FieldSummaryModel.ACCEPT),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    assert presenter.included() == ["plot"] and dialog.accept_button.isEnabled()
     assert dialog.note.text() == "Accepting writes 1 field to 2 movies, from the cache."
     await settle()
     shoot(dialog, "preview-bulk")
@@ -348,3 +349,45 @@ async def test_undo_this_refresh_on_the_history_tab(
     assert page.history.index(0, 1).data().lower().startswith("undo")
     assert not button.isEnabled() and button.toolTip().startswith("Nothing to undo")
     shoot(page, "movie-history-undone")
+
+
+async def test_the_librarys_context_menu_previews_the_selection_and_accepts_fields(
+    world: Any, qtbot: Any
+) -> None:
+    from metarr_desktop.ui.pages.library import LibraryPage
+
+    ctx, server = world
+    ctx.images = None  # the library's poster grid needs no pictures here
+    suite = ctx.suite
+    first = suite.library.add("Inception", year=2010, ids=INCEPTION).id
+    second = suite.library.add("The Matrix", year=1999, ids=INCEPTION.__class__(imdb="tt0133093")).id
+    page = LibraryPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1000, 620)
+    page.show()
+    await page.load()
+    page.table.selectAll()
+    await settle()
+    menu = page.build_context_menu(page.model.view_row_of(first))
+    action = next(a for a in menu.actions() if a.text() == "Preview changes for 2 movies…")
+    action.trigger()
+    await until(lambda: any(d.isVisible() for d in page.findChildren(BulkPreviewDialog)), timeout=10)
+    dialog: BulkPreviewDialog = dialog_of(page, BulkPreviewDialog)
+    assert sorted(r.movie_id for r in dialog.presenter.movie_rows) == sorted([first, second])
+    assert [r.title for r in dialog.presenter.movie_rows] == ["Inception", "The Matrix"]
+    assert suite.app.movies.require(first).fields.get("plot") is None  # nothing written
+    for row, field in enumerate(dialog.presenter.field_rows):
+        if field.field not in ("plot", "runtime"):
+            dialog.fields_model.setData(
+                dialog.fields_model.index(row, FieldSummaryModel.ACCEPT),
+                Qt.CheckState.Unchecked.value,
+                Qt.ItemDataRole.CheckStateRole,
+            )
+    sent = requests(server)
+    await dialog.accept_fields()
+    assert requests(server) == sent
+    for movie in (first, second):
+        stored = suite.app.movies.require(movie).fields
+        assert stored.get("plot") and stored.get("runtime") and not stored.get("genres")
+    assert dialog.status.text().startswith("Applied the preview to 2 movies")
+    dialog.close()

@@ -290,7 +290,15 @@ class BulkPreviewDialog(QDialog):
         self.discard_button = QPushButton("Discard")
         self.discard_button.setObjectName("bulk-preview-discard")
         self.discard_button.clicked.connect(self.reject)
+        self.all_button = QPushButton("Tick all")
+        self.all_button.setObjectName("bulk-preview-all")
+        self.all_button.clicked.connect(lambda: self.set_all(True))
+        self.none_button = QPushButton("Untick all")
+        self.none_button.setObjectName("bulk-preview-none")
+        self.none_button.clicked.connect(lambda: self.set_all(False))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.all_button)
+        buttons.addWidget(self.none_button)
         buttons.addWidget(self.note, 1)
         buttons.addWidget(self.discard_button)
         buttons.addWidget(self.accept_button)
@@ -300,6 +308,18 @@ class BulkPreviewDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self._ticked()
+
+    def set_all(self, included: bool) -> None:
+        """Accept (or leave out) every field."""
+        for row in self.presenter.field_rows:
+            row.included = included
+        if self.presenter.field_rows:
+            last = len(self.presenter.field_rows) - 1
+            self.fields_model.dataChanged.emit(
+                self.fields_model.index(0, FieldSummaryModel.ACCEPT),
+                self.fields_model.index(last, FieldSummaryModel.ACCEPT),
+            )
         self._ticked()
 
     def _ticked(self) -> None:
