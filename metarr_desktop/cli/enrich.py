@@ -4,6 +4,11 @@ Listed ids default to manual mode at user priority; ``--all`` to auto mode (unmo
 skipped) at background priority, and records the run as the daily schedule's (so that the window does
 not catch it up again). Progress goes to stderr; Ctrl-C stops the run, keeps every movie already
 finished and still prints the report (exit code 130). Exit code 1 when every movie failed.
+
+``--preview`` writes no field: it prints the change set each movie would get (the answers fetched on
+the way are cached), and for several movies a summary by field. A following ``enrich ID`` applies it
+from the fresh cache; ``--cache-only`` guarantees no request at all (every provider's cached answer,
+however old); ``--fields a,b`` writes only those fields.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from metarr_desktop.cli.common import (
     terminal_text,
 )
 from metarr_desktop.cli.suite import open_suite, progress, require_movie
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.preview import summarise
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.services.enrichment import (
     DEFAULT_CONCURRENCY,
@@ -48,6 +55,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--force", action="store_true", help="ignore the cache and ask every provider")
     parser.add_argument("--priority", choices=[p.value for p in Priority])
     parser.add_argument("--providers", metavar="a,b", help="ask only these providers")
+    parser.add_argument(
+        "--preview", action="store_true", help="show the changes and write no field (answers are cached)"
+    )
+    parser.add_argument("--fields", metavar="a,b", help="write (or preview) only these fields")
+    parser.add_argument(
+        "--cache-only", action="store_true", help="use cached answers however old; send no request"
+    )
     parser.add_argument(
         "--concurrency",
         type=positive_int,
@@ -83,6 +97,18 @@ class _Progress:
             )
 
 
+def _fields(text: str | None) -> frozenset[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in ALL_FIELDS]
+    if unknown or not names:
+        raise CliError(
+            f"unknown field {', '.join(unknown) or '(none given)'} (fields: {', '.join(ALL_FIELDS)})"
+        )
+    return frozenset(names)
+
+
 def _options(args: argparse.Namespace, providers: tuple[str, ...] | None) -> EnrichOptions:
     if args.all:
         mode, priority = Mode.AUTO, Priority.BACKGROUND
@@ -93,6 +119,9 @@ def _options(args: argparse.Namespace, providers: tuple[str, ...] | None) -> Enr
         priority=Priority(args.priority) if args.priority else priority,
         force=args.force,
         providers=providers,
+        preview=args.preview,
+        cache_only=args.cache_only,
+        fields=_fields(args.fields),
     )
 
 
@@ -201,6 +230,9 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError("give movie ids or --all (not both)")
     if args.concurrency < 1:
         raise CliError("--concurrency must be at least 1")
+    if args.cache_only and args.force:
+        raise CliError("--cache-only and --force contradict each other")
+    _fields(args.fields)
     providers: tuple[str, ...] | None = None
     if args.providers is not None:
         providers = tuple(dict.fromkeys(p.strip() for p in args.providers.split(",") if p.strip()))
@@ -215,7 +247,8 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
                 raise CliError(f"unknown provider {', '.join(unknown)} (known: {', '.join(known)})")
         options = _options(args, providers)
         priority = [r.id for r in suite.app.pool.all()]
-        streamed = _Streamed(priority, args.json) if args.all else None
+        # A preview keeps every result for its summary; a real --all run streams them.
+        streamed = _Streamed(priority, args.json) if args.all and not args.preview else None
         if args.all:
             ids = await suite.app.movies.ids_async()  # only the ids: a large library is not read whole
         else:
@@ -235,14 +268,20 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
         except asyncio.CancelledError:
             report.interrupted = True
             progress(f"interrupted: {report.finished} of {len(ids)} movies were done and are kept")
-        if args.all and not report.interrupted:
+        if args.all and not report.interrupted and not args.preview:
             suite.schedule.record_run(started)
+    summary = summarise({r.movie_id: r.changes for r in report.results}) if args.preview else None
     if streamed is not None:
         streamed.finish(report)
     elif args.json:
-        emit_json(report_json(report, priority))
+        document = report_json(report, priority)
+        if summary is not None:
+            document["preview"] = summary.to_json()
+        emit_json(document)
     else:
         _print(report, priority)
+        if summary is not None:
+            say(f"preview, nothing written: {summary.text()}")
     if report.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if report.all_failed else 0

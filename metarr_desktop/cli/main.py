@@ -34,7 +34,9 @@ from metarr_desktop.cli import (
     settings,
     show,
     sync,
+    undo,
 )
+from metarr_desktop.cli import inspect as inspect_command
 from metarr_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
@@ -56,6 +58,7 @@ COMMAND_MODULES = [providers, authority, assets, sandbox]
 COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings, publish]
 COMMAND_MODULES += [players, sync]
 COMMAND_MODULES += [edit]
+COMMAND_MODULES += [inspect_command, undo]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,6 +48,7 @@ from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.merge import MergeResult, aggregate
+from metarr_desktop.core.preview import restrict_merge
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider, ProviderResults, SkippedProvider
 from metarr_desktop.engine.budget import ActionBudget
@@ -64,6 +65,7 @@ from metarr_desktop.store.database import Database, describe_db_error, is_db_err
 from metarr_desktop.store.library import (
     EnrichmentLogRecord,
     EnrichmentLogRepository,
+    FieldSourceRecord,
     IdentificationStatus,
     MovieRecord,
     MovieRepository,
@@ -81,6 +83,10 @@ RETRY_AFTER_FAILURE = timedelta(hours=1)
 #: Movies enriched at once by `enrich_many` (each asks all providers in parallel; the providers'
 #: pacers keep the total within their rates).
 DEFAULT_CONCURRENCY = 12
+
+
+def _provider(source: FieldSourceRecord | None) -> str | None:
+    return source.provider if source is not None else None
 
 
 class Mode(StrEnum):
@@ -107,12 +113,21 @@ class EnrichOptions:
         priority: user (10 s, 2 retries per provider) or background (60 s, 5 retries).
         force: ignore cached answers and ask every provider again.
         providers: ask only these providers (the others' cached answers still count in the merge).
+        preview: compute the change set and write no field of the movie (answers fetched on the way
+            are cached, and a movie identified on the way keeps its identity, so that accepting the
+            preview needs no request: `services.preview`).
+        cache_only: answer every provider from its cached answer, however old, and never send a
+            request (accepting a preview).
+        fields: write only these fields (None: every field).
     """
 
     mode: Mode = Mode.MANUAL
     priority: Priority = Priority.USER
     force: bool = False
     providers: tuple[str, ...] | None = None
+    preview: bool = False
+    cache_only: bool = False
+    fields: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -144,6 +159,7 @@ class EnrichResult:
     cache_hits: int = 0
     error: str | None = None
     identification: IdentifyResult | None = None
+    preview: bool = False
 
     @property
     def problems(self) -> list[str]:
@@ -161,6 +177,8 @@ class EnrichResult:
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {"movie_id": self.movie_id, "status": self.status.value}
+        if self.preview:
+            document["preview"] = True
         document.update(self.changes.to_json())
         document.update(
             {
@@ -422,9 +440,14 @@ class EnrichmentService:
         progress: FetchProgress | None = None,
     ) -> EnrichResult:
         movie_id = movie.id
-        result = EnrichResult(movie_id, Status.FAILED)
+        result = EnrichResult(movie_id, Status.FAILED, preview=options.preview)
         identification: IdentifyResult | None = None
         ids = movie.ids
+        if options.cache_only and (movie.status is not IdentificationStatus.IDENTIFIED or ids.is_empty()):
+            # Identifying asks the providers: a movie applied from the cache must be identified.
+            result.status = Status.NEEDS_IDENTIFICATION
+            result.error = "not identified yet: identify it (or preview its refresh) first"
+            return result
         if options.mode is Mode.AUTO and movie.status is IdentificationStatus.NEEDS_IDENTIFICATION:
             # Waiting for the user's choice: the schedule does not search again every day.
             result.status = Status.NEEDS_IDENTIFICATION
@@ -473,7 +496,10 @@ class EnrichmentService:
                 result.not_found.append(provider)
                 continue
             answer = cached.get(provider)
-            if not options.force and answer is not None and self._cache.is_fresh(answer, ids):
+            # A cache-only pass (accepting a preview) takes every cached answer, however old.
+            usable = options.cache_only and answer is not None and answer.matches(ids)
+            if usable or (not options.force and answer is not None and self._cache.is_fresh(answer, ids)):
+                assert answer is not None
                 result.cache_hits += 1
                 if answer.data is None:
                     result.not_found.append(provider)
@@ -484,7 +510,7 @@ class EnrichmentService:
             missing.append(provider)
 
         fetched: ProviderResults | None = None
-        if missing:
+        if missing and not options.cache_only:
             # Providers that failed, timed out or were refused while identifying are not asked
             # again: the budget reports their outcome.
             fetched = await self._orchestrator.fetch_all(
@@ -524,12 +550,19 @@ class EnrichmentService:
                 result.cached.append(provider)
 
         merged = aggregate({p: data.fields for p, data in merge_input.items()}, authority)
+        if options.fields is not None:
+            merged = restrict_merge(merged, options.fields)
         try:
             locked = self._movies.locked_fields(movie_id)
             result.changes = detect_changes(movie.fields, merged, locked)
             used = [r.id for r in self.pool.all() if r.id in merge_input]
             used += [p for p in merge_input if p not in used]
-            self._commit(movie, options, result, merged, locked, used, answered, identification, fetched, ids)
+            if options.preview:
+                self._commit_preview(movie_id, identification, fetched, ids)
+            else:
+                self._commit(
+                    movie, options, result, merged, locked, used, answered, identification, fetched, ids
+                )
         except Exception as exc:
             if not is_db_error(exc):
                 raise
@@ -655,12 +688,32 @@ class EnrichmentService:
                     entity_id=movie_id,
                     mode=options.mode.value,
                     providers=used,
-                    changed_fields=[change.to_json() for change in result.changes.changed_fields],
+                    changed_fields=[
+                        # The old source too, so that an undo restores it (`services.undo`).
+                        {**change.to_json(), "old_source": _provider(current_sources.get(change.field))}
+                        for change in result.changes.changed_fields
+                    ],
                     requires_player_sync=result.changes.requires_player_sync,
                     sync_reason=result.changes.sync_reason,
                     enriched_at=now,
                 )
             )
+            if fetched is not None and (fetched.completed or fetched.not_found):
+                self._cache.save(MOVIE, movie_id, ids, fetched)
+
+    def _commit_preview(
+        self,
+        movie_id: int,
+        identification: IdentifyResult | None,
+        fetched: ProviderResults | None,
+        ids: ExternalIds,
+    ) -> None:
+        """What a preview writes: no field, but the answers fetched (into the cache) and, for a movie
+        that was identified on the way, its identity (ids and status, as Identify stores them), so
+        that accepting the preview needs no request."""
+        with self._database.atomic():
+            if identification is not None:
+                self._identification.commit(identification)
             if fetched is not None and (fetched.completed or fetched.not_found):
                 self._cache.save(MOVIE, movie_id, ids, fetched)
 

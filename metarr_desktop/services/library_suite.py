@@ -18,9 +18,12 @@ from metarr_desktop.services.enrichment import (
     Status,
 )
 from metarr_desktop.services.identification import IdentificationService
+from metarr_desktop.services.inspect import InspectService, language_chain
 from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.preview import PreviewService
 from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.services.undo import UndoService
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
 #: through the cache.
@@ -34,6 +37,8 @@ class LibrarySuite:
     identification: automated identification, the user's choice, search.
     enrichment: enrich one movie, some, or all.
     schedule: the daily enrich-all.
+    inspect, preview, undo: why each field holds its value; a refresh previewed, then accepted;
+        the latest refresh undone (issue 19).
     """
 
     app: AppServices
@@ -41,6 +46,9 @@ class LibrarySuite:
     identification: IdentificationService
     enrichment: EnrichmentService
     schedule: DailySchedule
+    inspect: InspectService
+    preview: PreviewService
+    undo: UndoService
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:
@@ -78,10 +86,25 @@ class LibrarySuite:
             return await enrichment.enrich_many(due, SCHEDULED) if due else None
 
         schedule = DailySchedule(daily, app.settings, app.clock, retry=retry_due)
+        inspect = InspectService(
+            database=app.database,
+            movies=app.movies,
+            cache=app.cache,
+            pool=app.pool,
+            authority=app.authority.get,
+            set_authority=app.authority.set,
+            languages=lambda: language_chain(app.user_settings.get),
+        )
+        undo = UndoService(
+            database=app.database, movies=app.movies, enrichment_log=app.enrichment_log, clock=app.clock
+        )
         return cls(
             app=app,
             library=LibraryService(app.database, app.movies),
             identification=identification,
             enrichment=enrichment,
             schedule=schedule,
+            inspect=inspect,
+            preview=PreviewService(enrichment),
+            undo=undo,
         )

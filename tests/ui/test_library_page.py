@@ -292,7 +292,12 @@ async def test_a_movie_that_needs_identification_offers_identify(
     assert page.select_movie(known)
     assert not page.identify_button.isEnabled()
     menu = page.build_context_menu(page.model.view_row_of(known))
-    assert [a.text() for a in menu.actions() if a.text()] == ["Open", "Enrich", "Write files"]
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "Open",
+        "Enrich",
+        "Write files",
+        "Preview changes…",
+    ]
 
     assert page.select_movie(unsure)
     assert page.identify_button.isEnabled()

@@ -82,6 +82,7 @@ from metarr_desktop.ui.library.poster_grid import (
     view_icon,
 )
 from metarr_desktop.ui.players.presenter import describe_report
+from metarr_desktop.ui.preview.flow import start_bulk_preview
 from metarr_desktop.ui.publish.job import start_write_files
 
 Index = QModelIndex | QPersistentModelIndex
@@ -766,6 +767,11 @@ class LibraryPage(PageView):
         write = menu.addAction("Write files" if count <= 1 else f"Write files of {count:,} movies")
         write.setEnabled(self.ctx.suite is not None)
         write.triggered.connect(self.write_files_selected)
+        if self.model.state_at(row) is not RowState.NEEDS_IDENTIFICATION:  # identify those first
+            text = "Preview changes…" if count <= 1 else f"Preview changes for {count:,} movies…"
+            preview = menu.addAction(text)
+            preview.setEnabled(self.ctx.suite is not None)
+            preview.triggered.connect(lambda: start_bulk_preview(self, self.selected_ids() or [movie_id]))
         return menu
 
     async def sync_selected(self) -> str:

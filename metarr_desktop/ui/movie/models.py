@@ -454,6 +454,10 @@ class ChangeSetModel(HeadedTableModel):
 # --------------------------------------------------------------------------------------------------
 
 
+#: How the history names each entry's mode ("undo": an undone refresh, `services.undo`).
+MODE_NAMES = {"manual": "Manual", "auto": "Automatic", "undo": "Undo"}
+
+
 class HistoryModel(HeadedTableModel):
     """The movie's enrichment log, newest first: When | Mode | Result | Providers | Changed fields.
 
@@ -508,11 +512,12 @@ class HistoryModel(HeadedTableModel):
                     f"{when} ({formatting.relative_time(entry.enriched_at, self.now or entry.enriched_at)})"
                 )
             if column == self.MODE:
-                return "Manual" if entry.mode == "manual" else "Automatic"
+                return MODE_NAMES.get(entry.mode, "Automatic")
             if column == self.RESULT:
                 if not changed:
-                    return "No change"
-                return f"{len(changed)} field{'s' if len(changed) != 1 else ''} changed"
+                    return "Nothing restored" if entry.mode == "undo" else "No change"
+                done = "restored" if entry.mode == "undo" else "changed"
+                return f"{len(changed)} field{'s' if len(changed) != 1 else ''} {done}"
             if column == self.PROVIDERS:
                 return ", ".join(self.names.get(p, p) for p in entry.providers) or "—"
             return ", ".join(label(name) for name in changed) or "—"

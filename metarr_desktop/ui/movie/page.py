@@ -105,6 +105,7 @@ from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape, plain_label, plain_tip
 from metarr_desktop.ui.common.theme import error_colour, is_dark, status_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.inspect.dialog import attach_inspector
 from metarr_desktop.ui.movie.models import (
     RATING_NAMES,
     RATING_SOURCE_FIELDS,
@@ -119,7 +120,9 @@ from metarr_desktop.ui.movie.models import (
     rating_text,
 )
 from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
+from metarr_desktop.ui.preview.flow import show_movie_preview
 from metarr_desktop.ui.publish.files_tab import FilesTab
+from metarr_desktop.ui.undo.button import attach_undo
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -1205,6 +1208,9 @@ class MovieDetailPage(PageView):
             ctx.images.loaded.connect(self._on_image_loaded)
         self._set_enabled(False)
         self._apply_colours()
+        # The field inspector (source badge, Ctrl+I) and "Undo this refresh" on the History tab.
+        attach_inspector(self)
+        self.undo_button = attach_undo(self)
 
     # -- building ----------------------------------------------------------------------------------
 
@@ -1224,6 +1230,11 @@ class MovieDetailPage(PageView):
         self.force_box.setObjectName("movie-force")
         self.force_box.setToolTip(
             "Ask every provider again even when its cached answer is still fresh (costs requests)"
+        )
+        self.preview_box = QCheckBox("Preview changes first")
+        self.preview_box.setObjectName("movie-preview")
+        self.preview_box.setToolTip(
+            "Fetch as usual, then show what would change before anything is written (issue 19)"
         )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("movie-cancel")
@@ -1256,6 +1267,7 @@ class MovieDetailPage(PageView):
         self.action_bar.addSpacing(12)
         self.action_bar.addWidget(self.refresh_button)
         self.action_bar.addWidget(self.force_box)
+        self.action_bar.addWidget(self.preview_box)
         self.action_bar.addWidget(self.cancel_button)
         self.action_bar.addSpacing(12)
         self.action_bar.addWidget(self.identify_button)
@@ -1761,6 +1773,7 @@ class MovieDetailPage(PageView):
             self.message.emit("A refresh of this movie is already running.")
             return None
         force = self.force_box.isChecked()
+        preview = self.preview_box.isChecked()
         title = self.detail.movie.title
         progress = IdentifyingRefreshProgress(
             self.target_providers(), listener=self._on_provider_progress, on_phase=self._on_phase
@@ -1781,7 +1794,7 @@ class MovieDetailPage(PageView):
             handle.note(
                 "asking every provider again (cache ignored)" if force else "using fresh cached answers"
             )
-            options = EnrichOptions(mode=Mode.MANUAL, force=force)
+            options = EnrichOptions(mode=Mode.MANUAL, force=force, preview=preview)
             result = await suite.enrichment.enrich(movie_id, options, progress=progress)
             handle.note(self._summary(result))
             return result
@@ -1818,6 +1831,11 @@ class MovieDetailPage(PageView):
             return None
         progress.finish(result)
         self.last_result = result
+        if result.preview and same_movie:
+            await self.load()
+            show_movie_preview(self, result)
+            self.refreshFinished.emit(result)
+            return result
         if same_movie:
             await self.load()
             self.show_result(result)
@@ -1835,6 +1853,7 @@ class MovieDetailPage(PageView):
     def _set_running(self, running: bool) -> None:
         self.refresh_button.setEnabled(not running and self.detail is not None)
         self.force_box.setEnabled(not running)
+        self.preview_box.setEnabled(not running)
         self.cancel_button.setVisible(running)
         self.refresh_button.setText("Refreshing…" if running else "Refresh Metadata")
 
@@ -1993,6 +2012,7 @@ class MovieDetailPage(PageView):
         running = self.job is not None and not self.job.state.finished
         self.refresh_button.setEnabled(enabled and not running)
         self.force_box.setEnabled(enabled)
+        self.preview_box.setEnabled(enabled)
         self.identify_button.setEnabled(enabled)
         self.assets_button.setEnabled(enabled)
         self.write_files_button.setEnabled(enabled and self.ctx.suite is not None)

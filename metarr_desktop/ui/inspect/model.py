@@ -1,0 +1,58 @@
+"""The inspector's table: Provider | Value | Language | Fetched | Verdict, one row per provider."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont
+
+from metarr_desktop.ui.common.models import HeadedTableModel, Index
+from metarr_desktop.ui.inspect.presenter import CandidateRow
+from metarr_desktop.ui.movie.models import MovieRole
+
+
+class CandidatesModel(HeadedTableModel):
+    """Every provider's value of the inspected field (plain text only: provider text is data)."""
+
+    PROVIDER, VALUE, LANGUAGE, FETCHED, VERDICT = range(5)
+    HEADERS = ("Provider", "Value", "Language", "Fetched", "Verdict")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[CandidateRow] = []
+
+    def set_rows(self, rows: list[CandidateRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.PROVIDER:
+                return row.name
+            if column == self.VALUE:
+                return row.value
+            if column == self.LANGUAGE:
+                return row.language
+            if column == self.FETCHED:
+                return row.fetched
+            return row.verdict if not row.why or row.outcome == "no_value" else f"{row.verdict}: {row.why}"
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.VALUE, self.VERDICT):
+            # A tooltip may be read as rich text: the provider's text goes in escaped.
+            return f"<p>{html.escape(row.value if column == self.VALUE else row.why or row.verdict)}</p>"
+        if role == Qt.ItemDataRole.FontRole and row.outcome == "chosen":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == MovieRole.SOURCE:
+            return row.provider
+        return None

@@ -1,0 +1,342 @@
+"""The preview dialogs: one movie's change set (old → new with its source, new artwork as
+thumbnails; accept all, accept the ticked fields, or discard), and the summary of a preview of many
+movies (per field counts, the movies; accept or leave out fields across all of them).
+
+Both are opened with `open()` (never `exec()`); accepting runs as a coroutine (`async_slot`) that
+applies from the cache, so no request is sent.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.preview.models import FieldSummaryModel, MovieSummaryModel, PreviewChangesModel
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, ChangeRow, PreviewPresenter
+
+POSTER_SIZE = QSize(80, 120)
+WIDE_SIZE = QSize(160, 90)
+
+
+def _plain_label(name: str) -> QLabel:
+    widget = QLabel()
+    widget.setObjectName(name)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setWordWrap(True)
+    return widget
+
+
+def _heading_font(widget: QWidget) -> QFont:
+    font = QFont(widget.font())
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    return font
+
+
+def _table(name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.verticalHeader().hide()
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
+class Thumbnail(QWidget):
+    """A new picture of the preview, with its caption ("Poster, new")."""
+
+    def __init__(self, row: ChangeRow, images: ImageLoader | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.url = row.new_url or ""
+        self.size_wanted = POSTER_SIZE if row.field in ("poster", "disc") else WIDE_SIZE
+        self.images = images
+        self.picture = QLabel()
+        self.picture.setObjectName(f"preview-thumb-{row.field}")
+        self.picture.setFixedSize(self.size_wanted)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setFrameShape(QLabel.Shape.StyledPanel)
+        self.picture.setText("Loading…" if images is not None else "No preview")
+        caption = _plain_label("preview-thumb-caption")
+        caption.setText(f"{row.label}, new · {row.source_name}")
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(caption)
+        if images is not None:
+            images.loaded.connect(self._loaded)
+            images.failed.connect(self._failed)
+            cached = images.cached(self.url, self.size_wanted)
+            if cached is not None:
+                self.show_pixmap(cached)
+            else:
+                images.request(self.url, self.size_wanted)
+
+    def show_pixmap(self, pixmap: QPixmap) -> None:
+        self.picture.setPixmap(
+            pixmap.scaled(
+                self.size_wanted,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def _loaded(self, url: str) -> None:
+        if url == self.url and self.images is not None:
+            pixmap = self.images.cached(self.url, self.size_wanted)
+            if pixmap is not None:
+                self.show_pixmap(pixmap)
+
+    def _failed(self, url: str) -> None:
+        if url == self.url:
+            self.picture.setText("Not available")
+
+
+class PreviewDialog(QDialog):
+    """One movie's previewed refresh.
+
+    Signals:
+        applied(object): the preview was accepted (its `AcceptResult`); the movie changed.
+    """
+
+    applied = Signal(object)
+
+    def __init__(
+        self, presenter: PreviewPresenter, images: ImageLoader | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+        self.setObjectName("preview-dialog")
+        self.setWindowTitle(f"Preview: {presenter.title}")
+        self.resize(900, 560)
+        self.model = PreviewChangesModel(presenter, self)
+        self.model.tickedChanged.connect(self._update_actions)
+
+        self.heading = _plain_label("preview-heading")
+        self.heading.setFont(_heading_font(self))
+        self.heading.setText(presenter.heading())
+        strip_widget = QWidget()
+        strip = QHBoxLayout(strip_widget)
+        strip.setContentsMargins(0, 0, 0, 0)
+        self.thumbnails = [Thumbnail(row, images) for row in presenter.artwork()]
+        for thumbnail in self.thumbnails:
+            strip.addWidget(thumbnail)
+        strip.addStretch(1)
+        self.artwork = QScrollArea()  # the new pictures in a row that scrolls, never widening the dialog
+        self.artwork.setObjectName("preview-artwork")
+        self.artwork.setWidget(strip_widget)
+        self.artwork.setWidgetResizable(True)
+        self.artwork.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.artwork.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.artwork.setFixedHeight(POSTER_SIZE.height() + 64)
+        self.artwork.setVisible(bool(self.thumbnails))
+
+        self.table = _table("preview-changes")
+        self.table.setAccessibleName("Changes the refresh would make")
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        for column, width in (
+            (PreviewChangesModel.APPLY, 60),
+            (PreviewChangesModel.FIELD, 130),
+            (PreviewChangesModel.SOURCE, 110),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(PreviewChangesModel.OLD, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PreviewChangesModel.NEW, QHeaderView.ResizeMode.Stretch)
+        self.table.setVisible(bool(presenter.rows))
+
+        self.sync = _plain_label("preview-sync")
+        self.sync.setText(presenter.sync_note())
+        self.sync.setVisible(bool(presenter.sync_note()))
+        self.status = _plain_label("preview-status")
+        self.status.hide()
+
+        self.accept_all_button = QPushButton("Accept all")
+        self.accept_all_button.setObjectName("preview-accept-all")
+        self.accept_all_button.setToolTip("Apply every change shown, from the cache (no new request)")
+        self.accept_all_button.clicked.connect(self._on_accept_all)
+        self.accept_button = QPushButton("Accept ticked fields")
+        self.accept_button.setObjectName("preview-accept")
+        self.accept_button.setToolTip("Apply only the ticked fields, from the cache")
+        self.accept_button.clicked.connect(self._on_accept_ticked)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setObjectName("preview-discard")
+        self.discard_button.setToolTip("Close the preview; nothing is changed")
+        self.discard_button.clicked.connect(self.discard)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.accept_all_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.artwork)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.sync)
+        layout.addWidget(self.status)
+        if not presenter.rows:
+            layout.addStretch(1)
+        layout.addLayout(buttons)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_rows = bool(self.presenter.rows) and self.presenter.outcome is None
+        self.accept_all_button.setEnabled(has_rows)
+        self.accept_button.setEnabled(has_rows and self.presenter.can_accept())
+        if self.presenter.outcome is not None or not self.presenter.rows:
+            self.discard_button.setText("Close")
+
+    @async_slot()
+    async def _on_accept_all(self) -> None:
+        await self.accept_all()
+
+    @async_slot()
+    async def _on_accept_ticked(self) -> None:
+        await self.accept_ticked()
+
+    async def accept_all(self) -> str:
+        return await self._accept([r.field for r in self.presenter.rows])
+
+    async def accept_ticked(self) -> str:
+        return await self._accept(self.presenter.chosen())
+
+    async def _accept(self, fields: list[str]) -> str:
+        self.accept_all_button.setEnabled(False)
+        self.accept_button.setEnabled(False)
+        text = await self.presenter.accept(fields)
+        self.status.setText(text)
+        self.status.show()
+        self._update_actions()
+        if self.presenter.outcome is not None:
+            self.applied.emit(self.presenter.outcome)
+        return text
+
+    def discard(self) -> None:
+        self.reject()
+
+
+class BulkPreviewDialog(QDialog):
+    """The preview of many movies, by field.
+
+    Signals:
+        applied(object): the preview was accepted (the `EnrichReport` of applying it).
+    """
+
+    applied = Signal(object)
+
+    def __init__(self, presenter: BulkPreviewPresenter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+        self.setObjectName("bulk-preview-dialog")
+        self.setWindowTitle("Preview of a refresh")
+        self.resize(900, 560)
+        self.fields_model = FieldSummaryModel(presenter, self)
+        self.movies_model = MovieSummaryModel(presenter, self)
+        self.fields_model.tickedChanged.connect(self._ticked)
+
+        self.heading = _plain_label("bulk-preview-heading")
+        self.heading.setFont(_heading_font(self))
+        self.heading.setText(presenter.summary_text())
+        self.fields_view = _table("bulk-preview-fields")
+        self.fields_view.setAccessibleName("Fields that would change")
+        self.fields_view.setModel(self.fields_model)
+        header = self.fields_view.horizontalHeader()
+        header.setSectionResizeMode(FieldSummaryModel.ACCEPT, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(FieldSummaryModel.ACCEPT, 64)
+        header.setSectionResizeMode(FieldSummaryModel.FIELD, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(FieldSummaryModel.MOVIES, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(FieldSummaryModel.MOVIES, 80)
+        self.movies_view = _table("bulk-preview-movies")
+        self.movies_view.setAccessibleName("Movies that would change")
+        self.movies_view.setModel(self.movies_model)
+        movies_header = self.movies_view.horizontalHeader()
+        movies_header.setSectionResizeMode(MovieSummaryModel.MOVIE, QHeaderView.ResizeMode.Interactive)
+        movies_header.resizeSection(MovieSummaryModel.MOVIE, 220)
+        movies_header.setSectionResizeMode(MovieSummaryModel.FIELDS, QHeaderView.ResizeMode.Stretch)
+        splitter = QSplitter()
+        splitter.addWidget(self.fields_view)
+        splitter.addWidget(self.movies_view)
+        splitter.setSizes([300, 600])
+
+        self.note = _plain_label("bulk-preview-note")
+        self.note.setText(presenter.accept_text())
+        self.status = _plain_label("bulk-preview-status")
+        self.status.hide()
+        self.accept_button = QPushButton("Accept ticked fields")
+        self.accept_button.setObjectName("bulk-preview-accept")
+        self.accept_button.setToolTip("Apply the ticked fields to every movie listed, from the cache")
+        self.accept_button.clicked.connect(self._on_accept)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setObjectName("bulk-preview-discard")
+        self.discard_button.clicked.connect(self.reject)
+        self.all_button = QPushButton("Tick all")
+        self.all_button.setObjectName("bulk-preview-all")
+        self.all_button.clicked.connect(lambda: self.set_all(True))
+        self.none_button = QPushButton("Untick all")
+        self.none_button.setObjectName("bulk-preview-none")
+        self.none_button.clicked.connect(lambda: self.set_all(False))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.all_button)
+        buttons.addWidget(self.none_button)
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.accept_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._ticked()
+
+    def set_all(self, included: bool) -> None:
+        """Accept (or leave out) every field."""
+        for row in self.presenter.field_rows:
+            row.included = included
+        if self.presenter.field_rows:
+            last = len(self.presenter.field_rows) - 1
+            self.fields_model.dataChanged.emit(
+                self.fields_model.index(0, FieldSummaryModel.ACCEPT),
+                self.fields_model.index(last, FieldSummaryModel.ACCEPT),
+            )
+        self._ticked()
+
+    def _ticked(self) -> None:
+        self.note.setText(self.presenter.accept_text())
+        self.movies_model.refresh()
+        self.accept_button.setEnabled(self.presenter.outcome is None and bool(self.presenter.movies()))
+
+    @async_slot()
+    async def _on_accept(self) -> None:
+        await self.accept_fields()
+
+    async def accept_fields(self) -> str:
+        self.accept_button.setEnabled(False)
+        text = await self.presenter.accept()
+        self.status.setText(text)
+        self.status.show()
+        self.discard_button.setText("Close")
+        if self.presenter.outcome is not None:
+            self.applied.emit(self.presenter.outcome)
+        return text

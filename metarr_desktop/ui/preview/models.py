@@ -1,0 +1,169 @@
+"""The preview dialogs' tables: one movie's changes (tickable), and a bulk preview's fields
+(tickable) and movies. Plain text only: provider text is data."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor
+
+from metarr_desktop.ui.common.models import HeadedTableModel, Index
+from metarr_desktop.ui.movie.models import MovieRole
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPresenter
+
+_CHECKED = Qt.CheckState.Checked
+_UNCHECKED = Qt.CheckState.Unchecked
+
+
+def _check_state(value: Any) -> bool:
+    return value in (_CHECKED, _CHECKED.value, 2, True)
+
+
+class PreviewChangesModel(HeadedTableModel):
+    """Apply | Field | Before | After | Source, one row per previewed change.
+
+    Signals:
+        tickedChanged(): a row was ticked or unticked.
+    """
+
+    APPLY, FIELD, OLD, NEW, SOURCE = range(5)
+    HEADERS = ("Apply", "Field", "Before", "After", "Source")
+
+    tickedChanged = Signal()
+
+    def __init__(self, presenter: PreviewPresenter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+
+    def row_count(self) -> int:
+        return len(self.presenter.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.presenter.rows):
+            return None
+        row = self.presenter.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and column == self.APPLY:
+            return _CHECKED if row.checked else _UNCHECKED
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                self.FIELD: row.label,
+                self.OLD: row.old,
+                self.NEW: row.new,
+                self.SOURCE: row.source_name,
+            }.get(column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.OLD, self.NEW):
+            return f"<p>{html.escape(row.old if column == self.OLD else row.new)}</p>"
+        if role == MovieRole.FIELD:
+            return row.field
+        if role == MovieRole.SOURCE:
+            return row.source
+        if role == MovieRole.SOURCE_NAME:
+            return row.source_name
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.APPLY:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != self.APPLY or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        row = self.presenter.rows[index.row()]
+        row.checked = _check_state(value)
+        self.dataChanged.emit(index, index, [role])
+        self.tickedChanged.emit()
+        return True
+
+    def set_all(self, checked: bool) -> None:
+        self.presenter.set_all(checked)
+        if self.presenter.rows:
+            self.dataChanged.emit(
+                self.index(0, self.APPLY), self.index(len(self.presenter.rows) - 1, self.APPLY)
+            )
+        self.tickedChanged.emit()
+
+
+class FieldSummaryModel(HeadedTableModel):
+    """Accept | Field | Movies: a bulk preview by field (untick to leave a field out everywhere)."""
+
+    ACCEPT, FIELD, MOVIES = range(3)
+    HEADERS = ("Accept", "Field", "Movies")
+
+    tickedChanged = Signal()
+
+    def __init__(self, presenter: BulkPreviewPresenter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+
+    def row_count(self) -> int:
+        return len(self.presenter.field_rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.presenter.field_rows):
+            return None
+        row = self.presenter.field_rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and column == self.ACCEPT:
+            return _CHECKED if row.included else _UNCHECKED
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.FIELD:
+                return row.label
+            if column == self.MOVIES:
+                return f"{row.movies:,}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.MOVIES:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == MovieRole.FIELD:
+            return row.field
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.ACCEPT:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != self.ACCEPT or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        row = self.presenter.field_rows[index.row()]
+        row.included = _check_state(value)
+        self.dataChanged.emit(index, index, [role])
+        self.tickedChanged.emit()
+        return True
+
+
+class MovieSummaryModel(HeadedTableModel):
+    """Movie | Would change: the movies of a bulk preview that would change."""
+
+    MOVIE, FIELDS = range(2)
+    HEADERS = ("Movie", "Would change")
+
+    def __init__(self, presenter: BulkPreviewPresenter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+
+    def row_count(self) -> int:
+        return len(self.presenter.movie_rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.presenter.movie_rows):
+            return None
+        row = self.presenter.movie_rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title if index.column() == self.MOVIE else row.text
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.FIELDS:
+            included = set(self.presenter.included())
+            if not included & set(row.fields):
+                return QColor(128, 128, 128)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.movie_id
+        return None
+
+    def refresh(self) -> None:
+        if self.presenter.movie_rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.presenter.movie_rows) - 1, 1))

@@ -1,0 +1,119 @@
+"""`metarr inspect`, `metarr enrich --preview / --fields / --cache-only` and `metarr undo` against the
+sandbox on loopback (the real provider clients, the demo catalog), per CONTRACT.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keyring.backends import null
+
+from metarr_desktop.cli import suite as cli_suite
+from metarr_desktop.cli.main import run
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.sandbox.demo import configure_profile
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+
+Cli = Callable[..., Any]
+
+
+@pytest.fixture
+async def cli(
+    tmp_path: Path,
+    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Cli:
+    server = sandbox_factory("demo")
+    profile = tmp_path / "profile"
+    await configure_profile(profile, server)
+    monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "keyring_backend", null.Keyring())  # type: ignore[no-untyped-call]
+    capsys.readouterr()
+
+    def call(*argv: str, code: int = 0) -> Any:
+        assert run(["--data-dir", str(profile), *argv]) == code
+        captured = capsys.readouterr()
+        call.err = captured.err  # type: ignore[attr-defined]
+        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
+
+    call.server = server  # type: ignore[attr-defined]
+    return call
+
+
+def requests(cli: Cli) -> int:
+    return int(cli.server.stats.snapshot()["total"])  # type: ignore[attr-defined]
+
+
+def add_inception(cli: Cli) -> int:
+    added = cli("library", "add", "--title", "Inception", "--year", "2010", "--tmdb", "27205", "--json")
+    return int(added["id"])
+
+
+def test_inspect_shows_every_provider_and_the_rule_without_a_request(cli: Cli) -> None:
+    movie = add_inception(cli)
+    cli("enrich", str(movie), "--json")
+    before = requests(cli)
+    document = cli("inspect", str(movie), "--json")
+    assert requests(cli) == before
+    shown = cli("show", str(movie), "--json")["fields"]
+    for name, explained in document.items():
+        chosen = explained["chosen"]
+        assert set(chosen) >= {"value", "source", "language", "rule"}
+        if shown[name]["source"] is not None:
+            assert (chosen["value"], chosen["source"]) == (shown[name]["value"], shown[name]["source"]), name
+    assert document["imdb_rating"]["chosen"]["rule"] == "exclusive: omdb"
+    assert document["plot"]["chosen"]["rule"] == "authority: tmdb > omdb"
+    providers = {c["provider"] for c in document["plot"]["candidates"]}
+    assert {"tmdb", "omdb"} <= providers
+    one = cli("inspect", str(movie), "plot", "--json")
+    assert list(one) == ["plot"]
+    text = cli("inspect", str(movie), "plot")
+    assert "rule: authority: tmdb > omdb" in text
+    cli("inspect", str(movie), "nonsense", code=2)
+    cli("inspect", "999", code=2)
+
+
+def test_preview_writes_nothing_then_enrich_applies_it_from_the_cache(cli: Cli) -> None:
+    movie = add_inception(cli)
+    preview = cli("enrich", str(movie), "--preview", "--json")
+    [result] = preview["results"]
+    assert result["preview"] is True and result["status"] == "enriched"
+    assert preview["preview"]["fields"]["plot"] == 1
+    assert cli("show", str(movie), "--json")["fields"]["plot"]["value"] is None
+    assert cli("history", str(movie), "--json") == []
+    before = requests(cli)
+    applied = cli("enrich", str(movie), "--cache-only", "--fields", "plot,runtime", "--json")
+    assert requests(cli) == before
+    [done] = applied["results"]
+    assert sorted(c["field"] for c in done["changed_fields"]) == ["plot", "runtime"]
+    planned = {c["field"]: c["new"] for c in result["changed_fields"]}
+    assert {c["field"]: c["new"] for c in done["changed_fields"]} == {
+        "plot": planned["plot"],
+        "runtime": planned["runtime"],
+    }
+    rest = cli("enrich", str(movie), "--json")  # the fresh cache: no request either
+    assert requests(cli) == before
+    assert "cast" in {c["field"] for c in rest["results"][0]["changed_fields"]}
+    cli("enrich", str(movie), "--fields", "nonsense", code=2)
+    cli("enrich", str(movie), "--cache-only", "--force", code=2)
+
+
+def test_undo_restores_and_a_second_undo_says_nothing_left(cli: Cli) -> None:
+    movie = add_inception(cli)
+    cli("enrich", str(movie), "--json")
+    undone = cli("undo", str(movie), "--json")
+    assert undone["status"] == "undone" and undone["history_entry"] is not None
+    assert {c["field"] for c in undone["restored"]} >= {"plot", "runtime"}
+    shown = cli("show", str(movie), "--json")["fields"]
+    assert shown["plot"]["value"] is None and shown["plot"]["locked"]
+    assert shown["title"]["value"] == "Inception"
+    history = cli("history", str(movie), "--json")
+    assert history[0]["mode"] == "undo"
+    again = cli("undo", str(movie), "--json")
+    assert again["status"] == "nothing_to_undo"
+    assert "Nothing left to undo" in cli("undo", str(movie))
+    assert len(cli("history", str(movie), "--json")) == len(history)
+    cli("undo", "999", code=2)

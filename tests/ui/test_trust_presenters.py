@@ -1,0 +1,124 @@
+"""The Qt-free presenters of the inspector, the preview dialogs and the undo button, over the real
+services and the fake providers (no widget is made)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.ui.inspect.presenter import InspectorPresenter
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPresenter
+from metarr_desktop.ui.undo.presenter import UndoPresenter
+from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.fake_services import FakeServices, fake_registry
+
+MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
+NAMES = {"tmdb": "TMDB", "omdb": "OMDb", "tvdb": "TheTVDB", "fanart": "fanart.tv"}
+
+
+@pytest.fixture
+def fake() -> FakeServices:
+    return FakeServices()
+
+
+@pytest.fixture
+async def suite(tmp_path: Path, fake: FakeServices) -> AsyncIterator[LibrarySuite]:
+    app = AppServices.open(
+        tmp_path / "profile",
+        clock=VirtualClock(),
+        transport=fake.transport,
+        registry=fake_registry(),
+        keyring_backend=MemoryKeyring(),
+    )
+    try:
+        yield LibrarySuite.create(app)
+    finally:
+        await app.aclose()
+
+
+async def test_the_inspector_presenter_names_rows_rules_and_actions(suite: LibrarySuite) -> None:
+    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
+    await suite.enrichment.enrich(movie.id)
+    presenter = InspectorPresenter(suite.inspect, movie.id, "plot", names=NAMES, now=suite.app.clock.now)
+    presenter.load()
+    assert presenter.title == "Plot: where its value comes from"
+    assert presenter.rule_line() == "Rule: authority: TMDB > OMDb"
+    assert presenter.chosen_text() == "Plot of 603 from tmdb  (TMDB)"
+    assert [r.name for r in presenter.rows] == ["TMDB", "OMDb", "TheTVDB", "fanart.tv"]
+    assert (
+        presenter.rows[0].verdict == "Chosen" and presenter.rows[1].why == "Ranked below TMDB for this field."
+    )
+    assert presenter.rows[0].fetched == "just now"
+    assert presenter.can_use(1) and not presenter.can_prefer(0) and presenter.can_prefer(1)
+    assert presenter.pending() == ""
+
+    text = presenter.use(1)
+    assert text == "Plot now holds OMDb's value, and is locked so that no refresh changes it."
+    assert presenter.rule_line() == "Rule: locked" and not presenter.can_use(
+        next(i for i, r in enumerate(presenter.rows) if r.provider == "omdb")
+    )
+    text = presenter.prefer(next(i for i, r in enumerate(presenter.rows) if r.provider == "tvdb"))
+    assert text.startswith("Field authority changed: Plot now comes from TheTVDB first, then TMDB, OMDb")
+
+
+async def test_the_preview_presenter_accepts_the_ticked_fields_without_a_request(
+    suite: LibrarySuite, fake: FakeServices
+) -> None:
+    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
+    result = await suite.preview.preview(movie.id)
+    presenter = PreviewPresenter(suite.preview, result, title="The Matrix", names=NAMES)
+    assert presenter.heading().startswith("A refresh of The Matrix would change ")
+    assert [r.field for r in presenter.rows][:3] == ["title", "plot", "genres"]
+    plot = presenter.rows[1]
+    assert (plot.old, plot.new, plot.source_name) == ("(empty)", "Plot of 603 from tmdb", "TMDB")
+    assert presenter.sync_note().startswith("A media player showing this movie would need to resync it")
+    presenter.set_all(False)
+    assert not presenter.can_accept()
+    presenter.set_checked("genres", True)
+    sent = fake.count()
+    text = await presenter.accept()
+    assert fake.count() == sent
+    assert text == "Applied 1 field from the cache (no new request)."
+    assert suite.app.movies.require(movie.id).fields["genres"] == ["Drama"]
+    assert "plot" not in suite.app.movies.require(movie.id).fields
+    assert presenter.discard() == "Preview of The Matrix discarded: nothing was changed."
+
+
+async def test_the_bulk_presenter_leaves_fields_out_across_movies(
+    suite: LibrarySuite, fake: FakeServices
+) -> None:
+    ids = [
+        suite.library.add("The Matrix", year=1999, ids=MATRIX).id,
+        suite.library.add("Inception", year=2010, ids=ExternalIds(tmdb=27205)).id,
+    ]
+    bulk = await suite.preview.preview_many(ids)
+    presenter = BulkPreviewPresenter(suite.preview, bulk, titles={ids[0]: "The Matrix", ids[1]: "Inception"})
+    assert presenter.summary_text() == "Previewed 2 movies. Would change Title: 2 movies, Plot: 2, Genres: 2."
+    assert [r.title for r in presenter.movie_rows] == ["The Matrix", "Inception"]
+    presenter.set_included("title", False)
+    presenter.set_included("genres", False)
+    assert presenter.included() == ["plot"] and presenter.movies() == ids
+    assert presenter.accept_text() == "Accepting writes 1 field to 2 movies, from the cache."
+    sent = fake.count()
+    assert await presenter.accept() == "Applied the preview to 2 movies from the cache (no new request)."
+    assert fake.count() == sent
+    assert suite.app.movies.require(ids[1]).fields["title"] == "Inception"
+
+
+async def test_the_undo_presenter_follows_the_history(suite: LibrarySuite) -> None:
+    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
+    await suite.enrichment.enrich(movie.id)
+    presenter = UndoPresenter(suite.undo)
+    presenter.show(movie.id, suite.library.movie_detail(movie.id).history)
+    assert presenter.enabled and "(Title, Plot, Genres)" in presenter.tooltip()
+    text = await presenter.undo()
+    assert text.startswith("Undid the refresh of ") and "restored Title, Plot, Genres (locked" in text
+    presenter.show(movie.id, suite.library.movie_detail(movie.id).history)
+    assert not presenter.enabled and presenter.tooltip().startswith("Nothing to undo")
+    assert (await presenter.undo()).startswith("Nothing left to undo")
