@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.context import AppServices
@@ -13,6 +14,7 @@ from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions,
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.services.settings import language_policy
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
@@ -37,8 +39,11 @@ class LibrarySuite:
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:
+        def policy() -> LanguagePolicy:
+            return language_policy(app.user_settings)
+
         identification = IdentificationService(
-            Identifier(app.orchestrator), app.movies, app.cache, app.database
+            Identifier(app.orchestrator, policy), app.movies, app.cache, app.database
         )
         enrichment = EnrichmentService(
             database=app.database,
@@ -50,6 +55,7 @@ class LibrarySuite:
             identification=identification,
             authority=app.authority.get,
             clock=app.clock,
+            language_policy=policy,
         )
 
         async def daily() -> EnrichReport:
