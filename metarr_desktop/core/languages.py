@@ -212,6 +212,11 @@ def format_certification(certification: str, country: str | None, style: str) ->
     return certification
 
 
+def country_rank(countries: Sequence[str], country: str | None) -> int:
+    """The position of `country` in `countries`; unknown or absent ones after every listed one."""
+    return countries.index(country) if country in countries else len(countries)
+
+
 def pick_certification(
     countries: Sequence[str], by_country: Iterable[tuple[str, str | None]]
 ) -> tuple[str, str] | None:
@@ -236,6 +241,7 @@ __all__ = [
     "check_countries",
     "check_fallbacks",
     "check_language_tag",
+    "country_rank",
     "format_certification",
     "is_preferred",
     "language_chain",

@@ -31,6 +31,7 @@ from metarr_desktop.core.providers import (
 )
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.errors import BadResponseError, NotFoundError
+from metarr_desktop.providers.omdb import first_sentence
 from metarr_desktop.providers.parsing import (
     FieldSink,
     as_dict,
@@ -106,6 +107,7 @@ class TmdbProvider(HttpProvider):
                 "title",
                 "original_title",
                 "plot",
+                "outline",
                 "tagline",
                 "runtime",
                 "release_date",
@@ -341,6 +343,11 @@ class TmdbProvider(HttpProvider):
                 languages[name] = original if is_original and original else chain[0]
         if fields.get("original_title") and original:
             languages["original_title"] = original
+        if fields.get("plot") and "plot" in languages:
+            # The outline follows the plot's language (OMDb's English outline must not stand
+            # beside a German plot).
+            fields["outline"] = first_sentence(fields["plot"])
+            languages["outline"] = languages["plot"]
         # The collection's name comes in the requested language where TMDB has it, else in English
         # (its translations need a request of their own): its language is not known, so not recorded.
         return languages

@@ -47,7 +47,7 @@ from metarr_desktop.core.changes import ChangeSet, detect_changes
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.languages import LanguagePolicy, format_certification
+from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_certification
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
 from metarr_desktop.core.results import FailedProvider, ProviderResults, SkippedProvider
@@ -572,12 +572,20 @@ class EnrichmentService:
             languages={p: data.languages for p, data in answers.items()},
             chain=policy.chain(original),
         )
-        rating = merged.values.get("content_rating")
-        source = merged.sources.get("content_rating")
-        if isinstance(rating, str) and source in answers:
-            country = answers[source].certification_country
+        # The certification: the first country of the user's list wins across providers (OMDb's
+        # Rated is US), then the field-authority order; written in the user's style.
+        rated = [
+            p
+            for p in authority.providers_for("content_rating")
+            if p in answers and isinstance(answers[p].fields.get("content_rating"), str)
+        ]
+        if rated:
+            countries = policy.certification_countries
+            best = min(rated, key=lambda p: country_rank(countries, answers[p].certification_country))
+            data = answers[best]
+            merged.sources["content_rating"] = best
             merged.values["content_rating"] = format_certification(
-                rating, country, policy.certification_style
+                str(data.fields["content_rating"]), data.certification_country, policy.certification_style
             )
         return merged
 

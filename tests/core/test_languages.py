@@ -57,7 +57,7 @@ def test_the_metadata_language_takes_bcp47_tags(tag: str) -> None:
 
 @pytest.mark.parametrize("tag", ["", "german", "de_DE", "d", "de-Deutschland", "en-US-x"])
 def test_the_metadata_language_refuses_what_is_not_a_tag(tag: str) -> None:
-    with pytest.raises(SettingValueError, match="metadata.language"):
+    with pytest.raises(SettingValueError, match=r"metadata\.language"):
         setting("metadata.language").coerce(tag)
 
 
@@ -108,7 +108,9 @@ def test_each_field_takes_the_first_chain_language_with_a_value() -> None:
         [
             translation("fr", "CA", title="La Matrice"),
             translation("fr", "FR", overview="Un pirate informatique découvre la vérité."),
-            translation("en", "US", title="", overview="A hacker learns the truth.", tagline="Free your mind."),
+            translation(
+                "en", "US", title="", overview="A hacker learns the truth.", tagline="Free your mind."
+            ),
             translation("de", "DE"),
         ]
     )
@@ -142,7 +144,9 @@ async def test_the_chain_costs_no_request() -> None:
     counts = []
     for fallbacks in ((), ("en",), ("fr-CA", "fr", "es", "pt-BR", "ja", "original", "en")):
         requests.clear()
-        client = TmdbProvider(api_key="0123456789abcdef0123456789abcdef", transport=httpx.MockTransport(server))
+        client = TmdbProvider(
+            api_key="0123456789abcdef0123456789abcdef", transport=httpx.MockTransport(server)
+        )
         data = await client.get_metadata(
             MetadataRequest(ids=ExternalIds(tmdb=603), language="de-DE", fallback_languages=fallbacks)
         )
