@@ -276,3 +276,38 @@ def test_omdb_rated_counts_as_us() -> None:
 )
 def test_the_certification_style(style: str, country: str | None, certification: str, expected: str) -> None:
     assert format_certification(certification, country, style) == expected
+
+
+# -- artwork ----------------------------------------------------------------------------------------
+
+
+def test_artwork_follows_the_language_order() -> None:
+    from metarr_desktop.core.artwork import best_candidate, ordered
+    from metarr_desktop.core.assets import AssetCandidate, AssetType
+
+    def poster(
+        language: str | None, rating: float = 5.0, kind: AssetType = AssetType.POSTER
+    ) -> AssetCandidate:
+        return AssetCandidate(
+            url=f"https://x/{language}-{kind.value}",
+            type=kind,
+            provider="tmdb",
+            language=language,
+            rating=rating,
+        )
+
+    candidates = [poster("en", 9.0), poster(None, 8.0), poster("fr", 9.9), poster("de", 1.0)]
+    order = LanguagePolicy(language="de-DE").artwork_order()
+    assert [c.language for c in ordered(candidates, order)] == ["de", None, "en", "fr"]
+    assert best_candidate(candidates, AssetType.POSTER, ("none", "en")) is candidates[1]
+    # Logos are never textless: "none" does not lift an untagged logo above English.
+    logos = [poster(None, 9.0, AssetType.CLEARLOGO), poster("en", 1.0, AssetType.CLEARLOGO)]
+    assert best_candidate(logos, AssetType.CLEARLOGO, ("none", "en")) is logos[1]
+    # Backgrounds keep textless first.
+    fanart = [poster("de", 9.0, AssetType.FANART), poster(None, 1.0, AssetType.FANART)]
+    assert best_candidate(fanart, AssetType.FANART, ("de", "none")) is fanart[1]
+    # An explicit setting wins over the derived default.
+    assert LanguagePolicy(language="de-DE", artwork_languages=("none", "pt-BR")).artwork_order() == [
+        "none",
+        "pt",
+    ]

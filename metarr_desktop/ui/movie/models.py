@@ -332,7 +332,8 @@ class FieldsModel(HeadedTableModel):
         """The source badge; with the value's language when it is not the preferred one."""
         source = detail.source if detail else None
         name = source_name(source, self.names)
-        language = detail.language if detail else None
+        # An original title is in the original language by definition: no note.
+        language = detail.language if detail and detail.name != "original_title" else None
         if (
             name
             and language
