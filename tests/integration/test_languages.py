@@ -70,3 +70,14 @@ async def test_switching_language_and_forcing_a_refresh_spares_locked_fields(
     assert after["tagline"].startswith("Angst kann dich")
     assert after["plot"] == english["plot"]  # locked
     assert tmdb_requests(server) - before == 1  # one request however long the chain
+
+
+async def test_a_german_folder_name_is_identified(suite: LibrarySuite) -> None:
+    """Searched in the metadata language, "Die Verurteilten (1994)" is The Shawshank Redemption."""
+    german(suite)
+    movie = suite.library.add("Die Verurteilten", year=1994)
+    await suite.enrichment.enrich(movie.id)
+    stored = suite.app.movies.require(movie.id)
+    assert stored.ids.tmdb == 278
+    assert stored.fields["title"] == "Die Verurteilten"
+    assert stored.fields["original_title"] == "The Shawshank Redemption"
