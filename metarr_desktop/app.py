@@ -39,7 +39,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-PAGES = ("library", "providers", "health", "activity", "players")
+PAGES = ("library", "providers", "health", "activity", "players", "language")
 #: The library's views for ``--page library:VIEW`` (the values of ``ui.pages.library.ViewMode``).
 LIBRARY_VIEWS = ("posters", "list")
 
