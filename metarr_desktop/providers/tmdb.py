@@ -46,6 +46,7 @@ from metarr_desktop.providers.parsing import (
     parse_year,
     safe_ids,
 )
+from metarr_desktop.providers.sanitize import sanitize_field
 
 IMAGE_BASE_URL = "https://image.tmdb.org/t/p/original"
 YOUTUBE_URL = "https://www.youtube.com/watch?v="
@@ -328,11 +329,12 @@ class TmdbProvider(HttpProvider):
             )
         languages: dict[str, str] = {}
         for name, key in _TRANSLATED.items():
-            values = [(tag, clean_str(data.get(key))) for tag, data in tagged]
-            if name == "title" and original and clean_str(body.get("original_title")):
+            # Translated text crosses the same boundary checks as the rest (`sanitize_field`).
+            values = [(tag, sanitize_field(name, clean_str(data.get(key)))) for tag, data in tagged]
+            if name == "title" and tagged and original and fields.get("original_title"):
                 # The original language's own entry often leaves the title empty: it is the original title.
-                values.append((original, clean_str(body.get("original_title"))))
-            picked = pick_translation(chain, values)
+                values.append((original, fields["original_title"]))
+            picked = pick_translation(chain, [(t, v) for t, v in values if isinstance(v, str)])
             if picked is not None:
                 fields[name] = picked[1]
                 languages[name] = picked[0]
@@ -346,8 +348,10 @@ class TmdbProvider(HttpProvider):
         if fields.get("plot") and "plot" in languages:
             # The outline follows the plot's language (OMDb's English outline must not stand
             # beside a German plot).
-            fields["outline"] = first_sentence(fields["plot"])
-            languages["outline"] = languages["plot"]
+            outline = sanitize_field("outline", first_sentence(fields["plot"]))
+            if isinstance(outline, str) and outline:
+                fields["outline"] = outline
+                languages["outline"] = languages["plot"]
         # The collection's name comes in the requested language where TMDB has it, else in English
         # (its translations need a request of their own): its language is not known, so not recorded.
         return languages

@@ -311,3 +311,12 @@ def test_artwork_follows_the_language_order() -> None:
         "none",
         "pt",
     ]
+
+
+def test_translated_text_crosses_the_boundary_checks() -> None:
+    huge = "x" * 9_000_000
+    body = movie_body([translation("de", "DE", title="Matrix\x1b[2J", overview=huge)])
+    data = TmdbProvider().parse_movie(body, "de", chain=["de-DE", "en"])
+    assert "\x1b" not in data.fields["title"]
+    assert len(data.fields["plot"]) <= 20_000
+    assert len(data.fields["outline"]) <= 20_000
