@@ -5,7 +5,7 @@
 
 huge-body: the sandbox answers every TMDB request with a 200 MB JSON body of unknown length (fault
 ``tmdb:huge``); one ``metarr enrich 1 --json`` of a demo movie runs in a child process and its peak
-RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at exit) is reported.
+RSS (``VmHWM`` of /proc/self/status at exit) is reported.
 
 enrich-all: a synthetic library of N identified movies (sandbox without rate limits or latency; the
 engine's rates lifted). ``metarr enrich --all`` runs in child processes: with an empty cache
@@ -49,6 +49,18 @@ from metarr_desktop.store.library import IdentificationStatus
 RSS_FILE = "METARR_BENCH_RSS_FILE"
 
 
+def peak_rss_kb() -> int:
+    """This process's peak RSS (kB): VmHWM where /proc has it. (`ru_maxrss` is kept across exec on
+    Linux, so in a child it never reads below the parent's RSS at the fork.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child_main(argv: list[str]) -> None:
     """In the child: run one metarr command, then write this process's peak RSS (kB) to the file."""
     from metarr_desktop.cli.main import run
@@ -59,7 +71,7 @@ def child_main(argv: list[str]) -> None:
     except SystemExit as exit_:
         code = int(exit_.code or 0)
     finally:
-        Path(os.environ[RSS_FILE]).write_text(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        Path(os.environ[RSS_FILE]).write_text(str(peak_rss_kb()))
     sys.exit(code)
 
 

@@ -27,6 +27,7 @@ from metarr_desktop.cli import (
     locks,
     players,
     providers,
+    publish,
     sandbox,
     schedule,
     search,
@@ -52,7 +53,7 @@ log = logging.getLogger("metarr")
 
 #: Modules that add a command; each has `register(subparsers)` and sets `handler` on its parsers.
 COMMAND_MODULES = [providers, authority, assets, sandbox]
-COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings]
+COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, schedule, settings, publish]
 COMMAND_MODULES += [players, sync]
 COMMAND_MODULES += [edit]
 

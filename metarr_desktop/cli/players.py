@@ -15,6 +15,8 @@ from metarr_desktop.cli.common import (
     emit_json,
     emit_table,
     parse_bool,
+    positive_int,
+    say,
     uses_services,
 )
 from metarr_desktop.core.player_paths import PathMapping
@@ -92,10 +94,7 @@ def _kind(text: str) -> PlayerKind:
 
 
 def _id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    return positive_int(text)
 
 
 def _bool(text: str) -> bool:
@@ -148,10 +147,10 @@ def _print_player(view: PlayerView, args: argparse.Namespace, verb: str, ctx: Cl
     if args.json:
         emit_json(player_json(view))
     else:
-        sys.stdout.write(f"player {view.id} ({view.name}): {verb}\n")
+        say(f"player {view.id} ({view.name}): {verb}")
     warning = ctx.services.players.secret_storage_warning
     if (args.password_stdin or args.token_stdin) and warning:
-        sys.stderr.write(f"metarr: warning: {warning}\n")
+        say(f"metarr: warning: {warning}", err=True)
 
 
 @uses_services
@@ -207,7 +206,7 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
 async def cmd_remove(args: argparse.Namespace, ctx: CliContext) -> int:
     view = ctx.services.players.get(args.id)
     await ctx.services.players.remove(args.id)
-    sys.stdout.write(f"player {view.id} ({view.name}): removed\n")
+    say(f"player {view.id} ({view.name}): removed")
     return 0
 
 
@@ -217,9 +216,9 @@ async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(check.to_json())
     elif check.ok:
-        sys.stdout.write(f"player {args.id}: {check.message}\n")
+        say(f"player {args.id}: {check.message}")
     if not check.ok:
-        sys.stderr.write(f"metarr: player {args.id}: {check.message}\n")
+        say(f"metarr: player {args.id}: {check.message}", err=True)
     return 0 if check.ok else EXIT_FAILED
 
 
@@ -229,7 +228,7 @@ async def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         emit_json(result.to_json())
     else:
-        sys.stdout.write(
-            f"local:  {result.local_path or '-'}\nplayer: {result.remote_path or '-'}\n{result.message}\n"
-        )
+        say(f"local:  {result.local_path or '-'}")
+        say(f"player: {result.remote_path or '-'}")
+        say(result.message)
     return 0 if result.known is not None else EXIT_FAILED

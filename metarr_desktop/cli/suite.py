@@ -29,6 +29,9 @@ async def open_suite(ctx: CliContext) -> AsyncIterator[LibrarySuite]:
         for warning in app.warnings:
             say(f"metarr: warning: {warning}", err=True)
         yield LibrarySuite.create(app)
+        # Players told about published changes finish before the command ends (what they could
+        # not take stays queued for `metarr sync --pending`).
+        await app.players.drain()
     except (pw.PeeweeException, sqlite3.Error) as exc:
         raise CliError(str(store_error(exc, "use")), EXIT_FAILED) from exc
     finally:

@@ -5,15 +5,23 @@ is not a failure: it stays queued for the next run."""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table, uses_services
+from metarr_desktop.cli.common import (
+    EXIT_FAILED,
+    CliContext,
+    CliError,
+    emit_json,
+    emit_table,
+    positive_int,
+    say,
+    uses_services,
+)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("sync", help="tell the media players about changed movies")
     parser.add_argument(
-        "ids", metavar="ID", type=int, nargs="*", help="movie ids (see `metarr library list`)"
+        "ids", metavar="ID", type=positive_int, nargs="*", help="movie ids (see `metarr library list`)"
     )
     parser.add_argument("--pending", action="store_true", help="everything the players are owed")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
@@ -41,5 +49,5 @@ async def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
             [[r.movie_id, r.player, r.action.value, r.error or ""] for r in report.results],
         )
     else:
-        sys.stdout.write("nothing to sync\n")
+        say("nothing to sync")
     return EXIT_FAILED if report.failed else 0

@@ -250,6 +250,56 @@ _DECLARED: tuple[Setting, ...] = (
         "derived, the metadata language, then none, then en.",
         check=languages.check_artwork_languages,
     ),
+    # Library files: NFO and artwork next to each movie (services/publish).
+    Setting(
+        "publish.enabled",
+        "bool",
+        False,
+        "Write NFO and artwork files next to the movies (off until you choose a player).",
+    ),
+    Setting(
+        "publish.after_enrichment",
+        "bool",
+        True,
+        "Write a movie's files automatically after an enrichment that changed what players show.",
+    ),
+    Setting(
+        "publish.flavour",
+        "choice",
+        "both",
+        "Which players the files are written for: kodi, jellyfin or both.",
+        choices=("kodi", "jellyfin", "both"),
+    ),
+    Setting(
+        "publish.nfo_name",
+        "choice",
+        "video",
+        "The NFO's name: video (<video file name>.nfo), movie (movie.nfo) or both.",
+        choices=("video", "movie", "both"),
+    ),
+    Setting(
+        "publish.artwork",
+        "list",
+        ["poster", "fanart", "clearlogo", "clearart", "discart", "banner", "landscape", "keyart"],
+        "The artwork types written next to each movie.",
+        choices=("poster", "fanart", "clearlogo", "clearart", "discart", "banner", "landscape", "keyart"),
+    ),
+    Setting(
+        "publish.extrafanart",
+        "int",
+        3,
+        "How many extra backgrounds go into the movie's extrafanart folder (0: none).",
+        minimum=0,
+        maximum=20,
+    ),
+    Setting(
+        "publish.replace_foreign",
+        "list",
+        [],
+        "Artwork types Metarr may replace even when it did not write the file (the original is kept"
+        " beside it once).",
+        choices=("poster", "fanart", "clearlogo", "clearart", "discart", "banner", "landscape", "keyart"),
+    ),
 )
 
 #: Every setting by key, in declaration order.

@@ -338,7 +338,10 @@ class ProviderPool:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def notify(self, runtime: ProviderRuntime) -> None:
-        snapshot = runtime.health_snapshot()
+        self.relay(runtime.health_snapshot())
+
+    def relay(self, snapshot: ProviderHealth) -> None:
+        """Tell the listeners of one snapshot (also one from another pool: the image hosts')."""
         for listener in list(self._listeners):
             try:
                 listener(snapshot)

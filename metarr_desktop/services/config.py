@@ -208,6 +208,8 @@ class ProviderConfigService:
         self._transport = transport
         self._listeners: list[ConfigListener] = []
         self.start_errors: dict[str, str] = {}
+        #: Pools of helpers that are not configured providers (the image hosts): listed in health.
+        self.extra_pools: list[ProviderPool] = []
 
     # -- start-up ------------------------------------------------------------------------------------
 
@@ -276,7 +278,10 @@ class ProviderConfigService:
     def names(self) -> dict[str, str]:
         """Every registered provider's name users know, by id (no key is read: cheap, never blocks
         on the keyring)."""
-        return {spec.id: spec.name for spec in self._registry}
+        names = {spec.id: spec.name for spec in self._registry}
+        for extra in self.extra_pools:
+            names.update({runtime.id: runtime.provider.name for runtime in extra.all()})
+        return names
 
     def all(self) -> list[ProviderView]:
         """Every registered provider, in priority order."""
@@ -326,6 +331,8 @@ class ProviderConfigService:
                     daily_quota=record.daily_quota,
                 )
             )
+        for extra in self.extra_pools:
+            snapshots.extend(extra.health())
         return snapshots
 
     def subscribe(self, listener: ConfigListener) -> Callable[[], None]:

@@ -15,16 +15,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import httpx
 
 from metarr_desktop.core.clock import Clock, SystemClock
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.images import ImageHostProvider
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
 from metarr_desktop.services.players import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
+from metarr_desktop.services.publish import PublishService, create_publish_service
 from metarr_desktop.services.rate_state import RateLimitStateService
 from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
@@ -38,6 +42,7 @@ from metarr_desktop.store.database import Database, StoreError, store_errors
 from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 from metarr_desktop.store.players import PlayerRepository
 from metarr_desktop.store.profile import Profile
+from metarr_desktop.store.publish import PublishLedger
 from metarr_desktop.store.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -58,6 +63,9 @@ class AppServices:
         rate_state: keeps providers' rate-limit and health state across restarts.
         players: the media players and the queue of syncs owed to them (`services.players`).
         player_state: keeps the players' health and circuit state across restarts.
+        image_pool: the image hosts (artwork downloads), paced and health-tracked like providers;
+            their health is listed with the providers' (`ProviderConfigService.extra_pools`).
+        publish: writes NFO and artwork files next to the movies (`services.publish`).
     """
 
     profile: Profile
@@ -77,6 +85,8 @@ class AppServices:
     rate_state: RateLimitStateService
     players: PlayerSyncService
     player_state: RateLimitStateService
+    image_pool: ProviderPool
+    publish: PublishService
     warnings: list[str] = field(default_factory=list)
     _closed: bool = False
 
@@ -89,6 +99,7 @@ class AppServices:
         transport: httpx.AsyncBaseTransport | None = None,
         registry: ProviderRegistry | None = None,
         keyring_backend: object | None = None,
+        image_transport: httpx.AsyncBaseTransport | None = None,
     ) -> AppServices:
         """Open the profile at `data_dir` (default: the platform's user data folder).
 
@@ -97,6 +108,8 @@ class AppServices:
             transport: an httpx transport for every provider client (tests, the sandbox).
             registry: the providers (default: the built-ins and installed plug-ins).
             keyring_backend: a keyring backend to use instead of the system's (tests).
+            image_transport: the transport of artwork downloads (default: `transport`; the sandbox
+                passes one that draws the artwork).
 
         Raises `StoreError` / `ProfileError` (environment errors) when the profile or the database
         cannot be opened or written.
@@ -106,6 +119,7 @@ class AppServices:
         database = Database.open(profile.database_path, now=clock.now())
         try:
             services = cls._build(profile, database, clock, transport, registry, keyring_backend)
+            services._start_image_hosts(image_transport or transport)
         except BaseException:
             database.close()
             raise
@@ -178,6 +192,18 @@ class AppServices:
                 cache.ttl = timedelta(days=value)
 
         user_settings.subscribe(follow_settings)
+        image_pool = ProviderPool(clock)
+        providers.extra_pools.append(image_pool)
+        image_pool.subscribe(pool.relay)  # the Health page hears the image hosts too
+        publish = create_publish_service(
+            database=database,
+            movies=MovieRepository(database, clock),
+            assets=assets,
+            ledger=PublishLedger(database, clock),
+            orchestrator=FetchOrchestrator(image_pool, clock=clock),
+            cache_dir=profile.image_cache_dir,
+            settings=user_settings,
+        )
         warnings = list(database.warnings)
         for provider_id, error in providers.start_errors.items():
             warnings.append(f"provider {provider_id} could not be started: {error}")
@@ -199,8 +225,18 @@ class AppServices:
             rate_state=rate_state,
             players=players,
             player_state=player_state,
+            image_pool=image_pool,
+            publish=publish,
             warnings=warnings,
         )
+
+    def _start_image_hosts(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        host = ImageHostProvider(transport=transport)
+        settings = ProviderSettings(priority=len(self.pool.all()) + 1, rate_limit=host.default_rate_limit)
+        # The built-ins meet `MetadataProvider` through class attributes, which mypy's protocol
+        # check wants as instance variables; the registry's providers pass as Any the same way.
+        provider: MetadataProvider = cast(Any, host)
+        self.image_pool.add(provider, settings)
 
     def set_cache_ttl(self, days: float) -> None:
         """Change how long cached answers stay fresh (stored; applies at once).
@@ -221,6 +257,7 @@ class AppServices:
             self.player_state.flush()
             await self.pool.aclose()
             await self.players.aclose()
+            await self.image_pool.aclose()
         finally:
             self.database.close()
 

@@ -35,7 +35,7 @@ import asyncio
 import copy
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -61,7 +61,6 @@ from metarr_desktop.providers.base import describe_error
 from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.cache import CachedAnswer, ProviderCacheRepository
 from metarr_desktop.store.database import Database, describe_db_error, is_db_error
 from metarr_desktop.store.library import (
     EnrichmentLogRecord,
@@ -314,7 +313,6 @@ class EnrichmentService:
         database: Database,
         movies: MovieRepository,
         enrichment_log: EnrichmentLogRepository,
-        cache_repository: ProviderCacheRepository,
         cache: ProviderCacheManager,
         orchestrator: FetchOrchestrator,
         identification: IdentificationService,
@@ -325,7 +323,6 @@ class EnrichmentService:
         self._database = database
         self._movies = movies
         self._log = enrichment_log
-        self._cache_repository = cache_repository
         self._cache = cache
         self._orchestrator = orchestrator
         self._identification = identification
@@ -334,6 +331,9 @@ class EnrichmentService:
         self._language_policy = language_policy
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._flights: dict[int, _Flight] = {}
+        #: Awaited after each movie's enrichment with its result (`LibrarySuite` adds the
+        #: library-files publisher: it publishes when the change set requires a player sync).
+        self.after_enrich: list[Callable[[EnrichResult], Awaitable[object]]] = []
 
     @property
     def pool(self) -> ProviderPool:
@@ -385,9 +385,19 @@ class EnrichmentService:
                 raise
             else:
                 outcome.set_result(result)
-                return result
             finally:
                 del self._flights[movie_id]
+        await self._after_enrich(result)
+        return result
+
+    async def _after_enrich(self, result: EnrichResult) -> None:
+        """Tell each `after_enrich` listener (e.g. the library-files publisher); a listener that
+        fails is logged and never fails the enrichment."""
+        for listener in list(self.after_enrich):
+            try:
+                await listener(result)
+            except Exception:
+                log.exception("a listener after enriching movie %s failed", result.movie_id)
 
     @asynccontextmanager
     async def _movie_lock(self, movie_id: int) -> AsyncIterator[None]:
@@ -406,17 +416,6 @@ class EnrichmentService:
 
     def _targets(self, ids: ExternalIds, only: Collection[str] | None) -> list[str]:
         return [r.id for r in self.pool.serving(MOVIE, ids, only)]
-
-    def _cached_answers(self, movie_id: int) -> dict[str, CachedAnswer]:
-        try:
-            # Only fields are merged here: the asset candidates stay in the cache, undecoded.
-            answers, _unreadable = self._cache_repository.answers(MOVIE.value, movie_id, assets=False)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the cache of movie %s could not be read (%s); fetching", movie_id, exc)
-            return {}
-        return answers
 
     async def _enrich(
         self,
@@ -464,8 +463,8 @@ class EnrichmentService:
 
         prefetched = identification.answers if identification else {}
         prefetched_missing = set(identification.not_found) if identification else set()
-        cached = {} if identification and identification.identity_changed else self._cached_answers(movie_id)
-        now = self._clock.now()
+        changed_identity = identification is not None and identification.identity_changed
+        cached = {} if changed_identity else self._cache.cached_fields(MOVIE, movie_id)
         answers: dict[str, ProviderData] = {}
         missing: list[str] = []
         for provider in self._targets(ids, options.providers):
@@ -477,13 +476,7 @@ class EnrichmentService:
                 result.not_found.append(provider)
                 continue
             answer = cached.get(provider)
-            if (
-                not options.force
-                and answer is not None
-                and now - answer.fetched_at < self._cache.ttl
-                and answer.matches(ids)
-                and answer.covers(frozenset())
-            ):
+            if not options.force and answer is not None and self._cache.is_fresh(answer, ids):
                 result.cache_hits += 1
                 if answer.data is None:
                     result.not_found.append(provider)

@@ -10,12 +10,19 @@ from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichmentService, EnrichOptions, EnrichReport, Mode
+from metarr_desktop.services.enrichment import (
+    EnrichmentService,
+    EnrichOptions,
+    EnrichReport,
+    EnrichResult,
+    Mode,
+    Status,
+)
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.schedule import DailySchedule
 from metarr_desktop.services.settings import language_policy
-from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
 #: through the cache.
@@ -49,7 +56,6 @@ class LibrarySuite:
             database=app.database,
             movies=app.movies,
             enrichment_log=app.enrichment_log,
-            cache_repository=ProviderCacheRepository(app.database, AssetRepository(app.database, app.clock)),
             cache=app.cache,
             orchestrator=app.orchestrator,
             identification=identification,
@@ -57,6 +63,18 @@ class LibrarySuite:
             clock=app.clock,
             language_policy=policy,
         )
+
+        async def publish_after(result: EnrichResult) -> object:
+            # The library-files hook: a change players show is written next to the movie when the
+            # user turned publishing (and publish.after_enrichment) on; then the players are told
+            # about that movie (when publishing is off they still rescan it from their own data).
+            sync = result.status is Status.ENRICHED and result.changes.requires_player_sync
+            published = await app.publish.after_enrich(result.movie_id, sync)
+            if sync and (published is None or published.status is not MovieStatus.FAILED):
+                await app.players.notify(result.movie_id, result.changes)
+            return published
+
+        enrichment.after_enrich.append(publish_after)
 
         async def daily() -> EnrichReport:
             return await enrichment.enrich_all(SCHEDULED)

@@ -301,6 +301,9 @@ class PlayerSyncService:
         self._run_lock = asyncio.Lock()
         self.auto_retry = False
         self._retry_task: asyncio.Task[None] | None = None
+        #: The coalesced sync after published changes (`notify`), and whether more came meanwhile.
+        self._notify_task: asyncio.Task[None] | None = None
+        self._notify_again = False
         self.start_errors: dict[int, str] = {}
 
     # -- start and stop ------------------------------------------------------------------------------
@@ -350,7 +353,37 @@ class PlayerSyncService:
             runtime.restore({"health": saved["health"]})
             self.pool.notify(runtime)
 
+    async def notify(self, movie_id: int, changes: ChangeSet) -> bool:
+        """After a movie's files were published: owe it to the players when its change set touched a
+        player-visible field, and work off the queue soon. Changes that arrive while a sync runs
+        (an Enrich all publishing movie after movie) are served by one more run, so each player's
+        movie list is read once per run, not once per movie. False when nothing was owed."""
+        if not await self.enqueue_changes(movie_id, changes):
+            return False
+        if self._notify_task is not None and not self._notify_task.done():
+            self._notify_again = True
+            return True
+        self._notify_task = asyncio.create_task(self._notified_runs())
+        return True
+
+    async def _notified_runs(self) -> None:
+        while True:
+            self._notify_again = False
+            try:
+                await self.sync_pending(priority=Priority.BACKGROUND)
+            except Exception:  # the queue keeps what is owed; the next run catches up
+                log.exception("syncing the players after publishing failed")
+            if not self._notify_again:
+                return
+
+    async def drain(self) -> None:
+        """Wait for the syncs `notify` started (the CLI waits before it exits)."""
+        while self._notify_task is not None and not self._notify_task.done():
+            await asyncio.shield(self._notify_task)
+
     async def aclose(self) -> None:
+        if self._notify_task is not None and not self._notify_task.done():
+            self._notify_task.cancel()
         if self._retry_task is not None:
             self._retry_task.cancel()
         await self.pool.aclose()

@@ -323,15 +323,31 @@ class ProviderCacheManager:
         self, kind: EntityType, ids: ExternalIds, only: Collection[str] | None
     ) -> tuple[list[str], list[str]]:
         """Enabled providers (of `only`) that can serve this request, and those that cannot."""
-        capable: list[str] = []
-        skipped: list[str] = []
-        for runtime in self._orchestrator.pool.enabled(only):
-            capabilities = runtime.provider.capabilities
-            if kind in capabilities.entity_types and capabilities.accepts(ids):
-                capable.append(runtime.id)
-            else:
-                skipped.append(runtime.id)
+        pool = self._orchestrator.pool
+        capable = [runtime.id for runtime in pool.serving(kind, ids, only)]
+        skipped = [runtime.id for runtime in pool.enabled(only) if runtime.id not in capable]
         return capable, skipped
+
+    def is_fresh(
+        self, answer: CachedAnswer, ids: ExternalIds, wanted: frozenset[AssetType] = frozenset()
+    ) -> bool:
+        """The one freshness test: younger than the TTL, for these ids, holding the wanted assets."""
+        return (
+            self._clock.now() - answer.fetched_at < self.ttl and answer.matches(ids) and answer.covers(wanted)
+        )
+
+    def cached_fields(self, kind: EntityType, entity_id: int) -> dict[str, CachedAnswer]:
+        """Every provider's last answer for this entity, fresh or not, fields only (the asset
+        candidates stay in the cache, undecoded): fresh ones answer a fetch, older ones stand in
+        for a provider that cannot answer now. A cache that cannot be read is empty (logged)."""
+        try:
+            answers, _unreadable = self._cache.answers(kind.value, entity_id, assets=False)
+        except Exception as exc:
+            if not is_db_error(exc):
+                raise
+            log.warning("the cache of %s %s could not be read (%s); fetching", kind.value, entity_id, exc)
+            return {}
+        return answers
 
     def _plan(
         self,
@@ -352,17 +368,11 @@ class ProviderCacheManager:
                 raise
             log.warning("the cache of %s %s could not be read (%s); fetching", key[0], key[1], exc)
             return _Plan({}, list(targets), list(targets))
-        now = self._clock.now()
         cached: dict[str, CachedAnswer] = {}
         missing: list[str] = []
         for provider in targets:
             answer = answers.get(provider)
-            if (
-                answer is not None
-                and now - answer.fetched_at < self.ttl
-                and answer.matches(ids)
-                and answer.covers(wanted)
-            ):
+            if answer is not None and self.is_fresh(answer, ids, wanted):
                 cached[provider] = answer
             else:
                 missing.append(provider)

@@ -142,6 +142,28 @@ def _v_players(db: pw.SqliteDatabase) -> None:
         _execute(db, statement)
 
 
+_PUBLISH_TABLES = (
+    """CREATE TABLE "published_files" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "path" TEXT NOT NULL, "kind" TEXT NOT NULL, "sha256" TEXT NOT NULL, "size" INTEGER NOT NULL,
+        "asset_id" INTEGER, "written_at" TEXT NOT NULL)""",
+    'CREATE UNIQUE INDEX "published_files_path" ON "published_files" ("path")',
+    'CREATE INDEX "published_files_entity_type_entity_id" ON "published_files" ("entity_type", "entity_id")',
+    """CREATE TABLE "publish_state" (
+        "id" INTEGER NOT NULL PRIMARY KEY, "entity_type" TEXT NOT NULL, "entity_id" INTEGER NOT NULL,
+        "published_at" TEXT NOT NULL, "status" TEXT NOT NULL, "error" TEXT)""",
+    'CREATE UNIQUE INDEX "publish_state_entity_type_entity_id" '
+    'ON "publish_state" ("entity_type", "entity_id")',
+)
+
+
+def _v_publish_ledger(db: pw.SqliteDatabase) -> None:
+    """Library files: the ledger of every file Metarr wrote next to a movie, and each movie's last
+    publish (for `metarr publish --pending`)."""
+    for statement in _PUBLISH_TABLES:
+        _execute(db, statement)
+
+
 def _v_field_source_language(db: pw.SqliteDatabase) -> None:
     """The language of each field's value (issue 18): a BCP 47 tag, NULL when unknown."""
     _execute(db, 'ALTER TABLE "field_sources" ADD COLUMN "language" TEXT')
@@ -151,6 +173,7 @@ def _v_field_source_language(db: pw.SqliteDatabase) -> None:
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
     _v_players,
+    _v_publish_ledger,
     _v_field_source_language,
 )
 LATEST_VERSION = len(MIGRATIONS)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QStackedWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -46,6 +47,8 @@ from metarr_desktop.ui.library.page import LibraryPage
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from metarr_desktop.ui.players.view import PlayersPage
 from metarr_desktop.ui.providers.page import ProvidersPage
+from metarr_desktop.ui.publish.first_run import first_run_bar
+from metarr_desktop.ui.publish.settings_page import LibraryFilesDialog
 from metarr_desktop.ui.schedule.dialog import ScheduleDialog, WindowSchedule
 
 
@@ -177,7 +180,15 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        pages_column = QVBoxLayout()
+        pages_column.setContentsMargins(0, 0, 0, 0)
+        #: "Write NFO and artwork next to my movies: Kodi / Jellyfin / Both / No" until answered.
+        self.first_run_bar = first_run_bar(ctx)
+        if self.first_run_bar is not None:
+            self.first_run_bar.answered.connect(self.show_message)
+            pages_column.addWidget(self.first_run_bar)
+        pages_column.addWidget(self.stack, 1)
+        layout.addLayout(pages_column, 1)
         self.setCentralWidget(central)
 
         self._build_menus()
@@ -296,6 +307,11 @@ class MainWindow(QMainWindow):
         self.schedule_action = self._action("&Daily enrichment…", None, self.show_schedule)
         self.schedule_action.setEnabled(self.daily is not None)
         jobs_menu.addAction(self.schedule_action)
+
+        settings_menu = menus.addMenu("&Settings")
+        self.library_files_action = self._action("&Library files…", None, self.show_library_files)
+        self.library_files_action.setEnabled(self.ctx.suite is not None)
+        settings_menu.addAction(self.library_files_action)
 
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
@@ -516,6 +532,16 @@ class MainWindow(QMainWindow):
             self.show_message("Daily enrichment started; it shows in Activity.")
 
     # -- messages and help --------------------------------------------------------------------------
+
+    def show_library_files(self) -> LibraryFilesDialog | None:
+        """The "Library files" settings (opened without blocking)."""
+        if self.ctx.suite is None:
+            return None
+        dialog = LibraryFilesDialog(self.ctx.suite.app.user_settings, self)
+        dialog.page.saved.connect(lambda: self.show_message("Library files settings saved."))
+        dialog.page.saved.connect(lambda: self.first_run_bar.hide() if self.first_run_bar else None)
+        dialog.open()
+        return dialog
 
     def show_message(self, text: str, timeout_ms: int = 6000) -> None:
         self.statusBar().showMessage(text, timeout_ms)

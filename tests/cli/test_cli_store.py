@@ -208,7 +208,7 @@ def test_providers_health_json_follows_the_contract(
     data_dir: Path, capsys: Capture, fake: FakeServices
 ) -> None:
     rows = json_out(capsys, data_dir, "providers", "health")
-    assert [r["id"] for r in rows] == ["omdb", "tmdb", "tvdb", "fanart"]
+    assert [r["id"] for r in rows] == ["omdb", "tmdb", "tvdb", "fanart", "images"]  # + the image hosts
     for row in rows:
         assert set(row) >= HEALTH_KEYS
         assert row["status"] == "unknown"

@@ -299,3 +299,23 @@ async def test_secrets_stay_out_of_the_database(app: AppServices, keyring: Memor
     assert keyring.passwords[("metarr-desktop", f"player:{kodi}")] == "correct horse battery"
     await app.players.remove(kodi)
     assert ("metarr-desktop", f"player:{kodi}") not in keyring.passwords
+
+
+# -- after publishing --------------------------------------------------------------------------------
+
+
+async def test_published_changes_are_synced_once_per_run_and_the_cli_can_wait_for_them(
+    app: AppServices, fakes: Fakes, movies: Movies
+) -> None:
+    await add_kodi(app)
+    visible = detect_changes({"plot": "a"}, MergeResult({"plot": "b"}, {"plot": "tmdb"}))
+    invisible = detect_changes({"imdb_votes": 1}, MergeResult({"imdb_votes": 2}, {"imdb_votes": "omdb"}))
+    assert await app.players.notify(movies.alien, invisible) is False
+    # Two movies published one after the other, as Enrich all does: one run serves both.
+    assert await app.players.notify(movies.alien, visible) is True
+    assert await app.players.notify(movies.brazil, visible) is True
+    await app.players.drain()
+    log = fakes.kodi.log()
+    assert log.count("POST /jsonrpc VideoLibrary.GetMovies") <= 2
+    assert log.count("POST /jsonrpc VideoLibrary.RefreshMovie") == 2
+    assert [s.state for s in app.players.movie_states(movies.alien)] == [SyncState.SYNCED]

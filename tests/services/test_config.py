@@ -309,6 +309,6 @@ def test_provider_names_never_touch_the_keyring(open_services: Opener) -> None:
     assert CountingKeyring.reads > 0  # a provider's view reads its key
     before = CountingKeyring.reads
     names = services.providers.names()
-    assert set(names) == {"omdb", "tmdb", "tvdb", "fanart"}
+    assert set(names) == {"omdb", "tmdb", "tvdb", "fanart", "images"}  # + the image hosts
     assert all(isinstance(name, str) and name for name in names.values())
     assert CountingKeyring.reads == before

@@ -37,13 +37,15 @@ async def page(qtbot, ctx: UiContext) -> HealthPage:
 
 
 async def test_a_card_per_provider(page: HealthPage) -> None:
-    assert list(page.cards) == ["omdb", "tmdb", "tvdb", "fanart"]
+    # The image hosts (artwork downloads of library files) have a card after the providers.
+    assert list(page.cards) == ["omdb", "tmdb", "tvdb", "fanart", "images"]
     card = page.cards["omdb"]
     assert card.status.text() == "No requests yet"
     assert card.usage.text() == "0 / 1,000 (0 %)"
     assert card.last_request.text() == "never"
     assert not card.reenable.isVisibleTo(card)
-    assert page.summary.text() == "0 healthy of 4 enabled, 4 not asked yet"
+
+    assert page.summary.text() == "0 healthy of 5 enabled, 5 not asked yet"  # 4 providers and the image hosts
 
 
 async def test_successes_update_the_card_at_once(
@@ -116,7 +118,8 @@ async def test_disabling_a_provider_shows_disabled(page: HealthPage, ctx: UiCont
     await ctx.providers.update("fanart", ProviderUpdate(enabled=False))
     page.flush_pending()
     assert page.cards["fanart"].status.text() == "Disabled"
-    assert "of 3 enabled" in page.summary.text()
+
+    assert "of 4 enabled" in page.summary.text()  # 3 providers and the image hosts
 
 
 async def test_the_timer_only_refreshes_times(page: HealthPage) -> None:

@@ -292,7 +292,7 @@ async def test_a_movie_that_needs_identification_offers_identify(
     assert page.select_movie(known)
     assert not page.identify_button.isEnabled()
     menu = page.build_context_menu(page.model.view_row_of(known))
-    assert [a.text() for a in menu.actions() if a.text()] == ["Open", "Enrich"]
+    assert [a.text() for a in menu.actions() if a.text()] == ["Open", "Enrich", "Write files"]
 
     assert page.select_movie(unsure)
     assert page.identify_button.isEnabled()
@@ -301,7 +301,7 @@ async def test_a_movie_that_needs_identification_offers_identify(
     row = page.model.view_row_of(unsure)
     menu = page.build_context_menu(row)
     labels = [a.text() for a in menu.actions() if a.text()]
-    assert labels == ["Open", "Identify…", "Enrich"]
+    assert labels == ["Open", "Identify…", "Enrich", "Write files"]
     next(a for a in menu.actions() if a.text() == "Identify…").trigger()
     assert asked == [unsure, unsure]
     tooltip = page.model.index(row, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole)

@@ -381,7 +381,8 @@ async def test_a_card_opens_its_movie_and_its_menu_works_on_the_grid_selection(
     page.grid.customContextMenuRequested.emit(card_centre(page, heat))
     await until(lambda: page.context_menu is not None and page.context_menu.isVisible())
     assert page.context_menu is not None
-    assert [a.text() for a in page.context_menu.actions() if a.text()] == ["Open", "Enrich 2 movies"]
+    labels = [a.text() for a in page.context_menu.actions() if a.text()]
+    assert labels == ["Open", "Enrich 2 movies", "Write files of 2 movies"]
     assert page.selected_ids() == [heat, unsure]
     page.context_menu.close()
     # Outside the selection, it selects the card under the mouse.

@@ -78,7 +78,6 @@ class ActivityPage(PageView):
         message(str): a status message for the window.
     """
 
-
     def __init__(self, bridge: JobBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge

@@ -82,6 +82,7 @@ from metarr_desktop.ui.library.poster_grid import (
     view_icon,
 )
 from metarr_desktop.ui.players.presenter import describe_report
+from metarr_desktop.ui.publish.job import start_write_files
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -243,6 +244,10 @@ class LibraryPage(PageView):
             "Bring every monitored movie up to date (answers younger than the cache's age are reused)"
         )
         self.enrich_all_button.clicked.connect(self.enrich_all)
+        self.write_files_button = QPushButton("Write files")
+        self.write_files_button.setObjectName("library-write-files")
+        self.write_files_button.setToolTip("Write the NFO and artwork next to the selected movies")
+        self.write_files_button.clicked.connect(self.write_files_selected)
 
         header = QHBoxLayout()
         header.addWidget(title)
@@ -253,6 +258,7 @@ class LibraryPage(PageView):
             self.identify_button,
             self.enrich_selected_button,
             self.enrich_all_button,
+            self.write_files_button,
         ):
             header.addWidget(button)
 
@@ -757,6 +763,9 @@ class LibraryPage(PageView):
         if self.ctx.players is not None and self.ctx.players.all():  # only once a player is set up
             sync = menu.addAction("Sync to players" if count <= 1 else f"Sync {count:,} movies to players")
             sync.triggered.connect(lambda: spawn(self.sync_selected()))
+        write = menu.addAction("Write files" if count <= 1 else f"Write files of {count:,} movies")
+        write.setEnabled(self.ctx.suite is not None)
+        write.triggered.connect(self.write_files_selected)
         return menu
 
     async def sync_selected(self) -> str:
@@ -884,6 +893,14 @@ class LibraryPage(PageView):
             self.message.emit("Select the movies to enrich first.")
             return None
         return self.start_enrichment(ids)
+
+    def write_files_selected(self) -> Job | None:
+        """Write the selected movies' NFO and artwork as one job (`ui.publish.job`)."""
+        ids = self.selected_ids()
+        if not ids:
+            self.message.emit("Select the movies whose files to write first.")
+            return None
+        return start_write_files(self.ctx, ids, self._name, self.message.emit)
 
     def enrich_all(self) -> Job | None:
         return self.start_enrichment(None)

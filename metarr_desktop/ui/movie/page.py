@@ -119,6 +119,7 @@ from metarr_desktop.ui.movie.models import (
     rating_text,
 )
 from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
+from metarr_desktop.ui.publish.files_tab import FilesTab
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -1163,6 +1164,11 @@ class MovieDetailPage(PageView):
         self.tabs.addTab(self.refresh_panel, "Last refresh")
         self.history_view = self._build_history()
         self.tabs.addTab(self.history_view, "History")
+        self.files_tab = FilesTab(ctx)
+        self.files_tab.message.connect(self.message.emit)
+        self.tabs.addTab(self.files_tab, "Files")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.refreshFinished.connect(lambda _result: self.files_tab.invalidate())
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -1232,6 +1238,10 @@ class MovieDetailPage(PageView):
         self.assets_button.setObjectName("movie-assets")
         self.assets_button.setToolTip("Browse the posters, fanart and logos the providers offer")
         self.assets_button.clicked.connect(self._emit_assets)
+        self.write_files_button = QPushButton("Write Files")
+        self.write_files_button.setObjectName("movie-write-files")
+        self.write_files_button.setToolTip("Write the NFO and artwork next to the movie (see the Files tab)")
+        self.write_files_button.clicked.connect(self._on_write_files)
         self.sources_button = QToolButton()
         self.sources_button.setObjectName("movie-show-sources")
         self.sources_button.setText("Show sources")
@@ -1250,8 +1260,17 @@ class MovieDetailPage(PageView):
         self.action_bar.addSpacing(12)
         self.action_bar.addWidget(self.identify_button)
         self.action_bar.addWidget(self.assets_button)
+        self.action_bar.addWidget(self.write_files_button)
         self.action_bar.addStretch(1)
         self.action_bar.addWidget(self.sources_button)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.files_tab and self.files_tab.result is None:
+            spawn(self.files_tab.preview())
+
+    def _on_write_files(self) -> None:
+        self.tabs.setCurrentWidget(self.files_tab)
+        spawn(self.files_tab.write())
 
     def _build_refresh_panel(self) -> QWidget:
         panel = QWidget()
@@ -1334,7 +1353,10 @@ class MovieDetailPage(PageView):
             self.table.values.forget_requests()
         self.movie_id = movie_id
         self.player_sync.set_movie(movie_id)
+        self.files_tab.set_movie(movie_id)
         await self.load()
+        if self.tabs.currentWidget() is self.files_tab:
+            await self.files_tab.preview()
 
     async def load(self) -> None:
         """Read the current movie again and show it."""
@@ -1974,6 +1996,7 @@ class MovieDetailPage(PageView):
         self.force_box.setEnabled(enabled)
         self.identify_button.setEnabled(enabled)
         self.assets_button.setEnabled(enabled)
+        self.write_files_button.setEnabled(enabled and self.ctx.suite is not None)
         self.sources_button.setEnabled(enabled)
 
     # -- colours -----------------------------------------------------------------------------------

@@ -51,7 +51,6 @@ class PlayersPage(PageView):
         message(str): a status message for the window.
     """
 
-
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

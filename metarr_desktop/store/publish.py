@@ -1,0 +1,167 @@
+"""The publish ledger: every file Metarr wrote next to a movie, and each movie's last publish.
+
+A row of ``published_files`` is the proof that Metarr wrote a file: a file on disk without a row is
+someone else's (kept), a file whose hash no longer matches its row was changed by the user since
+(kept and reported). ``publish_state`` says when each movie was last published (`--pending`).
+Also here: filling an asset's analysis columns once its image was downloaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.models import EnrichmentLogEntry, ProviderAsset, PublishedFile, PublishState
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    path: str
+    kind: str
+    sha256: str
+    size: int
+    entity_id: int
+    asset_id: int | None
+    written_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssetAnalysis:
+    """What the downloaded file of an asset turned out to be."""
+
+    width: int
+    height: int
+    content_hash: str
+    perceptual_hash: str
+    score: int
+
+
+def _entry(row: PublishedFile) -> LedgerEntry:
+    return LedgerEntry(
+        path=row.path,
+        kind=row.kind,
+        sha256=row.sha256,
+        size=row.size,
+        entity_id=row.entity_id,
+        asset_id=row.asset_id,
+        written_at=row.written_at,
+    )
+
+
+class PublishLedger:
+    """The ``published_files`` and ``publish_state`` tables (movies only today)."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    def for_movie(self, movie_id: int) -> dict[str, LedgerEntry]:
+        rows = PublishedFile.select().where(
+            (PublishedFile.entity_type == EntityType.MOVIE.value) & (PublishedFile.entity_id == movie_id)
+        )
+        return {row.path: _entry(row) for row in rows}
+
+    def get(self, path: str) -> LedgerEntry | None:
+        row = PublishedFile.get_or_none(PublishedFile.path == path)
+        return None if row is None else _entry(row)
+
+    def record(
+        self, movie_id: int, path: str, kind: str, sha256: str, size: int, asset_id: int | None = None
+    ) -> None:
+        now = self._clock.now()
+        PublishedFile.insert(
+            entity_type=EntityType.MOVIE.value,
+            entity_id=movie_id,
+            path=path,
+            kind=kind,
+            sha256=sha256,
+            size=size,
+            asset_id=asset_id,
+            written_at=now,
+        ).on_conflict(
+            conflict_target=[PublishedFile.path],
+            update={
+                PublishedFile.entity_id: movie_id,
+                PublishedFile.kind: kind,
+                PublishedFile.sha256: sha256,
+                PublishedFile.size: size,
+                PublishedFile.asset_id: asset_id,
+                PublishedFile.written_at: now,
+            },
+        ).execute()
+
+    def mark_published(self, movie_id: int, status: str, error: str | None = None) -> None:
+        now = self._clock.now()
+        PublishState.insert(
+            entity_type=EntityType.MOVIE.value,
+            entity_id=movie_id,
+            published_at=now,
+            status=status,
+            error=error,
+        ).on_conflict(
+            conflict_target=[PublishState.entity_type, PublishState.entity_id],
+            update={PublishState.published_at: now, PublishState.status: status, PublishState.error: error},
+        ).execute()
+
+    def last_published(self, movie_id: int) -> datetime | None:
+        row = PublishState.get_or_none(
+            (PublishState.entity_type == EntityType.MOVIE.value) & (PublishState.entity_id == movie_id)
+        )
+        return None if row is None else row.published_at
+
+    def pending_movies(self) -> list[int]:
+        """Movies whose latest enrichment required a player sync after their last publish."""
+        latest: dict[int, tuple[datetime, bool]] = {}
+        rows: Any = (
+            EnrichmentLogEntry.select(
+                EnrichmentLogEntry.entity_id,
+                EnrichmentLogEntry.enriched_at,
+                EnrichmentLogEntry.requires_player_sync,
+            )
+            .where(EnrichmentLogEntry.entity_type == EntityType.MOVIE.value)
+            .order_by(EnrichmentLogEntry.enriched_at, EnrichmentLogEntry.id)
+            .tuples()
+        )
+        for entity_id, enriched_at, sync in rows:
+            at = EnrichmentLogEntry.enriched_at.python_value(enriched_at)
+            latest[int(entity_id)] = (at, bool(sync))
+        states: Any = (
+            PublishState.select(PublishState.entity_id, PublishState.published_at)
+            .where(PublishState.entity_type == EntityType.MOVIE.value)
+            .tuples()
+        )
+        published = {int(entity_id): PublishState.published_at.python_value(at) for entity_id, at in states}
+        pending = []
+        for movie_id, (at, sync) in sorted(latest.items()):
+            last = published.get(movie_id)
+            if sync and (last is None or last < at):
+                pending.append(movie_id)
+        return pending
+
+    def set_asset_analysis(self, asset_id: int, analysis: AssetAnalysis) -> None:
+        ProviderAsset.update(
+            is_downloaded=True,
+            analyzed=True,
+            width=analysis.width,
+            height=analysis.height,
+            content_hash=analysis.content_hash,
+            perceptual_hash=analysis.perceptual_hash,
+            score=analysis.score,
+        ).where(ProviderAsset.id == asset_id).execute()
+
+    def perceptual_hashes(self, movie_id: int) -> dict[int, str]:
+        """Asset id -> perceptual hash of this movie's analysed assets (the browser groups by it)."""
+        rows: Any = (
+            ProviderAsset.select(ProviderAsset.id, ProviderAsset.perceptual_hash)
+            .where(
+                (ProviderAsset.entity_type == EntityType.MOVIE.value)
+                & (ProviderAsset.entity_id == movie_id)
+                & ProviderAsset.perceptual_hash.is_null(False)
+            )
+            .tuples()
+        )
+        return {int(asset_id): str(phash) for asset_id, phash in rows}

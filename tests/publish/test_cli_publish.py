@@ -1,0 +1,126 @@
+"""`metarr publish` and the `publish.*` settings through `cli.main.run`, against the sandbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keyring.backends import null
+
+from metarr_desktop.cli import suite as cli_suite
+from metarr_desktop.cli.main import run
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.sandbox.demo import configure_profile
+from metarr_desktop.sandbox.images import sandbox_image_transport
+from tests.publish.conftest import movie_folder
+
+Cli = Callable[..., Any]
+
+
+@pytest.fixture
+async def cli(
+    tmp_path: Path, server: SandboxServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Cli:
+    profile = tmp_path / "profile"
+    await configure_profile(profile, server)
+    monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "keyring_backend", null.Keyring())  # type: ignore[no-untyped-call]
+    monkeypatch.setitem(
+        cli_suite.OPEN_OPTIONS, "image_transport", sandbox_image_transport(server.urls["tmdb"])
+    )
+    capsys.readouterr()
+
+    def call(*argv: str, code: int = 0) -> Any:
+        assert run(["--data-dir", str(profile), *argv]) == code
+        captured = capsys.readouterr()
+        call.err = captured.err  # type: ignore[attr-defined]
+        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
+
+    return call
+
+
+def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
+    folder = movie_folder(tmp_path / "lib")
+    cli(
+        "library",
+        "add",
+        "--title",
+        "Inception",
+        "--year",
+        "2010",
+        "--imdb",
+        "tt1375666",
+        "--path",
+        str(folder),
+    )
+    cli("enrich", "1", "--json")
+
+    preview = cli("publish", "1", "--dry-run", "--json")
+    [result] = preview["results"]
+    assert set(result) >= {"movie_id", "status", "folder", "files", "diff", "error"}
+    assert {f["action"] for f in result["files"]} == {"would_create"}
+    assert "+  <title>Inception</title>" in result["diff"]
+    assert set(preview["summary"]) >= {"written", "unchanged", "skipped", "failed", "bytes_downloaded"}
+    assert cli("publish", "--pending", "--dry-run", "--json")["results"][0]["movie_id"] == 1
+
+    written = cli("publish", "1", "--json")
+    [result] = written["results"]
+    assert result["status"] == "written" and result["error"] is None
+    nfo = next(f for f in result["files"] if f["kind"] == "nfo")
+    assert nfo["path"] == str(folder / "Inception.nfo") and nfo["action"] == "created"
+    assert len(nfo["sha256"]) == 64 and nfo["bytes"] > 100
+    poster = next(f for f in result["files"] if f["kind"] == "poster")
+    assert isinstance(poster["asset_id"], int)
+    assert written["summary"]["written"] == 1 and written["summary"]["bytes_downloaded"] > 0
+
+    assert cli("publish", "--pending", "--dry-run", "--json")["results"] == []
+    again = cli("publish", "--all", "--json")
+    assert again["summary"]["unchanged"] == 1 and again["summary"]["bytes_downloaded"] == 0
+
+    [poster_asset] = [
+        a for a in cli("assets", "1", "--type", "poster", "--json") if a["id"] == poster["asset_id"]
+    ]
+    assert poster_asset["analyzed"] is True and isinstance(poster_asset["score"], int)
+
+    text = cli("publish", "1")
+    assert "unchanged" in text and "written 0, unchanged 1" in text
+
+
+def test_publish_usage_errors_exit_2(cli: Cli) -> None:
+    cli("publish", code=2)
+    cli("publish", "99", "--json", code=2)
+    cli("publish", "1", "--all", code=2)
+    assert cli.err.count("\n") == 1  # type: ignore[attr-defined]
+
+
+def test_a_failed_movie_exits_1(cli: Cli, tmp_path: Path) -> None:
+    cli("library", "add", "--title", "Gone", "--path", str(tmp_path / "missing"))
+    document = cli("publish", "1", "--json", code=1)
+    assert document["results"][0]["status"] == "failed"
+    assert "missing" in document["results"][0]["error"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("publish.flavour", "plex"),
+        ("publish.nfo_name", "folder"),
+        ("publish.artwork", '["poster", "thumbnail"]'),
+        ("publish.extrafanart", "-1"),
+        ("publish.enabled", "maybe"),
+    ],
+)
+def test_a_publish_setting_outside_its_set_is_bad_input(cli: Cli, key: str, value: str) -> None:
+    cli("settings", "set", key, value, code=2)
+
+
+def test_the_publish_settings_are_listed(cli: Cli) -> None:
+    shown = cli("settings", "show", "--json")
+    assert shown["publish.enabled"]["value"] is False
+    assert shown["publish.after_enrichment"]["value"] is True
+    assert shown["publish.flavour"]["value"] == "both"
+    assert shown["publish.nfo_name"]["value"] == "video"
+    assert "keyart" in shown["publish.artwork"]["value"]
+    assert isinstance(shown["publish.extrafanart"]["value"], int)
