@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 from metarr_desktop import __version__
 from metarr_desktop.bundled import APP_ID
 from metarr_desktop.cli.common import OneLineErrorParser, data_dir_argument
+from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.database import StoreError
@@ -39,7 +40,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-PAGES = ("library", "providers", "health", "activity", "players")
+PAGES = ("library", "providers", "health", "activity", "players", "language")
 #: The library's views for ``--page library:VIEW`` (the values of ``ui.pages.library.ViewMode``).
 LIBRARY_VIEWS = ("posters", "list")
 
@@ -63,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="save the window as a PNG once the page is loaded, then exit"
+    )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="change a setting before the window opens (as `metarr settings set`), e.g. "
+        "--set metadata.language=de-DE; repeatable",
     )
     parser.add_argument(
         "--theme", choices=["system", "light", "dark"], help="colour scheme (default: as last chosen)"
@@ -229,7 +238,10 @@ async def run(args: argparse.Namespace) -> int:
             await demo.configure(services)
         else:
             services = AppServices.open(args.data_dir)
-    except (StoreError, ProfileError, OSError) as exc:
+        for assignment in args.set:
+            key, _, text = assignment.partition("=")
+            services.user_settings.set_text(key.strip(), text)
+    except (StoreError, ProfileError, OSError, SettingValueError) as exc:
         sys.stderr.write(f"metarr-desktop: {exc}\n")
         if args.screenshot is None:
             box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", str(exc))

@@ -33,6 +33,7 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     say(f"provider priority: {', '.join(config.provider_priority)}")
     say(f"fill gaps: {'yes' if config.fill_gaps else 'no'}")
+    say(f"prefer my language: {'yes' if config.prefer_language else 'no'}")
     emit_table(
         ["field", "providers", "exclusive"],
         [

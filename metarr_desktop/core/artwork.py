@@ -18,13 +18,21 @@ objects with the attributes of `Rankable` (`AssetCandidate`, the store's `Cached
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from metarr_desktop.core.assets import AssetType
 
 #: Types whose best image carries no text at all (a background behind the player's menus).
 TEXTLESS_FIRST: frozenset[AssetType] = frozenset({AssetType.FANART, AssetType.BACKDROP})
+#: Types that are text by nature: "none" (textless) in a language order does not apply to them.
+NEVER_TEXTLESS: frozenset[AssetType] = frozenset({AssetType.CLEARLOGO, AssetType.LOGO})
+#: The entry of an artwork language order (`artwork.languages`) that means "without text".
+NO_TEXT = "none"
+
+#: A language: one preferred language (the rule above), or an explicit order such as
+#: ``("de", "none", "en")`` (the `artwork.languages` setting; earlier is better).
+Languages = str | Sequence[str]
 
 
 class Rankable(Protocol):
@@ -55,8 +63,11 @@ R = TypeVar("R", bound=Rankable)
 C = TypeVar("C", bound=Choosable)
 
 
-def language_rank(candidate: Rankable, language: str) -> int:
-    """3 for the preferred language group, down to 0 (see the module's rule, step 1)."""
+def language_rank(candidate: Rankable, language: Languages) -> int:
+    """3 for the preferred language group, down to 0 (see the module's rule, step 1); with an
+    explicit order, larger for earlier entries (`order_rank`)."""
+    if not isinstance(language, str):
+        return order_rank(candidate, language)
     lang = candidate.language
     if candidate.type in TEXTLESS_FIRST:
         if lang is None:
@@ -69,7 +80,19 @@ def language_rank(candidate: Rankable, language: str) -> int:
     return 1 if lang == "en" else 0
 
 
-def rank_key(candidate: Rankable, language: str) -> tuple[int, float, int, int, int]:
+def order_rank(candidate: Rankable, order: Sequence[str]) -> int:
+    """The rank of a candidate under an explicit language order (larger is better): the earlier
+    its language (``none`` for an image without text) is listed, the better; unlisted ones last.
+    Backgrounds keep textless first; logos ignore ``none`` (they are never textless)."""
+    lang = (candidate.language or "").split("-")[0].lower() or None
+    if candidate.type in TEXTLESS_FIRST and lang is None:
+        return len(order) + 1
+    entries = [e for e in order if not (e == NO_TEXT and candidate.type in NEVER_TEXTLESS)]
+    key = NO_TEXT if lang is None else lang
+    return len(entries) - entries.index(key) if key in entries else 0
+
+
+def rank_key(candidate: Rankable, language: Languages) -> tuple[int, float, int, int, int]:
     """The sort key of the rule: larger is better."""
     return (
         language_rank(candidate, language),
@@ -80,7 +103,7 @@ def rank_key(candidate: Rankable, language: str) -> tuple[int, float, int, int, 
     )
 
 
-def best_candidate(candidates: Iterable[R], asset_type: AssetType, language: str) -> R | None:
+def best_candidate(candidates: Iterable[R], asset_type: AssetType, language: Languages) -> R | None:
     """The best candidate of one type, or None when there is none (the first of equals wins)."""
     best: R | None = None
     best_key: tuple[int, float, int, int, int] | None = None
@@ -93,15 +116,20 @@ def best_candidate(candidates: Iterable[R], asset_type: AssetType, language: str
     return best
 
 
-def best_url(candidates: Iterable[R], asset_type: AssetType, language: str) -> str | None:
+def best_url(candidates: Iterable[R], asset_type: AssetType, language: Languages) -> str | None:
     best = best_candidate(candidates, asset_type, language)
     url = getattr(best, "url", None)
     return url if isinstance(url, str) else None
 
 
-def suggested_asset(candidates: Iterable[C], asset_type: AssetType, language: str = "en") -> C | None:
+def suggested_asset(candidates: Iterable[C], asset_type: AssetType, language: Languages = "en") -> C | None:
     """The candidate the rule proposes among those of `asset_type` the user has not rejected."""
     return best_candidate((c for c in candidates if not c.is_rejected), asset_type, language)
+
+
+def ordered(candidates: Iterable[R], language: Languages) -> list[R]:
+    """Candidates best first under the rule (the asset browser's order)."""
+    return sorted(candidates, key=lambda c: rank_key(c, language), reverse=True)
 
 
 #: The movie field an image of each type fills (the canonical fields of core/fields.py).

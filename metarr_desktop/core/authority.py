@@ -52,11 +52,14 @@ class FieldAuthorityConfig:
         field_authorities: canonical field name -> its override.
         fill_gaps: when True, a field missing from its authorities may come from the other providers
             in the global priority (never for exclusive fields).
+        prefer_language: when True, within a field's providers a value in a language earlier in
+            the user's language chain wins (`core.merge.order_by_language`, issue 18).
     """
 
     provider_priority: list[str]
     field_authorities: dict[str, FieldAuthority] = field(default_factory=dict)
     fill_gaps: bool = True
+    prefer_language: bool = True
 
     def providers_for(self, field_name: str) -> list[str]:
         """The providers asked for `field_name`, best first, with fill-gaps applied.
@@ -99,6 +102,7 @@ class FieldAuthorityConfig:
             "provider_priority": list(self.provider_priority),
             "field_authorities": {name: a.to_json() for name, a in self.field_authorities.items()},
             "fill_gaps": self.fill_gaps,
+            "prefer_language": self.prefer_language,
         }
 
     @classmethod
@@ -107,7 +111,8 @@ class FieldAuthorityConfig:
         if not isinstance(data, dict):
             raise AuthorityError(["expected a JSON object"])
         problems: list[str] = []
-        unknown_keys = sorted(set(data) - {"provider_priority", "field_authorities", "fill_gaps"})
+        known_keys = {"provider_priority", "field_authorities", "fill_gaps", "prefer_language"}
+        unknown_keys = sorted(set(data) - known_keys)
         if unknown_keys:
             problems.append(f"unknown keys: {', '.join(unknown_keys)}")
         priority = data.get("provider_priority")
@@ -116,6 +121,9 @@ class FieldAuthorityConfig:
         fill_gaps = data.get("fill_gaps", True)
         if not isinstance(fill_gaps, bool):
             problems.append("fill_gaps: expected true or false")
+        prefer_language = data.get("prefer_language", True)
+        if not isinstance(prefer_language, bool):
+            problems.append("prefer_language: expected true or false")
         raw_fields = data.get("field_authorities", {})
         authorities: dict[str, FieldAuthority] = {}
         if not isinstance(raw_fields, dict):
@@ -136,7 +144,7 @@ class FieldAuthorityConfig:
             authorities[str(name)] = FieldAuthority(list(raw["providers"]), exclusive)
         if problems:
             raise AuthorityError(problems)
-        return cls(list(cast(list[str], priority)), authorities, fill_gaps)
+        return cls(list(cast(list[str], priority)), authorities, fill_gaps, bool(prefer_language))
 
 
 def _is_str_list(value: Any) -> bool:

@@ -84,6 +84,10 @@ class MetadataRequest:
     entity_type: EntityType = EntityType.MOVIE
     language: str = "en"
     asset_types: frozenset[AssetType] = frozenset()
+    #: the languages tried after `language`, field by field (``original`` = the film's own).
+    fallback_languages: tuple[str, ...] = ()
+    #: the countries whose certification is taken, best first.
+    certification_countries: tuple[str, ...] = ("US",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,9 @@ class ProviderData:
         ids: every external id the answer revealed.
         assets: asset candidates with absolute URLs.
         fetched_at: when the answer arrived (UTC).
+        languages: canonical field name -> the BCP 47 tag of the language its text is in, for the
+            text fields whose language is known (title, plot, tagline, ...).
+        certification_country: the ISO 3166-1 country of `fields["content_rating"]`, when known.
     """
 
     provider: str
@@ -123,6 +130,8 @@ class ProviderData:
     ids: ExternalIds = field(default_factory=ExternalIds)
     assets: list[AssetCandidate] = field(default_factory=list)
     fetched_at: datetime | None = None
+    languages: dict[str, str] = field(default_factory=dict)
+    certification_country: str | None = None
 
     def assets_of(self, asset_type: AssetType) -> list[AssetCandidate]:
         return [a for a in self.assets if a.type is asset_type]
@@ -134,6 +143,8 @@ class ProviderData:
             "ids": self.ids.to_json(),
             "assets": [a.to_json() for a in self.assets],
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "languages": dict(self.languages),
+            "certification_country": self.certification_country,
         }
 
     @classmethod
@@ -145,4 +156,6 @@ class ProviderData:
             ids=ExternalIds.from_json(data.get("ids")),
             assets=[AssetCandidate.from_json(a) for a in data.get("assets") or []],
             fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+            languages={str(k): str(v) for k, v in (data.get("languages") or {}).items()},
+            certification_country=data.get("certification_country") or None,
         )

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from metarr_desktop.core import languages
+
 Kind = Literal["bool", "int", "float", "str", "choice", "list", "time"]
 
 
@@ -206,6 +208,47 @@ _DECLARED: tuple[Setting, ...] = (
         "03:00",
         "The local time of day of the daily enrichment (HH:MM).",
         stored_as="enrich_schedule_time",
+    ),
+    # Language and region (issue 18; `core.languages` holds the checks and the rules).
+    Setting(
+        "metadata.language",
+        "str",
+        "en-US",
+        "The language of titles, plots and taglines, as a BCP 47 tag (en-US, de-DE, pt-BR, fr-CA).",
+        check=languages.check_language_tag,
+    ),
+    Setting(
+        "metadata.fallback_languages",
+        "list",
+        ["en"],
+        "Languages tried in order, field by field, when a value is missing in metadata.language; "
+        "'original' stands for the film's original language.",
+        check=languages.check_fallbacks,
+    ),
+    Setting(
+        "metadata.certification_countries",
+        "list",
+        ["US"],
+        "Countries (ISO 3166-1 alpha-2, e.g. DE, US) whose certification is taken, best first; "
+        "OMDb's rating counts as US.",
+        check=languages.check_countries,
+    ),
+    Setting(
+        "metadata.certification_style",
+        "choice",
+        "plain",
+        "How a certification is written (and what the NFO's <mpaa> receives): "
+        + "; ".join(f"{key}: {text}" for key, text in languages.CERTIFICATION_STYLES.items())
+        + ".",
+        choices=tuple(languages.CERTIFICATION_STYLES),
+    ),
+    Setting(
+        "artwork.languages",
+        "list",
+        [],
+        "Artwork languages in order, 'none' meaning textless (logos are never textless). Empty: "
+        "derived, the metadata language, then none, then en.",
+        check=languages.check_artwork_languages,
     ),
     # Library files: NFO and artwork next to each movie (services/publish).
     Setting(

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData, SearchRequest, SearchResult
 from metarr_desktop.core.results import FailedProvider, SkipReason
@@ -173,8 +174,12 @@ def _results(found: list[SearchResult]) -> tuple[ProviderOutcome, str]:
 class Identifier:
     """Lookup, search and the automated decision, over the orchestrator's resilient calls."""
 
-    def __init__(self, orchestrator: FetchOrchestrator) -> None:
+    def __init__(
+        self, orchestrator: FetchOrchestrator, language_policy: Callable[[], LanguagePolicy] | None = None
+    ) -> None:
         self.orchestrator = orchestrator
+        #: the user's language settings (issue 18): the language searched and fetched in
+        self.language_policy = language_policy or LanguagePolicy
 
     def _providers(self, entity_type: EntityType, only: Collection[str] | None) -> list[ProviderRuntime]:
         return [
@@ -234,12 +239,13 @@ class Identifier:
         entity_type: EntityType = EntityType.MOVIE,
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
-        language: str = "en",
+        language: str | None = None,
         progress: FetchProgress | None = None,
         budget: ActionBudget | None = None,
     ) -> LookupResult:
         """Cross-reference `ids` through every provider that can; keep every answer."""
         progress = progress or FetchProgress()
+        policy = self.language_policy()
         result = LookupResult(ids=ids)
         asked: set[str] = set()
         runtimes = self._providers(entity_type, providers)
@@ -253,7 +259,13 @@ class Identifier:
             if not round_:
                 break
             asked.update(r.id for r in round_)
-            request = MetadataRequest(current, entity_type=entity_type, language=language)
+            request = MetadataRequest(
+                current,
+                entity_type=entity_type,
+                language=language or policy.language,
+                fallback_languages=policy.fallbacks,
+                certification_countries=policy.certification_countries,
+            )
             progress.on_identify_step(IdentifyStep.LOOKUP, [r.id for r in round_])
 
             def get(
@@ -296,14 +308,19 @@ class Identifier:
         entity_type: EntityType = EntityType.MOVIE,
         priority: Priority = Priority.USER,
         providers: Collection[str] | None = None,
-        language: str = "en",
+        language: str | None = None,
         progress: FetchProgress | None = None,
         budget: ActionBudget | None = None,
     ) -> SearchOutcome:
         """Search every provider that can; merged and scored candidates, best first. Never cached."""
         progress = progress or FetchProgress()
         runtimes = [r for r in self._providers(entity_type, providers) if r.provider.capabilities.can_search]
-        request = SearchRequest(query=title, entity_type=entity_type, year=year, language=language)
+        request = SearchRequest(
+            query=title,
+            entity_type=entity_type,
+            year=year,
+            language=language or self.language_policy().language,
+        )
 
         def find(provider: MetadataProvider) -> Awaitable[list[SearchResult]]:
             return provider.search(request)

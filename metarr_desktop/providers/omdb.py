@@ -69,6 +69,10 @@ def first_sentence(text: str | None) -> str | None:
     return _SENTENCE_END_RE.split(text.strip(), maxsplit=1)[0]
 
 
+#: The text fields of an OMDb answer, always in English.
+_ENGLISH_TEXT = ("title", "plot", "outline", "awards")
+
+
 class OmdbProvider(HttpProvider):
     """OMDb (omdbapi.com) client: IMDb, Rotten Tomatoes and Metacritic ratings, awards, plot."""
 
@@ -231,4 +235,13 @@ class OmdbProvider(HttpProvider):
             out.set("poster", poster)
             assets.append(AssetCandidate(url=poster, type=AssetType.POSTER, provider=self.id))
         out.set_ids(ids)
-        return ProviderData(provider=self.id, fields=out.fields, ids=ids, assets=assets)
+        # OMDb answers in English only, and its Rated is the US certification.
+        english = {name: "en" for name in _ENGLISH_TEXT if out.fields.get(name)}
+        return ProviderData(
+            provider=self.id,
+            fields=out.fields,
+            ids=ids,
+            assets=assets,
+            languages=english,
+            certification_country="US" if rated else None,
+        )

@@ -4,7 +4,9 @@ Authentication: a v3 API key goes in the ``api_key`` query parameter; a v4 read 
 JWT, "eyJ...") goes in ``Authorization: Bearer``. Either works on every v3 path.
 
 One movie is one request: ``/movie/{id}?append_to_response=external_ids,images,videos,credits,
-release_dates`` with ``include_image_language=<language>,null``. A movie known only by its IMDb (or
+release_dates,translations`` with ``language=<metadata language>`` and
+``include_image_language=<language>,en,null``: the translations make the field-by-field language
+fallback cost no extra request. A movie known only by its IMDb (or
 TVDB) id is first looked up with ``/find/{id}?external_source=imdb_id|tvdb_id``. Errors carry
 ``status_code`` (7 invalid key / 401, 34 not found / 404, 25 over the limit / 429); the shared base
 maps them by HTTP status.
@@ -18,6 +20,7 @@ from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.languages import language_chain, pick_certification, pick_translation
 from metarr_desktop.core.providers import (
     MetadataRequest,
     ProviderCapabilities,
@@ -28,6 +31,7 @@ from metarr_desktop.core.providers import (
 )
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.errors import BadResponseError, NotFoundError
+from metarr_desktop.providers.omdb import first_sentence
 from metarr_desktop.providers.parsing import (
     FieldSink,
     as_dict,
@@ -42,10 +46,15 @@ from metarr_desktop.providers.parsing import (
     parse_year,
     safe_ids,
 )
+from metarr_desktop.providers.sanitize import sanitize_field
 
 IMAGE_BASE_URL = "https://image.tmdb.org/t/p/original"
 YOUTUBE_URL = "https://www.youtube.com/watch?v="
-APPEND = "external_ids,images,videos,credits,release_dates"
+#: What one ``/movie/{id}`` request appends (TMDB allows at most `APPEND_LIMIT` items).
+APPEND = "external_ids,images,videos,credits,release_dates,translations"
+APPEND_LIMIT = 20
+#: The text fields taken field by field from ``translations`` (canonical field -> its key there).
+_TRANSLATED = {"title": "title", "plot": "overview", "tagline": "tagline"}
 
 _IMAGE_KINDS: dict[str, AssetType] = {
     "posters": AssetType.POSTER,
@@ -102,6 +111,7 @@ class TmdbProvider(HttpProvider):
                 "title",
                 "original_title",
                 "plot",
+                "outline",
                 "tagline",
                 "runtime",
                 "release_date",
@@ -233,14 +243,29 @@ class TmdbProvider(HttpProvider):
                 "include_video_language": ",".join(dict.fromkeys([language.split("-")[0], "en"])),
             },
         )
-        return self.parse_movie(body, language.split("-")[0])
+        chain = language_chain(language, request.fallback_languages, clean_str(body.get("original_language")))
+        return self.parse_movie(
+            body, language.split("-")[0], chain=chain, countries=request.certification_countries
+        )
 
     # ---------------------------------------------------------------------------------------------
     # Parsing
     # ---------------------------------------------------------------------------------------------
 
-    def parse_movie(self, body: dict[str, Any], language: str = "en") -> ProviderData:
-        """A ``/movie/{id}`` answer (with or without the appended parts) as canonical fields."""
+    def parse_movie(
+        self,
+        body: dict[str, Any],
+        language: str = "en",
+        *,
+        chain: list[str] | None = None,
+        countries: tuple[str, ...] = ("US",),
+    ) -> ProviderData:
+        """A ``/movie/{id}`` answer (with or without the appended parts) as canonical fields.
+
+        With the appended ``translations`` and a language `chain`, title, plot and tagline are
+        each the first chain language with a value (`core.languages.pick_translation`), and their
+        languages are recorded; the certification is that of the first of `countries` with one.
+        """
         external = as_dict(body.get("external_ids"))
         ids = safe_ids(tmdb=body.get("id"), imdb=body.get("imdb_id") or external.get("imdb_id"))
         if ids.tmdb is None or clean_str(body.get("title")) is None:
@@ -254,7 +279,8 @@ class TmdbProvider(HttpProvider):
         release = parse_date(body.get("release_date"))
         out.set("release_date", release)
         out.set("year", parse_year(release))
-        out.set("content_rating", self._certification(as_dict(body.get("release_dates"))))
+        certification = self._certification(as_dict(body.get("release_dates")), countries)
+        out.set("content_rating", certification[1] if certification else None)
         out.set("genres", names(body.get("genres")))
         credits = as_dict(body.get("credits"))
         out.set("cast", self._cast(as_list(credits.get("cast"))))
@@ -279,7 +305,60 @@ class TmdbProvider(HttpProvider):
         )
         out.set("clearlogo", best_url(assets, AssetType.CLEARLOGO, language))
         out.set_ids(ids)
-        return ProviderData(provider=self.id, fields=out.fields, ids=ids, assets=assets + videos)
+        languages = self._translate(body, out.fields, chain) if chain else {}
+        return ProviderData(
+            provider=self.id,
+            fields=out.fields,
+            ids=ids,
+            assets=assets + videos,
+            languages=languages,
+            certification_country=certification[0] if certification else None,
+        )
+
+    @staticmethod
+    def _translate(body: dict[str, Any], fields: dict[str, Any], chain: list[str]) -> dict[str, str]:
+        """Replace title, plot and tagline in `fields` by the chain's first translation with a value;
+        return the language of each. TMDB has no fallback of its own: without a translation the
+        title is the original one and the overview and tagline are empty."""
+        original = clean_str(body.get("original_language"))
+        entries = [as_dict(e) for e in as_list(as_dict(body.get("translations")).get("translations"))]
+        tagged: list[tuple[str, dict[str, Any]]] = []
+        for entry in entries:
+            lang = clean_str(entry.get("iso_639_1"))
+            if lang is None:
+                continue
+            country = clean_str(entry.get("iso_3166_1"))
+            tagged.append(
+                (f"{lang.lower()}-{country.upper()}" if country else lang.lower(), as_dict(entry.get("data")))
+            )
+        languages: dict[str, str] = {}
+        for name, key in _TRANSLATED.items():
+            # Translated text crosses the same boundary checks as the rest (`sanitize_field`).
+            values = [(tag, sanitize_field(name, clean_str(data.get(key)))) for tag, data in tagged]
+            if name == "title" and tagged and original and fields.get("original_title"):
+                # The original language's own entry often leaves the title empty: it is the original title.
+                values.append((original, fields["original_title"]))
+            picked = pick_translation(chain, [(t, v) for t, v in values if isinstance(v, str)])
+            if picked is not None:
+                fields[name] = picked[1]
+                languages[name] = picked[0]
+            elif fields.get(name):
+                # No chain language in the translations (or none appended): the answer's own text,
+                # in the requested language, or the original title when TMDB had no translation.
+                is_original = name == "title" and fields.get("title") == fields.get("original_title")
+                languages[name] = original if is_original and original else chain[0]
+        if fields.get("original_title") and original:
+            languages["original_title"] = original
+        if fields.get("plot") and "plot" in languages:
+            # The outline follows the plot's language (OMDb's English outline must not stand
+            # beside a German plot).
+            outline = sanitize_field("outline", first_sentence(fields["plot"]))
+            if isinstance(outline, str) and outline:
+                fields["outline"] = outline
+                languages["outline"] = languages["plot"]
+        # The collection's name comes in the requested language where TMDB has it, else in English
+        # (its translations need a request of their own): its language is not known, so not recorded.
+        return languages
 
     @staticmethod
     def _cast(raw_cast: list[Any]) -> list[dict[str, Any]]:
@@ -307,11 +386,16 @@ class TmdbProvider(HttpProvider):
         return cast
 
     @staticmethod
-    def _certification(release_dates: dict[str, Any]) -> str | None:
-        """The US certification, from the most trustworthy release type that has one."""
+    def _certification(
+        release_dates: dict[str, Any], countries: tuple[str, ...] = ("US",)
+    ) -> tuple[str, str] | None:
+        """(country, certification) of the first of `countries` that has one, each country's from
+        its most trustworthy release type (theatrical first)."""
+        found: list[tuple[str, str | None]] = []
         for country in as_list(release_dates.get("results")):
             country = as_dict(country)
-            if country.get("iso_3166_1") != "US":
+            code = clean_str(country.get("iso_3166_1"))
+            if code is None or code.upper() not in countries:
                 continue
             entries = [as_dict(e) for e in as_list(country.get("release_dates"))]
             ranked = sorted(
@@ -325,8 +409,9 @@ class TmdbProvider(HttpProvider):
             for entry in ranked:
                 certification = clean_str(entry.get("certification"))
                 if certification is not None:
-                    return certification
-        return None
+                    found.append((code.upper(), certification))
+                    break
+        return pick_certification(countries, found)
 
     def _images(self, images: dict[str, Any]) -> list[AssetCandidate]:
         assets: list[AssetCandidate] = []

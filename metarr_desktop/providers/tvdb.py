@@ -320,7 +320,13 @@ class TvdbProvider(HttpProvider):
             out.set(field_name, best_url(assets, asset_type, lang2))
         out.set_default("poster", clean_str(data.get("image")))
         out.set_ids(ids)
-        return ProviderData(provider=self.id, fields=out.fields, ids=ids, assets=assets)
+        # The language of the text: the requested one where TheTVDB had a translation.
+        languages = {}
+        if clean_str(name_tr.get("name")):
+            languages["title"] = lang2
+        if clean_str(overview_tr.get("overview")):
+            languages["plot"] = lang2
+        return ProviderData(provider=self.id, fields=out.fields, ids=ids, assets=assets, languages=languages)
 
     @staticmethod
     def _release_date(data: dict[str, Any]) -> str | None:

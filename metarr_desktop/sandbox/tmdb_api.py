@@ -12,11 +12,18 @@ import math
 import re
 from typing import Any
 
-from metarr_desktop.sandbox.catalog import COUNTRIES, GENRE_IDS, LANGUAGE_NAMES, Title, digest, number
+from metarr_desktop.sandbox.catalog import COUNTRIES, GENRE_IDS, LANGUAGE_NAMES, Title, digest, number, words
 from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, ServiceBase, json_reply
+from metarr_desktop.sandbox.translations import (
+    certifications_of,
+    localise,
+    localised_titles,
+    translated_ids,
+    translations_part,
+)
 
 PAGE_SIZE = 20
-APPENDABLE = ("external_ids", "images", "videos", "credits", "release_dates")
+APPENDABLE = ("external_ids", "images", "videos", "credits", "release_dates", "translations")
 _YOUTUBE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _MOVIE_RE = re.compile(r"^/movie/(?P<id>[^/]+)(?:/(?P<part>[a-z_]+))?/?$")
 _FIND_RE = re.compile(r"^/find/(?P<id>[^/]+)/?$")
@@ -104,12 +111,26 @@ class TmdbService(ServiceBase):
         page_text = request.query.get("page") or "1"
         page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
         matches = [t for t in self.catalog.search(query, year=year) if t.on(self.name)]
+        # TMDB also finds a film by its translated titles ("Die Verurteilten", "La Matrice").
+        wanted = set(words(query))
+        translated = translated_ids()
+        for title in self.catalog.of_kind("movie"):
+            if (
+                title.tmdb not in translated
+                or title in matches
+                or not title.on(self.name)
+                or (year is not None and title.year != year)
+            ):
+                continue
+            if any(wanted <= set(words(name)) for name in localised_titles(title)):
+                matches.append(title)
+        language = request.query.get("language")
         chunk = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         return json_reply(
             200,
             {
                 "page": page,
-                "results": [self.list_item(t) for t in chunk],
+                "results": [self.list_item(t, language=language) for t in chunk],
                 "total_pages": max(1, math.ceil(len(matches) / PAGE_SIZE)),
                 "total_results": len(matches),
             },
@@ -162,8 +183,11 @@ class TmdbService(ServiceBase):
             },
         }
 
-    def list_item(self, title: Title, *, with_media_type: bool = False) -> dict[str, Any]:
-        """A movie as search and find results list it."""
+    def list_item(
+        self, title: Title, *, with_media_type: bool = False, language: str | None = None
+    ) -> dict[str, Any]:
+        """A movie as search and find results list it (title and overview in `language`)."""
+        localised = localise(title, language) if language else None
         item: dict[str, Any] = {
             "adult": False,
             "backdrop_path": image_path(title, "backdrop", 0),
@@ -171,11 +195,11 @@ class TmdbService(ServiceBase):
             "id": title.tmdb,
             "original_language": title.lang,
             "original_title": title.display_original_title,
-            "overview": title.plot or "",
+            "overview": localised["overview"] if localised else title.plot or "",
             "popularity": float(title.popularity),
             "poster_path": image_path(title, "poster", 0),
             "release_date": title.released,
-            "title": title.title,
+            "title": localised["title"] if localised else title.title,
             "video": False,
             "vote_average": float(title.tmdb_rating or 0.0),
             "vote_count": int(title.tmdb_votes or 0),
@@ -216,7 +240,7 @@ class TmdbService(ServiceBase):
             "imdb_id": title.imdb,
             "original_language": title.lang,
             "original_title": title.display_original_title,
-            "overview": title.plot or "",
+            "overview": localise(title, request.query.get("language"))["overview"],
             "popularity": float(title.popularity),
             "poster_path": image_path(title, "poster", 0),
             "production_companies": [
@@ -244,8 +268,7 @@ class TmdbService(ServiceBase):
                 for code in title.languages
             ],
             "status": "Released",
-            "tagline": title.tagline or "",
-            "title": title.title,
+            **{k: v for k, v in localise(title, request.query.get("language")).items() if k != "overview"},
             "video": False,
             "vote_average": float(title.tmdb_rating or 0.0),
             "vote_count": int(title.tmdb_votes or 0),
@@ -279,6 +302,8 @@ class TmdbService(ServiceBase):
             return self.videos(title, request)
         if part == "credits":
             return self.credits(title)
+        if part == "translations":
+            return translations_part(title)
         return self.release_dates(title)
 
     def images(self, title: Title, request: SandboxRequest) -> dict[str, Any]:
@@ -387,30 +412,24 @@ class TmdbService(ServiceBase):
 
     @staticmethod
     def release_dates(title: Title) -> dict[str, Any]:
-        if title.rating is None:
-            return {"results": []}
-        return {
-            "results": [
-                {
-                    "iso_3166_1": "US",
-                    "release_dates": [
-                        {
-                            "certification": "",
-                            "descriptors": [],
-                            "iso_639_1": "",
-                            "note": "Premiere",
-                            "release_date": f"{title.released}T00:00:00.000Z",
-                            "type": 1,
-                        },
-                        {
-                            "certification": title.rating,
-                            "descriptors": [],
-                            "iso_639_1": "",
-                            "note": "",
-                            "release_date": f"{title.released}T00:00:00.000Z",
-                            "type": 3,
-                        },
-                    ],
-                }
-            ]
-        }
+        """The US release (a premiere without and a theatrical release with the catalog's
+        certification) and one theatrical release per country of the demo translations."""
+
+        def release(certification: str, kind: int, note: str = "") -> dict[str, Any]:
+            return {
+                "certification": certification,
+                "descriptors": [],
+                "iso_639_1": "",
+                "note": note,
+                "release_date": f"{title.released}T00:00:00.000Z",
+                "type": kind,
+            }
+
+        results = [
+            {"iso_3166_1": country, "release_dates": [release(certification, 3)]}
+            for country, certification in certifications_of(title).items()
+        ]
+        if title.rating is not None:
+            us = [release("", 1, "Premiere"), release(title.rating, 3)]
+            results.append({"iso_3166_1": "US", "release_dates": us})
+        return {"results": results}

@@ -577,7 +577,9 @@ class FieldAuthorityService:
                 providers = [p for p in authority.providers if p in known]
                 if providers:
                     authorities[name] = replace(authority, providers=providers)
-            self._repository.save(FieldAuthorityConfig(priority, authorities, defaults.fill_gaps))
+            self._repository.save(
+                FieldAuthorityConfig(priority, authorities, defaults.fill_gaps, defaults.prefer_language)
+            )
             return
         missing = [p for p in new_providers if p not in current.provider_priority and p in known]
         if missing:

@@ -47,6 +47,7 @@ from metarr_desktop.core.changes import ChangeSet, detect_changes
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_certification
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.preview import restrict_merge
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
@@ -335,6 +336,7 @@ class EnrichmentService:
         identification: IdentificationService,
         authority: Callable[[], FieldAuthorityConfig],
         clock: Clock,
+        language_policy: Callable[[], LanguagePolicy] = LanguagePolicy,
     ) -> None:
         self._database = database
         self._movies = movies
@@ -344,6 +346,7 @@ class EnrichmentService:
         self._identification = identification
         self._authority = authority
         self._clock = clock
+        self._language_policy = language_policy
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._flights: dict[int, _Flight] = {}
         #: Awaited after each movie's enrichment with its result (`LibrarySuite` adds the
@@ -513,8 +516,15 @@ class EnrichmentService:
         if missing and not options.cache_only:
             # Providers that failed, timed out or were refused while identifying are not asked
             # again: the budget reports their outcome.
+            policy = self._language_policy()
             fetched = await self._orchestrator.fetch_all(
-                MetadataRequest(ids=ids, entity_type=MOVIE),
+                MetadataRequest(
+                    ids=ids,
+                    entity_type=MOVIE,
+                    language=policy.language,
+                    fallback_languages=policy.fallbacks,
+                    certification_countries=policy.certification_countries,
+                ),
                 priority=options.priority,
                 providers=missing,
                 progress=progress,
@@ -549,7 +559,7 @@ class EnrichmentService:
                 merge_input[provider] = answer.data
                 result.cached.append(provider)
 
-        merged = aggregate({p: data.fields for p, data in merge_input.items()}, authority)
+        merged = self._merge(merge_input, authority)
         if options.fields is not None:
             merged = restrict_merge(merged, options.fields)
         try:
@@ -573,6 +583,37 @@ class EnrichmentService:
             return result
         result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
         return result
+
+    def _merge(self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig) -> MergeResult:
+        """`core.merge.aggregate` with the language rule (issue 18), then the certification in
+        the user's style."""
+        policy = self._language_policy()
+        original = next(
+            (d.languages["original_title"] for d in answers.values() if d.languages.get("original_title")),
+            None,
+        )
+        merged = aggregate(
+            {p: data.fields for p, data in answers.items()},
+            authority,
+            languages={p: data.languages for p, data in answers.items()},
+            chain=policy.chain(original),
+        )
+        # The certification: the first country of the user's list wins across providers (OMDb's
+        # Rated is US), then the field-authority order; written in the user's style.
+        rated = [
+            p
+            for p in authority.providers_for("content_rating")
+            if p in answers and isinstance(answers[p].fields.get("content_rating"), str)
+        ]
+        if rated:
+            countries = policy.certification_countries
+            best = min(rated, key=lambda p: country_rank(countries, answers[p].certification_country))
+            data = answers[best]
+            merged.sources["content_rating"] = best
+            merged.values["content_rating"] = format_certification(
+                str(data.fields["content_rating"]), data.certification_country, policy.certification_style
+            )
+        return merged
 
     def _settle(
         self, result: EnrichResult, budget: ActionBudget, ids: ExternalIds, options: EnrichOptions
@@ -651,7 +692,12 @@ class EnrichmentService:
             name: provider
             for name, provider in merged.sources.items()
             if name not in locked
-            and (name in values or name not in current_sources or current_sources[name].provider != provider)
+            and (
+                name in values
+                or name not in current_sources
+                or current_sources[name].provider != provider
+                or current_sources[name].language != merged.languages.get(name)
+            )
         }
         nothing_new = (
             options.mode is Mode.AUTO
@@ -668,7 +714,7 @@ class EnrichmentService:
             if identification is not None:
                 self._identification.commit(identification)
             if values or sources:
-                self._movies.set_fields(movie_id, values, sources, fetched_at=now)
+                self._movies.set_fields(movie_id, values, sources, fetched_at=now, languages=merged.languages)
             # "Last enriched … from X" names the providers that answered (now, or fresh from the
             # cache), never a stand-in for one that failed.
             self._movies.mark_enriched(movie_id, now, [p for p in used if p in answered])

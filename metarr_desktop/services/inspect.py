@@ -22,7 +22,6 @@ from metarr_desktop.core.fields import ALL_FIELDS, EntityType, is_missing
 from metarr_desktop.core.inspect import FieldExplanation, ProviderAnswer, StoredField, explain
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.providers import ProviderData
-from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.provider_cache import ProviderCacheManager
@@ -46,22 +45,6 @@ def answer_languages(data: ProviderData) -> dict[str, str]:
     if isinstance(languages, Mapping):
         return {str(k): str(v) for k, v in languages.items() if v}
     return {}
-
-
-#: The settings that make the user's language chain (declared by the languages work).
-LANGUAGE_KEYS = ("metadata.language", "metadata.fallback_languages")
-
-
-def language_chain(get: Callable[[str], Any]) -> tuple[str, ...]:
-    """The metadata language, then its fallbacks (best first; "original" is no language tag), from
-    the settings that declare them; empty while none is declared."""
-    chain: list[str] = []
-    for key in LANGUAGE_KEYS:
-        if key not in SETTINGS:
-            continue
-        value = get(key)
-        chain.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v)
-    return tuple(dict.fromkeys(v for v in chain if v != "original"))
 
 
 @dataclass(slots=True)

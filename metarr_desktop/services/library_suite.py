@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.context import AppServices
@@ -18,11 +19,12 @@ from metarr_desktop.services.enrichment import (
     Status,
 )
 from metarr_desktop.services.identification import IdentificationService
-from metarr_desktop.services.inspect import InspectService, language_chain
+from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.preview import PreviewService
 from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.services.settings import language_policy
 from metarr_desktop.services.undo import UndoService
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
@@ -52,8 +54,11 @@ class LibrarySuite:
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:
+        def policy() -> LanguagePolicy:
+            return language_policy(app.user_settings)
+
         identification = IdentificationService(
-            Identifier(app.orchestrator), app.movies, app.cache, app.database
+            Identifier(app.orchestrator, policy), app.movies, app.cache, app.database
         )
         enrichment = EnrichmentService(
             database=app.database,
@@ -64,6 +69,7 @@ class LibrarySuite:
             identification=identification,
             authority=app.authority.get,
             clock=app.clock,
+            language_policy=policy,
         )
 
         async def publish_after(result: EnrichResult) -> object:
@@ -93,10 +99,20 @@ class LibrarySuite:
             pool=app.pool,
             authority=app.authority.get,
             set_authority=app.authority.set,
-            languages=lambda: language_chain(app.user_settings.get),
+            languages=lambda: tuple(language_policy(app.user_settings).chain()),
         )
+        async def republish(movie_id: int) -> dict[str, Any] | None:
+            # An undone refresh rewrites the movie's library files only when they were published.
+            if app.publish.ledger.last_published(movie_id) is None:
+                return None
+            return (await app.publish.publish_one(movie_id)).to_json()
+
         undo = UndoService(
-            database=app.database, movies=app.movies, enrichment_log=app.enrichment_log, clock=app.clock
+            database=app.database,
+            movies=app.movies,
+            enrichment_log=app.enrichment_log,
+            clock=app.clock,
+            republish=republish,
         )
         return cls(
             app=app,

@@ -226,6 +226,7 @@ class FieldDetail:
         source: the provider id that supplied it, `USER_SOURCE` for a hand edit, or None.
         fetched_at: when that source's answer was fetched (or the edit made).
         locked: enrichment never changes it.
+        language: the BCP 47 tag of the value's language, when its provider said (issue 18).
     """
 
     name: str
@@ -233,6 +234,7 @@ class FieldDetail:
     source: str | None
     locked: bool
     fetched_at: datetime | None = None
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -275,6 +277,7 @@ def read_detail(
             source=source.provider if source else None,
             locked=name in locked,
             fetched_at=source.fetched_at if source else None,
+            language=source.language if source else None,
         )
     history = (log or EnrichmentLogRepository()).for_entity(
         EntityType.MOVIE.value, movie_id, limit=history_limit

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from metarr_desktop.core.languages import LanguagePolicy, normalise_tag
 from metarr_desktop.core.settings import SETTINGS, Setting, SettingValueError, setting
 from metarr_desktop.store.config import SettingsRepository
 from metarr_desktop.store.database import store_errors
@@ -83,3 +84,14 @@ class SettingsService:
 
 
 __all__ = ["SettingValueError", "SettingsListener", "SettingsService"]
+
+
+def language_policy(settings: SettingsService) -> LanguagePolicy:
+    """The "Language and region" settings as one value (issue 18)."""
+    return LanguagePolicy(
+        language=normalise_tag(settings.get("metadata.language")),
+        fallbacks=tuple(settings.get("metadata.fallback_languages")),
+        certification_countries=tuple(settings.get("metadata.certification_countries")),
+        certification_style=settings.get("metadata.certification_style"),
+        artwork_languages=tuple(settings.get("artwork.languages")),
+    )

@@ -23,6 +23,7 @@ from metarr_desktop.store.models import FieldAuthorityRow, ProviderConfig, Provi
 #: Settings keys.
 PROVIDER_PRIORITY = "provider_priority"
 FILL_GAPS = "fill_gaps"
+PREFER_LANGUAGE = "prefer_language"
 CACHE_TTL_DAYS = "cache_ttl_days"
 
 
@@ -169,7 +170,12 @@ class FieldAuthorityRepository:
             row.field_name: FieldAuthority(list(row.providers), bool(row.exclusive))
             for row in FieldAuthorityRow.select().order_by(FieldAuthorityRow.id)
         }
-        return FieldAuthorityConfig(list(priority), authorities, bool(self._settings.get(FILL_GAPS, True)))
+        return FieldAuthorityConfig(
+            list(priority),
+            authorities,
+            bool(self._settings.get(FILL_GAPS, True)),
+            bool(self._settings.get(PREFER_LANGUAGE, True)),
+        )
 
     def save(self, config: FieldAuthorityConfig) -> None:
         """Replace the whole configuration in one transaction."""
@@ -185,6 +191,7 @@ class FieldAuthorityRepository:
                 )
             self._settings.set(PROVIDER_PRIORITY, list(config.provider_priority))
             self._settings.set(FILL_GAPS, config.fill_gaps)
+            self._settings.set(PREFER_LANGUAGE, config.prefer_language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ class UnknownEntityError(KeyError):
 class FieldSourceRecord:
     provider: str
     fetched_at: datetime | None
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -133,10 +134,11 @@ def _incomplete(text: str) -> dict[str, datetime]:
 
 #: A field's source recorded (or replaced) for one entity.
 _SOURCE_UPSERT = (
-    f"INSERT INTO {FieldSource._meta.table_name} (entity_type, entity_id, field, provider, fetched_at) "
-    "VALUES (?, ?, ?, ?, ?) "
+    f"INSERT INTO {FieldSource._meta.table_name} "
+    "(entity_type, entity_id, field, provider, fetched_at, language) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (entity_type, entity_id, field) DO UPDATE SET "
-    "provider = excluded.provider, fetched_at = excluded.fetched_at"
+    "provider = excluded.provider, fetched_at = excluded.fetched_at, language = excluded.language"
 )
 
 #: Ids per ``IN (...)`` of `MovieRepository.list_rows` (well under SQLite's variable limit).
@@ -419,11 +421,14 @@ class MovieRepository:
         sources: Mapping[str, str] | None = None,
         *,
         fetched_at: datetime | None = None,
+        languages: Mapping[str, str] | None = None,
     ) -> None:
         """Write canonical field values (None clears one) and record who supplied each, atomically.
 
-        A field written without a source keeps no source record (e.g. the user typed it).
+        A field written without a source keeps no source record (e.g. the user typed it);
+        `languages` gives the language of a sourced value where it is known.
         """
+        languages = languages or {}
         _check_fields(values)
         sources = sources or {}
         _check_fields(sources)
@@ -442,20 +447,26 @@ class MovieRepository:
                 # One prepared upsert run for every field: building a peewee query over the fields
                 # cost about 2 ms per enriched movie, on the event loop's thread.
                 at = FieldSource.fetched_at.db_value(fetched_at)
-                rows = [(MOVIE, movie_id, name, provider, at) for name, provider in sources.items()]
+                rows = [
+                    (MOVIE, movie_id, name, provider, at, languages.get(name))
+                    for name, provider in sources.items()
+                ]
                 self._database.db.cursor().executemany(_SOURCE_UPSERT, rows)  # type: ignore[no-untyped-call]
 
     def field_sources(self, movie_id: int) -> dict[str, FieldSourceRecord]:
         def query() -> Any:
-            return FieldSource.select(FieldSource.field, FieldSource.provider, FieldSource.fetched_at).where(
-                (FieldSource.entity_type == MOVIE) & (FieldSource.entity_id == 0)
-            )
+            return FieldSource.select(
+                FieldSource.field, FieldSource.provider, FieldSource.fetched_at, FieldSource.language
+            ).where((FieldSource.entity_type == MOVIE) & (FieldSource.entity_id == 0))
 
         cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
             self._compiled("field_sources", query), (MOVIE, movie_id)
         )
         to_time = FieldSource.fetched_at.python_value
-        return {name: FieldSourceRecord(provider, to_time(at)) for name, provider, at in cursor.fetchall()}
+        return {
+            name: FieldSourceRecord(provider, to_time(at), language)
+            for name, provider, at, language in cursor.fetchall()
+        }
 
     # -- locks ---------------------------------------------------------------------------------------
 

@@ -179,12 +179,18 @@ def _v_library_folders(db: pw.SqliteDatabase) -> None:
         _execute(db, statement)
 
 
+def _v_field_source_language(db: pw.SqliteDatabase) -> None:
+    """The language of each field's value (languages and regions): a BCP 47 tag, NULL when unknown."""
+    _execute(db, 'ALTER TABLE "field_sources" ADD COLUMN "language" TEXT')
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
     _v_players,
     _v_publish_ledger,
     _v_library_folders,
+    _v_field_source_language,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

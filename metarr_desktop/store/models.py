@@ -130,6 +130,8 @@ class FieldSource(BaseModel):
     field = pw.TextField()
     provider = pw.TextField()
     fetched_at = UtcDateTimeField(null=True)
+    #: the BCP 47 tag of the value's language, when the provider said (issue 18)
+    language = pw.TextField(null=True)
 
     class Meta:
         table_name = "field_sources"

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
@@ -18,6 +19,7 @@ from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.services.players import PlayerSyncService
+from metarr_desktop.services.settings import language_policy
 from metarr_desktop.ui.common.images import ImageLoader
 
 
@@ -85,3 +87,9 @@ class UiContext:
 
     def provider_names(self) -> dict[str, str]:
         return self.providers.names()
+
+    def language_policy(self) -> LanguagePolicy:
+        """The user's "Language and region" settings (defaults without the application services)."""
+        if self.suite is None:
+            return LanguagePolicy()
+        return language_policy(self.suite.app.user_settings)

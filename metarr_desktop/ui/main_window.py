@@ -42,6 +42,7 @@ from metarr_desktop.ui.common.theme import Scheme, ThemeController, app_icon, st
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.page import HealthPage
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.language.page import LanguagePage
 from metarr_desktop.ui.library.page import LibraryPage
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from metarr_desktop.ui.players.view import PlayersPage
@@ -57,6 +58,7 @@ class Page(StrEnum):
     HEALTH = "health"
     ACTIVITY = "activity"
     PLAYERS = "players"
+    LANGUAGE = "language"
 
 
 PAGE_TITLES = {
@@ -65,6 +67,7 @@ PAGE_TITLES = {
     Page.HEALTH: "Health",
     Page.ACTIVITY: "Activity",
     Page.PLAYERS: "Players",
+    Page.LANGUAGE: "Language",
 }
 
 SHORTCUTS_HELP = (
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         self.health_page = HealthPage(ctx, self.health_bridge)
         self.activity_page = ActivityPage(self.job_bridge)
         self.players_page = PlayersPage(ctx)
+        self.language_page = LanguagePage(ctx)
         #: The players' health (their own engine pool) on the Health page too.
         self.player_health_bridge = HealthBridge(ctx.players.pool, self) if ctx.players is not None else None
         if self.player_health_bridge is not None:
@@ -143,6 +147,7 @@ class MainWindow(QMainWindow):
             Page.HEALTH: self.health_page,
             Page.ACTIVITY: self.activity_page,
             Page.PLAYERS: self.players_page,
+            Page.LANGUAGE: self.language_page,
         }
         self._loaded: set[Page] = set()
 
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
             Page.HEALTH: status_icon(DisplayStatus.HEALTHY),
             Page.ACTIVITY: self.style().standardIcon(self.style().StandardPixmap.SP_BrowserReload),
             Page.PLAYERS: self.style().standardIcon(self.style().StandardPixmap.SP_MediaPlay),
+            Page.LANGUAGE: self.style().standardIcon(self.style().StandardPixmap.SP_FileDialogInfoView),
         }
         for page, widget in self.pages.items():
             item = QListWidgetItem(icons[page], PAGE_TITLES[page])
@@ -193,6 +199,7 @@ class MainWindow(QMainWindow):
         self.health_page.message.connect(self.show_message)
         self.activity_page.message.connect(self.show_message)
         self.players_page.message.connect(self.show_message)
+        self.language_page.message.connect(self.show_message)
         self.library_page.message.connect(self.show_message)
         self.library_page.movieActivated.connect(self.show_movie)
         self.library_page.identifyRequested.connect(self.show_identify)

@@ -44,7 +44,7 @@ async def test_movie_is_one_request_with_everything_appended() -> None:
     data = await client.get_metadata(MetadataRequest(ids=ExternalIds(tmdb=27205), language="en"))
     assert recorder.paths() == ["/3/movie/27205"]
     params = recorder.requests[0].url.params
-    assert params["append_to_response"] == "external_ids,images,videos,credits,release_dates"
+    assert params["append_to_response"] == "external_ids,images,videos,credits,release_dates,translations"
     assert params["include_image_language"] == "en,null"
     assert params["api_key"] == "0123456789abcdef0123456789abcdef"
     assert "authorization" not in recorder.requests[0].headers

@@ -294,18 +294,3 @@ async def test_undo_republishes_through_the_hook_when_it_restored_something(suit
     result = await suite.undo.undo(movie_id)
     assert calls == [movie_id] and result.republished == {"movie_id": movie_id, "status": "written"}
     assert result.to_json()["republished"]["status"] == "written"
-
-
-def test_the_language_chain_reads_the_declared_settings_only() -> None:
-    from metarr_desktop.services.inspect import LANGUAGE_KEYS, language_chain
-
-    values = {LANGUAGE_KEYS[0]: "de-DE", LANGUAGE_KEYS[1]: ["original", "en", "de-DE"]}
-    chain = language_chain(values.__getitem__)
-    from metarr_desktop.core.settings import SETTINGS
-
-    expected: tuple[str, ...] = ()
-    if LANGUAGE_KEYS[0] in SETTINGS:
-        expected += ("de-DE",)
-    if LANGUAGE_KEYS[1] in SETTINGS:
-        expected = tuple(dict.fromkeys((*expected, "en", "de-DE")))
-    assert chain == expected

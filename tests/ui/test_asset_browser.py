@@ -160,7 +160,9 @@ async def test_opening_asks_no_provider_and_groups_the_cached_candidates(
     model = dialog.model
     assert model.rowCount() == 4
     first = model.index(0, 0)
-    assert model.data(first) == "680 × 1000 · FR · TMDB · ★ 5.9 · 55 votes"
+    # In the order of the artwork languages (derived for en-US: en, none, then the rest), not the
+    # store's (which put the better-rated French poster first).
+    assert model.data(first) == "2000 × 3000 · EN · TMDB · ★ 5.6 · 41 votes"
     # The thumbnails came from the image host, once each, and are in memory now.
     assert sorted(host.requests) == sorted(a.url for a in model.assets)
     assert all(

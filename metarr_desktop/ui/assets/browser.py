@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.core.artwork import suggested_asset
+from metarr_desktop.core.artwork import Languages, ordered, suggested_asset
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.services.library import choose_artwork
@@ -460,7 +460,8 @@ class AssetBrowserDialog(QDialog):
 
     Attributes:
         movie_id: the movie shown.
-        language: the preferred language of the selection rule.
+        language: the preferred language of the selection rule, or the `artwork.languages` order
+            (the default: the user's setting); candidates are listed in its order.
         model: the candidates of the type shown.
         tabs: one tab per type that has candidates.
         view: the thumbnail grid.
@@ -476,12 +477,17 @@ class AssetBrowserDialog(QDialog):
     message = Signal(str)
 
     def __init__(
-        self, ctx: UiContext, movie_id: int, parent: QWidget | None = None, *, language: str = "en"
+        self,
+        ctx: UiContext,
+        movie_id: int,
+        parent: QWidget | None = None,
+        *,
+        language: Languages | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.movie_id = movie_id
-        self.language = language
+        self.language: Languages = language if language is not None else ctx.language_policy().artwork_order()
         self.setWindowTitle("Artwork")
         self.setObjectName("assetBrowser")
         self.resize(980, 720)
@@ -494,7 +500,9 @@ class AssetBrowserDialog(QDialog):
         heading_font.setBold(True)
         self.heading.setFont(heading_font)
         self.hint = QLabel(
-            "Only the candidates already in the cache are shown; refreshing the movie fetches new ones."
+            "Only the candidates already in the cache are shown; refreshing the movie fetches new ones. "
+            "They are ordered by your artwork languages (Language and region). TMDB tags images by "
+            "language only, so pt-BR and pt-PT artwork both show as PT and cannot be told apart."
         )
         self.hint.setWordWrap(True)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -636,7 +644,7 @@ class AssetBrowserDialog(QDialog):
             self.model.set_assets([], None, QSize(140, 210))
             self._update_buttons()
             return
-        assets = self._by_type.get(asset_type, [])
+        assets = ordered(self._by_type.get(asset_type, []), self.language)
         suggested = suggested_asset(assets, asset_type, self.language)
         view = TYPE_VIEWS[asset_type]
         self.model.set_assets(

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from metarr_desktop.core import formatting
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.fields import FIELD_GROUPS, FIELD_SPECS, RATING_FIELDS, label
+from metarr_desktop.core.languages import is_preferred
 from metarr_desktop.core.results import SkipReason
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichResult
@@ -208,6 +209,8 @@ class FieldsModel(HeadedTableModel):
         self._row_of = {row: number for number, row in enumerate(self.rows) if isinstance(row, str)}
         self.details: dict[str, FieldDetail] = {}
         self.names: dict[str, str] = {}
+        #: the metadata language: a value in another language has it on its badge ("TMDB · en")
+        self.preferred_language: str | None = None
         self.writer: Writer | None = None
         self.locker: Locker | None = None
 
@@ -271,7 +274,7 @@ class FieldsModel(HeadedTableModel):
         if role == MovieRole.SOURCE:
             return source
         if role == MovieRole.SOURCE_NAME:
-            return source_name(source, self.names)
+            return self._badge(detail)
         if role == MovieRole.LOCKED:
             return locked
         if role == MovieRole.EMPTY:
@@ -288,7 +291,7 @@ class FieldsModel(HeadedTableModel):
             return self._value_data(row, value, role)
         if column == self.SOURCE:
             if role == Qt.ItemDataRole.DisplayRole:
-                return source_name(source, self.names)
+                return self._badge(detail)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._source_tip(detail)
             return None
@@ -325,6 +328,21 @@ class FieldsModel(HeadedTableModel):
             return f"{label(name)}: {display_value(name, value) or 'empty'}"
         return None
 
+    def _badge(self, detail: FieldDetail | None) -> str:
+        """The source badge; with the value's language when it is not the preferred one."""
+        source = detail.source if detail else None
+        name = source_name(source, self.names)
+        # An original title is in the original language by definition: no note.
+        language = detail.language if detail and detail.name != "original_title" else None
+        if (
+            name
+            and language
+            and self.preferred_language
+            and not is_preferred(self.preferred_language, language)
+        ):
+            return f"{name} · {language}"
+        return name
+
     def _source_tip(self, detail: FieldDetail | None) -> str | None:
         if detail is None or not detail.source:
             return None
@@ -332,7 +350,8 @@ class FieldsModel(HeadedTableModel):
         if detail.source == USER_SOURCE:
             return "You edited this value" + (f" ({when})" if when else "")
         name = self.names.get(detail.source, detail.source)
-        return plain_tip(f"From {name}" + (f", fetched {when}" if when else ""))
+        language = f", in {detail.language}" if detail.language else ""
+        return plain_tip(f"From {name}{language}" + (f", fetched {when}" if when else ""))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         name = self.field_at(index)

@@ -1400,6 +1400,7 @@ class MovieDetailPage(PageView):
             self.loaded.emit()
             return
         self.names = self.ctx.provider_names()
+        self.fields.preferred_language = self.ctx.language_policy().language
         self.show_detail(detail)
         await self._load_images(detail)
         self.timer.start()

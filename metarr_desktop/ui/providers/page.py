@@ -247,7 +247,7 @@ class ProvidersPage(PageView):
         self.ctx = ctx
         self.setObjectName("providers-page")
         self.views: dict[str, ProviderView] = {}
-        self._baseline: tuple[list[tuple[str, bool]], list[OverrideRow], bool] = ([], [], True)
+        self._baseline: tuple[list[tuple[str, bool]], list[OverrideRow], bool, bool] = ([], [], True, True)
         self._dirty = False
         self._loading = False
         self.open_dialog: ProviderSettingsDialog | None = None
@@ -331,6 +331,11 @@ class ProvidersPage(PageView):
             "Fill gaps: use secondary providers for fields the preferred ones leave empty"
         )
         self.fill_gaps.setChecked(True)
+        self.prefer_language = QCheckBox(
+            "Prefer my language: a value in a language earlier in the language chain wins over the "
+            "order above (e.g. TMDB's German plot over OMDb's English one)"
+        )
+        self.prefer_language.setChecked(True)
 
         # -- validation and actions ----------------------------------------------------------------------
         self.problem_label = QLabel()
@@ -364,6 +369,7 @@ class ProvidersPage(PageView):
         layout.addWidget(title)
         layout.addLayout(columns, 1)
         layout.addWidget(self.fill_gaps)
+        layout.addWidget(self.prefer_language)
         layout.addLayout(actions)
 
         for signal in (
@@ -377,6 +383,7 @@ class ProvidersPage(PageView):
         ):
             signal.connect(self._on_changed)
         self.fill_gaps.toggled.connect(self._on_changed)
+        self.prefer_language.toggled.connect(self._on_changed)
         self.list.selectionModel().currentChanged.connect(self._sync_buttons)
         self.table.selectionModel().currentChanged.connect(self._sync_buttons)
         self._sync_buttons()
@@ -403,6 +410,7 @@ class ProvidersPage(PageView):
                 ]
             )
             self.fill_gaps.setChecked(authority.fill_gaps)
+            self.prefer_language.setChecked(authority.prefer_language)
             self._baseline = self._state()
             self._refresh_field_choice()
         finally:
@@ -417,13 +425,21 @@ class ProvidersPage(PageView):
             return "no API key"
         return ""
 
-    def _state(self) -> tuple[list[tuple[str, bool]], list[OverrideRow], bool]:
-        return (self.order.pairs(), list(self.overrides.rows), self.fill_gaps.isChecked())
+    def _state(self) -> tuple[list[tuple[str, bool]], list[OverrideRow], bool, bool]:
+        return (
+            self.order.pairs(),
+            list(self.overrides.rows),
+            self.fill_gaps.isChecked(),
+            self.prefer_language.isChecked(),
+        )
 
     def authority_config(self) -> FieldAuthorityConfig:
         """The field-authority configuration the page describes (global priority = the list order)."""
         return FieldAuthorityConfig(
-            self.order.ids(), self.overrides.authorities(), self.fill_gaps.isChecked()
+            self.order.ids(),
+            self.overrides.authorities(),
+            self.fill_gaps.isChecked(),
+            self.prefer_language.isChecked(),
         )
 
     def is_dirty(self) -> bool:
@@ -611,11 +627,12 @@ class ProvidersPage(PageView):
         """Take a dialog's saved change into the list without losing the page's other edits."""
         self.views[view.id] = view
         was_dirty = self.is_dirty()
-        pairs, overrides, fill = self._baseline
+        pairs, overrides, fill, prefer = self._baseline
         self._baseline = (
             [(p, view.config.enabled if p == view.id else on) for p, on in pairs],
             overrides,
             fill,
+            prefer,
         )
         self.order.set_enabled(view.id, view.config.enabled)
         self.order.set_hint(view.id, self._hint(view))

@@ -1,0 +1,107 @@
+"""The demo films' translations and certifications by country (``demo_translations.json``), as the
+sandbox's TMDB serves them: ``language=`` picks a translation, ``append_to_response=translations``
+lists them all, ``release_dates`` carries several countries (issue 18).
+
+TMDB has no fallback of its own: for a language without a translation the title is the original
+one and the overview and tagline are empty (`localise`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from metarr_desktop.sandbox.catalog import Title
+
+
+@dataclass(frozen=True, slots=True)
+class FilmTranslations:
+    #: BCP 47 tag ("de-DE") -> {"title", "overview", "tagline"} (missing keys are empty)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ISO 3166-1 country -> its theatrical certification
+    certifications: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def _table() -> dict[int, FilmTranslations]:
+    text = resources.files("metarr_desktop.sandbox").joinpath("demo_translations.json").read_text("utf-8")
+    films: dict[str, Any] = json.loads(text)["films"]
+    return {
+        int(tmdb_id): FilmTranslations(
+            dict(entry.get("translations", {})), dict(entry.get("certifications", {}))
+        )
+        for tmdb_id, entry in films.items()
+    }
+
+
+def translations_of(title: Title) -> FilmTranslations:
+    """The title's translations; its own title, plot and tagline are the en-US entry."""
+    found = _table().get(title.tmdb or 0, FilmTranslations())
+    english = {"title": title.title, "overview": title.plot or "", "tagline": title.tagline or ""}
+    if title.lang == "en" and title.original_title is None:
+        english["title"] = ""  # TMDB leaves an original-language entry's title empty
+    return FilmTranslations({"en-US": english, **found.translations}, found.certifications)
+
+
+def _entry(title: Title, language: str | None) -> dict[str, str] | None:
+    """The translation TMDB answers `language` with: the exact tag, else the language's own
+    region, else any region; None without one."""
+    if not language:
+        language = "en-US"
+    table = translations_of(title).translations
+    if language in table:
+        return table[language]
+    primary = language.split("-")[0].lower()
+    same = [tag for tag in table if tag.split("-")[0] == primary]
+    same.sort(key=lambda tag: 0 if tag.endswith("-" + primary.upper()) else 1)
+    return table[same[0]] if same else None
+
+
+def localise(title: Title, language: str | None) -> dict[str, str]:
+    """title, overview and tagline in `language`, as TMDB's ``/movie`` answers them."""
+    entry = _entry(title, language) or {}
+    return {
+        "title": entry.get("title") or title.display_original_title,
+        "overview": entry.get("overview") or "",
+        "tagline": entry.get("tagline") or "",
+    }
+
+
+def translations_part(title: Title) -> dict[str, Any]:
+    """``append_to_response=translations``: every translation in TMDB's shape."""
+    listed = []
+    for tag, data in translations_of(title).translations.items():
+        language, _, country = tag.partition("-")
+        listed.append(
+            {
+                "iso_3166_1": country,
+                "iso_639_1": language,
+                "name": language,
+                "english_name": language,
+                "data": {
+                    "homepage": "",
+                    "overview": data.get("overview", ""),
+                    "runtime": 0,
+                    "tagline": data.get("tagline", ""),
+                    "title": data.get("title", ""),
+                },
+            }
+        )
+    return {"translations": listed}
+
+
+def translated_ids() -> frozenset[int]:
+    """The TMDB ids of the films with translations of their own."""
+    return frozenset(_table())
+
+
+def localised_titles(title: Title) -> list[str]:
+    """Every translated title (for search)."""
+    return [data["title"] for data in translations_of(title).translations.values() if data.get("title")]
+
+
+def certifications_of(title: Title) -> dict[str, str]:
+    return translations_of(title).certifications

@@ -1,0 +1,61 @@
+"""The "Language and region" page (issue 18): the Qt-free presenter and the page round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from metarr_desktop.core.settings import SettingValueError
+from metarr_desktop.services.context import AppServices
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.language.page import LanguagePage
+from metarr_desktop.ui.language.presenter import LanguageForm, LanguagePresenter
+
+
+def test_the_presenter_loads_checks_and_saves(services: AppServices) -> None:
+    presenter = LanguagePresenter(services.user_settings)
+    form = presenter.load()
+    assert form == LanguageForm("en-US", "en", "US", "plain", "")
+    assert presenter.check(LanguageForm(language="deutsch")).keys() == {"language"}
+    assert presenter.check(LanguageForm(countries="Germany")).keys() == {"countries"}
+    wanted = LanguageForm(language="DE-de", fallbacks="original, en", countries="de, us", style="named")
+    assert presenter.check(wanted) == {}
+    assert presenter.chain_preview(wanted) == "de-DE → original → en"
+    assert presenter.artwork_preview(wanted) == "de, none, en"
+    changed = presenter.save(wanted)
+    assert set(changed) == {
+        "metadata.language",
+        "metadata.fallback_languages",
+        "metadata.certification_countries",
+        "metadata.certification_style",
+    }
+    assert services.user_settings.get("metadata.language") == "de-DE"
+    assert services.user_settings.get("metadata.certification_countries") == ["DE", "US"]
+    with pytest.raises(SettingValueError):
+        presenter.save(LanguageForm(language="x"))
+    assert services.user_settings.get("metadata.language") == "de-DE"  # nothing stored
+
+
+@pytest.mark.gui
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+async def test_the_page_round_trip(qtbot, ctx: UiContext, services: AppServices) -> None:
+    page = LanguagePage(ctx)
+    qtbot.addWidget(page)
+    page.resize(900, 600)
+    page.show()
+    await page.load()
+    assert page.language.text() == "en-US"
+    assert not page.save_button.isEnabled()
+    page.language.setText("de_DE")
+    assert page.problems.isVisible() and not page.save_button.isEnabled()
+    page.language.setText("de-DE")
+    page.artwork.setText("none, de")
+    assert page.save_button.isEnabled() and page.problems.isHidden()
+    assert page.artwork_note.text() == "Artwork order: none, de"
+    messages: list[str] = []
+    page.message.connect(messages.append)
+    page.save_button.click()
+    assert services.user_settings.get("metadata.language") == "de-DE"
+    assert services.user_settings.get("artwork.languages") == ["none", "de"]
+    assert messages == ["Language settings saved (2 changed)."]
+    assert not page.is_dirty()
+    page.grab().save("/tmp/lang2/language-page-test.png")
