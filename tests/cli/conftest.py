@@ -45,13 +45,13 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeServices:
     """Make every `AppServices.open` use the fake providers (and return their remote side)."""
     services = FakeServices()
     clock = VirtualClock()
-    original = AppServices.open.__func__  # type: ignore[attr-defined]
+    original = AppServices.open
 
-    def open_with_fakes(cls: type[AppServices], data_dir: Any = None, **kwargs: Any) -> AppServices:
+    def open_with_fakes(data_dir: str | Path | None = None, **kwargs: Any) -> AppServices:
         kwargs.setdefault("clock", clock)
         kwargs.setdefault("transport", services.transport)
         kwargs.setdefault("registry", fake_registry())
-        return original(cls, data_dir, **kwargs)  # type: ignore[no-any-return]
+        return original(data_dir, **kwargs)
 
-    monkeypatch.setattr(AppServices, "open", classmethod(open_with_fakes))
+    monkeypatch.setattr(AppServices, "open", staticmethod(open_with_fakes))
     return services
