@@ -1,4 +1,5 @@
-"""Fixtures of the service tests: the app opened on a temporary profile with fake providers.
+"""Fixtures of the service tests: the app opened on a temporary profile with fake providers, and
+the library scan's bare database.
 
 Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices` behind an
 `httpx.MockTransport`, and keys go to an in-memory keyring.
@@ -6,7 +7,7 @@ Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,10 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.library import LibraryService
+from metarr_desktop.store.config import SettingsRepository
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.library import MovieRepository
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
 
@@ -63,3 +68,28 @@ async def open_services(
 @pytest.fixture
 async def services(open_services: Opener) -> AppServices:
     return open_services()
+
+
+# The library scan's fixtures (were tests/services_enrichment): one database, no AppServices.
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "metarr.sqlite3")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def movies(database: Database, clock: VirtualClock) -> MovieRepository:
+    return MovieRepository(database, clock)
+
+
+@pytest.fixture
+def library(database: Database, movies: MovieRepository) -> LibraryService:
+    return LibraryService(database, movies)
+
+
+@pytest.fixture
+def settings(database: Database, clock: VirtualClock) -> SettingsRepository:
+    return SettingsRepository(clock)

@@ -24,7 +24,7 @@ from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library import page as library_page
 from metarr_desktop.ui.library.model import Column, LibraryModel, RowState
 from metarr_desktop.ui.library.page import LibraryPage, ViewMode, row_spans
-from tests.ui.test_library_model import synthetic
+from tests.ui.library.test_library_model import synthetic
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

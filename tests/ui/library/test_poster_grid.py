@@ -44,7 +44,7 @@ from metarr_desktop.ui.library.poster_grid import (
 from tests.helpers.qt import settle, until
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.test_library_page import PosterImages, demo_library
+from tests.ui.library.test_library_page import PosterImages, demo_library
 
 
 def view_mode_of(page: LibraryPage) -> ViewMode:
