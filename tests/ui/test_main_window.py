@@ -220,6 +220,7 @@ def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["health", "movie:1"])
 def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path, page: str) -> None:
     shot = tmp_path / "page.png"

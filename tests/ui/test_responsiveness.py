@@ -72,6 +72,7 @@ async def busy_services(tmp_path: Path) -> AsyncIterator[AppServices]:
         await services.aclose()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", [Page.HEALTH, Page.ACTIVITY])
 async def test_the_window_stays_responsive_under_load(
     qtbot: QtBot, busy_services: AppServices, page: Page
