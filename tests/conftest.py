@@ -16,6 +16,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+#: The shared fixtures (one name, one meaning): see tests/helpers/fixtures.py.
+pytest_plugins = ["tests.helpers.fixtures"]
+
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
     import qasync

@@ -19,7 +19,7 @@ from metarr_desktop.providers.omdb import OmdbProvider
 from metarr_desktop.providers.sanitize import SQLITE_INT_MAX, clean_text, sanitize_field
 from metarr_desktop.providers.tmdb import TmdbProvider
 from metarr_desktop.services.context import AppServices
-from tests.providers.conftest import fixture
+from tests.helpers.recorder import fixture
 
 TMDB_MOVIE = fixture("tmdb_movie_27205.json")
 OMDB_TITLE = fixture("omdb_tt1375666.json")

@@ -7,7 +7,7 @@ Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,7 @@ from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
-
-Opener = Callable[..., AppServices]
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
-
-
-@pytest.fixture
-def fake() -> FakeServices:
-    return FakeServices()
+from tests.helpers.fixtures import Opener
 
 
 @pytest.fixture
@@ -43,7 +32,7 @@ def keyring_backend() -> MemoryKeyring:
 
 @pytest.fixture
 async def open_services(
-    tmp_path: Path, clock: VirtualClock, fake: FakeServices, keyring_backend: MemoryKeyring
+    tmp_path: Path, clock: VirtualClock, fake_providers: FakeServices, keyring_backend: MemoryKeyring
 ) -> AsyncIterator[Opener]:
     """Open the app on the test's profile (again after closing it: a restart); all closed at the end."""
     opened: list[AppServices] = []
@@ -51,7 +40,7 @@ async def open_services(
     def opener(registry: ProviderRegistry | None = None, **overrides: Any) -> AppServices:
         arguments: dict[str, Any] = {
             "clock": clock,
-            "transport": fake.transport,
+            "transport": fake_providers.transport,
             "registry": registry or fake_registry(),
             "keyring_backend": keyring_backend,
         }

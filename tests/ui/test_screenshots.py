@@ -28,8 +28,8 @@ from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.main_window import MainWindow, Page
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
+from tests.helpers.provider_api import GOOD_KEYS
 from tests.helpers.qt import settle, until
-from tests.ui.conftest import GOOD_KEYS
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -36,8 +36,8 @@ from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from tests.helpers import sandbox as sandbox_fixtures
 from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.provider_api import ProviderApi
 from tests.helpers.qt import settle, until
-from tests.ui.conftest import ProviderApi
 
 sandbox = sandbox_fixtures.sandbox
 sandbox_factory = sandbox_fixtures.sandbox_factory

@@ -16,7 +16,7 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
-from tests.ui.conftest import GOOD_KEYS, ProviderApi
+from tests.helpers.provider_api import GOOD_KEYS, ProviderApi
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
