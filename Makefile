@@ -30,7 +30,7 @@ test: $(STAMP)
 	@bash scripts/ensure-qt-libs.sh $(BIN)/python test
 	@bash scripts/ensure-xvfb.sh
 	$(BIN)/ruff check metarr_desktop tests benchmarks
-	$(BIN)/mypy metarr_desktop
+	$(BIN)/mypy metarr_desktop tests
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)

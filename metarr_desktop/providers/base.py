@@ -71,9 +71,15 @@ class OpenGate:
 class MetadataProvider(Protocol):
     """The interface every provider offers the engine."""
 
-    id: str
-    name: str
-    capabilities: ProviderCapabilities
+    # Read-only, so that a class-level declaration (HttpProvider's ClassVars) satisfies them too.
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def capabilities(self) -> ProviderCapabilities: ...
 
     def rate_limit_status(self) -> RateLimitStatus: ...
 

@@ -1,57 +1,14 @@
-"""Fixtures of the CLI tests: a throw-away keyring, and (`fake_app`) fake providers behind the CLI.
-
-The CLI opens `AppServices` itself; `fake_app` makes that open use the fake providers, their mock
-transport and a virtual clock, so `metarr` commands run end to end without a network.
-"""
+"""Fixtures of the CLI tests: a throw-away keyring for every test. `fake_app` (fake providers behind
+the CLI's own `AppServices.open`), `data_dir` and `no_keyring` are shared: tests/helpers/fixtures.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import keyring
-import keyring.backends.fail
 import pytest
 
-from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.services.context import AppServices
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
+def _memory_keyring(memory_keyring: MemoryKeyring) -> MemoryKeyring:
     """Never touch the real keyring: every CLI test gets an empty in-memory one."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring() -> None:
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "profile"
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeServices:
-    """Make every `AppServices.open` use the fake providers (and return their remote side)."""
-    services = FakeServices()
-    clock = VirtualClock()
-    original = AppServices.open.__func__  # type: ignore[attr-defined]
-
-    def open_with_fakes(cls: type[AppServices], data_dir: Any = None, **kwargs: Any) -> AppServices:
-        kwargs.setdefault("clock", clock)
-        kwargs.setdefault("transport", services.transport)
-        kwargs.setdefault("registry", fake_registry())
-        return original(cls, data_dir, **kwargs)  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(AppServices, "open", classmethod(open_with_fakes))
-    return services
+    return memory_keyring

@@ -190,8 +190,8 @@ def test_a_key_from_stdin_is_stored_and_never_shown(
     assert KEY not in memory_keyring.passwords.values()
 
 
-def test_providers_test_checks_the_key(data_dir: Path, capsys: Capture, fake: FakeServices) -> None:
-    fake.required_keys["tmdb"] = "good"
+def test_providers_test_checks_the_key(data_dir: Path, capsys: Capture, fake_app: FakeServices) -> None:
+    fake_app.required_keys["tmdb"] = "good"
     assert metarr(data_dir, "providers", "test", "tmdb") == 1
     assert "no API key" in one_line_error(capsys)
     assert metarr(data_dir, "providers", "set", "tmdb", "--api-key", "wrong") == 0
@@ -205,14 +205,14 @@ def test_providers_test_checks_the_key(data_dir: Path, capsys: Capture, fake: Fa
 
 
 def test_providers_health_json_follows_the_contract(
-    data_dir: Path, capsys: Capture, fake: FakeServices
+    data_dir: Path, capsys: Capture, fake_app: FakeServices
 ) -> None:
     rows = json_out(capsys, data_dir, "providers", "health")
     assert [r["id"] for r in rows] == ["omdb", "tmdb", "tvdb", "fanart", "images"]  # + the image hosts
     for row in rows:
         assert set(row) >= HEALTH_KEYS
         assert row["status"] == "unknown"
-    fake.status["tmdb"] = 401
+    fake_app.status["tmdb"] = 401
     assert metarr(data_dir, "providers", "set", "tmdb", "--api-key", "x") == 0
     assert metarr(data_dir, "providers", "test", "tmdb") == 1
     rows = {r["id"]: r for r in json_out(capsys, data_dir, "providers", "health")}
@@ -279,9 +279,9 @@ def _cache_a_movie(data_dir: Path) -> None:
     asyncio.run(work())
 
 
-def test_assets_come_from_the_cache_only(data_dir: Path, capsys: Capture, fake: FakeServices) -> None:
+def test_assets_come_from_the_cache_only(data_dir: Path, capsys: Capture, fake_app: FakeServices) -> None:
     _cache_a_movie(data_dir)
-    requests = fake.count()
+    requests = fake_app.count()
     rows = json_out(capsys, data_dir, "assets", "1")
     assert len(rows) == 12 and all(set(r) >= ASSET_KEYS for r in rows)
     posters = json_out(capsys, data_dir, "assets", "1", "--type", "poster")
@@ -289,11 +289,11 @@ def test_assets_come_from_the_cache_only(data_dir: Path, capsys: Capture, fake: 
     assert posters[0]["votes"] == 30
     assert metarr(data_dir, "assets", "1") == 0
     assert "poster" in capsys.readouterr().out
-    assert fake.count() == requests  # never a network call
+    assert fake_app.count() == requests  # never a network call
 
 
 def test_assets_of_a_movie_without_cache_is_an_empty_list(
-    data_dir: Path, capsys: Capture, fake: FakeServices
+    data_dir: Path, capsys: Capture, fake_app: FakeServices
 ) -> None:
     async def add() -> None:
         services = AppServices.open(data_dir)
@@ -302,7 +302,7 @@ def test_assets_of_a_movie_without_cache_is_an_empty_list(
 
     asyncio.run(add())
     assert json_out(capsys, data_dir, "assets", "1") == []
-    assert fake.count() == 0
+    assert fake_app.count() == 0
 
 
 def test_assets_of_an_unknown_movie_or_type_is_bad_input(data_dir: Path, capsys: Capture) -> None:

@@ -79,13 +79,13 @@ def test_enrich_json_lists_providers_in_priority_order() -> None:
 
 @pytest.mark.parametrize("year", ["-1", "0", "99999"])
 def test_search_with_an_implausible_year_is_bad_input(
-    data_dir: Path, capsys: Capture, fake: FakeServices, year: str
+    data_dir: Path, capsys: Capture, fake_app: FakeServices, year: str
 ) -> None:
     assert metarr(data_dir, "search", "Heat", "--year", year, "--json") == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert f"not a plausible year: {year}" in captured.err
-    assert fake.count() == 0  # no provider was asked
+    assert fake_app.count() == 0  # no provider was asked
 
 
 def test_an_empty_data_dir_is_bad_input_not_the_default_profile(

@@ -22,9 +22,9 @@ def cli(capsys: Capture, data_dir: Path, *args: str) -> tuple[int, object]:
 
 
 def test_an_open_circuit_is_skipped_as_circuit_open_until_reenabled(
-    fake: FakeServices, data_dir: Path, capsys: Capture
+    fake_app: FakeServices, data_dir: Path, capsys: Capture
 ) -> None:
-    fake.status["tvdb"] = 500
+    fake_app.status["tvdb"] = 500
     for tmdb in range(1, 7):
         code, _ = cli(
             capsys, data_dir, "library", "add", "--title", f"M{tmdb}", "--tmdb", str(tmdb), "--json"
@@ -50,12 +50,14 @@ def test_an_open_circuit_is_skipped_as_circuit_open_until_reenabled(
 
 
 def test_reenable_of_an_unknown_provider_is_bad_input(
-    fake: FakeServices, data_dir: Path, capsys: Capture
+    fake_app: FakeServices, data_dir: Path, capsys: Capture
 ) -> None:
     assert run(["--data-dir", str(data_dir), "providers", "reenable", "nope"]) == 2
 
 
-def test_set_edits_and_locks_as_the_window_does(fake: FakeServices, data_dir: Path, capsys: Capture) -> None:
+def test_set_edits_and_locks_as_the_window_does(
+    fake_app: FakeServices, data_dir: Path, capsys: Capture
+) -> None:
     cli(capsys, data_dir, "library", "add", "--title", "Inception", "--tmdb", "27205", "--json")
     code, edited = cli(capsys, data_dir, "set", "1", "plot", "My own words.", "--json")
     assert code == 0 and isinstance(edited, dict)
@@ -74,7 +76,7 @@ def test_set_edits_and_locks_as_the_window_does(fake: FakeServices, data_dir: Pa
     assert run(["--data-dir", str(data_dir), "set", "99", "plot", "x"]) == 2
 
 
-def test_assets_select_reject_restore(fake: FakeServices, data_dir: Path, capsys: Capture) -> None:
+def test_assets_select_reject_restore(fake_app: FakeServices, data_dir: Path, capsys: Capture) -> None:
     cli(capsys, data_dir, "library", "add", "--title", "Inception", "--tmdb", "27205", "--json")
     cli(capsys, data_dir, "enrich", "1", "--json")
     code, rows = cli(capsys, data_dir, "assets", "1", "--type", "poster", "--json")

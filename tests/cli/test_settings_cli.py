@@ -26,7 +26,7 @@ def show(capsys: Capture, data_dir: Path) -> dict[str, dict[str, object]]:
 
 
 def test_show_lists_every_declared_setting_with_value_default_and_description(
-    fake: FakeServices, data_dir: Path, capsys: Capture
+    fake_app: FakeServices, data_dir: Path, capsys: Capture
 ) -> None:
     document = show(capsys, data_dir)
     assert list(document) == list(SETTINGS)
@@ -37,7 +37,7 @@ def test_show_lists_every_declared_setting_with_value_default_and_description(
 
 
 def test_set_stores_the_value_and_the_running_cache_follows(
-    fake: FakeServices, data_dir: Path, capsys: Capture
+    fake_app: FakeServices, data_dir: Path, capsys: Capture
 ) -> None:
     assert run(["--data-dir", str(data_dir), "settings", "set", "cache.ttl_days", "2"]) == 0
     assert "cache.ttl_days = 2.0" in capsys.readouterr().out
@@ -62,7 +62,7 @@ def test_set_stores_the_value_and_the_running_cache_follows(
     ],
 )
 def test_a_wrong_value_or_key_is_bad_input_and_changes_nothing(
-    fake: FakeServices, data_dir: Path, capsys: Capture, key: str, value: str, reason: str
+    fake_app: FakeServices, data_dir: Path, capsys: Capture, key: str, value: str, reason: str
 ) -> None:
     before = show(capsys, data_dir)
     assert run(["--data-dir", str(data_dir), "settings", "set", key, value]) == 2
@@ -72,14 +72,16 @@ def test_a_wrong_value_or_key_is_bad_input_and_changes_nothing(
     assert show(capsys, data_dir) == before
 
 
-def test_reset_puts_the_default_back(fake: FakeServices, data_dir: Path, capsys: Capture) -> None:
+def test_reset_puts_the_default_back(fake_app: FakeServices, data_dir: Path, capsys: Capture) -> None:
     assert run(["--data-dir", str(data_dir), "settings", "set", "schedule.time", "04:30"]) == 0
     assert show(capsys, data_dir)["schedule.time"]["value"] == "04:30"
     assert run(["--data-dir", str(data_dir), "settings", "reset", "schedule.time"]) == 0
     assert show(capsys, data_dir)["schedule.time"]["value"] == "03:00"
 
 
-def test_the_schedule_reads_the_declared_setting(fake: FakeServices, data_dir: Path, capsys: Capture) -> None:
+def test_the_schedule_reads_the_declared_setting(
+    fake_app: FakeServices, data_dir: Path, capsys: Capture
+) -> None:
     assert run(["--data-dir", str(data_dir), "settings", "set", "schedule.time", "5:15"]) == 0
     services = AppServices.open(data_dir)
     try:

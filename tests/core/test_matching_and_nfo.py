@@ -11,11 +11,21 @@ from metarr_desktop.core.providers import SearchResult
 
 
 def result(
-    provider: str, title: str, year: int | None, popularity: float = 10, **ids: object
+    provider: str,
+    title: str,
+    year: int | None,
+    popularity: float = 10,
+    tmdb: int | None = None,
+    imdb: str | None = None,
+    tvdb: int | None = None,
 ) -> SearchResult:
     return SearchResult(
-        provider=provider, external_ids=ExternalIds(**ids), title=title, year=year, popularity=popularity
-    )  # type: ignore[arg-type]
+        provider=provider,
+        external_ids=ExternalIds(tmdb=tmdb, imdb=imdb, tvdb=tvdb),
+        title=title,
+        year=year,
+        popularity=popularity,
+    )
 
 
 def test_results_for_the_same_film_merge_across_providers() -> None:

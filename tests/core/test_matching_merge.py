@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +44,7 @@ EMMA = [
 ]
 
 
-def shape(candidates: list) -> list[tuple]:
+def shape(candidates: list[Any]) -> list[tuple[Any, ...]]:
     return sorted(
         (c.external_ids.to_json()["imdb"] or "", c.external_ids.tmdb or 0, c.providers, c.title)
         for c in candidates

@@ -38,7 +38,7 @@ def test_missing_plot_falls_back_and_na_counts_as_missing() -> None:
 
 
 def test_exclusive_field_without_a_value_stays_empty() -> None:
-    answers = {"tmdb": {"imdb_rating": 7.9}, "omdb": {"title": "X"}}
+    answers: dict[str, dict[str, object]] = {"tmdb": {"imdb_rating": 7.9}, "omdb": {"title": "X"}}
     merged = aggregate(answers, default_authority())
     assert "imdb_rating" not in merged.values
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,14 +9,7 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
-from tests.helpers.fakes import FakeProvider
-
-Build = Callable[..., tuple[FetchOrchestrator, dict[str, FakeProvider]]]
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
+from tests.helpers.fakes import Build, FakeProvider
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from metarr_desktop.providers.errors import (
     RateLimitedError,
     ServerError,
 )
-from tests.engine.conftest import Build
-from tests.helpers.fakes import HANG, capabilities
+from tests.helpers.fakes import HANG, Build, capabilities
 
 REQUEST = MetadataRequest(ExternalIds(tmdb=27205, imdb="tt1375666"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 
 import pytest
 
@@ -25,7 +26,7 @@ T, IM, V = IdType.TMDB, IdType.IMDB, IdType.TVDB
 
 
 def make(
-    clock: VirtualClock, **overrides: dict[str, object]
+    clock: VirtualClock, **overrides: Mapping[str, object]
 ) -> tuple[Identifier, dict[str, CatalogProvider]]:
     pool = ProviderPool(clock)
     fakes = {

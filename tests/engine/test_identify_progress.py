@@ -46,16 +46,18 @@ Events = list[tuple[str, ...]]
 
 
 @pytest.fixture
-def fake() -> FakeServices:
+def fake_providers() -> FakeServices:
     return FakeServices()
 
 
 @pytest.fixture
-async def app(tmp_path: Path, clock: VirtualClock, fake: FakeServices) -> AsyncIterator[AppServices]:
+async def app(
+    tmp_path: Path, clock: VirtualClock, fake_providers: FakeServices
+) -> AsyncIterator[AppServices]:
     services = AppServices.open(
         tmp_path / "profile",
         clock=clock,
-        transport=fake.transport,
+        transport=fake_providers.transport,
         registry=fake_registry(),
         keyring_backend=MemoryKeyring(),
     )
@@ -123,8 +125,10 @@ async def test_search_reports_each_provider_as_it_goes(identifier: Identifier) -
     assert set(outcome.answered) == SEARCHERS
 
 
-async def test_a_search_that_finds_nothing_is_an_answer(identifier: Identifier, fake: FakeServices) -> None:
-    fake.status["tmdb"] = 404
+async def test_a_search_that_finds_nothing_is_an_answer(
+    identifier: Identifier, fake_providers: FakeServices
+) -> None:
+    fake_providers.status["tmdb"] = 404
     progress = RecordingProgress()
     await identifier.search("Inception", 2010, progress=progress)
     tmdb = of(progress.events, "tmdb")
@@ -133,10 +137,10 @@ async def test_a_search_that_finds_nothing_is_an_answer(identifier: Identifier, 
 
 
 async def test_a_failing_provider_reports_its_failure_and_the_others_go_on(
-    identifier: Identifier, fake: FakeServices
+    identifier: Identifier, fake_providers: FakeServices
 ) -> None:
-    fake.status["omdb"] = 401  # refused key: no retry
-    fake.status["tvdb"] = 503  # retried twice, then failed
+    fake_providers.status["omdb"] = 401  # refused key: no retry
+    fake_providers.status["tvdb"] = 503  # retried twice, then failed
     progress = RecordingProgress()
     outcome = await identifier.search("Inception", 2010, progress=progress)
     events = progress.events
@@ -152,8 +156,10 @@ async def test_a_failing_provider_reports_its_failure_and_the_others_go_on(
     assert {f.provider for f in outcome.failures} == {"omdb", "tvdb"}
 
 
-async def test_a_provider_that_never_answers_times_out(identifier: Identifier, fake: FakeServices) -> None:
-    fake.hold = asyncio.Event()  # never set: every request waits until its budget runs out
+async def test_a_provider_that_never_answers_times_out(
+    identifier: Identifier, fake_providers: FakeServices
+) -> None:
+    fake_providers.hold = asyncio.Event()  # never set: every request waits until its budget runs out
     progress = RecordingProgress()
     outcome = await identifier.search("Inception", 2010, progress=progress)
     for provider in SEARCHERS:
@@ -164,7 +170,7 @@ async def test_a_provider_that_never_answers_times_out(identifier: Identifier, f
 
 
 async def test_a_rate_limited_provider_is_reported_without_a_request(
-    identifier: Identifier, app: AppServices, fake: FakeServices, clock: VirtualClock
+    identifier: Identifier, app: AppServices, fake_providers: FakeServices, clock: VirtualClock
 ) -> None:
     app.pool.get("omdb").gate.note_rate_limited(
         RateLimitedError("omdb", "daily quota used up", reset_at=clock.now() + timedelta(hours=2))
@@ -179,14 +185,16 @@ async def test_a_rate_limited_provider_is_reported_without_a_request(
     assert "rate limited until" in omdb[0][4]
     tvdb = of(progress.events, "tvdb")
     assert tvdb == [("outcome", "tvdb", "search", "skipped", "circuit open after repeated failures")]
-    assert fake.count("omdb") == 0 and fake.count("tvdb") == 0
+    assert fake_providers.count("omdb") == 0 and fake_providers.count("tvdb") == 0
     assert outcome.answered == ["tmdb"]
     assert_well_formed(progress.events)
 
 
-async def test_a_rate_limit_answer_is_reported_as_such(identifier: Identifier, fake: FakeServices) -> None:
-    fake.status["tmdb"] = 429
-    fake.headers["tmdb"] = {"Retry-After": "3600"}
+async def test_a_rate_limit_answer_is_reported_as_such(
+    identifier: Identifier, fake_providers: FakeServices
+) -> None:
+    fake_providers.status["tmdb"] = 429
+    fake_providers.headers["tmdb"] = {"Retry-After": "3600"}
     progress = RecordingProgress()
     await identifier.search("Inception", 2010, progress=progress)
     outcome = next(e for e in progress.events if e[:2] == ("outcome", "tmdb"))
@@ -199,8 +207,10 @@ async def test_a_rate_limit_answer_is_reported_as_such(identifier: Identifier, f
 # --------------------------------------------------------------------------------------------------
 
 
-async def test_lookup_reports_each_provider_asked(identifier: Identifier, fake: FakeServices) -> None:
-    fake.not_found.add(("fanart", "603"))
+async def test_lookup_reports_each_provider_asked(
+    identifier: Identifier, fake_providers: FakeServices
+) -> None:
+    fake_providers.not_found.add(("fanart", "603"))
     progress = RecordingProgress()
     result = await identifier.lookup(ExternalIds(tmdb=603), progress=progress)
     assert steps(progress.events) == [("lookup", EVERY)]
@@ -258,10 +268,10 @@ async def test_identify_is_framed_and_goes_search_then_lookup(suite: LibrarySuit
 
 
 async def test_identify_without_any_answer_ends_with_an_error(
-    suite: LibrarySuite, fake: FakeServices
+    suite: LibrarySuite, fake_providers: FakeServices
 ) -> None:
     for provider in EVERY:
-        fake.status[provider] = 401
+        fake_providers.status[provider] = 401
     movie = suite.library.add("Inception", year=2010)
     progress = RecordingProgress()
     with pytest.raises(IdentificationError):
@@ -281,9 +291,9 @@ async def test_the_user_s_choice_and_the_search_report_too(suite: LibrarySuite) 
 
 
 async def test_enrichment_of_an_unidentified_movie_passes_the_listener_on(
-    suite: LibrarySuite, fake: FakeServices
+    suite: LibrarySuite, fake_providers: FakeServices
 ) -> None:
-    fake.status["fanart"] = 401  # fails in the lookup: one chance per action, not asked again
+    fake_providers.status["fanart"] = 401  # fails in the lookup: one chance per action, not asked again
     movie = suite.library.add("Inception", year=2010)
     progress = RecordingProgress()
     result = await suite.enrichment.enrich(movie.id, progress=progress)
@@ -295,7 +305,7 @@ async def test_enrichment_of_an_unidentified_movie_passes_the_listener_on(
     # After the identification nothing is fetched: the lookup answers are reused, and fanart,
     # which failed in the lookup, is reported failed for this refresh without a second request.
     assert events[end + 1 :] == []
-    assert [f.provider for f in result.failed] == ["fanart"] and fake.count("fanart") == 1
+    assert [f.provider for f in result.failed] == ["fanart"] and fake_providers.count("fanart") == 1
 
 
 # --------------------------------------------------------------------------------------------------

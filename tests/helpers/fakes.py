@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metarr_desktop.core.assets import AssetCandidate
 from metarr_desktop.core.clock import Clock
@@ -18,6 +18,9 @@ from metarr_desktop.core.providers import (
     SearchResult,
 )
 from metarr_desktop.providers.base import OpenGate, RateLimitStatus, RequestGate
+
+if TYPE_CHECKING:
+    from metarr_desktop.engine.fetch import FetchOrchestrator
 
 HANG = object()  # an outcome: never answer (until cancelled)
 
@@ -157,3 +160,7 @@ class CatalogProvider(FakeProvider):
             for f in self.films
             if query in f["title"].lower() and (request.year is None or abs(f["year"] - request.year) <= 1)
         ]
+
+
+#: `build(tmdb={...FakeProvider kwargs...}, ...)` -> (orchestrator, fakes by id): tests/engine's fixture.
+Build = Callable[..., tuple["FetchOrchestrator", dict[str, FakeProvider]]]

@@ -39,3 +39,7 @@ def client_for(server: SandboxServer, provider_cls: Any, **options: Any) -> Any:
     """A provider client pointed at the sandbox with the demo key."""
     options.setdefault("api_key", DEMO_KEYS[provider_cls.id])
     return provider_cls(base_url=server.urls[provider_cls.id], **options)
+
+
+#: The demo catalogue's extra twin (same title and year) that tests/integration adds.
+TWINS = ("Twin Peaks Motel", 2005)

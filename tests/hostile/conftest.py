@@ -1,5 +1,13 @@
-"""The CLI fixtures of tests/cli (a throw-away keyring, fake providers behind the CLI) for these tests."""
+"""Hostile-input tests run like the CLI tests: a throw-away keyring for every test (`fake_app`,
+`data_dir` are the shared fixtures of tests/helpers/fixtures.py)."""
 
-from tests.cli.conftest import data_dir, fake, memory_keyring
+from __future__ import annotations
 
-__all__ = ["data_dir", "fake", "memory_keyring"]
+import pytest
+
+from tests.helpers.fake_keyring import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring(memory_keyring: MemoryKeyring) -> MemoryKeyring:
+    return memory_keyring

@@ -26,13 +26,13 @@ class EchoingServices(FakeServices):
 
 def test_an_echoed_key_appears_nowhere(
     data_dir: Path,
-    fake: FakeServices,
+    fake_app: FakeServices,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     echoing = EchoingServices()
-    monkeypatch.setattr(fake.transport, "handler", echoing.handle)
+    monkeypatch.setattr(fake_app.transport, "handler", echoing.handle)
     caplog.set_level(logging.DEBUG)
     metarr = ["--data-dir", str(data_dir)]
     assert run([*metarr, "providers", "set", "tmdb", "--api-key", KEY]) == 0

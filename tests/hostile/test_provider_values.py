@@ -19,7 +19,7 @@ from metarr_desktop.providers.omdb import OmdbProvider
 from metarr_desktop.providers.sanitize import SQLITE_INT_MAX, clean_text, sanitize_field
 from metarr_desktop.providers.tmdb import TmdbProvider
 from metarr_desktop.services.context import AppServices
-from tests.providers.conftest import fixture
+from tests.helpers.recorder import fixture
 
 TMDB_MOVIE = fixture("tmdb_movie_27205.json")
 OMDB_TITLE = fixture("omdb_tt1375666.json")
@@ -126,13 +126,13 @@ def test_the_movie_still_enriches_and_is_stored(
             return httpx.Response(200, content=hostile, headers={"content-type": "application/json"})
         return httpx.Response(404, json={"error": "not here"})
 
-    original = AppServices.open.__func__  # type: ignore[attr-defined]
+    original = AppServices.open
 
-    def open_with_transport(cls: type[AppServices], data_dir: Any = None, **kwargs: Any) -> AppServices:
+    def open_with_transport(data_dir: str | Path | None = None, **kwargs: Any) -> AppServices:
         kwargs.setdefault("transport", httpx.MockTransport(handler))
-        return original(cls, data_dir, **kwargs)  # type: ignore[no-any-return]
+        return original(data_dir, **kwargs)
 
-    monkeypatch.setattr(AppServices, "open", classmethod(open_with_transport))
+    monkeypatch.setattr(AppServices, "open", staticmethod(open_with_transport))
     monkeypatch.setattr("keyring.get_keyring", lambda: keyring.backends.fail.Keyring())
     profile = ["--data-dir", str(tmp_path / "profile")]
     assert run([*profile, "providers", "set", "tmdb", "--api-key", KEY]) == 0

@@ -88,10 +88,10 @@ def test_reenable_clears_every_block() -> None:
 
 @pytest.mark.parametrize("value", ["1e12", "inf", "nan", "1e8", "Thu, 01 Jan 2099 00:00:00 GMT", "-3"])
 def test_a_429_with_garbage_retry_after_never_blocks_for_long(
-    data_dir: Path, fake: FakeServices, capsys: pytest.CaptureFixture[str], value: str
+    data_dir: Path, fake_app: FakeServices, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
-    fake.status["tmdb"] = 429
-    fake.headers["tmdb"] = {"Retry-After": value}
+    fake_app.status["tmdb"] = 429
+    fake_app.headers["tmdb"] = {"Retry-After": value}
     metarr = ["--data-dir", str(data_dir)]
     assert run([*metarr, "library", "add", "--title", "Heat", "--year", "1995", "--tmdb", "949"]) == 0
     capsys.readouterr()

@@ -81,8 +81,8 @@ async def test_results_are_handed_on_in_order_and_not_kept(tmp_path: Path) -> No
 
 
 @pytest.fixture
-def library(data_dir: Path, fake: FakeServices) -> Path:
-    app = AppServices.open(data_dir, transport=fake.transport, registry=fake_registry())
+def library(data_dir: Path, fake_app: FakeServices) -> Path:
+    app = AppServices.open(data_dir, transport=fake_app.transport, registry=fake_registry())
     try:
         add_movies(app, MOVIES)
     finally:

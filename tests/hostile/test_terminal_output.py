@@ -39,10 +39,13 @@ def test_terminal_text() -> None:
 
 
 def test_human_output_escapes_control_characters_and_json_keeps_them(
-    data_dir: Path, fake: FakeServices, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_dir: Path,
+    fake_app: FakeServices,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     evil = EvilServices()
-    monkeypatch.setattr(fake.transport, "handler", evil.handle)
+    monkeypatch.setattr(fake_app.transport, "handler", evil.handle)
     metarr = ["--data-dir", str(data_dir)]
     assert run([*metarr, "library", "add", "--title", EVIL, "--tmdb", "949"]) == 0
     assert run([*metarr, "enrich", "1"]) == 0

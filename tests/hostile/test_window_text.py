@@ -27,14 +27,14 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import JobHandle, JobTracker
-from metarr_desktop.store.library import IdentificationStatus
+from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.models import HealthModel
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
-from metarr_desktop.ui.library.model import Column, LibraryModel, MovieRow
+from metarr_desktop.ui.library.model import Column, LibraryModel
 from metarr_desktop.ui.movie.models import ChangeSetModel, FieldsModel, HistoryModel
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.fake_services import FakeServices, answer
@@ -79,8 +79,8 @@ class RecordingDocument(QTextDocument):
         super().__init__()
         self.asked: list[str] = []
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:
-        self.asked.append(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        self.asked.append(name.toString() if isinstance(name, QUrl) else name)
         return None
 
 

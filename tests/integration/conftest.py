@@ -19,9 +19,7 @@ from metarr_desktop.sandbox.catalog import Catalog, load_demo
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-
-TWINS = ("Twin Peaks Motel", 2005)
+from tests.helpers.sandbox import TWINS, sandbox_factory  # noqa: F401 - a fixture
 
 
 def catalog_with_twins() -> Catalog:

@@ -12,7 +12,7 @@ from metarr_desktop.services.identification import SelectionError, SelectionNotF
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 from metarr_desktop.store.library import IdentificationStatus
-from tests.integration.conftest import TWINS
+from tests.helpers.sandbox import TWINS
 
 THE_THING_1982 = ExternalIds(tmdb=1091, imdb="tt0084787", tvdb=700014)
 

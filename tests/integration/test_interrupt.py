@@ -27,6 +27,7 @@ from tests.helpers.processes import default_sigint
 TMDB_IDS = [550, 146, 27205, 603, 278, 238, 680, 155, 13, 157336, 841, 438631, 693134, 1091]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
 def test_interrupting_enrich_all_keeps_finished_work(
     sandbox_factory: Callable[..., SandboxServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -4,7 +4,6 @@ are the sandbox's fake Kodi, Jellyfin and Plex reached through an in-memory tran
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,32 +11,16 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox.players import FakeMovie, JellyfinFake, KodiFake, PlexFake
-from metarr_desktop.sandbox.players.transport import fakes_transport
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players import PlayerChange
 from tests.helpers.fake_keyring import MemoryKeyring
-
-KODI_URL = "http://kodi.test:8080"
-JELLYFIN_URL = "http://jellyfin.test:8096"
-PLEX_URL = "http://plex.test:32400"
-KODI_PASSWORD = "correct horse battery"
-JELLYFIN_TOKEN = "0123456789abcdef0123456789abcdef"
-PLEX_TOKEN = "plex-token-abcdefgh"
-
-
-@dataclass
-class Fakes:
-    kodi: KodiFake
-    jellyfin: JellyfinFake
-    plex: PlexFake
-
-
-@dataclass
-class Movies:
-    alien: int  # every player has it at its mapped path
-    heat: int  # new: in a mapped folder, no player has it yet
-    brazil: int  # the players have it, elsewhere than its mapped path (found by IMDb id)
-    nowhere: int  # no path, no id: nothing to tell any player
+from tests.helpers.players import (
+    JELLYFIN_TOKEN,
+    KODI_PASSWORD,
+    PLEX_TOKEN,
+    Fakes,
+    Movies,
+    open_app,
+)
 
 
 @pytest.fixture
@@ -61,16 +44,6 @@ def fakes() -> Fakes:
     )
     plex = PlexFake(token=PLEX_TOKEN, sections={"1": ("Movies", ["/data/movies"]), "2": ("Shows", [])})
     return Fakes(kodi, jellyfin, plex)
-
-
-def open_app(profile: Path, fakes: Fakes, clock: VirtualClock, keyring: MemoryKeyring) -> AppServices:
-    transport = fakes_transport({KODI_URL: fakes.kodi, JELLYFIN_URL: fakes.jellyfin, PLEX_URL: fakes.plex})
-    return AppServices.open(profile, clock=clock, transport=transport, keyring_backend=keyring)
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
 
 
 @pytest.fixture
@@ -107,37 +80,3 @@ def movies(app: AppServices) -> Movies:
         ).id,
         nowhere=add("Nowhere", year=2001).id,
     )
-
-
-async def add_kodi(app: AppServices, password: str = KODI_PASSWORD) -> int:
-    view = await app.players.add(
-        "kodi",
-        PlayerChange(
-            name="Living room",
-            url=KODI_URL,
-            username="kodi",
-            secret=password,
-            path_mappings=["/mnt/media=smb://nas/media/"],
-        ),
-    )
-    return view.id
-
-
-async def add_jellyfin(app: AppServices, token: str = JELLYFIN_TOKEN) -> int:
-    view = await app.players.add(
-        "jellyfin",
-        PlayerChange(
-            name="Jellyfin", url=JELLYFIN_URL, secret=token, path_mappings=["/mnt/media/Movies=/media/movies"]
-        ),
-    )
-    return view.id
-
-
-async def add_plex(app: AppServices, token: str = PLEX_TOKEN) -> int:
-    view = await app.players.add(
-        "plex",
-        PlayerChange(
-            name="Plex", url=PLEX_URL, secret=token, path_mappings=["/mnt/media/Movies=/data/movies"]
-        ),
-    )
-    return view.id

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
@@ -13,14 +15,14 @@ from metarr_desktop.ui.players.models import PlayersModel
 from metarr_desktop.ui.players.presenter import PlayerRow
 from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
 from metarr_desktop.ui.players.view import PlayersPage
-from tests.players.conftest import KODI_URL, Fakes, Movies, add_jellyfin
+from tests.helpers.players import KODI_URL, Fakes, Movies, add_jellyfin
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def test_the_players_model_passes_the_model_tester(qtmodeltester) -> None:
+def test_the_players_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
     model = PlayersModel()
     model.set_rows(
         [
@@ -34,7 +36,7 @@ def test_the_players_model_passes_the_model_tester(qtmodeltester) -> None:
 
 
 @pytest.fixture
-async def page(qtbot, app: AppServices, movies: Movies) -> AsyncIterator[PlayersPage]:
+async def page(qtbot: QtBot, app: AppServices, movies: Movies) -> AsyncIterator[PlayersPage]:
     ctx = UiContext.from_services(app)
     widget = PlayersPage(ctx)
     qtbot.addWidget(widget)
@@ -95,7 +97,7 @@ async def test_the_jellyfin_form_asks_for_an_api_key(page: PlayersPage) -> None:
 
 
 async def test_the_movie_strip_shows_each_players_state_and_syncs(
-    qtbot, app: AppServices, fakes: Fakes, movies: Movies
+    qtbot: QtBot, app: AppServices, fakes: Fakes, movies: Movies
 ) -> None:
     await add_jellyfin(app)
     widget = MovieSyncWidget(app.players)

@@ -15,7 +15,7 @@ from metarr_desktop.ui.players.presenter import (
     format_mappings,
     parse_mappings,
 )
-from tests.players.conftest import JELLYFIN_URL, KODI_URL, Fakes, Movies, add_kodi
+from tests.helpers.players import JELLYFIN_URL, KODI_URL, Fakes, Movies, add_kodi
 
 
 def test_mappings_round_trip_through_the_text_box() -> None:

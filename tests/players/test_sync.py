@@ -13,7 +13,7 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.players import PlayerChange, engine_id
 from metarr_desktop.store.players import SyncState
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.players.conftest import Fakes, Movies, add_jellyfin, add_kodi, add_plex, open_app
+from tests.helpers.players import Fakes, Movies, add_jellyfin, add_kodi, add_plex, open_app
 
 REFRESH = {
     "metadataRefreshMode": "FullRefresh",

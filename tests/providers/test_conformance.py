@@ -64,7 +64,7 @@ def serving(routes: dict[str, tuple[int, Any]]) -> httpx.MockTransport:
 
 def tmdb_movie_550() -> dict[str, Any]:
     """The details with the separately recorded parts appended, as one append_to_response call."""
-    body = recorded("tmdb/jdrouet_movie-details.json")
+    body: dict[str, Any] = recorded("tmdb/jdrouet_movie-details.json")
     for key, name in (
         ("images", "movie-images"),
         ("videos", "movie-videos"),

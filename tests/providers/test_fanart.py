@@ -11,7 +11,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, SearchRequest
 from metarr_desktop.providers.errors import NotFoundError
 from metarr_desktop.providers.fanart import FanartProvider
-from tests.providers.conftest import Recorder, fixture
+from tests.helpers.recorder import Recorder, fixture
 
 V3 = fixture("fanart_v3_27205.json")
 

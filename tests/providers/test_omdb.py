@@ -15,7 +15,7 @@ from metarr_desktop.providers.errors import (
     RateLimitedError,
 )
 from metarr_desktop.providers.omdb import OmdbProvider
-from tests.providers.conftest import Recorder, fixture
+from tests.helpers.recorder import Recorder, fixture
 
 INCEPTION = MetadataRequest(ids=ExternalIds(imdb="tt1375666"))
 

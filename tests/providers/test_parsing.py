@@ -99,7 +99,8 @@ def test_split_list_drops_missing_parts_duplicates_and_notes() -> None:
 
 def test_field_sink_never_stores_missing_values() -> None:
     sink = FieldSink()
-    for name, value in {"a": "N/A", "b": "", "c": None, "d": [], "e": "x", "f": 0}.items():
+    values: dict[str, object] = {"a": "N/A", "b": "", "c": None, "d": [], "e": "x", "f": 0}
+    for name, value in values.items():
         sink.set(name, value)
     assert sink.fields == {"e": "x", "f": 0}
 

@@ -12,7 +12,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, SearchRequest
 from metarr_desktop.providers.errors import AuthenticationError, NotFoundError, RateLimitedError
 from metarr_desktop.providers.tmdb import TmdbProvider
-from tests.providers.conftest import Recorder, fixture
+from tests.helpers.recorder import Recorder, fixture
 
 MOVIE = fixture("tmdb_movie_27205.json")
 

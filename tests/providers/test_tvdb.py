@@ -13,7 +13,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, SearchRequest
 from metarr_desktop.providers.errors import AuthenticationError, NotFoundError
 from metarr_desktop.providers.tvdb import TvdbProvider
-from tests.providers.conftest import Recorder, fixture
+from tests.helpers.recorder import Recorder, fixture
 
 MOVIE = fixture("tvdb_movie_extended.json")
 

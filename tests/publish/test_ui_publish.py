@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library_suite import LibrarySuite
@@ -67,7 +68,7 @@ def test_the_files_model_passes_the_model_tester(qtmodeltester) -> None:  # type
     qtmodeltester.check(model)
 
 
-async def test_the_files_tab_previews_then_writes(qtbot, suite: LibrarySuite, tmp_path: Path) -> None:
+async def test_the_files_tab_previews_then_writes(qtbot: QtBot, suite: LibrarySuite, tmp_path: Path) -> None:
     folder = movie_folder(tmp_path / "lib")
     movie_id = await enriched_movie(suite, folder)
     ctx = UiContext(
@@ -97,7 +98,7 @@ async def test_the_files_tab_previews_then_writes(qtbot, suite: LibrarySuite, tm
     tab.grab().save(str(tmp_path / "files-tab.png"))
 
 
-async def test_the_settings_page_loads_and_saves(qtbot, suite: LibrarySuite) -> None:
+async def test_the_settings_page_loads_and_saves(qtbot: QtBot, suite: LibrarySuite) -> None:
     settings = suite.app.user_settings
     page = LibraryFilesPage(settings)
     qtbot.addWidget(page)
@@ -112,7 +113,7 @@ async def test_the_settings_page_loads_and_saves(qtbot, suite: LibrarySuite) -> 
     assert LibraryFilesValues.load(settings).extrafanart == 5
 
 
-async def test_the_first_run_question(qtbot, suite: LibrarySuite) -> None:
+async def test_the_first_run_question(qtbot: QtBot, suite: LibrarySuite) -> None:
     settings = suite.app.user_settings
     bar = FirstRunBar(settings)
     qtbot.addWidget(bar)

@@ -12,11 +12,13 @@ import pytest
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, SearchRequest
+from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.errors import (
     AuthenticationError,
     BadResponseError,
     NetworkError,
     NotFoundError,
+    ProviderError,
     ProviderTimeoutError,
     RateLimitedError,
     ServerError,
@@ -63,7 +65,7 @@ async def test_tmdb_accepts_the_v4_bearer_token(sandbox: SandboxServer) -> None:
 
 
 @pytest.mark.parametrize("cls", [TmdbProvider, OmdbProvider, TvdbProvider, FanartProvider])
-async def test_wrong_key_gets_a_401(sandbox: SandboxServer, cls: type) -> None:
+async def test_wrong_key_gets_a_401(sandbox: SandboxServer, cls: type[HttpProvider]) -> None:
     client = client_for(sandbox, cls, api_key="not-the-demo-key")
     with pytest.raises(AuthenticationError):
         await client.get_metadata(movie(tmdb=27205, imdb="tt1375666", tvdb=700003))
@@ -163,7 +165,9 @@ async def test_omdb_daily_quota_answers_request_limit_reached(sandbox_factory: F
         ("reset", NetworkError, True),
     ],
 )
-async def test_injected_faults(sandbox_factory: Factory, fault: str, error: type, retryable: bool) -> None:
+async def test_injected_faults(
+    sandbox_factory: Factory, fault: str, error: type[ProviderError], retryable: bool
+) -> None:
     server = sandbox_factory(faults=f"tmdb:{fault}@1.0")
     with pytest.raises(error) as caught:
         await client_for(server, TmdbProvider).get_metadata(movie(tmdb=550))

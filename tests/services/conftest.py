@@ -1,4 +1,5 @@
-"""Fixtures of the service tests: the app opened on a temporary profile with fake providers.
+"""Fixtures of the service tests: the app opened on a temporary profile with fake providers, and
+the library scan's bare database.
 
 Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices` behind an
 `httpx.MockTransport`, and keys go to an in-memory keyring.
@@ -6,7 +7,7 @@ Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +16,13 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.context import AppServices
+from metarr_desktop.services.library import LibraryService
+from metarr_desktop.store.config import SettingsRepository
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.library import MovieRepository
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
-
-Opener = Callable[..., AppServices]
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
-
-
-@pytest.fixture
-def fake() -> FakeServices:
-    return FakeServices()
+from tests.helpers.fixtures import Opener
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def keyring_backend() -> MemoryKeyring:
 
 @pytest.fixture
 async def open_services(
-    tmp_path: Path, clock: VirtualClock, fake: FakeServices, keyring_backend: MemoryKeyring
+    tmp_path: Path, clock: VirtualClock, fake_providers: FakeServices, keyring_backend: MemoryKeyring
 ) -> AsyncIterator[Opener]:
     """Open the app on the test's profile (again after closing it: a restart); all closed at the end."""
     opened: list[AppServices] = []
@@ -46,7 +40,7 @@ async def open_services(
     def opener(registry: ProviderRegistry | None = None, **overrides: Any) -> AppServices:
         arguments: dict[str, Any] = {
             "clock": clock,
-            "transport": fake.transport,
+            "transport": fake_providers.transport,
             "registry": registry or fake_registry(),
             "keyring_backend": keyring_backend,
         }
@@ -63,3 +57,28 @@ async def open_services(
 @pytest.fixture
 async def services(open_services: Opener) -> AppServices:
     return open_services()
+
+
+# The library scan's fixtures (were tests/services_enrichment): one database, no AppServices.
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "metarr.sqlite3")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def movies(database: Database, clock: VirtualClock) -> MovieRepository:
+    return MovieRepository(database, clock)
+
+
+@pytest.fixture
+def library(database: Database, movies: MovieRepository) -> LibraryService:
+    return LibraryService(database, movies)
+
+
+@pytest.fixture
+def settings(database: Database, clock: VirtualClock) -> SettingsRepository:
+    return SettingsRepository(clock)

@@ -39,7 +39,7 @@ class HangingServices(FakeServices):
 
 
 @pytest.fixture
-def fake() -> HangingServices:
+def fake_providers() -> HangingServices:
     return HangingServices()
 
 
@@ -49,20 +49,20 @@ def suite(services: AppServices) -> LibrarySuite:
 
 
 async def test_a_refresh_of_an_unidentified_movie_spends_one_budget_per_provider(
-    suite: LibrarySuite, fake: HangingServices, clock: VirtualClock
+    suite: LibrarySuite, fake_providers: HangingServices, clock: VirtualClock
 ) -> None:
     """The issue's scenario: added with TMDB and IMDb ids, never identified; TheTVDB hangs and
     fanart.tv answers 503. Identification and fetch share each provider's 10 s budget: the
     refresh ends in about 10 s, fanart.tv is asked once plus its 2 retries, TheTVDB once."""
-    fake.hang.add("tvdb")
-    fake.status["fanart"] = 503
+    fake_providers.hang.add("tvdb")
+    fake_providers.status["fanart"] = 503
     movie = suite.library.add("Inception", year=2010, ids=INCEPTION)
     assert movie.status is not IdentificationStatus.IDENTIFIED
     started = clock.monotonic()
     result = await suite.enrichment.enrich(movie.id, EnrichOptions(priority=Priority.USER))
     elapsed = clock.monotonic() - started
     assert elapsed == pytest.approx(10.0, abs=0.5)
-    assert fake.count("fanart") == 3 and fake.count("tvdb") == 1
+    assert fake_providers.count("fanart") == 3 and fake_providers.count("tvdb") == 1
     assert result.status is Status.ENRICHED
     assert result.timed_out == ["tvdb"]
     assert [f.provider for f in result.failed] == ["fanart"]
@@ -72,17 +72,17 @@ async def test_a_refresh_of_an_unidentified_movie_spends_one_budget_per_provider
 
 
 async def test_two_concurrent_enrichments_of_one_movie_send_one_set_of_requests(
-    suite: LibrarySuite, fake: HangingServices
+    suite: LibrarySuite, fake_providers: HangingServices
 ) -> None:
     """The window and the schedule ask for the same movie at once: one set of requests, and both
     get its outcome, the failure included."""
-    fake.status["fanart"] = 503
+    fake_providers.status["fanart"] = 503
     movie = suite.library.add("Inception", year=2010, ids=INCEPTION)
     window, schedule = await asyncio.gather(
         suite.enrichment.enrich(movie.id, EnrichOptions(mode=Mode.MANUAL, priority=Priority.USER)),
         suite.enrichment.enrich(movie.id, EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)),
     )
-    assert fake.counts() == {"omdb": 1, "tmdb": 1, "tvdb": 1, "fanart": 3}
+    assert fake_providers.counts() == {"omdb": 1, "tmdb": 1, "tvdb": 1, "fanart": 3}
     for result in (window, schedule):
         assert result.status is Status.ENRICHED
         assert [f.provider for f in result.failed] == ["fanart"]
@@ -90,33 +90,33 @@ async def test_two_concurrent_enrichments_of_one_movie_send_one_set_of_requests(
 
 
 async def test_a_cancelled_owner_lets_the_joined_caller_run_its_own(
-    suite: LibrarySuite, fake: HangingServices
+    suite: LibrarySuite, fake_providers: HangingServices
 ) -> None:
     movie = suite.library.add("Inception", year=2010, ids=INCEPTION)
-    fake.hang.add("tvdb")
+    fake_providers.hang.add("tvdb")
     owner = asyncio.ensure_future(suite.enrichment.enrich(movie.id))
     for _ in range(20):  # a few loop steps: simulated time does not move meanwhile
         await asyncio.sleep(0)
-    assert fake.count("tvdb") == 1
+    assert fake_providers.count("tvdb") == 1
     joined = asyncio.ensure_future(suite.enrichment.enrich(movie.id))
     for _ in range(3):
         await asyncio.sleep(0)
     owner.cancel()
-    fake.hang.clear()
+    fake_providers.hang.clear()
     result = await joined
     assert owner.cancelled() and result.status is Status.ENRICHED
 
 
 @pytest.mark.parametrize(("status", "listed"), [(500, "failed"), (429, "rate_limited")])
 async def test_a_passing_failure_of_the_only_provider_that_knows_the_film_is_not_not_found(
-    suite: LibrarySuite, fake: HangingServices, status: int, listed: str
+    suite: LibrarySuite, fake_providers: HangingServices, status: int, listed: str
 ) -> None:
     """Only TMDB knows the film and it fails for now: the movie stays unidentified (not parked as
     needs_identification / not_found), a 429 is reported as rate limited, and the next automatic
     run identifies it."""
     for provider in ("omdb", "tvdb", "fanart"):
-        fake.not_found.add((provider, "27205"))
-    fake.status["tmdb"] = status
+        fake_providers.not_found.add((provider, "27205"))
+    fake_providers.status["tmdb"] = status
     movie = suite.library.add("Obscure", ids=ExternalIds(tmdb=27205))
     result = await suite.enrichment.enrich(movie.id)
     assert result.status is Status.FAILED and result.error
@@ -129,7 +129,7 @@ async def test_a_passing_failure_of_the_only_provider_that_knows_the_film_is_not
         assert [f.provider for f in result.failed] == ["tmdb"] and not result.rate_limited
     assert "tmdb" in stored.incomplete_providers  # asked again after its reset
 
-    del fake.status["tmdb"]
+    del fake_providers.status["tmdb"]
     scheduled = EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
     again = await suite.enrichment.enrich(movie.id, scheduled)
     assert again.status is Status.ENRICHED

@@ -19,7 +19,7 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.secrets import SERVICE, KeyStorage, SecretStoreError
 from tests.helpers.fake_keyring import BrokenKeyring, MemoryKeyring, ReadOnlyKeyring
 from tests.helpers.fake_services import BrokenClient, FakePlugin, FakeServices, fake_registry
-from tests.services.conftest import Opener
+from tests.helpers.fixtures import Opener
 
 IDS = ExternalIds(tmdb=27205, imdb="tt1375666")
 KEY = "K3y-that-must-never-leak-42"
@@ -134,7 +134,7 @@ async def test_unknown_providers_are_bad_input(services: AppServices) -> None:
 
 
 async def test_a_new_key_goes_to_the_keyring_and_restarts_the_client_keeping_its_state(
-    services: AppServices, keyring_backend: MemoryKeyring, fake: FakeServices
+    services: AppServices, keyring_backend: MemoryKeyring, fake_providers: FakeServices
 ) -> None:
     services.movies.add("Inception", ids=IDS)
     await services.cache.fetch_assets("movie", 1, IDS)
@@ -152,12 +152,12 @@ async def test_a_new_key_goes_to_the_keyring_and_restarts_the_client_keeping_its
     assert not services.providers.get("tmdb").has_api_key
 
 
-async def test_a_new_base_url_is_used_at_once(services: AppServices, fake: FakeServices) -> None:
+async def test_a_new_base_url_is_used_at_once(services: AppServices, fake_providers: FakeServices) -> None:
     await services.providers.update("tmdb", ProviderUpdate(base_url="http://tmdb.mirror.example/api/"))
     assert services.providers.get("tmdb").config.base_url == "http://tmdb.mirror.example/api"
     services.movies.add("Inception", ids=IDS)
     await services.cache.fetch_assets("movie", 1, IDS, providers=["tmdb"])
-    assert str(fake.requests[-1].url).startswith("http://tmdb.mirror.example/api/movie?")
+    assert str(fake_providers.requests[-1].url).startswith("http://tmdb.mirror.example/api/movie?")
 
 
 async def test_a_keyring_failure_leaves_the_other_changes_undone(open_services: Opener) -> None:
@@ -169,7 +169,7 @@ async def test_a_keyring_failure_leaves_the_other_changes_undone(open_services: 
 
 
 async def test_the_key_never_reaches_the_database_file(
-    open_services: Opener, tmp_path: Path, fake: FakeServices
+    open_services: Opener, tmp_path: Path, fake_providers: FakeServices
 ) -> None:
     for backend in (MemoryKeyring(), None):
         services = open_services(keyring_backend=backend or _fail_backend())
@@ -192,19 +192,19 @@ def _fail_backend() -> object:
     return keyring.backends.fail.Keyring()
 
 
-async def test_checking_a_key(services: AppServices, fake: FakeServices) -> None:
-    fake.required_keys["tmdb"] = "good-key"
+async def test_checking_a_key(services: AppServices, fake_providers: FakeServices) -> None:
+    fake_providers.required_keys["tmdb"] = "good-key"
     assert (await services.providers.test_key("tmdb")).valid is False  # none set: no request
-    assert fake.count() == 0
+    assert fake_providers.count() == 0
     await services.providers.update("tmdb", ProviderUpdate(api_key="bad-key"))
     refused = await services.providers.test_key("tmdb")
     assert refused.valid is False and "refused" in refused.message
     await services.providers.update("tmdb", ProviderUpdate(api_key="good-key"))
     assert (await services.providers.test_key("tmdb")).valid is True
-    assert fake.count() == 2
+    assert fake_providers.count() == 2
     fanart = await services.providers.test_key("fanart")  # cannot search: asks for a known movie
-    assert fanart.valid is True and "/movie" in fake.requests[-1].url.path
-    fake.status["tvdb"] = 503
+    assert fanart.valid is True and "/movie" in fake_providers.requests[-1].url.path
+    fake_providers.status["tvdb"] = 503
     unknown = await services.providers.test_key("tvdb")
     assert unknown.valid is None and "could not check" in unknown.message
 
@@ -230,14 +230,14 @@ async def test_field_authority_set_validates_everything_first(services: AppServi
 
 
 async def test_a_provider_out_of_quota_stays_skipped_after_a_restart_until_its_reset(
-    open_services: Opener, services: AppServices, fake: FakeServices, clock: VirtualClock
+    open_services: Opener, services: AppServices, fake_providers: FakeServices, clock: VirtualClock
 ) -> None:
     await services.providers.update("omdb", ProviderUpdate(daily_quota=1))
     services.movies.add("Inception", ids=IDS)
     services.movies.add("Heat", ids=ExternalIds(tmdb=949))
     await services.cache.fetch_assets("movie", 1, IDS, providers=["omdb"])
     second = await services.cache.fetch_assets("movie", 2, ExternalIds(tmdb=949), providers=["omdb"])
-    assert second.results.rate_limited == ["omdb"] and fake.counts()["omdb"] == 1
+    assert second.results.rate_limited == ["omdb"] and fake_providers.counts()["omdb"] == 1
     await services.aclose()
 
     restarted = open_services()
@@ -245,18 +245,18 @@ async def test_a_provider_out_of_quota_stays_skipped_after_a_restart_until_its_r
     assert health["omdb"].status is HealthStatus.RATE_LIMITED
     assert health["omdb"].requests_today == 1
     again = await restarted.cache.fetch_assets("movie", 2, ExternalIds(tmdb=949), providers=["omdb"])
-    assert again.results.rate_limited == ["omdb"] and fake.counts()["omdb"] == 1
+    assert again.results.rate_limited == ["omdb"] and fake_providers.counts()["omdb"] == 1
     reset_at = health["omdb"].rate_limited_until
     assert reset_at is not None
     clock.advance((reset_at - clock.now()).total_seconds() + 1)
     after = await restarted.cache.fetch_assets("movie", 2, ExternalIds(tmdb=949), providers=["omdb"])
-    assert after.results.completed == ["omdb"] and fake.counts()["omdb"] == 2
+    assert after.results.completed == ["omdb"] and fake_providers.counts()["omdb"] == 2
 
 
 async def test_health_and_an_open_circuit_survive_a_restart(
-    open_services: Opener, services: AppServices, fake: FakeServices, clock: VirtualClock
+    open_services: Opener, services: AppServices, fake_providers: FakeServices, clock: VirtualClock
 ) -> None:
-    fake.status["tvdb"] = 500
+    fake_providers.status["tvdb"] = 500
     for tmdb in range(1, 6):  # five failed executions (of three attempts each) open the circuit
         movie = services.movies.add(f"M{tmdb}", ids=ExternalIds(tmdb=tmdb))
         await services.cache.fetch_assets("movie", movie.id, movie.ids, providers=["tvdb", "tmdb"])

@@ -15,7 +15,7 @@ from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.services.movie_fields import USER_SOURCE, FieldValueError, normalise_value
 from metarr_desktop.store.library import UnknownEntityError
 from tests.helpers.fake_services import FakeServices
-from tests.services.conftest import Opener
+from tests.helpers.fixtures import Opener
 
 MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
 
@@ -69,7 +69,7 @@ async def test_a_hand_edit_is_written_sourced_user_and_locked_in_one_go(suite: L
 
 
 async def test_a_forced_refresh_leaves_edited_and_locked_fields_alone(
-    suite: LibrarySuite, fake: FakeServices, monkeypatch: pytest.MonkeyPatch
+    suite: LibrarySuite, fake_providers: FakeServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     movie_id = await enriched(suite)
     suite.library.edit_field(movie_id, "plot", "Mine.")
@@ -85,9 +85,9 @@ async def test_a_forced_refresh_leaves_edited_and_locked_fields_alone(
         return body
 
     monkeypatch.setattr(fake_services, "answer", changed)
-    before = fake.count()
+    before = fake_providers.count()
     result = await suite.enrichment.enrich(movie_id, EnrichOptions(mode=Mode.MANUAL, force=True))
-    assert fake.count() > before  # really asked again
+    assert fake_providers.count() > before  # really asked again
     assert result.changes.names() == ["title"]
     stored = suite.app.movies.require(movie_id)
     assert stored.fields["plot"] == "Mine." and stored.fields["genres"] == ["Drama"]
@@ -169,9 +169,11 @@ async def test_lock_and_unlock(suite: LibrarySuite) -> None:
         suite.library.set_locked(movie_id, "nonsense", True)
 
 
-async def test_enrich_reports_each_provider_s_progress(suite: LibrarySuite, fake: FakeServices) -> None:
+async def test_enrich_reports_each_provider_s_progress(
+    suite: LibrarySuite, fake_providers: FakeServices
+) -> None:
     movie_id = await enriched(suite)
-    fake.status["tvdb"] = 503
+    fake_providers.status["tvdb"] = 503
     progress = RecordingProgress()
     await suite.enrichment.enrich(movie_id, EnrichOptions(force=True), progress=progress)
     events = progress.events

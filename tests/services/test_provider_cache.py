@@ -17,7 +17,7 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.provider_cache import DEFAULT_TTL
 from metarr_desktop.store.models import ProviderCacheEntry
 from tests.helpers.fake_services import FakeServices
-from tests.services.conftest import Opener
+from tests.helpers.fixtures import Opener
 
 IDS = ExternalIds(tmdb=27205, imdb="tt1375666")
 ALL = ["omdb", "tmdb", "tvdb", "fanart"]
@@ -29,16 +29,16 @@ def movie_id(services: AppServices) -> int:
 
 
 async def test_a_miss_fetches_every_provider_and_the_next_call_is_answered_from_the_cache(
-    services: AppServices, fake: FakeServices, clock: VirtualClock, movie_id: int
+    services: AppServices, fake_providers: FakeServices, clock: VirtualClock, movie_id: int
 ) -> None:
     first = await services.cache.fetch_assets("movie", movie_id, IDS, ["poster", "fanart"])
     assert first.cached is False
     assert first.fetched_providers == ALL and first.cached_providers == []
     assert first.results.completed == ALL
-    assert fake.counts() == {p: 1 for p in ALL}
+    assert fake_providers.counts() == {p: 1 for p in ALL}
     clock.advance(2.5 * 86400)
     second = await services.cache.fetch_assets("movie", movie_id, IDS, ["poster", "fanart"])
-    assert fake.count() == 4  # no network request
+    assert fake_providers.count() == 4  # no network request
     assert second.cached is True
     assert second.cache_age == timedelta(days=2.5) and second.cache_age_days == pytest.approx(2.5)
     assert sorted(second.cached_providers) == sorted(ALL) and second.fetched_providers == []
@@ -57,17 +57,22 @@ async def test_a_miss_fetches_every_provider_and_the_next_call_is_answered_from_
     ],
 )
 async def test_the_ttl_edge(
-    services: AppServices, fake: FakeServices, clock: VirtualClock, movie_id: int, age: timedelta, fresh: bool
+    services: AppServices,
+    fake_providers: FakeServices,
+    clock: VirtualClock,
+    movie_id: int,
+    age: timedelta,
+    fresh: bool,
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     clock.advance(age.total_seconds())
     result = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert result.cached is fresh
-    assert fake.count() == (4 if fresh else 8)
+    assert fake_providers.count() == (4 if fresh else 8)
 
 
 async def test_the_ttl_is_configurable(
-    services: AppServices, fake: FakeServices, clock: VirtualClock, movie_id: int
+    services: AppServices, fake_providers: FakeServices, clock: VirtualClock, movie_id: int
 ) -> None:
     services.set_cache_ttl(1)
     await services.cache.fetch_assets("movie", movie_id, IDS)
@@ -78,19 +83,19 @@ async def test_the_ttl_is_configurable(
 
 
 async def test_force_fetches_again_and_refreshes_the_cache(
-    services: AppServices, fake: FakeServices, clock: VirtualClock, movie_id: int
+    services: AppServices, fake_providers: FakeServices, clock: VirtualClock, movie_id: int
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     clock.advance(60)
     forced = await services.cache.fetch_assets("movie", movie_id, IDS, force=True)
     assert forced.cached is False and forced.fetched_providers == ALL
-    assert fake.count() == 8
+    assert fake_providers.count() == 8
     clock.advance(DEFAULT_TTL.total_seconds() - 30)  # fresh counted from the forced fetch
     assert (await services.cache.fetch_assets("movie", movie_id, IDS)).cached is True
 
 
 async def test_only_the_providers_without_a_fresh_answer_are_fetched(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     services.cache.invalidate("movie", movie_id, provider="omdb")
@@ -99,46 +104,50 @@ async def test_only_the_providers_without_a_fresh_answer_are_fetched(
     assert result.fetched_providers == ["omdb"]
     assert sorted(result.cached_providers) == ["fanart", "tmdb", "tvdb"]
     assert sorted(result.results.completed) == sorted(ALL)
-    assert fake.counts()["omdb"] == 2 and fake.count() == 5
+    assert fake_providers.counts()["omdb"] == 2 and fake_providers.count() == 5
 
 
 async def test_not_found_is_cached_as_an_empty_answer(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
-    fake.not_found.add(("omdb", "27205"))
+    fake_providers.not_found.add(("omdb", "27205"))
     first = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert first.results.not_found == ["omdb"] and "omdb" not in first.providers
     second = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert second.cached is True and second.results.not_found == ["omdb"]
-    assert fake.counts()["omdb"] == 1
+    assert fake_providers.counts()["omdb"] == 1
 
 
-async def test_failures_are_not_cached(services: AppServices, fake: FakeServices, movie_id: int) -> None:
-    fake.status["tvdb"] = 500
+async def test_failures_are_not_cached(
+    services: AppServices, fake_providers: FakeServices, movie_id: int
+) -> None:
+    fake_providers.status["tvdb"] = 500
     first = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert [f.provider for f in first.results.failed] == ["tvdb"]
-    assert fake.counts()["tvdb"] == 3  # one try and the user priority's two retries
-    del fake.status["tvdb"]
+    assert fake_providers.counts()["tvdb"] == 3  # one try and the user priority's two retries
+    del fake_providers.status["tvdb"]
     second = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert second.fetched_providers == ["tvdb"] and second.results.completed.count("tvdb") == 1
 
 
 async def test_a_rate_limited_provider_is_not_cached_and_its_limit_is_saved(
-    services: AppServices, fake: FakeServices, clock: VirtualClock, movie_id: int
+    services: AppServices, fake_providers: FakeServices, clock: VirtualClock, movie_id: int
 ) -> None:
-    fake.status["omdb"] = 429
-    fake.headers["omdb"] = {"Retry-After": "3600"}
+    fake_providers.status["omdb"] = 429
+    fake_providers.headers["omdb"] = {"Retry-After": "3600"}
     result = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert result.results.rate_limited == ["omdb"]
     record = services.rate_state._repository.get("omdb")
     assert record is not None and record.reset_at == clock.now() + timedelta(hours=1)
     assert record.consecutive_rate_limits == 1 and record.exhausted_at == clock.now()
     again = await services.cache.fetch_assets("movie", movie_id, IDS)
-    assert again.results.rate_limited == ["omdb"] and fake.counts()["omdb"] == 1  # skipped, no request
+    assert (
+        again.results.rate_limited == ["omdb"] and fake_providers.counts()["omdb"] == 1
+    )  # skipped, no request
 
 
 async def test_an_unreadable_cache_row_is_a_miss(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     ProviderCacheEntry.update(payload="{corrupt").where(ProviderCacheEntry.provider_id == "tmdb").execute()
@@ -149,7 +158,7 @@ async def test_an_unreadable_cache_row_is_a_miss(
 
 async def test_a_failed_cache_write_is_logged_and_the_data_still_returned(
     services: AppServices,
-    fake: FakeServices,
+    fake_providers: FakeServices,
     movie_id: int,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -166,32 +175,32 @@ async def test_a_failed_cache_write_is_logged_and_the_data_still_returned(
 
 
 async def test_an_unreadable_cache_table_means_fetching(
-    services: AppServices, fake: FakeServices, movie_id: int, monkeypatch: pytest.MonkeyPatch
+    services: AppServices, fake_providers: FakeServices, movie_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing_read(*args: object) -> None:
         raise pw.OperationalError("disk I/O error")
 
     monkeypatch.setattr(services.cache._cache, "answers", failing_read)
     result = await services.cache.fetch_assets("movie", movie_id, IDS)
-    assert result.fetched_providers == ALL and fake.count() == 4
+    assert result.fetched_providers == ALL and fake_providers.count() == 4
 
 
 async def test_concurrent_calls_for_one_entity_share_one_network_fetch(
-    open_services: Opener, fake: FakeServices
+    open_services: Opener, fake_providers: FakeServices
 ) -> None:
     # The real clock: a virtual one would jump to the requests' timeout while they are held.
     services = open_services(clock=SystemClock())
     movie_id = services.movies.add("Inception", ids=IDS).id
-    fake.hold = asyncio.Event()
+    fake_providers.hold = asyncio.Event()
     first = asyncio.create_task(services.cache.fetch_assets("movie", movie_id, IDS))
     second = asyncio.create_task(services.cache.fetch_assets("movie", movie_id, IDS))
     third = asyncio.create_task(services.cache.fetch_assets("movie", movie_id, IDS, force=True))
     for _ in range(100):
         await asyncio.sleep(0)
-    assert fake.count() == 4  # the first caller's requests, waiting for the answer
-    fake.hold.set()
+    assert fake_providers.count() == 4  # the first caller's requests, waiting for the answer
+    fake_providers.hold.set()
     results = await asyncio.gather(first, second, third)
-    assert fake.count() == 4
+    assert fake_providers.count() == 4
     assert results[0].fetched_providers == ALL and results[0].results.completed == ALL
     assert sorted(results[1].cached_providers) == sorted(ALL)
     assert sorted(results[2].fetched_providers) == sorted(ALL)  # forced: shares the fresh fetch
@@ -200,18 +209,18 @@ async def test_concurrent_calls_for_one_entity_share_one_network_fetch(
 
 
 async def test_concurrent_callers_share_a_failure_instead_of_retrying_it(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
-    fake.status["tvdb"] = 500
+    fake_providers.status["tvdb"] = 500
     results = await asyncio.gather(*(services.cache.fetch_assets("movie", movie_id, IDS) for _ in range(3)))
-    assert fake.counts()["tvdb"] == 3  # one fetch (with its retries), not three
+    assert fake_providers.counts()["tvdb"] == 3  # one fetch (with its retries), not three
     for result in results:
         assert [f.provider for f in result.results.failed] == ["tvdb"]
     assert services.cache.stats.network_fetches == 1
 
 
 async def test_different_entities_are_fetched_independently(
-    services: AppServices, fake: FakeServices
+    services: AppServices, fake_providers: FakeServices
 ) -> None:
     ids = [services.movies.add(f"M{i}", ids=ExternalIds(tmdb=100 + i)).id for i in range(3)]
     await asyncio.gather(
@@ -221,14 +230,14 @@ async def test_different_entities_are_fetched_independently(
 
 
 async def test_asset_types_limit_the_answer_and_coverage_decides_freshness(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     posters = await services.cache.fetch_assets("movie", movie_id, IDS, ["poster"])
     assert {a.type for d in posters.providers.values() for a in d.assets} == {AssetType.POSTER}
     again = await services.cache.fetch_assets("movie", movie_id, IDS, [AssetType.POSTER])
     assert again.cached is True
     fanart = await services.cache.fetch_assets("movie", movie_id, IDS, ["fanart"])
-    assert fanart.cached is False and fake.count() == 8  # posters only were cached
+    assert fanart.cached is False and fake_providers.count() == 8  # posters only were cached
     everything = await services.cache.fetch_assets("movie", movie_id, IDS)
     assert everything.cached is False  # "every type" is more than either
     narrowed = await services.cache.fetch_assets("movie", movie_id, IDS, ["fanart"])
@@ -237,7 +246,7 @@ async def test_asset_types_limit_the_answer_and_coverage_decides_freshness(
 
 
 async def test_invalidating_an_asset_type_refetches_only_requests_for_it(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     services.cache.invalidate("movie", movie_id, asset_type="poster")
@@ -248,7 +257,7 @@ async def test_invalidating_an_asset_type_refetches_only_requests_for_it(
 
 
 async def test_invalidating_an_entity_refetches_everything(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     services.cache.invalidate("movie", movie_id)
@@ -256,24 +265,24 @@ async def test_invalidating_an_entity_refetches_everything(
 
 
 async def test_answers_for_other_ids_are_not_used(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     await services.cache.fetch_assets("movie", movie_id, IDS)
     other = await services.cache.fetch_assets("movie", movie_id, ExternalIds(tmdb=155))
-    assert other.cached is False and fake.count() == 8
+    assert other.cached is False and fake_providers.count() == 8
 
 
 async def test_cached_assets_are_read_only_and_empty_when_nothing_is_cached(
-    services: AppServices, fake: FakeServices, movie_id: int, monkeypatch: pytest.MonkeyPatch
+    services: AppServices, fake_providers: FakeServices, movie_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert services.cache.get_cached_assets("movie", movie_id) == []
     assert services.cache.get_cached_assets("movie", movie_id, AssetType.POSTER) == []
-    assert fake.count() == 0
+    assert fake_providers.count() == 0
     await services.cache.fetch_assets("movie", movie_id, IDS)
     posters = services.cache.get_cached_assets("movie", movie_id, "poster")
     assert len(posters) == 8 and {a.type for a in posters} == {AssetType.POSTER}
     assert posters[0].votes == 30  # most votes first
-    assert fake.count() == 4
+    assert fake_providers.count() == 4
 
     def failing(*args: object) -> None:
         raise pw.OperationalError("database is locked")
@@ -282,25 +291,27 @@ async def test_cached_assets_are_read_only_and_empty_when_nothing_is_cached(
     assert services.cache.get_cached_assets("movie", movie_id) == []
 
 
-async def test_search_is_never_cached(services: AppServices, fake: FakeServices) -> None:
+async def test_search_is_never_cached(services: AppServices, fake_providers: FakeServices) -> None:
     request = SearchRequest("Inception", year=2010)
     first = await services.cache.search(request)
     second = await services.cache.search(request)
     assert sorted(first.results) == ["omdb", "tmdb", "tvdb"] and first.skipped == ["fanart"]
     assert [r.title for r in second.all()] == ["Inception"] * 3
-    assert fake.count() == 6
+    assert fake_providers.count() == 6
 
 
-async def test_search_reports_each_providers_failure(services: AppServices, fake: FakeServices) -> None:
-    fake.status["omdb"] = 401
-    fake.status["tvdb"] = 429
+async def test_search_reports_each_providers_failure(
+    services: AppServices, fake_providers: FakeServices
+) -> None:
+    fake_providers.status["omdb"] = 401
+    fake_providers.status["tvdb"] = 429
     outcome = await services.cache.search(SearchRequest("Inception"))
     assert list(outcome.results) == ["tmdb"]
     assert [f.provider for f in outcome.failed] == ["omdb"] and outcome.rate_limited == ["tvdb"]
 
 
 async def test_saved_answers_are_served_without_a_request(
-    services: AppServices, fake: FakeServices, clock: VirtualClock, movie_id: int
+    services: AppServices, fake_providers: FakeServices, clock: VirtualClock, movie_id: int
 ) -> None:
     answers = {
         "omdb": ProviderData("omdb", fields={"title": "Inception"}, fetched_at=clock.now()),
@@ -310,25 +321,27 @@ async def test_saved_answers_are_served_without_a_request(
     }
     assert services.cache.save("movie", movie_id, IDS, answers) is True
     result = await services.cache.fetch_assets("movie", movie_id, IDS)
-    assert result.cached is True and fake.count() == 0
+    assert result.cached is True and fake_providers.count() == 0
     assert result.results.not_found == ["tvdb"]
 
 
 async def test_fetched_results_can_be_saved_for_another_entity(
-    services: AppServices, fake: FakeServices, movie_id: int
+    services: AppServices, fake_providers: FakeServices, movie_id: int
 ) -> None:
     fetched = await services.cache.fetch_assets("movie", movie_id, IDS)
     other = services.movies.add("Inception (copy)", ids=IDS).id
     assert services.cache.save("movie", other, IDS, fetched.results)
     assert (await services.cache.fetch_assets("movie", other, IDS)).cached is True
-    assert fake.count() == 4
+    assert fake_providers.count() == 4
 
 
-async def test_disabled_unasked_and_incapable_providers(services: AppServices, fake: FakeServices) -> None:
+async def test_disabled_unasked_and_incapable_providers(
+    services: AppServices, fake_providers: FakeServices
+) -> None:
     await services.providers.update("tvdb", ProviderUpdate(enabled=False))
     movie = services.movies.add("Only a TVDB id", ids=ExternalIds(tvdb=1))
     result = await services.cache.fetch_assets(
         "movie", movie.id, ExternalIds(tvdb=1), providers=["omdb", "tmdb", "tvdb"]
     )
     assert result.results.skipped == ["omdb"]  # OMDb takes no TVDB id; tvdb is disabled; fanart not asked
-    assert result.fetched_providers == ["tmdb"] and fake.count() == 1
+    assert result.fetched_providers == ["tmdb"] and fake_providers.count() == 1

@@ -18,7 +18,7 @@ from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.undo import UNDO_MODE
 from tests.helpers import fake_services
 from tests.helpers.fake_services import FakeServices
-from tests.services.conftest import Opener
+from tests.helpers.fixtures import Opener
 
 MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
 

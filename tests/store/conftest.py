@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.store.database import Database
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
 
 
 @pytest.fixture

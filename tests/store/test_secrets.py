@@ -49,7 +49,7 @@ def test_a_usable_keyring_keeps_the_keys(key_file: Path) -> None:
     "backend",
     [
         keyring.backends.fail.Keyring(),
-        keyring.backends.null.Keyring(),
+        keyring.backends.null.Keyring(),  # type: ignore[no-untyped-call]
         PlaintextKeyring(),
         ChainerLike(keyring.backends.fail.Keyring()),
         ChainerLike(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.services.context import AppServices
@@ -37,7 +38,7 @@ def test_the_presenter_loads_checks_and_saves(services: AppServices) -> None:
 
 @pytest.mark.gui
 @pytest.mark.qt_log_ignore("propagateSizeHints")
-async def test_the_page_round_trip(qtbot, ctx: UiContext, services: AppServices) -> None:
+async def test_the_page_round_trip(qtbot: QtBot, ctx: UiContext, services: AppServices) -> None:
     page = LanguagePage(ctx)
     qtbot.addWidget(page)
     page.resize(900, 600)

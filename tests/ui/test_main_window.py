@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
+async def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
     # Not given to qtbot.addWidget: pytest-qt would delete it before this fixture's teardown runs,
     # and the window must stop listening to the engine (dispose) before it goes, as at shutdown.
     widget = MainWindow(ctx, settings=window_settings(tmp_path))
@@ -41,7 +42,7 @@ async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWin
     widget.deleteLater()
 
 
-async def test_shortcuts_switch_pages_and_load_them(qtbot, window: MainWindow) -> None:
+async def test_shortcuts_switch_pages_and_load_them(qtbot: QtBot, window: MainWindow) -> None:
     loaded = arm_signal(window.pageLoaded)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is Page.HEALTH
@@ -95,7 +96,7 @@ async def test_test_all_keys_runs_as_a_job(window: MainWindow, ctx: UiContext) -
     assert window.statusBar().currentMessage() == "API keys: 0 valid, 4 refused, 0 not checked."
 
 
-async def test_geometry_and_page_are_remembered(qtbot, ctx: UiContext, tmp_path: Path) -> None:
+async def test_geometry_and_page_are_remembered(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> None:
     first = MainWindow(ctx, settings=window_settings(tmp_path))
     qtbot.addWidget(first)
     first.show()
@@ -118,7 +119,7 @@ async def test_geometry_and_page_are_remembered(qtbot, ctx: UiContext, tmp_path:
     second.dispose()
 
 
-async def test_dark_and_light(qtbot, window: MainWindow) -> None:
+async def test_dark_and_light(qtbot: QtBot, window: MainWindow) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     theme = ThemeController(app, Scheme.LIGHT)
@@ -220,6 +221,7 @@ def test_a_page_that_cannot_be_shown_exits_non_zero(tmp_path: Path) -> None:
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["health", "movie:1"])
 def test_demo_mode_screenshot_against_the_sandbox(tmp_path: Path, page: str) -> None:
     shot = tmp_path / "page.png"
@@ -248,6 +250,7 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
 
     stay = asyncio.ensure_future(window.request_close())
     await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    assert window.close_prompt is not None
     window.close_prompt.button(QMessageBox.StandardButton.Cancel).click()
     assert await stay is False
     assert not closing.done()
@@ -255,6 +258,7 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
 
     save = asyncio.ensure_future(window.request_close())
     await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    assert window.close_prompt is not None
     window.close_prompt.button(QMessageBox.StandardButton.Save).click()
     assert await save is True
     await closing

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import label
@@ -34,7 +37,7 @@ ROWS = [
 ]
 
 
-def test_provider_order_model_passes_the_model_tester(qtmodeltester) -> None:
+def test_provider_order_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
     model = ProviderOrderModel(ROWS)
     qtmodeltester.check(model)
     assert model.pairs() == [("omdb", True), ("tmdb", True), ("tvdb", False), ("fanart", True)]
@@ -53,7 +56,7 @@ def test_provider_order_model_passes_the_model_tester(qtmodeltester) -> None:
     ],
 )
 def test_move_puts_the_row_at_its_target(
-    qtmodeltester, source: int, target: int, expected: list[str]
+    qtmodeltester: ModelTester, source: int, target: int, expected: list[str]
 ) -> None:
     model = ProviderOrderModel(ROWS)
     qtmodeltester.check(model)
@@ -63,7 +66,7 @@ def test_move_puts_the_row_at_its_target(
     assert model.index(0).data().startswith("1.  ")
 
 
-def test_move_rows_follows_qt_conventions(qtbot) -> None:
+def test_move_rows_follows_qt_conventions(qtbot: QtBot) -> None:
     model = ProviderOrderModel(ROWS)
     with qtbot.waitSignal(model.rowsMoved, timeout=100):
         # Qt's destination is "before row 4", i.e. the end.
@@ -75,7 +78,7 @@ def test_move_rows_follows_qt_conventions(qtbot) -> None:
     assert model.move(0, 0) is False
 
 
-def test_check_state_is_the_enabled_switch(qtmodeltester) -> None:
+def test_check_state_is_the_enabled_switch(qtmodeltester: ModelTester) -> None:
     model = ProviderOrderModel(ROWS)
     qtmodeltester.check(model)
     index = model.index(2)
@@ -86,7 +89,7 @@ def test_check_state_is_the_enabled_switch(qtmodeltester) -> None:
     assert model.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDropEnabled
 
 
-def test_drop_mime_data_moves_rows(qtmodeltester) -> None:
+def test_drop_mime_data_moves_rows(qtmodeltester: ModelTester) -> None:
     model = ProviderOrderModel(ROWS)
     mime = model.mimeData([model.index(3)])
     assert model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False  # moved here
@@ -94,7 +97,7 @@ def test_drop_mime_data_moves_rows(qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
-def test_field_authority_model(qtmodeltester) -> None:
+def test_field_authority_model(qtmodeltester: ModelTester) -> None:
     model = FieldAuthorityModel({"omdb": "OMDb", "tmdb": "TMDB"})
     model.set_rows([OverrideRow("imdb_rating", ("omdb",), True), OverrideRow("plot", ("tmdb", "omdb"))])
     qtmodeltester.check(model)
@@ -138,7 +141,7 @@ def snapshot(pid: str, status: HealthStatus, **changes: object) -> ProviderHealt
     return ProviderHealth(**values)  # type: ignore[arg-type]
 
 
-def test_health_model(qtmodeltester, qtbot) -> None:
+def test_health_model(qtmodeltester: ModelTester, qtbot: QtBot) -> None:
     model = HealthModel({"omdb": "OMDb", "tmdb": "TMDB"})
     model.set_snapshots([snapshot("omdb", HealthStatus.HEALTHY)])
     qtmodeltester.check(model)
@@ -153,7 +156,7 @@ def test_health_model(qtmodeltester, qtbot) -> None:
     qtmodeltester.check(model)
 
 
-async def test_jobs_model_follows_the_tracker(qtmodeltester) -> None:
+async def test_jobs_model_follows_the_tracker(qtmodeltester: ModelTester) -> None:
     tracker = JobTracker(VirtualClock())
     model = JobsModel()
     qtmodeltester.check(model)
@@ -186,7 +189,7 @@ async def test_jobs_model_follows_the_tracker(qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
-def test_library_model(qapp, qtmodeltester) -> None:
+def test_library_model(qapp: QApplication, qtmodeltester: ModelTester) -> None:
     model = LibraryModel()  # it paints pixmaps: needs the application
     model.set_rows([MovieRow(1, "Inception", 2010, IdentificationStatus.IDENTIFIED, True, None, {}, 0, None)])
     qtmodeltester.check(model)
@@ -194,7 +197,7 @@ def test_library_model(qapp, qtmodeltester) -> None:
     assert model.index(0, 3).data() == ""
 
 
-async def test_jobs_model_shows_a_window_of_the_latest_events(qtmodeltester) -> None:
+async def test_jobs_model_shows_a_window_of_the_latest_events(qtmodeltester: ModelTester) -> None:
     tracker = JobTracker(VirtualClock())
     model = JobsModel(events_shown=5)
     qtmodeltester.check(model)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
@@ -71,8 +72,11 @@ async def busy_services(tmp_path: Path) -> AsyncIterator[AppServices]:
         await services.aclose()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", [Page.HEALTH, Page.ACTIVITY])
-async def test_the_window_stays_responsive_under_load(qtbot, busy_services: AppServices, page: Page) -> None:
+async def test_the_window_stays_responsive_under_load(
+    qtbot: QtBot, busy_services: AppServices, page: Page
+) -> None:
     ctx = UiContext.from_services(busy_services)
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.providers.base import MetadataProvider
@@ -27,8 +28,8 @@ from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.main_window import MainWindow, Page
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
+from tests.helpers.provider_api import GOOD_KEYS
 from tests.helpers.qt import settle, until
-from tests.ui.conftest import GOOD_KEYS
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -89,7 +90,9 @@ async def stage(ctx: UiContext, clock: VirtualClock) -> None:
 
 
 @pytest.fixture
-async def staged(qtbot, ctx: UiContext, clock: VirtualClock, tmp_path: Path) -> AsyncIterator[MainWindow]:
+async def staged(
+    qtbot: QtBot, ctx: UiContext, clock: VirtualClock, tmp_path: Path
+) -> AsyncIterator[MainWindow]:
     await stage(ctx, clock)
     library = LibraryService(ctx.library._database, ctx.library._movies)  # type: ignore[union-attr]
     for title, year in (("Inception", 2010), ("The Matrix", 1999), ("Pulp Fiction", 1994), ("Heat", 1995)):
@@ -144,7 +147,7 @@ async def test_render_every_page(staged: MainWindow, ctx: UiContext) -> None:
     await ctx.jobs.wait(job)
 
 
-async def test_render_the_settings_dialog(qtbot, staged: MainWindow, ctx: UiContext) -> None:
+async def test_render_the_settings_dialog(qtbot: QtBot, staged: MainWindow, ctx: UiContext) -> None:
     dialog = ProviderSettingsDialog(ctx, "omdb", staged)
     qtbot.addWidget(dialog)
     dialog.advanced_toggle.click()

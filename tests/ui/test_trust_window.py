@@ -33,7 +33,7 @@ from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPre
 from tests.helpers.qt import settle, until
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.test_movie_page import (  # the movie page tests' painted images and set-ups
+from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
     INCEPTION,
     PaintedImages,
     altered_catalog,
@@ -207,6 +207,7 @@ async def test_preview_changes_first_writes_nothing_then_accepting_ticked_fields
     await page.load_movie(movie_id)
     movies = ctx.suite.app.movies
     stored = dict(movies.require(movie_id).fields)
+    assert page.detail is not None
     history = len(page.detail.history)
     altered = sandbox_factory(altered_catalog())
     await switch_to(ctx, altered)
@@ -231,7 +232,7 @@ async def test_preview_changes_first_writes_nothing_then_accepting_ticked_fields
             assert dialog.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert dialog.presenter.chosen() == [n for n in names if n in ("plot", "genres")]
     applied = asyncio.get_running_loop().create_future()
-    dialog.applied.connect(lambda outcome: applied.done() or applied.set_result(outcome))
+    dialog.applied.connect(lambda outcome: None if applied.done() else applied.set_result(outcome))
     qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
     outcome = await asyncio.wait_for(applied, 5)
     assert requests(server, altered) == sent  # from the cache
@@ -301,7 +302,7 @@ async def test_a_bulk_preview_summarises_by_field_and_accepts_fields_across_movi
     shoot(dialog, "preview-bulk")
     sent = requests(server)
     applied = asyncio.get_running_loop().create_future()
-    dialog.applied.connect(lambda report: applied.done() or applied.set_result(report))
+    dialog.applied.connect(lambda report: None if applied.done() else applied.set_result(report))
     qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
     report = await asyncio.wait_for(applied, 5)
     assert requests(server) == sent

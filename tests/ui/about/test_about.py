@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop import __version__
 from metarr_desktop.ui.about import CREDITS, TMDB_NOTICE, AboutDialog, about_info
@@ -41,7 +42,7 @@ def test_the_readme_carries_the_same_credits() -> None:
 
 
 @pytest.mark.gui
-def test_the_dialog_shows_version_marks_credits_and_links(qtbot, tmp_path: Path) -> None:
+def test_the_dialog_shows_version_marks_credits_and_links(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -59,7 +60,7 @@ def test_the_dialog_shows_version_marks_credits_and_links(qtbot, tmp_path: Path)
 
 
 @pytest.fixture
-async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
+async def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
     widget = MainWindow(ctx, settings=window_settings(tmp_path))
     widget.show()
     await until(lambda: Page.LIBRARY in widget._loaded)
@@ -72,6 +73,7 @@ async def window(qtbot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWin
 @pytest.mark.gui
 async def test_help_about_is_one_click_away(window: MainWindow) -> None:
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    assert isinstance(help_menu, QMenu)
     about = next(a for a in help_menu.actions() if a.text() == "&About Metarr Desktop")
     assert not window.windowIcon().isNull()
     about.trigger()

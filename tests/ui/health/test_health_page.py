@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 @pytest.fixture
-async def page(qtbot, ctx: UiContext) -> HealthPage:
+async def page(qtbot: QtBot, ctx: UiContext) -> HealthPage:
     bridge = HealthBridge(ctx.pool)
     widget = HealthPage(ctx, bridge)
     qtbot.addWidget(widget)
@@ -76,7 +77,7 @@ async def test_successes_update_the_card_at_once(
     assert "1 healthy" in page.summary.text()
 
 
-async def test_failures_auto_disable_and_re_enable(qtbot, page: HealthPage, ctx: UiContext) -> None:
+async def test_failures_auto_disable_and_re_enable(qtbot: QtBot, page: HealthPage, ctx: UiContext) -> None:
     async def fail(provider: MetadataProvider) -> int:
         raise ServerError("tmdb", "server error (HTTP 503)", status_code=503)
 
@@ -144,7 +145,7 @@ async def test_status_text_is_drawn_in_the_status_colour(page: HealthPage, ctx: 
 
 
 async def test_cards_made_from_pushes_before_the_page_loaded_show_names(
-    qtbot, ctx: UiContext, clock: VirtualClock
+    qtbot: QtBot, ctx: UiContext, clock: VirtualClock
 ) -> None:
     async def answer(provider: MetadataProvider) -> int:
         return 1
@@ -158,7 +159,9 @@ async def test_cards_made_from_pushes_before_the_page_loaded_show_names(
     assert all(card.name.text() != pid for pid, card in widget.cards.items())
 
 
-async def test_the_last_24_hours_and_the_session_figures(qtbot, tmp_path: Path, clock: VirtualClock) -> None:
+async def test_the_last_24_hours_and_the_session_figures(
+    qtbot: QtBot, tmp_path: Path, clock: VirtualClock
+) -> None:
     async with fake_ui_context(tmp_path / "profile", FakeServices(), clock) as ctx:
         page = HealthPage(ctx, HealthBridge(ctx.pool))
         qtbot.addWidget(page)

@@ -99,6 +99,7 @@ def synthetic(count: int) -> list[MovieRow]:
     return rows
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_rows_under_the_model_tester(qtmodeltester: Any) -> None:
     model = LibraryModel(now=lambda: NOW)
     # Qt's C++ tester (pytest-qt's default) walks every row after every change, so the 100,000

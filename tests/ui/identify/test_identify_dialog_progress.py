@@ -55,7 +55,7 @@ OPENED: list[IdentifyDialog] = []
 @pytest.fixture(autouse=True)
 def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
     """Collect earlier tests' garbage and delete this test's dialogs on the Qt thread (see
-    tests/ui/test_identify_dialog.py)."""
+    tests/ui/identify/test_identify_dialog.py)."""
     gc.collect()
     yield
     while OPENED:

@@ -28,6 +28,12 @@ from metarr_desktop.services.jobs import (
 )
 from tests.helpers.fakes import HANG, FakeProvider
 
+
+def state_of(job: Job) -> JobState:
+    """The state read afresh: mypy would keep `job.state` narrowed across the awaits that change it."""
+    return job.state
+
+
 REQUEST = MetadataRequest(ids=ExternalIds(tmdb=27205, imdb="tt1375666"))
 
 
@@ -71,7 +77,7 @@ async def test_a_fetch_job_records_every_provider_event() -> None:
     job = tracker.start("Refresh metadata: Inception", body, total=1)
     assert job.state is JobState.RUNNING
     assert await tracker.wait(job) == ["tmdb", "omdb"]
-    assert job.state is JobState.DONE and job.fraction == 1.0
+    assert state_of(job) is JobState.DONE and job.fraction == 1.0
     texts = [e.text for e in job.events]
     assert "tmdb: started" in texts and "tmdb: complete" in texts
     assert "omdb: retry 1 of 2" in texts

@@ -55,7 +55,7 @@ Setup = tuple[UiContext, GatedServices, VirtualClock]
 
 @pytest.fixture(autouse=True)
 def collect_on_the_qt_thread() -> None:
-    """Collect earlier tests' garbage on the Qt thread (see tests/ui/test_movie_page.py)."""
+    """Collect earlier tests' garbage on the Qt thread (see tests/ui/movie/test_movie_page.py)."""
     gc.collect()
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 from PySide6.QtCore import QSize, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
@@ -34,8 +36,8 @@ from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from tests.helpers import sandbox as sandbox_fixtures
 from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.provider_api import ProviderApi
 from tests.helpers.qt import settle, until
-from tests.ui.conftest import ProviderApi
 
 sandbox = sandbox_fixtures.sandbox
 sandbox_factory = sandbox_fixtures.sandbox_factory
@@ -109,7 +111,7 @@ def movie_id(browser_ctx: UiContext) -> int:
     return movie.id
 
 
-async def opened(qtbot, ctx: UiContext, movie_id: int) -> AssetBrowserDialog:
+async def opened(qtbot: QtBot, ctx: UiContext, movie_id: int) -> AssetBrowserDialog:
     dialog = AssetBrowserDialog(ctx, movie_id)
     qtbot.addWidget(dialog)
     dialog.resize(980, 720)
@@ -142,7 +144,7 @@ async def thumbnails_loaded(dialog: AssetBrowserDialog) -> None:
 
 
 async def test_opening_asks_no_provider_and_groups_the_cached_candidates(
-    qtbot, browser_ctx: UiContext, movie_id: int, api: ProviderApi, host: ArtworkHost
+    qtbot: QtBot, browser_ctx: UiContext, movie_id: int, api: ProviderApi, host: ArtworkHost
 ) -> None:
     before = list(api.requests)
     dialog = await opened(qtbot, browser_ctx, movie_id)
@@ -175,7 +177,9 @@ async def test_opening_asks_no_provider_and_groups_the_cached_candidates(
     assert not dialog.show_type(AssetType.BANNER)
 
 
-async def test_the_suggested_pick_follows_the_rule(qtbot, browser_ctx: UiContext, movie_id: int) -> None:
+async def test_the_suggested_pick_follows_the_rule(
+    qtbot: QtBot, browser_ctx: UiContext, movie_id: int
+) -> None:
     dialog = await opened(qtbot, browser_ctx, movie_id)
     # Posters, for English: English ones first; among them TMDB's rated one beats fanart.tv's likes.
     assert dialog.suggested() is not None and dialog.suggested().url == f"{TMDB}/en-2000.jpg"  # type: ignore[union-attr]
@@ -198,7 +202,7 @@ async def test_the_suggested_pick_follows_the_rule(qtbot, browser_ctx: UiContext
     assert french.suggested().url == f"{TMDB}/fr-680.jpg"  # type: ignore[union-attr]
 
 
-async def test_select_reject_and_restore_persist(qtbot, browser_ctx: UiContext, movie_id: int) -> None:
+async def test_select_reject_and_restore_persist(qtbot: QtBot, browser_ctx: UiContext, movie_id: int) -> None:
     assert browser_ctx.suite is not None
     cache = browser_ctx.suite.app.cache
     dialog = await opened(qtbot, browser_ctx, movie_id)
@@ -251,7 +255,7 @@ async def test_select_reject_and_restore_persist(qtbot, browser_ctx: UiContext, 
 
 
 async def test_a_candidate_gone_from_the_cache_is_a_message_not_an_error(
-    qtbot, browser_ctx: UiContext, movie_id: int
+    qtbot: QtBot, browser_ctx: UiContext, movie_id: int
 ) -> None:
     assert browser_ctx.suite is not None
     dialog = await opened(qtbot, browser_ctx, movie_id)
@@ -264,7 +268,9 @@ async def test_a_candidate_gone_from_the_cache_is_a_message_not_an_error(
     await thumbnails_loaded(dialog)
 
 
-async def test_empty_state_when_nothing_is_cached(qtbot, browser_ctx: UiContext, api: ProviderApi) -> None:
+async def test_empty_state_when_nothing_is_cached(
+    qtbot: QtBot, browser_ctx: UiContext, api: ProviderApi
+) -> None:
     assert browser_ctx.library is not None
     movie = browser_ctx.library.add("Unfetched", year=2001)
     dialog = await opened(qtbot, browser_ctx, movie.id)
@@ -278,7 +284,7 @@ async def test_empty_state_when_nothing_is_cached(qtbot, browser_ctx: UiContext,
 
 
 async def test_without_an_image_loader_placeholders_are_shown(
-    qtbot, services: AppServices, movie_id: int
+    qtbot: QtBot, services: AppServices, movie_id: int
 ) -> None:
     ctx = UiContext.from_services(services)  # images=None
     dialog = await opened(qtbot, ctx, movie_id)
@@ -287,7 +293,9 @@ async def test_without_an_image_loader_placeholders_are_shown(
     assert dialog.grab().width() > 0  # painting the placeholders raises nothing
 
 
-async def test_open_asset_browser_resolves_when_closed(qtbot, browser_ctx: UiContext, movie_id: int) -> None:
+async def test_open_asset_browser_resolves_when_closed(
+    qtbot: QtBot, browser_ctx: UiContext, movie_id: int
+) -> None:
     changes: list[int] = []
     task = asyncio.ensure_future(open_asset_browser(browser_ctx, movie_id, on_changed=changes.append))
     await until(lambda: any(isinstance(w, AssetBrowserDialog) and w.isVisible() for w in _top_levels()))
@@ -306,7 +314,7 @@ def _top_levels() -> list[object]:
 
 
 async def test_the_model_passes_the_model_tester(
-    qtmodeltester, browser_ctx: UiContext, movie_id: int
+    qtmodeltester: ModelTester, browser_ctx: UiContext, movie_id: int
 ) -> None:
     assert browser_ctx.suite is not None
     assets = browser_ctx.suite.app.cache.get_cached_assets(EntityType.MOVIE, movie_id, AssetType.POSTER)
@@ -351,7 +359,7 @@ async def demo_ctx(
 
 @pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_demo_render(
-    qtbot, demo_ctx: tuple[UiContext, int], sandbox: SandboxServer, scheme: Scheme
+    qtbot: QtBot, demo_ctx: tuple[UiContext, int], sandbox: SandboxServer, scheme: Scheme
 ) -> None:
     from PySide6.QtWidgets import QApplication
 

@@ -8,6 +8,7 @@ from datetime import time, timedelta
 
 import pytest
 from PySide6.QtCore import QTime
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.enrichment import EnrichReport
@@ -72,7 +73,7 @@ async def test_cancelling_the_job_stops_the_run_and_the_schedule_lives_on(
     assert daily.schedule.runs == 1 and not daily.schedule.is_missed()
 
 
-async def test_the_dialog_loads_and_saves_the_schedule(qtbot, daily: WindowSchedule) -> None:
+async def test_the_dialog_loads_and_saves_the_schedule(qtbot: QtBot, daily: WindowSchedule) -> None:
     daily.schedule.set_time_of_day("04:30")
     dialog = ScheduleDialog(daily.schedule)
     qtbot.addWidget(dialog)

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QLinearGradient, QMo
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import ALL_FIELDS, FIELD_GROUPS
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import Catalog, load_demo
@@ -32,7 +32,6 @@ from metarr_desktop.services.jobs import EventKind, Job, JobEvent, JobListener, 
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import (
-    FIELD_GROUPS,
     ChangeSetModel,
     FieldsModel,
     HistoryModel,

@@ -329,7 +329,7 @@ def test_an_overview_is_cut_to_two_lines(qtbot: QtBot) -> None:
 
 def test_candidate_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     images = FakeImages()
-    model = CandidateModel(images, {"tmdb": "TMDB", "omdb": "OMDb"})
+    model = CandidateModel(images, {"tmdb": "TMDB", "omdb": "OMDb"})  # type: ignore[arg-type]  # FakeImages is duck-typed
     model.set_candidates([candidate("Emma", 1996, 9870, 93.7), candidate("Emma", 1996, 41801, 92.8)])
     qtmodeltester.check(model, force_py=True)
     index = model.index(0)
@@ -351,7 +351,7 @@ def test_candidate_model_passes_the_model_tester(qtmodeltester: Any) -> None:
 
 async def test_a_poster_that_arrives_repaints_its_row(qtbot: QtBot) -> None:
     images = FakeImages(broken=frozenset({"https://image.tmdb.org/t/p/w185/41801.jpg"}))
-    model = CandidateModel(images, {})
+    model = CandidateModel(images, {})  # type: ignore[arg-type]  # FakeImages is duck-typed
     changed: list[int] = []
     model.dataChanged.connect(lambda top, bottom, roles: changed.append(top.row()))
     model.set_candidates([candidate("Emma", 1996, 9870), candidate("Emma", 1996, 41801)])
@@ -712,10 +712,10 @@ async def test_an_unknown_id_is_said_inline(qtbot: QtBot, world: tuple[UiContext
 
 
 @pytest.fixture
-def theme(qapp: QApplication) -> Callable[[Scheme], None]:
+def theme(qapp: QApplication) -> Iterator[Callable[[Scheme], None]]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     controller = ThemeController(qapp, Scheme.LIGHT)
-    yield controller.set_scheme  # type: ignore[misc]
+    yield controller.set_scheme
     controller.set_scheme(Scheme.LIGHT)
 
 

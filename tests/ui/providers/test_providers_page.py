@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.services.config import ProviderUpdate
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 @pytest.fixture
-async def page(qtbot, ctx: UiContext) -> ProvidersPage:
+async def page(qtbot: QtBot, ctx: UiContext) -> ProvidersPage:
     widget = ProvidersPage(ctx)
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
@@ -89,7 +90,7 @@ async def test_revert_discards_unsaved_changes(page: ProvidersPage, ctx: UiConte
     assert stored_order(ctx) == ["omdb", "tmdb", "tvdb", "fanart"]
 
 
-async def test_keyboard_users_move_rows(qtbot, page: ProvidersPage) -> None:
+async def test_keyboard_users_move_rows(qtbot: QtBot, page: ProvidersPage) -> None:
     page.list.setFocus()
     page.list.setCurrentIndex(page.order.index(0))
     qtbot.keyClick(page.list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -103,7 +104,7 @@ async def test_keyboard_users_move_rows(qtbot, page: ProvidersPage) -> None:
     assert not page.up_button.isEnabled()  # first row
 
 
-async def test_clicking_the_check_box_toggles_a_provider(qtbot, page: ProvidersPage) -> None:
+async def test_clicking_the_check_box_toggles_a_provider(qtbot: QtBot, page: ProvidersPage) -> None:
     await settle()
     rect = page.list.visualRect(page.order.index(1))
     # The check indicator sits at the left of the row.
@@ -178,7 +179,7 @@ async def test_edit_override_opens_a_chooser_without_blocking(page: ProvidersPag
 
 
 async def test_settings_button_opens_the_dialog_and_its_save_updates_the_row(
-    qtbot, page: ProvidersPage, ctx: UiContext
+    qtbot: QtBot, page: ProvidersPage, ctx: UiContext
 ) -> None:
     await settle()
     page.order.move(3, 0)  # an unsaved reorder must survive the dialog

@@ -44,7 +44,13 @@ from metarr_desktop.ui.library.poster_grid import (
 from tests.helpers.qt import settle, until
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.test_library_page import PosterImages, demo_library
+from tests.ui.library.test_library_page import PosterImages, demo_library
+
+
+def view_mode_of(page: LibraryPage) -> ViewMode:
+    """The mode read afresh: mypy would keep `page.view_mode` narrowed across the clicks that change it."""
+    return page.view_mode
+
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -212,7 +218,7 @@ async def test_switching_keeps_the_selection_and_brings_it_into_view(
     row = page.model.view_row_of(far)
     assert row == 250 and on_screen(page.table, row)
     page.grid_button.click()
-    assert page.view_mode is ViewMode.POSTERS and page.stack.currentWidget() is page.grid
+    assert view_mode_of(page) is ViewMode.POSTERS and page.stack.currentWidget() is page.grid
     assert page.sort_combo.isVisible() and page.size_slider.isVisible()
     assert not page.posters_button.isVisible()
     assert page.grid.selectionModel() is page.table.selectionModel()
@@ -254,7 +260,7 @@ async def test_the_keyboard_switches_and_the_focus_follows(
     QTest.keyClick(
         page.grid, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    assert page.view_mode is ViewMode.LIST and page.list_button.isChecked()
+    assert view_mode_of(page) is ViewMode.LIST and page.list_button.isChecked()
     await until(page.table.hasFocus)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.services.library import LibraryError, LibraryService, walk_library
+from metarr_desktop.core.nfo import FolderInfo
+from metarr_desktop.services.library import FoundMovie, LibraryError, LibraryService, walk_library
 from metarr_desktop.store.library import IdentificationStatus, MovieRepository
 
 
@@ -18,7 +20,7 @@ def video(path: Path) -> Path:
     return path
 
 
-def by_path(found: list, root: Path) -> dict[str, object]:
+def by_path(found: list[FoundMovie], root: Path) -> dict[str, FolderInfo]:
     return {os.path.relpath(m.path, root): m.info for m in found}
 
 
@@ -101,7 +103,7 @@ def test_a_symlink_loop_does_not_stop_the_scan(tmp_path: Path) -> None:
     video(tmp_path / "Heat (1995)" / "heat.mkv")
     walk = walk_library(tmp_path)
     found, warnings = walk.movies, walk.warnings
-    assert sorted(m.info.title for m in found) == ["Alien", "Heat"]
+    assert sorted(str(m.info.title) for m in found) == ["Alien", "Heat"]
     assert any("loop" in w for w in warnings)
 
 
@@ -113,10 +115,10 @@ def test_an_unreadable_folder_is_reported_and_skipped(
     real_scandir = os.scandir
     locked = str(tmp_path / "Locked")
 
-    def scandir(path: object = ".") -> object:
-        if os.fspath(path) == locked:  # type: ignore[arg-type]
+    def scandir(path: str | os.PathLike[str] = ".") -> Iterator[os.DirEntry[str]]:
+        if os.fspath(path) == locked:
             raise PermissionError(13, "Permission denied", locked)
-        return real_scandir(path)  # type: ignore[arg-type]
+        return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
     walk = walk_library(tmp_path)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.providers import Priority, RateLimit
@@ -15,13 +16,13 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
-from tests.ui.conftest import GOOD_KEYS, ProviderApi
+from tests.helpers.provider_api import GOOD_KEYS, ProviderApi
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 @pytest.fixture
-def dialog(qtbot, ctx: UiContext) -> ProviderSettingsDialog:
+def dialog(qtbot: QtBot, ctx: UiContext) -> ProviderSettingsDialog:
     widget = ProviderSettingsDialog(ctx, "omdb")
     qtbot.addWidget(widget)
     return widget
@@ -101,7 +102,7 @@ async def store_key(ctx: UiContext, provider: str, key: str) -> None:
     await ctx.providers.update(provider, ProviderUpdate(api_key=key))
 
 
-async def test_the_test_button_says_valid(qtbot, ctx: UiContext) -> None:
+async def test_the_test_button_says_valid(qtbot: QtBot, ctx: UiContext) -> None:
     await store_key(ctx, "tmdb", GOOD_KEYS["tmdb"])
     dialog = ProviderSettingsDialog(ctx, "tmdb")
     qtbot.addWidget(dialog)
@@ -110,7 +111,7 @@ async def test_the_test_button_says_valid(qtbot, ctx: UiContext) -> None:
     assert dialog.test_result.text().startswith("✓ Valid")
 
 
-async def test_the_test_button_says_invalid_key(qtbot, ctx: UiContext) -> None:
+async def test_the_test_button_says_invalid_key(qtbot: QtBot, ctx: UiContext) -> None:
     await store_key(ctx, "tmdb", "wrong-key")
     dialog = ProviderSettingsDialog(ctx, "tmdb")
     qtbot.addWidget(dialog)
@@ -120,7 +121,7 @@ async def test_the_test_button_says_invalid_key(qtbot, ctx: UiContext) -> None:
     assert "refused" in dialog.test_result.text()
 
 
-async def test_the_test_button_says_unreachable(qtbot, ctx: UiContext, api: ProviderApi) -> None:
+async def test_the_test_button_says_unreachable(qtbot: QtBot, ctx: UiContext, api: ProviderApi) -> None:
     await store_key(ctx, "tmdb", GOOD_KEYS["tmdb"])
     api.down.add("tmdb")
     dialog = ProviderSettingsDialog(ctx, "tmdb")
@@ -132,7 +133,7 @@ async def test_the_test_button_says_unreachable(qtbot, ctx: UiContext, api: Prov
     assert dialog.test_button.isEnabled()
 
 
-async def test_the_test_button_checks_a_typed_key_without_storing_it(qtbot, ctx: UiContext) -> None:
+async def test_the_test_button_checks_a_typed_key_without_storing_it(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = ProviderSettingsDialog(ctx, "tmdb")
     qtbot.addWidget(dialog)
     dialog.api_key.setText(GOOD_KEYS["tmdb"])
@@ -148,7 +149,7 @@ async def test_the_test_button_checks_a_typed_key_without_storing_it(qtbot, ctx:
     assert not ctx.providers.get("tmdb").has_api_key  # testing stores nothing
 
 
-async def test_status_follows_the_engine_live(qtbot, ctx: UiContext, clock: VirtualClock) -> None:
+async def test_status_follows_the_engine_live(qtbot: QtBot, ctx: UiContext, clock: VirtualClock) -> None:
     dialog = ProviderSettingsDialog(ctx, "omdb")
     qtbot.addWidget(dialog)
     runtime = ctx.pool.get("omdb")
@@ -165,7 +166,7 @@ async def test_status_follows_the_engine_live(qtbot, ctx: UiContext, clock: Virt
     assert dialog.usage_bar.value() == 870 and dialog.usage_bar.format() == "870 / 1,000 (87 %)"
 
 
-async def test_opened_with_open_the_loop_keeps_running(qtbot, ctx: UiContext) -> None:
+async def test_opened_with_open_the_loop_keeps_running(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = ProviderSettingsDialog(ctx, "omdb")
     qtbot.addWidget(dialog)
     result = dialog_result(dialog)

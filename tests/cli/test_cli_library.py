@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli_enrichment.test_cli_enrichment import Cli, cli  # noqa: F401 - the fixture
+from tests.cli.test_cli_enrichment import Cli, cli  # noqa: F401 - the fixture
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
@@ -41,7 +42,7 @@ def engine() -> tuple[FetchOrchestrator, dict[str, FakeProvider], VirtualClock]:
 
 @pytest.fixture
 async def page(
-    qtbot, engine: tuple[FetchOrchestrator, dict[str, FakeProvider], VirtualClock]
+    qtbot: QtBot, engine: tuple[FetchOrchestrator, dict[str, FakeProvider], VirtualClock]
 ) -> ActivityPage:
     tracker = JobTracker(engine[2])
     widget = ActivityPage(JobBridge(tracker))
@@ -52,7 +53,9 @@ async def page(
     return widget
 
 
-async def test_events_appear_and_cancel_stops_the_job(qtbot, page: ActivityPage, engine) -> None:
+async def test_events_appear_and_cancel_stops_the_job(
+    qtbot: QtBot, page: ActivityPage, engine: tuple[FetchOrchestrator, dict[str, FakeProvider], VirtualClock]
+) -> None:
     orchestrator, fakes, _ = engine
     tracker = page.bridge.tracker
     assert page.empty.isVisibleTo(page) and not page.cancel_button.isEnabled()

@@ -3,7 +3,7 @@ locked ids hold, and every answer says why."""
 
 from __future__ import annotations
 
-from tests.cli_enrichment.test_cli_enrichment import Cli, cli  # noqa: F401 - the fixture
+from tests.cli.test_cli_enrichment import Cli, cli  # noqa: F401 - the fixture
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 

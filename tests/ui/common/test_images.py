@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.gui
 
 URL = "https://image.tmdb.org/t/p/original/poster.jpg"
 BOX = QSize(100, 150)
+MakeLoader = Callable[..., ImageLoader]
 
 
 def png(width: int = 200, height: int = 300, colour: str = "#3366aa") -> bytes:
@@ -30,7 +31,7 @@ def png(width: int = 200, height: int = 300, colour: str = "#3366aa") -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 stubs miss QIODevice
     buffer.close()
     return bytes(array.data())
 
@@ -80,7 +81,7 @@ def images() -> Images:
 
 
 @pytest.fixture
-async def make_loader(tmp_path: Path, images: Images):
+async def make_loader(tmp_path: Path, images: Images) -> AsyncIterator[MakeLoader]:
     # Garbage left by earlier tests (their qasync loops' timers) must be collected here, on the Qt
     # thread: a collection triggered in the decoding worker would destroy those QObjects there.
     gc.collect()
@@ -99,7 +100,7 @@ async def make_loader(tmp_path: Path, images: Images):
         await loader.aclose()
 
 
-async def test_network_then_disk_then_memory(make_loader, images: Images, tmp_path: Path) -> None:
+async def test_network_then_disk_then_memory(make_loader: MakeLoader, images: Images, tmp_path: Path) -> None:
     loader = make_loader()
     assert loader.cached(URL, BOX) is None
     loaded = arm_signal(loader.loaded)
@@ -128,13 +129,13 @@ async def test_network_then_disk_then_memory(make_loader, images: Images, tmp_pa
     assert again is not None and again.width() == 100
 
 
-async def test_small_images_are_not_enlarged(make_loader, images: Images) -> None:
+async def test_small_images_are_not_enlarged(make_loader: MakeLoader, images: Images) -> None:
     images.answers[URL] = httpx.Response(200, content=png(40, 60))
     pixmap = await make_loader().load(URL, QSize(400, 600))
     assert pixmap is not None and (pixmap.width(), pixmap.height()) == (40, 60)
 
 
-async def test_one_download_per_url_whatever_the_sizes(make_loader, images: Images) -> None:
+async def test_one_download_per_url_whatever_the_sizes(make_loader: MakeLoader, images: Images) -> None:
     loader = make_loader()
     images.gate = asyncio.Event()
     first = asyncio.ensure_future(loader.load(URL, BOX))
@@ -149,7 +150,9 @@ async def test_one_download_per_url_whatever_the_sizes(make_loader, images: Imag
     await until(lambda: loader.cached(URL, QSize(40, 40)) is not None)
 
 
-async def test_request_emits_loaded_and_fills_the_memory_cache(make_loader, images: Images) -> None:
+async def test_request_emits_loaded_and_fills_the_memory_cache(
+    make_loader: MakeLoader, images: Images
+) -> None:
     loader = make_loader()
     loaded = arm_signal(loader.loaded)
     loader.request(URL, BOX)
@@ -160,7 +163,7 @@ async def test_request_emits_loaded_and_fills_the_memory_cache(make_loader, imag
     assert images.requests == [URL]
 
 
-async def test_downloads_are_bounded(make_loader, images: Images) -> None:
+async def test_downloads_are_bounded(make_loader: MakeLoader, images: Images) -> None:
     loader = make_loader(max_concurrency=2)
     images.gate = asyncio.Event()
     urls = [f"https://assets.fanart.tv/fanart/{n}.png" for n in range(6)]
@@ -187,7 +190,7 @@ async def test_downloads_are_bounded(make_loader, images: Images) -> None:
     ids=["404", "network-error", "timeout", "not-an-image", "empty"],
 )
 async def test_a_failure_is_none_and_failed_once(
-    make_loader, images: Images, answer: httpx.Response | Exception
+    make_loader: MakeLoader, images: Images, answer: httpx.Response | Exception
 ) -> None:
     loader = make_loader()
     images.answers[URL] = answer
@@ -206,7 +209,7 @@ async def test_a_failure_is_none_and_failed_once(
     assert await loader.load(URL + "?other", BOX) is not None
 
 
-async def test_downloads_over_the_size_cap_fail(make_loader, images: Images) -> None:
+async def test_downloads_over_the_size_cap_fail(make_loader: MakeLoader, images: Images) -> None:
     loader = make_loader()
     loader.max_download_bytes = 1000
     images.answers[URL] = httpx.Response(200, content=png(600, 600, "#000000") + b"\0" * 2000)
@@ -214,14 +217,16 @@ async def test_downloads_over_the_size_cap_fail(make_loader, images: Images) -> 
     assert loader.has_failed(URL)
 
 
-async def test_redirects_are_followed(make_loader, images: Images) -> None:
+async def test_redirects_are_followed(make_loader: MakeLoader, images: Images) -> None:
     moved = "https://image.tmdb.org/t/p/original/moved.jpg"
     images.answers[URL] = httpx.Response(302, headers={"Location": moved})
     assert await make_loader().load(URL, BOX) is not None
     assert images.requests == [URL, moved]
 
 
-async def test_a_corrupt_cached_file_is_replaced(make_loader, images: Images, tmp_path: Path) -> None:
+async def test_a_corrupt_cached_file_is_replaced(
+    make_loader: MakeLoader, images: Images, tmp_path: Path
+) -> None:
     cache = tmp_path / "images"
     cache.mkdir()
     (cache / cache_name(URL)).write_bytes(b"\x89PNG\r\n\x1a\n truncated")
@@ -232,7 +237,7 @@ async def test_a_corrupt_cached_file_is_replaced(make_loader, images: Images, tm
 
 
 async def test_an_unwritable_cache_is_logged_once_and_images_still_show(
-    make_loader, images: Images, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    make_loader: MakeLoader, images: Images, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
@@ -245,7 +250,7 @@ async def test_an_unwritable_cache_is_logged_once_and_images_still_show(
     assert len(warnings) == 1 and "cannot be written" in warnings[0].getMessage()
 
 
-async def test_the_memory_cache_is_bounded(make_loader, images: Images) -> None:
+async def test_the_memory_cache_is_bounded(make_loader: MakeLoader, images: Images) -> None:
     loader = make_loader()
     loader.memory_budget = 100 * 150 * 4 * 2  # two thumbnails
     urls = [f"{URL}?n={n}" for n in range(3)]
@@ -259,7 +264,7 @@ async def test_the_memory_cache_is_bounded(make_loader, images: Images) -> None:
     assert len(images.requests) == 3
 
 
-async def test_aclose_cancels_hanging_downloads(make_loader, images: Images) -> None:
+async def test_aclose_cancels_hanging_downloads(make_loader: MakeLoader, images: Images) -> None:
     loader = make_loader()
     images.gate = asyncio.Event()  # never set: the server hangs
     waiting = asyncio.ensure_future(loader.load(URL, BOX))
