@@ -8,9 +8,12 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
+import keyring.backends.null
 import pytest
 
 from metarr_desktop.cli.main import run
@@ -18,6 +21,17 @@ from tests.helpers.processes import default_sigint
 
 ROOT = Path(__file__).resolve().parents[2]
 NULL_KEYRING = "keyring.backends.null.Keyring"
+
+
+@pytest.fixture(autouse=True)
+def null_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No usable system keyring, in this process as in the child: the demo keys go to the file.
+    (The environment variable alone does not reach a keyring another test already set.)"""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", NULL_KEYRING)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    yield
+    keyring.set_keyring(previous)
 
 
 def metarr_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:

@@ -61,13 +61,13 @@ async def enriched(suite: LibrarySuite) -> int:
 
 
 async def test_the_inspector_lists_every_provider_and_matches_the_merge_without_a_request(
-    suite: LibrarySuite, fake: FakeServices, answers: Any
+    suite: LibrarySuite, fake_providers: FakeServices, answers: Any
 ) -> None:
     answers(ratings)
     movie_id = await enriched(suite)
-    before = fake.count()
+    before = fake_providers.count()
     inspection = suite.inspect.inspect(movie_id)
-    assert fake.count() == before  # the cache only
+    assert fake_providers.count() == before  # the cache only
     assert inspection.providers == ["fanart", "omdb", "tmdb", "tvdb"]
     detail = suite.library.movie_detail(movie_id)
     for name, explained in inspection.fields.items():
@@ -139,7 +139,7 @@ async def test_always_prefer_edits_the_authority_rule(suite: LibrarySuite) -> No
 
 
 async def test_a_preview_writes_nothing_and_accepting_sends_no_request_and_applies_the_same_change_set(
-    suite: LibrarySuite, fake: FakeServices, answers: Any
+    suite: LibrarySuite, fake_providers: FakeServices, answers: Any
 ) -> None:
     movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
     stored_before = suite.app.movies.require(movie.id)
@@ -150,11 +150,11 @@ async def test_a_preview_writes_nothing_and_accepting_sends_no_request_and_appli
     assert after.fields == stored_before.fields and after.last_enriched_at is None
     assert suite.app.movies.field_sources(movie.id) == {}
     assert suite.library.movie_detail(movie.id).history == []
-    requests = fake.count()
+    requests = fake_providers.count()
     assert requests > 0
 
     accepted = await suite.preview.accept(movie.id, previewed=previewed.changes)
-    assert fake.count() == requests  # no second request
+    assert fake_providers.count() == requests  # no second request
     assert accepted.differs == []
     assert accepted.result.changes.to_json() == previewed.changes.to_json()
     detail = suite.library.movie_detail(movie.id)
@@ -162,13 +162,15 @@ async def test_a_preview_writes_nothing_and_accepting_sends_no_request_and_appli
     assert len(detail.history) == 1
 
 
-async def test_accepting_some_fields_writes_only_those(suite: LibrarySuite, fake: FakeServices) -> None:
+async def test_accepting_some_fields_writes_only_those(
+    suite: LibrarySuite, fake_providers: FakeServices
+) -> None:
     movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
     previewed = await suite.preview.preview(movie.id)
     assert {"title", "plot", "genres"} <= set(previewed.changes.names())
-    requests = fake.count()
+    requests = fake_providers.count()
     accepted = await suite.preview.accept(movie.id, ["plot"], previewed=previewed.changes)
-    assert fake.count() == requests
+    assert fake_providers.count() == requests
     assert accepted.result.changes.names() == ["plot"] and accepted.differs == []
     stored = suite.app.movies.require(movie.id)
     assert stored.fields["plot"] == "Plot of 603 from tmdb"
@@ -186,18 +188,18 @@ async def test_accepting_after_an_edit_reports_what_differs(suite: LibrarySuite)
 
 
 async def test_accepting_uses_even_an_old_cached_answer(
-    suite: LibrarySuite, fake: FakeServices, clock: VirtualClock
+    suite: LibrarySuite, fake_providers: FakeServices, clock: VirtualClock
 ) -> None:
     movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
     await suite.preview.preview(movie.id)
     clock.advance(timedelta(days=30).total_seconds())  # every cached answer is stale now
-    requests = fake.count()
+    requests = fake_providers.count()
     accepted = await suite.preview.accept(movie.id)
-    assert fake.count() == requests and accepted.result.status is Status.ENRICHED
+    assert fake_providers.count() == requests and accepted.result.status is Status.ENRICHED
 
 
 async def test_previewing_many_movies_summarises_by_field_and_accepts_chosen_fields(
-    suite: LibrarySuite, fake: FakeServices
+    suite: LibrarySuite, fake_providers: FakeServices
 ) -> None:
     first = suite.library.add("The Matrix", year=1999, ids=MATRIX)
     second = suite.library.add("Inception", year=2010, ids=ExternalIds(tmdb=27205, imdb="tt1375666"))
@@ -205,39 +207,39 @@ async def test_previewing_many_movies_summarises_by_field_and_accepts_chosen_fie
     assert bulk.summary.counts()["plot"] == 2
     assert bulk.summary.text().startswith("title: 2 movies, plot: 2")
     assert suite.app.movies.require(first.id).fields.get("plot") is None
-    requests = fake.count()
+    requests = fake_providers.count()
     report = await suite.preview.accept_many([first.id, second.id], ["plot"])
-    assert fake.count() == requests
+    assert fake_providers.count() == requests
     assert [r.changes.names() for r in report.results] == [["plot"], ["plot"]]
     assert "genres" not in suite.app.movies.require(second.id).fields
 
 
 async def test_a_movie_not_identified_yet_is_identified_by_its_preview_and_no_field_written(
-    suite: LibrarySuite, fake: FakeServices
+    suite: LibrarySuite, fake_providers: FakeServices
 ) -> None:
     movie = suite.library.add("The Matrix", year=1999, ids=ExternalIds(tmdb=603))
     previewed = await suite.preview.preview(movie.id)
     stored = suite.app.movies.require(movie.id)
     assert previewed.status is Status.ENRICHED and stored.status.value == "identified"
     assert stored.fields.get("plot") is None and suite.app.movies.field_sources(movie.id) == {}
-    requests = fake.count()
+    requests = fake_providers.count()
     await suite.preview.accept(movie.id, previewed=previewed.changes)
-    assert fake.count() == requests
+    assert fake_providers.count() == requests
 
 
 async def test_applying_from_the_cache_needs_an_identified_movie(
-    suite: LibrarySuite, fake: FakeServices
+    suite: LibrarySuite, fake_providers: FakeServices
 ) -> None:
     movie = suite.library.add("Something", year=2001)
     accepted = await suite.preview.accept(movie.id)
-    assert accepted.result.status is Status.NEEDS_IDENTIFICATION and fake.count() == 0
+    assert accepted.result.status is Status.NEEDS_IDENTIFICATION and fake_providers.count() == 0
 
 
 # -- undo ------------------------------------------------------------------------------------------------
 
 
 async def test_undo_restores_the_old_values_keeps_edits_logs_and_says_nothing_left_the_second_time(
-    suite: LibrarySuite, fake: FakeServices, answers: Any, clock: VirtualClock
+    suite: LibrarySuite, fake_providers: FakeServices, answers: Any, clock: VirtualClock
 ) -> None:
     movie_id = await enriched(suite)
     clock.advance(timedelta(days=8).total_seconds())
@@ -270,9 +272,9 @@ async def test_undo_restores_the_old_values_keeps_edits_logs_and_says_nothing_le
     assert again.status == "nothing_to_undo" and "Nothing left to undo" in again.message
     assert len(suite.library.movie_detail(movie_id).history) == len(detail.history)  # no new entry
 
-    requests = fake.count()
+    requests = fake_providers.count()
     refreshed = await suite.enrichment.enrich(movie_id)  # from the cache: the undone values stay
-    assert fake.count() == requests and refreshed.changes.is_empty
+    assert fake_providers.count() == requests and refreshed.changes.is_empty
 
 
 async def test_undo_with_no_refresh_that_changed_anything(suite: LibrarySuite) -> None:
