@@ -53,7 +53,7 @@ class FieldAuthorityConfig:
         fill_gaps: when True, a field missing from its authorities may come from the other providers
             in the global priority (never for exclusive fields).
         prefer_language: when True, within a field's providers a value in a language earlier in
-            the user's language chain wins (`core.merge.order_by_language`, issue 18).
+            the user's language chain wins (`core.merge.order_by_language`).
     """
 
     provider_priority: list[str]

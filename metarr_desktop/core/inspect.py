@@ -1,4 +1,4 @@
-"""Why a field holds its value: the merge of `core.merge`, explained field by field (issue 19).
+"""Why a field holds its value: the merge of `core.merge`, explained field by field.
 
 `explain` takes what the merge took (each provider's cached answer), what the merge gave
 (`MergeResult`: the winner of each field), the field-authority rules and the stored state of the

@@ -1,4 +1,4 @@
-"""Languages and regions (issue 18): the language chain, translation picking, certification style.
+"""Languages and regions: the language chain, translation picking, certification style.
 
 Every decision about "which language" lives here, Qt-free and provider-neutral:
 

@@ -32,7 +32,7 @@ class MergeResult:
 
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
-    #: field -> the language tag of the chosen value, where the provider said (issue 18).
+    #: field -> the language tag of the chosen value, where the provider said.
     languages: dict[str, str] = field(default_factory=dict)
     #: field -> ``"language: <tag>"`` where the language rule (`order_by_language`) changed the
     #: winner of the field-authority order.

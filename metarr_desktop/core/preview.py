@@ -1,4 +1,4 @@
-"""Previews of a refresh (issue 19): a merge restricted to chosen fields, and the summary of many
+"""Previews of a refresh: a merge restricted to chosen fields, and the summary of many
 change sets ("plot: 312 movies, runtime: 14").
 
 Pure functions over `MergeResult` and `ChangeSet`; the service (`services.preview`) fetches, and

@@ -209,7 +209,7 @@ _DECLARED: tuple[Setting, ...] = (
         "The local time of day of the daily enrichment (HH:MM).",
         stored_as="enrich_schedule_time",
     ),
-    # Language and region (issue 18; `core.languages` holds the checks and the rules).
+    # Language and region (`core.languages` holds the checks and the rules).
     Setting(
         "metadata.language",
         "str",

@@ -178,7 +178,7 @@ class Identifier:
         self, orchestrator: FetchOrchestrator, language_policy: Callable[[], LanguagePolicy] | None = None
     ) -> None:
         self.orchestrator = orchestrator
-        #: the user's language settings (issue 18): the language searched and fetched in
+        #: the user's language settings: the language searched and fetched in
         self.language_policy = language_policy or LanguagePolicy
 
     def _providers(self, entity_type: EntityType, only: Collection[str] | None) -> list[ProviderRuntime]:

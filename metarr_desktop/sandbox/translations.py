@@ -1,6 +1,6 @@
 """The demo films' translations and certifications by country (``demo_translations.json``), as the
 sandbox's TMDB serves them: ``language=`` picks a translation, ``append_to_response=translations``
-lists them all, ``release_dates`` carries several countries (issue 18).
+lists them all, ``release_dates`` carries several countries.
 
 TMDB has no fallback of its own: for a language without a translation the title is the original
 one and the overview and tagline are empty (`localise`).

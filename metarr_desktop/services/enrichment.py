@@ -585,7 +585,7 @@ class EnrichmentService:
         return result
 
     def _merge(self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig) -> MergeResult:
-        """`core.merge.aggregate` with the language rule (issue 18), then the certification in
+        """`core.merge.aggregate` with the language rule, then the certification in
         the user's style."""
         policy = self._language_policy()
         original = next(

@@ -1,4 +1,4 @@
-"""The field inspector (issue 19): every provider's value of a movie's fields, from the cache only,
+"""The field inspector: every provider's value of a movie's fields, from the cache only,
 with the rule that chose the winner (`core.inspect`), and the inspector's two actions.
 
 - `inspect` reads the movie, its field sources and locks, and each provider's cached answer; it

@@ -40,7 +40,7 @@ class LibrarySuite:
     enrichment: enrich one movie, some, or all.
     schedule: the daily enrich-all.
     inspect, preview, undo: why each field holds its value; a refresh previewed, then accepted;
-        the latest refresh undone (issue 19).
+        the latest refresh undone.
     """
 
     app: AppServices

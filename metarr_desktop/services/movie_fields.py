@@ -226,7 +226,7 @@ class FieldDetail:
         source: the provider id that supplied it, `USER_SOURCE` for a hand edit, or None.
         fetched_at: when that source's answer was fetched (or the edit made).
         locked: enrichment never changes it.
-        language: the BCP 47 tag of the value's language, when its provider said (issue 18).
+        language: the BCP 47 tag of the value's language, when its provider said.
     """
 
     name: str

@@ -1,4 +1,4 @@
-"""Previewing a refresh, and accepting the preview (issue 19).
+"""Previewing a refresh, and accepting the preview.
 
 A preview is an enrichment with nothing written to the movie (`EnrichOptions.preview`): the
 providers are asked as for a refresh (fresh cached answers are used, the others fetched), the

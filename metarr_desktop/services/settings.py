@@ -87,7 +87,7 @@ __all__ = ["SettingValueError", "SettingsListener", "SettingsService"]
 
 
 def language_policy(settings: SettingsService) -> LanguagePolicy:
-    """The "Language and region" settings as one value (issue 18)."""
+    """The "Language and region" settings as one value."""
     return LanguagePolicy(
         language=normalise_tag(settings.get("metadata.language")),
         fallbacks=tuple(settings.get("metadata.fallback_languages")),

@@ -1,4 +1,4 @@
-"""Undo the latest refresh of a movie (issue 19), from its enrichment log.
+"""Undo the latest refresh of a movie, from its enrichment log.
 
 What is undone: the newest log entry that changed something. Entries that changed nothing are
 passed over; an undo entry met first means the latest refresh was undone already, and a second undo

@@ -130,7 +130,7 @@ class FieldSource(BaseModel):
     field = pw.TextField()
     provider = pw.TextField()
     fetched_at = UtcDateTimeField(null=True)
-    #: the BCP 47 tag of the value's language, when the provider said (issue 18)
+    #: the BCP 47 tag of the value's language, when the provider said
     language = pw.TextField(null=True)
 
     class Meta:

@@ -116,7 +116,7 @@ def test_503_with_retry_after_is_a_rate_limit() -> None:
         ({"retry-after-ms": "250"}, 0.25),
         ({"Retry-After": "Sat, 21 Nov 2026 12:00:30 GMT"}, 30.0),
         ({"Retry-After": "Sat, 21 Nov 2026 11:00:00 GMT"}, 0.0),
-        ({"Retry-After": "-4"}, None),  # garbage: read as absent (issue 20)
+        ({"Retry-After": "-4"}, None),  # garbage: read as absent
         ({"Retry-After": "soon"}, None),
         ({}, None),
     ],

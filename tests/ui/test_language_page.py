@@ -1,4 +1,4 @@
-"""The "Language and region" page (issue 18): the Qt-free presenter and the page round trip."""
+"""The "Language and region" page: the Qt-free presenter and the page round trip."""
 
 from __future__ import annotations
 

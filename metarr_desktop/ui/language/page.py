@@ -1,5 +1,5 @@
 """The "Language and region" page: the metadata language, its fallbacks, the certification
-countries and style, and the artwork languages (issue 18). The logic is `LanguagePresenter`."""
+countries and style, and the artwork languages. The logic is `LanguagePresenter`."""
 
 from __future__ import annotations
 

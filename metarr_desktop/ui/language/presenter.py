@@ -1,4 +1,4 @@
-"""The "Language and region" page's logic, without Qt: load, check and save the issue 18 settings.
+"""The "Language and region" page's logic, without Qt: load, check and save the language and region settings.
 
 The page edits plain text (a tag, comma-separated lists, a style); `LanguagePresenter` turns it
 into the settings' values through their declarations (`core.settings`), so the page and

@@ -1234,7 +1234,7 @@ class MovieDetailPage(PageView):
         self.preview_box = QCheckBox("Preview changes first")
         self.preview_box.setObjectName("movie-preview")
         self.preview_box.setToolTip(
-            "Fetch as usual, then show what would change before anything is written (issue 19)"
+            "Fetch as usual, then show what would change before anything is written"
         )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("movie-cancel")

@@ -1,1 +1,1 @@
-""" "Undo this refresh" on the movie page's History tab (issue 19)."""
+""" "Undo this refresh" on the movie page's History tab."""
