@@ -13,6 +13,7 @@ every connection without an answer (a player that is switched off).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import logging
 import socket
@@ -114,7 +115,7 @@ class _Server(ThreadingHTTPServer):
         log.debug("player sandbox: connection from %s ended with an error", client_address, exc_info=True)
 
 
-class PlayerFake:
+class PlayerFake(abc.ABC):
     """Base of the fakes: the loopback server, the request log, the on/off switch.
 
     Attributes:
@@ -189,5 +190,6 @@ class PlayerFake:
         with self._lock:
             self.requests.clear()
 
+    @abc.abstractmethod
     def handle(self, request: SandboxRequest) -> Reply:
-        raise NotImplementedError
+        """Answer one request as the real player would (each kind of player says how)."""
