@@ -3,12 +3,48 @@ the CLI's own `AppServices.open`), `data_dir` and `no_keyring` are shared: tests
 
 from __future__ import annotations
 
-import pytest
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+import pytest
+from keyring.backends import null
+
+from metarr_desktop.cli import suite as cli_suite
+from metarr_desktop.cli.main import run
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.sandbox.demo import configure_profile
 from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.sandbox import Cli, sandbox_factory  # noqa: F401 - a fixture
 
 
 @pytest.fixture(autouse=True)
 def _memory_keyring(memory_keyring: MemoryKeyring) -> MemoryKeyring:
     """Never touch the real keyring: every CLI test gets an empty in-memory one."""
     return memory_keyring
+
+
+@pytest.fixture
+async def cli(
+    tmp_path: Path,
+    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Cli:
+    """`metarr` against the demo sandbox on loopback, on a profile pointed at it: `cli(*argv,
+    code=0)` runs one command and returns its JSON (with --json) or its text."""
+    server = sandbox_factory("demo")
+    profile = tmp_path / "profile"
+    await configure_profile(profile, server)
+    monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "keyring_backend", null.Keyring())  # type: ignore[no-untyped-call]
+    capsys.readouterr()
+
+    def call(*argv: str, code: int = 0) -> Any:
+        assert run(["--data-dir", str(profile), *argv]) == code
+        captured = capsys.readouterr()
+        call.err = captured.err  # type: ignore[attr-defined]
+        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
+
+    call.server = server  # type: ignore[attr-defined]
+    return call

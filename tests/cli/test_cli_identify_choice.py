@@ -3,11 +3,13 @@ locked ids hold, and every answer says why."""
 
 from __future__ import annotations
 
-from tests.cli.test_cli_enrichment import Cli, cli  # noqa: F401 - the fixture
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import (
+    Cli,
+    sandbox_factory,  # noqa: F401 - a fixture
+)
 
 
-def test_choosing_a_candidate_enriches_from_the_answers_already_fetched(cli: Cli) -> None:  # noqa: F811
+def test_choosing_a_candidate_enriches_from_the_answers_already_fetched(cli: Cli) -> None:
     cli("library", "add", "--title", "The Thing")
     ambiguous = cli("identify", "1", "--json")
     assert ambiguous["why"]["outcome"] == "ambiguous"
@@ -33,7 +35,7 @@ def test_choosing_a_candidate_enriches_from_the_answers_already_fetched(cli: Cli
     assert cli.server.stats.snapshot()["requests"].get("tmdb", 0) <= 4  # type: ignore[attr-defined]
 
 
-def test_a_locked_id_holds_against_the_users_choice(cli: Cli) -> None:  # noqa: F811
+def test_a_locked_id_holds_against_the_users_choice(cli: Cli) -> None:
     cli("library", "add", "--title", "The Thing", "--tmdb", "1091")
     cli("lock", "1", "tmdb_id")
     refused = cli("identify", "1", "--select", "tmdb:60935", "--json", code=1)

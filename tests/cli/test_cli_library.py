@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_cli_enrichment import Cli, cli  # noqa: F401 - the fixture
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import (
+    Cli,
+    sandbox_factory,  # noqa: F401 - a fixture
+)
 
 
-def test_add_never_duplicates_and_takes_an_id_alone(cli: Cli) -> None:  # noqa: F811
+def test_add_never_duplicates_and_takes_an_id_alone(cli: Cli) -> None:
     first = cli("library", "add", "--title", "Heat", "--year", "1995", "--tmdb", "949", "--json")
     again = cli("library", "add", "--tmdb", "949", "--json")
     assert first["existing"] is False and again["existing"] is True and again["id"] == first["id"]
@@ -20,7 +22,7 @@ def test_add_never_duplicates_and_takes_an_id_alone(cli: Cli) -> None:  # noqa: 
     assert len(cli("library", "list", "--json")) == 2
 
 
-def test_scan_reports_tv_moved_and_missing_and_remove_keeps_the_files(cli: Cli, tmp_path: Path) -> None:  # noqa: F811
+def test_scan_reports_tv_moved_and_missing_and_remove_keeps_the_files(cli: Cli, tmp_path: Path) -> None:
     root = tmp_path / "movies"
     for path in (
         root / "Heat (1995) {tmdb-949}" / "heat.mkv",

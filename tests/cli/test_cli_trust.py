@@ -3,44 +3,7 @@ sandbox on loopback (the real provider clients, the demo catalog), per CONTRACT.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
-import pytest
-from keyring.backends import null
-
-from metarr_desktop.cli import suite as cli_suite
-from metarr_desktop.cli.main import run
-from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.demo import configure_profile
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-
-Cli = Callable[..., Any]
-
-
-@pytest.fixture
-async def cli(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Cli:
-    server = sandbox_factory("demo")
-    profile = tmp_path / "profile"
-    await configure_profile(profile, server)
-    monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "keyring_backend", null.Keyring())  # type: ignore[no-untyped-call]
-    capsys.readouterr()
-
-    def call(*argv: str, code: int = 0) -> Any:
-        assert run(["--data-dir", str(profile), *argv]) == code
-        captured = capsys.readouterr()
-        call.err = captured.err  # type: ignore[attr-defined]
-        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
-
-    call.server = server  # type: ignore[attr-defined]
-    return call
+from tests.helpers.sandbox import Cli
 
 
 def requests(cli: Cli) -> int:

@@ -43,3 +43,6 @@ def client_for(server: SandboxServer, provider_cls: Any, **options: Any) -> Any:
 
 #: The demo catalogue's extra twin (same title and year) that tests/integration adds.
 TWINS = ("Twin Peaks Motel", 2005)
+
+#: The `cli` fixture of tests/cli: runs one `metarr` command against the sandbox.
+Cli = Callable[..., Any]
