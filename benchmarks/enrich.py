@@ -38,13 +38,13 @@ from keyring.backends import null
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer, ServiceLimit
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichOptions, Mode
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.library import IdentificationStatus
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

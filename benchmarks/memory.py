@@ -40,11 +40,11 @@ from keyring.backends import null
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxLimits, SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.store.library import IdentificationStatus
 
 RSS_FILE = "METARR_BENCH_RSS_FILE"
 

@@ -61,6 +61,7 @@ from benchmarks.stall_tools import (
 from metarr_desktop.app import shutdown
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
 from metarr_desktop.sandbox.catalog import parse_catalog_spec
 from metarr_desktop.sandbox.images import sandbox_image_transport
@@ -68,7 +69,6 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.jobs import JobState
-from metarr_desktop.store.library import IdentificationStatus
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext

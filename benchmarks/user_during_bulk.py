@@ -35,13 +35,13 @@ from keyring.backends import null
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxLimits, SandboxServer, ServiceLimit
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, Mode
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.library import IdentificationStatus
 
 USER = EnrichOptions(mode=Mode.MANUAL, priority=Priority.USER, force=True)
 BACKGROUND = EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)

@@ -30,11 +30,11 @@ from metarr_desktop.cli.common import (
     terminal_text,
 )
 from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode
 from metarr_desktop.services.identification import LockedIdError, SelectionError, SelectionNotFoundError
-from metarr_desktop.store.library import MovieRecord
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -138,5 +138,3 @@ async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
             shown = terminal_text(candidate.title + extra)
             say(f"  {candidate.confidence:5.1f}  {shown}  --select {choice}")
     return 0
-
-

@@ -13,10 +13,10 @@ from typing import Any
 import peewee as pw
 
 from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, say
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.store.database import store_error
-from metarr_desktop.store.library import MovieRecord
 
 #: Extra keyword arguments for `AppServices.open` (tests inject a clock or a keyring backend here).
 OPEN_OPTIONS: dict[str, Any] = {}

@@ -29,6 +29,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData, SearchRequest, SearchResult
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.results import FailedProvider, SkipReason
 from metarr_desktop.engine.budget import ActionBudget, NotAskedError
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
@@ -82,14 +83,14 @@ class Identification:
     """The automated identification of one entity.
 
     Attributes:
-        status: "identified" or "needs_identification".
+        status: identified, or needs identification (ambiguous, not found or no title).
         reason: None, "not_found" or "ambiguous".
         ids: the confirmed ids (identified) or the ids known before (otherwise).
         candidates: the scored candidates (search mode).
         lookup: the lookup that confirmed the identity, with its reusable answers.
     """
 
-    status: str
+    status: IdentificationStatus
     reason: str | None
     ids: ExternalIds
     candidates: list[Candidate] = field(default_factory=list)
@@ -388,7 +389,7 @@ class Identifier:
             )
             if lookup.answers:
                 return Identification(
-                    "identified",
+                    IdentificationStatus.IDENTIFIED,
                     None,
                     lookup.ids,
                     lookup=lookup,
@@ -400,10 +401,15 @@ class Identifier:
             failures = list(lookup.failures)
             if not title:
                 _not_found_for_now(failures)
-                return Identification("needs_identification", "not_found", ids, failures=lookup.failures)
+                return Identification(
+                    IdentificationStatus.NEEDS_IDENTIFICATION, "not_found", ids, failures=lookup.failures
+                )
         if not title:
             return Identification(
-                "needs_identification", "not_found", ids, why={"rule": "the movie has no title to search for"}
+                IdentificationStatus.NEEDS_IDENTIFICATION,
+                "not_found",
+                ids,
+                why={"rule": "the movie has no title to search for"},
             )
         searched = await self.search(
             title,
@@ -421,7 +427,7 @@ class Identifier:
             _not_found_for_now([*failures, *searched.failures])
         if decision.outcome is not Outcome.IDENTIFIED or decision.chosen is None:
             return Identification(
-                "needs_identification",
+                IdentificationStatus.NEEDS_IDENTIFICATION,
                 decision.outcome.value,
                 ids,
                 candidates=decision.candidates,
@@ -440,7 +446,7 @@ class Identifier:
         if not lookup.answers:
             _not_found_for_now(lookup.failures)
             return Identification(
-                "needs_identification",
+                IdentificationStatus.NEEDS_IDENTIFICATION,
                 "not_found",
                 ids,
                 candidates=decision.candidates,
@@ -448,7 +454,7 @@ class Identifier:
                 why={**decision.why, "outcome": "not_found", "rule": "no provider could look the match up"},
             )
         return Identification(
-            "identified",
+            IdentificationStatus.IDENTIFIED,
             None,
             lookup.ids,
             candidates=decision.candidates,

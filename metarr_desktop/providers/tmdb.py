@@ -91,6 +91,7 @@ def tmdb_language(language: str) -> str:
 #: TMDB's genre id of "TV Movie" (a search answer's `genre_ids` tells TV films apart).
 TV_MOVIE_GENRE = 10770
 
+
 class TmdbProvider(HttpProvider):
     """TMDB (themoviedb.org) v3 API client for movies."""
 

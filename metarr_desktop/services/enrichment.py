@@ -51,6 +51,13 @@ from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_c
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.preview import restrict_merge
 from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
+from metarr_desktop.core.records import (
+    EnrichmentLogRecord,
+    FieldSourceRecord,
+    IdentificationStatus,
+    MovieRecord,
+    UnknownEntityError,
+)
 from metarr_desktop.core.results import FailedProvider, ProviderResults, SkippedProvider
 from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
@@ -63,15 +70,7 @@ from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database, describe_db_error, is_db_error
-from metarr_desktop.store.library import (
-    EnrichmentLogRecord,
-    EnrichmentLogRepository,
-    FieldSourceRecord,
-    IdentificationStatus,
-    MovieRecord,
-    MovieRepository,
-    UnknownEntityError,
-)
+from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 
 log = logging.getLogger(__name__)
 

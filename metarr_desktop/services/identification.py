@@ -40,6 +40,7 @@ from metarr_desktop.core.matching import (
     with_details,
 )
 from metarr_desktop.core.providers import Priority, ProviderData
+from metarr_desktop.core.records import IdentificationStatus, MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
@@ -53,7 +54,7 @@ from metarr_desktop.engine.identify import (
 )
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import IdentificationStatus, MovieRecord, MovieRepository
+from metarr_desktop.store.library import MovieRepository
 
 MOVIE = EntityType.MOVIE
 
@@ -360,7 +361,7 @@ class IdentificationService:
         if not lookup.answers:
             return None, []
         identification = Identification(
-            "identified",
+            IdentificationStatus.IDENTIFIED,
             None,
             lookup.ids,
             candidates=candidates,

@@ -22,11 +22,12 @@ from metarr_desktop.core.fields import ALL_FIELDS, EntityType, is_missing
 from metarr_desktop.core.inspect import FieldExplanation, ProviderAnswer, StoredField, explain
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import MovieRecord, MovieRepository
+from metarr_desktop.store.library import MovieRepository
 
 MOVIE = EntityType.MOVIE
 

@@ -32,6 +32,7 @@ from typing import Any
 from metarr_desktop.core.artwork import FIELD_OF_TYPE
 from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.core.matching import normalise_title
+from metarr_desktop.core.records import CachedAsset, IdentificationStatus, MovieRecord, MovieRow
 from metarr_desktop.services.library_walk import (
     EXTRA_FOLDERS,
     MAX_NFO_BYTES,
@@ -51,15 +52,9 @@ from metarr_desktop.services.movie_fields import (
     set_lock,
     write_edit,
 )
-from metarr_desktop.store.cache import AssetRepository, CachedAsset
+from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import (
-    IdentificationStatus,
-    MovieRecord,
-    MovieRepository,
-    MovieRow,
-    ScanIndexEntry,
-)
+from metarr_desktop.store.library import MovieRepository, ScanIndexEntry
 
 __all__ = [
     "EXTRA_FOLDERS",

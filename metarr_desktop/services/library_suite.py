@@ -101,6 +101,7 @@ class LibrarySuite:
             set_authority=app.authority.set,
             languages=lambda: tuple(language_policy(app.user_settings).chain()),
         )
+
         async def republish(movie_id: int) -> dict[str, Any] | None:
             # An undone refresh rewrites the movie's library files only when they were published.
             if app.publish.ledger.last_published(movie_id) is None:

@@ -24,13 +24,9 @@ from urllib.parse import urlsplit
 
 from metarr_desktop.core.fields import ALL_FIELDS, FIELDS, ID_FIELDS, LIST_FIELDS, EntityType, label
 from metarr_desktop.core.merge import ratings
+from metarr_desktop.core.records import EnrichmentLogRecord, MovieRecord
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import (
-    EnrichmentLogRecord,
-    EnrichmentLogRepository,
-    MovieRecord,
-    MovieRepository,
-)
+from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 
 #: The source recorded for a value the user typed.
 USER_SOURCE = "user"

@@ -41,6 +41,7 @@ from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.player_paths import PathMapping, parent, to_remote
 from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.records import SyncState
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
@@ -66,7 +67,7 @@ from metarr_desktop.providers.errors import (
 )
 from metarr_desktop.services.library import VIDEO_EXTENSIONS
 from metarr_desktop.store.library import MovieRepository
-from metarr_desktop.store.players import PlayerRecord, PlayerRepository, SyncEntry, SyncState
+from metarr_desktop.store.players import PlayerRecord, PlayerRepository, SyncEntry
 from metarr_desktop.store.secrets import SecretStore
 
 log = logging.getLogger(__name__)

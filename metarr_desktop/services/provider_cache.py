@@ -35,6 +35,7 @@ from metarr_desktop.core.providers import (
     SearchRequest,
     SearchResult,
 )
+from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.core.results import FailedProvider, ProviderResults
 from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.events import FetchProgress
@@ -46,13 +47,7 @@ from metarr_desktop.providers.errors import (
     ProviderUnavailableError,
     RateLimitedError,
 )
-from metarr_desktop.store.cache import (
-    AnswerToStore,
-    AssetRepository,
-    CachedAnswer,
-    CachedAsset,
-    ProviderCacheRepository,
-)
+from metarr_desktop.store.cache import AnswerToStore, AssetRepository, CachedAnswer, ProviderCacheRepository
 from metarr_desktop.store.database import is_db_error
 
 log = logging.getLogger(__name__)

@@ -37,14 +37,10 @@ from metarr_desktop.core.changes import FieldChange, same_value
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import ALL_FIELDS, EntityType, is_missing
 from metarr_desktop.core.preview import change_set
+from metarr_desktop.core.records import EnrichmentLogRecord, FieldSourceRecord
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import (
-    EnrichmentLogRecord,
-    EnrichmentLogRepository,
-    FieldSourceRecord,
-    MovieRepository,
-)
+from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 
 log = logging.getLogger(__name__)
 

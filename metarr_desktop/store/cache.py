@@ -24,6 +24,7 @@ from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import ProviderAsset, ProviderCacheEntry
 
@@ -283,49 +284,6 @@ class ProviderCacheRepository:
 
     def count(self) -> int:
         return int(ProviderCacheEntry.select().count())
-
-
-@dataclass(frozen=True, slots=True)
-class CachedAsset:
-    """An asset candidate as the asset browser and `metarr assets` show it."""
-
-    id: int
-    entity_type: str
-    entity_id: int
-    type: AssetType
-    url: str
-    provider: str
-    width: int | None
-    height: int | None
-    language: str | None
-    votes: int | None
-    rating: float | None
-    score: int | None
-    analyzed: bool
-    content_hash: str | None
-    is_selected: bool
-    is_rejected: bool
-    selected_by: str | None
-    fetched_at: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type.value,
-            "url": self.url,
-            "width": self.width,
-            "height": self.height,
-            "language": self.language,
-            "provider": self.provider,
-            "votes": self.votes,
-            "rating": self.rating,
-            "score": self.score,
-            "analyzed": self.analyzed,
-            "is_selected": self.is_selected,
-            "is_rejected": self.is_rejected,
-            "selected_by": self.selected_by,
-            "fetched_at": self.fetched_at.isoformat(),
-        }
 
 
 def _asset(row: ProviderAsset) -> CachedAsset:

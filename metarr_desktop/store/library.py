@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import ALL_FIELDS, EntityType
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import (
+    EnrichmentLogRecord,
+    FieldSourceRecord,
+    IdentificationStatus,
+    MovieRecord,
+    MovieRow,
+    UnknownEntityError,
+)
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import (
     EnrichmentLogEntry,
@@ -29,79 +36,6 @@ from metarr_desktop.store.models import (
 )
 
 MOVIE = EntityType.MOVIE.value
-
-
-class IdentificationStatus(StrEnum):
-    UNIDENTIFIED = "unidentified"
-    IDENTIFIED = "identified"
-    NEEDS_IDENTIFICATION = "needs_identification"
-
-
-class UnknownEntityError(KeyError):
-    """No entity with that id (bad input: exit code 2 in the CLI)."""
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSourceRecord:
-    provider: str
-    fetched_at: datetime | None
-    language: str | None = None
-
-
-@dataclass(slots=True)
-class MovieRecord:
-    """A movie as the layers above see it.
-
-    Attributes:
-        fields: every canonical field (ids included) that has a value.
-        incomplete_providers: provider id -> when to retry it (it was rate limited or failed).
-    """
-
-    id: int
-    title: str
-    year: int | None
-    ids: ExternalIds
-    path: str | None
-    monitored: bool
-    status: IdentificationStatus
-    fields: dict[str, Any] = field(default_factory=dict)
-    last_enriched_at: datetime | None = None
-    last_enriched_providers: list[str] = field(default_factory=list)
-    incomplete_providers: dict[str, datetime] = field(default_factory=dict)
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    missing: bool = False
-    edition: str | None = None
-
-
-@dataclass(slots=True)
-class MovieRow:
-    """One movie as the library list shows it: a light row, read in bulk (`MovieRepository.list_rows`).
-
-    Not frozen on purpose: a frozen dataclass is five times slower to build, and a list of 100,000
-    of them is read every time the library opens.
-
-    Attributes:
-        incomplete_providers: provider id -> when to retry it (empty when every provider answered).
-        locked_fields: how many fields the user locked.
-        poster: the poster's URL, when the movie has one.
-        sort_title: the title to sort by, when it has one of its own.
-        missing: its folder was gone at the last scan.
-        edition: "Director's Cut", ... (None for the plain film).
-    """
-
-    id: int
-    title: str
-    year: int | None
-    status: IdentificationStatus
-    monitored: bool
-    last_enriched_at: datetime | None
-    incomplete_providers: Mapping[str, datetime]
-    locked_fields: int
-    poster: str | None
-    sort_title: str | None = None
-    missing: bool = False
-    edition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,38 +460,6 @@ class MovieRepository:
         query = Movie.select().where(Movie.incomplete_providers.is_null(False)).order_by(Movie.id)
         records = (_record(row) for row in query)
         return [r for r in records if any(when <= now for when in r.incomplete_providers.values())]
-
-
-@dataclass(frozen=True, slots=True)
-class EnrichmentLogRecord:
-    """One entry of `metarr history`.
-
-    Attributes:
-        changed_fields: as the enrichment wrote them, e.g. ``[{"field", "old", "new", "source"}]``.
-    """
-
-    entity_type: str
-    entity_id: int
-    mode: str
-    providers: list[str]
-    changed_fields: list[dict[str, Any]]
-    requires_player_sync: bool
-    sync_reason: str | None
-    enriched_at: datetime
-    id: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "entity_type": self.entity_type,
-            "entity_id": self.entity_id,
-            "mode": self.mode,
-            "providers": list(self.providers),
-            "changed_fields": list(self.changed_fields),
-            "requires_player_sync": self.requires_player_sync,
-            "sync_reason": self.sync_reason,
-            "enriched_at": self.enriched_at.isoformat(),
-        }
 
 
 class EnrichmentLogRepository:

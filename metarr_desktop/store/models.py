@@ -320,9 +320,12 @@ class PlayerSyncEntry(BaseModel):
     class Meta:
         table_name = "player_sync_queue"
         indexes = ((("player_id", "movie_id"), True),)
+
+
 class PublishedFile(BaseModel):
     """A file Metarr wrote next to a movie (the publish ledger): what it wrote, when, and its hash,
     so a file the user changed since, or one Metarr never wrote, is left alone."""
+
     id = pw.AutoField()
     entity_type = pw.TextField()
     entity_id = pw.IntegerField()
@@ -332,17 +335,22 @@ class PublishedFile(BaseModel):
     size = pw.IntegerField()
     asset_id = pw.IntegerField(null=True)
     written_at = UtcDateTimeField()
+
     class Meta:
         table_name = "published_files"
         indexes = ((("entity_type", "entity_id"), False),)
+
+
 class PublishState(BaseModel):
     """When an entity's library files were last published, and how that ended."""
+
     id = pw.AutoField()
     entity_type = pw.TextField()
     entity_id = pw.IntegerField()
     published_at = UtcDateTimeField()
     status = pw.TextField()
     error = pw.TextField(null=True)
+
     class Meta:
         table_name = "publish_state"
         indexes = ((("entity_type", "entity_id"), True),)

@@ -11,26 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import peewee as pw
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.player_paths import PathMapping
+from metarr_desktop.core.records import SyncState
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import Player, PlayerSyncEntry
 
 #: Reasons merged into one row are cut to this many characters.
 MAX_REASON = 500
-
-
-class SyncState(StrEnum):
-    PENDING = "pending"
-    DEFERRED = "deferred"  # the player was playing
-    SYNCED = "synced"
-    FAILED = "failed"
-    NOT_FOUND = "not_found"
 
 
 #: States that a `sync_pending` run picks up (a failed sync is retried on the next run).

@@ -16,10 +16,10 @@ from metarr_desktop.cli.common import json_text
 from metarr_desktop.cli.main import run
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Status
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.library import IdentificationStatus
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import IdentificationStatus, MovieRow
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import JobHandle, JobTracker
-from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.widgets import HealthCard

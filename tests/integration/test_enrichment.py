@@ -7,11 +7,11 @@ import dataclasses
 
 from metarr_desktop.core.authority import FieldAuthority, default_authority
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import EnrichOptions, Status
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
-from metarr_desktop.store.library import IdentificationStatus
 
 INCEPTION = ExternalIds(imdb="tt1375666")
 PROVIDERS = {"omdb", "tmdb", "tvdb", "fanart"}

@@ -49,8 +49,18 @@ def test_one_application_id_everywhere() -> None:
 
 def test_the_metainfo_has_what_software_centres_show() -> None:
     component = ET.parse(METAINFO).getroot()
-    for tag in ("name", "summary", "description", "developer", "content_rating", "launchable",
-                "screenshots", "releases", "metadata_license", "project_license"):
+    for tag in (
+        "name",
+        "summary",
+        "description",
+        "developer",
+        "content_rating",
+        "launchable",
+        "screenshots",
+        "releases",
+        "metadata_license",
+        "project_license",
+    ):
         assert component.find(tag) is not None, tag
     assert component.find("content_rating").get("type") == "oars-1.1"  # type: ignore[union-attr]
     from metarr_desktop import __version__

@@ -8,10 +8,10 @@ from pathlib import Path
 from metarr_desktop.core.changes import detect_changes
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.merge import MergeResult
+from metarr_desktop.core.records import SyncState
 from metarr_desktop.players import SyncAction
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.players import PlayerChange, engine_id
-from metarr_desktop.store.players import SyncState
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.players import Fakes, Movies, add_jellyfin, add_kodi, add_plex, open_app
 

@@ -15,10 +15,10 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichOptions, Mode, Status
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.library import IdentificationStatus
 from tests.helpers.fake_services import FakeServices
 
 INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")

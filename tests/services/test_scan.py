@@ -10,8 +10,9 @@ import pytest
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.nfo import FolderInfo
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.services.library import FoundMovie, LibraryError, LibraryService, walk_library
-from metarr_desktop.store.library import IdentificationStatus, MovieRepository
+from metarr_desktop.store.library import MovieRepository
 
 
 def video(path: Path) -> Path:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.services.library import LibraryError, LibraryService
-from metarr_desktop.store.library import MovieRepository, UnknownEntityError
+from metarr_desktop.store.library import MovieRepository
 
 
 def touch(path: Path, text: str | None = None) -> Path:

@@ -9,15 +9,10 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.records import EnrichmentLogRecord, IdentificationStatus, UnknownEntityError
 from metarr_desktop.store.cache import AnswerToStore, AssetRepository, ProviderCacheRepository
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import (
-    EnrichmentLogRecord,
-    EnrichmentLogRepository,
-    IdentificationStatus,
-    MovieRepository,
-    UnknownEntityError,
-)
+from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 
 INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")
 

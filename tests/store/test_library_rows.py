@@ -8,12 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.records import IdentificationStatus, MovieRow
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import (
-    IdentificationStatus,
-    MovieRepository,
-    MovieRow,
-)
+from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.models import FieldLock
 
 

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import label
+from metarr_desktop.core.records import IdentificationStatus, MovieRow
 from metarr_desktop.engine.health import HealthStatus, ProviderHealth
 from metarr_desktop.services.jobs import EventKind, JobHandle, JobTracker
-from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.health.models import HealthModel

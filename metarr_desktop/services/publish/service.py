@@ -35,6 +35,7 @@ from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.nfo_writer import NfoWriteError, movie_from_fields, write_nfo
 from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.records import CachedAsset, MovieRecord, UnknownEntityError
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.providers.images import MAX_IMAGE_BYTES, ImageHostProvider
@@ -61,9 +62,9 @@ from metarr_desktop.services.publish.layout import (
     movie_layout,
     nfo_names,
 )
-from metarr_desktop.store.cache import AssetRepository, CachedAsset
+from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import MovieRecord, MovieRepository, UnknownEntityError
+from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.publish import AssetAnalysis, PublishLedger
 
 log = logging.getLogger(__name__)

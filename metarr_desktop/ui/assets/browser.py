@@ -65,8 +65,9 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core.artwork import Languages, ordered, suggested_asset
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.services.library import choose_artwork
-from metarr_desktop.store.cache import AssetRepository, CachedAsset
+from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader

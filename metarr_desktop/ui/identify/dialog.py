@@ -86,6 +86,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import IdType, InvalidIdError, parse_imdb_id
 from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.records import IdentificationStatus, MovieRecord, UnknownEntityError
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
 from metarr_desktop.engine.identify import IdentificationError, LookupResult, SearchOutcome
@@ -95,7 +96,6 @@ from metarr_desktop.services.identification import (
     SelectionNotFoundError,
     parse_selection,
 )
-from metarr_desktop.store.library import IdentificationStatus, MovieRecord, UnknownEntityError
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.safe_text import plain_label

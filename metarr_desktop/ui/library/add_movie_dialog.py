@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_imdb_id, parse_numeric_id
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.services.library import LibraryError, LibraryService
 from metarr_desktop.store.database import describe_db_error, is_db_error
-from metarr_desktop.store.library import MovieRecord
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 

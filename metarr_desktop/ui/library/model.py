@@ -38,7 +38,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPale
 
 from metarr_desktop.core.formatting import DisplayStatus, relative_time, resets_in
 from metarr_desktop.core.names import sort_key
-from metarr_desktop.store.library import IdentificationStatus, MovieRow
+from metarr_desktop.core.records import IdentificationStatus, MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import plain_tip

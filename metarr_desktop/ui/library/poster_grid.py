@@ -67,7 +67,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.store.library import MovieRow
+from metarr_desktop.core.records import MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.theme import blank_pixmap, is_dark
 from metarr_desktop.ui.library.model import (

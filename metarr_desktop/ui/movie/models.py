@@ -22,6 +22,7 @@ from metarr_desktop.core import formatting
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.fields import FIELD_GROUPS, FIELD_SPECS, RATING_FIELDS, label
 from metarr_desktop.core.languages import is_preferred
+from metarr_desktop.core.records import EnrichmentLogRecord
 from metarr_desktop.core.results import SkipReason
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.enrichment import EnrichResult
@@ -32,7 +33,6 @@ from metarr_desktop.services.movie_fields import (
     input_hint,
     is_editable,
 )
-from metarr_desktop.store.library import EnrichmentLogRecord
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import escape, plain_tip
 

@@ -85,6 +85,7 @@ from metarr_desktop.core import formatting
 from metarr_desktop.core.fields import EntityType, label
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.records import IdentificationStatus, UnknownEntityError
 from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
 from metarr_desktop.services.jobs import Job, JobHandle, JobState
@@ -98,7 +99,6 @@ from metarr_desktop.services.movie_fields import (
     normalise_value,
 )
 from metarr_desktop.store.database import describe_db_error, is_db_error
-from metarr_desktop.store.library import IdentificationStatus, UnknownEntityError
 from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.page import PageView
@@ -1049,7 +1049,7 @@ class IdentifyingRefreshProgress(RefreshProgress):
         self.forward.on_provider_outcome(provider, step, outcome, detail)
 
     def on_identify_end(self, status: str | None) -> None:
-        self.identified = status == "identified"
+        self.identified = status == IdentificationStatus.IDENTIFIED
         self.forward.on_identify_end(status)
         if self.identified:
             self.phase = RefreshPhase.FETCHING
@@ -1233,9 +1233,7 @@ class MovieDetailPage(PageView):
         )
         self.preview_box = QCheckBox("Preview changes first")
         self.preview_box.setObjectName("movie-preview")
-        self.preview_box.setToolTip(
-            "Fetch as usual, then show what would change before anything is written"
-        )
+        self.preview_box.setToolTip("Fetch as usual, then show what would change before anything is written")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("movie-cancel")
         self.cancel_button.setToolTip("Stop the refresh; nothing is changed")

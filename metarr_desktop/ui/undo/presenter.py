@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from metarr_desktop.core.fields import label
+from metarr_desktop.core.records import EnrichmentLogRecord
 from metarr_desktop.services.undo import UndoResult, UndoService, latest_undoable
-from metarr_desktop.store.library import EnrichmentLogRecord
 
 
 class UndoPresenter:

@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.ids import ExternalIds, InvalidIdError
 from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import LookupResult, SearchOutcome
 from metarr_desktop.sandbox import SandboxServer
@@ -35,7 +36,6 @@ from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.identification import IdentifyResult, SelectionError
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
-from metarr_desktop.store.library import IdentificationStatus
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.theme import Scheme, ThemeController

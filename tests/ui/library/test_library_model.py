@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import QApplication, QTableView
 
-from metarr_desktop.store.library import IdentificationStatus, MovieRow
+from metarr_desktop.core.records import IdentificationStatus, MovieRow
 from metarr_desktop.ui.library.model import (
     THUMB_SIZE,
     Column,

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import EventKind, JobState
 from metarr_desktop.services.library import ScanReport
-from metarr_desktop.store.library import IdentificationStatus
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import THUMB_SIZE, Column, RowState

@@ -23,8 +23,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import IdentificationStatus, MovieRow
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.store.library import IdentificationStatus, MovieRow
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import THUMB_SIZE, Column, LibraryModel

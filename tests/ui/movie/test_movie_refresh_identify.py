@@ -24,12 +24,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import Job, JobEvent, JobListener
-from metarr_desktop.store.library import IdentificationStatus
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import ProviderState
