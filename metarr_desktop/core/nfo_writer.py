@@ -35,6 +35,7 @@ Untrusted XML is parsed with defusedxml: no entity expansion, no external entiti
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -490,6 +491,18 @@ def merge_nfo(existing: bytes | str, movie: NfoMovie) -> bytes:
     fresh.text = root.text
     fresh.extend(out)
     return _serialise(fresh)
+
+
+#: The version of what `write_nfo` makes of a movie. Bump it whenever the same movie and the same
+#: document would give other bytes (a new tag, another layout): `source_hash` changes with it, so
+#: a publish renders every NFO again instead of trusting one it wrote before.
+NFO_FORMAT = 1
+
+
+def source_hash(movie: NfoMovie) -> str:
+    """A hash of everything `write_nfo` builds from besides the document itself: the same hash over
+    a document Metarr wrote from it gives the same bytes again (the writer is idempotent)."""
+    return hashlib.sha256(f"{NFO_FORMAT}:{movie!r}".encode()).hexdigest()
 
 
 def write_nfo(movie: NfoMovie, existing: bytes | None = None) -> bytes:

@@ -184,6 +184,19 @@ def _v_field_source_language(db: pw.SqliteDatabase) -> None:
     _execute(db, 'ALTER TABLE "field_sources" ADD COLUMN "language" TEXT')
 
 
+_PUBLISH_FILE_STATE = (
+    'ALTER TABLE "published_files" ADD COLUMN "mtime_ns" INTEGER',
+    'ALTER TABLE "published_files" ADD COLUMN "source" TEXT',
+)
+
+
+def _v_published_file_state(db: pw.SqliteDatabase) -> None:
+    """What lets a publish skip an unchanged file without reading it: the file's modification time
+    (with its size) as last verified against the hash, and a hash of what an NFO was built from."""
+    for statement in _PUBLISH_FILE_STATE:
+        _execute(db, statement)
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
@@ -191,6 +204,7 @@ MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v_publish_ledger,
     _v_library_folders,
     _v_field_source_language,
+    _v_published_file_state,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -335,6 +335,8 @@ class PublishedFile(BaseModel):
     size = pw.IntegerField()
     asset_id = pw.IntegerField(null=True)
     written_at = UtcDateTimeField()
+    mtime_ns = pw.IntegerField(null=True)
+    source = pw.TextField(null=True)
 
     class Meta:
         table_name = "published_files"

@@ -3,11 +3,15 @@
 A row of ``published_files`` is the proof that Metarr wrote a file: a file on disk without a row is
 someone else's (kept), a file whose hash no longer matches its row was changed by the user since
 (kept and reported). ``publish_state`` says when each movie was last published (`--pending`).
+A row may also hold the file's ``mtime_ns`` as last verified against its hash (a later publish then
+trusts an unchanged (size, mtime_ns) without reading the file) and, for an NFO, ``source``: a hash of
+what it was built from (the same source over the same file gives the same bytes, so nothing to render).
 Also here: filling an asset's analysis columns once its image was downloaded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +31,18 @@ class LedgerEntry:
     entity_id: int
     asset_id: int | None
     written_at: datetime
+    mtime_ns: int | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedFile:
+    """What a publish learnt about a file it left unchanged (`PublishLedger.remember_verified`)."""
+
+    path: str
+    sha256: str
+    mtime_ns: int | None
+    source: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +65,31 @@ def _entry(row: PublishedFile) -> LedgerEntry:
         entity_id=row.entity_id,
         asset_id=row.asset_id,
         written_at=row.written_at,
+        mtime_ns=row.mtime_ns,
+        source=row.source,
     )
+
+
+#: The columns of a `LedgerEntry`, in its order.
+_COLUMNS: tuple[Any, ...] = (
+    PublishedFile.path,
+    PublishedFile.kind,
+    PublishedFile.sha256,
+    PublishedFile.size,
+    PublishedFile.entity_id,
+    PublishedFile.asset_id,
+    PublishedFile.written_at,
+    PublishedFile.mtime_ns,
+    PublishedFile.source,
+)
+
+#: Ids per ``IN (...)`` of a bulk read (well under SQLite's variable limit).
+CHUNK = 500
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 class PublishLedger:
@@ -58,6 +98,7 @@ class PublishLedger:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
+        self._sql: dict[tuple[str, int], str] = {}
 
     def for_movie(self, movie_id: int) -> dict[str, LedgerEntry]:
         rows = PublishedFile.select().where(
@@ -65,13 +106,46 @@ class PublishLedger:
         )
         return {row.path: _entry(row) for row in rows}
 
+    def for_movies(self, movie_ids: Iterable[int]) -> dict[int, dict[str, LedgerEntry]]:
+        """`for_movie` of many movies in one query per 500 ids (every id is a key); the statement
+        is built once per number of ids (peewee would build it again on every call)."""
+        ids = list(dict.fromkeys(movie_ids))
+        out: dict[int, dict[str, LedgerEntry]] = {movie_id: {} for movie_id in ids}
+        for chunk in _chunks(ids):
+            cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
+                self._files_sql(len(chunk)), [EntityType.MOVIE.value, *chunk]
+            )
+            for values in cursor.fetchall():
+                entry = LedgerEntry(*(f.python_value(v) for f, v in zip(_COLUMNS, values, strict=True)))
+                out[entry.entity_id][entry.path] = entry
+        return out
+
+    def _files_sql(self, count: int) -> str:
+        sql = self._sql.get(("files", count))
+        if sql is None:
+            query = PublishedFile.select(*_COLUMNS).where(
+                (PublishedFile.entity_type == "") & PublishedFile.entity_id.in_([0] * count)
+            )
+            sql = self._sql[("files", count)] = query.sql()[0]
+        return sql
+
     def get(self, path: str) -> LedgerEntry | None:
         row = PublishedFile.get_or_none(PublishedFile.path == path)
         return None if row is None else _entry(row)
 
     def record(
-        self, movie_id: int, path: str, kind: str, sha256: str, size: int, asset_id: int | None = None
+        self,
+        movie_id: int,
+        path: str,
+        kind: str,
+        sha256: str,
+        size: int,
+        asset_id: int | None = None,
+        *,
+        source: str | None = None,
+        mtime_ns: int | None = None,
     ) -> None:
+        """Metarr wrote (or adopted) the file at `path` with these bytes' hash and size."""
         now = self._clock.now()
         PublishedFile.insert(
             entity_type=EntityType.MOVIE.value,
@@ -82,6 +156,8 @@ class PublishLedger:
             size=size,
             asset_id=asset_id,
             written_at=now,
+            mtime_ns=mtime_ns,
+            source=source,
         ).on_conflict(
             conflict_target=[PublishedFile.path],
             update={
@@ -91,8 +167,23 @@ class PublishLedger:
                 PublishedFile.size: size,
                 PublishedFile.asset_id: asset_id,
                 PublishedFile.written_at: now,
+                PublishedFile.mtime_ns: mtime_ns,
+                PublishedFile.source: source,
             },
         ).execute()
+
+    def remember_verified(self, files: Iterable[VerifiedFile]) -> None:
+        """Store what a publish verified about files whose bytes had the hash `sha256`: the
+        modification time to trust next time (None: not yet) and an NFO's source. A row whose hash
+        is another by now (the file was written again since) is left as it is."""
+        files = list(files)
+        if not files:
+            return
+        with self._database.atomic():
+            for file in files:
+                PublishedFile.update(mtime_ns=file.mtime_ns, source=file.source).where(
+                    (PublishedFile.path == file.path) & (PublishedFile.sha256 == file.sha256)
+                ).execute()
 
     def mark_published(self, movie_id: int, status: str, error: str | None = None) -> None:
         now = self._clock.now()
@@ -112,6 +203,23 @@ class PublishLedger:
             (PublishState.entity_type == EntityType.MOVIE.value) & (PublishState.entity_id == movie_id)
         )
         return None if row is None else row.published_at
+
+    def last_published_many(self, movie_ids: Iterable[int]) -> dict[int, datetime]:
+        """`last_published` of many movies (only those published appear)."""
+        ids = list(dict.fromkeys(movie_ids))
+        out: dict[int, datetime] = {}
+        for chunk in _chunks(ids):
+            key = ("state", len(chunk))
+            sql = self._sql.get(key)
+            if sql is None:
+                query = PublishState.select(PublishState.entity_id, PublishState.published_at).where(
+                    (PublishState.entity_type == "") & PublishState.entity_id.in_([0] * len(chunk))
+                )
+                sql = self._sql[key] = query.sql()[0]
+            cursor = self._database.db.execute_sql(sql, [EntityType.MOVIE.value, *chunk])  # type: ignore[no-untyped-call]
+            for entity_id, at in cursor.fetchall():
+                out[int(entity_id)] = PublishState.published_at.python_value(at)
+        return out
 
     def pending_movies(self) -> list[int]:
         """Movies whose latest enrichment required a player sync after their last publish."""

@@ -1,4 +1,4 @@
-# ruff: noqa: PTH100, PTH112, PTH113, PTH118, PTH119, PTH120, PTH122, PTH202, PTH208
+# ruff: noqa: PTH100, PTH112, PTH113, PTH118, PTH119, PTH120, PTH122, PTH202, PTH208, PTH116, PTH206
 # Paths are plain strings (as stored, and as the ledger keys them): os.path on strings, one rule set.
 """Where a movie's library files go: the NFO names and artwork names Kodi and Jellyfin both read.
 
@@ -29,6 +29,7 @@ file name, and `contained` checks the resolved result stays inside the movie fol
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -187,3 +188,31 @@ def contained(folder: str, relative: str) -> str:
     if os.path.commonpath([root, target]) != root or target == root:
         raise LayoutError(f"{relative} would be written outside the movie folder ({target})")
     return target
+
+
+def locate(root: str, relative: str) -> tuple[str, os.stat_result | None]:
+    """`contained` for a folder already resolved (`root`: its real path), with what is there: the
+    `lstat` of the file (None when nothing is). Without a symlink on the way that is one `lstat` per
+    name of `relative` (a realpath would stat every folder up to ``/`` for every file); with one,
+    the full resolution of `contained`, and the `stat` of its target."""
+    parts = relative.split(os.sep)
+    if any(part in ("", ".", "..") for part in parts) or (os.altsep and os.altsep in relative):
+        return _located(contained(root, relative))
+    path = root
+    info: os.stat_result | None = None
+    for part in parts:
+        path = os.path.join(path, part)
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return os.path.join(root, relative), None  # nothing there: no link on the way either
+        if stat.S_ISLNK(info.st_mode):
+            return _located(contained(root, relative))
+    return path, info
+
+
+def _located(path: str) -> tuple[str, os.stat_result | None]:
+    try:
+        return path, os.stat(path)
+    except FileNotFoundError:
+        return path, None

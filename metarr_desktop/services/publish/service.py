@@ -9,6 +9,14 @@ else the engine's image-host provider), check and measure it (`imaging`), then d
 each file (`files.decide`, `files.atomic_write`) and record it in the ledger. A movie that fails
 (a read-only folder, a full disk, a missing folder) gets its error; the others go on.
 
+A publish that is neither forced nor a dry run skips what it can prove unchanged without reading
+it: a file whose ledger row holds its (size, mtime_ns) as last verified against the hash, and whose
+input is the same (the same asset; for an NFO, the same `source_hash` of what it is built from).
+A file that fails either test is read and hashed as before; once its hash matched its row and its
+modification time is older than `RACY_NS`, that time is stored for the next publish. The files a
+publish of many movies writes are read back the same way once `RACY_NS` old (`_verify_written`),
+so the next publish need not read them.
+
 A dry run writes nothing and downloads nothing that is not cached already: an image that would
 need a download is listed as ``would_create`` / ``would_update`` without a hash.
 
@@ -23,6 +31,9 @@ import difflib
 import hashlib
 import logging
 import os
+import stat
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,7 +44,7 @@ from metarr_desktop.core.artwork import rank_key
 from metarr_desktop.core.asset_score import score_image
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.nfo_writer import NfoWriteError, movie_from_fields, write_nfo
+from metarr_desktop.core.nfo_writer import NfoWriteError, movie_from_fields, source_hash, write_nfo
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.records import CachedAsset, MovieRecord, UnknownEntityError
 from metarr_desktop.engine.fetch import FetchOrchestrator
@@ -57,15 +68,15 @@ from metarr_desktop.services.publish.layout import (
     NfoName,
     artwork_kinds,
     artwork_name,
-    contained,
     extrafanart_names,
+    locate,
     movie_layout,
     nfo_names,
 )
 from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
-from metarr_desktop.store.publish import AssetAnalysis, PublishLedger
+from metarr_desktop.store.publish import AssetAnalysis, LedgerEntry, PublishLedger, VerifiedFile
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +95,10 @@ KIND_TYPES: dict[str, frozenset[AssetType]] = {
     "keyart": frozenset({AssetType.POSTER}),  # a poster without text
 }
 DEFAULT_ARTWORK: tuple[str, ...] = tuple(ARTWORK_FILES)
+#: A file's (size, mtime_ns) is stored for the next publish only once the mtime is this much older
+#: than the check of its bytes: a change within the file system's timestamp step after that check
+#: (a jiffy on Linux, 2 s on FAT) could otherwise leave both as they were.
+RACY_NS = 2_000_000_000
 
 
 class MovieStatus(StrEnum):
@@ -242,6 +257,19 @@ class ImageFetcher:
             log.info("image cache not written: %s", exc.strerror or exc)
 
 
+#: The written files remembered for `PublishService._verify_written` (older ones are read next time).
+WRITTEN_BACKLOG = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    path: str
+    sha256: str
+    size: int
+    source: str | None
+    written_ns: int
+
+
 @dataclass(slots=True)
 class _Planned:
     """One file to consider: its kind, where, the asset behind it (artwork)."""
@@ -255,6 +283,9 @@ class _Planned:
     decision: Decision | None = None
     reason: str | None = None
     error: str | None = None
+    entry: LedgerEntry | None = None
+    info: os.stat_result | None = None
+    known: bool = False  # unchanged as the ledger proves, never read (`new` and `existing` are None)
 
 
 def _choose(assets: list[CachedAsset], kind: str, language: str) -> list[CachedAsset]:
@@ -294,6 +325,7 @@ class PublishService:
         self._enabled = enabled
         self._after_enrichment = after_enrichment
         self._locks: dict[int, asyncio.Lock] = {}
+        self._written: deque[_Written] = deque(maxlen=WRITTEN_BACKLOG)
 
     @property
     def enabled(self) -> bool:
@@ -318,8 +350,39 @@ class PublishService:
             report.results.append(
                 await self.publish_one(movie_id, dry_run=dry_run, force=force, options=options)
             )
+            await self._verify_written()
         report.bytes_downloaded = self.fetcher.bytes_downloaded - before
         return report
+
+    async def _verify_written(self) -> None:
+        """Read back the files written at least `RACY_NS` ago; store the (size, mtime_ns) of those
+        that still hold what was written, so the next publish trusts them without reading."""
+        due: list[_Written] = []
+        limit = time.time_ns() - RACY_NS
+        while self._written and self._written[0].written_ns < limit:
+            due.append(self._written.popleft())
+        if not due:
+            return
+
+        def check() -> list[VerifiedFile]:
+            now = time.time_ns()
+            verified = []
+            for written in due:
+                try:
+                    info = os.lstat(written.path)
+                    if not stat.S_ISREG(info.st_mode) or info.st_size != written.size:
+                        continue
+                    if (
+                        info.st_mtime_ns >= now - RACY_NS
+                        or sha256(read_existing(written.path) or b"") != written.sha256
+                    ):
+                        continue
+                except OSError:
+                    continue
+                verified.append(VerifiedFile(written.path, written.sha256, info.st_mtime_ns, written.source))
+            return verified
+
+        self.ledger.remember_verified(await asyncio.to_thread(check))
 
     async def after_enrich(self, movie_id: int, requires_player_sync: bool) -> MovieResult | None:
         """The enrichment hook: publish when publishing and `publish.after_enrichment` are on and the
@@ -361,22 +424,24 @@ class PublishService:
         per movie would cost more than the whole check)."""
         if result.status is not MovieStatus.UNCHANGED:
             return False
-        last = self.ledger.last_published(movie.id)
+        last = self.ledger.last_published_many([movie.id]).get(movie.id)
         return last is not None and (movie.last_enriched_at is None or last >= movie.last_enriched_at)
 
     async def _publish(
         self, movie: MovieRecord, options: PublishOptions, *, dry_run: bool, force: bool
     ) -> MovieResult:
-        ledger = self.ledger.for_movie(movie.id)
-        assets = self._assets.for_entity(MOVIE, movie.id)
+        ledger = self.ledger.for_movies([movie.id])[movie.id]
+        assets = self._assets.for_entities(MOVIE, [movie.id])[movie.id]
         fields = dict(movie.fields)
         fields.setdefault("title", movie.title)
         if movie.year is not None:
             fields.setdefault("year", movie.year)
         nfo = movie_from_fields(fields, preferred_rating=options.preferred_rating)
+        source = source_hash(nfo)
+        trust_ledger = not (dry_run or force)
         problems: list[str] = []
 
-        def prepare() -> tuple[MovieLayout, list[_Planned]]:
+        def prepare() -> tuple[MovieLayout, list[_Planned], list[VerifiedFile]]:
             """The folder's files, read in one go off the loop (one thread hop per movie)."""
             layout = movie_layout(movie.path)
             root = os.path.realpath(layout.folder)
@@ -386,28 +451,42 @@ class PublishService:
                 if entry.asset_id is not None
             }
             planned = self._plan(layout, assets, options, published)
+            verified: list[VerifiedFile] = []
             for item in planned:
                 try:
-                    item.path = contained(layout.folder, item.relative)
+                    item.path, item.info = locate(root, item.relative)
                 except LayoutError as exc:
                     item.error = str(exc)
+                    continue
+                item.entry = ledger.get(item.path)
+                if trust_ledger and _known_unchanged(item, source):
+                    item.known = True
+                    item.decision = Decision(Action.UNCHANGED)
                     continue
                 item.existing = read_existing(item.path)
                 if item.kind != "nfo":
                     continue
-                try:
-                    item.new = write_nfo(nfo, item.existing)
-                except NfoWriteError as exc:
-                    item.decision = Decision(Action.KEPT, f"cannot be merged ({exc}); left alone")
-            return layout, planned
+                entry = item.entry
+                if trust_ledger and entry is not None and entry.source == source and _same(item, entry):
+                    item.new = item.existing  # Metarr wrote it from this very source: nothing to render
+                else:
+                    try:
+                        item.new = write_nfo(nfo, item.existing)
+                    except NfoWriteError as exc:
+                        item.decision = Decision(Action.KEPT, f"cannot be merged ({exc}); left alone")
+                        continue
+                if not dry_run and entry is not None and item.new == item.existing and _same(item, entry):
+                    _verified(item, entry, source, now, verified)
+            return layout, planned, verified
 
-        layout, planned = await asyncio.to_thread(prepare)
+        now = time.time_ns()  # before any file is looked at
+        layout, planned, verified = await asyncio.to_thread(prepare)
         for item in planned:
             if item.error is not None:
                 problems.append(f"{item.relative}: {item.error}")
                 item.decision = Decision(Action.KEPT, item.error)
                 continue
-            if item.kind == "nfo":
+            if item.kind == "nfo" or item.known:
                 continue
             try:
                 await self._prepare_artwork(item, layout, ledger, options, dry_run=dry_run, force=force)
@@ -416,13 +495,17 @@ class PublishService:
                 problems.append(f"{item.relative}: {message}")
                 item.decision = Decision(Action.KEPT, message)
                 item.reason = "failed"
+                continue
+            entry = item.entry
+            if not dry_run and entry is not None and item.new is not None and item.new is item.existing:
+                _verified(item, entry, None, now, verified)
 
         for item in planned:
             if item.decision is None and item.new is not None:
                 item.decision = decide(
                     existing=item.existing,
                     new=item.new,
-                    ledger=ledger.get(item.path),
+                    ledger=item.entry,
                     is_nfo=item.kind == "nfo",
                     replace_foreign=item.kind in options.replace_foreign,
                     force=force,
@@ -431,7 +514,10 @@ class PublishService:
         if dry_run:
             self._preview(planned, result)
         else:
-            await self._write(movie.id, planned, result, problems)
+            await self._write(movie.id, planned, result, problems, source)
+            self.ledger.remember_verified(
+                v for v in verified if _decided(planned, v.path) is Action.UNCHANGED
+            )
         first_nfo = next((p for p in planned if p.kind == "nfo" and p.new is not None), None)
         if dry_run and first_nfo is not None and first_nfo.new is not None:
             result.diff = nfo_diff(first_nfo.existing, first_nfo.new, os.path.basename(first_nfo.relative))
@@ -493,7 +579,7 @@ class PublishService:
     ) -> None:
         asset = item.asset
         assert asset is not None
-        entry = ledger.get(item.path)
+        entry = item.entry
         if (
             not force
             and entry is not None
@@ -552,7 +638,7 @@ class PublishService:
                 result.status = MovieStatus.WRITTEN
 
     async def _write(
-        self, movie_id: int, planned: list[_Planned], result: MovieResult, problems: list[str]
+        self, movie_id: int, planned: list[_Planned], result: MovieResult, problems: list[str], source: str
     ) -> None:
         to_write = [
             p
@@ -583,17 +669,21 @@ class PublishService:
                 continue
             if decision.action in (Action.CREATED, Action.UPDATED) and id(item) not in written:
                 continue  # not written: the error says why
-            assert item.new is not None or decision.action is Action.KEPT
+            assert item.new is not None or item.known or decision.action is Action.KEPT
             if id(item) in written or decision.adopt:
                 new = item.new or b""
+                digest = sha256(new)
+                item_source = source if item.kind == "nfo" else None
                 self.ledger.record(
                     movie_id,
                     item.path,
                     item.kind,
-                    sha256(new),
+                    digest,
                     len(new),
                     item.asset.id if item.asset else None,
+                    source=item_source,
                 )
+                self._written.append(_Written(item.path, digest, len(new), item_source, time.time_ns()))
             result.files.append(_file_result(item, decision.action))
             if id(item) in written:
                 result.status = MovieStatus.WRITTEN
@@ -601,15 +691,65 @@ class PublishService:
             problems.append(error)
 
 
+def _known_unchanged(item: _Planned, source: str) -> bool:
+    """The ledger proves the file unchanged without reading it: its (size, mtime_ns) are those last
+    verified, and what it is made of is the same (the asset; an NFO's source)."""
+    entry, info = item.entry, item.info
+    if entry is None or info is None or entry.mtime_ns is None or not stat.S_ISREG(info.st_mode):
+        return False
+    if info.st_size != entry.size or info.st_mtime_ns != entry.mtime_ns:
+        return False
+    if item.kind == "nfo":
+        return entry.source == source
+    return item.asset is not None and entry.asset_id == item.asset.id
+
+
+def _same(item: _Planned, entry: LedgerEntry) -> bool:
+    """The bytes read are those the ledger says Metarr wrote."""
+    return (
+        item.existing is not None
+        and len(item.existing) == entry.size
+        and sha256(item.existing) == entry.sha256
+    )
+
+
+def _verified(
+    item: _Planned, entry: LedgerEntry, source: str | None, now_ns: int, out: list[VerifiedFile]
+) -> None:
+    """Note what reading an unchanged file proved, when the ledger does not hold it yet: its mtime
+    (once older than `RACY_NS`; its size was read before the bytes) and an NFO's source."""
+    info = item.info
+    mtime: int | None = None
+    if (
+        info is not None
+        and stat.S_ISREG(info.st_mode)
+        and info.st_size == entry.size
+        and info.st_mtime_ns < now_ns - RACY_NS
+    ):
+        mtime = info.st_mtime_ns
+    if source is None:
+        source = entry.source
+    if (mtime, source) != (entry.mtime_ns, entry.source):
+        out.append(VerifiedFile(item.path, entry.sha256, mtime, source))
+
+
+def _decided(planned: list[_Planned], path: str) -> Action | None:
+    return next((p.decision.action for p in planned if p.path == path and p.decision), None)
+
+
 def _file_result(item: _Planned, action: Action) -> FileResult:
     decision = item.decision
     new = item.new if action is not Action.KEPT else None
+    size = len(new) if new is not None else None
+    digest = sha256(new) if new is not None else None
+    if item.known and item.entry is not None:
+        size, digest = item.entry.size, item.entry.sha256
     return FileResult(
         path=item.path,
         kind=item.kind,
         action=action,
-        size=len(new) if new is not None else None,
-        sha256=sha256(new) if new is not None else None,
+        size=size,
+        sha256=digest,
         asset_id=item.asset.id if item.asset else None,
         reason=decision.reason if decision else None,
         old=item.existing,
