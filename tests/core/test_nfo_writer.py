@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from metarr_desktop.core.nfo import parse_nfo
 from metarr_desktop.core.nfo_writer import (
     DECLARATION,
+    NFO_FORMAT,
     NfoActor,
     NfoMovie,
     NfoRating,
@@ -22,6 +24,7 @@ from metarr_desktop.core.nfo_writer import (
     movie_from_fields,
     read_nfo_movie,
     render_nfo,
+    source_hash,
     trailer_value,
     unmanaged_tags,
 )
@@ -282,3 +285,26 @@ def test_write_then_read_returns_the_values(movie: NfoMovie) -> None:
 
 def _fields(movie: NfoMovie) -> dict[str, Any]:
     return {name: getattr(movie, name) for name in NfoMovie.__dataclass_fields__}
+
+
+#: What `render_nfo` and `merge_nfo` give for `FIELDS` at `NFO_FORMAT` 1.
+FORMAT_1 = (
+    "589e85ff86bc44cdb23316c76fc9175c9a637171c755a99fc99003433590f3d1",
+    "f62a0579e704f3ff6a1768d99deb4c8f72f7b136cf69c1d3de2488631b64bcad",
+)
+
+
+def test_the_writers_output_changes_only_with_its_format_version() -> None:
+    """A publish trusts an NFO it wrote from the same `source_hash`: when the writer's bytes change,
+    bump `NFO_FORMAT` (so every NFO is rendered again) and record the new hashes here."""
+    movie = movie_from_fields(FIELDS)
+    rendered = hashlib.sha256(render_nfo(movie)).hexdigest()
+    merged = hashlib.sha256(merge_nfo(b"<movie><title>x</title><watched>true</watched></movie>", movie))
+    assert NFO_FORMAT == 1 and (rendered, merged.hexdigest()) == FORMAT_1, "bump NFO_FORMAT"
+
+
+def test_the_source_hash_follows_every_input() -> None:
+    movie = movie_from_fields(FIELDS)
+    assert source_hash(movie) == source_hash(movie_from_fields(dict(FIELDS)))
+    assert source_hash(movie) != source_hash(movie_from_fields({**FIELDS, "plot": "Another."}))
+    assert source_hash(movie) != source_hash(movie_from_fields(FIELDS, preferred_rating="tmdb"))

@@ -17,6 +17,7 @@ from metarr_desktop.services.publish.layout import (
     artwork_name,
     contained,
     extrafanart_names,
+    locate,
     movie_layout,
     nfo_names,
 )
@@ -105,3 +106,23 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
         movie_layout(None)
     with pytest.raises(LayoutError, match="missing"):
         movie_layout(str(tmp_path / "gone"))
+
+
+def test_locate_stats_the_file_and_resolves_a_link_like_contained(tmp_path: Path) -> None:
+    folder = make(tmp_path / "movie", "a.mkv", "poster.jpg")
+    root = os.path.realpath(folder)
+    path, info = locate(root, "poster.jpg")
+    assert path == os.path.join(root, "poster.jpg") and info is not None and info.st_size == len("poster.jpg")
+    assert locate(root, os.path.join("extrafanart", "fanart1.jpg")) == (
+        os.path.join(root, "extrafanart", "fanart1.jpg"),
+        None,
+    )
+    (folder / "fanart.jpg").symlink_to(folder / "poster.jpg")  # a link inside: its target
+    path, info = locate(root, "fanart.jpg")
+    assert path == os.path.join(root, "poster.jpg") and info is not None
+    (tmp_path / "secret").write_bytes(b"s")
+    (folder / "extrafanart").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(LayoutError):
+        locate(root, os.path.join("extrafanart", "secret"))
+    with pytest.raises(LayoutError):
+        locate(root, "../escape.jpg")
