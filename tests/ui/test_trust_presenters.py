@@ -4,6 +4,7 @@ services and the fake providers (no widget is made)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,52 @@ async def test_the_undo_presenter_follows_the_history(suite: LibrarySuite) -> No
     presenter.show(movie.id, suite.library.movie_detail(movie.id).history)
     assert not presenter.enabled and presenter.tooltip().startswith("Nothing to undo")
     assert (await presenter.undo()).startswith("Nothing left to undo")
+
+
+def _movie_folder(root: Path) -> Path:
+    folder = root / "The Matrix (1999)"
+    folder.mkdir(parents=True)
+    (folder / "The Matrix.mkv").write_bytes(b"\x1a\x45\xdf\xa3")
+    return folder
+
+
+async def test_the_preview_presenter_shows_the_nfo_diff_of_the_ticked_fields_once_published(
+    suite: LibrarySuite, tmp_path: Path
+) -> None:
+    folder = _movie_folder(tmp_path / "lib")
+    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX, path=str(folder))
+    publish = suite.app.publish
+    nfo_only = replace(publish.options(), artwork=(), extrafanart=0)
+    await publish.publish_one(movie.id, options=nfo_only)  # the NFO Metarr wrote before the refresh
+    on_disk = (folder / "The Matrix.nfo").read_bytes()
+    result = await suite.preview.preview(movie.id)
+    presenter = PreviewPresenter(suite.preview, result, title="The Matrix", names=NAMES, publish=publish)
+    assert presenter.shows_nfo()  # published, although publishing is off
+
+    diff = await presenter.nfo_diff()
+    assert diff.startswith("--- The Matrix.nfo (on disk)\n+++ The Matrix.nfo (Metarr)\n")
+    assert "+  <plot>Plot of 603 from tmdb</plot>" in diff
+    presenter.set_checked("plot", False)
+    assert "<plot>" not in await presenter.nfo_diff()
+    presenter.set_all(False)
+    assert "would not change" in await presenter.nfo_diff()
+    assert (folder / "The Matrix.nfo").read_bytes() == on_disk  # a preview writes nothing
+    assert sorted(p.name for p in folder.iterdir()) == ["The Matrix.mkv", "The Matrix.nfo"]
+
+
+async def test_the_nfo_diff_is_shown_only_when_the_files_are_published_or_publishing_is_on(
+    suite: LibrarySuite, tmp_path: Path
+) -> None:
+    folder = _movie_folder(tmp_path / "lib")
+    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX, path=str(folder))
+    result = await suite.preview.preview(movie.id)
+    presenter = PreviewPresenter(
+        suite.preview, result, title="The Matrix", names=NAMES, publish=suite.app.publish
+    )
+    assert not presenter.shows_nfo()
+    assert not PreviewPresenter(suite.preview, result, title="The Matrix", names=NAMES).shows_nfo()
+    suite.app.user_settings.set("publish.enabled", True)
+    assert presenter.shows_nfo()
+    diff = await presenter.nfo_diff()
+    assert diff.startswith("--- The Matrix.nfo (on disk)") and "+  <plot>Plot of 603 from tmdb</plot>" in diff
+    assert sorted(p.name for p in folder.iterdir()) == ["The Matrix.mkv"]

@@ -34,8 +34,8 @@ import os
 import stat
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -337,6 +337,18 @@ class PublishService:
     def pending(self) -> list[int]:
         return self.ledger.pending_movies()
 
+    def has_published(self, movie_id: int) -> bool:
+        """Metarr wrote (or adopted) at least one library file of this movie."""
+        return bool(self.ledger.for_movies([movie_id])[movie_id])
+
+    async def nfo_preview(self, movie_id: int, changes: Mapping[str, Any]) -> MovieResult:
+        """A dry run of the movie's NFO alone, as it would be once `changes` (canonical field ->
+        new value) are applied: `diff` is the unified diff from the NFO on disk (None when the NFO
+        would not be written, e.g. one the user changed since: its file entry says why). Nothing is
+        written, downloaded or decoded. Raises `UnknownEntityError` for an unknown id."""
+        options = replace(self._options(), artwork=(), extrafanart=0)
+        return await self.publish_one(movie_id, dry_run=True, options=options, changes=changes)
+
     # -- many movies ---------------------------------------------------------------------------------
 
     async def publish(
@@ -403,14 +415,18 @@ class PublishService:
         dry_run: bool = False,
         force: bool = False,
         options: PublishOptions | None = None,
+        changes: Mapping[str, Any] | None = None,
     ) -> MovieResult:
-        """Publish (or preview) one movie; raises `UnknownEntityError` for an unknown id."""
+        """Publish (or preview) one movie; raises `UnknownEntityError` for an unknown id. `changes`
+        (a dry run only) are field values to use instead of the stored ones."""
+        if changes and not dry_run:
+            raise ValueError("field changes are previewed only (dry_run=True)")
         movie = self._movies.require(movie_id)
         options = options or self._options()
         lock = self._locks.setdefault(movie_id, asyncio.Lock())
         async with lock:
             try:
-                result = await self._publish(movie, options, dry_run=dry_run, force=force)
+                result = await self._publish(movie, options, dry_run=dry_run, force=force, changes=changes)
             except (LayoutError, OSError) as exc:
                 message = str(exc) if isinstance(exc, LayoutError) else _os_message(exc)
                 status = MovieStatus.SKIPPED if movie.path is None else MovieStatus.FAILED
@@ -428,11 +444,17 @@ class PublishService:
         return last is not None and (movie.last_enriched_at is None or last >= movie.last_enriched_at)
 
     async def _publish(
-        self, movie: MovieRecord, options: PublishOptions, *, dry_run: bool, force: bool
+        self,
+        movie: MovieRecord,
+        options: PublishOptions,
+        *,
+        dry_run: bool,
+        force: bool,
+        changes: Mapping[str, Any] | None = None,
     ) -> MovieResult:
         ledger = self.ledger.for_movies([movie.id])[movie.id]
-        assets = self._assets.for_entities(MOVIE, [movie.id])[movie.id]
-        fields = dict(movie.fields)
+        assets = self._assets.for_entities(MOVIE, [movie.id])[movie.id] if options.artwork else []
+        fields = {**movie.fields, **(changes or {})}
         fields.setdefault("title", movie.title)
         if movie.year is not None:
             fields.setdefault("year", movie.year)

@@ -1,5 +1,6 @@
 """The preview dialogs: one movie's change set (old → new with its source, new artwork as
-thumbnails; accept all, accept the ticked fields, or discard), and the summary of a preview of many
+thumbnails; once the movie's files are published, the NFO diff of accepting the ticked fields;
+accept all, accept the ticked fields, or discard), and the summary of a preview of many
 movies (per field counts, the movies; accept or leave out fields across all of them).
 
 Both are opened with `open()` (never `exec()`); accepting runs as a coroutine (`async_slot`) that
@@ -9,13 +10,14 @@ applies from the cache, so no request is sent.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtGui import QFont, QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.preview.models import FieldSummaryModel, MovieSummaryModel, PreviewChangesModel
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, ChangeRow, PreviewPresenter
@@ -165,6 +167,7 @@ class PreviewDialog(QDialog):
         header.setSectionResizeMode(PreviewChangesModel.NEW, QHeaderView.ResizeMode.Stretch)
         self.table.setVisible(bool(presenter.rows))
 
+        self._build_nfo_view()
         self.sync = _plain_label("preview-sync")
         self.sync.setText(presenter.sync_note())
         self.sync.setVisible(bool(presenter.sync_note()))
@@ -192,13 +195,57 @@ class PreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.artwork)
-        layout.addWidget(self.table, 1)
+        if self.nfo_shown:
+            panes = QSplitter(Qt.Orientation.Vertical)
+            panes.setObjectName("preview-panes")
+            panes.addWidget(self.table)
+            panes.addWidget(self.nfo_box)
+            panes.setSizes([280, 220])
+            layout.addWidget(panes, 1)
+        else:
+            layout.addWidget(self.table, 1)
         layout.addWidget(self.sync)
         layout.addWidget(self.status)
         if not presenter.rows:
             layout.addStretch(1)
         layout.addLayout(buttons)
         self._update_actions()
+        if self.nfo_shown:
+            self.model.tickedChanged.connect(self.refresh_nfo)
+            self.refresh_nfo()
+
+    def _build_nfo_view(self) -> None:
+        """The NFO diff: on disk against what Metarr would write after accepting (plain text)."""
+        self.nfo_shown = self.presenter.shows_nfo()
+        self.nfo_box = QWidget()
+        self.nfo_box.setObjectName("preview-nfo")
+        box = QVBoxLayout(self.nfo_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        caption = _plain_label("preview-nfo-caption")
+        caption.setText("NFO on disk → after accepting the ticked fields")
+        self.nfo_diff = QPlainTextEdit()
+        self.nfo_diff.setObjectName("preview-nfo-diff")
+        self.nfo_diff.setAccessibleName("NFO diff")
+        self.nfo_diff.setReadOnly(True)
+        self.nfo_diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.nfo_diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.nfo_diff.setPlainText("Comparing the NFO…")
+        box.addWidget(caption)
+        box.addWidget(self.nfo_diff, 1)
+        self.nfo_box.setVisible(self.nfo_shown)
+        self._nfo_generation = 0
+
+    def refresh_nfo(self) -> None:
+        spawn(self.load_nfo())
+
+    async def load_nfo(self) -> str:
+        """Compare the NFO again for the fields ticked now (a later call wins over an earlier one)."""
+        self._nfo_generation += 1
+        generation = self._nfo_generation
+        text = await self.presenter.nfo_diff()
+        if generation == self._nfo_generation:
+            self.nfo_diff.setPlainText(text)
+        return text
 
     def _update_actions(self) -> None:
         has_rows = bool(self.presenter.rows) and self.presenter.outcome is None

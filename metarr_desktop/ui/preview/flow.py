@@ -24,7 +24,9 @@ def show_movie_preview(page: MovieDetailPage, result: EnrichResult) -> PreviewDi
     if suite is None or page.detail is None:
         return None
     title = page.detail.movie.title
-    presenter = PreviewPresenter(suite.preview, result, title=title, names=page.ctx.provider_names())
+    presenter = PreviewPresenter(
+        suite.preview, result, title=title, names=page.ctx.provider_names(), publish=suite.app.publish
+    )
     page.refresh_title.setText("Preview: " + presenter.heading())
     dialog = PreviewDialog(presenter, page.ctx.images, page)
 

@@ -1,7 +1,10 @@
 """What the preview dialogs show and do, without Qt (tested without widgets).
 
 `PreviewPresenter`: one movie's previewed change set as rows the user ticks; accepting applies the
-ticked fields from the cache (`PreviewService.accept`: no request) and says what happened.
+ticked fields from the cache (`PreviewService.accept`: no request) and says what happened. Once the
+movie's library files are published (or publishing is on), it also shows the NFO diff: the NFO on
+disk against the one Metarr would write after accepting the ticked fields (`PublishService.nfo_preview`,
+the Files tab's dry run restricted to the NFO).
 `BulkPreviewPresenter`: many movies' previews by field ("Plot: 312 movies, Runtime: 14"), the movies
 with what would change for each, and accepting the ticked fields across all of them.
 """
@@ -10,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.fields import label
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
 from metarr_desktop.services.preview import AcceptResult, BulkPreview, PreviewService, movies_changing
+from metarr_desktop.services.publish import MovieResult, PublishService
 from metarr_desktop.ui.movie.models import short_value, source_name
 
 #: Fields whose value is a picture's address: shown as thumbnails.
@@ -62,9 +67,16 @@ class PreviewPresenter:
     """
 
     def __init__(
-        self, service: PreviewService, result: EnrichResult, *, title: str, names: Mapping[str, str]
+        self,
+        service: PreviewService,
+        result: EnrichResult,
+        *,
+        title: str,
+        names: Mapping[str, str],
+        publish: PublishService | None = None,
     ) -> None:
         self.service = service
+        self.publish = publish
         self.result = result
         self.title = title
         self.names = dict(names)
@@ -148,6 +160,31 @@ class PreviewPresenter:
     def discard(self) -> str:
         return f"Preview of {self.title} discarded: nothing was changed."
 
+    # -- the NFO diff --------------------------------------------------------------------------------
+
+    def shows_nfo(self) -> bool:
+        """The NFO diff is shown: there is a change, and the movie's files are published or
+        publishing is on (else Metarr writes no NFO that the change would reach)."""
+        publish = self.publish
+        if publish is None or not self.rows or self.result.status is Status.FAILED:
+            return False
+        return publish.enabled or publish.has_published(self.movie_id)
+
+    def ticked_values(self) -> dict[str, Any]:
+        """Field -> the previewed new value, for the ticked fields."""
+        chosen = set(self.chosen())
+        return {c.field: c.new for c in self.changes.changed_fields if c.field in chosen}
+
+    async def nfo_diff(self) -> str:
+        """The text of the NFO diff view, for the fields ticked now."""
+        if self.publish is None:
+            return ""
+        try:
+            planned = await self.publish.nfo_preview(self.movie_id, self.ticked_values())
+        except Exception as exc:  # a store or file failure: said in the view, never a traceback
+            return f"The NFO cannot be compared: {exc}"
+        return nfo_diff_text(planned, ticked=bool(self.chosen()))
+
 
 @dataclass(slots=True)
 class FieldSummaryRow:
@@ -230,3 +267,18 @@ class BulkPreviewPresenter:
         if failed:
             text += f" {failed:,} could not be applied."
         return text
+
+
+def nfo_diff_text(planned: MovieResult, *, ticked: bool = True) -> str:
+    """What the NFO diff view says for a dry run of the NFO (`PublishService.nfo_preview`)."""
+    if planned.error:
+        return f"No NFO would be written: {planned.error}"
+    nfo = next((f for f in planned.files if f.kind == "nfo"), None)
+    if nfo is None:
+        return "No NFO would be written for this movie."
+    if planned.diff is None:
+        return f"{nfo.path}: {nfo.reason or 'left alone'}; accepting does not rewrite it."
+    if not planned.diff:
+        what = "the ticked fields" if ticked else "nothing ticked"
+        return f"{nfo.path}: the NFO on disk already says this ({what}); it would not change."
+    return planned.diff
