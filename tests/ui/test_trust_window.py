@@ -1,4 +1,4 @@
-"""Issue 19 through the window: the field inspector (source badge click, Ctrl+I, "Use this value",
+"""The trust features through the window: the field inspector (source badge click, Ctrl+I, "Use this value",
 "Always prefer this provider"), "Preview changes first" with its dialog (accept ticked fields, no
 request), the bulk preview summary, and "Undo this refresh" on the History tab. Each screen is saved
 as a PNG under /tmp/metarr-shots to be looked at.
@@ -10,12 +10,14 @@ clients); a second sandbox with an altered catalog stands for the providers chan
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.sandbox import SandboxServer
@@ -243,6 +245,65 @@ async def test_preview_changes_first_writes_nothing_then_accepting_ticked_fields
     assert "Applied 2 fields from the cache" in dialog.status.text()
     shoot(dialog, "preview-movie-accepted")
     await until(lambda: page.refresh_title.text().startswith("Refresh finished: 2 fields changed"))
+    dialog.close()
+
+
+async def test_the_preview_shows_the_nfo_diff_of_a_published_movie_and_follows_the_ticks(
+    world: Any,
+    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ctx, _server = world
+    folder = tmp_path / "lib" / "Inception (2010)"
+    folder.mkdir(parents=True)
+    (folder / "Inception.mkv").write_bytes(b"\x1a\x45\xdf\xa3")
+    movie = ctx.suite.library.add("Inception", year=2010, ids=INCEPTION, path=str(folder))
+    assert (await ctx.suite.enrichment.enrich(movie.id)).status is Status.ENRICHED
+    publish = ctx.suite.app.publish
+    await publish.publish_one(movie.id, options=dataclasses.replace(publish.options(), artwork=()))
+    nfo = folder / "Inception.nfo"
+    written = nfo.read_bytes()
+    page = page_factory(ctx)
+    await page.load_movie(movie.id)
+    await switch_to(ctx, sandbox_factory(altered_catalog()))
+    page.force_box.setChecked(True)
+    page.preview_box.setChecked(True)
+    await page.refresh()
+    await settle()
+    dialog: PreviewDialog = dialog_of(page, PreviewDialog)
+    assert dialog.nfo_shown and dialog.nfo_box.isVisible()
+    await until(lambda: dialog.nfo_diff.toPlainText().startswith("--- Inception.nfo (on disk)"))
+    text = dialog.nfo_diff.toPlainText()
+    assert "+  <plot>A different plot the providers now tell.</plot>" in text
+    assert "+  <genre>Thriller</genre>" in text
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    assert dialog.nfo_diff.font().family() == fixed.family()  # monospace, plain text
+    await settle()
+    shoot(dialog, "preview-nfo-diff")
+
+    plot_row = next(i for i, r in enumerate(dialog.presenter.rows) if r.field == "plot")
+    index = dialog.model.index(plot_row, PreviewChangesModel.APPLY)
+    assert dialog.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    await until(lambda: "<plot>A different plot" not in dialog.nfo_diff.toPlainText())
+    assert "+  <genre>Thriller</genre>" in dialog.nfo_diff.toPlainText()
+    assert nfo.read_bytes() == written  # the preview wrote nothing
+    dialog.close()
+
+
+async def test_the_preview_of_a_movie_never_published_has_no_nfo_diff(
+    world: Any,
+    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+) -> None:
+    ctx, _server = world
+    page = page_factory(ctx)
+    movie = ctx.suite.library.add("Inception", year=2010, ids=INCEPTION)
+    await page.load_movie(movie.id)
+    page.preview_box.setChecked(True)
+    await page.refresh()
+    await settle()
+    dialog: PreviewDialog = dialog_of(page, PreviewDialog)
+    assert not dialog.nfo_shown and not dialog.nfo_box.isVisible()
     dialog.close()
 
 

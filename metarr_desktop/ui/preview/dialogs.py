@@ -200,7 +200,8 @@ class PreviewDialog(QDialog):
             panes.setObjectName("preview-panes")
             panes.addWidget(self.table)
             panes.addWidget(self.nfo_box)
-            panes.setSizes([280, 220])
+            panes.setSizes([200, 340])
+            self.resize(900, 700)
             layout.addWidget(panes, 1)
         else:
             layout.addWidget(self.table, 1)
