@@ -43,6 +43,7 @@ from metarr_desktop.services.enrichment import (
     EnrichResult,
     Mode,
 )
+from metarr_desktop.services.library_suite import LibrarySuite
 
 EXIT_INTERRUPTED = 130
 
@@ -136,6 +137,22 @@ def by_priority(priority: list[str]) -> Callable[[str], tuple[int, str]]:
         return (priority.index(provider) if provider in priority else len(priority), provider)
 
     return rank
+
+
+async def _nfo_diffs(suite: LibrarySuite, report: EnrichReport) -> dict[int, str | None]:
+    """Each previewed movie's NFO diff (its NFO on disk against the one Metarr would write after
+    applying the preview); None when its files are not published and publishing is off, or when the
+    NFO would not be written (a file the user changed). A dry run of the NFO alone: cheap."""
+    publish = suite.app.publish
+    diffs: dict[int, str | None] = {}
+    for result in report.results:
+        diffs[result.movie_id] = None
+        changes = result.changes.changed_fields
+        if not changes or not (publish.enabled or publish.has_published(result.movie_id)):
+            continue
+        planned = await publish.nfo_preview(result.movie_id, {c.field: c.new for c in changes})
+        diffs[result.movie_id] = planned.diff
+    return diffs
 
 
 def report_json(report: EnrichReport, priority: list[str]) -> dict[str, Any]:
@@ -270,11 +287,15 @@ async def cmd_enrich(args: argparse.Namespace, ctx: CliContext) -> int:
             progress(f"interrupted: {report.finished} of {len(ids)} movies were done and are kept")
         if args.all and not report.interrupted and not args.preview:
             suite.schedule.record_run(started)
+        nfo_diffs = await _nfo_diffs(suite, report) if args.preview and args.json and not args.all else {}
     summary = summarise({r.movie_id: r.changes for r in report.results}) if args.preview else None
     if streamed is not None:
         streamed.finish(report)
     elif args.json:
         document = report_json(report, priority)
+        for result in document["results"]:
+            if result["movie_id"] in nfo_diffs:
+                result["nfo_diff"] = nfo_diffs[result["movie_id"]]
         if summary is not None:
             document["preview"] = summary.to_json()
         emit_json(document)

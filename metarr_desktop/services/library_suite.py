@@ -76,7 +76,12 @@ class LibrarySuite:
             # The library-files hook: a change players show is written next to the movie when the
             # user turned publishing (and publish.after_enrichment) on; then the players are told
             # about that movie (when publishing is off they still rescan it from their own data).
-            sync = result.status is Status.ENRICHED and result.changes.requires_player_sync
+            # A preview changed nothing: no file is written and no player told.
+            sync = (
+                result.status is Status.ENRICHED
+                and result.changes.requires_player_sync
+                and not result.preview
+            )
             published = await app.publish.after_enrich(result.movie_id, sync)
             if sync and (published is None or published.status is not MovieStatus.FAILED):
                 await app.players.notify(result.movie_id, result.changes)

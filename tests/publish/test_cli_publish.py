@@ -124,3 +124,28 @@ def test_the_publish_settings_are_listed(cli: Cli) -> None:
     assert shown["publish.nfo_name"]["value"] == "video"
     assert "keyart" in shown["publish.artwork"]["value"]
     assert isinstance(shown["publish.extrafanart"]["value"], int)
+
+
+def test_enrich_preview_json_carries_the_nfo_diff_once_publishing_is_on(cli: Cli, tmp_path: Path) -> None:
+    folder = movie_folder(tmp_path / "lib")
+    cli(
+        "library",
+        "add",
+        "--title",
+        "Inception",
+        "--year",
+        "2010",
+        "--imdb",
+        "tt1375666",
+        "--path",
+        str(folder),
+    )
+
+    [result] = cli("enrich", "1", "--preview", "--json")["results"]
+    assert result["preview"] is True and result["nfo_diff"] is None  # nothing published, publishing off
+
+    cli("settings", "set", "publish.enabled", "true")
+    [result] = cli("enrich", "1", "--preview", "--json")["results"]
+    assert result["nfo_diff"].startswith("--- Inception.nfo (on disk)\n")
+    assert "+  <title>Inception</title>" in result["nfo_diff"]
+    assert sorted(p.name for p in folder.iterdir()) == ["Inception.mkv"]  # a preview writes nothing
