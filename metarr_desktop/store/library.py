@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -83,6 +84,11 @@ def _check_fields(names: Iterable[str]) -> None:
     unknown = sorted(set(names) - set(ALL_FIELDS))
     if unknown:
         raise ValueError(f"unknown fields: {', '.join(unknown)}")
+
+
+def _select_ids(count: int) -> Any:
+    """The movies of `count` ids (a statement to compile once per count)."""
+    return Movie.select().where(Movie.id.in_([0] * count))
 
 
 def _record(row: Movie) -> MovieRecord:
@@ -181,7 +187,7 @@ class MovieRepository:
         out: dict[int, MovieRecord] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            sql, _ = Movie.select().where(Movie.id.in_([0] * len(chunk))).sql()
+            sql = self._compiled(f"many:{len(chunk)}", partial(_select_ids, len(chunk)))
             cursor = self._database.db.execute_sql(sql, chunk)  # type: ignore[no-untyped-call]
             for row in cursor.fetchall():
                 record = _record_of({f.name: f.python_value(v) for f, v in zip(columns, row, strict=True)})
