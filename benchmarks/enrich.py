@@ -171,11 +171,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 wall = time.perf_counter() - started
                 stats = server.stats.snapshot()
-                rates = {r.id: r.settings.rate_limit for r in app.pool.all()}
+                rates = {r.id: r.settings.rate_limit for r in app.pool.all() if r.settings.rate_limit}
                 bounds = {
                     provider: count / rates[provider].per_second
                     for provider, count in stats["requests"].items()
-                    if rates.get(provider) is not None
+                    if provider in rates
                 }
                 bound = max(bounds.values()) if bounds else 0.0
                 http_429 = sum(c.get(429, 0) for c in stats["statuses"].values())
