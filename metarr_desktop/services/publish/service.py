@@ -538,10 +538,11 @@ class PublishService:
             """The folder's files, read in one go off the loop (one thread hop per movie)."""
             layout = movie_layout(movie.path)
             root = os.path.realpath(layout.folder)
+            inside = root if root.endswith(os.sep) else root + os.sep  # ledger paths are resolved
             published = {
-                os.path.relpath(path, root): entry.asset_id
+                path[len(inside) :]: entry.asset_id
                 for path, entry in ledger.items()
-                if entry.asset_id is not None
+                if entry.asset_id is not None and path.startswith(inside)
             }
             planned = self._plan(layout, assets, options, published)
             verified: list[VerifiedFile] = []
@@ -754,7 +755,7 @@ class PublishService:
                 done.append(item)
             return done, None
 
-        done, error = await asyncio.to_thread(write_all)
+        done, error = await asyncio.to_thread(write_all) if to_write else ([], None)
         written = {id(p) for p in done}
         for item in planned:
             decision = item.decision
