@@ -41,6 +41,7 @@ from metarr_desktop.providers.errors import (
     ServerError,
     usable_retry_after,
 )
+from metarr_desktop.providers.tls import shared_ssl_context
 
 #: Bodies larger than this are refused as bad responses (a provider never sends this much JSON).
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -274,6 +275,7 @@ class HttpProvider(abc.ABC):
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
             transport=transport,
+            verify=shared_ssl_context(),
             timeout=httpx.Timeout(30.0, connect=10.0),
             follow_redirects=True,
             headers={"User-Agent": "MetarrDesktop/0.1", "Accept": "application/json"},

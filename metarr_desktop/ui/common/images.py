@@ -34,6 +34,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, S
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from metarr_desktop import __version__
+from metarr_desktop.providers.tls import shared_ssl_context
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ class ImageLoader(QObject):
         self.memory_budget = MEMORY_BUDGET_BYTES
         self._client = httpx.AsyncClient(
             transport=transport,
+            verify=shared_ssl_context(),
             timeout=TIMEOUT,
             follow_redirects=True,
             headers={"User-Agent": USER_AGENT, "Accept": "image/*"},
