@@ -64,10 +64,7 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop.core.artwork import Languages, ordered, suggested_asset
 from metarr_desktop.core.assets import AssetType
-from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.records import CachedAsset
-from metarr_desktop.services.library import choose_artwork
-from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader
@@ -603,18 +600,14 @@ class AssetBrowserDialog(QDialog):
             self.empty.setText("<h3>Artwork is not available</h3><p>The library service is not running.</p>")
             return
         self._set_heading(suite)
-        assets = suite.app.cache.get_cached_assets(EntityType.MOVIE, self.movie_id)
-        by_type: dict[AssetType, list[CachedAsset]] = {}
-        for asset in assets:
-            if asset.type in TYPE_VIEWS:
-                by_type.setdefault(asset.type, []).append(asset)
-        self._by_type = by_type
+        grouped = suite.assets.by_type(self.movie_id) if suite.assets.movie(self.movie_id) else {}
+        self._by_type = {t: assets for t, assets in grouped.items() if t in TYPE_VIEWS}
         self._show_types(shown)
         if current is not None:
             self._make_current(current)
 
     def _set_heading(self, suite: Any) -> None:
-        record = suite.app.movies.get(self.movie_id)
+        record = suite.assets.movie(self.movie_id)
         if record is None:
             self.heading.setText("Artwork")
             return
@@ -756,33 +749,28 @@ class AssetBrowserDialog(QDialog):
 
     def select_asset(self, asset_id: int) -> bool:
         """Choose this candidate for its type (the previous choice is dropped): the movie's field of
-        that type shows it from now on, locked so that refreshes keep it (`choose_artwork`)."""
-        suite = self.ctx.suite
-
-        def choose(repository: AssetRepository) -> None:
-            assert suite is not None  # `_change` returns early without the suite
-            choose_artwork(suite.app.database, suite.app.movies, repository, self.movie_id, asset_id)
-
-        return self._change(asset_id, "Selected", choose, note=" It is now the movie's own, locked.")
+        that type shows it from now on, locked so that refreshes keep it (`AssetService.select`)."""
+        return self._change(asset_id, "Selected", "select", note=" It is now the movie's own, locked.")
 
     def reject_asset(self, asset_id: int) -> bool:
         """Reject this candidate: greyed, never suggested (and deselected if it was chosen)."""
-        return self._change(asset_id, "Rejected", lambda repository: repository.reject(asset_id))
+        return self._change(asset_id, "Rejected", "reject")
 
     def restore_asset(self, asset_id: int) -> bool:
         """Undo a rejection."""
-        return self._change(asset_id, "Restored", lambda repository: repository.unreject(asset_id))
+        return self._change(asset_id, "Restored", "restore")
 
-    def _change(
-        self, asset_id: int, done: str, action: Callable[[AssetRepository], None], *, note: str = ""
-    ) -> bool:
-        """Apply the user's choice to the store, then show the list again; False when it failed."""
+    def _change(self, asset_id: int, done: str, action: str, *, note: str = "") -> bool:
+        """Apply the user's choice through the asset service, then show the list again; False when
+        it failed."""
         suite = self.ctx.suite
         if suite is None:
             return False
+        service = suite.assets
+        change = {"select": service.select, "reject": service.reject, "restore": service.restore}[action]
         asset = next((a for assets in self._by_type.values() for a in assets if a.id == asset_id), None)
         try:
-            action(suite.app.cache.assets)
+            change(self.movie_id, asset_id)
         except KeyError:
             self._say("That candidate is no longer in the cache; the list is updated.", error=True)
             self.reload()
