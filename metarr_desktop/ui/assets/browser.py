@@ -291,9 +291,9 @@ class AssetBrowserDialog(QDialog):
         option = QStyleOptionViewItem()
         option.initFrom(self.view)
         self.view.setGridSize(self.delegate.sizeHint(option, QModelIndex()))
-        if current is None:
-            assets = shown.assets
-            current = next((a.id for a in assets if a.is_selected), assets[0].id if assets else None)
+        if current is None:  # the selected card, else the first
+            cards = [t.asset for t in shown.tiles]
+            current = next((a.id for a in cards if a.is_selected), cards[0].id if cards else None)
         self._make_current(current)
 
     def _tab_changed(self, position: int) -> None:

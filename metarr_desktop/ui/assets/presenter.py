@@ -74,7 +74,7 @@ HINT_TEXT = (
     "Only the candidates already in the cache are shown; refreshing the movie fetches new ones. "
     "They are ordered by your artwork languages (Language and region). TMDB tags images by "
     "language only, so pt-BR and pt-PT artwork both show as PT and cannot be told apart. "
-    "Copies of one picture (once downloaded) are one tile: click it to see them all."
+    "Copies of one picture are one card: click it to see them."
 )
 GONE_TEXT = "That candidate is no longer in the cache; the list is updated."
 SUGGESTED_NOTE = "suggested: the best by language, rating, votes and size"
