@@ -72,7 +72,7 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
         emit_json(rows)
         return 0
     emit_table(
-        ["id", "type", "provider", "size", "lang", "votes", "score", "selected", "url"],
+        ["id", "type", "provider", "size", "lang", "votes", "score", "analyzed", "selected", "url"],
         [
             [
                 r["id"],
@@ -82,7 +82,8 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
                 r["language"] or "-",
                 r["votes"] if r["votes"] is not None else "-",
                 r["score"] if r["score"] is not None else "-",
-                "yes" if r["is_selected"] else "",
+                "yes" if r["analyzed"] else "",
+                "yes" if r["is_selected"] else "rejected" if r["is_rejected"] else "",
                 r["url"],
             ]
             for r in rows
