@@ -9,6 +9,7 @@ from typing import Any
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.engine.identify import Identifier
+from metarr_desktop.services.assets import AssetService
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import (
     EnrichmentService,
@@ -41,6 +42,7 @@ class LibrarySuite:
     schedule: the daily enrich-all.
     inspect, preview, undo: why each field holds its value; a refresh previewed, then accepted;
         the latest refresh undone.
+    assets: a movie's cached artwork candidates: list, suggest, select, reject, restore.
     """
 
     app: AppServices
@@ -51,6 +53,7 @@ class LibrarySuite:
     inspect: InspectService
     preview: PreviewService
     undo: UndoService
+    assets: AssetService
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:
@@ -124,4 +127,5 @@ class LibrarySuite:
             inspect=inspect,
             preview=PreviewService(enrichment),
             undo=undo,
+            assets=AssetService.for_app(app),
         )

@@ -307,6 +307,7 @@ def _asset(row: ProviderAsset) -> CachedAsset:
         is_rejected=bool(row.is_rejected),
         selected_by=row.selected_by,
         fetched_at=row.fetched_at,
+        perceptual_hash=row.perceptual_hash,
     )
 
 
