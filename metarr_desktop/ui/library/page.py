@@ -688,6 +688,7 @@ class LibraryPage(PageView):
         dialog = AddMovieDialog(
             library,
             find_existing=library.find_by_ids,
+            look_up=self.ctx.suite.identification if self.ctx.suite is not None else None,
             parent=self,
         )
         self.add_dialog = dialog
