@@ -214,17 +214,15 @@ def short_reason(detail: str, limit: int = REASON_CHARS) -> str:
 
 
 def candidate_facts(candidate: Candidate) -> list[str]:
-    """What tells look-alikes apart, where the candidate carries it: runtime, director, original
-    title, a TV film mark."""
-    facts: list[str] = []
+    """What tells look-alikes apart, where the candidate carries it: a TV film mark (first, so that
+    it is never cut off), runtime, director, original title."""
+    facts: list[str] = ["TV film"] if candidate.tv_film else []
     if candidate.runtime:
         facts.append(f"{candidate.runtime} min")
     if candidate.director:
         facts.append(f"directed by {candidate.director}")
     if candidate.original_title and candidate.original_title != candidate.title:
         facts.append(f"original title {candidate.original_title}")
-    if candidate.tv_film:
-        facts.append("TV film")
     return facts
 
 

@@ -73,12 +73,12 @@ def test_a_candidate_says_what_tells_it_apart() -> None:
     film = emma(9870, 94, runtime=120, director="Douglas McGrath", release_date="1996-08-02")
     tv = emma(41801, 93, runtime=107, tv_film=True, original_title="Jane Austen's Emma")
     assert candidate_facts(film) == ["120 min", "directed by Douglas McGrath"]
-    assert candidate_facts(tv) == ["107 min", "original title Jane Austen's Emma", "TV film"]
+    assert candidate_facts(tv) == ["TV film", "107 min", "original title Jane Austen's Emma"]
     assert candidate_details(film) == (
         "released 2 Aug 1996  ·  120 min  ·  directed by Douglas McGrath  ·  tmdb 9870"
     )
     assert candidate_facts(emma(1, 50)) == []
-    assert accessible_text(tv, False, ["TMDB"]).startswith("Emma (1996), 107 min,")
+    assert accessible_text(tv, False, ["TMDB"]).startswith("Emma (1996), TV film, 107 min,")
     assert "93 percent match, found by TMDB" in accessible_text(tv, False, ["TMDB"])
 
 

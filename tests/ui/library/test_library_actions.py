@@ -5,30 +5,62 @@ an id alone."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import gc
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
+from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus, UnknownEntityError
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.page import LibraryPage
+from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import settle, until
-from tests.ui.library.test_library_page import (  # noqa: F401 - fixtures
-    Ctx,
-    _collect_on_the_qt_thread,
-    add,
-    fake_ctx,
-    page_factory,
-    shots,
-)
+from tests.helpers.ui_context import fake_ui_context
+from tests.ui.library.test_library_page import SHOTS, add
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+Ctx = tuple[UiContext, FakeServices]
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_qt_thread() -> Iterator[None]:
+    """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture
+async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
+    fake = FakeServices()
+    async with fake_ui_context(tmp_path / "profile", fake, VirtualClock()) as ctx:
+        yield ctx, fake
+
+
+@pytest.fixture
+def page_factory(qtbot: Any) -> Callable[[UiContext], LibraryPage]:
+    def make(ctx: UiContext) -> LibraryPage:
+        page = LibraryPage(ctx)
+        qtbot.addWidget(page)
+        page.resize(1000, 620)
+        page.show()
+        return page
+
+    return make
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
 
 
 def shown_titles(page: LibraryPage) -> list[tuple[str, int | None]]:
@@ -58,9 +90,9 @@ async def test_remove_from_library_asks_then_removes_the_rows_and_never_the_file
     fake_ctx: Ctx,
     page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
-    shots: Path,  # noqa: F811
+    shots: Path,
 ) -> None:
-    ctx, _fake, _clock = fake_ctx
+    ctx, _fake = fake_ctx
     assert ctx.library is not None
     folder = tmp_path / "films" / "Heat (1995)"
     folder.mkdir(parents=True)
@@ -138,9 +170,9 @@ def film(root: Path, name: str) -> Path:
 async def test_scanned_rows_take_their_sorted_place_and_the_report_counts_everything(
     fake_ctx: Ctx,
     page_factory: Callable[[UiContext], LibraryPage],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
-    ctx, _fake, _clock = fake_ctx
+    ctx, _fake = fake_ctx
     add(ctx, "Heat", 1995)
     add(ctx, "Zodiac", 2007)
     root = tmp_path / "films"
@@ -203,9 +235,9 @@ async def open_add(page: LibraryPage) -> asyncio.Future[int | None]:
 async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
     fake_ctx: Ctx,
     page_factory: Callable[[UiContext], LibraryPage],
-    shots: Path,  # noqa: F811
+    shots: Path,
 ) -> None:
-    ctx, _fake, _clock = fake_ctx
+    ctx, _fake = fake_ctx
     assert ctx.library is not None
     page = page_factory(ctx)
     await page.load()
@@ -263,9 +295,9 @@ async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
 
 async def test_an_id_no_provider_knows_is_refused_inline(
     fake_ctx: Ctx,
-    page_factory: Callable[[UiContext], LibraryPage],  # noqa: F811
+    page_factory: Callable[[UiContext], LibraryPage],
 ) -> None:
-    ctx, fake, _clock = fake_ctx
+    ctx, fake = fake_ctx
     for provider in ("tmdb", "omdb", "tvdb", "fanart"):
         fake.not_found.add((provider, "31337"))
     page = page_factory(ctx)
