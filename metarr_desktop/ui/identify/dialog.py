@@ -13,6 +13,13 @@ Two ways in, as document 2's two modes:
   ``tvdb:700046``): the id is looked up (`look_up`, nothing written) and the film shown as the only
   candidate; choosing it commits that lookup (`commit_lookup`, no second request).
 
+Under the chips, the why of the automatic decision over the candidates shown, as `metarr identify
+--json` gives it (the rule, the titles compared as normalised, the year rule, the ids cross-checked,
+why the runner-up lost), in plain text; each candidate's line gives its runtime, director, original
+title and a TV film mark where it carries them. Enter in a field chooses the selected candidate, as
+the footer says, once the list answers what the fields ask (otherwise it searches now). The texts
+are composed in ``presenter.py``; the list, its model and the chips are modules of their own.
+
 Everything the user needs to know is said inline: searching, no results, a provider that failed
 while others answered, no provider could search, a bad year or id, a failed identification. The
 dialog is opened with ``open()`` through `ui.bridge.dialog_result`; Cancel (or Escape) cancels any

@@ -1,23 +1,26 @@
-"""The library page: every movie in a table or a poster grid, filtered as you type, with adding and
-enriching.
+"""The library page: every movie in a table or a poster grid, filtered as you type, with adding,
+enriching and removing.
 
-The table is a `LibraryModel` (``ui/library_model.py``) over the light rows of
-`LibraryService.rows`, fast with 100,000 movies. The poster grid (``ui/poster_grid.py``) shows the
+The table (``table.py``) is a `LibraryModel` (``model.py``) over the light rows of
+`LibraryService.rows`, fast with 100,000 movies. The poster grid (``poster_grid.py``) shows the
 same model with the same selection model: the filter, the sort order and the selected movies are
 the same in both, and switching brings the selection into view. List / Posters (Ctrl+Shift+L /
-Ctrl+Shift+P) switch between them; the choice and the poster size are kept in the window's settings
-file. In the grid a Sort box stands in for the table's header. Above them: Add folder (a folder dialog, then
-`LibraryService.scan` as a job whose report is shown on the page), Add movie (`AddMovieDialog`),
-Identify (for a movie that needs identification), Enrich selected and Enrich all (jobs through
-``ctx.jobs`` with progress and Cancel; each movie's row is re-read as it finishes, and every movie
-finished before a Cancel stays enriched).
+Ctrl+Shift+P, in the filter bar of ``filter_bar.py``) switch between them; the choice and the
+poster size are kept in the window's settings file. In the grid a Sort box stands in for the
+table's header. Above them: Add folder (a folder dialog, then `LibraryService.scan` as a job whose
+report, in plain text, is shown on the page), Add movie (`AddMovieDialog`: a title, or an id
+alone), Identify (for a movie that needs identification), Enrich selected and Enrich all (jobs
+through ``ctx.jobs`` with progress and Cancel, ``jobs.py``; each movie's row is re-read as it
+finishes, and every movie finished before a Cancel stays enriched).
 
 Keyboard: Ctrl+F goes to the filter box, Enter there moves to the first movie; Enter or a double
-click on a movie opens it (`movieActivated`); the context menu offers Open, Identify, Enrich and Sync
-to players.
+click on a movie opens it (`movieActivated`); Delete over the movies removes the selection from the
+library after a confirmation (its files are never touched). The context menu offers Open, Identify,
+Enrich, Sync to players, Write files, Preview changes and Remove from library.
 
 Without a library service the page explains why there is no list; an empty library shows Add folder
-and Add movie buttons instead of an empty table, and a filter matching nothing says so.
+and Add movie buttons instead of an empty table, and a filter matching nothing says so
+(``panels.py``). What the page says is composed in ``presenter.py`` (no widgets).
 """
 
 from __future__ import annotations
