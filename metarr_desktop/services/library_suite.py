@@ -4,6 +4,7 @@ enrichment and the daily schedule, as the window and the `metarr` commands use t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from metarr_desktop.core.languages import LanguagePolicy
@@ -54,6 +55,11 @@ class LibrarySuite:
     preview: PreviewService
     undo: UndoService
     assets: AssetService
+
+    @property
+    def profile_root(self) -> Path:
+        """The profile folder (the window keeps its own settings file there)."""
+        return self.app.profile.root
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:

@@ -43,9 +43,12 @@ from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import blank_pixmap, is_dark, status_pixmap
+from metarr_desktop.ui.library.presenter import Column
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+
+__all__ = ["Column", "LibraryModel", "LibraryRole", "RowState", "row_state"]
 
 #: The poster thumbnails' box (2:3) and the row height that fits it.
 THUMB_SIZE = QSize(26, 39)
@@ -57,13 +60,6 @@ _FEW_PERSISTENT = 16
 _FEW_CHANGED = 8
 #: Filter results kept for the current sort order (deleting a letter shows one again at once).
 _RECENT_FILTERS = 8
-
-
-class Column(IntEnum):
-    TITLE = 0
-    YEAR = 1
-    STATUS = 2
-    ENRICHED = 3
 
 
 HEADERS = ("Title", "Year", "Status", "Last enriched")

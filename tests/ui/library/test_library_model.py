@@ -483,3 +483,27 @@ def test_sort_titles_articles_years_and_scanned_rows_in_their_places(qtmodeltest
         "Zodiac",
     ]
     qtmodeltester.check(model)
+
+
+def test_added_rows_take_their_sorted_place_same_titles_by_year(qtmodeltester: Any) -> None:
+    model = model_of([movie(1, "Alien", 1979), movie(2, "Heat", 1995), movie(3, "Zodiac", 2007)])
+    qtmodeltester.check(model, force_py=True)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    model.update_rows(
+        [movie(4, "Heat", 2013), movie(5, "Heat", 1986), movie(6, "The Abyss", 1989), movie(7, "Heat", None)]
+    )
+    shown = [(model.row_at(r).title, model.row_at(r).year) for r in range(model.rowCount())]
+    assert shown == [
+        ("The Abyss", 1989),
+        ("Alien", 1979),
+        ("Heat", 1986),
+        ("Heat", 1995),
+        ("Heat", 2013),
+        ("Heat", None),
+        ("Zodiac", 2007),
+    ]
+    # The other way round, namesakes newest first (the one without a year, last going up, is first).
+    model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    model.update_rows([movie(8, "Heat", 2000)])
+    heats = [model.row_at(r).year for r in range(model.rowCount()) if model.row_at(r).title == "Heat"]
+    assert heats == [None, 2013, 2000, 1995, 1986]
