@@ -5,9 +5,9 @@ JWT, "eyJ...") goes in ``Authorization: Bearer``. Either works on every v3 path.
 
 One movie is one request: ``/movie/{id}?append_to_response=external_ids,images,videos,credits,
 release_dates,translations`` with ``language=<metadata language>`` and
-``include_image_language=<language>,en,null``: the translations make the field-by-field language
-fallback cost no extra request. A movie known only by its IMDb (or
-TVDB) id is first looked up with ``/find/{id}?external_source=imdb_id|tvdb_id``. Errors carry
+``include_image_language=<artwork languages>,<language>,en,null``: the translations make the
+field-by-field language fallback cost no extra request. A movie known only by its IMDb (or TVDB)
+id is first looked up with ``/find/{id}?external_source=imdb_id|tvdb_id``. Errors carry
 ``status_code`` (7 invalid key / 401, 34 not found / 404, 25 over the limit / 429); the shared base
 maps them by HTTP status.
 """
@@ -20,7 +20,13 @@ from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.languages import language_chain, pick_certification, pick_translation
+from metarr_desktop.core.languages import (
+    NO_TEXT,
+    language_chain,
+    pick_certification,
+    pick_translation,
+    primary,
+)
 from metarr_desktop.core.providers import (
     MetadataRequest,
     ProviderCapabilities,
@@ -234,7 +240,10 @@ class TmdbProvider(HttpProvider):
             raise NotFoundError(self.id, f"{request.entity_type.value} is not supported")
         language = tmdb_language(request.language)
         tmdb_id = await self._resolve_tmdb_id(request.ids, language)
-        image_languages = ",".join(dict.fromkeys([language.split("-")[0], "en", "null"]))
+        # The user's artwork languages first ("none" is TMDB's "null"), then the metadata
+        # language, English and textless: one request brings every image the order can choose.
+        wanted = ["null" if t == NO_TEXT else primary(t) for t in request.image_languages]
+        image_languages = ",".join(dict.fromkeys([*wanted, language.split("-")[0], "en", "null"]))
         body = await self._tmdb_get(
             f"/movie/{tmdb_id}",
             {

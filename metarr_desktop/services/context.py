@@ -30,7 +30,7 @@ from metarr_desktop.services.players import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.publish import PublishService, create_publish_service
 from metarr_desktop.services.rate_state import RateLimitStateService
-from metarr_desktop.services.settings import SettingsService
+from metarr_desktop.services.settings import SettingsService, language_policy
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 from metarr_desktop.store.config import (
     FieldAuthorityRepository,
@@ -185,6 +185,7 @@ class AppServices:
             clock,
             ttl=timedelta(days=ttl_days),
             after_fetch=rate_state.flush,
+            language_policy=lambda: language_policy(user_settings),
         )
 
         def follow_settings(key: str, value: object) -> None:
