@@ -491,7 +491,8 @@ class EnrichmentService:
         missing: list[str] = []
         # Built once: the request's languages key the cache (an answer in another language is
         # not fresh for it), and the same request is what is sent.
-        request = metadata_request(ids, self._language_policy())
+        policy = self._language_policy()
+        request = metadata_request(ids, policy)
         for provider in self._targets(ids, options.providers):
             if provider in prefetched:
                 answers[provider] = prefetched[provider]
@@ -556,7 +557,7 @@ class EnrichmentService:
                 merge_input[provider] = answer.data
                 result.cached.append(provider)
 
-        merged = self._merge(merge_input, authority)
+        merged = self._merge(merge_input, authority, policy)
         if options.fields is not None:
             merged = restrict_merge(merged, options.fields)
         try:
@@ -581,10 +582,11 @@ class EnrichmentService:
         result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
         return result
 
-    def _merge(self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig) -> MergeResult:
+    def _merge(
+        self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig, policy: LanguagePolicy
+    ) -> MergeResult:
         """`core.merge.aggregate` with the language rule, then the certification in
-        the user's style."""
-        policy = self._language_policy()
+        the user's style (`policy`: the language settings the answers were asked with)."""
         original = next(
             (d.languages["original_title"] for d in answers.values() if d.languages.get("original_title")),
             None,
