@@ -25,6 +25,7 @@ Part Two" to "Dune" and "(500) Days of Summer" to "Days of Summer".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ ARTICLES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.cache
 def sort_articles(language: str | None = None) -> tuple[str, ...]:
     """The articles skipped for `language` (a BCP 47 tag): its own (none for a language not listed),
     then the English ones. Without a language, `SORT_ARTICLES`: those of every common language."""
