@@ -50,7 +50,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_certification
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.preview import restrict_merge
-from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
+from metarr_desktop.core.providers import Priority, ProviderData, metadata_request
 from metarr_desktop.core.records import (
     EnrichmentLogRecord,
     FieldSourceRecord,
@@ -65,7 +65,7 @@ from metarr_desktop.engine.fetch import FetchOrchestrator, unavailability_of
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.logsetup import redact
-from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.base import answer_key, describe_error
 from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
@@ -489,6 +489,10 @@ class EnrichmentService:
         cached = {} if changed_identity else self._cache.cached_fields(MOVIE, movie_id)
         answers: dict[str, ProviderData] = {}
         missing: list[str] = []
+        # Built once: the request's languages key the cache (an answer in another language is
+        # not fresh for it), and the same request is what is sent.
+        policy = self._language_policy()
+        request = metadata_request(ids, policy)
         for provider in self._targets(ids, options.providers):
             if provider in prefetched:
                 answers[provider] = prefetched[provider]
@@ -500,7 +504,9 @@ class EnrichmentService:
             answer = cached.get(provider)
             # A cache-only pass (accepting a preview) takes every cached answer, however old.
             usable = options.cache_only and answer is not None and answer.matches(ids)
-            if usable or (not options.force and answer is not None and self._cache.is_fresh(answer, ids)):
+            key = answer_key(self.pool.get(provider).provider, request)
+            fresh = answer is not None and self._cache.is_fresh(answer, ids, request_key=key)
+            if usable or (not options.force and fresh):
                 assert answer is not None
                 result.cache_hits += 1
                 if answer.data is None:
@@ -515,15 +521,8 @@ class EnrichmentService:
         if missing and not options.cache_only:
             # Providers that failed, timed out or were refused while identifying are not asked
             # again: the budget reports their outcome.
-            policy = self._language_policy()
             fetched = await self._orchestrator.fetch_all(
-                MetadataRequest(
-                    ids=ids,
-                    entity_type=MOVIE,
-                    language=policy.language,
-                    fallback_languages=policy.fallbacks,
-                    certification_countries=policy.certification_countries,
-                ),
+                request,
                 priority=options.priority,
                 providers=missing,
                 progress=progress,
@@ -558,7 +557,7 @@ class EnrichmentService:
                 merge_input[provider] = answer.data
                 result.cached.append(provider)
 
-        merged = self._merge(merge_input, authority)
+        merged = self._merge(merge_input, authority, policy)
         if options.fields is not None:
             merged = restrict_merge(merged, options.fields)
         try:
@@ -583,10 +582,11 @@ class EnrichmentService:
         result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
         return result
 
-    def _merge(self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig) -> MergeResult:
+    def _merge(
+        self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig, policy: LanguagePolicy
+    ) -> MergeResult:
         """`core.merge.aggregate` with the language rule, then the certification in
-        the user's style."""
-        policy = self._language_policy()
+        the user's style (`policy`: the language settings the answers were asked with)."""
         original = next(
             (d.languages["original_title"] for d in answers.values() if d.languages.get("original_title")),
             None,

@@ -184,6 +184,17 @@ def _v_field_source_language(db: pw.SqliteDatabase) -> None:
     _execute(db, 'ALTER TABLE "field_sources" ADD COLUMN "language" TEXT')
 
 
+def _v_outline_follows_plot(db: pw.SqliteDatabase) -> None:
+    """The outline's shipped authority was OMDb's alone, and OMDb answers in English only: a stored
+    override that is still exactly that default falls back like the plot (TMDB, then OMDb). An
+    override the user changed is left as it is."""
+    _execute(
+        db,
+        'UPDATE "field_authorities" SET "providers" = \'["tmdb","omdb"]\', "exclusive" = 0 '
+        'WHERE "field_name" = \'outline\' AND "providers" = \'["omdb"]\' AND "exclusive" = 1',
+    )
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
@@ -191,6 +202,7 @@ MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v_publish_ledger,
     _v_library_folders,
     _v_field_source_language,
+    _v_outline_follows_plot,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

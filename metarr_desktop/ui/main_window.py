@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.job_bridge = JobBridge(ctx.jobs, self)
 
         self.library_page = LibraryPage(ctx, settings=settings)
+        self._follow_sort_language(ctx)
         self.providers_page = ProvidersPage(ctx)
         self.health_page = HealthPage(ctx, self.health_bridge)
         self.activity_page = ActivityPage(self.job_bridge)
@@ -225,6 +226,26 @@ class MainWindow(QMainWindow):
             self.show_message(message, 0)
 
     # -- building ----------------------------------------------------------------------------------
+
+    def _follow_sort_language(self, ctx: UiContext) -> None:
+        """The library's title sort skips the leading articles of the metadata language (and
+        English ones), and re-sorts when that language changes."""
+        model = self.library_page.model
+        model.sort_language = ctx.language_policy().language
+        self._unfollow: list[Callable[[], None]] = []
+        if ctx.suite is None:
+            return
+
+        def follow(key: str, value: object) -> None:
+            if key == "metadata.language" and isinstance(value, str) and value != model.sort_language:
+                try:
+                    model.sort_language = value
+                    model.set_rows(model.rows)
+                except RuntimeError:  # the window is gone
+                    stop()
+
+        stop = ctx.suite.app.user_settings.subscribe(follow)
+        self._unfollow.append(stop)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -659,6 +680,8 @@ class MainWindow(QMainWindow):
         if self.player_health_bridge is not None:
             self.player_health_bridge.close()
         self.players_page.dispose()
+        for stop in self._unfollow:
+            stop()
 
 
 def window_settings(profile_root: Path) -> QSettings:

@@ -345,3 +345,22 @@ async def test_disabled_unasked_and_incapable_providers(
     )
     assert result.results.skipped == ["omdb"]  # OMDb takes no TVDB id; tvdb is disabled; fanart not asked
     assert result.fetched_providers == ["tmdb"] and fake_providers.count() == 1
+
+
+async def test_the_cache_is_keyed_by_the_request_languages(
+    services: AppServices, fake_providers: FakeServices, movie_id: int
+) -> None:
+    """An answer asked in English is not fresh for a German request (nor for other artwork
+    languages); OMDb, English whatever is asked, is served from the cache."""
+    await services.cache.fetch_assets("movie", movie_id, IDS)
+    assert fake_providers.counts() == {p: 1 for p in ALL}
+    services.user_settings.set("metadata.language", "de-DE")
+    result = await services.cache.fetch_assets("movie", movie_id, IDS)
+    assert result.cached_providers == ["omdb"]
+    assert sorted(result.fetched_providers) == ["fanart", "tmdb", "tvdb"]
+    assert result.providers["tmdb"].request_key.startswith("de-DE|")
+    assert (await services.cache.fetch_assets("movie", movie_id, IDS)).cached is True
+    services.user_settings.set("artwork.languages", ["none", "de"])
+    again = await services.cache.fetch_assets("movie", movie_id, IDS)
+    assert "tmdb" in again.fetched_providers and again.cached_providers == ["omdb"]
+    assert fake_providers.counts()["omdb"] == 1

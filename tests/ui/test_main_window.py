@@ -264,3 +264,23 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
     await closing
     assert not page.is_dirty()
     assert [v.id for v in ctx.providers.all()] == wanted  # the reorder was saved
+
+
+async def test_the_library_sorts_without_the_articles_of_the_metadata_language(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.suite is not None
+    for title in ("Die Hard", "Das Boot", "Hard Target", "The Matrix", "Casablanca"):
+        ctx.suite.library.add(title)
+    await window.load_page(Page.LIBRARY)
+    model = window.library_page.model
+    model.sort(0)
+
+    def titles() -> list[str]:
+        return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+    assert model.sort_language == "en-US"
+    assert titles() == ["Casablanca", "Das Boot", "Die Hard", "Hard Target", "The Matrix"]
+    ctx.suite.app.user_settings.set("metadata.language", "de-DE")
+    assert model.sort_language == "de-DE"
+    assert titles() == ["Das Boot", "Casablanca", "Die Hard", "Hard Target", "The Matrix"]

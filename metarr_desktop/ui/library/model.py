@@ -225,6 +225,8 @@ class LibraryModel(HeadedTableModel):
     """
 
     HEADERS = HEADERS
+    #: The metadata language whose leading articles the title sort skips (None: every language's).
+    sort_language: str | None = None
 
     def __init__(
         self,
@@ -489,7 +491,11 @@ class LibraryModel(HeadedTableModel):
             # The sort title (a leading article skipped: "The Matrix" under M), then the year, so
             # that films of the same title are in the order they came out.
             keys = [
-                (sort_key(row.sort_title or row.title), row.year if row.year is not None else 9999, row.id)
+                (
+                    sort_key(row.sort_title or row.title, self.sort_language),
+                    row.year if row.year is not None else 9999,
+                    row.id,
+                )
                 for row in rows
             ]
             return sorted(numbers, key=keys.__getitem__, reverse=descending)

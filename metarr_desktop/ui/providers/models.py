@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
+from metarr_desktop.core.languages import LANGUAGE_FIELDS
 from metarr_desktop.ui.common.models import HeadedTableModel, Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 
@@ -243,20 +244,36 @@ class OverrideRow:
 
 
 class FieldAuthorityModel(HeadedTableModel):
-    """Per-field overrides: Field | Providers (best first) | Exclusive.
+    """Per-field overrides: Field | Providers (best first) | Exclusive | Language rule.
 
     Attributes:
         rows: the overrides in display order.
         names: provider id -> display name (for the providers column).
+        language_rule: the merge's language rule as named for people ("language: de-DE first"),
+            shown for the fields it can reorder; empty when the rule is off.
     """
 
-    FIELD, PROVIDERS, EXCLUSIVE = range(3)
-    HEADERS = ("Field", "Providers (best first)", "Exclusive")
+    FIELD, PROVIDERS, EXCLUSIVE, RULE = range(4)
+    HEADERS = ("Field", "Providers (best first)", "Exclusive", "Language rule")
 
     def __init__(self, names: dict[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[OverrideRow] = []
         self.names: dict[str, str] = dict(names or {})
+        self.language_rule = ""
+
+    def set_language_rule(self, rule: str) -> None:
+        if rule != self.language_rule:
+            self.language_rule = rule
+            if self.rows:
+                self.dataChanged.emit(self.index(0, self.RULE), self.index(len(self.rows) - 1, self.RULE))
+
+    def rule_text(self, row: OverrideRow) -> str:
+        """The language rule of one override: none for an exclusive one (no other provider may
+        answer) or a field no provider tags with a language."""
+        if row.exclusive or row.field not in LANGUAGE_FIELDS:
+            return ""
+        return self.language_rule
 
     def set_rows(self, rows: list[OverrideRow]) -> None:
         self.beginResetModel()
@@ -274,7 +291,7 @@ class FieldAuthorityModel(HeadedTableModel):
         for number, existing in enumerate(self.rows):
             if existing.field == row.field:
                 self.rows[number] = row
-                self.dataChanged.emit(self.index(number, 0), self.index(number, 2))
+                self.dataChanged.emit(self.index(number, 0), self.index(number, self.RULE))
                 return number
         number = len(self.rows)
         self.beginInsertRows(_ROOT, number, number)
@@ -317,6 +334,8 @@ class FieldAuthorityModel(HeadedTableModel):
                 return label(row.field)
             if column == self.PROVIDERS:
                 return self.providers_text(row.providers)
+            if column == self.RULE:
+                return self.rule_text(row)
             return None
         if role == Qt.ItemDataRole.CheckStateRole and column == self.EXCLUSIVE:
             return Qt.CheckState.Checked if row.exclusive else Qt.CheckState.Unchecked
@@ -325,6 +344,12 @@ class FieldAuthorityModel(HeadedTableModel):
                 return row.field
             if column == self.PROVIDERS:
                 return "Double-click or press F2 to choose and order the providers"
+            if column == self.RULE:
+                return (
+                    "Within these providers, a value in a language earlier in your language chain wins"
+                    if self.rule_text(row)
+                    else "The language rule does not reorder this field"
+                )
             return "Exclusive: never fall back to other providers for this field"
         return None
 
