@@ -1,6 +1,9 @@
-"""The movie's banner: its fanart (darkened) behind its poster, title, facts, status and ratings."""
+"""The movie's banner: its fanart (darkened) behind its poster, title, facts, status and ratings; and
+`BannerArtwork`, which loads that poster and fanart."""
 
 from __future__ import annotations
+
+import asyncio
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -16,11 +19,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from metarr_desktop.services.movie_fields import MovieDetail
+from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.movie.chips import ChipRow
 
 POSTER_SIZE = QSize(128, 192)
 FANART_SIZE = QSize(1600, 900)
+#: How long `load_movie` waits for the poster and fanart before saying it is loaded (seconds); images
+#: that take longer appear when they arrive.
+IMAGE_WAIT_S = 3.0
 
 
 class MovieHeader(QWidget):
@@ -164,3 +173,83 @@ class MovieHeader(QWidget):
             Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
             self.poster_text or "No poster",
         )
+
+
+class BannerArtwork:
+    """Loads the banner's poster and fanart through the image loader (None: placeholders only).
+
+    Attributes:
+        urls: the addresses of the images shown (per kind, "poster" and "fanart").
+        pixmaps: the images that arrived.
+    """
+
+    def __init__(self, header: MovieHeader, images: ImageLoader | None) -> None:
+        self.header = header
+        self.images = images
+        self.urls: dict[str, str | None] = {"poster": None, "fanart": None}
+        self.pixmaps: dict[str, QPixmap | None] = {"poster": None, "fanart": None}
+
+    async def load(self, detail: MovieDetail) -> None:
+        """Show the movie's artwork: at once from the loader's caches, else when it arrives (waited
+        for up to `IMAGE_WAIT_S`)."""
+        urls = {
+            "poster": detail.fields["poster"].value if detail.fields.get("poster") else None,
+            "fanart": detail.fields["fanart"].value if detail.fields.get("fanart") else None,
+        }
+        images = self.images
+        if urls == self.urls and images is not None:
+            return
+        self.urls = {k: str(v) if v else None for k, v in urls.items()}
+        self.pixmaps = {"poster": None, "fanart": None}
+        self.header.set_images(None, None)
+        if images is None:
+            self.header.poster_text = "No poster" if not urls["poster"] else "Posters are not shown"
+            return
+        tasks = []
+        for kind, url in self.urls.items():
+            if not url:
+                continue
+            size = POSTER_SIZE * 2 if kind == "poster" else FANART_SIZE
+            cached = images.cached(url, size)
+            if cached is not None:
+                self._set(kind, url, cached)
+            else:
+                tasks.append(spawn(self._fetch(kind, url, size)))
+        for _ in range(3):  # images in the loader's memory or disk cache come back at once
+            if all(task.done() for task in tasks):
+                break
+            await asyncio.sleep(0)
+        pending = [task for task in tasks if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=IMAGE_WAIT_S)
+        if self.urls.get("poster") and self.pixmaps.get("poster") is None:
+            self.header.poster_text = "Poster still loading" if tasks else "No poster"
+            self.header.update()
+
+    async def _fetch(self, kind: str, url: str, size: QSize) -> None:
+        if self.images is None:
+            return
+        pixmap = await self.images.load(url, size)
+        if pixmap is None:
+            if self.urls.get(kind) == url and kind == "poster":
+                self.header.poster_text = "Poster could not be loaded"
+                self.header.update()
+            return
+        self._set(kind, url, pixmap)
+
+    def on_loaded(self, url: str) -> None:
+        """The loader has `url` now (requested by someone else, or later than the wait)."""
+        if self.images is None:
+            return
+        for kind, current in self.urls.items():
+            if current == url and self.pixmaps.get(kind) is None:
+                size = POSTER_SIZE * 2 if kind == "poster" else FANART_SIZE
+                pixmap = self.images.cached(url, size)
+                if pixmap is not None:
+                    self._set(kind, url, pixmap)
+
+    def _set(self, kind: str, url: str, pixmap: QPixmap) -> None:
+        if self.urls.get(kind) != url:
+            return  # another movie is shown now
+        self.pixmaps[kind] = pixmap
+        self.header.set_images(self.pixmaps["poster"], self.pixmaps["fanart"])

@@ -23,10 +23,8 @@ say is worked out in `presenter` (Qt-free).
 
 from __future__ import annotations
 
-import asyncio
-
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QPixmap, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -63,7 +61,7 @@ from metarr_desktop.ui.movie.chips import (
     source_colour,
 )
 from metarr_desktop.ui.movie.fields_view import THUMBNAIL_FIELDS, FieldsView, toggle_lock
-from metarr_desktop.ui.movie.header import FANART_SIZE, POSTER_SIZE, MovieHeader
+from metarr_desktop.ui.movie.header import BannerArtwork, MovieHeader
 from metarr_desktop.ui.movie.history_tab import HistoryView
 from metarr_desktop.ui.movie.models import ChangeSetModel, FieldsModel, HistoryModel, ProviderProgress
 from metarr_desktop.ui.movie.presenter import (
@@ -78,9 +76,6 @@ from metarr_desktop.ui.preview.flow import show_movie_preview
 from metarr_desktop.ui.publish.files_tab import FilesTab
 from metarr_desktop.ui.undo.button import attach_undo
 
-#: How long `load_movie` waits for the poster and fanart before saying it is loaded (seconds); images
-#: that take longer appear when they arrive.
-IMAGE_WAIT_S = 3.0
 #: Relative times ("2 days ago") are re-rendered this often (milliseconds).
 TICK_MS = 30_000
 
@@ -121,86 +116,14 @@ class MovieDetailPage(PageView):
         self.last_result: EnrichResult | None = None
         self.job: Job | None = None
         self._job_movie: int | None = None
-        self._image_urls: dict[str, str | None] = {"poster": None, "fanart": None}
-        self._images: dict[str, QPixmap | None] = {"poster": None, "fanart": None}
         self._notice_kind = "info"
 
-        self.fields = FieldsModel(self)
-        self.fields.writer = self._write_field
-        self.fields.locker = self._lock_field
-        self.history = HistoryModel(self)
-        self.changes = ChangeSetModel(self)
-
+        self._build_models()
         self._build_actions()
-        self.header = MovieHeader()
-        self.info = QLabel()
-        self.info.setObjectName("movie-enriched")
-        self.info.setTextFormat(Qt.TextFormat.RichText)
-        self.info.setWordWrap(True)
-        self.incomplete = plain_label(QLabel())
-        self.incomplete.setObjectName("movie-incomplete")
-        self.incomplete.setWordWrap(True)
-        self.notice = plain_label(QLabel())
-        self.notice.setObjectName("movie-notice")
-        self.notice.setWordWrap(True)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.hide()
-
-        self.table = FieldsView(self.fields)
-        self.table.values.images = ctx.images
-        self.table.values.validation.connect(self._on_validation)
-        self.table.values.refused.connect(self._on_refused)
-        self.fields.edited.connect(self._on_edited)
-        self.fields.lockChanged.connect(self._on_lock_changed)
-        self.fields.failed.connect(lambda text: self.show_notice(text, "error"))
-        QShortcut(QKeySequence("Ctrl+L"), self.table, self.toggle_current_lock)
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("movie-tabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.table, "Fields")
-        self.refresh_panel = RefreshPanel(self.changes)
-        self.refresh_title = self.refresh_panel.title
-        self.provider_chips = self.refresh_panel.provider_chips
-        self.refresh_detail = self.refresh_panel.detail
-        self.sync_label = self.refresh_panel.sync_label
-        self.changes_view = self.refresh_panel.changes_view
-        self.tabs.addTab(self.refresh_panel, "Last refresh")
-        self.history_view = HistoryView(self.history)
-        self.tabs.addTab(self.history_view, "History")
-        self.files_tab = FilesTab(ctx)
-        self.files_tab.message.connect(self.message.emit)
-        self.tabs.addTab(self.files_tab, "Files")
-        self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.refreshFinished.connect(lambda _result: self.files_tab.invalidate())
-
-        content = QWidget()
-        column = QVBoxLayout(content)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(6)
-        column.addWidget(self.header)
-        self.player_sync = MovieSyncWidget(ctx.players)
-        self.player_sync.message.connect(self.message)
-        column.addWidget(self.player_sync)
-        column.addWidget(self.info)
-        column.addWidget(self.incomplete)
-        column.addWidget(self.notice)
-        column.addWidget(self.tabs, 1)
-        self.content = content
-
-        self.missing = QLabel()
-        self.missing.setObjectName("movie-missing")
-        self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.missing.setWordWrap(True)
-        self.missing.setTextFormat(Qt.TextFormat.RichText)
-        self.missing.setMargin(40)
-        self.stack = QStackedLayout()
-        self.stack.addWidget(content)
-        self.stack.addWidget(self.missing)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.action_bar)
-        layout.addLayout(self.stack, 1)
+        self._build_lines()
+        self._build_fields()
+        self._build_tabs()
+        self._build_stack(self._build_content())
 
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -214,6 +137,91 @@ class MovieDetailPage(PageView):
         self.undo_button = attach_undo(self)
 
     # -- building ----------------------------------------------------------------------------------
+
+    def _build_models(self) -> None:
+        self.fields = FieldsModel(self)
+        self.fields.writer = self._write_field
+        self.fields.locker = self._lock_field
+        self.history = HistoryModel(self)
+        self.changes = ChangeSetModel(self)
+
+    def _build_lines(self) -> None:
+        """The banner and the lines under it: last enriched, incomplete, the notice."""
+        self.header = MovieHeader()
+        self.artwork = BannerArtwork(self.header, self.ctx.images)
+        self.info = QLabel()
+        self.info.setObjectName("movie-enriched")
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.info.setWordWrap(True)
+        self.incomplete = plain_label(QLabel())
+        self.incomplete.setObjectName("movie-incomplete")
+        self.incomplete.setWordWrap(True)
+        self.notice = plain_label(QLabel())
+        self.notice.setObjectName("movie-notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+
+    def _build_fields(self) -> None:
+        self.table = FieldsView(self.fields)
+        self.table.values.images = self.ctx.images
+        self.table.values.validation.connect(self._on_validation)
+        self.table.values.refused.connect(self._on_refused)
+        self.fields.edited.connect(self._on_edited)
+        self.fields.lockChanged.connect(self._on_lock_changed)
+        self.fields.failed.connect(lambda text: self.show_notice(text, "error"))
+        QShortcut(QKeySequence("Ctrl+L"), self.table, self.toggle_current_lock)
+
+    def _build_tabs(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("movie-tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.table, "Fields")
+        self.refresh_panel = RefreshPanel(self.changes)
+        self.refresh_title = self.refresh_panel.title
+        self.provider_chips = self.refresh_panel.provider_chips
+        self.refresh_detail = self.refresh_panel.detail
+        self.sync_label = self.refresh_panel.sync_label
+        self.changes_view = self.refresh_panel.changes_view
+        self.tabs.addTab(self.refresh_panel, "Last refresh")
+        self.history_view = HistoryView(self.history)
+        self.tabs.addTab(self.history_view, "History")
+        self.files_tab = FilesTab(self.ctx)
+        self.files_tab.message.connect(self.message.emit)
+        self.tabs.addTab(self.files_tab, "Files")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.refreshFinished.connect(lambda _result: self.files_tab.invalidate())
+
+    def _build_content(self) -> QWidget:
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self.header)
+        self.player_sync = MovieSyncWidget(self.ctx.players)
+        self.player_sync.message.connect(self.message)
+        column.addWidget(self.player_sync)
+        column.addWidget(self.info)
+        column.addWidget(self.incomplete)
+        column.addWidget(self.notice)
+        column.addWidget(self.tabs, 1)
+        self.content = content
+        return content
+
+    def _build_stack(self, content: QWidget) -> None:
+        """The movie, or the reason there is none (`missing`), under the action bar."""
+        self.missing = QLabel()
+        self.missing.setObjectName("movie-missing")
+        self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing.setWordWrap(True)
+        self.missing.setTextFormat(Qt.TextFormat.RichText)
+        self.missing.setMargin(40)
+        self.stack = QStackedLayout()
+        self.stack.addWidget(content)
+        self.stack.addWidget(self.missing)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.action_bar)
+        layout.addLayout(self.stack, 1)
 
     def _build_actions(self) -> None:
         self.back_button = QPushButton("← Back")
@@ -329,7 +337,7 @@ class MovieDetailPage(PageView):
         self.names = self.ctx.provider_names()
         self.fields.preferred_language = self.ctx.language_policy().language
         self.show_detail(detail)
-        await self._load_images(detail)
+        await self.artwork.load(detail)
         self.timer.start()
         self.loaded.emit()
 
@@ -394,73 +402,12 @@ class MovieDetailPage(PageView):
 
     # -- images ------------------------------------------------------------------------------------
 
-    async def _load_images(self, detail: MovieDetail) -> None:
-        urls = {
-            "poster": detail.fields["poster"].value if detail.fields.get("poster") else None,
-            "fanart": detail.fields["fanart"].value if detail.fields.get("fanart") else None,
-        }
-        images = self.ctx.images
-        if urls == self._image_urls and images is not None:
-            return
-        self._image_urls = {k: str(v) if v else None for k, v in urls.items()}
-        self._images = {"poster": None, "fanart": None}
-        self.header.set_images(None, None)
-        if images is None:
-            self.header.poster_text = "No poster" if not urls["poster"] else "Posters are not shown"
-            return
-        tasks = []
-        for kind, url in self._image_urls.items():
-            if not url:
-                continue
-            size = POSTER_SIZE * 2 if kind == "poster" else FANART_SIZE
-            cached = images.cached(url, size)
-            if cached is not None:
-                self._set_image(kind, url, cached)
-            else:
-                tasks.append(spawn(self._fetch_image(kind, url, size)))
-        for _ in range(3):  # images in the loader's memory or disk cache come back at once
-            if all(task.done() for task in tasks):
-                break
-            await asyncio.sleep(0)
-        pending = [task for task in tasks if not task.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=IMAGE_WAIT_S)
-        if self._image_urls.get("poster") and self._images.get("poster") is None:
-            self.header.poster_text = "Poster still loading" if tasks else "No poster"
-            self.header.update()
-
-    async def _fetch_image(self, kind: str, url: str, size: QSize) -> None:
-        images = self.ctx.images
-        if images is None:
-            return
-        pixmap = await images.load(url, size)
-        if pixmap is None:
-            if self._image_urls.get(kind) == url and kind == "poster":
-                self.header.poster_text = "Poster could not be loaded"
-                self.header.update()
-            return
-        self._set_image(kind, url, pixmap)
-
     def _on_image_loaded(self, url: str) -> None:
-        images = self.ctx.images
-        if images is None:
-            return
         if self.detail is not None and any(
             self.detail.fields[name].value == url for name in THUMBNAIL_FIELDS if name in self.detail.fields
         ):
             self.table.viewport().update()
-        for kind, current in self._image_urls.items():
-            if current == url and self._images.get(kind) is None:
-                size = POSTER_SIZE * 2 if kind == "poster" else FANART_SIZE
-                pixmap = images.cached(url, size)
-                if pixmap is not None:
-                    self._set_image(kind, url, pixmap)
-
-    def _set_image(self, kind: str, url: str, pixmap: QPixmap) -> None:
-        if self._image_urls.get(kind) != url:
-            return  # another movie is shown now
-        self._images[kind] = pixmap
-        self.header.set_images(self._images["poster"], self._images["fanart"])
+        self.artwork.on_loaded(url)
 
     # -- editing and locking -----------------------------------------------------------------------
 
