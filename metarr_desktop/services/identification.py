@@ -214,6 +214,12 @@ class IdentificationService:
         self._movies = movies
         self._cache = cache
         self._database = database
+        self._latest: dict[int, IdentifyResult] = {}
+
+    def latest(self, movie_id: int) -> IdentifyResult | None:
+        """The last identification of `movie_id` committed in this session (its `why` included), or
+        None. The window shows it, and tells a new one (the Identify dialog's) from one it has seen."""
+        return self._latest.get(movie_id)
 
     async def identify(
         self,
@@ -452,6 +458,7 @@ class IdentificationService:
         otherwise the confirmed ids are merged over the known ones.
         """
         movie_id = result.movie_id
+        self._latest[movie_id] = result
         if not result.identified:
             self._movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
             return

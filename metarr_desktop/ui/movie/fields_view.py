@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QHeaderView,
@@ -397,6 +398,12 @@ class FieldsView(QTableView):
 
     def _fit_rows(self) -> None:
         self.resizeRowsToContents()
+
+    def cancel_edit(self) -> None:
+        """Close an open value editor without saving it (another movie is about to be shown)."""
+        for editor in self.viewport().findChildren(QWidget):
+            if editor.objectName().startswith("editor-"):
+                self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
 
     def value_index(self, name: str) -> QModelIndex:
         return self.fields_model.index(self.fields_model.row_of(name), FieldsModel.VALUE)

@@ -24,15 +24,12 @@ say is worked out in `presenter` (Qt-free).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
+    QAbstractItemDelegate,
     QLabel,
-    QPushButton,
     QStackedLayout,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +37,7 @@ from PySide6.QtWidgets import (
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
+from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.movie_fields import FieldDetail, FieldValueError, MovieDetail, normalise_value
@@ -51,6 +49,7 @@ from metarr_desktop.ui.common.theme import error_colour, warning_colour
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.inspect.dialog import attach_inspector
 from metarr_desktop.ui.movie import presenter
+from metarr_desktop.ui.movie.actions import ActionBar
 from metarr_desktop.ui.movie.chips import (
     Chip,
     ChipRow,
@@ -63,6 +62,7 @@ from metarr_desktop.ui.movie.chips import (
 from metarr_desktop.ui.movie.fields_view import THUMBNAIL_FIELDS, FieldsView, toggle_lock
 from metarr_desktop.ui.movie.header import BannerArtwork, MovieHeader
 from metarr_desktop.ui.movie.history_tab import HistoryView
+from metarr_desktop.ui.movie.lines import FolderLine, WhyLine
 from metarr_desktop.ui.movie.models import ChangeSetModel, FieldsModel, HistoryModel, ProviderProgress
 from metarr_desktop.ui.movie.presenter import (
     IdentifyingRefreshProgress,
@@ -117,6 +117,8 @@ class MovieDetailPage(PageView):
         self.job: Job | None = None
         self._job_movie: int | None = None
         self._notice_kind = "info"
+        self._seen_identification: dict[int, IdentifyResult | None] = {}
+        self._identified_first: IdentifyResult | None = None
 
         self._build_models()
         self._build_actions()
@@ -161,12 +163,16 @@ class MovieDetailPage(PageView):
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
+        self.why_line = WhyLine()
+        self.folder_line = FolderLine()
+        self.folder_line.message.connect(self.message.emit)
 
     def _build_fields(self) -> None:
         self.table = FieldsView(self.fields)
         self.table.values.images = self.ctx.images
         self.table.values.validation.connect(self._on_validation)
         self.table.values.refused.connect(self._on_refused)
+        self.table.values.closeEditor.connect(self._on_editor_closed)
         self.fields.edited.connect(self._on_edited)
         self.fields.lockChanged.connect(self._on_lock_changed)
         self.fields.failed.connect(lambda text: self.show_notice(text, "error"))
@@ -201,7 +207,9 @@ class MovieDetailPage(PageView):
         self.player_sync = MovieSyncWidget(self.ctx.players)
         self.player_sync.message.connect(self.message)
         column.addWidget(self.player_sync)
+        column.addWidget(self.why_line)
         column.addWidget(self.info)
+        column.addWidget(self.folder_line)
         column.addWidget(self.incomplete)
         column.addWidget(self.notice)
         column.addWidget(self.tabs, 1)
@@ -224,64 +232,25 @@ class MovieDetailPage(PageView):
         layout.addLayout(self.stack, 1)
 
     def _build_actions(self) -> None:
-        self.back_button = QPushButton("← Back")
-        self.back_button.setObjectName("movie-back")
-        self.back_button.setToolTip("Back to the library (Alt+Left)")
+        bar = ActionBar()
+        self.action_bar = bar
+        self.back_button, self.refresh_button = bar.back_button, bar.refresh_button
+        self.force_box, self.preview_box, self.cancel_button = (
+            bar.force_box,
+            bar.preview_box,
+            bar.cancel_button,
+        )
+        self.identify_button, self.assets_button = bar.identify_button, bar.assets_button
+        self.write_files_button, self.sources_button = bar.write_files_button, bar.sources_button
         self.back_button.clicked.connect(self.backRequested.emit)
         QShortcut(QKeySequence("Alt+Left"), self, self.backRequested.emit)
-        self.refresh_button = QPushButton("Refresh Metadata")
-        self.refresh_button.setObjectName("movie-refresh")
-        self.refresh_button.setToolTip("Ask the providers again and update unlocked fields (Ctrl+R)")
-        self.refresh_button.setDefault(True)
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
         QShortcut(QKeySequence("Ctrl+R"), self, self._on_refresh_clicked)
-        self.force_box = QCheckBox("Force (ignore cache)")
-        self.force_box.setObjectName("movie-force")
-        self.force_box.setToolTip(
-            "Ask every provider again even when its cached answer is still fresh (costs requests)"
-        )
-        self.preview_box = QCheckBox("Preview changes first")
-        self.preview_box.setObjectName("movie-preview")
-        self.preview_box.setToolTip("Fetch as usual, then show what would change before anything is written")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("movie-cancel")
-        self.cancel_button.setToolTip("Stop the refresh; nothing is changed")
         self.cancel_button.clicked.connect(self.cancel_refresh)
-        self.cancel_button.hide()
-        self.identify_button = QPushButton("Identify…")
-        self.identify_button.setObjectName("movie-identify")
-        self.identify_button.setToolTip("Choose which film this is (search by title, year or id)")
         self.identify_button.clicked.connect(self._emit_identify)
-        self.assets_button = QPushButton("Artwork…")
-        self.assets_button.setObjectName("movie-assets")
-        self.assets_button.setToolTip("Browse the posters, fanart and logos the providers offer")
         self.assets_button.clicked.connect(self._emit_assets)
-        self.write_files_button = QPushButton("Write Files")
-        self.write_files_button.setObjectName("movie-write-files")
-        self.write_files_button.setToolTip("Write the NFO and artwork next to the movie (see the Files tab)")
         self.write_files_button.clicked.connect(self._on_write_files)
-        self.sources_button = QToolButton()
-        self.sources_button.setObjectName("movie-show-sources")
-        self.sources_button.setText("Show sources")
-        self.sources_button.setCheckable(True)
-        self.sources_button.setChecked(True)
-        self.sources_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.sources_button.setToolTip("Show which provider supplied each value")
         self.sources_button.toggled.connect(self.set_sources_visible)
-
-        self.action_bar = QHBoxLayout()
-        self.action_bar.addWidget(self.back_button)
-        self.action_bar.addSpacing(12)
-        self.action_bar.addWidget(self.refresh_button)
-        self.action_bar.addWidget(self.force_box)
-        self.action_bar.addWidget(self.preview_box)
-        self.action_bar.addWidget(self.cancel_button)
-        self.action_bar.addSpacing(12)
-        self.action_bar.addWidget(self.identify_button)
-        self.action_bar.addWidget(self.assets_button)
-        self.action_bar.addWidget(self.write_files_button)
-        self.action_bar.addStretch(1)
-        self.action_bar.addWidget(self.sources_button)
 
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.files_tab and self.files_tab.result is None:
@@ -297,7 +266,9 @@ class MovieDetailPage(PageView):
         """Show the movie `movie_id` (an unknown id shows a message on the page)."""
         if movie_id != self.movie_id:
             self._reset_refresh()
+            self.table.cancel_edit()
             self.table.values.forget_requests()
+            self.show_notice("", "info")  # a notice (a refused value's reason) belongs to the movie left
         self.movie_id = movie_id
         self.player_sync.set_movie(movie_id)
         self.files_tab.set_movie(movie_id)
@@ -339,6 +310,10 @@ class MovieDetailPage(PageView):
         self.show_detail(detail)
         await self.artwork.load(detail)
         self.timer.start()
+        if self._identified_elsewhere(movie_id):
+            # Identified in the Identify dialog: fetch its metadata now (the lookup's answers are in
+            # the cache), so the page shows the film's fields and Last refresh says what happened.
+            spawn(self.refresh(preview=False))
         self.loaded.emit()
 
     def _show_missing(self, html: str) -> None:
@@ -371,8 +346,31 @@ class MovieDetailPage(PageView):
         header.poster_text = "Loading…" if values.get("poster") and self.ctx.images else "No poster"
         self._show_status()
         self._show_ratings()
+        self._show_why()
+        self.folder_line.set_movie(movie)
         self.refresh_times()
         self.setAccessibleName(f"Movie: {header.title.text()}")
+
+    def identification(self) -> IdentifyResult | None:
+        """The last identification of this movie in this session (None when there was none)."""
+        suite = self.ctx.suite
+        if suite is None or self.movie_id is None:
+            return None
+        return suite.identification.latest(self.movie_id)
+
+    def _identified_elsewhere(self, movie_id: int) -> bool:
+        """The movie shown was identified (confirmed) since the page last looked, not by its own
+        refresh: the Identify dialog's choice. The first look at a movie only remembers."""
+        latest = self.identification()
+        known = movie_id in self._seen_identification
+        seen = self._seen_identification.get(movie_id)
+        self._seen_identification[movie_id] = latest
+        running = self.job is not None and not self.job.state.finished
+        return known and latest is not None and latest is not seen and latest.identified and not running
+
+    def _show_why(self) -> None:
+        result = self.identification()
+        self.why_line.set_why(presenter.why_summary(result), presenter.why_lines(result, self.names))
 
     def _show_status(self) -> None:
         if self.detail is not None:
@@ -491,6 +489,11 @@ class MovieDetailPage(PageView):
         elif self._notice_kind == "error":
             self.show_notice("", "info")
 
+    def _on_editor_closed(self, _editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Esc in an editor: the edit is cancelled, and with it the reason a value was refused."""
+        if hint is QAbstractItemDelegate.EndEditHint.RevertModelCache and self._notice_kind == "error":
+            self.show_notice("", "info")
+
     def _on_refused(self, name: str, reason: str) -> None:
         text = f"{label(name)} was not changed: {reason}."
         self.show_notice(text, "error")
@@ -533,9 +536,10 @@ class MovieDetailPage(PageView):
     async def _on_refresh_clicked(self) -> None:
         await self.refresh()
 
-    async def refresh(self) -> EnrichResult | None:
+    async def refresh(self, *, preview: bool | None = None) -> EnrichResult | None:
         """Refresh Metadata: enrich this movie as a job (manual mode; the Force box ignores the cache),
         with each provider's progress shown live, then the change set and the fields reloaded.
+        `preview` (default: the "Preview changes first" box) shows the changes before writing them.
 
         Returns the result, or None when there was nothing to refresh, it was cancelled or it failed.
         """
@@ -550,7 +554,8 @@ class MovieDetailPage(PageView):
             self.message.emit("A refresh of this movie is already running.")
             return None
         force = self.force_box.isChecked()
-        preview = self.preview_box.isChecked()
+        preview = self.preview_box.isChecked() if preview is None else preview
+        identified_before = self.identification() if not self.needs_identification() else None
         title = self.detail.movie.title
         progress = IdentifyingRefreshProgress(
             self.target_providers(), listener=self._on_provider_progress, on_phase=self._on_phase
@@ -585,6 +590,9 @@ class MovieDetailPage(PageView):
             result = await self.ctx.jobs.wait(job)
         finally:
             self._set_running(False)
+        # Its own identification (if it made one) is not news for the reload that follows.
+        self._seen_identification[movie_id] = suite.identification.latest(movie_id)
+        self._identified_first = identified_before
         same_movie = self.movie_id == movie_id
         if job.state is JobState.CANCELLED:
             progress.cancel()
@@ -675,7 +683,9 @@ class MovieDetailPage(PageView):
         self.refresh_title.setText("Refresh finished: " + presenter.summary(result))
         self._show_progress()
         locked = sorted(self.fields.locked(), key=self.fields.row_of)
-        self.refresh_panel.show_detail(" ".join(presenter.result_notes(result, self.names, locked)))
+        before = self._identified_first if result.identification is None else None
+        notes = presenter.result_notes(result, self.names, locked, identified_before=before)
+        self.refresh_panel.show_detail(" ".join(notes))
         if result.status in (Status.ENRICHED, Status.UNCHANGED):
             self.changes.set_changes(changes.changed_fields, self.names)
             self.changes_view.setVisible(bool(changes.changed_fields))
@@ -724,6 +734,14 @@ class MovieDetailPage(PageView):
 
     def _sync_needed(self) -> bool:
         return bool(self.last_result and self.last_result.changes.requires_player_sync)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc goes back to the library (an open editor takes its Esc first: it cancels the edit)."""
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.backRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any
 
 from metarr_desktop.core import formatting
@@ -24,6 +25,7 @@ from metarr_desktop.core.records import IdentificationStatus, MovieRecord
 from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
 from metarr_desktop.engine.runtime import ProviderRuntime
 from metarr_desktop.services.enrichment import EnrichResult, Status
+from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.movie_fields import USER_SOURCE, MovieDetail
 from metarr_desktop.ui.movie.progress import ProviderProgress, ProviderState, RefreshProgress
 from metarr_desktop.ui.movie.values import RATING_NAMES, RATING_SOURCE_FIELDS, rating_scale, rating_text
@@ -174,6 +176,112 @@ def incomplete_text(movie: MovieRecord, names: Mapping[str, str], now: datetime)
     return "Incomplete: no answer yet from " + "; ".join(parts)
 
 
+def _quoted(text: object) -> str:
+    return f"“{text}”"
+
+
+def _match_line(lead: str, match: Mapping[str, Any]) -> str:
+    """``Best match “Inception” (2010): title “inception” against “inception” (exact), year same.``"""
+    year = f" ({match['year']})" if match.get("year") else ""
+    line = f"{lead} {_quoted(match.get('title', ''))}{year}"
+    compared = match.get("compared")
+    parts = []
+    if isinstance(compared, list) and len(compared) == 2:
+        parts.append(
+            f"title {_quoted(compared[0])} against {_quoted(compared[1])} ({match.get('title_match', '')})"
+        )
+    if match.get("year_match"):
+        parts.append(f"year {match['year_match']}")
+    return line + (": " + ", ".join(parts) if parts else "")
+
+
+def why_summary(result: IdentifyResult | None) -> str:
+    """One line on the identification: its outcome and the rule that decided it ("" when unknown)."""
+    if result is None or not result.why:
+        return ""
+    rule = str(result.why.get("rule") or "")
+    if result.identified:
+        lead = f"Identified as {ids_text(result.ids)}" if not result.ids.is_empty() else "Identified"
+    elif result.reason == "ambiguous":
+        lead = "Not identified: several films match"
+    else:
+        lead = "Not identified: no film found"
+    return f"{lead} — why: {rule}." if rule else f"{lead}."
+
+
+def why_lines(result: IdentifyResult | None, names: Mapping[str, str]) -> list[str]:
+    """The identification's `why` in plain sentences: the titles compared (normalised), the year
+    rule, the ids cross-checked, the runner-up and why it lost, the providers that answered."""
+    if result is None or not result.why:
+        return []
+    why = result.why
+    lines = []
+    query = why.get("query")
+    if isinstance(query, Mapping):
+        year = f", year {query['year']}" if query.get("year") else ", no year"
+        title, normalised = _quoted(query.get("title", "")), _quoted(query.get("normalised", ""))
+        lines.append(f"Searched for {title} (normalised {normalised}{year}).")
+    if why.get("year_rule"):
+        lines.append(f"Year rule: {why['year_rule']}.")
+    best = why.get("best")
+    if isinstance(best, Mapping):
+        lines.append(_match_line("Best match", best) + ".")
+    runner_up = why.get("runner_up")
+    if isinstance(runner_up, Mapping):
+        line = _match_line("Runner-up", runner_up)
+        lost = runner_up.get("lost_because")
+        lines.append(f"{line}; it lost because {lost}." if lost else f"{line}.")
+    looked_up = why.get("ids_looked_up")
+    if looked_up:
+        lines.append("Ids looked up: " + ", ".join(str(i) for i in looked_up) + ".")
+    if "ids_cross_checked" in why:
+        checked = why.get("ids_cross_checked") or []
+        lines.append(
+            "Ids cross-checked by two or more providers: " + ", ".join(str(i) for i in checked) + "."
+            if checked
+            else "No id was confirmed by two providers."
+        )
+    if why.get("candidates_merged"):
+        lines.append(f"{why['candidates_merged']} search results turned out to be this one film.")
+    providers = why.get("providers")
+    if providers:
+        lines.append("Answered by " + join_names([names.get(str(p), str(p)) for p in providers]) + ".")
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class FolderInfo:
+    """The movie's folder as the page shows it.
+
+    Attributes:
+        path: the full path ("" when the movie has none); the label elides it, the tooltip has it.
+        folder: what "Open folder" opens ("" when it cannot).
+        reason: why "Open folder" is disabled ("" when it is enabled).
+    """
+
+    path: str
+    folder: str
+    reason: str
+
+    @property
+    def can_open(self) -> bool:
+        return bool(self.folder)
+
+
+def folder_info(
+    movie: MovieRecord, *, is_dir: Callable[[str], bool], is_file: Callable[[str], bool]
+) -> FolderInfo:
+    """Where the movie lives and whether its folder can be opened (a file path opens its folder)."""
+    path = movie.path or ""
+    if not path:
+        return FolderInfo("", "", "This movie has no folder: it was added by hand, not found by a scan.")
+    if is_dir(path):
+        return FolderInfo(path, path, "")
+    if is_file(path):
+        return FolderInfo(path, str(PurePath(path).parent), "")
+    return FolderInfo(path, "", "The folder is missing: it was moved, renamed or its drive is not connected.")
+
+
 # --------------------------------------------------------------------------------------------------
 # Refreshing: who is asked, what the panel says
 # --------------------------------------------------------------------------------------------------
@@ -221,13 +329,23 @@ def summary(result: EnrichResult) -> str:
     return f"failed: {result.error or 'no provider answered'}"
 
 
-def result_notes(result: EnrichResult, names: Mapping[str, str], locked: Sequence[str]) -> list[str]:
-    """The sentences under a finished refresh's title: the identification it started with, the
-    locked fields left alone, the failure, the providers asked again later."""
+def result_notes(
+    result: EnrichResult,
+    names: Mapping[str, str],
+    locked: Sequence[str],
+    *,
+    identified_before: IdentifyResult | None = None,
+) -> list[str]:
+    """The sentences under a finished refresh's title: the identification it started with (or the
+    one made just before it, `identified_before`: the Identify dialog's), the locked fields left
+    alone, the failure, the providers asked again later."""
     notes = []
     identification = result.identification
     if identification is not None and identification.identified:
         notes.append(f"Identified first, as {ids_text(identification.ids)}.")
+    elif identified_before is not None and identified_before.identified:
+        how = " (your choice)" if identified_before.why.get("rule") == "the user's choice" else ""
+        notes.append(f"Identified as {ids_text(identified_before.ids)}{how}, then its metadata was fetched.")
     elif identification is not None:
         if identification.reason == "ambiguous":
             notes.append("Several films match its title and year.")
@@ -484,11 +602,13 @@ __all__ = [
     "STATE_STATUS",
     "STEP_NAMES",
     "ChipSpec",
+    "FolderInfo",
     "IdentifyingRefreshProgress",
     "RefreshPhase",
     "enriched_text",
     "escape",
     "facts_text",
+    "folder_info",
     "identify_text",
     "identifying",
     "ids_text",
@@ -505,4 +625,6 @@ __all__ = [
     "sync_text",
     "target_providers",
     "title_text",
+    "why_lines",
+    "why_summary",
 ]
