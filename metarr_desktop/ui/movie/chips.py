@@ -22,10 +22,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from metarr_desktop.services.movie_fields import USER_SOURCE
+from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import is_dark, status_colour
 from metarr_desktop.ui.movie.presenter import STATE_STATUS, ChipSpec
-from metarr_desktop.ui.movie.progress import ProviderState
 
 #: Badge colours per source: (light scheme, dark scheme).
 _SOURCE_COLOURS: dict[str, tuple[str, str]] = {

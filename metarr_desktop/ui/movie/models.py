@@ -4,8 +4,8 @@ enrichment history.
 The models hold plain data from the services (`MovieDetail`, `ChangeSet`, `EnrichmentLogRecord`);
 the page's delegates paint them. Writing goes through callbacks the page sets (`FieldsModel.writer`,
 `FieldsModel.locker`), so that the model never reaches into the store. The values' texts live in
-`ui.movie.values` and each provider's progress in `ui.movie.progress` (both Qt-free; the names are
-importable from here too).
+`ui.movie.values` and each provider's progress in `services.progress` (both Qt-free; the names are
+importable from here too; `RefreshProgress` is the services' `ProviderBoard`).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from metarr_desktop.services.movie_fields import (
     input_hint,
     is_editable,
 )
+from metarr_desktop.services.progress import ProviderBoard, ProviderProgress, ProviderState
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import escape, plain_tip
-from metarr_desktop.ui.movie.progress import ProviderProgress, ProviderState, RefreshProgress
 from metarr_desktop.ui.movie.values import (
     CAST_SHOWN,
     RATING_NAMES,
@@ -469,6 +469,10 @@ class HistoryModel(HeadedTableModel):
 def all_fields_grouped() -> list[str]:
     """Every field of `FIELD_GROUPS`, in table order (each canonical field exactly once)."""
     return [name for _title, names in FIELD_GROUPS for name in names]
+
+
+#: Each provider's progress during a refresh (the one state machine of `services.progress`).
+RefreshProgress = ProviderBoard
 
 
 __all__ = [

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
@@ -22,12 +21,20 @@ from metarr_desktop.core.fields import EntityType, label
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds, IdType
 from metarr_desktop.core.records import IdentificationStatus, MovieRecord
-from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
+from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.engine.runtime import ProviderRuntime
 from metarr_desktop.services.enrichment import EnrichResult, Status
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.movie_fields import USER_SOURCE, MovieDetail
-from metarr_desktop.ui.movie.progress import ProviderProgress, ProviderState, RefreshProgress
+from metarr_desktop.services.progress import (
+    STEP_NAMES,
+    Phase,
+    ProviderBoard,
+    ProviderProgress,
+    ProviderState,
+    chip_text,
+    outcome_state,
+)
 from metarr_desktop.ui.movie.values import RATING_NAMES, RATING_SOURCE_FIELDS, rating_scale, rating_text
 
 # --------------------------------------------------------------------------------------------------
@@ -396,159 +403,17 @@ STATE_STATUS = {
 }
 
 
-class RefreshPhase(StrEnum):
-    """Where a refresh is: nothing asked yet, identifying the movie, fetching its metadata."""
+#: Where a refresh is (nothing asked yet, identifying, fetching).
+RefreshPhase = Phase
 
-    STARTING = "starting"
-    IDENTIFYING = "identifying"
-    FETCHING = "fetching"
-
-
-_OUTCOME_STATES = {
-    ProviderOutcome.ANSWERED: ProviderState.DONE,
-    ProviderOutcome.NOT_FOUND: ProviderState.NOT_FOUND,
-    ProviderOutcome.FAILED: ProviderState.FAILED,
-    ProviderOutcome.TIMED_OUT: ProviderState.TIMEOUT,
-    ProviderOutcome.RATE_LIMITED: ProviderState.RATE_LIMITED,
-    ProviderOutcome.SKIPPED: ProviderState.SKIPPED,
-}
-
-#: A chip's text for a provider's state within an identification step (others read as in a fetch).
-_IDENTIFY_TEXT = {
-    (IdentifyStep.SEARCH, ProviderState.RUNNING): "searching…",
-    (IdentifyStep.SEARCH, ProviderState.DONE): "searched",
-    (IdentifyStep.SEARCH, ProviderState.NOT_FOUND): "no match",
-    (IdentifyStep.SEARCH, ProviderState.FAILED): "search failed",
-    (IdentifyStep.SEARCH, ProviderState.TIMEOUT): "search timed out",
-    (IdentifyStep.LOOKUP, ProviderState.RUNNING): "looking up…",
-    (IdentifyStep.LOOKUP, ProviderState.DONE): "found",
-    (IdentifyStep.LOOKUP, ProviderState.NOT_FOUND): "not found",
-    (IdentifyStep.LOOKUP, ProviderState.FAILED): "lookup failed",
-    (IdentifyStep.LOOKUP, ProviderState.TIMEOUT): "lookup timed out",
-}
-
-STEP_NAMES = {
-    IdentifyStep.SEARCH: "identifying: search by title and year",
-    IdentifyStep.LOOKUP: "identifying: id lookup",
-}
+#: Each provider's part of a refresh, the identification it may start with included: the one state
+#: machine of `services.progress` (the name the page and its tests know).
+IdentifyingRefreshProgress = ProviderBoard
 
 
 def identify_text(step: IdentifyStep, progress: ProviderProgress) -> str:
     """What a chip says for a provider's part of an identification step ("3 results", "found")."""
-    if step is IdentifyStep.SEARCH and progress.state is ProviderState.DONE and progress.detail:
-        return progress.detail  # "3 results"
-    return _IDENTIFY_TEXT.get((step, progress.state), progress.text)
-
-
-def outcome_state(outcome: ProviderOutcome) -> ProviderState:
-    """The chip state of how a provider's part of an identification step ended (also used by the
-    Identify dialog's chips)."""
-    return _OUTCOME_STATES[outcome]
-
-
-class IdentifyingRefreshProgress(RefreshProgress):
-    """`RefreshProgress` that also follows the identification a refresh starts with when the movie
-    is not identified yet: the phase, the step, and each provider's part of each step.
-
-    Attributes:
-        phase: where the refresh is (`RefreshPhase`).
-        step: the identification step running (or last run), None before any.
-        identified: None until an identification ended, then whether it confirmed the film.
-        identify_steps: provider -> the identification step its current state belongs to (absent
-            once the provider is asked again to fetch).
-        note: called with a readable line when the phase or the step changes (the job's notes).
-    """
-
-    def __init__(
-        self,
-        providers: Iterable[str],
-        *,
-        listener: Callable[[ProviderProgress], None] | None = None,
-        on_phase: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(providers, listener=listener)
-        self.phase = RefreshPhase.STARTING
-        self.step: IdentifyStep | None = None
-        self.identified: bool | None = None
-        self.identify_steps: dict[str, IdentifyStep] = {}
-        self.note: Callable[[str], None] | None = None
-        self._on_phase = on_phase
-        self._settled: set[str] = set()
-
-    def _phase_changed(self, note: str) -> None:
-        if self.note is not None:
-            self.note(note)
-        if self._on_phase is not None:
-            self._on_phase()
-
-    def text_of(self, provider: str) -> str:
-        """The chip text of `provider`'s current state."""
-        progress = self.states[provider]
-        step = self.identify_steps.get(provider)
-        if step is not None:
-            return identify_text(step, progress)
-        if progress.state is ProviderState.WAITING and self.phase is RefreshPhase.IDENTIFYING:
-            return "waiting for ids"
-        return progress.text
-
-    def on_identify_begin(self) -> None:
-        self.phase = RefreshPhase.IDENTIFYING
-        self.forward.on_identify_begin()
-        self._phase_changed("identifying the movie first")
-
-    def on_identify_step(self, step: IdentifyStep, providers: Sequence[str]) -> None:
-        self.step = step
-        self.forward.on_identify_step(step, providers)
-        what = "searching by title and year" if step is IdentifyStep.SEARCH else "looking its ids up"
-        self._phase_changed(f"identifying: {what} ({', '.join(providers)})")
-
-    def on_provider_outcome(
-        self, provider: str, step: IdentifyStep, outcome: ProviderOutcome, detail: str
-    ) -> None:
-        self.identify_steps[provider] = step
-        self._settled.add(provider)
-        self._set(provider, _OUTCOME_STATES[outcome], detail=detail)
-        self.forward.on_provider_outcome(provider, step, outcome, detail)
-
-    def on_identify_end(self, status: str | None) -> None:
-        self.identified = status == IdentificationStatus.IDENTIFIED
-        self.forward.on_identify_end(status)
-        if self.identified:
-            self.phase = RefreshPhase.FETCHING
-            self._phase_changed("identified; fetching its metadata")
-        else:
-            self._phase_changed("not identified: nothing fetched")
-
-    def on_provider_start(self, provider: str) -> None:
-        self._settled.discard(provider)
-        if self.phase is RefreshPhase.IDENTIFYING and self.step is not None:
-            self.identify_steps[provider] = self.step
-        else:
-            self.identify_steps.pop(provider, None)
-            if self.phase is RefreshPhase.STARTING:
-                self.phase = RefreshPhase.FETCHING
-                self._phase_changed("fetching its metadata")
-        super().on_provider_start(provider)
-
-    def on_provider_complete(self, provider: str, success: bool) -> None:
-        if provider in self._settled:  # its outcome said more than `success` can
-            self._settled.discard(provider)
-            self.forward.on_provider_complete(provider, success)
-            return
-        super().on_provider_complete(provider, success)
-
-    def finish(self, result: EnrichResult) -> None:
-        """Settle every provider from the outcome. When the identification did not confirm the film,
-        nothing was fetched: each provider keeps how its part of the identification ended, and the
-        providers never asked are marked so."""
-        if self.identified is False:
-            for provider, progress in list(self.states.items()):
-                if provider not in self.identify_steps or not progress.state.finished:
-                    self.identify_steps.pop(provider, None)
-                    self._set(provider, ProviderState.SKIPPED, detail="not asked: the film is not identified")
-            return
-        self.identify_steps.clear()
-        super().finish(result)
+    return chip_text(progress, step)
 
 
 def identifying(progress: IdentifyingRefreshProgress, needs_identification: bool) -> bool:
@@ -587,12 +452,12 @@ def provider_chips(progress: IdentifyingRefreshProgress | None, names: Mapping[s
     chips = []
     for provider, state in progress.states.items():
         name = names.get(provider, provider)
-        text = progress.text_of(provider)
-        tip = f"{name}: {text}" + (f" ({state.detail})" if state.detail and state.detail != text else "")
-        step = progress.identify_steps.get(provider)
-        if step is not None:
-            tip += f" — {STEP_NAMES[step]}"
-        chips.append(ChipSpec(name, text, status=STATE_STATUS[state.state], tooltip=tip, key=provider))
+        tip = progress.tooltip_of(provider, name)
+        chips.append(
+            ChipSpec(
+                name, progress.text_of(provider), status=STATE_STATUS[state.state], tooltip=tip, key=provider
+            )
+        )
     return chips
 
 

@@ -18,9 +18,9 @@ from metarr_desktop.engine.runtime import ProviderRuntime
 from metarr_desktop.services.enrichment import EnrichResult, Status
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.movie_fields import USER_SOURCE, FieldDetail, MovieDetail
+from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.movie import presenter
 from metarr_desktop.ui.movie.presenter import IdentifyingRefreshProgress, RefreshPhase
-from metarr_desktop.ui.movie.progress import ProviderState
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")
