@@ -224,3 +224,70 @@ def test_a_film_not_identified_settles_the_providers_never_asked() -> None:
     assert progress.text_of("tmdb") == "no match"
     assert progress.states["omdb"].state is ProviderState.SKIPPED
     assert progress.states["omdb"].detail == "not asked: the film is not identified"
+
+
+def test_why_of_an_automated_match_in_plain_sentences() -> None:
+    why = {
+        "query": {"title": "Inception", "normalised": "inception", "year": 2010},
+        "year_rule": "same year, or one year off",
+        "outcome": "identified",
+        "rule": "the only candidate with the exact title and the exact year",
+        "best": {
+            "title": "Inception",
+            "year": 2010,
+            "compared": ["inception", "inception"],
+            "title_match": "exact",
+            "year_match": "same",
+        },
+        "runner_up": {
+            "title": "Inception: The Cobol Job",
+            "year": 2010,
+            "compared": ["inception", "inception the cobol job"],
+            "title_match": "similar (62 %)",
+            "year_match": "same",
+            "lost_because": "its title is not an exact match",
+        },
+        "ids_cross_checked": ["tmdb 27205"],
+        "providers": ["tmdb", "omdb"],
+    }
+    result = IdentifyResult(7, "identified", None, INCEPTION, why=why)
+    assert presenter.why_summary(result) == (
+        "Identified as TMDB 27205 and IMDb tt1375666 — why: the only candidate with the exact title and "
+        "the exact year."
+    )
+    assert presenter.why_lines(result, {"tmdb": "TMDB", "omdb": "OMDb"}) == [
+        "Searched for “Inception” (normalised “inception”, year 2010).",
+        "Year rule: same year, or one year off.",
+        "Best match “Inception” (2010): title “inception” against “inception” (exact), year same.",
+        "Runner-up “Inception: The Cobol Job” (2010): title “inception” against “inception the cobol job” "
+        "(similar (62 %)), year same; it lost because its title is not an exact match.",
+        "Ids cross-checked by two or more providers: tmdb 27205.",
+        "Answered by TMDB and OMDb.",
+    ]
+
+
+def test_why_of_an_ambiguity_and_of_nothing() -> None:
+    ambiguous = IdentifyResult(
+        7, "needs_identification", "ambiguous", ExternalIds(), why={"rule": "2 films match equally well"}
+    )
+    assert (
+        presenter.why_summary(ambiguous)
+        == "Not identified: several films match — why: 2 films match equally well."
+    )
+    assert presenter.why_lines(ambiguous, {}) == []
+    assert presenter.why_summary(None) == "" and presenter.why_lines(None, {}) == []
+    assert presenter.why_summary(IdentifyResult(7, "identified", None, INCEPTION)) == ""
+
+
+def test_folder_info_says_whether_the_folder_can_be_opened() -> None:
+    folder = "/films/Inception (2010)"
+    present = presenter.folder_info(movie(path=folder), is_dir=lambda p: p == folder, is_file=lambda p: False)
+    assert present.can_open and present.folder == folder and present.reason == ""
+    file = presenter.folder_info(
+        movie(path=folder + "/inception.mkv"), is_dir=lambda p: False, is_file=lambda p: True
+    )
+    assert file.can_open and file.folder == folder
+    gone = presenter.folder_info(movie(), is_dir=lambda p: False, is_file=lambda p: False)
+    assert not gone.can_open and gone.reason.startswith("The folder is missing")
+    none = presenter.folder_info(movie(path=None), is_dir=lambda p: True, is_file=lambda p: True)
+    assert not none.can_open and none.path == "" and "no folder" in none.reason
