@@ -11,6 +11,11 @@ then id lookups): the panel says which phase runs ("Identifying…", then "Fetch
 provider chips show each provider's part of it as it happens ("searching…", "3 results", "looking
 up…", "found", "failed", "skipped: rate limited"), through `IdentifyingRefreshProgress`.
 
+When the movie is identified in the Identify dialog ("Identify as this"), the page fetches the film
+at once and shows that refresh. The last identification's `why` (titles compared, year rule, ids
+cross-checked, the runner-up and why it lost) is a line under the banner, with the movie's folder
+and "Open folder". Esc (outside an editor), Alt+Left and Back return to the library.
+
 Editing a field (double-click or F2 on its value) stores it with the source "user" and locks it, so
 no refresh changes it, and the page says so. A value the field cannot hold is refused in the editor,
 which stays open with the reason.
@@ -118,7 +123,8 @@ class MovieDetailPage(PageView):
         self._job_movie: int | None = None
         self._notice_kind = "info"
         self._seen_identification: dict[int, IdentifyResult | None] = {}
-        self._identified_first: IdentifyResult | None = None
+        self._identified_first: IdentifyResult | None = None  # what the last refresh followed
+        self._pending_identification: IdentifyResult | None = None  # what the next one follows
 
         self._build_models()
         self._build_actions()
@@ -313,6 +319,7 @@ class MovieDetailPage(PageView):
         if self._identified_elsewhere(movie_id):
             # Identified in the Identify dialog: fetch its metadata now (the lookup's answers are in
             # the cache), so the page shows the film's fields and Last refresh says what happened.
+            self._pending_identification = self.identification()
             spawn(self.refresh(preview=False))
         self.loaded.emit()
 
@@ -555,7 +562,7 @@ class MovieDetailPage(PageView):
             return None
         force = self.force_box.isChecked()
         preview = self.preview_box.isChecked() if preview is None else preview
-        identified_before = self.identification() if not self.needs_identification() else None
+        identified_before, self._pending_identification = self._pending_identification, None
         title = self.detail.movie.title
         progress = IdentifyingRefreshProgress(
             self.target_providers(), listener=self._on_provider_progress, on_phase=self._on_phase

@@ -106,6 +106,9 @@ async def test_identify_as_this_fills_the_page_and_says_why(
     assert "Answered by" in page.why_line.details.text()
     assert page.why_line.summary.textFormat() is Qt.TextFormat.PlainText
     shoot(page, "movie-after-identify-as-this")
+    # A later refresh is a refresh like any other: it does not claim to follow the identification.
+    again = await page.refresh()
+    assert again is not None and "your choice" not in page.refresh_detail.text()
 
 
 async def test_an_identification_by_the_refresh_shows_its_why(
