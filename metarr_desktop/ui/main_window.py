@@ -76,6 +76,8 @@ SHORTCUTS_HELP = (
     ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
     ("Ctrl+wheel", "Poster size (in the poster grid)"),
     ("Enter", "Open the selected movie (in the library)"),
+    ("Alt+Left / Esc", "Back to the library (on a movie)"),
+    ("Ctrl+R", "Refresh the movie's metadata (on a movie)"),
     ("Ctrl+L", "Lock or unlock the selected field (on a movie)"),
     ("Ctrl+S", "Save the provider configuration"),
     ("Ctrl+Z", "Revert unsaved provider changes"),
@@ -288,7 +290,10 @@ class MainWindow(QMainWindow):
         self.page_actions: dict[Page, QAction] = {}
         for number, page in enumerate(Page, start=1):
             action = self._action(
-                PAGE_TITLES[page], f"Ctrl+{number}", lambda _=False, p=page: self.show_page(p)
+                # force: Ctrl+1 on a movie goes back to the library (Library is highlighted there).
+                PAGE_TITLES[page],
+                f"Ctrl+{number}",
+                lambda _=False, p=page: self.show_page(p, force=True),
             )
             view_menu.addAction(action)
             self.page_actions[page] = action

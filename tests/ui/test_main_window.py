@@ -20,7 +20,7 @@ from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+from metarr_desktop.ui.main_window import SHORTCUTS_HELP, MainWindow, Page, window_settings
 from tests.helpers.qt import arm_signal, until, wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -59,6 +59,26 @@ async def test_shortcuts_switch_pages_and_load_them(qtbot: QtBot, window: MainWi
     await wait_signal(window.providers_page.savedChanges)
     assert not window.save_action.isEnabled()
     assert [v.id for v in window.ctx.providers.all()][:2] == ["tmdb", "omdb"]
+
+
+async def test_ctrl_1_esc_and_alt_left_leave_a_movie_for_the_library(
+    qtbot: QtBot, window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.library is not None
+    movie_id = ctx.library.add("Inception", year=2010).id
+    for key, modifier in (
+        (Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier),
+    ):
+        await window.open_movie(movie_id)
+        assert window.showing_movie()
+        window.movie_page.table.setFocus()
+        qtbot.keyClick(window.movie_page.table, key, modifier)
+        await until(lambda: window.stack.currentWidget() is window.library_page)
+        assert window.current_page() is Page.LIBRARY
+    # F1 lists the way back.
+    assert any("Alt+Left" in keys and "Esc" in keys for keys, _what in SHORTCUTS_HELP)
 
 
 async def test_menus_list_every_action_with_its_shortcut(window: MainWindow) -> None:
