@@ -125,23 +125,18 @@ def test_a_hundred_thousand_rows_under_the_model_tester(qtmodeltester: Any) -> N
     assert time.perf_counter() - started < 90
 
 
-def test_large_model_operations_are_fast() -> None:
-    rows = synthetic(100_000)
+def test_large_model_operations_keep_their_results() -> None:
+    """100,000 rows loaded, sorted and filtered keystroke by keystroke give the right rows.
+
+    How fast is measured by `benchmarks/ui_library.py` (open <= 1 s, a keystroke <= 50 ms), not here:
+    a wall-clock bound in a unit test only measures how loaded the machine is.
+    """
     model = LibraryModel(now=lambda: NOW)
-    started = time.perf_counter()
-    model.set_rows(rows)
+    model.set_rows(synthetic(100_000))
     model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
-    load = time.perf_counter() - started
-    keystrokes = []
     for text in ("l", "lo", "los", "lost", "lost ", "lost c", "lost ci"):
-        started = time.perf_counter()
         model.set_filter(text)
-        keystrokes.append(time.perf_counter() - started)
     assert model.rowCount() == 2_000  # Lost City n and City Lost n
-    # The benchmark holds the real targets (open <= 1 s, a keystroke <= 50 ms); here loose bounds
-    # for a loaded CI machine.
-    assert load < 1.5
-    assert max(keystrokes) < 0.25
 
 
 # --------------------------------------------------------------------------------------------------
