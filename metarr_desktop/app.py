@@ -27,10 +27,10 @@ from typing import Any, NoReturn
 from metarr_desktop import __version__
 from metarr_desktop.bundled import APP_ID
 from metarr_desktop.cli.common import OneLineErrorParser, data_dir_argument
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.store.database import StoreError
 from metarr_desktop.store.profile import Profile, ProfileError
 from metarr_desktop.store.secrets import MemoryKeyring
 

@@ -46,6 +46,7 @@ from metarr_desktop.cli.common import (
     data_dir_argument,
     say,
 )
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.providers.errors import ProviderError
@@ -106,13 +107,23 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ProviderError as exc:
         say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
+    except StoreError as exc:
+        if exc.is_bug:
+            return _internal_error(exc)
+        say(f"metarr: {exc.message}", err=True)
+        return EXIT_FAILED
     except (ProfileError, OSError) as exc:
         say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
     except KeyboardInterrupt:
         say("metarr: interrupted", err=True)
         return 130
-    except Exception as exc:  # a bug: keep the traceback in the log, give the user one line
-        log.debug("unexpected error", exc_info=True)
-        say(f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)", err=True)
-        return EXIT_FAILED
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: keep the traceback in the log, give the user one line."""
+    log.debug("unexpected error", exc_info=exc)
+    say(f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)", err=True)
+    return EXIT_FAILED
