@@ -235,7 +235,7 @@ class FilesTab(QWidget):
 
     def _publish(self) -> PublishService | None:
         suite = self.ctx.suite
-        return suite.app.publish if suite is not None else None
+        return suite.publish if suite is not None else None
 
     async def preview(self) -> MovieResult | None:
         """Compare what is on disk with what Metarr would write (a dry run) and show it."""
