@@ -42,6 +42,28 @@ def provider_settings(server: SandboxServer) -> dict[str, dict[str, Any]]:
     return {pid: {"api_key": DEMO_KEYS[pid], "base_url": urls[pid]} for pid in DEMO_KEYS}
 
 
+async def configure_profile(data_dir: Path, server: SandboxServer) -> None:
+    """Point every provider of the profile at `data_dir` to `server`, with the demo keys.
+
+    The keys go to the profile's own key file (a null keyring backend), never to the OS keyring,
+    where they would replace the user's real keys.
+    """
+    from keyring.backends import null
+
+    from metarr_desktop.services.config import ProviderUpdate
+    from metarr_desktop.services.context import AppServices
+
+    services = AppServices.open(data_dir, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
+    try:
+        for provider_id, settings in provider_settings(server).items():
+            if provider_id in services.registry:
+                await services.providers.update(
+                    provider_id, ProviderUpdate(api_key=settings["api_key"], base_url=settings["base_url"])
+                )
+    finally:
+        await services.aclose()
+
+
 def _demo_catalog() -> dict[tuple[str, int | None], Title]:
     """The demo catalog's titles by (title, year)."""
     return {(t.title, t.year): t for t in load_demo().titles}
