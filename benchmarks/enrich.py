@@ -39,7 +39,7 @@ from keyring.backends import null
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer, ServiceLimit
+from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
@@ -66,10 +66,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def sandbox_limits(scale: float) -> SandboxLimits:
-    limits = SandboxLimits().scaled(scale)
-    services = dict(limits.services)
-    services["omdb"] = ServiceLimit(services["omdb"].requests, services["omdb"].window_seconds, None)
-    return SandboxLimits(services)
+    """Every service's rate limit times `scale`; OMDb's daily quota (1,000) lifted, which would end
+    a long run early: pacing is measured, not the quota."""
+    return SandboxLimits().scaled(scale).with_quota("omdb", None)
 
 
 async def open_profile(

@@ -33,10 +33,11 @@ from typing import Any
 
 from keyring.backends import null
 
+from benchmarks.enrich import sandbox_limits
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority, RateLimit
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import SandboxLimits, SandboxServer, ServiceLimit
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
@@ -57,14 +58,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--idle-refreshes", type=int, default=8)
     parser.add_argument("--json", action="store_true")
     return parser.parse_args(argv)
-
-
-def sandbox_limits(scale: float) -> SandboxLimits:
-    limits = SandboxLimits().scaled(scale)
-    services = dict(limits.services)
-    # OMDb's daily quota (1,000) would end the run early: pacing is measured, not the quota.
-    services["omdb"] = ServiceLimit(services["omdb"].requests, services["omdb"].window_seconds, None)
-    return SandboxLimits(services)
 
 
 async def open_profile(root: Path, server: SandboxServer, scale: float) -> AppServices:
