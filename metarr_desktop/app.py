@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 from metarr_desktop import __version__
 from metarr_desktop.bundled import APP_ID
-from metarr_desktop.cli.common import OneLineErrorParser, data_dir_argument
+from metarr_desktop.cli.common import OneLineErrorParser, add_log_level_option, add_profile_options
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.logsetup import configure_logging
@@ -46,10 +46,7 @@ LIBRARY_VIEWS = ("posters", "list")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr-desktop", description="The Metarr Desktop window.")
-    parser.add_argument("--version", action="version", version=f"metarr-desktop {__version__}")
-    parser.add_argument(
-        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
-    )
+    add_profile_options(parser, "metarr-desktop")
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -75,13 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--theme", choices=["system", "light", "dark"], help="colour scheme (default: as last chosen)"
     )
-    parser.add_argument(
-        "--log-level",
-        default="WARNING",
-        type=str.upper,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="what goes to stderr (default WARNING)",
-    )
+    add_log_level_option(parser)
     return parser
 
 

@@ -15,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
 
+from metarr_desktop import __version__
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.profile import Profile
@@ -30,6 +31,25 @@ def data_dir_argument(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder, got an empty string")
     return text
+
+
+def add_profile_options(parser: argparse.ArgumentParser, program: str) -> None:
+    """The options both programs start with: ``--version`` and ``--data-dir``."""
+    parser.add_argument("--version", action="version", version=f"{program} {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
+    )
+
+
+def add_log_level_option(parser: argparse.ArgumentParser) -> None:
+    """``--log-level``, of both programs: what goes to stderr."""
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="what goes to stderr (default WARNING)",
+    )
 
 
 # -- argument types: bad input is a one-line usage error (exit 2), never an internal error ----------

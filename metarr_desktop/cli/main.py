@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from metarr_desktop import __version__
 from metarr_desktop.cli import (
     assets,
     authority,
@@ -43,7 +42,8 @@ from metarr_desktop.cli.common import (
     CliContext,
     CliError,
     OneLineErrorParser,
-    data_dir_argument,
+    add_log_level_option,
+    add_profile_options,
     say,
 )
 from metarr_desktop.core.errors import StoreError
@@ -64,17 +64,8 @@ COMMAND_MODULES += [inspect_command, undo]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr", description="Metadata and artwork for your movie library.")
-    parser.add_argument("--version", action="version", version=f"metarr {__version__}")
-    parser.add_argument(
-        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
-    )
-    parser.add_argument(
-        "--log-level",
-        default="WARNING",
-        type=str.upper,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="what goes to stderr (default WARNING)",
-    )
+    add_profile_options(parser, "metarr")
+    add_log_level_option(parser)
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=OneLineErrorParser
     )
