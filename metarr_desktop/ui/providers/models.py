@@ -11,17 +11,13 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
-from metarr_desktop.ui.common.models import HeadedTableModel, Role
+from metarr_desktop.ui.common.models import ROOT, HeadedTableModel, Index, Role
 from metarr_desktop.ui.common.safe_text import plain_tip
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +84,7 @@ class ProviderOrderModel(QAbstractListModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -196,7 +192,7 @@ class ProviderOrderModel(QAbstractListModel):
             return False
         if source_row <= dest_child <= source_row + count:
             return dest_child in (source_row, source_row + count)  # a no-op move
-        if not self.beginMoveRows(_ROOT, source_row, source_row + count - 1, _ROOT, dest_child):
+        if not self.beginMoveRows(ROOT, source_row, source_row + count - 1, ROOT, dest_child):
             return False
         moving = self.rows[source_row : source_row + count]
         del self.rows[source_row : source_row + count]
@@ -214,7 +210,7 @@ class ProviderOrderModel(QAbstractListModel):
         if source == target:
             return False
         dest = target + 1 if target > source else target
-        return self.moveRows(_ROOT, source, 1, _ROOT, dest)
+        return self.moveRows(ROOT, source, 1, ROOT, dest)
 
     def _renumbered(self) -> None:
         if self.rows:
@@ -277,7 +273,7 @@ class FieldAuthorityModel(HeadedTableModel):
                 self.dataChanged.emit(self.index(number, 0), self.index(number, 2))
                 return number
         number = len(self.rows)
-        self.beginInsertRows(_ROOT, number, number)
+        self.beginInsertRows(ROOT, number, number)
         self.rows.append(row)
         self.endInsertRows()
         return number
@@ -285,10 +281,10 @@ class FieldAuthorityModel(HeadedTableModel):
     def remove(self, number: int) -> bool:
         return self.removeRows(number, 1)
 
-    def removeRows(self, row: int, count: int, parent: Index = _ROOT) -> bool:
+    def removeRows(self, row: int, count: int, parent: Index = ROOT) -> bool:
         if parent.isValid() or count < 1 or row < 0 or row + count > len(self.rows):
             return False
-        self.beginRemoveRows(_ROOT, row, row + count - 1)
+        self.beginRemoveRows(ROOT, row, row + count - 1)
         del self.rows[row : row + count]
         self.endRemoveRows()
         return True
