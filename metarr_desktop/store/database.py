@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import peewee as pw
 
-from metarr_desktop.core.errors import StoreError
+from metarr_desktop.core.errors import StoreError as StoreError  # also importable from here
 from metarr_desktop.store import sql as raw
 from metarr_desktop.store.migrations import NewerSchemaError, migrate
 from metarr_desktop.store.models import database_proxy
