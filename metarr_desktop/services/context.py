@@ -20,6 +20,7 @@ from typing import Any, cast
 import httpx
 
 from metarr_desktop.core.clock import Clock, SystemClock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
@@ -39,7 +40,7 @@ from metarr_desktop.store.config import (
     RateLimitStateRepository,
     SettingsRepository,
 )
-from metarr_desktop.store.database import Database, StoreError, store_errors
+from metarr_desktop.store.database import Database, store_errors
 from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 from metarr_desktop.store.players import PlayerRepository
 from metarr_desktop.store.profile import Profile

@@ -45,6 +45,7 @@ from typing import Any
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.changes import ChangeSet, detect_changes
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_certification
@@ -69,7 +70,7 @@ from metarr_desktop.providers.base import answer_key, describe_error
 from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database, describe_db_error, is_db_error
+from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 
 log = logging.getLogger(__name__)
@@ -571,12 +572,10 @@ class EnrichmentService:
                 self._commit(
                     movie, options, result, merged, locked, used, answered, identification, fetched, ids
                 )
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("movie %s could not be saved: %s", movie_id, describe_db_error(exc))
+        except StoreError as exc:
+            exc.log(log, "movie %s could not be saved: %s", movie_id, exc.reason)
             result.changes = ChangeSet()
-            result.error = f"could not be saved: {describe_db_error(exc)}; nothing was changed"
+            result.error = f"could not be saved: {exc.reason}; nothing was changed"
             result.status = Status.FAILED
             return result
         result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
@@ -658,10 +657,8 @@ class EnrichmentService:
                 for provider in retry:
                     at = self.pool.retry_at(provider, now, after_failure=RETRY_AFTER_FAILURE)
                     self._movies.set_incomplete(movie.id, provider, at)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("movie %s: its retry could not be noted (%s)", movie.id, describe_db_error(exc))
+        except StoreError as exc:
+            exc.log(log, "movie %s: its retry could not be noted (%s)", movie.id, exc.reason)
 
     def _commit(
         self,
@@ -776,12 +773,13 @@ class EnrichmentService:
             return await self.enrich(movie_id, options, authority=authority, progress=progress)
         except UnknownEntityError:
             return EnrichResult(movie_id, Status.FAILED, error=f"unknown movie id {movie_id}")
+        except StoreError as exc:
+            if exc.is_bug:
+                log.error("enriching movie %s failed on a database bug", movie_id, exc_info=exc)
+            return EnrichResult(movie_id, Status.FAILED, error=exc.reason)
         except Exception as exc:
-            if is_db_error(exc):
-                message = describe_db_error(exc)
-            else:
-                log.exception("enriching movie %s failed unexpectedly", movie_id)
-                message = redact(f"{type(exc).__name__}: {exc}"[:300])  # never a key in the result
+            log.exception("enriching movie %s failed unexpectedly", movie_id)
+            message = redact(f"{type(exc).__name__}: {exc}"[:300])  # never a key in the result
             return EnrichResult(movie_id, Status.FAILED, error=message)
 
     async def enrich_many(

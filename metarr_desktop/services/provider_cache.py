@@ -26,6 +26,7 @@ from typing import Any
 
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy
@@ -50,7 +51,6 @@ from metarr_desktop.providers.errors import (
     RateLimitedError,
 )
 from metarr_desktop.store.cache import AnswerToStore, AssetRepository, CachedAnswer, ProviderCacheRepository
-from metarr_desktop.store.database import is_db_error
 
 log = logging.getLogger(__name__)
 
@@ -352,10 +352,8 @@ class ProviderCacheManager:
         for a provider that cannot answer now. A cache that cannot be read is empty (logged)."""
         try:
             answers, _unreadable = self._cache.answers(kind.value, entity_id, assets=False)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the cache of %s %s could not be read (%s); fetching", kind.value, entity_id, exc)
+        except StoreError as exc:
+            exc.log(log, "the cache of %s %s could not be read (%s); fetching", kind.value, entity_id, exc)
             return {}
         return answers
 
@@ -380,10 +378,8 @@ class ProviderCacheManager:
             return _Plan({}, list(targets), [])
         try:
             answers, unreadable = self._cache.answers(key[0], key[1])
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the cache of %s %s could not be read (%s); fetching", key[0], key[1], exc)
+        except StoreError as exc:
+            exc.log(log, "the cache of %s %s could not be read (%s); fetching", key[0], key[1], exc)
             return _Plan({}, list(targets), list(targets))
         cached: dict[str, CachedAnswer] = {}
         missing: list[str] = []
@@ -466,11 +462,13 @@ class ProviderCacheManager:
             return True
         try:
             self._cache.store(kind.value, entity_id, ids, answers)
-        except Exception as exc:
-            if not (is_db_error(exc) or isinstance(exc, OSError)):
-                raise
+        except OSError as exc:  # a `StoreError` among them
             self.stats.write_failures += 1
-            log.warning("could not write the cache of %s %s: %s", kind.value, entity_id, exc)
+            message = "could not write the cache of %s %s: %s"
+            if isinstance(exc, StoreError):
+                exc.log(log, message, kind.value, entity_id, exc)
+            else:
+                log.warning(message, kind.value, entity_id, exc)
             return False
         return True
 
@@ -536,10 +534,8 @@ class ProviderCacheManager:
         wanted = None if asset_type is None else AssetType(asset_type)
         try:
             return self._assets.for_entity(kind, entity_id, wanted)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the assets of %s %s could not be read: %s", kind, entity_id, exc)
+        except StoreError as exc:
+            exc.log(log, "the assets of %s %s could not be read: %s", kind, entity_id, exc)
             return []
 
     # -- search --------------------------------------------------------------------------------------

@@ -198,7 +198,7 @@ class ProviderCacheRepository:
         """
         readable: dict[str, CachedAnswer] = {}
         unreadable: list[str] = []
-        cursor = self._database.db.execute_sql(_SELECT_ANSWERS, (entity_type, entity_id))  # type: ignore[no-untyped-call]
+        cursor = self._database.execute(_SELECT_ANSWERS, (entity_type, entity_id))
         rows = [dict(zip(_CACHE_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
         for row in rows:
             try:
@@ -242,7 +242,7 @@ class ProviderCacheRepository:
                     PAYLOAD_VERSION,
                     fetched_at(answer.fetched_at),
                 )
-                self._database.db.execute_sql(_CACHE_UPSERT, row)  # type: ignore[no-untyped-call]
+                self._database.execute(_CACHE_UPSERT, row)
                 self._assets.replace_for_provider(
                     entity_type,
                     entity_id,
@@ -376,11 +376,9 @@ class AssetRepository:
             if rows:
                 # One prepared upsert run for every row: building a peewee query over the rows cost
                 # about 5 ms per provider answer, on the event loop's thread.
-                self._database.db.cursor().executemany(_ASSET_UPSERT, rows)  # type: ignore[no-untyped-call]
+                self._database.executemany(_ASSET_UPSERT, rows)
             types = None if asset_types is None else {t.value for t in asset_types}
-            cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
-                _SELECT_REPLACEABLE, (entity_type, entity_id, provider)
-            )
+            cursor = self._database.execute(_SELECT_REPLACEABLE, (entity_type, entity_id, provider))
             gone = [
                 asset_id
                 for asset_id, asset_type, url in cursor.fetchall()

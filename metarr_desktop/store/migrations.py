@@ -12,10 +12,12 @@ type-check and test. A later step that alters a table can use ``playhouse.migrat
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-from typing import Any
 
 import peewee as pw
+
+from metarr_desktop.store.sql import execute
 
 _V1_TABLES = (
     """CREATE TABLE "movies" (
@@ -104,8 +106,8 @@ _V1_TABLES = (
 )
 
 
-def _execute(db: pw.SqliteDatabase, sql: str) -> Any:
-    return db.execute_sql(sql)  # type: ignore[no-untyped-call]
+def _execute(db: pw.SqliteDatabase, sql: str) -> sqlite3.Cursor:
+    return execute(db, sql)
 
 
 def _v1_initial_schema(db: pw.SqliteDatabase) -> None:

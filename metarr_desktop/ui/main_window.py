@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.services.config import ProviderError
 from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
 from metarr_desktop.ui.about import AboutDialog
 from metarr_desktop.ui.activity.page import ActivityPage
@@ -563,7 +563,7 @@ class MainWindow(QMainWindow):
         """The "Library files" settings (opened without blocking)."""
         if self.ctx.suite is None:
             return None
-        dialog = LibraryFilesDialog(self.ctx.suite.app.user_settings, self)
+        dialog = LibraryFilesDialog(self.ctx.suite.user_settings, self)
         dialog.page.saved.connect(lambda: self.show_message("Library files settings saved."))
         dialog.page.saved.connect(lambda: self.first_run_bar.hide() if self.first_run_bar else None)
         dialog.open()

@@ -67,7 +67,7 @@ def test_rows_of_some_ids_only(movies: MovieRepository) -> None:
 
 def test_more_ids_than_one_query_takes(movies: MovieRepository, database: Database) -> None:
     now = datetime(2024, 1, 1, tzinfo=UTC).isoformat()
-    database.db.cursor().executemany(  # type: ignore[no-untyped-call]
+    database.executemany(
         "INSERT INTO movies (title, created_at, updated_at) VALUES (?, ?, ?)",
         [(f"Movie {n}", now, now) for n in range(1200)],
     )
@@ -86,7 +86,7 @@ def test_a_hundred_thousand_rows_are_read_in_one_pass(movies: MovieRepository, d
     now = datetime(2024, 1, 1, tzinfo=UTC).isoformat(timespec="microseconds")
     count = 100_000
     with database.atomic():
-        database.db.cursor().executemany(  # type: ignore[no-untyped-call]
+        database.executemany(
             "INSERT INTO movies (title, year, status, last_enriched_at, incomplete_providers, poster, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -103,7 +103,7 @@ def test_a_hundred_thousand_rows_are_read_in_one_pass(movies: MovieRepository, d
                 for n in range(count)
             ],
         )
-        database.db.cursor().executemany(  # type: ignore[no-untyped-call]
+        database.executemany(
             "INSERT INTO field_locks (entity_type, entity_id, field, locked_at) "
             "VALUES ('movie', ?, 'title', ?)",
             [(n, now) for n in range(1, count, 10)],

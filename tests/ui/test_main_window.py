@@ -7,7 +7,6 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,20 +25,6 @@ from tests.helpers.qt import arm_signal, until, wait_signal
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
-    # Not given to qtbot.addWidget: pytest-qt would delete it before this fixture's teardown runs,
-    # and the window must stop listening to the engine (dispose) before it goes, as at shutdown.
-    widget = MainWindow(ctx, settings=window_settings(tmp_path))
-    widget.show()
-    # Showing selects the first page, whose data loads in a task: let it finish on the loop.
-    await until(lambda: Page.LIBRARY in widget._loaded)
-    yield widget
-    widget.dispose()
-    widget.hide()
-    widget.deleteLater()
 
 
 async def test_shortcuts_switch_pages_and_load_them(qtbot: QtBot, window: MainWindow) -> None:

@@ -11,18 +11,14 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import LANGUAGE_FIELDS
-from metarr_desktop.ui.common.models import HeadedTableModel, Role
+from metarr_desktop.ui.common.models import ROOT, HeadedTableModel, Index, Role
 from metarr_desktop.ui.common.safe_text import plain_tip
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +85,7 @@ class ProviderOrderModel(QAbstractListModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -197,7 +193,7 @@ class ProviderOrderModel(QAbstractListModel):
             return False
         if source_row <= dest_child <= source_row + count:
             return dest_child in (source_row, source_row + count)  # a no-op move
-        if not self.beginMoveRows(_ROOT, source_row, source_row + count - 1, _ROOT, dest_child):
+        if not self.beginMoveRows(ROOT, source_row, source_row + count - 1, ROOT, dest_child):
             return False
         moving = self.rows[source_row : source_row + count]
         del self.rows[source_row : source_row + count]
@@ -215,7 +211,7 @@ class ProviderOrderModel(QAbstractListModel):
         if source == target:
             return False
         dest = target + 1 if target > source else target
-        return self.moveRows(_ROOT, source, 1, _ROOT, dest)
+        return self.moveRows(ROOT, source, 1, ROOT, dest)
 
     def _renumbered(self) -> None:
         if self.rows:
@@ -294,7 +290,7 @@ class FieldAuthorityModel(HeadedTableModel):
                 self.dataChanged.emit(self.index(number, 0), self.index(number, self.RULE))
                 return number
         number = len(self.rows)
-        self.beginInsertRows(_ROOT, number, number)
+        self.beginInsertRows(ROOT, number, number)
         self.rows.append(row)
         self.endInsertRows()
         return number
@@ -302,10 +298,10 @@ class FieldAuthorityModel(HeadedTableModel):
     def remove(self, number: int) -> bool:
         return self.removeRows(number, 1)
 
-    def removeRows(self, row: int, count: int, parent: Index = _ROOT) -> bool:
+    def removeRows(self, row: int, count: int, parent: Index = ROOT) -> bool:
         if parent.isValid() or count < 1 or row < 0 or row + count > len(self.rows):
             return False
-        self.beginRemoveRows(_ROOT, row, row + count - 1)
+        self.beginRemoveRows(ROOT, row, row + count - 1)
         del self.rows[row : row + count]
         self.endRemoveRows()
         return True
