@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
                 except RuntimeError:  # the window is gone
                     stop()
 
-        stop = ctx.suite.app.user_settings.subscribe(follow)
+        stop = ctx.suite.user_settings.subscribe(follow)
         self._unfollow.append(stop)
 
     def _build_status_bar(self) -> None:

@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop.core.artwork import Languages
 from metarr_desktop.core.assets import AssetType
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.services.assets import AssetService
-from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.delegate import AssetDelegate
 from metarr_desktop.ui.assets.model import AssetListModel, AssetRole
@@ -450,10 +450,8 @@ class AssetBrowserDialog(QDialog):
             self._say(presenter.GONE_TEXT, error=True)
             self.reload()
             return False
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            self._say(f"Could not save your choice: {describe_db_error(exc)}", error=True)
+        except StoreError as exc:
+            self._say(f"Could not save your choice: {exc.reason}", error=True)
             return False
         self.reload(keep=asset_id)
         if asset is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_imdb_id, parse_numeric_id
 from metarr_desktop.core.records import MovieRecord, UnknownEntityError
 from metarr_desktop.engine.identify import IdentificationError, LookupResult
@@ -39,7 +40,6 @@ from metarr_desktop.services.identification import (
     SelectionNotFoundError,
 )
 from metarr_desktop.services.library import LibraryError, LibraryService
-from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
@@ -322,10 +322,8 @@ class AddMovieDialog(QDialog):
         except LibraryError as exc:
             self._refuse(str(exc))
             return
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            self._refuse(f"The movie could not be added: {describe_db_error(exc)}.")
+        except StoreError as exc:
+            self._refuse(f"The movie could not be added: {exc.reason}.")
             return
         self.accept()
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
@@ -46,7 +47,6 @@ from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.jobs import Job, JobHandle, JobState
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.movie_fields import FieldDetail, FieldValueError, MovieDetail, normalise_value
-from metarr_desktop.store.database import describe_db_error, is_db_error
 from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape, plain_label
@@ -305,10 +305,8 @@ class MovieDetailPage(PageView):
             )
             self.loaded.emit()
             return
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            self._show_missing(f"<h3>The movie cannot be read</h3><p>{escape(describe_db_error(exc))}</p>")
+        except StoreError as exc:
+            self._show_missing(f"<h3>The movie cannot be read</h3><p>{escape(exc.reason)}</p>")
             self.loaded.emit()
             return
         self.names = self.ctx.provider_names()
@@ -421,20 +419,16 @@ class MovieDetailPage(PageView):
             raise LibraryError("the library is not available")
         try:
             return self.ctx.library.edit_field(self.movie_id, name, text)
-        except Exception as exc:
-            if is_db_error(exc):
-                raise LibraryError(describe_db_error(exc)) from exc
-            raise
+        except StoreError as exc:
+            raise LibraryError(exc.reason) from exc
 
     def _lock_field(self, name: str, locked: bool) -> None:
         if self.ctx.library is None or self.movie_id is None:
             raise LibraryError("the library is not available")
         try:
             self.ctx.library.set_locked(self.movie_id, name, locked)
-        except Exception as exc:
-            if is_db_error(exc):
-                raise LibraryError(describe_db_error(exc)) from exc
-            raise
+        except StoreError as exc:
+            raise LibraryError(exc.reason) from exc
 
     def edit_field(self, name: str, text: str) -> bool:
         """Store `text` as the field's value (and lock it), as the editor does; False when refused."""
@@ -464,9 +458,7 @@ class MovieDetailPage(PageView):
             self.detail = self.ctx.library.movie_detail(self.movie_id)
         except (UnknownEntityError, LibraryError):
             return
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
+        except StoreError:
             return
         self.header.title.setText(presenter.title_text(self.detail.movie))
         self._show_status()
