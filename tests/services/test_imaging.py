@@ -6,37 +6,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from metarr_desktop.services.imaging import inspect_image, perceptual_hash
-
-
-def picture(width: int, height: int, *, kind: str = "PNG", flipped: bool = False) -> bytes:
-    """A poster-like picture drawn at any size (proportions kept): bands, a disc and a bar."""
-    image = Image.new("RGB", (width, height), (20, 30, 60))
-    draw = ImageDraw.Draw(image)
-    for band in range(6):
-        shade = 40 + band * 35
-        draw.rectangle(
-            (0, band * height // 6, width, (band + 1) * height // 6), fill=(shade, shade // 2, 255 - shade)
-        )
-    draw.ellipse((width // 5, height // 4, width * 4 // 5, height * 3 // 5), fill=(240, 200, 40))
-    draw.rectangle((width // 10, height * 3 // 4, width * 9 // 10, height * 5 // 6), fill=(10, 10, 10))
-    if flipped:
-        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).rotate(90, expand=False)
-    out = io.BytesIO()
-    image.save(out, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
-    return out.getvalue()
-
-
-def distance(a: str, b: str) -> int:
-    return bin(int(a, 16) ^ int(b, 16)).count("1")
+from tests.helpers.pictures import distance, picture
 
 
 def test_one_picture_at_two_sizes_hashes_alike_and_another_does_not() -> None:
     small = perceptual_hash(picture(100, 150))
     large = perceptual_hash(picture(1000, 1500, kind="JPEG"))
-    other = perceptual_hash(picture(100, 150, flipped=True))
+    other = perceptual_hash(picture(100, 150, other=True))
     assert small is not None and large is not None and other is not None
     assert len(small) == 16 and int(small, 16) >= 0
     assert distance(small, large) <= 4
