@@ -15,7 +15,7 @@ from tests.helpers.pictures import distance, picture
 def test_one_picture_at_two_sizes_hashes_alike_and_another_does_not() -> None:
     small = perceptual_hash(picture(100, 150))
     large = perceptual_hash(picture(1000, 1500, kind="JPEG"))
-    other = perceptual_hash(picture(100, 150, other=True))
+    other = perceptual_hash(picture(100, 150, variant=1))
     assert small is not None and large is not None and other is not None
     assert len(small) == 16 and int(small, 16) >= 0
     assert distance(small, large) <= 4

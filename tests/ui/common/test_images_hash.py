@@ -58,7 +58,7 @@ async def test_hashes_come_from_the_bytes_already_fetched(
     bodies = {
         "small.png": picture(120, 180),
         "large.jpg": picture(1200, 1800, kind="JPEG"),
-        "other.png": picture(120, 180, other=True),
+        "other.png": picture(120, 180, variant=1),
     }
     loader, host = make(loader_of, tmp_path, bodies)
     hashed: list[tuple[str, str]] = []
