@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import httpx
 import pytest
 from PySide6.QtCore import QSize
 
+from metarr_desktop.services.imaging import perceptual_hash
+from metarr_desktop.ui.common import images as images_module
 from metarr_desktop.ui.common.images import ImageLoader
 from tests.helpers.pictures import distance, picture
 
@@ -80,9 +83,9 @@ async def test_hashes_come_from_the_bytes_already_fetched(
     assert await loader.wait_idle(5) and len(hashed) == 3
 
 
-def truncated_png() -> bytes:
-    """A PNG cut short inside its pixel data (Qt may still show what arrived)."""
-    data = picture(300, 450)
+def truncated(kind: str) -> bytes:
+    """A PNG or JPEG cut short inside its pixel data (Qt may still show what arrived)."""
+    data = picture(300, 450, kind=kind)
     return data[: len(data) * 3 // 4]
 
 
@@ -90,10 +93,12 @@ def truncated_png() -> bytes:
     ("body", "max_pixels", "shown"),
     [
         (b"<!doctype html><html><body>Too many requests</body></html>", None, False),
-        (truncated_png(), None, None),  # Qt may show what arrived; no hash either way
+        (truncated("PNG"), None, None),  # Qt may show what arrived; no hash either way
+        # Qt's JPEG reader says so itself (once, while decoding the thumbnail): not the hash's doing.
+        pytest.param(truncated("JPEG"), None, None, marks=pytest.mark.qt_log_ignore("Corrupt JPEG data")),
         (picture(400, 600), 400 * 600 - 1, True),  # shown, but too large to decode again
     ],
-    ids=["html", "truncated", "oversized"],
+    ids=["html", "truncated-png", "truncated-jpeg", "oversized"],
 )
 async def test_bytes_it_cannot_hash_give_no_hash_and_no_message(
     loader_of: dict[str, object],
@@ -121,3 +126,20 @@ async def test_bytes_it_cannot_hash_give_no_hash_and_no_message(
     assert await loader.load(f"{HOST}/good.png", BOX) is not None
     assert await loader.wait_idle(10)
     assert hashed == ["good.png"] and host.requests == ["bad.png", "good.png"]
+
+
+async def test_the_hash_is_computed_off_the_qt_thread(
+    loader_of: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[threading.Thread] = []
+
+    def recording(data: bytes, max_pixels: int) -> str | None:
+        threads.append(threading.current_thread())
+        return perceptual_hash(data, max_pixels)
+
+    monkeypatch.setattr(images_module, "perceptual_hash", recording)
+    loader, _host = make(loader_of, tmp_path, {"good.png": picture(120, 180)})
+    assert await loader.load(f"{HOST}/good.png", BOX) is not None
+    assert await loader.wait_idle(5)
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert loader.perceptual_hash(f"{HOST}/good.png") is not None
