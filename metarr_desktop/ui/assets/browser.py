@@ -11,9 +11,10 @@ language, provider and votes. The chosen candidate carries a "Selected" badge, r
 greyed out, and the one the selection rule proposes (`core.artwork.suggested_asset`: language, then
 rating, votes and size) carries a "Suggested" badge; "Use suggested" selects it. Copies of one
 picture (near-equal perceptual hashes) are one card with a "+N similar" badge; a click opens the
-group (`presenter`). A candidate never published has no hash yet: the image loader hashes the
-thumbnail it downloaded (`ImageLoader.hashed`), the browser keeps it (`AssetService.record_perceptual_hash`)
-and regroups, keeping the current card (or the card it joined) and the scroll position.
+group (`presenter`). A candidate never published has no hash yet: the browser asks the image loader
+to hash the thumbnail it downloads (`ImageLoader.want_hash`, then `hashed`), keeps the hash
+(`AssetService.record_perceptual_hash`) and regroups, keeping the current card (or the card of the
+group it joined) and the scroll position.
 
 Open it with `open_asset_browser(ctx, movie_id, parent)` (or build `AssetBrowserDialog`, await its
 `load()`, then `ui.bridge.dialog_result`).
@@ -265,7 +266,7 @@ class AssetBrowserDialog(QDialog):
             self.setWindowTitle(title)
         grouped = service.by_type(self.movie_id) if record is not None else {}
         self._by_type = {t: assets for t, assets in grouped.items() if t in TYPE_SHAPES}
-        self._learn_known_hashes()
+        self._ask_thumbnail_hashes()
         self._show_types(shown)
         if current is not None:
             self._make_current(current)
@@ -394,9 +395,9 @@ class AssetBrowserDialog(QDialog):
 
     # -- groups of copies ----------------------------------------------------------------------------
 
-    def _learn_known_hashes(self) -> None:
-        """Give candidates without a hash the one of their thumbnail when the loader has it already
-        (it was shown elsewhere, or before the browser was opened)."""
+    def _ask_thumbnail_hashes(self) -> None:
+        """Ask the loader for the thumbnail hash of each candidate without a hash (`hashed` brings
+        it once the thumbnail is shown); one it has already is kept at once."""
         images = self.ctx.images
         if images is None:
             return
@@ -404,6 +405,8 @@ class AssetBrowserDialog(QDialog):
             value = images.perceptual_hash(url)
             if value is not None:
                 self._keep_hash(url, value)
+            else:
+                images.want_hash(url)
 
     def _thumbnail_hashed(self, url: str, value: str) -> None:
         if self._keep_hash(url, value) & {self.current_type()}:

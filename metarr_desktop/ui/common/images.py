@@ -9,10 +9,12 @@ at most `max_concurrency` at once, one download per url however many sizes or vi
 Decoding and scaling run in a worker thread (`asyncio.to_thread`): a `QImage` may be built off the
 Qt thread, a `QPixmap` only on it, so the pixmap is made from the decoded image back on the loop.
 
-Each image's perceptual hash (`services.imaging.perceptual_hash`, a dHash: size-invariant, so the
-thumbnail's hash groups copies of one picture like the full image's) is computed once per url from
-the bytes already fetched, in a worker thread after the pixmap is shown, and announced by `hashed`;
-bytes it cannot hash (truncated, too large, not an image) give no hash and no message.
+The perceptual hash of an image (`services.imaging.perceptual_hash`, a dHash: size-invariant, so a
+thumbnail's hash groups copies of one picture like the full image's) is computed for the urls a view
+asks it for (`want_hash`: the asset browser does; posters elsewhere are not hashed), once per url,
+from the bytes already fetched (or the disk cache's copy when the image was loaded before), in a
+worker thread after the pixmap is shown, and announced by `hashed`; bytes it cannot hash
+(truncated, too large, not an image) give no hash and no message.
 
 Failures are environment errors, never exceptions for the caller: a 404, a network error or bytes
 that are not an image are logged, answered with None and `failed`, and the url is remembered for the
@@ -111,8 +113,8 @@ class ImageLoader(QObject):
     Signals:
         loaded(str): the image at this URL is now in the memory cache (`cached` answers it).
         failed(str): the image at this URL could not be loaded (it is not asked for again).
-        hashed(str, str): the perceptual hash (16 hex digits) of the image at this URL, once per url
-            and session, after `loaded` (`perceptual_hash` answers it later).
+        hashed(str, str): the perceptual hash (16 hex digits) of the image at this URL (one asked
+            for with `want_hash`), once per url and session (`perceptual_hash` answers it later).
     """
 
     loaded = Signal(str)
@@ -144,6 +146,8 @@ class ImageLoader(QObject):
         self._memory: OrderedDict[_Key, QPixmap] = OrderedDict()
         self._memory_bytes = 0
         self._failed: set[str] = set()
+        #: The urls whose perceptual hash a view wants.
+        self._hash_wanted: set[str] = set()
         #: url -> perceptual hash ("" while it is computed or when the bytes gave none).
         self._hashes: dict[str, str] = {}
         self._pending: dict[_Key, asyncio.Task[QPixmap | None]] = {}
@@ -217,6 +221,21 @@ class ImageLoader(QObject):
         """The perceptual hash of the image at `url` if it was loaded and hashed in this session."""
         return self._hashes.get(url) or None
 
+    def want_hash(self, url: str) -> None:
+        """Compute the perceptual hash of the image at `url` when its bytes are at hand: when it
+        loads, or now from the disk cache when it was loaded already (no download either way);
+        `hashed` follows. Nothing happens for a url hashed (or tried) before."""
+        if self._closed or url in self._hashes:
+            return
+        self._hash_wanted.add(url)
+        if any(key[0] == url for key in self._memory) and not any(k[0] == url for k in self._pending):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._hashes[url] = ""
+            self._spawn(self._hash_cached(url))
+
     def has_failed(self, url: str) -> bool:
         """Whether `url` failed to load in this session (it will not be requested again)."""
         return url in self._failed
@@ -264,7 +283,7 @@ class ImageLoader(QObject):
         pixmap = QPixmap.fromImage(image)
         self._remember(key, pixmap)
         self.loaded.emit(url)
-        if url not in self._hashes and data:
+        if url in self._hash_wanted and url not in self._hashes and data:
             self._hashes[url] = ""  # once per url, whatever the sizes asked for
             self._spawn(self._hash(url, data))
         return pixmap
@@ -275,6 +294,14 @@ class ImageLoader(QObject):
         if value is not None and not self._closed:
             self._hashes[url] = value
             self.hashed.emit(url, value)
+
+    async def _hash_cached(self, url: str) -> None:
+        """Hash the disk cache's copy of an image already shown (none when it could not be kept)."""
+        try:
+            data = await asyncio.to_thread((self.cache_dir / cache_name(url)).read_bytes)
+        except OSError:
+            return
+        await self._hash(url, data)
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(work)

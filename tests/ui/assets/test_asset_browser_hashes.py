@@ -163,18 +163,22 @@ async def test_thumbnails_hashes_group_copies_keeping_the_current_card_and_the_s
     assert host.requests == before
 
 
-async def test_a_hash_known_to_the_loader_is_used_when_the_browser_opens(
+async def test_a_thumbnail_shown_elsewhere_first_is_hashed_from_the_disk_cache(
     qtbot: QtBot, hash_ctx: UiContext, movie_id: int, host: Host
 ) -> None:
-    """The loader is the window's: a thumbnail shown elsewhere first has its hash already."""
+    """The loader is the window's: a poster shown elsewhere first (not hashed there) is hashed
+    from its disk cache copy when the browser opens, without a second download."""
     images = hash_ctx.images
     assert images is not None and hash_ctx.suite is not None
     for file in ("copy-small.png", "copy-large.jpg"):
         assert await images.load(f"{TMDB}/{file}", QSize(140, 210)) is not None
     assert await images.wait_idle(5)
+    assert images.perceptual_hash(f"{TMDB}/copy-small.png") is None
     dialog = AssetBrowserDialog(hash_ctx, movie_id)
     qtbot.addWidget(dialog)
     await dialog.load()
-    assert dialog.model.rowCount() == FILLERS + 2
+    await until(lambda: dialog.model.rowCount() == FILLERS + 2)
+    assert host.requests == ["copy-small.png", "copy-large.jpg"]
     stored = {name(a.url): a.perceptual_hash for a in hash_ctx.suite.assets.candidates(movie_id)}
-    assert stored["copy-small.png"] == images.perceptual_hash(f"{TMDB}/copy-small.png")
+    assert stored["copy-small.png"] == images.perceptual_hash(f"{TMDB}/copy-small.png") is not None
+    assert await images.wait_idle(5)

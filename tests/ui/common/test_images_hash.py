@@ -1,6 +1,6 @@
-"""The image loader's perceptual hashes: computed once per url from the bytes it already fetched
-(no second request), announced after the image is shown, and simply absent for bytes that are not
-a whole, reasonable image (no exception, no message)."""
+"""The image loader's perceptual hashes: computed for the urls a view asks for, once per url, from
+the bytes it already fetched (no second request), announced after the image is shown, and simply
+absent for bytes that are not a whole, reasonable image (no exception, no message)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ async def test_hashes_come_from_the_bytes_already_fetched(
     hashed: list[tuple[str, str]] = []
     loader.hashed.connect(lambda url, value: hashed.append((url, value)))
     for name in bodies:
+        loader.want_hash(f"{HOST}/{name}")
         loader.request(f"{HOST}/{name}", BOX)
     loader.request(f"{HOST}/small.png", QSize(40, 60))  # another size: still one hash
     assert await loader.wait_idle(10)
@@ -80,7 +81,24 @@ async def test_hashes_come_from_the_bytes_already_fetched(
     assert loader.perceptual_hash(f"{HOST}/unknown.png") is None
     # Loaded again (memory, then the next session's disk cache): no new download, no new hash.
     assert await loader.load(f"{HOST}/small.png", BOX) is not None
+    loader.want_hash(f"{HOST}/small.png")
     assert await loader.wait_idle(5) and len(hashed) == 3
+
+
+async def test_only_the_urls_a_view_wants_are_hashed(loader_of: dict[str, object], tmp_path: Path) -> None:
+    loader, host = make(loader_of, tmp_path, {"poster.png": picture(120, 180), "late.png": picture(90, 135)})
+    hashed: list[str] = []
+    loader.hashed.connect(lambda url, _value: hashed.append(url.rsplit("/", 1)[1]))
+    # Posters shown elsewhere (the library grid) are not hashed.
+    assert await loader.load(f"{HOST}/poster.png", BOX) is not None
+    assert await loader.load(f"{HOST}/late.png", BOX) is not None
+    assert await loader.wait_idle(5) and hashed == []
+    # Asked for later, a hash comes from the disk cache's copy: no second download.
+    loader.want_hash(f"{HOST}/late.png")
+    assert await loader.wait_idle(5)
+    assert hashed == ["late.png"] and host.requests == ["poster.png", "late.png"]
+    assert loader.perceptual_hash(f"{HOST}/late.png") is not None
+    assert loader.perceptual_hash(f"{HOST}/poster.png") is None
 
 
 def truncated(kind: str) -> bytes:
@@ -114,6 +132,7 @@ async def test_bytes_it_cannot_hash_give_no_hash_and_no_message(
     hashed: list[str] = []
     loader.hashed.connect(lambda url, _value: hashed.append(url.rsplit("/", 1)[1]))
     with caplog.at_level(logging.DEBUG, logger="metarr_desktop"):
+        loader.want_hash(f"{HOST}/bad.png")
         pixmap = await loader.load(f"{HOST}/bad.png", BOX)
         assert await loader.wait_idle(10)
     if shown is not None:
@@ -123,6 +142,7 @@ async def test_bytes_it_cannot_hash_give_no_hash_and_no_message(
     ours = [r for r in caplog.records if r.name.startswith("metarr_desktop")]
     assert len(ours) <= 1 and not [r for r in ours if r.levelno >= logging.WARNING]
     # The next image is hashed as usual.
+    loader.want_hash(f"{HOST}/good.png")
     assert await loader.load(f"{HOST}/good.png", BOX) is not None
     assert await loader.wait_idle(10)
     assert hashed == ["good.png"] and host.requests == ["bad.png", "good.png"]
@@ -139,6 +159,7 @@ async def test_the_hash_is_computed_off_the_qt_thread(
 
     monkeypatch.setattr(images_module, "perceptual_hash", recording)
     loader, _host = make(loader_of, tmp_path, {"good.png": picture(120, 180)})
+    loader.want_hash(f"{HOST}/good.png")
     assert await loader.load(f"{HOST}/good.png", BOX) is not None
     assert await loader.wait_idle(5)
     assert len(threads) == 1 and threads[0] is not threading.main_thread()
