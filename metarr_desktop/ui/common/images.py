@@ -300,6 +300,7 @@ class ImageLoader(QObject):
         try:
             data = await asyncio.to_thread((self.cache_dir / cache_name(url)).read_bytes)
         except OSError:
+            self._hashes.pop(url, None)  # the next load of its bytes hashes it
             return
         await self._hash(url, data)
 
