@@ -9,6 +9,8 @@ suggesting and choosing never ask a provider.
 - `reject` sets a candidate aside (it is also deselected and never suggested); `restore` takes the
   rejection back.
 - `suggested` is the candidate the selection rule proposes (`core.artwork.suggested_asset`).
+- `record_perceptual_hash` keeps the hash of a thumbnail the browser downloaded (publishing's hash
+  of the full image is never replaced), so candidates never published are grouped too.
 
 Each action checks that the asset is one of that movie's candidates: `UnknownAssetError` (a
 `KeyError`) when it is gone or belongs to another movie, `UnknownEntityError` for an unknown movie;
@@ -136,6 +138,18 @@ class AssetService:
         """Select the suggested candidate of that type (None when there is none)."""
         suggested = self.suggested(movie_id, asset_type, language)
         return None if suggested is None else self.select(movie_id, suggested.id)
+
+    # -- what the browser learns -------------------------------------------------------------------
+
+    def record_perceptual_hash(self, asset_id: int, perceptual_hash: str) -> bool:
+        """Keep the perceptual hash of a candidate's thumbnail (16 hex digits) so that copies of one
+        picture are grouped; only when it has none yet: the hash of the full image, computed at
+        publishing, wins. True when it was stored; False for an asset that already has one or is
+        gone. `ValueError` for a value that is not 16 hex digits."""
+        value = perceptual_hash.strip().lower()
+        if len(value) != 16 or any(c not in "0123456789abcdef" for c in value):
+            raise ValueError(f"not a 64-bit perceptual hash: {perceptual_hash!r}")
+        return self._cache.assets.fill_perceptual_hash(asset_id, value)
 
     @staticmethod
     def _change(movie_id: int, asset_id: int, action: Callable[[int], None]) -> None:

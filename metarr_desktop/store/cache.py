@@ -424,6 +424,16 @@ class AssetRepository:
         if updated == 0:
             raise KeyError(f"unknown asset id {asset_id}")
 
+    def fill_perceptual_hash(self, asset_id: int, perceptual_hash: str) -> bool:
+        """Store the perceptual hash of a thumbnail unless the asset already has one (the full
+        image's, from publishing, wins); True when it was stored. One UPDATE: no race with publish."""
+        updated = (
+            ProviderAsset.update(perceptual_hash=perceptual_hash)
+            .where((ProviderAsset.id == asset_id) & ProviderAsset.perceptual_hash.is_null())
+            .execute()
+        )
+        return bool(updated)
+
     def set_analysis(
         self, asset_id: int, *, content_hash: str | None, perceptual_hash: str | None, score: int | None
     ) -> None:

@@ -122,3 +122,44 @@ def test_an_asset_of_another_movie_or_gone_is_refused(suite: LibrarySuite, movie
     suite.app.cache.invalidate(EntityType.MOVIE, movie_id, asset_type=AssetType.POSTER)
     with pytest.raises(KeyError):  # UnknownAssetError is a KeyError
         service.select(movie_id, ids["en.jpg"])
+
+
+def test_a_thumbnails_perceptual_hash_is_kept_once(suite: LibrarySuite, movie_id: int) -> None:
+    service = suite.assets
+    ids = by_url(service, movie_id)
+    assert service.get(movie_id, ids["en.jpg"]).perceptual_hash is None
+    assert service.record_perceptual_hash(ids["en.jpg"], "F0E1D2C3B4A59687")
+    assert service.get(movie_id, ids["en.jpg"]).perceptual_hash == "f0e1d2c3b4a59687"
+    # Already known: a second thumbnail's hash does not replace it.
+    assert not service.record_perceptual_hash(ids["en.jpg"], "0000000000000000")
+    assert service.get(movie_id, ids["en.jpg"]).perceptual_hash == "f0e1d2c3b4a59687"
+    # Other candidates are untouched; a gone asset is no error, only not stored.
+    assert service.get(movie_id, ids["fr.jpg"]).perceptual_hash is None
+    assert not service.record_perceptual_hash(999_999, "f0e1d2c3b4a59687")
+
+
+def test_the_full_images_hash_from_publishing_wins(suite: LibrarySuite, movie_id: int) -> None:
+    service = suite.assets
+    ids = by_url(service, movie_id)
+    suite.app.cache.assets.set_analysis(
+        ids["fr.jpg"], content_hash="a" * 64, perceptual_hash="123456789abcdef0", score=80
+    )
+    assert not service.record_perceptual_hash(ids["fr.jpg"], "fedcba9876543210")
+    assert service.get(movie_id, ids["fr.jpg"]).perceptual_hash == "123456789abcdef0"
+    # Publishing after the thumbnail was hashed replaces the thumbnail's hash.
+    assert service.record_perceptual_hash(ids["none.jpg"], "fedcba9876543210")
+    suite.app.cache.assets.set_analysis(
+        ids["none.jpg"], content_hash="b" * 64, perceptual_hash="fedcba9876543211", score=70
+    )
+    assert service.get(movie_id, ids["none.jpg"]).perceptual_hash == "fedcba9876543211"
+
+
+@pytest.mark.parametrize(
+    "value", ["", "f0e1d2c3b4a5968", "f0e1d2c3b4a596870", "g0e1d2c3b4a59687", "<b>x</b>"]
+)
+def test_a_malformed_perceptual_hash_is_refused(suite: LibrarySuite, movie_id: int, value: str) -> None:
+    service = suite.assets
+    ids = by_url(service, movie_id)
+    with pytest.raises(ValueError):
+        service.record_perceptual_hash(ids["en.jpg"], value)
+    assert service.get(movie_id, ids["en.jpg"]).perceptual_hash is None

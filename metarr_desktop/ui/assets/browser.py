@@ -10,8 +10,11 @@ Each type (posters, fanart, clear logos, ...) has a tab with a grid of thumbnail
 language, provider and votes. The chosen candidate carries a "Selected" badge, rejected ones are
 greyed out, and the one the selection rule proposes (`core.artwork.suggested_asset`: language, then
 rating, votes and size) carries a "Suggested" badge; "Use suggested" selects it. Copies of one
-picture (near-equal perceptual hashes, once downloaded) are one card with a "+N similar" badge;
-a click opens the group (`presenter`).
+picture (near-equal perceptual hashes) are one card with a "+N similar" badge; a click opens the
+group (`presenter`). A candidate never published has no hash yet: the browser asks the image loader
+to hash the thumbnail it downloads (`ImageLoader.want_hash`, then `hashed`), keeps the hash
+(`AssetService.record_perceptual_hash`) and regroups, keeping the current card (or the card of the
+group it joined) and the scroll position.
 
 Open it with `open_asset_browser(ctx, movie_id, parent)` (or build `AssetBrowserDialog`, await its
 `load()`, then `ui.bridge.dialog_result`).
@@ -24,7 +27,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +68,9 @@ class TypeView:
     box: QSize
     transparent: bool = False
 
+
+#: How long the browser waits for more thumbnails' hashes before it regroups (milliseconds).
+REGROUP_DELAY_MS = 100
 
 #: The types the browser shows, in tab order (videos are not artwork).
 TYPE_VIEWS: dict[AssetType, TypeView] = {
@@ -114,6 +120,7 @@ class AssetBrowserDialog(QDialog):
         self._shown: presenter.TypeView = presenter.TypeView([], None, [])
         #: The keys of the groups of copies the user opened.
         self._expanded: set[int] = set()
+        self._db_warned = False
         self._build_header()
         self._build_grid()
         self._build_footer()
@@ -155,6 +162,13 @@ class AssetBrowserDialog(QDialog):
         self.delegate.similarClicked.connect(self.toggle_similar, Qt.ConnectionType.QueuedConnection)
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         self.view.doubleClicked.connect(lambda _index: self.select_current())
+        #: Thumbnails' hashes arrive one by one: the grid is regrouped once per burst.
+        self._regroup_timer = QTimer(self)
+        self._regroup_timer.setSingleShot(True)
+        self._regroup_timer.setInterval(REGROUP_DELAY_MS)
+        self._regroup_timer.timeout.connect(self.regroup)
+        if self.ctx.images is not None:
+            self.ctx.images.hashed.connect(self._thumbnail_hashed)
 
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("assetsEmpty")
@@ -252,6 +266,7 @@ class AssetBrowserDialog(QDialog):
             self.setWindowTitle(title)
         grouped = service.by_type(self.movie_id) if record is not None else {}
         self._by_type = {t: assets for t, assets in grouped.items() if t in TYPE_SHAPES}
+        self._ask_thumbnail_hashes()
         self._show_types(shown)
         if current is not None:
             self._make_current(current)
@@ -380,6 +395,60 @@ class AssetBrowserDialog(QDialog):
 
     # -- groups of copies ----------------------------------------------------------------------------
 
+    def _ask_thumbnail_hashes(self) -> None:
+        """Ask the loader for the thumbnail hash of each candidate without a hash (`hashed` brings
+        it once the thumbnail is shown); one it has already is kept at once."""
+        images = self.ctx.images
+        if images is None:
+            return
+        for url in {a.url for assets in self._by_type.values() for a in assets if a.perceptual_hash is None}:
+            value = images.perceptual_hash(url)
+            if value is not None:
+                self._keep_hash(url, value)
+            else:
+                images.want_hash(url)
+
+    def _thumbnail_hashed(self, url: str, value: str) -> None:
+        if self._keep_hash(url, value) & {self.current_type()}:
+            self._regroup_timer.start()
+
+    def _keep_hash(self, url: str, value: str) -> set[AssetType]:
+        """Record a thumbnail's hash for the candidates at `url` that have none; the types changed."""
+        self._by_type, changed = presenter.with_hash(self._by_type, url, value)
+        service = self._service()
+        if not changed or service is None:
+            return changed
+        for asset in (a for assets in self._by_type.values() for a in assets if a.url == url):
+            try:
+                service.record_perceptual_hash(asset.id, value)
+            except Exception as exc:
+                if not is_db_error(exc):
+                    raise
+                if not self._db_warned:  # the grid is still regrouped; only the memory is lost
+                    self._db_warned = True
+                    log.info("asset browser: hashes are not saved: %s", describe_db_error(exc))
+        return changed
+
+    def regroup(self) -> None:
+        """Show the type's groups again after hashes arrived: the current card stays current (or the
+        card of the group it joined), and the grid keeps its scroll position."""
+        asset_type = self.current_type()
+        if asset_type is None:
+            return
+        bar = self.view.verticalScrollBar()
+        position = bar.value()
+        current = self.current_asset_id()
+        shown = presenter.present(
+            self._by_type.get(asset_type, []), asset_type, self.language, self._expanded
+        )
+        if _layout(shown.tiles) == _layout(self._shown.tiles):
+            self._shown = shown  # no new group: the grid stays as it is (no reset, no flicker)
+            return
+        keep = presenter.card_of(shown.tiles, current) if current is not None else None
+        self._fill(asset_type, keep)
+        self.view.doItemsLayout()  # the scroll range of the new grid, now rather than at the next paint
+        bar.setValue(position)
+
     def toggle_similar(self, group: int) -> None:
         """Open or close the group of copies with this key, keeping the current card."""
         if group in self._expanded:
@@ -466,6 +535,11 @@ class AssetBrowserDialog(QDialog):
         self.status.setPalette(palette)
         self.status.setText(text)
         self.message.emit(text)
+
+
+def _layout(tiles: list[presenter.Tile]) -> list[tuple[int, tuple[int, ...], bool]]:
+    """What the grid shows of its cards: each card's candidate, its copies, whether they are open."""
+    return [(t.asset.id, tuple(a.id for a in t.similar), t.expanded) for t in tiles]
 
 
 async def open_asset_browser(

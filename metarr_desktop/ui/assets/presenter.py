@@ -5,17 +5,18 @@ Ordering: the candidates of a type are listed best first under the selection rul
 (`core.artwork.ordered`: language, then rating, votes and size); the suggested one is
 `core.artwork.suggested_asset` (rejected ones left out).
 
-Grouping: candidates of one type whose perceptual hashes (filled when an image was downloaded and
-measured) differ in at most `SIMILAR_BITS` bits are one picture at other sizes or from other
-providers. A group is one tile, at the place of its first member in the rule's order, showing its
-lead: the selected member if there is one, else the best by score, then resolution. The lead carries
-a "+N similar" badge; an expanded group lists its other members right after the lead.
+Grouping: candidates of one type whose perceptual hashes (filled when publishing downloads an
+image, or from the thumbnail the browser shows: `with_hash`) differ in at most `SIMILAR_BITS` bits
+are one picture at other sizes or from other providers. A group is one tile, at the place of its
+first member in the rule's order, showing its lead: the selected member if there is one, else the
+best by score, then resolution. The lead carries a "+N similar" badge; an expanded group lists its
+other members right after the lead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from metarr_desktop.core.artwork import Languages, ordered, suggested_asset
 from metarr_desktop.core.asset_score import near_duplicate_groups
@@ -310,6 +311,33 @@ def group_key(assets: Sequence[CachedAsset], asset_id: int) -> int | None:
     return None
 
 
+def card_of(cards: Sequence[Tile], asset_id: int) -> int | None:
+    """The id of the card that shows `asset_id`: its own, else its group's lead when it is a hidden
+    copy (None when it is not in the grid)."""
+    for tile in cards:
+        if tile.asset.id == asset_id:
+            return asset_id
+    return next((t.asset.id for t in cards if any(a.id == asset_id for a in t.similar)), None)
+
+
+def with_hash(
+    by_type: Mapping[AssetType, Sequence[CachedAsset]], url: str, perceptual_hash: str
+) -> tuple[dict[AssetType, list[CachedAsset]], set[AssetType]]:
+    """The candidates with `perceptual_hash` given to those at `url` that have none yet (a hash of
+    the full image is kept), and the types that changed."""
+    changed: set[AssetType] = set()
+    result: dict[AssetType, list[CachedAsset]] = {}
+    for asset_type, assets in by_type.items():
+        updated = []
+        for a in assets:
+            if a.url == url and a.perceptual_hash is None:
+                a = replace(a, perceptual_hash=perceptual_hash)
+                changed.add(asset_type)
+            updated.append(a)
+        result[asset_type] = updated
+    return result, changed
+
+
 @dataclass(frozen=True, slots=True)
 class TypeView:
     """One type's grid: its candidates in the rule's order, the suggested one, and the cards."""
@@ -338,8 +366,10 @@ __all__ = [
     "Tile",
     "TypeShape",
     "TypeView",
+    "card_of",
     "group_lead",
     "present",
     "similar_groups",
     "tiles",
+    "with_hash",
 ]

@@ -140,6 +140,8 @@ async def thumbnails_loaded(dialog: AssetBrowserDialog) -> None:
 
     await settle()
     await until(done)
+    # The thumbnails' hashes are computed after they are shown: none is left running at the end.
+    assert await dialog.ctx.images.wait_idle(5)
     await settle()
 
 

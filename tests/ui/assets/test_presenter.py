@@ -143,3 +143,25 @@ def test_pictures_too_far_apart_or_without_a_valid_hash_stay_apart() -> None:
     assert presenter.similar_groups(candidates) == []
     assert presenter.similar_groups(candidates, max_distance=5) != []
     assert ids(presenter.tiles(candidates)) == [1, 2, 3, 4]
+
+
+def test_a_thumbnails_hash_fills_only_the_candidates_without_one() -> None:
+    known = replace(asset(2, phash=OTHER), url="https://img.example/1.jpg")
+    by_type = {
+        AssetType.POSTER: [asset(1), known, asset(3)],
+        AssetType.FANART: [asset(4, asset_type=AssetType.FANART)],
+    }
+    updated, changed = presenter.with_hash(by_type, "https://img.example/1.jpg", PICTURE)
+    assert changed == {AssetType.POSTER}
+    assert [a.perceptual_hash for a in updated[AssetType.POSTER]] == [PICTURE, OTHER, None]
+    assert updated[AssetType.FANART] == by_type[AssetType.FANART]
+    assert by_type[AssetType.POSTER][0].perceptual_hash is None  # the input is left as it was
+    assert presenter.with_hash(by_type, "https://img.example/9.jpg", PICTURE)[1] == set()
+
+
+def test_the_card_of_a_hidden_copy_is_its_lead() -> None:
+    cards = presenter.tiles([asset(1, phash=PICTURE), asset(2, phash=NEAR, score=90), asset(3)])
+    assert [t.asset.id for t in cards] == [2, 3]
+    assert presenter.card_of(cards, 1) == 2
+    assert presenter.card_of(cards, 2) == 2 and presenter.card_of(cards, 3) == 3
+    assert presenter.card_of(cards, 9) is None
