@@ -11,7 +11,7 @@ LINUX := packaging/linux
 BUNDLE_VENV := .venv-bundle
 BUNDLE := dist/metarr
 
-.PHONY: run test lint typecheck pytest bench clean icons validate-desktop install-desktop \
+.PHONY: run test bench clean icons validate-desktop install-desktop \
 	uninstall-desktop bundle bundle-check
 
 $(BIN)/python:

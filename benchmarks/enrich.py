@@ -39,7 +39,8 @@ from keyring.backends import null
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer, ServiceLimit
+from metarr_desktop.providers.registry import ProviderSpec
+from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
@@ -66,24 +67,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def sandbox_limits(scale: float) -> SandboxLimits:
-    limits = SandboxLimits().scaled(scale)
-    services = dict(limits.services)
-    services["omdb"] = ServiceLimit(services["omdb"].requests, services["omdb"].window_seconds, None)
-    return SandboxLimits(services)
+    """Every service's rate limit times `scale`; OMDb's daily quota (1,000) lifted, which would end
+    a long run early: pacing is measured, not the quota."""
+    return SandboxLimits().scaled(scale).with_quota("omdb", None)
+
+
+def scaled_rate(spec: ProviderSpec, scale: float) -> RateLimit | None:
+    """The provider's default rate limit times `scale` (at least one request a window)."""
+    rate = spec.default_rate_limit
+    return RateLimit(max(1, int(rate.requests * scale)), rate.window_seconds) if rate else None
 
 
 async def open_profile(
     root: Path, server: SandboxServer, scale: float, disabled: list[str] | None = None
 ) -> AppServices:
+    """A profile pointed at the sandbox: demo keys, each provider's default rate times `scale`, no
+    daily quota; the providers of `disabled` off."""
     await configure_profile(root, server)
     app = AppServices.open(root, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
     for spec in app.registry:
-        rate = spec.default_rate_limit
-        scaled = RateLimit(max(1, int(rate.requests * scale)), rate.window_seconds) if rate else None
         enabled = spec.id not in (disabled or [])
-        await app.providers.update(
-            spec.id, ProviderUpdate(rate_limit=scaled, daily_quota=None, enabled=enabled)
-        )
+        change = ProviderUpdate(rate_limit=scaled_rate(spec, scale), daily_quota=None, enabled=enabled)
+        await app.providers.update(spec.id, change)
     return app
 
 

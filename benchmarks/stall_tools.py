@@ -335,12 +335,9 @@ def _serve(conn: Connection, catalog: str, latency: str, scale: float, seed: int
 
 def sandbox_limits(scale: float) -> Any:
     """Every service's rate limit times `scale`; OMDb's daily quota lifted (as benchmarks/enrich.py)."""
-    from metarr_desktop.sandbox import SandboxLimits, ServiceLimit
+    from metarr_desktop.sandbox import SandboxLimits
 
-    limits = SandboxLimits().scaled(scale)
-    services = dict(limits.services)
-    services["omdb"] = ServiceLimit(services["omdb"].requests, services["omdb"].window_seconds, None)
-    return SandboxLimits(services)
+    return SandboxLimits().scaled(scale).with_quota("omdb", None)
 
 
 class SandboxProcess:

@@ -176,14 +176,14 @@ def synthetic_rows(count: int, seed: int = 7) -> tuple[list[tuple[Any, ...]], li
 def fill(services: AppServices, count: int) -> float:
     started = time.perf_counter()
     movies, locks = synthetic_rows(count)
-    db = services.database.db
-    with services.database.atomic():
-        db.cursor().executemany(
+    database = services.database
+    with database.atomic():
+        database.executemany(
             "INSERT INTO movies (title, year, status, last_enriched_at, incomplete_providers, poster, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             movies,
         )
-        db.cursor().executemany(
+        database.executemany(
             "INSERT INTO field_locks (entity_type, entity_id, field, locked_at) VALUES ('movie', ?, ?, ?)",
             locks,
         )

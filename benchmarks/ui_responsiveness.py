@@ -50,6 +50,7 @@ import qasync
 from keyring.backends import null
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.enrich import scaled_rate
 from benchmarks.stall_tools import (
     LoopProfiler,
     ProfiledApplication,
@@ -60,7 +61,6 @@ from benchmarks.stall_tools import (
 )
 from metarr_desktop.app import shutdown
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
 from metarr_desktop.sandbox.catalog import parse_catalog_spec
@@ -135,10 +135,11 @@ async def open_profile(root: Path, urls: dict[str, str], scale: float) -> AppSer
     """A profile pointed at the sandbox: demo keys, each provider's default rate times `scale`."""
     services = AppServices.open(root, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
     for spec in services.registry:
-        rate = spec.default_rate_limit
-        scaled = RateLimit(max(1, int(rate.requests * scale)), rate.window_seconds) if rate else None
         change = ProviderUpdate(
-            api_key=DEMO_KEYS[spec.id], base_url=urls[spec.id], rate_limit=scaled, daily_quota=None
+            api_key=DEMO_KEYS[spec.id],
+            base_url=urls[spec.id],
+            rate_limit=scaled_rate(spec, scale),
+            daily_quota=None,
         )
         await services.providers.update(spec.id, change)
     return services

@@ -31,14 +31,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from keyring.backends import null
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.enrich import open_profile, sandbox_limits
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import SandboxLimits, SandboxServer, ServiceLimit
-from metarr_desktop.sandbox.demo import configure_profile
-from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, Mode
 from metarr_desktop.services.library_suite import LibrarySuite
@@ -57,24 +56,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--idle-refreshes", type=int, default=8)
     parser.add_argument("--json", action="store_true")
     return parser.parse_args(argv)
-
-
-def sandbox_limits(scale: float) -> SandboxLimits:
-    limits = SandboxLimits().scaled(scale)
-    services = dict(limits.services)
-    # OMDb's daily quota (1,000) would end the run early: pacing is measured, not the quota.
-    services["omdb"] = ServiceLimit(services["omdb"].requests, services["omdb"].window_seconds, None)
-    return SandboxLimits(services)
-
-
-async def open_profile(root: Path, server: SandboxServer, scale: float) -> AppServices:
-    await configure_profile(root, server)
-    app = AppServices.open(root, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
-    for spec in app.registry:
-        rate = spec.default_rate_limit
-        scaled = RateLimit(max(1, int(rate.requests * scale)), rate.window_seconds) if rate else None
-        await app.providers.update(spec.id, ProviderUpdate(rate_limit=scaled, daily_quota=None))
-    return app
 
 
 def add_movies(app: AppServices, server: SandboxServer) -> list[int]:

@@ -19,20 +19,19 @@ import gc
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from metarr_desktop import __version__
 from metarr_desktop.bundled import APP_ID
-from metarr_desktop.cli.common import OneLineErrorParser, data_dir_argument
+from metarr_desktop.cli.common import OneLineErrorParser, add_log_level_option, add_profile_options
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.logsetup import configure_logging
+from metarr_desktop.sandbox.demo import DemoSetup
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.store.database import StoreError
 from metarr_desktop.store.profile import Profile, ProfileError
-from metarr_desktop.store.secrets import MemoryKeyring
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -47,10 +46,7 @@ LIBRARY_VIEWS = ("posters", "list")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr-desktop", description="The Metarr Desktop window.")
-    parser.add_argument("--version", action="version", version=f"metarr-desktop {__version__}")
-    parser.add_argument(
-        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
-    )
+    add_profile_options(parser, "metarr-desktop")
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -76,13 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--theme", choices=["system", "light", "dark"], help="colour scheme (default: as last chosen)"
     )
-    parser.add_argument(
-        "--log-level",
-        default="WARNING",
-        type=str.upper,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="what goes to stderr (default WARNING)",
-    )
+    add_log_level_option(parser)
     return parser
 
 
@@ -117,94 +107,6 @@ def view_of(page: str | None) -> str | None:
 def movie_of(page: str | None) -> int | None:
     """The movie id of a ``movie:ID`` page, else None."""
     return int(page.partition(":")[2]) if page and page.startswith("movie:") else None
-
-
-# --------------------------------------------------------------------------------------------------
-# Demo mode
-# --------------------------------------------------------------------------------------------------
-
-
-class DemoSetup:
-    """A temporary profile pointed at the in-process sandbox (simulated providers, demo keys).
-
-    Attributes:
-        data_dir: the temporary profile folder (deleted at exit).
-        keyring: the in-memory keyring the demo profile uses.
-        urls: provider id -> base URL on the running sandbox.
-        message: what the user is told about demo mode.
-    """
-
-    #: Demo-catalog movies put in the library with their ids (title, year).
-    MOVIES = (
-        ("Inception", 2010),
-        ("The Matrix", 1999),
-        ("Pulp Fiction", 1994),
-        ("The Dark Knight", 2008),
-        ("Spirited Away", 2001),
-        ("Amélie", 2001),
-        ("Blade Runner", 1982),
-        ("Parasite", 2019),
-        ("Casablanca", 1942),
-        ("Mad Max: Fury Road", 2015),
-    )
-    #: Put in by title and year only, as a folder scan would: "Dune (2021)" is identified by the
-    #: remake rule, the two "Emma" of 1996 are ambiguous and wait for the Identify dialog.
-    BY_NAME = (("Dune", 2021), ("Emma", 1996))
-
-    def __init__(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="metarr-demo-")
-        self.data_dir = Path(self._tmp.name)
-        self.keyring = MemoryKeyring()
-        self.urls: dict[str, str] = {}
-        self.message = "Demo mode: a temporary profile talking to the built-in sandbox; nothing is kept."
-        self._server: Any = None
-        self._players: Any = None
-
-    def start_server(self) -> None:
-        from metarr_desktop.sandbox import SandboxServer, load_demo
-        from metarr_desktop.sandbox.players.demo import DemoPlayers
-
-        self._server = SandboxServer("demo", latency="40-160")
-        self.urls = self._server.start()
-        catalog = {(t.title, t.year): t for t in load_demo().titles}
-        known = [(t, y, catalog[(t, y)].imdb if (t, y) in catalog else None) for t, y in self.MOVIES]
-        self._players = DemoPlayers(known)  # a demo Kodi and a demo Jellyfin
-        self._players.start()
-
-    async def configure(self, services: AppServices) -> None:
-        """Point every provider at the sandbox with its demo key and add a few demo movies."""
-        from metarr_desktop.core.ids import ExternalIds
-        from metarr_desktop.sandbox import DEMO_KEYS, load_demo
-        from metarr_desktop.services.config import ProviderUpdate
-        from metarr_desktop.services.library import LibraryService
-
-        for provider_id, url in self.urls.items():
-            if provider_id in services.registry:
-                change = ProviderUpdate(api_key=DEMO_KEYS[provider_id], base_url=url)
-                await services.providers.update(provider_id, change)
-        catalog = {(t.title, t.year): t for t in load_demo().titles}
-        library = LibraryService(services.database, services.movies)
-        from metarr_desktop.sandbox.players.demo import DEMO_ROOT, folder_name
-
-        added = []
-        for title, year in self.MOVIES:
-            known = catalog.get((title, year))
-            ids = ExternalIds(tmdb=known.tmdb, imdb=known.imdb) if known else ExternalIds()
-            path = f"{DEMO_ROOT}/{folder_name(title, year)}"
-            added.append(library.add(title, year=year, ids=ids, path=path).id)
-        for title, year in self.BY_NAME:
-            library.add(title, year=year)
-        if self._players is not None:
-            await self._players.configure(services, added)
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-        if self._players is not None:
-            self._players.stop()
-            self._players = None
-        self._tmp.cleanup()
 
 
 # --------------------------------------------------------------------------------------------------

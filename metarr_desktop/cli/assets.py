@@ -11,7 +11,7 @@ from typing import Any
 
 from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, positive_int, uses_services
 from metarr_desktop.core.assets import AssetType
-from metarr_desktop.core.fields import EntityType
+from metarr_desktop.services.assets import AssetService, UnknownAssetError
 
 #: The keys of CONTRACT.md, in order; more follow them.
 CONTRACT_KEYS = (
@@ -62,9 +62,8 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
     if len(words) != 1:
         raise CliError("usage: metarr assets ID, or metarr assets select|reject|restore ID ASSET_ID")
     args.id = _id(words[0], "movie id")
-    services = ctx.services
-    services.movies.require(args.id)
-    assets = services.cache.get_cached_assets(EntityType.MOVIE, args.id, args.type)
+    wanted = AssetType(args.type) if args.type else None
+    assets = AssetService.for_app(ctx.services).candidates(args.id, wanted)
     rows: list[dict[str, Any]] = []
     for asset in assets:
         data = asset.to_json()
@@ -73,7 +72,7 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
         emit_json(rows)
         return 0
     emit_table(
-        ["id", "type", "provider", "size", "lang", "votes", "score", "selected", "url"],
+        ["id", "type", "provider", "size", "lang", "votes", "score", "analyzed", "selected", "url"],
         [
             [
                 r["id"],
@@ -83,7 +82,8 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
                 r["language"] or "-",
                 r["votes"] if r["votes"] is not None else "-",
                 r["score"] if r["score"] is not None else "-",
-                "yes" if r["is_selected"] else "",
+                "yes" if r["analyzed"] else "",
+                "yes" if r["is_selected"] else "rejected" if r["is_rejected"] else "",
                 r["url"],
             ]
             for r in rows
@@ -93,23 +93,16 @@ async def cmd_assets(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def change_asset(ctx: CliContext, action: str, movie_id: int, asset_id: int, as_json: bool) -> int:
-    """Select, reject or restore one of the movie's candidates, as the asset browser does."""
-    services = ctx.services
-    services.movies.require(movie_id)
-    candidates = {a.id: a for a in services.cache.get_cached_assets(EntityType.MOVIE, movie_id, None)}
-    if asset_id not in candidates:
-        raise CliError(f"movie {movie_id} has no asset {asset_id} (see `metarr assets {movie_id}`)")
-    repository = services.cache.assets
-    if action == "select":
-        repository.select(asset_id)
-    elif action == "reject":
-        repository.reject(asset_id)
-    else:
-        repository.unreject(asset_id)
-    after = {a.id: a for a in services.cache.get_cached_assets(EntityType.MOVIE, movie_id, None)}
+    """Select, reject or restore one of the movie's candidates, as the asset browser does (`select`
+    also makes it the movie's field of that type, locked)."""
+    service = AssetService.for_app(ctx.services)
+    change = {"select": service.select, "reject": service.reject, "restore": service.restore}[action]
+    try:
+        asset = change(movie_id, asset_id)
+    except UnknownAssetError:
+        raise CliError(f"movie {movie_id} has no asset {asset_id} (see `metarr assets {movie_id}`)") from None
     if as_json:
-        asset = after.get(asset_id)
-        emit_json(asset.to_json() if asset is not None else {"id": asset_id, "rejected": True})
+        emit_json(asset.to_json())
     else:
         done = {"select": "selected", "reject": "rejected", "restore": "restored"}[action]
         print(f"movie {movie_id}: asset {asset_id} {done}")

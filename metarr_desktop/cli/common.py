@@ -7,7 +7,6 @@ import functools
 import json
 import math
 import re
-import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,11 +15,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
 
-import peewee as pw
-
+from metarr_desktop import __version__
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.store.database import store_error
 from metarr_desktop.store.profile import Profile
 
 EXIT_OK = 0
@@ -34,6 +31,25 @@ def data_dir_argument(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder, got an empty string")
     return text
+
+
+def add_profile_options(parser: argparse.ArgumentParser, program: str) -> None:
+    """The options both programs start with: ``--version`` and ``--data-dir``."""
+    parser.add_argument("--version", action="version", version=f"{program} {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
+    )
+
+
+def add_log_level_option(parser: argparse.ArgumentParser) -> None:
+    """``--log-level``, of both programs: what goes to stderr."""
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="what goes to stderr (default WARNING)",
+    )
 
 
 # -- argument types: bad input is a one-line usage error (exit 2), never an internal error ----------
@@ -149,15 +165,13 @@ Handler = Callable[[Any, CliContext], Awaitable[int]]
 
 
 def uses_services(handler: Handler) -> Handler:
-    """Wrap a command that uses `ctx.services`: database failures become one-line environment
-    errors (exit 1), and the services are closed when the command ends."""
+    """Wrap a command that uses `ctx.services`: the services are closed when the command ends. (A
+    database failure is a `StoreError`, which `main` reports in one line, exit code 1.)"""
 
     @functools.wraps(handler)
     async def wrapper(args: Any, ctx: CliContext) -> int:
         try:
             return await handler(args, ctx)
-        except (pw.PeeweeException, sqlite3.Error) as exc:
-            raise CliError(str(store_error(exc, "use")), EXIT_FAILED) from exc
         finally:
             await ctx.aclose()
 

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from metarr_desktop import __version__
 from metarr_desktop.cli import (
     assets,
     authority,
@@ -43,9 +42,11 @@ from metarr_desktop.cli.common import (
     CliContext,
     CliError,
     OneLineErrorParser,
-    data_dir_argument,
+    add_log_level_option,
+    add_profile_options,
     say,
 )
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.providers.errors import ProviderError
@@ -63,17 +64,8 @@ COMMAND_MODULES += [inspect_command, undo]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="metarr", description="Metadata and artwork for your movie library.")
-    parser.add_argument("--version", action="version", version=f"metarr {__version__}")
-    parser.add_argument(
-        "--data-dir", metavar="DIR", type=data_dir_argument, help="the profile folder (created if missing)"
-    )
-    parser.add_argument(
-        "--log-level",
-        default="WARNING",
-        type=str.upper,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="what goes to stderr (default WARNING)",
-    )
+    add_profile_options(parser, "metarr")
+    add_log_level_option(parser)
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=OneLineErrorParser
     )
@@ -106,13 +98,23 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ProviderError as exc:
         say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
+    except StoreError as exc:
+        if exc.is_bug:
+            return _internal_error(exc)
+        say(f"metarr: {exc.message}", err=True)
+        return EXIT_FAILED
     except (ProfileError, OSError) as exc:
         say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
     except KeyboardInterrupt:
         say("metarr: interrupted", err=True)
         return 130
-    except Exception as exc:  # a bug: keep the traceback in the log, give the user one line
-        log.debug("unexpected error", exc_info=True)
-        say(f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)", err=True)
-        return EXIT_FAILED
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: keep the traceback in the log, give the user one line."""
+    log.debug("unexpected error", exc_info=exc)
+    say(f"metarr: internal error: {type(exc).__name__}: {exc} (run with --log-level DEBUG)", err=True)
+    return EXIT_FAILED

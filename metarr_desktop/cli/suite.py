@@ -1,22 +1,18 @@
 """Opening the library's services for one command: `open_suite(ctx)` yields a `LibrarySuite` over an
 opened `AppServices` and closes it afterwards (the providers' state is saved, the clients closed).
-A database failure inside the command (locked by another program, disk full, read-only) becomes a
-one-line environment error (exit code 1), as for the commands that use `uses_services`."""
+A database failure inside the command (locked by another program, disk full, read-only) is a
+`StoreError`, which `main` reports as a one-line environment error (exit code 1)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import peewee as pw
-
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, say
+from metarr_desktop.cli.common import CliContext, CliError, say
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.database import store_error
 
 #: Extra keyword arguments for `AppServices.open` (tests inject a clock or a keyring backend here).
 OPEN_OPTIONS: dict[str, Any] = {}
@@ -32,8 +28,6 @@ async def open_suite(ctx: CliContext) -> AsyncIterator[LibrarySuite]:
         # Players told about published changes finish before the command ends (what they could
         # not take stays queued for `metarr sync --pending`).
         await app.players.drain()
-    except (pw.PeeweeException, sqlite3.Error) as exc:
-        raise CliError(str(store_error(exc, "use")), EXIT_FAILED) from exc
     finally:
         await app.aclose()
 

@@ -160,19 +160,22 @@ def _check_provider_list(where: str, providers: list[str], known: set[str]) -> l
 
 
 def default_authority() -> FieldAuthorityConfig:
-    """A fresh copy of the defaults of document 5, Appendix A."""
+    """A fresh copy of the defaults of document 5, Appendix A, except that the outline is not
+    OMDb's alone (OMDb's text is English: a German user would get an English outline)."""
     omdb_only = (
         "imdb_rating",
         "imdb_votes",
         "rotten_tomatoes_score",
         "metacritic_score",
         "awards",
-        "outline",
     )
     authorities = {name: FieldAuthority(["omdb"], exclusive=True) for name in omdb_only}
     authorities.update(
         {
             "plot": FieldAuthority(["tmdb", "omdb"]),
+            # OMDb answers in English only: the outline falls back like the plot (the localised
+            # first sentence of TMDB's plot first, OMDb's English one when no other has one).
+            "outline": FieldAuthority(["tmdb", "omdb"]),
             "title": FieldAuthority(["tmdb", "omdb"]),
             "cast": FieldAuthority(["tmdb", "omdb"]),
             "genres": FieldAuthority(["tmdb", "tvdb"]),

@@ -197,6 +197,20 @@ def is_preferred(preferred: str, tag: str | None) -> bool:
     return tag is None or tag_matches(preferred, tag) == 0
 
 
+#: The fields whose values providers tag with a language: the fields the merge's language rule
+#: (`core.merge.order_by_language`) can reorder.
+LANGUAGE_FIELDS: frozenset[str] = frozenset({"title", "plot", "outline", "tagline", "collection", "awards"})
+
+
+def language_rule(chain: Sequence[str]) -> str:
+    """The language rule named for people: ``language: de-DE first`` (``de-DE, then en`` when the
+    chain goes on); empty without a chain."""
+    if not chain:
+        return ""
+    rest = f", then {', '.join(chain[1:])}" if len(chain) > 1 else ""
+    return f"language: {chain[0]} first{rest}"
+
+
 def format_certification(certification: str, country: str | None, style: str) -> str:
     """`certification` of `country` in `style` (see `CERTIFICATION_STYLES`)."""
     certification = certification.strip()
@@ -234,6 +248,7 @@ def pick_certification(
 
 __all__ = [
     "CERTIFICATION_STYLES",
+    "LANGUAGE_FIELDS",
     "NO_TEXT",
     "ORIGINAL",
     "LanguagePolicy",
@@ -246,6 +261,7 @@ __all__ = [
     "is_preferred",
     "language_chain",
     "language_rank",
+    "language_rule",
     "normalise_tag",
     "pick_certification",
     "pick_translation",

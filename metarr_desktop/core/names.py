@@ -25,6 +25,7 @@ Part Two" to "Dune" and "(500) Days of Summer" to "Days of Summer".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -131,13 +132,39 @@ SORT_ARTICLES = (
 )  # fmt: skip
 
 
-def sort_key(title: str) -> str:
-    """The text a title sorts by: case-folded, accents dropped, a leading article skipped."""
+#: The leading articles of each metadata language (its language subtag) that sorting skips; the
+#: English ones are skipped in every language (English titles are everywhere). An article ending
+#: in an apostrophe is elided onto the next word ("l'avventura").
+ARTICLES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "en": ("the ", "a ", "an "),
+    "de": ("der ", "die ", "das ", "ein ", "eine "),
+    "fr": ("les ", "le ", "la ", "l'", "l’", "une ", "un "),
+    "es": ("los ", "las ", "el ", "la ", "una ", "un "),
+    "it": ("il ", "lo ", "la ", "i ", "gli ", "le ", "l'", "l’", "uno ", "una ", "un'", "un’", "un "),
+    "pt": ("os ", "as ", "o ", "a ", "uma ", "um "),
+    "nl": ("de ", "het ", "een ", "'t "),
+}
+
+
+@functools.cache
+def sort_articles(language: str | None = None) -> tuple[str, ...]:
+    """The articles skipped for `language` (a BCP 47 tag): its own (none for a language not listed),
+    then the English ones. Without a language, `SORT_ARTICLES`: those of every common language."""
+    if language is None:
+        return SORT_ARTICLES
+    own = ARTICLES_BY_LANGUAGE.get(language.split("-")[0].lower(), ())
+    return tuple(dict.fromkeys((*own, *ARTICLES_BY_LANGUAGE["en"])))
+
+
+def sort_key(title: str, language: str | None = None) -> str:
+    """The text a title sorts by: case-folded, accents dropped, a leading article skipped (those
+    of the metadata `language` and English, `sort_articles`: for a German user "Die Hard" sorts
+    under H, for an English one under D)."""
     folded = title.casefold().strip()
     if not folded.isascii():
         decomposed = unicodedata.normalize("NFKD", folded)
         folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for article in SORT_ARTICLES:
+    for article in sort_articles(language):
         if folded.startswith(article) and len(folded) > len(article):
             return folded[len(article) :].lstrip()
     return folded

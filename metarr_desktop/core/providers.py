@@ -16,6 +16,7 @@ from typing import Any
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.languages import LanguagePolicy
 
 
 class Priority(StrEnum):
@@ -88,6 +89,41 @@ class MetadataRequest:
     fallback_languages: tuple[str, ...] = ()
     #: the countries whose certification is taken, best first.
     certification_countries: tuple[str, ...] = ("US",)
+    #: the artwork languages, best first (``none`` = textless); empty: the provider's default.
+    image_languages: tuple[str, ...] = ()
+
+    def language_key(self) -> str:
+        """What of this request changes a language-aware provider's answer (the languages, the
+        certification countries, the image languages), as one string: a cached answer serves a
+        request only when this key is the same (see `ProviderData.request_key`)."""
+        parts = (
+            self.language,
+            ",".join(self.fallback_languages),
+            ",".join(self.certification_countries),
+            ",".join(self.image_languages),
+        )
+        return "|".join(parts)
+
+
+def metadata_request(
+    ids: ExternalIds,
+    policy: LanguagePolicy,
+    *,
+    entity_type: EntityType = EntityType.MOVIE,
+    asset_types: frozenset[AssetType] = frozenset(),
+    language: str | None = None,
+) -> MetadataRequest:
+    """The request for `ids` under the user's language settings (one place builds it, so the
+    enrichment, the identification and the cached fetch ask, and key the cache, alike)."""
+    return MetadataRequest(
+        ids=ids,
+        entity_type=entity_type,
+        language=language or policy.language,
+        asset_types=asset_types,
+        fallback_languages=tuple(policy.fallbacks),
+        certification_countries=tuple(policy.certification_countries),
+        image_languages=tuple(policy.artwork_order()),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +159,9 @@ class ProviderData:
         languages: canonical field name -> the BCP 47 tag of the language its text is in, for the
             text fields whose language is known (title, plot, tagline, ...).
         certification_country: the ISO 3166-1 country of `fields["content_rating"]`, when known.
+        request_key: what the answer was asked with (`MetadataRequest.language_key`; empty for a
+            provider whose answers do not depend on the language), so that the cache never serves
+            an answer in one language to a request in another.
     """
 
     provider: str
@@ -132,6 +171,7 @@ class ProviderData:
     fetched_at: datetime | None = None
     languages: dict[str, str] = field(default_factory=dict)
     certification_country: str | None = None
+    request_key: str = ""
 
     def assets_of(self, asset_type: AssetType) -> list[AssetCandidate]:
         return [a for a in self.assets if a.type is asset_type]
@@ -145,6 +185,7 @@ class ProviderData:
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "languages": dict(self.languages),
             "certification_country": self.certification_country,
+            "request_key": self.request_key,
         }
 
     @classmethod
@@ -158,4 +199,5 @@ class ProviderData:
             fetched_at=datetime.fromisoformat(fetched) if fetched else None,
             languages={str(k): str(v) for k, v in (data.get("languages") or {}).items()},
             certification_country=data.get("certification_country") or None,
+            request_key=str(data.get("request_key") or ""),
         )

@@ -123,7 +123,10 @@ class EnrichmentLogRecord:
 
 @dataclass(frozen=True, slots=True)
 class CachedAsset:
-    """An asset candidate as the asset browser and `metarr assets` show it."""
+    """An asset candidate as the asset browser and `metarr assets` show it.
+
+    `score`, `analyzed`, `content_hash` and `perceptual_hash` are filled once the image was downloaded
+    and measured (publishing does it)."""
 
     id: int
     entity_type: str
@@ -143,6 +146,9 @@ class CachedAsset:
     is_rejected: bool
     selected_by: str | None
     fetched_at: datetime
+    #: A 64-bit difference hash (16 hex digits) of the downloaded image; near-equal hashes are the
+    #: same picture at another size or from another provider.
+    perceptual_hash: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -27,7 +27,7 @@ from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.health import OrchestratorMetrics
 from metarr_desktop.engine.resilience import call_with_retries, run_with_timeout
 from metarr_desktop.engine.runtime import TRACE, ProviderPool, ProviderRuntime, RequestTrace
-from metarr_desktop.providers.base import MetadataProvider, describe_error
+from metarr_desktop.providers.base import MetadataProvider, describe_error, fetch_metadata
 from metarr_desktop.providers.errors import (
     BadResponseError,
     DeadlineExceededError,
@@ -303,7 +303,7 @@ class FetchOrchestrator:
         global_deadline = None if deadline_s is None else started + deadline_s
 
         def operation(provider: MetadataProvider) -> Awaitable[ProviderData]:
-            return provider.get_metadata(request)
+            return fetch_metadata(provider, request)
 
         async def run_one(runtime: ProviderRuntime) -> None:
             timeout = None

@@ -28,14 +28,21 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
-from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData, SearchRequest, SearchResult
+from metarr_desktop.core.providers import (
+    MetadataRequest,
+    Priority,
+    ProviderData,
+    SearchRequest,
+    SearchResult,
+    metadata_request,
+)
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.results import FailedProvider, SkipReason
 from metarr_desktop.engine.budget import ActionBudget, NotAskedError
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
 from metarr_desktop.engine.fetch import FetchOrchestrator, Operation
 from metarr_desktop.engine.runtime import ProviderRuntime
-from metarr_desktop.providers.base import MetadataProvider, describe_error
+from metarr_desktop.providers.base import MetadataProvider, describe_error, fetch_metadata
 from metarr_desktop.providers.errors import (
     NotFoundError,
     ProviderError,
@@ -260,19 +267,13 @@ class Identifier:
             if not round_:
                 break
             asked.update(r.id for r in round_)
-            request = MetadataRequest(
-                current,
-                entity_type=entity_type,
-                language=language or policy.language,
-                fallback_languages=policy.fallbacks,
-                certification_countries=policy.certification_countries,
-            )
+            request = metadata_request(current, policy, entity_type=entity_type, language=language)
             progress.on_identify_step(IdentifyStep.LOOKUP, [r.id for r in round_])
 
             def get(
                 provider: MetadataProvider, request: MetadataRequest = request
             ) -> Awaitable[ProviderData]:
-                return provider.get_metadata(request)
+                return fetch_metadata(provider, request)
 
             outcomes = await asyncio.gather(
                 *(

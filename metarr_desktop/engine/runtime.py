@@ -161,15 +161,19 @@ class ProviderGate:
             trace.queued_s += self._clock.monotonic() - started
         trace.requests += 1
 
+    def _quota_used_up(self) -> RateLimitedError:
+        """The refusal when the daily quota is spent (no HTTP status: nothing was sent)."""
+        return RateLimitedError(
+            self.provider,
+            "daily quota used up",
+            reset_at=self.quota.resets_at,
+            quota_exhausted=True,
+            status_code=None,
+        )
+
     async def _acquire(self, priority: Priority) -> None:
         if self.quota.exhausted:
-            raise RateLimitedError(
-                self.provider,
-                "daily quota used up",
-                reset_at=self.quota.resets_at,
-                quota_exhausted=True,
-                status_code=None,
-            )
+            raise self._quota_used_up()
         while self.blocked_until is not None:
             wait = (self.blocked_until - self._clock.now()).total_seconds()
             if wait <= 0:
@@ -179,13 +183,7 @@ class ProviderGate:
         if self.pacer is not None:
             await self.pacer.acquire(priority)
         if not self.quota.try_consume():
-            raise RateLimitedError(
-                self.provider,
-                "daily quota used up",
-                reset_at=self.quota.resets_at,
-                quota_exhausted=True,
-                status_code=None,
-            )
+            raise self._quota_used_up()
         self.activity.record_request(self._clock.now())
 
 

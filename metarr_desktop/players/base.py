@@ -30,6 +30,7 @@ from metarr_desktop.providers.base import (
     map_transport_error,
 )
 from metarr_desktop.providers.errors import AuthenticationError, BadResponseError
+from metarr_desktop.providers.tls import shared_ssl_context
 
 USER_AGENT = f"MetarrDesktop/{__version__}"
 
@@ -195,6 +196,7 @@ class PlayerClient(abc.ABC):
         self._secret = secret
         self._client = httpx.AsyncClient(
             transport=transport,
+            verify=shared_ssl_context(),
             timeout=httpx.Timeout(timeout_s, connect=10.0),
             follow_redirects=True,
             headers={"User-Agent": USER_AGENT, **self.auth_headers()},

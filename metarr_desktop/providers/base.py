@@ -14,7 +14,7 @@ import email.utils
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
@@ -41,6 +41,7 @@ from metarr_desktop.providers.errors import (
     ServerError,
     usable_retry_after,
 )
+from metarr_desktop.providers.tls import shared_ssl_context
 
 #: Bodies larger than this are refused as bad responses (a provider never sends this much JSON).
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -90,6 +91,21 @@ class MetadataProvider(Protocol):
     async def get_assets(self, request: MetadataRequest) -> list[AssetCandidate]: ...
 
     async def aclose(self) -> None: ...
+
+
+def answer_key(provider: object, request: MetadataRequest) -> str:
+    """The request key of `provider`'s answer to `request` (`ProviderData.request_key`): the
+    request's languages, unless the provider says its answers do not depend on them
+    (``language_independent``, e.g. OMDb, English only). Plug-ins without the attribute count as
+    language-aware: a language switch asks them again rather than serve the other language."""
+    return "" if getattr(provider, "language_independent", False) else request.language_key()
+
+
+async def fetch_metadata(provider: MetadataProvider, request: MetadataRequest) -> ProviderData:
+    """`provider.get_metadata(request)`, the answer stamped with its request key."""
+    data = await provider.get_metadata(request)
+    key = answer_key(provider, request)
+    return data if data.request_key == key else replace(data, request_key=key)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -258,6 +274,8 @@ class HttpProvider(abc.ABC):
     default_rate_limit: ClassVar[RateLimit | None] = None
     default_daily_quota: ClassVar[int | None] = None
     needs_api_key: ClassVar[bool] = True
+    #: True when the answers are the same whatever the request's languages (`answer_key`).
+    language_independent: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -274,6 +292,7 @@ class HttpProvider(abc.ABC):
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
             transport=transport,
+            verify=shared_ssl_context(),
             timeout=httpx.Timeout(30.0, connect=10.0),
             follow_redirects=True,
             headers={"User-Agent": "MetarrDesktop/0.1", "Accept": "application/json"},

@@ -81,6 +81,8 @@ class OmdbProvider(HttpProvider):
     default_base_url = "https://www.omdbapi.com"
     default_rate_limit = RateLimit(10, 1.0)
     default_daily_quota = 1000
+    #: English only, whatever the request's language: a language switch does not ask again.
+    language_independent = True
     capabilities = ProviderCapabilities(
         entity_types=frozenset({EntityType.MOVIE, EntityType.TVSHOW}),
         can_search=True,

@@ -5,22 +5,29 @@ JWT, "eyJ...") goes in ``Authorization: Bearer``. Either works on every v3 path.
 
 One movie is one request: ``/movie/{id}?append_to_response=external_ids,images,videos,credits,
 release_dates,translations`` with ``language=<metadata language>`` and
-``include_image_language=<language>,en,null``: the translations make the field-by-field language
-fallback cost no extra request. A movie known only by its IMDb (or
-TVDB) id is first looked up with ``/find/{id}?external_source=imdb_id|tvdb_id``. Errors carry
+``include_image_language=<artwork languages>,<language>,en,null``: the translations make the
+field-by-field language fallback cost no extra request. A movie known only by its IMDb (or TVDB)
+id is first looked up with ``/find/{id}?external_source=imdb_id|tvdb_id``. Errors carry
 ``status_code`` (7 invalid key / 401, 34 not found / 404, 25 over the limit / 429); the shared base
 maps them by HTTP status.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate, AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.languages import language_chain, pick_certification, pick_translation
+from metarr_desktop.core.languages import (
+    NO_TEXT,
+    language_chain,
+    pick_certification,
+    pick_translation,
+    primary,
+)
 from metarr_desktop.core.providers import (
     MetadataRequest,
     ProviderCapabilities,
@@ -30,7 +37,7 @@ from metarr_desktop.core.providers import (
     SearchResult,
 )
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.errors import BadResponseError, NotFoundError
+from metarr_desktop.providers.errors import BadResponseError, NotFoundError, ProviderError, RateLimitedError
 from metarr_desktop.providers.omdb import first_sentence
 from metarr_desktop.providers.parsing import (
     FieldSink,
@@ -47,6 +54,8 @@ from metarr_desktop.providers.parsing import (
     safe_ids,
 )
 from metarr_desktop.providers.sanitize import sanitize_field
+
+log = logging.getLogger(__name__)
 
 IMAGE_BASE_URL = "https://image.tmdb.org/t/p/original"
 YOUTUBE_URL = "https://www.youtube.com/watch?v="
@@ -234,7 +243,10 @@ class TmdbProvider(HttpProvider):
             raise NotFoundError(self.id, f"{request.entity_type.value} is not supported")
         language = tmdb_language(request.language)
         tmdb_id = await self._resolve_tmdb_id(request.ids, language)
-        image_languages = ",".join(dict.fromkeys([language.split("-")[0], "en", "null"]))
+        # The user's artwork languages first ("none" is TMDB's "null"), then the metadata
+        # language, English and textless: one request brings every image the order can choose.
+        wanted = ["null" if t == NO_TEXT else primary(t) for t in request.image_languages]
+        image_languages = ",".join(dict.fromkeys([*wanted, language.split("-")[0], "en", "null"]))
         body = await self._tmdb_get(
             f"/movie/{tmdb_id}",
             {
@@ -245,9 +257,35 @@ class TmdbProvider(HttpProvider):
             },
         )
         chain = language_chain(language, request.fallback_languages, clean_str(body.get("original_language")))
-        return self.parse_movie(
+        data = self.parse_movie(
             body, language.split("-")[0], chain=chain, countries=request.certification_countries
         )
+        collection_id = parse_positive_int(as_dict(body.get("belongs_to_collection")).get("id"))
+        if collection_id is not None and any(primary(tag) != "en" for tag in chain):
+            await self._translate_collection(data, collection_id, language, chain)
+        return data
+
+    async def _translate_collection(
+        self, data: ProviderData, collection_id: int, language: str, chain: list[str]
+    ) -> None:
+        """The collection's name in the chain's first language that has one: one more request,
+        ``/collection/{id}?append_to_response=translations`` (a movie's translations do not hold it),
+        made only when the chain has a language other than English (the name TMDB gives a movie's
+        collection is its English one where the requested language has none). A failed request
+        keeps the name the movie answer gave: the collection is not worth the movie."""
+        try:
+            body = await self._tmdb_get(
+                f"/collection/{collection_id}", {"language": language, "append_to_response": "translations"}
+            )
+        except RateLimitedError:
+            raise  # the engine's pacing and retries must hear of it
+        except ProviderError as exc:
+            log.info("tmdb: collection %s not translated (%s)", collection_id, exc.message)
+            return
+        picked = self.parse_collection_name(body, chain)
+        if picked is not None:
+            data.fields["collection"] = picked[1]
+            data.languages["collection"] = picked[0]
 
     # ---------------------------------------------------------------------------------------------
     # Parsing
@@ -357,9 +395,23 @@ class TmdbProvider(HttpProvider):
             if isinstance(outline, str) and outline:
                 fields["outline"] = outline
                 languages["outline"] = languages["plot"]
-        # The collection's name comes in the requested language where TMDB has it, else in English
-        # (its translations need a request of their own): its language is not known, so not recorded.
+        # The collection's name comes in the requested language where TMDB has it, else in English:
+        # its language is not known here (`_translate_collection` asks the collection itself).
         return languages
+
+    @staticmethod
+    def parse_collection_name(body: dict[str, Any], chain: list[str]) -> tuple[str, str] | None:
+        """(language, name) of a ``/collection/{id}?append_to_response=translations`` answer: the
+        first chain language with a name (translations name it ``data.title``); None when none has."""
+        values: list[tuple[str, str]] = []
+        for entry in (as_dict(e) for e in as_list(as_dict(body.get("translations")).get("translations"))):
+            lang = clean_str(entry.get("iso_639_1"))
+            name = sanitize_field("collection", clean_str(as_dict(entry.get("data")).get("title")))
+            if lang is None or not isinstance(name, str):
+                continue
+            country = clean_str(entry.get("iso_3166_1"))
+            values.append((f"{lang.lower()}-{country.upper()}" if country else lang.lower(), name))
+        return pick_translation(chain, values)
 
     @staticmethod
     def _cast(raw_cast: list[Any]) -> list[dict[str, Any]]:

@@ -1,18 +1,23 @@
 """What the app needs to point a profile at a running sandbox: the demo keys and the base URLs.
 
 The sandbox accepts exactly these keys (a wrong key gets each service's real 401 answer). TMDB also
-accepts `TMDB_DEMO_BEARER` as a v4 read access token (``Authorization: Bearer``). `start_demo` runs
-a sandbox in-process and points a (temporary) profile at it: the window's ``--demo`` mode.
+accepts `TMDB_DEMO_BEARER` as a v4 read access token (``Authorization: Bearer``). `DemoSetup` runs
+a sandbox in-process and points a temporary profile at it: the window's ``--demo`` mode.
 """
 
 from __future__ import annotations
 
-import asyncio
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from metarr_desktop.sandbox.catalog import Title, load_demo
+from metarr_desktop.store.secrets import MemoryKeyring
+
 if TYPE_CHECKING:
+    from metarr_desktop.sandbox.players.demo import DemoPlayers
     from metarr_desktop.sandbox.server import SandboxServer
+    from metarr_desktop.services.context import AppServices
 
 #: provider id -> the API key the sandbox accepts
 DEMO_KEYS: dict[str, str] = {
@@ -37,24 +42,6 @@ def provider_settings(server: SandboxServer) -> dict[str, dict[str, Any]]:
     return {pid: {"api_key": DEMO_KEYS[pid], "base_url": urls[pid]} for pid in DEMO_KEYS}
 
 
-class DemoSandbox:
-    """An in-process sandbox serving the demo catalog for the window's demo mode.
-
-    Attributes:
-        server: the running sandbox.
-    """
-
-    def __init__(self, server: SandboxServer) -> None:
-        self.server = server
-
-    @property
-    def urls(self) -> dict[str, str]:
-        return self.server.urls
-
-    async def aclose(self) -> None:
-        await asyncio.to_thread(self.server.stop)
-
-
 async def configure_profile(data_dir: Path, server: SandboxServer) -> None:
     """Point every provider of the profile at `data_dir` to `server`, with the demo keys.
 
@@ -77,15 +64,89 @@ async def configure_profile(data_dir: Path, server: SandboxServer) -> None:
         await services.aclose()
 
 
-async def start_demo(data_dir: Path, *, latency: str = "20-120") -> DemoSandbox:
-    """Start a sandbox with the demo catalog on loopback and configure the profile at `data_dir`."""
-    from metarr_desktop.sandbox.server import SandboxServer
+def _demo_catalog() -> dict[tuple[str, int | None], Title]:
+    """The demo catalog's titles by (title, year)."""
+    return {(t.title, t.year): t for t in load_demo().titles}
 
-    server = SandboxServer("demo", latency=latency)
-    await asyncio.to_thread(server.start)
-    try:
-        await configure_profile(Path(data_dir), server)
-    except BaseException:
-        await asyncio.to_thread(server.stop)
-        raise
-    return DemoSandbox(server)
+
+class DemoSetup:
+    """A temporary profile pointed at the in-process sandbox (simulated providers, demo keys).
+
+    Attributes:
+        data_dir: the temporary profile folder (deleted at exit).
+        keyring: the in-memory keyring the demo profile uses.
+        urls: provider id -> base URL on the running sandbox.
+        message: what the user is told about demo mode.
+    """
+
+    #: Demo-catalog movies put in the library with their ids (title, year).
+    MOVIES = (
+        ("Inception", 2010),
+        ("The Matrix", 1999),
+        ("Pulp Fiction", 1994),
+        ("The Dark Knight", 2008),
+        ("Spirited Away", 2001),
+        ("Amélie", 2001),
+        ("Blade Runner", 1982),
+        ("Parasite", 2019),
+        ("Casablanca", 1942),
+        ("Mad Max: Fury Road", 2015),
+    )
+    #: Put in by title and year only, as a folder scan would: "Dune (2021)" is identified by the
+    #: remake rule, the two "Emma" of 1996 are ambiguous and wait for the Identify dialog.
+    BY_NAME = (("Dune", 2021), ("Emma", 1996))
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="metarr-demo-")
+        self.data_dir = Path(self._tmp.name)
+        self.keyring = MemoryKeyring()
+        self.urls: dict[str, str] = {}
+        self.message = "Demo mode: a temporary profile talking to the built-in sandbox; nothing is kept."
+        self._server: SandboxServer | None = None
+        self._players: DemoPlayers | None = None
+
+    def start_server(self) -> None:
+        """Start the sandbox, a demo Kodi and a demo Jellyfin on loopback."""
+        from metarr_desktop.sandbox.players.demo import DemoPlayers
+        from metarr_desktop.sandbox.server import SandboxServer
+
+        self._server = SandboxServer("demo", latency="40-160")
+        self.urls = self._server.start()
+        catalog = _demo_catalog()
+        known = [(t, y, catalog[(t, y)].imdb if (t, y) in catalog else None) for t, y in self.MOVIES]
+        self._players = DemoPlayers(known)
+        self._players.start()
+
+    async def configure(self, services: AppServices) -> None:
+        """Point every provider at the sandbox with its demo key and add a few demo movies."""
+        from metarr_desktop.core.ids import ExternalIds
+        from metarr_desktop.sandbox.players.demo import DEMO_ROOT, folder_name
+        from metarr_desktop.services.config import ProviderUpdate
+        from metarr_desktop.services.library import LibraryService
+
+        for provider_id, url in self.urls.items():
+            if provider_id in services.registry:
+                change = ProviderUpdate(api_key=DEMO_KEYS[provider_id], base_url=url)
+                await services.providers.update(provider_id, change)
+        catalog = _demo_catalog()
+        library = LibraryService(services.database, services.movies)
+        added = []
+        for title, year in self.MOVIES:
+            known = catalog.get((title, year))
+            ids = ExternalIds(tmdb=known.tmdb, imdb=known.imdb) if known else ExternalIds()
+            path = f"{DEMO_ROOT}/{folder_name(title, year)}"
+            added.append(library.add(title, year=year, ids=ids, path=path).id)
+        for title, year in self.BY_NAME:
+            library.add(title, year=year)
+        if self._players is not None:
+            await self._players.configure(services, added)
+
+    def stop(self) -> None:
+        """Stop the servers and delete the temporary profile."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._players is not None:
+            self._players.stop()
+            self._players = None
+        self._tmp.cleanup()

@@ -1,7 +1,8 @@
 """The simulated TMDB v3 API (``/tmdb/3``).
 
 Paths: ``/movie/{id}`` (with ``append_to_response``), ``/movie/{id}/images|videos|credits|
-release_dates|external_ids``, ``/search/movie``, ``/find/{id}?external_source=imdb_id|tvdb_id``,
+release_dates|external_ids``, ``/collection/{id}`` (with ``append_to_response=translations``),
+``/search/movie``, ``/find/{id}?external_source=imdb_id|tvdb_id``,
 ``/configuration`` and ``/authentication``. The key goes in ``api_key`` or, for a v4 token, in
 ``Authorization: Bearer``. Errors have TMDB's shape: ``status_code`` 7 (401), 34 (404), 25 (429).
 """
@@ -16,7 +17,9 @@ from metarr_desktop.sandbox.catalog import COUNTRIES, GENRE_IDS, LANGUAGE_NAMES,
 from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, ServiceBase, json_reply
 from metarr_desktop.sandbox.translations import (
     certifications_of,
+    collection_translations_part,
     localise,
+    localised_collection,
     localised_titles,
     translated_ids,
     translations_part,
@@ -27,6 +30,7 @@ APPENDABLE = ("external_ids", "images", "videos", "credits", "release_dates", "t
 _YOUTUBE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _MOVIE_RE = re.compile(r"^/movie/(?P<id>[^/]+)(?:/(?P<part>[a-z_]+))?/?$")
 _FIND_RE = re.compile(r"^/find/(?P<id>[^/]+)/?$")
+_COLLECTION_RE = re.compile(r"^/collection/(?P<id>\d+)(?:/(?P<part>translations))?/?$")
 
 
 def tmdb_error(status: int, code: int, message: str) -> Reply:
@@ -87,6 +91,8 @@ class TmdbService(ServiceBase):
             return self._search(request)
         if match := _FIND_RE.match(path):
             return self._find(match.group("id"), request)
+        if match := _COLLECTION_RE.match(path):
+            return self._collection(int(match.group("id")), match.group("part"), request)
         if match := _MOVIE_RE.match(path):
             title = self.catalog.get("movie", "tmdb", match.group("id"))
             if title is None or not title.on(self.name):
@@ -163,6 +169,33 @@ class TmdbService(ServiceBase):
                 "tv_season_results": [],
             },
         )
+
+    def _collection(self, collection_id: int, part: str | None, request: SandboxRequest) -> Reply:
+        """``/collection/{id}``: the name and overview in ``language``, the parts, and (appended, or
+        as ``/translations``) every translation."""
+        parts = [
+            t
+            for t in self.catalog.of_kind("movie")
+            if t.collection is not None and t.collection[1] == collection_id and t.on(self.name)
+        ]
+        if not parts:
+            return not_found()
+        name = parts[0].collection[0] if parts[0].collection else ""
+        translations = collection_translations_part(collection_id, name)
+        if part == "translations":
+            return json_reply(200, {"id": collection_id, **translations})
+        language = request.query.get("language")
+        body: dict[str, Any] = {
+            "id": collection_id,
+            **localised_collection(collection_id, name, language),
+            "poster_path": image_path(parts[0], "collection-poster", 0),
+            "backdrop_path": image_path(parts[0], "collection-backdrop", 0),
+            "parts": [self.list_item(t, language=language) for t in sorted(parts, key=lambda t: t.released)],
+        }
+        appended = [p.strip() for p in (request.query.get("append_to_response") or "").split(",")]
+        if "translations" in appended:
+            body["translations"] = translations
+        return json_reply(200, body)
 
     # ---------------------------------------------------------------------------------------------
     # Bodies
@@ -277,7 +310,8 @@ class TmdbService(ServiceBase):
             name, collection_id = title.collection
             body["belongs_to_collection"] = {
                 "id": collection_id,
-                "name": name,
+                # In the requested language where the collection has it, else its English name.
+                "name": localised_collection(collection_id, name, request.query.get("language"))["name"],
                 "poster_path": image_path(title, "collection-poster", 0),
                 "backdrop_path": image_path(title, "collection-backdrop", 0),
             }

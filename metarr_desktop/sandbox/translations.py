@@ -1,6 +1,7 @@
 """The demo films' translations and certifications by country (``demo_translations.json``), as the
 sandbox's TMDB serves them: ``language=`` picks a translation, ``append_to_response=translations``
-lists them all, ``release_dates`` carries several countries.
+lists them all, ``release_dates`` carries several countries. Collections have translated names
+too (``/collection/{id}``, and a film's ``belongs_to_collection`` in the requested language).
 
 TMDB has no fallback of its own: for a language without a translation the title is the original
 one and the overview and tagline are empty (`localise`).
@@ -37,6 +38,59 @@ def _table() -> dict[int, FilmTranslations]:
     }
 
 
+@cache
+def _collections() -> dict[int, dict[str, dict[str, str]]]:
+    text = resources.files("metarr_desktop.sandbox").joinpath("demo_translations.json").read_text("utf-8")
+    raw: dict[str, Any] = json.loads(text).get("collections", {})
+    return {int(cid): {tag: dict(data) for tag, data in entry.items()} for cid, entry in raw.items()}
+
+
+def collection_translations(collection_id: int, name: str) -> dict[str, dict[str, str]]:
+    """BCP 47 tag -> {"title", "overview"} of a collection; its English `name` is the en-US entry."""
+    return {"en-US": {"title": name, "overview": ""}, **_collections().get(collection_id, {})}
+
+
+def _pick(table: dict[str, dict[str, str]], language: str | None) -> dict[str, str] | None:
+    """The entry TMDB answers `language` with: the exact tag, else the language's own region, else
+    any region; None without one."""
+    if not language:
+        language = "en-US"
+    if language in table:
+        return table[language]
+    primary = language.split("-")[0].lower()
+    same = [tag for tag in table if tag.split("-")[0] == primary]
+    same.sort(key=lambda tag: 0 if tag.endswith("-" + primary.upper()) else 1)
+    return table[same[0]] if same else None
+
+
+def localised_collection(collection_id: int, name: str, language: str | None) -> dict[str, str]:
+    """A collection's name and overview in `language`; the English name where it has none (as
+    TMDB answers: a collection's name is never empty)."""
+    entry = _pick(collection_translations(collection_id, name), language) or {}
+    return {"name": entry.get("title") or name, "overview": entry.get("overview") or ""}
+
+
+def collection_translations_part(collection_id: int, name: str) -> dict[str, Any]:
+    """``/collection/{id}?append_to_response=translations``: in TMDB's shape (``data.title``)."""
+    listed = []
+    for tag, data in collection_translations(collection_id, name).items():
+        language, _, country = tag.partition("-")
+        listed.append(
+            {
+                "iso_3166_1": country,
+                "iso_639_1": language,
+                "name": language,
+                "english_name": language,
+                "data": {
+                    "title": data.get("title", ""),
+                    "overview": data.get("overview", ""),
+                    "homepage": "",
+                },
+            }
+        )
+    return {"translations": listed}
+
+
 def translations_of(title: Title) -> FilmTranslations:
     """The title's translations; its own title, plot and tagline are the en-US entry."""
     found = _table().get(title.tmdb or 0, FilmTranslations())
@@ -47,17 +101,8 @@ def translations_of(title: Title) -> FilmTranslations:
 
 
 def _entry(title: Title, language: str | None) -> dict[str, str] | None:
-    """The translation TMDB answers `language` with: the exact tag, else the language's own
-    region, else any region; None without one."""
-    if not language:
-        language = "en-US"
-    table = translations_of(title).translations
-    if language in table:
-        return table[language]
-    primary = language.split("-")[0].lower()
-    same = [tag for tag in table if tag.split("-")[0] == primary]
-    same.sort(key=lambda tag: 0 if tag.endswith("-" + primary.upper()) else 1)
-    return table[same[0]] if same else None
+    """The translation TMDB answers `language` with (see `_pick`)."""
+    return _pick(translations_of(title).translations, language)
 
 
 def localise(title: Title, language: str | None) -> dict[str, str]:

@@ -33,12 +33,11 @@ from metarr_desktop.engine.resilience import POLICIES, run_with_timeout
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
 from metarr_desktop.logsetup import redact
 from metarr_desktop.providers.base import MetadataProvider, describe_error
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    NotFoundError,
-    ProviderError,
-    ProviderUnavailableError,
-)
+from metarr_desktop.providers.errors import AuthenticationError, NotFoundError, ProviderUnavailableError
+
+# What `ProviderConfigService.test_key` may raise, exported for the window (which never imports the
+# providers' errors itself).
+from metarr_desktop.providers.errors import ProviderError as ProviderError
 from metarr_desktop.providers.registry import ProviderRegistry, ProviderSpec
 from metarr_desktop.store.config import (
     FieldAuthorityRepository,

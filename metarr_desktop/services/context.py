@@ -20,6 +20,8 @@ from typing import Any, cast
 import httpx
 
 from metarr_desktop.core.clock import Clock, SystemClock
+from metarr_desktop.core.errors import StoreError
+from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
 from metarr_desktop.providers.base import MetadataProvider
@@ -30,7 +32,7 @@ from metarr_desktop.services.players import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.publish import PublishService, create_publish_service
 from metarr_desktop.services.rate_state import RateLimitStateService
-from metarr_desktop.services.settings import SettingsService
+from metarr_desktop.services.settings import SettingsService, language_policy
 from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
 from metarr_desktop.store.config import (
     FieldAuthorityRepository,
@@ -38,7 +40,7 @@ from metarr_desktop.store.config import (
     RateLimitStateRepository,
     SettingsRepository,
 )
-from metarr_desktop.store.database import Database, StoreError, store_errors
+from metarr_desktop.store.database import Database, store_errors
 from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 from metarr_desktop.store.players import PlayerRepository
 from metarr_desktop.store.profile import Profile
@@ -178,6 +180,15 @@ class AppServices:
             player_state.restore_all()
         player_state.attach()
         assets = AssetRepository(database, clock)
+        #: The language settings as the cached fetch keys the cache, read once per change (reading
+        #: them costs a few database reads, and every cached fetch needs them).
+        policy: list[LanguagePolicy] = []
+
+        def current_policy() -> LanguagePolicy:
+            if not policy:
+                policy.append(language_policy(user_settings))
+            return policy[0]
+
         cache = ProviderCacheManager(
             orchestrator,
             ProviderCacheRepository(database, assets),
@@ -185,11 +196,13 @@ class AppServices:
             clock,
             ttl=timedelta(days=ttl_days),
             after_fetch=rate_state.flush,
+            language_policy=current_policy,
         )
 
         def follow_settings(key: str, value: object) -> None:
             if key == "cache.ttl_days" and isinstance(value, float):
                 cache.ttl = timedelta(days=value)
+            policy.clear()  # read again at the next fetch
 
         user_settings.subscribe(follow_settings)
         image_pool = ProviderPool(clock)

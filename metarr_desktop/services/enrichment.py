@@ -45,12 +45,13 @@ from typing import Any
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.changes import ChangeSet, detect_changes
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_certification
 from metarr_desktop.core.merge import MergeResult, aggregate
 from metarr_desktop.core.preview import restrict_merge
-from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
+from metarr_desktop.core.providers import Priority, ProviderData, metadata_request
 from metarr_desktop.core.records import (
     EnrichmentLogRecord,
     FieldSourceRecord,
@@ -65,11 +66,11 @@ from metarr_desktop.engine.fetch import FetchOrchestrator, unavailability_of
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.logsetup import redact
-from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.base import answer_key, describe_error
 from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.identification import IdentificationService, IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database, describe_db_error, is_db_error
+from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
 
 log = logging.getLogger(__name__)
@@ -489,6 +490,10 @@ class EnrichmentService:
         cached = {} if changed_identity else self._cache.cached_fields(MOVIE, movie_id)
         answers: dict[str, ProviderData] = {}
         missing: list[str] = []
+        # Built once: the request's languages key the cache (an answer in another language is
+        # not fresh for it), and the same request is what is sent.
+        policy = self._language_policy()
+        request = metadata_request(ids, policy)
         for provider in self._targets(ids, options.providers):
             if provider in prefetched:
                 answers[provider] = prefetched[provider]
@@ -500,7 +505,9 @@ class EnrichmentService:
             answer = cached.get(provider)
             # A cache-only pass (accepting a preview) takes every cached answer, however old.
             usable = options.cache_only and answer is not None and answer.matches(ids)
-            if usable or (not options.force and answer is not None and self._cache.is_fresh(answer, ids)):
+            key = answer_key(self.pool.get(provider).provider, request)
+            fresh = answer is not None and self._cache.is_fresh(answer, ids, request_key=key)
+            if usable or (not options.force and fresh):
                 assert answer is not None
                 result.cache_hits += 1
                 if answer.data is None:
@@ -515,15 +522,8 @@ class EnrichmentService:
         if missing and not options.cache_only:
             # Providers that failed, timed out or were refused while identifying are not asked
             # again: the budget reports their outcome.
-            policy = self._language_policy()
             fetched = await self._orchestrator.fetch_all(
-                MetadataRequest(
-                    ids=ids,
-                    entity_type=MOVIE,
-                    language=policy.language,
-                    fallback_languages=policy.fallbacks,
-                    certification_countries=policy.certification_countries,
-                ),
+                request,
                 priority=options.priority,
                 providers=missing,
                 progress=progress,
@@ -558,7 +558,7 @@ class EnrichmentService:
                 merge_input[provider] = answer.data
                 result.cached.append(provider)
 
-        merged = self._merge(merge_input, authority)
+        merged = self._merge(merge_input, authority, policy)
         if options.fields is not None:
             merged = restrict_merge(merged, options.fields)
         try:
@@ -572,21 +572,20 @@ class EnrichmentService:
                 self._commit(
                     movie, options, result, merged, locked, used, answered, identification, fetched, ids
                 )
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("movie %s could not be saved: %s", movie_id, describe_db_error(exc))
+        except StoreError as exc:
+            exc.log(log, "movie %s could not be saved: %s", movie_id, exc.reason)
             result.changes = ChangeSet()
-            result.error = f"could not be saved: {describe_db_error(exc)}; nothing was changed"
+            result.error = f"could not be saved: {exc.reason}; nothing was changed"
             result.status = Status.FAILED
             return result
         result.status = Status.ENRICHED if result.changes.changed_fields else Status.UNCHANGED
         return result
 
-    def _merge(self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig) -> MergeResult:
+    def _merge(
+        self, answers: dict[str, ProviderData], authority: FieldAuthorityConfig, policy: LanguagePolicy
+    ) -> MergeResult:
         """`core.merge.aggregate` with the language rule, then the certification in
-        the user's style."""
-        policy = self._language_policy()
+        the user's style (`policy`: the language settings the answers were asked with)."""
         original = next(
             (d.languages["original_title"] for d in answers.values() if d.languages.get("original_title")),
             None,
@@ -658,10 +657,8 @@ class EnrichmentService:
                 for provider in retry:
                     at = self.pool.retry_at(provider, now, after_failure=RETRY_AFTER_FAILURE)
                     self._movies.set_incomplete(movie.id, provider, at)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("movie %s: its retry could not be noted (%s)", movie.id, describe_db_error(exc))
+        except StoreError as exc:
+            exc.log(log, "movie %s: its retry could not be noted (%s)", movie.id, exc.reason)
 
     def _commit(
         self,
@@ -776,12 +773,13 @@ class EnrichmentService:
             return await self.enrich(movie_id, options, authority=authority, progress=progress)
         except UnknownEntityError:
             return EnrichResult(movie_id, Status.FAILED, error=f"unknown movie id {movie_id}")
+        except StoreError as exc:
+            if exc.is_bug:
+                log.error("enriching movie %s failed on a database bug", movie_id, exc_info=exc)
+            return EnrichResult(movie_id, Status.FAILED, error=exc.reason)
         except Exception as exc:
-            if is_db_error(exc):
-                message = describe_db_error(exc)
-            else:
-                log.exception("enriching movie %s failed unexpectedly", movie_id)
-                message = redact(f"{type(exc).__name__}: {exc}"[:300])  # never a key in the result
+            log.exception("enriching movie %s failed unexpectedly", movie_id)
+            message = redact(f"{type(exc).__name__}: {exc}"[:300])  # never a key in the result
             return EnrichResult(movie_id, Status.FAILED, error=message)
 
     async def enrich_many(

@@ -23,7 +23,7 @@ provider's part of each step as it happens (`engine.identify`); `identify` also 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from metarr_desktop.core.fields import EntityType
@@ -79,6 +79,10 @@ class LockedIdError(Exception):
 
 #: The field that holds each kind of id (a lock on it keeps that id, `metarr lock ID tmdb_id`).
 ID_FIELDS = {IdType.TMDB: "tmdb_id", IdType.IMDB: "imdb_id", IdType.TVDB: "tvdb_id"}
+
+#: How many movies' latest identification `IdentificationService.latest` remembers (the window shows
+#: the movie open now; the oldest are forgotten first).
+REMEMBERED = 1000
 
 
 @dataclass(slots=True)
@@ -214,6 +218,20 @@ class IdentificationService:
         self._movies = movies
         self._cache = cache
         self._database = database
+        self._latest: dict[int, IdentifyResult] = {}
+
+    def _remember(self, result: IdentifyResult) -> None:
+        """Keep the outcome and its `why` (not the answers or candidates) of the latest
+        identifications, the most recent `REMEMBERED` movies only (a library-wide run commits many)."""
+        self._latest.pop(result.movie_id, None)
+        self._latest[result.movie_id] = replace(result, answers={}, candidates=[])
+        while len(self._latest) > REMEMBERED:
+            del self._latest[next(iter(self._latest))]
+
+    def latest(self, movie_id: int) -> IdentifyResult | None:
+        """The last identification of `movie_id` committed in this session (its `why` included), or
+        None. The window shows it, and tells a new one (the Identify dialog's) from one it has seen."""
+        return self._latest.get(movie_id)
 
     async def identify(
         self,
@@ -452,6 +470,7 @@ class IdentificationService:
         otherwise the confirmed ids are merged over the known ones.
         """
         movie_id = result.movie_id
+        self._remember(result)
         if not result.identified:
             self._movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
             return

@@ -24,6 +24,7 @@ from typing import Any
 
 from metarr_desktop.core.clock import Clock, SystemClock
 from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.services.progress import ProviderBoard, ProviderProgress, ProviderState, chip_text
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ class JobEvent:
         if self.kind is EventKind.START:
             return f"{self.provider}: started"
         if self.kind is EventKind.RETRY:
-            return f"{self.provider}: retry {self.attempt} of {self.max_retries}"
+            retry = ProviderProgress(self.provider, ProviderState.RETRY, self.attempt, self.max_retries)
+            return f"{self.provider}: {chip_text(retry)}"
         if self.kind is EventKind.TIMEOUT:
             return f"{self.provider}: timed out (request cancelled)"
         if self.kind is EventKind.COMPLETE:
@@ -157,32 +159,40 @@ class JobListener:
         """A finished job fell out of the recent list."""
 
 
-class JobProgress(FetchProgress):
-    """The `FetchProgress` of one job: every engine callback becomes a `JobEvent`."""
+class JobProgress(ProviderBoard):
+    """The progress of one job: each provider's state (the one state machine of `services.progress`,
+    readable as `states`), and every engine callback of a provider becomes a `JobEvent`."""
 
     def __init__(self, tracker: JobTracker, job: Job) -> None:
+        super().__init__()
         self._tracker = tracker
         self._job = job
 
     def on_provider_start(self, provider: str) -> None:
+        super().on_provider_start(provider)
         self._tracker.record(self._job, EventKind.START, provider)
 
     def on_provider_complete(self, provider: str, success: bool) -> None:
+        super().on_provider_complete(provider, success)
         self._tracker.record(self._job, EventKind.COMPLETE if success else EventKind.FAILED, provider)
 
     def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
+        super().on_provider_retry(provider, attempt, max_retries)
         self._tracker.record(self._job, EventKind.RETRY, provider, attempt=attempt, max_retries=max_retries)
 
     def on_provider_timeout(self, provider: str) -> None:
+        super().on_provider_timeout(provider)
         self._tracker.record(self._job, EventKind.TIMEOUT, provider)
 
 
-class NotableProgress(FetchProgress):
-    """The `FetchProgress` of one item of a bulk job: only retries and timeouts are recorded, live,
-    named after the item. A library-wide run would otherwise keep eight events per movie that nobody
-    reads; how an item ended (with the reasons) is the job's own note (see ``ui/enrich_job.py``)."""
+class NotableProgress(ProviderBoard):
+    """The progress of one item of a bulk job: its providers' states are kept (`states`), and only
+    retries and timeouts are recorded, live, named after the item. A library-wide run would otherwise
+    keep eight events per movie that nobody reads; how an item ended (with the reasons) is the job's
+    own note (see ``ui/enrich_job.py``)."""
 
     def __init__(self, tracker: JobTracker, job: Job, subject: str | Callable[[], str]) -> None:
+        super().__init__()
         self._tracker = tracker
         self._job = job
         self._subject = subject
@@ -195,6 +205,7 @@ class NotableProgress(FetchProgress):
         return self._subject
 
     def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
+        super().on_provider_retry(provider, attempt, max_retries)
         self._tracker.record(
             self._job,
             EventKind.RETRY,
@@ -205,6 +216,7 @@ class NotableProgress(FetchProgress):
         )
 
     def on_provider_timeout(self, provider: str) -> None:
+        super().on_provider_timeout(provider)
         self._tracker.record(self._job, EventKind.TIMEOUT, provider, message=self.subject)
 
 

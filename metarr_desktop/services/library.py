@@ -208,6 +208,10 @@ class LibraryService:
         """The movie, or `UnknownEntityError` (bad input)."""
         return self._movies.require(movie_id)
 
+    def find_by_ids(self, ids: ExternalIds) -> list[MovieRecord]:
+        """The movies that share any of these ids (the window's "already in the library")."""
+        return self._movies.find_by_ids(ids)
+
     async def all(self) -> list[MovieRecord]:
         """Every movie, by id (read on a worker thread: libraries can be large)."""
         return await self._movies.all_async()

@@ -4,11 +4,14 @@ enrichment and the daily schedule, as the window and the `metarr` commands use t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.identify import Identifier
+from metarr_desktop.services.assets import AssetService
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import (
     EnrichmentService,
@@ -22,9 +25,10 @@ from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.preview import PreviewService
-from metarr_desktop.services.publish import MovieStatus
+from metarr_desktop.services.provider_cache import CacheStats
+from metarr_desktop.services.publish import MovieStatus, PublishService
 from metarr_desktop.services.schedule import DailySchedule
-from metarr_desktop.services.settings import language_policy
+from metarr_desktop.services.settings import SettingsService, language_policy
 from metarr_desktop.services.undo import UndoService
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,
@@ -41,6 +45,7 @@ class LibrarySuite:
     schedule: the daily enrich-all.
     inspect, preview, undo: why each field holds its value; a refresh previewed, then accepted;
         the latest refresh undone.
+    assets: a movie's cached artwork candidates: list, suggest, select, reject, restore.
     """
 
     app: AppServices
@@ -51,6 +56,37 @@ class LibrarySuite:
     inspect: InspectService
     preview: PreviewService
     undo: UndoService
+    assets: AssetService
+
+    @property
+    def profile_root(self) -> Path:
+        """The profile folder (the window keeps its own settings file there)."""
+        return self.app.profile.root
+
+    # -- what the window reads of the application services (it never holds `app` itself) ---------
+
+    @property
+    def user_settings(self) -> SettingsService:
+        """The user settings (language and region, library files, ...)."""
+        return self.app.user_settings
+
+    @property
+    def publish(self) -> PublishService:
+        """Library files: the NFO and artwork written next to each movie."""
+        return self.app.publish
+
+    @property
+    def cache_stats(self) -> CacheStats:
+        """The provider cache's counters of this session."""
+        return self.app.cache.stats
+
+    def find_movie(self, movie_id: int) -> MovieRecord | None:
+        """The movie, or None when there is no such id (a movie removed meanwhile)."""
+        return self.app.movies.get(movie_id)
+
+    def provider_names(self) -> dict[str, str]:
+        """provider id -> its display name."""
+        return self.app.providers.names()
 
     @classmethod
     def create(cls, app: AppServices) -> LibrarySuite:
@@ -129,4 +165,5 @@ class LibrarySuite:
             inspect=inspect,
             preview=PreviewService(enrichment),
             undo=undo,
+            assets=AssetService.for_app(app),
         )

@@ -26,21 +26,24 @@ from typing import Any
 
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.providers import (
     MetadataRequest,
     Priority,
     ProviderData,
     SearchRequest,
     SearchResult,
+    metadata_request,
 )
 from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.core.results import FailedProvider, ProviderResults
 from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.providers.base import MetadataProvider, describe_error
+from metarr_desktop.providers.base import MetadataProvider, answer_key, describe_error
 from metarr_desktop.providers.errors import (
     ProviderError,
     ProviderTimeoutError,
@@ -48,7 +51,6 @@ from metarr_desktop.providers.errors import (
     RateLimitedError,
 )
 from metarr_desktop.store.cache import AnswerToStore, AssetRepository, CachedAnswer, ProviderCacheRepository
-from metarr_desktop.store.database import is_db_error
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +234,7 @@ class ProviderCacheManager:
         *,
         ttl: timedelta = DEFAULT_TTL,
         after_fetch: Callable[[], None] | None = None,
+        language_policy: Callable[[], LanguagePolicy] = LanguagePolicy,
     ) -> None:
         self._orchestrator = orchestrator
         self._cache = cache
@@ -239,6 +242,8 @@ class ProviderCacheManager:
         self._clock = clock
         self.ttl = ttl
         self._after_fetch = after_fetch
+        #: The user's language settings, read at each fetch (they key the cache).
+        self.language_policy = language_policy
         self._flights: dict[_EntityKey, _Flight] = {}
         self._seq = 0
         self.stats = CacheStats()
@@ -270,8 +275,9 @@ class ProviderCacheManager:
         key: _EntityKey = (kind.value, entity_id)
         started_seq = self._seq
         targets, skipped = self._targets(kind, ids, providers)
+        request = metadata_request(ids, self.language_policy(), entity_type=kind, asset_types=wanted)
         if not force:
-            plan = self._plan(key, ids, wanted, targets)
+            plan = self._plan(key, request, targets)
             if not plan.missing:
                 return self._finish(
                     plan, skipped, wanted, network=None, shared=None, shared_ids=[], saved=True
@@ -280,7 +286,7 @@ class ProviderCacheManager:
         flight.users += 1
         try:
             async with flight.lock:
-                plan = self._plan(key, ids, wanted, targets, force=force)
+                plan = self._plan(key, request, targets, force=force)
                 shared_ids: list[str] = []
                 last = flight.last
                 if last is not None and last.seq > started_seq and _covers(last.wanted, wanted):
@@ -289,7 +295,6 @@ class ProviderCacheManager:
                 network: ProviderResults | None = None
                 saved = True
                 if to_fetch:
-                    request = MetadataRequest(ids=ids, entity_type=kind, asset_types=wanted)
                     network = await self._orchestrator.fetch_all(
                         request, priority=priority, providers=to_fetch, progress=progress
                     )
@@ -324,11 +329,21 @@ class ProviderCacheManager:
         return capable, skipped
 
     def is_fresh(
-        self, answer: CachedAnswer, ids: ExternalIds, wanted: frozenset[AssetType] = frozenset()
+        self,
+        answer: CachedAnswer,
+        ids: ExternalIds,
+        wanted: frozenset[AssetType] = frozenset(),
+        *,
+        request_key: str | None = None,
     ) -> bool:
-        """The one freshness test: younger than the TTL, for these ids, holding the wanted assets."""
+        """The one freshness test: younger than the TTL, for these ids, holding the wanted assets,
+        and (given the request's key, `providers.base.answer_key`) asked in the same languages: an
+        answer in English is not fresh for a German request. "Not found" holds in every language."""
         return (
-            self._clock.now() - answer.fetched_at < self.ttl and answer.matches(ids) and answer.covers(wanted)
+            self._clock.now() - answer.fetched_at < self.ttl
+            and answer.matches(ids)
+            and answer.covers(wanted)
+            and (request_key is None or answer.data is None or answer.data.request_key == request_key)
         )
 
     def cached_fields(self, kind: EntityType, entity_id: int) -> dict[str, CachedAnswer]:
@@ -337,37 +352,41 @@ class ProviderCacheManager:
         for a provider that cannot answer now. A cache that cannot be read is empty (logged)."""
         try:
             answers, _unreadable = self._cache.answers(kind.value, entity_id, assets=False)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the cache of %s %s could not be read (%s); fetching", kind.value, entity_id, exc)
+        except StoreError as exc:
+            exc.log(log, "the cache of %s %s could not be read (%s); fetching", kind.value, entity_id, exc)
             return {}
         return answers
+
+    def _request_key(self, provider_id: str, request: MetadataRequest) -> str:
+        """The key `provider_id`'s answer to `request` carries (`providers.base.answer_key`)."""
+        pool = self._orchestrator.pool
+        provider = pool.get(provider_id).provider if provider_id in pool else None
+        return answer_key(provider, request)
 
     def _plan(
         self,
         key: _EntityKey,
-        ids: ExternalIds,
-        wanted: frozenset[AssetType],
+        request: MetadataRequest,
         targets: list[str],
         *,
         force: bool = False,
     ) -> _Plan:
-        """Which targets the cache answers now, and which must be fetched."""
+        """Which targets the cache answers now (fresh, and in the request's languages), and which
+        must be fetched."""
+        ids, wanted = request.ids, request.asset_types
         if force:
             return _Plan({}, list(targets), [])
         try:
             answers, unreadable = self._cache.answers(key[0], key[1])
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the cache of %s %s could not be read (%s); fetching", key[0], key[1], exc)
+        except StoreError as exc:
+            exc.log(log, "the cache of %s %s could not be read (%s); fetching", key[0], key[1], exc)
             return _Plan({}, list(targets), list(targets))
         cached: dict[str, CachedAnswer] = {}
         missing: list[str] = []
         for provider in targets:
             answer = answers.get(provider)
-            if answer is not None and self.is_fresh(answer, ids, wanted):
+            request_key = self._request_key(provider, request)
+            if answer is not None and self.is_fresh(answer, ids, wanted, request_key=request_key):
                 cached[provider] = answer
             else:
                 missing.append(provider)
@@ -443,11 +462,13 @@ class ProviderCacheManager:
             return True
         try:
             self._cache.store(kind.value, entity_id, ids, answers)
-        except Exception as exc:
-            if not (is_db_error(exc) or isinstance(exc, OSError)):
-                raise
+        except OSError as exc:  # a `StoreError` among them
             self.stats.write_failures += 1
-            log.warning("could not write the cache of %s %s: %s", kind.value, entity_id, exc)
+            message = "could not write the cache of %s %s: %s"
+            if isinstance(exc, StoreError):
+                exc.log(log, message, kind.value, entity_id, exc)
+            else:
+                log.warning(message, kind.value, entity_id, exc)
             return False
         return True
 
@@ -470,7 +491,11 @@ class ProviderCacheManager:
             results = answers
         else:
             results = ProviderResults(fetched_at=self._clock.now())
+            request = metadata_request(ids, self.language_policy(), entity_type=kind, asset_types=wanted)
             for provider, data in answers.items():
+                if data is not None and not data.request_key:
+                    # An answer that does not say what it was asked with was asked now.
+                    data = replace(data, request_key=self._request_key(provider, request))
                 results.providers[provider] = data
                 (results.completed if data is not None else results.not_found).append(provider)
         self._seq += 1
@@ -509,10 +534,8 @@ class ProviderCacheManager:
         wanted = None if asset_type is None else AssetType(asset_type)
         try:
             return self._assets.for_entity(kind, entity_id, wanted)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("the assets of %s %s could not be read: %s", kind, entity_id, exc)
+        except StoreError as exc:
+            exc.log(log, "the assets of %s %s could not be read: %s", kind, entity_id, exc)
             return []
 
     # -- search --------------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool, ProviderRuntime
 from metarr_desktop.store.config import RateLimitStateRecord, RateLimitStateRepository
-from metarr_desktop.store.database import is_db_error
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +121,8 @@ class RateLimitStateService:
         record, saved = self._record(runtime)
         try:
             self._repository.save(record)
-        except Exception as exc:
-            if not is_db_error(exc):
-                raise
-            log.warning("could not save the rate-limit state of %s: %s", provider_id, exc)
+        except StoreError as exc:
+            exc.log(log, "could not save the rate-limit state of %s: %s", provider_id, exc)
             return False
         self._saved[provider_id] = saved
         self._dirty.discard(provider_id)

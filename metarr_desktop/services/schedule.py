@@ -206,6 +206,14 @@ class DailySchedule:
 
     # -- running -------------------------------------------------------------------------------------
 
+    def run_with(
+        self, job: Callable[[], Awaitable[Any]], retry: Callable[[], Awaitable[Any]] | None = None
+    ) -> None:
+        """Replace what a run does (the window makes each run a job of its own); the time of day,
+        the catch-up rule and the record of runs stay this schedule's."""
+        self._job = job
+        self._retry = retry
+
     async def run_now(self) -> Any:
         """Run the job once (never twice at the same time) and record the run's start time."""
         async with self._lock:

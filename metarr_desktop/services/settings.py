@@ -47,6 +47,11 @@ class SettingsService:
             log.warning("the stored value of %s does not fit its type; using the default", key)
             return declared.default
 
+    def is_stored(self, key: str) -> bool:
+        """Whether the user ever set `key` (a default alone is not stored)."""
+        with store_errors("read", self._path):
+            return self._repository.has(setting(key).storage_key)
+
     def set(self, key: str, value: Any) -> Any:
         """Check `value` against the declaration, store it, tell the listeners; return the stored value.
 

@@ -198,7 +198,7 @@ class ProviderCacheRepository:
         """
         readable: dict[str, CachedAnswer] = {}
         unreadable: list[str] = []
-        cursor = self._database.db.execute_sql(_SELECT_ANSWERS, (entity_type, entity_id))  # type: ignore[no-untyped-call]
+        cursor = self._database.execute(_SELECT_ANSWERS, (entity_type, entity_id))
         rows = [dict(zip(_CACHE_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
         for row in rows:
             try:
@@ -242,7 +242,7 @@ class ProviderCacheRepository:
                     PAYLOAD_VERSION,
                     fetched_at(answer.fetched_at),
                 )
-                self._database.db.execute_sql(_CACHE_UPSERT, row)  # type: ignore[no-untyped-call]
+                self._database.execute(_CACHE_UPSERT, row)
                 self._assets.replace_for_provider(
                     entity_type,
                     entity_id,
@@ -312,6 +312,7 @@ def _asset_of(data: dict[str, Any]) -> CachedAsset:
         is_rejected=bool(data.get("is_rejected")),
         selected_by=data.get("selected_by"),
         fetched_at=data["fetched_at"],
+        perceptual_hash=data.get("perceptual_hash"),
     )
 
 
@@ -362,7 +363,7 @@ class AssetRepository:
                 sql = self._sql[len(chunk)] = query.order_by(
                     ProviderAsset.asset_type, ProviderAsset.id
                 ).sql()[0]
-            cursor = self._database.db.execute_sql(sql, [entity_type, *chunk])  # type: ignore[no-untyped-call]
+            cursor = self._database.execute(sql, [entity_type, *chunk])
             for row in cursor.fetchall():
                 values = list(row)
                 for index, convert in converters:
@@ -419,11 +420,9 @@ class AssetRepository:
             if rows:
                 # One prepared upsert run for every row: building a peewee query over the rows cost
                 # about 5 ms per provider answer, on the event loop's thread.
-                self._database.db.cursor().executemany(_ASSET_UPSERT, rows)  # type: ignore[no-untyped-call]
+                self._database.executemany(_ASSET_UPSERT, rows)
             types = None if asset_types is None else {t.value for t in asset_types}
-            cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
-                _SELECT_REPLACEABLE, (entity_type, entity_id, provider)
-            )
+            cursor = self._database.execute(_SELECT_REPLACEABLE, (entity_type, entity_id, provider))
             gone = [
                 asset_id
                 for asset_id, asset_type, url in cursor.fetchall()
@@ -468,6 +467,16 @@ class AssetRepository:
         updated = ProviderAsset.update(is_rejected=False).where(ProviderAsset.id == asset_id).execute()
         if updated == 0:
             raise KeyError(f"unknown asset id {asset_id}")
+
+    def fill_perceptual_hash(self, asset_id: int, perceptual_hash: str) -> bool:
+        """Store the perceptual hash of a thumbnail unless the asset already has one (the full
+        image's, from publishing, wins); True when it was stored. One UPDATE: no race with publish."""
+        updated = (
+            ProviderAsset.update(perceptual_hash=perceptual_hash)
+            .where((ProviderAsset.id == asset_id) & ProviderAsset.perceptual_hash.is_null())
+            .execute()
+        )
+        return bool(updated)
 
     def set_analysis(
         self, asset_id: int, *, content_hash: str | None, perceptual_hash: str | None, score: int | None

@@ -5,9 +5,12 @@ connection per thread, so bulk work can run off the event loop with `Database.ru
 opens and closes that thread's own connection.
 
 A file that is not a readable SQLite database (or not ours) is moved aside to a timestamped backup
-next to it and a fresh database is created; the caller gets a warning to show. A database that
-cannot be opened or written (read-only folder, full disk, locked by another program) raises
-`StoreError`, an environment error with a readable message.
+next to it and a fresh database is created; the caller gets a warning to show.
+
+Every failure to open, read or write the database raises `core.errors.StoreError` with a readable
+line, sorted into the environment's doing (read-only folder, full disk, locked by another program,
+input/output error, damaged file) and a bug's (no such table, a broken constraint): the peewee
+database behind `Database` translates them as they happen, so the repositories raise nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +27,8 @@ from typing import Any, TypeVar
 
 import peewee as pw
 
+from metarr_desktop.core.errors import StoreError as StoreError  # also importable from here
+from metarr_desktop.store import sql as raw
 from metarr_desktop.store.migrations import NewerSchemaError, migrate
 from metarr_desktop.store.models import database_proxy
 
@@ -38,7 +43,8 @@ PRAGMAS: dict[str, Any] = {
     "busy_timeout": 5000,
 }
 
-#: sqlite3 extended error codes reduced to their primary code -> what to tell the user.
+#: sqlite3 primary error codes the environment causes -> what to tell the user. Any other code (no
+#: such table, a broken constraint, a misused connection) is a bug of this program.
 _REASONS = {
     sqlite3.SQLITE_FULL: "the disk is full",
     sqlite3.SQLITE_READONLY: "the database is read-only",
@@ -49,17 +55,28 @@ _REASONS = {
     sqlite3.SQLITE_IOERR: "a disk input/output error occurred",
     sqlite3.SQLITE_CORRUPT: "the database file is damaged",
     sqlite3.SQLITE_NOTADB: "the file is not a database",
+    sqlite3.SQLITE_NOMEM: "the computer is out of memory",
+    sqlite3.SQLITE_PROTOCOL: "the database is locked by another program",
 }
+#: SQLite's words for those codes, for an error that carries no code (raised by hand, or by peewee).
+_REASON_TEXTS = (
+    ("disk is full", sqlite3.SQLITE_FULL),
+    ("readonly database", sqlite3.SQLITE_READONLY),
+    ("read-only", sqlite3.SQLITE_READONLY),
+    ("database is locked", sqlite3.SQLITE_BUSY),
+    ("table is locked", sqlite3.SQLITE_LOCKED),
+    ("disk i/o error", sqlite3.SQLITE_IOERR),
+    ("malformed", sqlite3.SQLITE_CORRUPT),
+    ("not a database", sqlite3.SQLITE_NOTADB),
+    ("unable to open database", sqlite3.SQLITE_CANTOPEN),
+    ("out of memory", sqlite3.SQLITE_NOMEM),
+)
 
 
-class StoreError(OSError):
-    """The database cannot be opened or written: an environment error, shown to the user as one line."""
-
-
-def _sqlite_errors(exc: BaseException) -> list[sqlite3.Error]:
-    """The sqlite3 errors behind `exc`: peewee wraps them as its own classes, and a failed rollback
-    after SQLite already rolled back (full disk) hides the real error in its context."""
-    found: list[sqlite3.Error] = []
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and the errors behind it, nearest first: peewee wraps sqlite3's errors as its own
+    classes, and a failed rollback after SQLite already rolled back (full disk) hides the real error
+    in its context."""
     seen: set[int] = set()
     pending: list[BaseException] = [exc]
     while pending:
@@ -67,42 +84,105 @@ def _sqlite_errors(exc: BaseException) -> list[sqlite3.Error]:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, sqlite3.Error):
-            found.append(current)
+        yield current
         if current.args and isinstance(current.args[0], BaseException):
             pending.append(current.args[0])
         pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-    return found
+
+
+def _environment_reason(error: BaseException) -> str | None:
+    """What the environment did, when it caused this one database error."""
+    if not isinstance(error, pw.PeeweeException | sqlite3.Error):
+        return None
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return _REASONS.get(code & 0xFF)
+    text = str(error).lower()
+    return next((_REASONS[code] for words, code in _REASON_TEXTS if words in text), None)
+
+
+def classify_db_error(exc: BaseException) -> tuple[bool, str]:
+    """(caused by the environment, a short reason without any stored values) of a database failure."""
+    first: BaseException | None = None
+    for error in _chain(exc):
+        if isinstance(error, StoreError):
+            return error.environment, error.reason
+        reason = _environment_reason(error)
+        if reason is not None:
+            return True, reason
+        if first is None and isinstance(error, sqlite3.Error):
+            first = error
+    text = str(first or exc)
+    return False, text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def describe_db_error(exc: BaseException) -> str:
     """A short reason for a database failure, without any stored values."""
-    errors = _sqlite_errors(exc)
-    for error in errors:
-        code = getattr(error, "sqlite_errorcode", None)
-        if code is not None and (code & 0xFF) in _REASONS:
-            return _REASONS[code & 0xFF]
-    text = str(errors[0] if errors else exc)
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+    return classify_db_error(exc)[1]
 
 
 def store_error(exc: BaseException, action: str, path: Path | None = None) -> StoreError:
-    """Translate a peewee / sqlite3 failure into a `StoreError` (``raise store_error(...) from exc``)."""
+    """Translate a peewee / sqlite3 failure (or reword a `StoreError`) into a `StoreError` that says
+    what could not be done (``raise store_error(...) from exc``)."""
+    environment, reason = classify_db_error(exc)
     where = f" {path}" if path else ""
-    return StoreError(f"cannot {action} the database{where}: {describe_db_error(exc)}")
+    message = f"cannot {action} the database{where}: {reason}"
+    return StoreError(message, environment=environment, reason=reason)
 
 
 def is_db_error(exc: BaseException) -> bool:
-    return isinstance(exc, pw.PeeweeException | sqlite3.Error)
+    """Kept for the window code that still sorts exceptions itself: catch `StoreError` instead."""
+    return isinstance(exc, StoreError | pw.PeeweeException | sqlite3.Error)
 
 
 @contextlib.contextmanager
 def store_errors(action: str, path: Path | None = None) -> Iterator[None]:
-    """Turn database failures inside the block into `StoreError`."""
+    """Turn database failures inside the block into a `StoreError` that names `action`."""
     try:
         yield
-    except (pw.PeeweeException, sqlite3.Error) as exc:
+    except (StoreError, pw.PeeweeException, sqlite3.Error) as exc:
         raise store_error(exc, action, path) from exc
+
+
+class _SqliteDatabase(pw.SqliteDatabase):
+    """peewee's SQLite database, raising `StoreError` for every failure: each query of the models
+    and repositories runs through `execute_sql`, each transaction through `begin`, `commit` and
+    `rollback`, each thread's connection through `connect`."""
+
+    def _store_error(self, exc: BaseException, action: str = "use") -> StoreError:
+        return store_error(exc, action, Path(self.database))
+
+    def connect(self, reuse_if_open: bool = False) -> bool:
+        connect: Callable[[bool], bool] = super().connect
+        try:
+            return connect(reuse_if_open)
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise self._store_error(exc, "open") from exc
+
+    def execute_sql(self, sql: str, params: Sequence[Any] | None = None) -> sqlite3.Cursor:
+        run: Callable[[str, Sequence[Any] | None], sqlite3.Cursor] = super().execute_sql
+        try:
+            return run(sql, params)
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise self._store_error(exc) from exc
+
+    def begin(self, lock_type: str | None = None) -> None:
+        try:
+            super().begin(lock_type)
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise self._store_error(exc) from exc
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise self._store_error(exc) from exc
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise self._store_error(exc) from exc
 
 
 def _is_corruption(exc: sqlite3.Error) -> bool:
@@ -159,6 +239,11 @@ def _move_aside(path: Path, stamp: str) -> Path:
     return backup
 
 
+def _cannot_open(path: Path, reason: str) -> StoreError:
+    """The environment keeps the database at `path` from being opened."""
+    return StoreError(f"cannot open the database {path}: {reason}", environment=True, reason=reason)
+
+
 @dataclass
 class Database:
     """The open profile database.
@@ -182,7 +267,7 @@ class Database:
         backup: Path | None = None
         try:
             if path.is_dir():
-                raise StoreError(f"cannot open the database {path}: it is a folder")
+                raise _cannot_open(path, "it is a folder")
             if path.exists() and path.stat().st_size > 0:
                 reason = _probe(path)
                 if reason is not None:
@@ -196,18 +281,18 @@ class Database:
                     warnings.append(message)
         except sqlite3.Error as exc:
             raise store_error(exc, "open", path) from exc
+        except StoreError:
+            raise
         except OSError as exc:
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(f"cannot open the database {path}: {exc.strerror or exc}") from exc
-        db = pw.SqliteDatabase(str(path), pragmas=PRAGMAS)
+            raise _cannot_open(path, exc.strerror or str(exc)) from exc
+        db = _SqliteDatabase(str(path), pragmas=PRAGMAS)
         try:
             db.connect()
             migrate(db)
         except NewerSchemaError as exc:
             db.close()
-            raise StoreError(f"cannot open the database {path}: {exc}; update Metarr Desktop") from exc
-        except (pw.PeeweeException, sqlite3.Error) as exc:
+            raise _cannot_open(path, f"{exc}; update Metarr Desktop") from exc
+        except (StoreError, pw.PeeweeException, sqlite3.Error) as exc:
             db.close()
             raise store_error(exc, "open", path) from exc
         database_proxy.initialize(db)
@@ -216,6 +301,18 @@ class Database:
     def atomic(self) -> Any:
         """A transaction (or savepoint, when nested) on this thread's connection."""
         return self.db.atomic()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one raw statement (the hot paths' fixed SQL); its cursor holds the rows. Raises
+        `StoreError`."""
+        return raw.execute(self.db, sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> sqlite3.Cursor:
+        """Run one prepared statement for every row. Raises `StoreError`."""
+        try:
+            return raw.executemany(self.db, sql, rows)
+        except (StoreError, pw.PeeweeException, sqlite3.Error) as exc:
+            raise store_error(exc, "use", self.path) from exc
 
     async def run_in_thread(self, function: Callable[[], T]) -> T:
         """Run bulk database work off the event loop on a connection of its own."""

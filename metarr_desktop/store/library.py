@@ -174,7 +174,7 @@ class MovieRepository:
 
     def get(self, movie_id: int) -> MovieRecord | None:
         sql = self._compiled("get", lambda: Movie.select().where(Movie.id == 0))
-        row = self._database.db.execute_sql(sql, (movie_id,)).fetchone()  # type: ignore[no-untyped-call]
+        row = self._database.execute(sql, (movie_id,)).fetchone()
         if row is None:
             return None
         columns = Movie._meta.sorted_fields
@@ -188,7 +188,7 @@ class MovieRepository:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             sql = self._compiled(f"many:{len(chunk)}", partial(_select_ids, len(chunk)))
-            cursor = self._database.db.execute_sql(sql, chunk)  # type: ignore[no-untyped-call]
+            cursor = self._database.execute(sql, chunk)
             for row in cursor.fetchall():
                 record = _record_of({f.name: f.python_value(v) for f, v in zip(columns, row, strict=True)})
                 out[record.id] = record
@@ -220,7 +220,7 @@ class MovieRepository:
         """Every movie's id, in order, read on a thread (a walk over the library needs no more)."""
 
         def read() -> list[int]:
-            cursor = self._database.db.execute_sql(f"SELECT id FROM {Movie._meta.table_name} ORDER BY id")  # type: ignore[no-untyped-call]
+            cursor = self._database.execute(f"SELECT id FROM {Movie._meta.table_name} ORDER BY id")
             return [movie_id for (movie_id,) in cursor.fetchall()]
 
         return await self._database.run_in_thread(read)
@@ -265,7 +265,7 @@ class MovieRepository:
         rows: list[MovieRow] = []
         append = rows.append
         for sql, params in batches:
-            cursor = self._database.db.execute_sql(sql, params)  # type: ignore[no-untyped-call]
+            cursor = self._database.execute(sql, params)
             for (
                 movie_id,
                 title,
@@ -316,7 +316,7 @@ class MovieRepository:
 
     def scan_index(self) -> list[ScanIndexEntry]:
         """What a scan compares its findings with, for every movie, in one query."""
-        cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
+        cursor = self._database.execute(
             "SELECT id, path, tmdb_id, imdb_id, tvdb_id, edition, missing, title, year "
             "FROM movies ORDER BY id"
         )
@@ -405,7 +405,7 @@ class MovieRepository:
                     (MOVIE, movie_id, name, provider, at, languages.get(name))
                     for name, provider in sources.items()
                 ]
-                self._database.db.cursor().executemany(_SOURCE_UPSERT, rows)  # type: ignore[no-untyped-call]
+                self._database.executemany(_SOURCE_UPSERT, rows)
 
     def field_sources(self, movie_id: int) -> dict[str, FieldSourceRecord]:
         def query() -> Any:
@@ -413,9 +413,7 @@ class MovieRepository:
                 FieldSource.field, FieldSource.provider, FieldSource.fetched_at, FieldSource.language
             ).where((FieldSource.entity_type == MOVIE) & (FieldSource.entity_id == 0))
 
-        cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
-            self._compiled("field_sources", query), (MOVIE, movie_id)
-        )
+        cursor = self._database.execute(self._compiled("field_sources", query), (MOVIE, movie_id))
         to_time = FieldSource.fetched_at.python_value
         return {
             name: FieldSourceRecord(provider, to_time(at), language)
@@ -446,9 +444,7 @@ class MovieRepository:
                 (FieldLock.entity_type == MOVIE) & (FieldLock.entity_id == 0)
             )
 
-        cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
-            self._compiled("locked_fields", query), (MOVIE, movie_id)
-        )
+        cursor = self._database.execute(self._compiled("locked_fields", query), (MOVIE, movie_id))
         return {name for (name,) in cursor.fetchall()}
 
     # -- enrichment state ----------------------------------------------------------------------------

@@ -12,10 +12,12 @@ type-check and test. A later step that alters a table can use ``playhouse.migrat
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-from typing import Any
 
 import peewee as pw
+
+from metarr_desktop.store.sql import execute
 
 _V1_TABLES = (
     """CREATE TABLE "movies" (
@@ -104,8 +106,8 @@ _V1_TABLES = (
 )
 
 
-def _execute(db: pw.SqliteDatabase, sql: str) -> Any:
-    return db.execute_sql(sql)  # type: ignore[no-untyped-call]
+def _execute(db: pw.SqliteDatabase, sql: str) -> sqlite3.Cursor:
+    return execute(db, sql)
 
 
 def _v1_initial_schema(db: pw.SqliteDatabase) -> None:
@@ -184,6 +186,17 @@ def _v_field_source_language(db: pw.SqliteDatabase) -> None:
     _execute(db, 'ALTER TABLE "field_sources" ADD COLUMN "language" TEXT')
 
 
+def _v_outline_follows_plot(db: pw.SqliteDatabase) -> None:
+    """The outline's shipped authority was OMDb's alone, and OMDb answers in English only: a stored
+    override that is still exactly that default falls back like the plot (TMDB, then OMDb). An
+    override the user changed is left as it is."""
+    _execute(
+        db,
+        'UPDATE "field_authorities" SET "providers" = \'["tmdb","omdb"]\', "exclusive" = 0 '
+        'WHERE "field_name" = \'outline\' AND "providers" = \'["omdb"]\' AND "exclusive" = 1',
+    )
+
+
 _PUBLISH_FILE_STATE = (
     'ALTER TABLE "published_files" ADD COLUMN "mtime_ns" INTEGER',
     'ALTER TABLE "published_files" ADD COLUMN "source" TEXT',
@@ -204,6 +217,7 @@ MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v_publish_ledger,
     _v_library_folders,
     _v_field_source_language,
+    _v_outline_follows_plot,
     _v_published_file_state,
 )
 LATEST_VERSION = len(MIGRATIONS)

@@ -112,9 +112,7 @@ class PublishLedger:
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, dict[str, LedgerEntry]] = {movie_id: {} for movie_id in ids}
         for chunk in _chunks(ids):
-            cursor = self._database.db.execute_sql(  # type: ignore[no-untyped-call]
-                self._files_sql(len(chunk)), [EntityType.MOVIE.value, *chunk]
-            )
+            cursor = self._database.execute(self._files_sql(len(chunk)), [EntityType.MOVIE.value, *chunk])
             for values in cursor.fetchall():
                 entry = LedgerEntry(*(f.python_value(v) for f, v in zip(_COLUMNS, values, strict=True)))
                 out[entry.entity_id][entry.path] = entry
@@ -216,7 +214,7 @@ class PublishLedger:
                     (PublishState.entity_type == "") & PublishState.entity_id.in_([0] * len(chunk))
                 )
                 sql = self._sql[key] = query.sql()[0]
-            cursor = self._database.db.execute_sql(sql, [EntityType.MOVIE.value, *chunk])  # type: ignore[no-untyped-call]
+            cursor = self._database.execute(sql, [EntityType.MOVIE.value, *chunk])
             for entity_id, at in cursor.fetchall():
                 out[int(entity_id)] = PublishState.published_at.python_value(at)
         return out

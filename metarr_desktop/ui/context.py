@@ -92,4 +92,4 @@ class UiContext:
         """The user's "Language and region" settings (defaults without the application services)."""
         if self.suite is None:
             return LanguagePolicy()
-        return language_policy(self.suite.app.user_settings)
+        return language_policy(self.suite.user_settings)

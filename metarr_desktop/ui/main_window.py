@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.services.config import ProviderError
 from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
 from metarr_desktop.ui.about import AboutDialog
 from metarr_desktop.ui.activity.page import ActivityPage
@@ -76,6 +76,8 @@ SHORTCUTS_HELP = (
     ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
     ("Ctrl+wheel", "Poster size (in the poster grid)"),
     ("Enter", "Open the selected movie (in the library)"),
+    ("Alt+Left / Esc", "Back to the library (on a movie)"),
+    ("Ctrl+R", "Refresh the movie's metadata (on a movie)"),
     ("Ctrl+L", "Lock or unlock the selected field (on a movie)"),
     ("Ctrl+S", "Save the provider configuration"),
     ("Ctrl+Z", "Revert unsaved provider changes"),
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.job_bridge = JobBridge(ctx.jobs, self)
 
         self.library_page = LibraryPage(ctx, settings=settings)
+        self._follow_sort_language(ctx)
         self.providers_page = ProvidersPage(ctx)
         self.health_page = HealthPage(ctx, self.health_bridge)
         self.activity_page = ActivityPage(self.job_bridge)
@@ -226,6 +229,26 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------------------------
 
+    def _follow_sort_language(self, ctx: UiContext) -> None:
+        """The library's title sort skips the leading articles of the metadata language (and
+        English ones), and re-sorts when that language changes."""
+        model = self.library_page.model
+        model.sort_language = ctx.language_policy().language
+        self._unfollow: list[Callable[[], None]] = []
+        if ctx.suite is None:
+            return
+
+        def follow(key: str, value: object) -> None:
+            if key == "metadata.language" and isinstance(value, str) and value != model.sort_language:
+                try:
+                    model.sort_language = value
+                    model.set_rows(model.rows)
+                except RuntimeError:  # the window is gone
+                    stop()
+
+        stop = ctx.suite.user_settings.subscribe(follow)
+        self._unfollow.append(stop)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.job_label = plain_label(QLabel())
@@ -267,7 +290,10 @@ class MainWindow(QMainWindow):
         self.page_actions: dict[Page, QAction] = {}
         for number, page in enumerate(Page, start=1):
             action = self._action(
-                PAGE_TITLES[page], f"Ctrl+{number}", lambda _=False, p=page: self.show_page(p)
+                # force: Ctrl+1 on a movie goes back to the library (Library is highlighted there).
+                PAGE_TITLES[page],
+                f"Ctrl+{number}",
+                lambda _=False, p=page: self.show_page(p, force=True),
             )
             view_menu.addAction(action)
             self.page_actions[page] = action
@@ -537,7 +563,7 @@ class MainWindow(QMainWindow):
         """The "Library files" settings (opened without blocking)."""
         if self.ctx.suite is None:
             return None
-        dialog = LibraryFilesDialog(self.ctx.suite.app.user_settings, self)
+        dialog = LibraryFilesDialog(self.ctx.suite.user_settings, self)
         dialog.page.saved.connect(lambda: self.show_message("Library files settings saved."))
         dialog.page.saved.connect(lambda: self.first_run_bar.hide() if self.first_run_bar else None)
         dialog.open()
@@ -659,6 +685,8 @@ class MainWindow(QMainWindow):
         if self.player_health_bridge is not None:
             self.player_health_bridge.close()
         self.players_page.dispose()
+        for stop in self._unfollow:
+            stop()
 
 
 def window_settings(profile_root: Path) -> QSettings:

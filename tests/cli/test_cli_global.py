@@ -11,6 +11,7 @@ import pytest
 
 from metarr_desktop.cli.main import run
 from metarr_desktop.store.profile import Profile, ProfileError
+from tests.helpers.contract import PROVIDER_KEYS
 
 
 def test_unknown_command_is_a_usage_error_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,19 +35,8 @@ def test_providers_list_json_has_the_contract_keys(
     assert run(["--data-dir", str(tmp_path / "profile"), "providers", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in rows][:4] == ["omdb", "tmdb", "tvdb", "fanart"]
-    keys = {
-        "id",
-        "name",
-        "enabled",
-        "priority",
-        "base_url",
-        "has_api_key",
-        "rate_limit",
-        "daily_quota",
-        "capabilities",
-    }
     for row in rows:
-        assert keys <= set(row)
+        assert set(row) >= PROVIDER_KEYS
     assert [r["priority"] for r in rows] == sorted(r["priority"] for r in rows)
     tmdb = next(r for r in rows if r["id"] == "tmdb")
     assert tmdb["base_url"] == "https://api.themoviedb.org/3"

@@ -14,49 +14,12 @@ from metarr_desktop.cli.main import run
 from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.context import AppServices
+from tests.helpers.contract import ASSET_KEYS, HEALTH_KEYS, PROVIDER_KEYS
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
 
 Capture = pytest.CaptureFixture[str]
 
-PROVIDER_KEYS = {
-    "id",
-    "name",
-    "enabled",
-    "priority",
-    "base_url",
-    "has_api_key",
-    "rate_limit",
-    "daily_quota",
-    "capabilities",
-}
-HEALTH_KEYS = {
-    "id",
-    "enabled",
-    "status",
-    "auto_disabled",
-    "uptime_percent",
-    "avg_latency_ms",
-    "consecutive_failures",
-    "last_request_at",
-    "last_error",
-    "rate_limited_until",
-    "requests_today",
-    "daily_quota",
-}
-ASSET_KEYS = {
-    "id",
-    "type",
-    "url",
-    "width",
-    "height",
-    "language",
-    "provider",
-    "votes",
-    "score",
-    "is_selected",
-    "fetched_at",
-}
 KEY = "cli-secret-key-987654321"
 
 

@@ -20,6 +20,7 @@ from metarr_desktop.cli.enrich import report_json
 from metarr_desktop.cli.main import run
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
+from metarr_desktop.store.database import store_error
 from metarr_desktop.store.library import MovieRepository
 from tests.helpers.fake_services import FakeServices
 
@@ -47,7 +48,7 @@ def test_a_locked_database_in_a_library_command_is_a_one_line_environment_error(
     assert metarr(data_dir, "library", "add", "--title", "Heat") == 0
 
     def locked(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        raise store_error(sqlite3.OperationalError("database is locked"), "use")  # as the repository does
 
     monkeypatch.setattr(MovieRepository, "lock", locked)
     capsys.readouterr()
@@ -55,6 +56,21 @@ def test_a_locked_database_in_a_library_command_is_a_one_line_environment_error(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error" not in err
     assert "cannot use the database" in err and "locked" in err
+
+
+def test_a_database_bug_in_a_command_is_an_internal_error_not_an_environment_error(
+    data_dir: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert metarr(data_dir, "library", "add", "--title", "Heat") == 0
+
+    def broken(self: MovieRepository, *args: object) -> None:
+        self._database.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(MovieRepository, "lock", broken)
+    capsys.readouterr()
+    assert metarr(data_dir, "lock", "1", "plot") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error" in err and "no such table" in err
 
 
 def test_enrich_json_lists_providers_in_priority_order() -> None:

@@ -92,6 +92,10 @@ def test_assets_select_reject_restore(fake_app: FakeServices, data_dir: Path, ca
     assert poster(first)["is_selected"] is True
     assert cli(capsys, data_dir, "assets", "select", "1", str(second))[0] == 0
     assert poster(first)["is_selected"] is False and poster(second)["is_selected"] is True
+    # As in the asset browser, the choice becomes the movie's poster, locked.
+    _, shown = cli(capsys, data_dir, "show", "1", "--json")
+    assert isinstance(shown, dict)
+    assert shown["fields"]["poster"]["value"] == poster(second)["url"] and shown["fields"]["poster"]["locked"]
     assert cli(capsys, data_dir, "assets", "reject", "1", str(second))[0] == 0
     assert poster(second)["is_selected"] is False and poster(second)["is_rejected"] is True
     assert cli(capsys, data_dir, "assets", "restore", "1", str(second))[0] == 0

@@ -110,3 +110,25 @@ def test_every_field_with_a_value_is_explained_in_canonical_order_and_the_rules_
         "priority",
         "kept",
     ]
+
+
+def test_the_outline_names_the_rule_that_kept_the_german_one() -> None:
+    """By default the outline is TMDB's (authority), no longer OMDb's alone; with OMDb put first
+    the language rule keeps the German outline, and the inspector says so."""
+    given = {
+        "tmdb": ProviderAnswer("tmdb", {"outline": "Ein Hacker."}, WHEN, {"outline": "de-DE"}),
+        "omdb": ProviderAnswer("omdb", {"outline": "A hacker."}, WHEN, {"outline": "en"}),
+    }
+    fields = {p: a.fields for p, a in given.items()}
+    tags = {p: dict(a.languages) for p, a in given.items()}
+    chain = ["de-DE", "en"]
+    merged = aggregate(fields, DEFAULT_AUTHORITY, languages=tags, chain=chain)
+    explained = explain_field("outline", given, merged, DEFAULT_AUTHORITY, StoredField(), languages=chain)
+    assert (explained.value, explained.rule) == ("Ein Hacker.", "authority: tmdb > omdb")
+    omdb_first = FieldAuthorityConfig(
+        ["omdb", "tmdb"], {"outline": FieldAuthority(["omdb", "tmdb"])}, prefer_language=True
+    )
+    merged = aggregate(fields, omdb_first, languages=tags, chain=chain)
+    explained = explain_field("outline", given, merged, omdb_first, StoredField(), languages=chain)
+    assert (explained.value, explained.source, explained.rule) == ("Ein Hacker.", "tmdb", "language: de-DE")
+    assert explained.candidate("omdb").why.startswith("Its value is in en")  # type: ignore[union-attr]

@@ -8,13 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
-from metarr_desktop.core.authority import FieldAuthorityConfig, default_authority
+from metarr_desktop.core.authority import FieldAuthority, FieldAuthorityConfig, default_authority
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import (
+    LANGUAGE_FIELDS,
     LanguagePolicy,
     format_certification,
     language_chain,
     language_rank,
+    language_rule,
     pick_translation,
 )
 from metarr_desktop.core.merge import aggregate, order_by_language
@@ -201,6 +203,48 @@ def test_omdb_english_plot_does_not_replace_a_german_plot() -> None:
     english = aggregate(answers, config, languages=languages, chain=["en-US", "en"])
     assert english.sources["plot"] == "omdb"
     assert "plot" not in english.rules
+
+
+def test_the_default_authority_keeps_german_plot_and_outline_over_omdb_english() -> None:
+    """OMDb answers in English only: under the default rules its plot and outline never replace
+    German ones, and its outline is used only when no other provider has one."""
+    omdb = OmdbProvider().parse_title(omdb_answer())
+    assert omdb.languages["outline"] == "en"
+    tmdb = TmdbProvider().parse_movie(
+        movie_body(
+            [translation("de", "DE", title="Matrix", overview="Ein Hacker erfährt die Wahrheit. Mehr.")]
+        ),
+        "de",
+        chain=language_chain("de-DE", ["en"]),
+    )
+    config = default_authority()
+    assert not config.field_authorities["outline"].exclusive
+    answers = {"omdb": omdb.fields, "tmdb": tmdb.fields}
+    languages = {"omdb": omdb.languages, "tmdb": tmdb.languages}
+    merged = aggregate(answers, config, languages=languages, chain=["de-DE", "en"])
+    plot, outline = "Ein Hacker erfährt die Wahrheit. Mehr.", "Ein Hacker erfährt die Wahrheit."
+    assert (merged.values["plot"], merged.languages["plot"]) == (plot, "de-DE")
+    assert (merged.values["outline"], merged.sources["outline"]) == (outline, "tmdb")
+    assert merged.languages["outline"] == "de-DE"
+    # Even with OMDb put first for both fields, the language rule keeps the German values and names itself.
+    omdb_first = default_authority()
+    for name in ("plot", "outline"):
+        omdb_first.field_authorities[name] = FieldAuthority(["omdb", "tmdb"])
+    merged = aggregate(answers, omdb_first, languages=languages, chain=["de-DE", "en"])
+    assert (merged.sources["plot"], merged.sources["outline"]) == ("tmdb", "tmdb")
+    assert merged.rules["outline"] == "language: de-DE"
+    # No outline anywhere in the chain but OMDb's: OMDb's English outline fills the gap.
+    without = {k: v for k, v in tmdb.fields.items() if k not in ("plot", "outline")}
+    bare = {"omdb": omdb.fields, "tmdb": without}
+    merged = aggregate(bare, config, languages=languages, chain=["de-DE", "en"])
+    assert (merged.sources["outline"], merged.languages["outline"]) == ("omdb", "en")
+
+
+def test_the_language_rule_is_named_for_people() -> None:
+    assert language_rule(["de-DE"]) == "language: de-DE first"
+    assert language_rule(["de-DE", "en"]) == "language: de-DE first, then en"
+    assert language_rule([]) == ""
+    assert {"title", "plot", "outline"} <= LANGUAGE_FIELDS
 
 
 def test_order_by_language_is_stable_and_puts_unknown_last() -> None:

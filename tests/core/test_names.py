@@ -147,3 +147,47 @@ def test_sort_keys_skip_leading_articles() -> None:
     assert sort_key("El Laberinto del Fauno") == "laberinto del fauno"
     assert sort_key("A") == "a" and sort_key("The") == "the"  # a title that is only an article
     assert sort_key("Theory of Everything") == "theory of everything"
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [
+        ("de-DE", "Die Hard", "hard"),
+        ("en-US", "Die Hard", "die hard"),  # "die" is no English article
+        ("en", "Das Boot", "das boot"),
+        ("de", "Das Boot", "boot"),
+        ("de-AT", "Eine Frage der Ehre", "frage der ehre"),
+        ("de-DE", "The Matrix", "matrix"),  # English articles in every language
+        ("fr-FR", "Le Fabuleux Destin d'Amélie Poulain", "fabuleux destin d'amelie poulain"),
+        ("fr-CA", "L'Arnaque", "arnaque"),
+        ("fr", "Une nuit en enfer", "nuit en enfer"),
+        ("en", "Les Misérables", "les miserables"),
+        ("es-ES", "El laberinto del fauno", "laberinto del fauno"),
+        ("es-419", "Los otros", "otros"),
+        ("it-IT", "Il buono, il brutto, il cattivo", "buono, il brutto, il cattivo"),
+        ("it", "Gli intoccabili", "intoccabili"),
+        ("pt-BR", "O Auto da Compadecida", "auto da compadecida"),
+        ("pt-PT", "Os Maias", "maias"),
+        ("nl-NL", "De Aanslag", "aanslag"),
+        ("nl", "Het Meisje met het Rode Haar", "meisje met het rode haar"),
+        ("ja-JP", "The Ring", "ring"),  # a language without a list: English only
+        ("ja-JP", "Der Untergang", "der untergang"),
+        ("de-DE", "Die", "die"),  # a title that is only an article
+    ],
+)
+def test_sort_keys_skip_the_articles_of_the_metadata_language(
+    language: str, title: str, expected: str
+) -> None:
+    from metarr_desktop.core.names import sort_key
+
+    assert sort_key(title, language) == expected
+
+
+def test_the_article_sets() -> None:
+    from metarr_desktop.core.names import ARTICLES_BY_LANGUAGE, SORT_ARTICLES, sort_articles
+
+    assert sort_articles() == SORT_ARTICLES
+    for language, own in ARTICLES_BY_LANGUAGE.items():
+        articles = sort_articles(language)
+        assert set(own) <= set(articles) and {"the ", "a ", "an "} <= set(articles), language
+    assert sort_articles("ja") == ("the ", "a ", "an ")

@@ -18,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from keyring.backends import null
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds, IdType
@@ -26,14 +25,13 @@ from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOu
 from metarr_desktop.engine.identify import IdentificationError, Identifier
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
 from tests.engine.test_identify import COMPLETE, make
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import open_on_sandbox, sandbox_factory  # noqa: F401 - a fixture
 
 SEARCHERS = {"omdb", "tmdb", "tvdb"}  # the fake providers that can search (fanart cannot)
 EVERY = {"omdb", "tmdb", "tvdb", "fanart"}
@@ -319,9 +317,7 @@ async def sandbox_suite(
     sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
 ) -> AsyncIterator[LibrarySuite]:
     server = sandbox_factory(faults="omdb:html")  # OMDb answers an HTML error page: not retried
-    profile = tmp_path / "profile"
-    await configure_profile(profile, server)
-    services = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
+    services = await open_on_sandbox(tmp_path / "profile", server)
     try:
         yield LibrarySuite.create(services)
     finally:

@@ -1,11 +1,28 @@
 """Keyring backends for tests: the in-memory one (the product's own, used by the demo), one that
-refuses to store, and one that always fails."""
+counts its reads, one named like keyrings.alt's plaintext backend, one that refuses to store, and one
+that always fails."""
 
 from __future__ import annotations
 
 from keyring.errors import KeyringError
 
 from metarr_desktop.store.secrets import MemoryKeyring
+
+
+class CountingKeyring(MemoryKeyring):
+    """The in-memory keyring, counting the secrets read from it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
+        return super().get_password(service, username)
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Looks like keyrings.alt's plaintext backend (by name)."""
 
 
 class ReadOnlyKeyring(MemoryKeyring):
@@ -22,4 +39,4 @@ class BrokenKeyring(ReadOnlyKeyring):
         raise KeyringError(f"cannot reach the keyring for {username}")
 
 
-__all__ = ["BrokenKeyring", "MemoryKeyring", "ReadOnlyKeyring"]
+__all__ = ["BrokenKeyring", "CountingKeyring", "MemoryKeyring", "PlaintextKeyring", "ReadOnlyKeyring"]

@@ -171,6 +171,7 @@ class FakeOmdb(FakeClient):
     default_rate_limit = RateLimit(10, 1.0)
     default_daily_quota = 1000
     needs_api_key = True
+    language_independent = True  # as OMDb: English whatever is asked
 
 
 class FakeTmdb(FakeClient):

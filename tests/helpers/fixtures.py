@@ -9,7 +9,8 @@
   transport and a virtual clock; returns the providers' remote side (`FakeServices`).
 - `fake_providers`: the fake providers (`FakeServices`) alone, for fixtures that open services.
 - `api`: `ProviderApi`, every provider's host in memory; `services`: `AppServices` opened on
-  `profile_dir` over `api`; `ctx`: the window's `UiContext` on those services.
+  `profile_dir` over `api`; `ctx`: the window's `UiContext` on those services; `window`: the main
+  window over `ctx`, shown, its first page loaded.
 
 A folder's conftest may still override one of these with the same meaning (tests/services opens
 `services` over `fake_providers`).
@@ -32,8 +33,9 @@ from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
 from tests.helpers.provider_api import ProviderApi
 
-if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx`
+if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx` or `window`
     from metarr_desktop.ui.context import UiContext
+    from metarr_desktop.ui.main_window import MainWindow
 
 #: `open_services(**overrides)` -> `AppServices` (see tests/services/conftest.py).
 Opener = Callable[..., AppServices]
@@ -112,3 +114,21 @@ def ctx(services: AppServices) -> Iterator[UiContext]:
     from metarr_desktop.ui.context import UiContext
 
     yield UiContext.from_services(services)
+
+
+@pytest.fixture
+async def window(qtbot: Any, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
+    # `qtbot` makes the QApplication. The window is not given to qtbot.addWidget: pytest-qt would
+    # delete it before this fixture's teardown runs, and the window must stop listening to the
+    # engine (dispose) before it goes, as at shutdown.
+    from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+    from tests.helpers.qt import until
+
+    widget = MainWindow(ctx, settings=window_settings(tmp_path))
+    widget.show()
+    # Showing selects the first page, whose data loads in a task: let it finish on the loop.
+    await until(lambda: Page.LIBRARY in widget._loaded)
+    yield widget
+    widget.dispose()
+    widget.hide()
+    widget.deleteLater()

@@ -2,16 +2,21 @@
 
 `sandbox` is a running `SandboxServer` with the demo catalog, default limits and no faults;
 `sandbox_factory(**options)` starts one with other options. Both are stopped after the test.
+`open_on_sandbox(profile, server)` opens the application's services on a fresh profile pointed at one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from keyring.backends import null
 
 from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
+from metarr_desktop.sandbox.demo import configure_profile
+from metarr_desktop.services.context import AppServices
 
 
 @pytest.fixture
@@ -33,6 +38,13 @@ def sandbox_factory() -> Iterator[Callable[..., SandboxServer]]:
 @pytest.fixture
 def sandbox(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:
     return sandbox_factory()
+
+
+async def open_on_sandbox(profile: Path, server: SandboxServer) -> AppServices:
+    """The application's services on the profile at `profile`, every provider pointed at `server`
+    with its demo key (kept in the profile's key file: a null keyring, never the system's)."""
+    await configure_profile(profile, server)
+    return AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
 
 
 def client_for(server: SandboxServer, provider_cls: Any, **options: Any) -> Any:

@@ -8,15 +8,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from keyring.backends import null
-
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.sandbox import open_on_sandbox
 
 
 @asynccontextmanager
@@ -42,8 +40,7 @@ async def fake_ui_context(profile: Path, fake: FakeServices, clock: VirtualClock
 async def sandbox_ui_context(profile: Path, server: SandboxServer, images: Any) -> AsyncIterator[UiContext]:
     """A window context over a fresh profile pointed at `server`, with `images` standing in for the
     image loader; jobs cancelled and services closed afterwards."""
-    await configure_profile(profile, server)
-    services = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
+    services = await open_on_sandbox(profile, server)
     ctx = UiContext.from_services(services)
     ctx.images = images
     try:

@@ -12,14 +12,11 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from keyring.backends import null
 
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import Catalog, load_demo
-from metarr_desktop.sandbox.demo import configure_profile
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
-from tests.helpers.sandbox import TWINS, sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import TWINS, open_on_sandbox, sandbox_factory  # noqa: F401 - a fixture
 
 
 def catalog_with_twins() -> Catalog:
@@ -49,9 +46,7 @@ def server(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:  # n
 
 @pytest.fixture
 async def suite(tmp_path: Path, server: SandboxServer) -> AsyncIterator[LibrarySuite]:
-    profile = tmp_path / "profile"
-    await configure_profile(profile, server)
-    app = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
+    app = await open_on_sandbox(tmp_path / "profile", server)
     try:
         yield LibrarySuite.create(app)
     finally:

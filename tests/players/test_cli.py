@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 from metarr_desktop.cli.main import run
@@ -17,14 +16,7 @@ from tests.helpers.fake_keyring import MemoryKeyring
 
 Capture = pytest.CaptureFixture[str]
 
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("memory_keyring")  # the commands never touch the real keyring
 
 
 @pytest.fixture
@@ -58,6 +50,19 @@ def metarr(data_dir: Path, *args: str, stdin: str = "", monkeypatch: pytest.Monk
         return int(exc.code or 0)
 
 
+def add_kodi(
+    data_dir: Path, kodi: KodiFake, password: str, monkeypatch: pytest.MonkeyPatch, *extra: str
+) -> int:
+    """`metarr players add kodi` for the fake: named "Kodi", user "kodi", the password on stdin."""
+    return metarr(
+        data_dir,
+        *("players", "add", "kodi", "--name", "Kodi", "--url", kodi.url),
+        *("--username", "kodi", "--password-stdin", *extra),
+        stdin=f"{password}\n",
+        monkeypatch=monkeypatch,
+    )
+
+
 def test_add_test_list_sync_and_remove(
     tmp_path: Path,
     kodi: KodiFake,
@@ -68,27 +73,8 @@ def test_add_test_list_sync_and_remove(
 ) -> None:
     data = tmp_path / "profile"
     assert metarr(data, "library", "add", "--title", "Alien", "--path", "/mnt/media/Alien (1979)") == 0
-    assert (
-        metarr(
-            data,
-            "players",
-            "add",
-            "kodi",
-            "--name",
-            "Kodi",
-            "--url",
-            kodi.url,
-            "--username",
-            "kodi",
-            "--password-stdin",
-            "--map",
-            "/mnt/media=smb://nas/media/",
-            "--json",
-            stdin="pass word\n",
-            monkeypatch=monkeypatch,
-        )
-        == 0
-    )
+    mapping = "/mnt/media=smb://nas/media/"
+    assert add_kodi(data, kodi, "pass word", monkeypatch, "--map", mapping, "--json") == 0
     capsys.readouterr()
     assert (
         metarr(
@@ -161,24 +147,7 @@ def test_wrong_credentials_exit_1_with_the_reason(
     tmp_path: Path, kodi: KodiFake, capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "profile"
-    assert (
-        metarr(
-            data,
-            "players",
-            "add",
-            "kodi",
-            "--name",
-            "Kodi",
-            "--url",
-            kodi.url,
-            "--username",
-            "kodi",
-            "--password-stdin",
-            stdin="nope\n",
-            monkeypatch=monkeypatch,
-        )
-        == 0
-    )
+    assert add_kodi(data, kodi, "nope", monkeypatch) == 0
     capsys.readouterr()
     kodi.clear()
     assert metarr(data, "players", "test", "1") == 1

@@ -83,6 +83,13 @@ def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
         a for a in cli("assets", "1", "--type", "poster", "--json") if a["id"] == poster["asset_id"]
     ]
     assert poster_asset["analyzed"] is True and isinstance(poster_asset["score"], int)
+    # The table shows them too.
+    header, *lines = cli("assets", "1", "--type", "poster").splitlines()
+    assert header.split()[5:8] == ["votes", "score", "analyzed"]
+    [line] = [line for line in lines if line.split()[0] == str(poster["asset_id"])]
+    score, analyzed = header.index("score"), header.index("analyzed")
+    assert line[score:analyzed].strip() == str(poster_asset["score"])
+    assert line[analyzed:].split()[0] == "yes"
 
     text = cli("publish", "1")
     assert "unchanged" in text and "written 0, unchanged 1" in text

@@ -17,7 +17,7 @@ from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import ConfigError, ProviderUpdate, UnknownProviderError
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.secrets import SERVICE, KeyStorage, SecretStoreError
-from tests.helpers.fake_keyring import BrokenKeyring, MemoryKeyring, ReadOnlyKeyring
+from tests.helpers.fake_keyring import BrokenKeyring, CountingKeyring, MemoryKeyring, ReadOnlyKeyring
 from tests.helpers.fake_services import BrokenClient, FakePlugin, FakeServices, fake_registry
 from tests.helpers.fixtures import Opener
 
@@ -297,18 +297,12 @@ async def test_an_unreadable_keyring_does_not_stop_the_app(open_services: Opener
 
 
 def test_provider_names_never_touch_the_keyring(open_services: Opener) -> None:
-    class CountingKeyring(MemoryKeyring):
-        reads = 0
-
-        def get_password(self, service: str, username: str) -> str | None:
-            CountingKeyring.reads += 1
-            return super().get_password(service, username)
-
-    services = open_services(keyring_backend=CountingKeyring())
+    backend = CountingKeyring()
+    services = open_services(keyring_backend=backend)
     services.providers.all()
-    assert CountingKeyring.reads > 0  # a provider's view reads its key
-    before = CountingKeyring.reads
+    assert backend.reads > 0  # a provider's view reads its key
+    before = backend.reads
     names = services.providers.names()
     assert set(names) == {"omdb", "tmdb", "tvdb", "fanart", "images"}  # + the image hosts
     assert all(isinstance(name, str) and name for name in names.values())
-    assert CountingKeyring.reads == before
+    assert backend.reads == before

@@ -15,6 +15,7 @@ from metarr_desktop.core.providers import ProviderData, SearchRequest
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.provider_cache import DEFAULT_TTL
+from metarr_desktop.store.database import store_error
 from metarr_desktop.store.models import ProviderCacheEntry
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fixtures import Opener
@@ -164,7 +165,7 @@ async def test_a_failed_cache_write_is_logged_and_the_data_still_returned(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def failing_store(*args: object, **kwargs: object) -> None:
-        raise pw.OperationalError("database or disk is full")
+        raise store_error(pw.OperationalError("database or disk is full"), "write")  # as the repository does
 
     monkeypatch.setattr(services.cache._cache, "store", failing_store)
     result = await services.cache.fetch_assets("movie", movie_id, IDS)
@@ -178,7 +179,7 @@ async def test_an_unreadable_cache_table_means_fetching(
     services: AppServices, fake_providers: FakeServices, movie_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing_read(*args: object) -> None:
-        raise pw.OperationalError("disk I/O error")
+        raise store_error(pw.OperationalError("disk I/O error"), "read")  # as the repository does
 
     monkeypatch.setattr(services.cache._cache, "answers", failing_read)
     result = await services.cache.fetch_assets("movie", movie_id, IDS)
@@ -285,7 +286,7 @@ async def test_cached_assets_are_read_only_and_empty_when_nothing_is_cached(
     assert fake_providers.count() == 4
 
     def failing(*args: object) -> None:
-        raise pw.OperationalError("database is locked")
+        raise store_error(pw.OperationalError("database is locked"), "read")  # as the repository does
 
     monkeypatch.setattr(services.cache._assets, "for_entity", failing)
     assert services.cache.get_cached_assets("movie", movie_id) == []
@@ -345,3 +346,22 @@ async def test_disabled_unasked_and_incapable_providers(
     )
     assert result.results.skipped == ["omdb"]  # OMDb takes no TVDB id; tvdb is disabled; fanart not asked
     assert result.fetched_providers == ["tmdb"] and fake_providers.count() == 1
+
+
+async def test_the_cache_is_keyed_by_the_request_languages(
+    services: AppServices, fake_providers: FakeServices, movie_id: int
+) -> None:
+    """An answer asked in English is not fresh for a German request (nor for other artwork
+    languages); OMDb, English whatever is asked, is served from the cache."""
+    await services.cache.fetch_assets("movie", movie_id, IDS)
+    assert fake_providers.counts() == {p: 1 for p in ALL}
+    services.user_settings.set("metadata.language", "de-DE")
+    result = await services.cache.fetch_assets("movie", movie_id, IDS)
+    assert result.cached_providers == ["omdb"]
+    assert sorted(result.fetched_providers) == ["fanart", "tmdb", "tvdb"]
+    assert result.providers["tmdb"].request_key.startswith("de-DE|")
+    assert (await services.cache.fetch_assets("movie", movie_id, IDS)).cached is True
+    services.user_settings.set("artwork.languages", ["none", "de"])
+    again = await services.cache.fetch_assets("movie", movie_id, IDS)
+    assert "tmdb" in again.fetched_providers and again.cached_providers == ["omdb"]
+    assert fake_providers.counts()["omdb"] == 1

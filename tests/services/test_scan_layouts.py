@@ -11,15 +11,7 @@ import pytest
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.library import LibraryService, walk_library
 from metarr_desktop.services.library_walk import WalkResult
-
-
-def touch(path: Path, text: str | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if text is None:
-        path.write_bytes(b"")
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+from tests.helpers.files import touch
 
 
 def movies(walk: WalkResult, root: Path) -> dict[str, tuple[str | None, int | None, str | None]]:

@@ -12,15 +12,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.services.library import LibraryError, LibraryService
 from metarr_desktop.store.library import MovieRepository
-
-
-def touch(path: Path, text: str | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if text is None:
-        path.write_bytes(b"")
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+from tests.helpers.files import touch
 
 
 def heat_nfo() -> str:

@@ -9,13 +9,15 @@ from pathlib import Path
 import peewee as pw
 import pytest
 
-from metarr_desktop.store.database import Database, StoreError, store_error, store_errors
+from metarr_desktop.core.errors import StoreError
+from metarr_desktop.store.database import Database, store_error, store_errors
 from metarr_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
 from metarr_desktop.store.models import ALL_MODELS, Movie
+from metarr_desktop.store.sql import execute
 
 
 def pragma(database: Database, name: str) -> object:
-    return database.db.execute_sql(f"PRAGMA {name}").fetchone()[0]  # type: ignore[no-untyped-call]
+    return database.execute(f"PRAGMA {name}").fetchone()[0]
 
 
 def test_a_new_database_is_in_wal_mode_with_foreign_keys_at_the_latest_version(database: Database) -> None:
@@ -28,7 +30,7 @@ def test_a_new_database_is_in_wal_mode_with_foreign_keys_at_the_latest_version(d
 def test_the_models_match_the_migrated_schema(database: Database) -> None:
     for model in ALL_MODELS:
         table = model._meta.table_name
-        rows = database.db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()  # type: ignore[no-untyped-call]
+        rows = database.execute(f'PRAGMA table_info("{table}")').fetchall()
         columns = {row[1]: (row[3], row[5]) for row in rows}  # name -> (notnull, pk)
         fields = {f.column_name: f for f in model._meta.sorted_fields}
         assert set(columns) == set(fields), table
@@ -46,10 +48,11 @@ def _database_at(path: Path, version: int) -> None:
     db.connect()
     migrate(db, target=version)
     if version >= 1:
-        db.execute_sql(  # type: ignore[no-untyped-call]
+        execute(
+            db,
             "INSERT INTO movies (title, year, imdb_id, genres, created_at, updated_at) "
             "VALUES ('Inception', 2010, 'tt1375666', '[\"Drama\"]', '2025-01-01T00:00:00.000000+00:00', "
-            "'2025-01-01T00:00:00.000000+00:00')"
+            "'2025-01-01T00:00:00.000000+00:00')",
         )
     db.close()
 
@@ -179,7 +182,7 @@ def test_a_read_only_database_gives_a_readable_error(db_path: Path) -> None:
 
 def test_a_full_disk_gives_a_readable_error(database: Database) -> None:
     pages = pragma(database, "page_count")
-    database.db.execute_sql(f"PRAGMA max_page_count = {pages}")  # type: ignore[no-untyped-call]
+    database.execute(f"PRAGMA max_page_count = {pages}")
     with (
         pytest.raises(StoreError, match="the disk is full"),
         store_errors("write", database.path),

@@ -12,13 +12,9 @@ import keyring.backends.null
 import pytest
 
 from metarr_desktop.store.secrets import SERVICE, KeyStorage, SecretStore, SecretStoreError, keyring_is_usable
-from tests.helpers.fake_keyring import BrokenKeyring, MemoryKeyring
+from tests.helpers.fake_keyring import BrokenKeyring, MemoryKeyring, PlaintextKeyring
 
 KEY = "s3cr3t-key-0123456789abcdef"
-
-
-class PlaintextKeyring(MemoryKeyring):
-    """Looks like keyrings.alt's plaintext backend (by name)."""
 
 
 class ChainerLike:

@@ -7,7 +7,6 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,26 +19,12 @@ from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+from metarr_desktop.ui.main_window import SHORTCUTS_HELP, MainWindow, Page, window_settings
 from tests.helpers.qt import arm_signal, until, wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
-    # Not given to qtbot.addWidget: pytest-qt would delete it before this fixture's teardown runs,
-    # and the window must stop listening to the engine (dispose) before it goes, as at shutdown.
-    widget = MainWindow(ctx, settings=window_settings(tmp_path))
-    widget.show()
-    # Showing selects the first page, whose data loads in a task: let it finish on the loop.
-    await until(lambda: Page.LIBRARY in widget._loaded)
-    yield widget
-    widget.dispose()
-    widget.hide()
-    widget.deleteLater()
 
 
 async def test_shortcuts_switch_pages_and_load_them(qtbot: QtBot, window: MainWindow) -> None:
@@ -59,6 +44,26 @@ async def test_shortcuts_switch_pages_and_load_them(qtbot: QtBot, window: MainWi
     await wait_signal(window.providers_page.savedChanges)
     assert not window.save_action.isEnabled()
     assert [v.id for v in window.ctx.providers.all()][:2] == ["tmdb", "omdb"]
+
+
+async def test_ctrl_1_esc_and_alt_left_leave_a_movie_for_the_library(
+    qtbot: QtBot, window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.library is not None
+    movie_id = ctx.library.add("Inception", year=2010).id
+    for key, modifier in (
+        (Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier),
+    ):
+        await window.open_movie(movie_id)
+        assert window.showing_movie()
+        window.movie_page.table.setFocus()
+        qtbot.keyClick(window.movie_page.table, key, modifier)
+        await until(lambda: window.stack.currentWidget() is window.library_page)
+        assert window.current_page() is Page.LIBRARY
+    # F1 lists the way back.
+    assert any("Alt+Left" in keys and "Esc" in keys for keys, _what in SHORTCUTS_HELP)
 
 
 async def test_menus_list_every_action_with_its_shortcut(window: MainWindow) -> None:
@@ -264,3 +269,23 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
     await closing
     assert not page.is_dirty()
     assert [v.id for v in ctx.providers.all()] == wanted  # the reorder was saved
+
+
+async def test_the_library_sorts_without_the_articles_of_the_metadata_language(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.suite is not None
+    for title in ("Die Hard", "Das Boot", "Hard Target", "The Matrix", "Casablanca"):
+        ctx.suite.library.add(title)
+    await window.load_page(Page.LIBRARY)
+    model = window.library_page.model
+    model.sort(0)
+
+    def titles() -> list[str]:
+        return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+    assert model.sort_language == "en-US"
+    assert titles() == ["Casablanca", "Das Boot", "Die Hard", "Hard Target", "The Matrix"]
+    ctx.suite.app.user_settings.set("metadata.language", "de-DE")
+    assert model.sort_language == "de-DE"
+    assert titles() == ["Das Boot", "Casablanca", "Die Hard", "Hard Target", "The Matrix"]

@@ -5,7 +5,7 @@
 For one movie: work out its layout (`layout.movie_layout`), build the NFO (`core.nfo_writer`,
 merged into what is on disk), choose one asset per artwork kind (the user's selection, else the
 artwork rule's suggestion) and extra fanart, fetch each image (the profile's image cache first,
-else the engine's image-host provider), check and measure it (`imaging`), then decide and write
+else the engine's image-host provider), check and measure it (`services.imaging`), then decide and write
 each file (`files.decide`, `files.atomic_write`) and record it in the ledger. A movie that fails
 (a read-only folder, a full disk, a missing folder) gets its error; the others go on.
 
@@ -51,6 +51,7 @@ from metarr_desktop.core.records import CachedAsset, MovieRecord, UnknownEntityE
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.providers.images import MAX_IMAGE_BYTES, ImageHostProvider
+from metarr_desktop.services.imaging import ImageRejected, encode_for, inspect_image
 from metarr_desktop.services.publish.files import (
     Action,
     Decision,
@@ -60,7 +61,6 @@ from metarr_desktop.services.publish.files import (
     read_existing,
     sha256,
 )
-from metarr_desktop.services.publish.imaging import ImageRejected, encode_for, inspect_image
 from metarr_desktop.services.publish.layout import (
     ARTWORK_FILES,
     Flavour,

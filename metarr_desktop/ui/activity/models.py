@@ -9,16 +9,12 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from metarr_desktop.services.jobs import Job, JobEvent, JobState
-from metarr_desktop.ui.common.models import Role, horizontal_header
+from metarr_desktop.ui.common.models import ROOT, Index, Role, horizontal_header
 from metarr_desktop.ui.common.safe_text import plain_tip
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 #: How many events of one job the activity page lists (the newest).
 EVENTS_SHOWN = 200
@@ -88,7 +84,7 @@ class JobsModel(QAbstractItemModel):
     def add_job(self, job: Job) -> None:
         if self._job_row(job.id) >= 0:
             return
-        self.beginInsertRows(_ROOT, 0, 0)
+        self.beginInsertRows(ROOT, 0, 0)
         self.jobs.insert(0, job)
         self._windows[job.id] = self._window_of(job)
         self._reindex()
@@ -136,7 +132,7 @@ class JobsModel(QAbstractItemModel):
         row = self._job_row(job.id)
         if row < 0:
             return
-        self.beginRemoveRows(_ROOT, row, row)
+        self.beginRemoveRows(ROOT, row, row)
         del self.jobs[row]
         self._windows.pop(job.id, None)
         self._reindex()
@@ -144,7 +140,7 @@ class JobsModel(QAbstractItemModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def index(self, row: int, column: int = 0, parent: Index = _ROOT) -> QModelIndex:
+    def index(self, row: int, column: int = 0, parent: Index = ROOT) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         if not parent.isValid():
@@ -154,20 +150,20 @@ class JobsModel(QAbstractItemModel):
         job = self.jobs[parent.row()]
         return self.createIndex(row, column, job.id)
 
-    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid() or index.internalId() == 0:
             return QModelIndex()
         row = self._job_row(index.internalId())
         return self.createIndex(row, 0, 0) if row >= 0 else QModelIndex()
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         if not parent.isValid():
             return len(self.jobs)
         if parent.column() != 0 or parent.internalId() != 0:
             return 0
         return self._windows.get(self.jobs[parent.row()].id, (0, 0))[1]
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 3
 
     def headerData(

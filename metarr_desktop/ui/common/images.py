@@ -9,6 +9,13 @@ at most `max_concurrency` at once, one download per url however many sizes or vi
 Decoding and scaling run in a worker thread (`asyncio.to_thread`): a `QImage` may be built off the
 Qt thread, a `QPixmap` only on it, so the pixmap is made from the decoded image back on the loop.
 
+The perceptual hash of an image (`services.imaging.perceptual_hash`, a dHash: size-invariant, so a
+thumbnail's hash groups copies of one picture like the full image's) is computed for the urls a view
+asks it for (`want_hash`: the asset browser does; posters elsewhere are not hashed), once per url,
+from the bytes already fetched (or the disk cache's copy when the image was loaded before), in a
+worker thread after the pixmap is shown, and announced by `hashed`; bytes it cannot hash
+(truncated, too large, not an image) give no hash and no message.
+
 Failures are environment errors, never exceptions for the caller: a 404, a network error or bytes
 that are not an image are logged, answered with None and `failed`, and the url is remembered for the
 session so a view repainting does not request it again in a loop. A cached file that no longer
@@ -34,6 +41,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, S
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from metarr_desktop import __version__
+from metarr_desktop.providers.tls import shared_ssl_context
+from metarr_desktop.services.imaging import perceptual_hash
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,8 @@ TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 #: The longest one download may take from start to last byte (seconds): a server dripping bytes
 #: never holds a download slot for longer.
 DOWNLOAD_DEADLINE_S = 60.0
+#: Images of more pixels than this get no perceptual hash (decoding them again costs too much).
+MAX_HASH_PIXELS = 40_000_000
 #: How long `aclose` waits for cancelled downloads to end (seconds).
 CLOSE_TIMEOUT_S = 2.0
 USER_AGENT = f"MetarrDesktop/{__version__} (image loader)"
@@ -97,14 +108,18 @@ class ImageLoader(QObject):
         max_download_bytes: downloads larger than this fail (default 20 MB).
         download_deadline_s: a download not finished in this many seconds fails (default 60).
         memory_budget: bytes of pixels the memory cache keeps (default 64 MB).
+        max_hash_pixels: larger images get no perceptual hash (default 40 million pixels).
 
     Signals:
         loaded(str): the image at this URL is now in the memory cache (`cached` answers it).
         failed(str): the image at this URL could not be loaded (it is not asked for again).
+        hashed(str, str): the perceptual hash (16 hex digits) of the image at this URL (one asked
+            for with `want_hash`), once per url and session (`perceptual_hash` answers it later).
     """
 
     loaded = Signal(str)
     failed = Signal(str)
+    hashed = Signal(str, str)
 
     def __init__(
         self,
@@ -119,8 +134,10 @@ class ImageLoader(QObject):
         self.max_download_bytes = MAX_DOWNLOAD_BYTES
         self.download_deadline_s = DOWNLOAD_DEADLINE_S
         self.memory_budget = MEMORY_BUDGET_BYTES
+        self.max_hash_pixels = MAX_HASH_PIXELS
         self._client = httpx.AsyncClient(
             transport=transport,
+            verify=shared_ssl_context(),
             timeout=TIMEOUT,
             follow_redirects=True,
             headers={"User-Agent": USER_AGENT, "Accept": "image/*"},
@@ -129,6 +146,10 @@ class ImageLoader(QObject):
         self._memory: OrderedDict[_Key, QPixmap] = OrderedDict()
         self._memory_bytes = 0
         self._failed: set[str] = set()
+        #: The urls whose perceptual hash a view wants.
+        self._hash_wanted: set[str] = set()
+        #: url -> perceptual hash ("" while it is computed or when the bytes gave none).
+        self._hashes: dict[str, str] = {}
         self._pending: dict[_Key, asyncio.Task[QPixmap | None]] = {}
         self._reading: dict[str, asyncio.Task[tuple[bytes | None, bool]]] = {}
         self._downloading: dict[str, asyncio.Task[bytes | None]] = {}
@@ -158,12 +179,10 @@ class ImageLoader(QObject):
         if self._closed or key in self._memory or key in self._pending or url in self._failed:
             return
         try:
-            loop = asyncio.get_running_loop()
+            asyncio.get_running_loop()
         except RuntimeError:
             return  # no loop running (a paint while shutting down): the next paint asks again
-        task = loop.create_task(self.load(url, size))
-        self._background.add(task)
-        task.add_done_callback(self._background_done)
+        self._spawn(self.load(url, size))
 
     async def load(self, url: str, size: QSize) -> QPixmap | None:
         """The image scaled to fit `size`: from memory, the disk cache or the network; None on failure."""
@@ -197,6 +216,25 @@ class ImageLoader(QObject):
                 return False
             await asyncio.wait(tasks, timeout=remaining)
         return True
+
+    def perceptual_hash(self, url: str) -> str | None:
+        """The perceptual hash of the image at `url` if it was loaded and hashed in this session."""
+        return self._hashes.get(url) or None
+
+    def want_hash(self, url: str) -> None:
+        """Compute the perceptual hash of the image at `url` when its bytes are at hand: when it
+        loads, or now from the disk cache when it was loaded already (no download either way);
+        `hashed` follows. Nothing happens for a url hashed (or tried) before."""
+        if self._closed or url in self._hashes:
+            return
+        self._hash_wanted.add(url)
+        if any(key[0] == url for key in self._memory) and not any(k[0] == url for k in self._pending):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._hashes[url] = ""
+            self._spawn(self._hash_cached(url))
 
     def has_failed(self, url: str) -> bool:
         """Whether `url` failed to load in this session (it will not be requested again)."""
@@ -245,7 +283,31 @@ class ImageLoader(QObject):
         pixmap = QPixmap.fromImage(image)
         self._remember(key, pixmap)
         self.loaded.emit(url)
+        if url in self._hash_wanted and url not in self._hashes and data:
+            self._hashes[url] = ""  # once per url, whatever the sizes asked for
+            self._spawn(self._hash(url, data))
         return pixmap
+
+    async def _hash(self, url: str, data: bytes) -> None:
+        """Compute the perceptual hash of `data` in a worker thread and announce it."""
+        value = await asyncio.to_thread(perceptual_hash, data, self.max_hash_pixels)
+        if value is not None and not self._closed:
+            self._hashes[url] = value
+            self.hashed.emit(url, value)
+
+    async def _hash_cached(self, url: str) -> None:
+        """Hash the disk cache's copy of an image already shown (none when it could not be kept)."""
+        try:
+            data = await asyncio.to_thread((self.cache_dir / cache_name(url)).read_bytes)
+        except OSError:
+            self._hashes.pop(url, None)  # the next load of its bytes hashes it
+            return
+        await self._hash(url, data)
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
 
     @staticmethod
     async def _shared(

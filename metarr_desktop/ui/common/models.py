@@ -12,8 +12,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+#: Any model index a view passes (Qt hands either kind to a model's methods).
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+#: The invalid index: the parent of a list's or a table's rows.
+ROOT = QModelIndex()
 
 
 def horizontal_header(headers: tuple[str, ...], section: int, orientation: Qt.Orientation, role: int) -> Any:
@@ -37,10 +39,10 @@ class HeadedTableModel(QAbstractTableModel):
     def row_count(self) -> int:
         raise NotImplementedError
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else self.row_count()
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(

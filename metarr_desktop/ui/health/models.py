@@ -6,20 +6,15 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ProviderHealth
-from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.models import ROOT, Index, Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import status_icon
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class HealthModel(QAbstractListModel):
@@ -49,7 +44,7 @@ class HealthModel(QAbstractListModel):
                 self.dataChanged.emit(index, index)
                 return number
         number = len(self.rows)
-        self.beginInsertRows(_ROOT, number, number)
+        self.beginInsertRows(ROOT, number, number)
         self.rows.append(health)
         self.endInsertRows()
         return number
@@ -60,7 +55,7 @@ class HealthModel(QAbstractListModel):
                 return row
         raise KeyError(provider_id)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

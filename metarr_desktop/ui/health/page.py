@@ -317,7 +317,7 @@ class HealthPage(PageView):
             fetches = "This session: no fetches yet"
         parts = [fetches]
         if self.ctx.suite is not None:
-            stats = self.ctx.suite.app.cache.stats
+            stats = self.ctx.suite.cache_stats
             if stats.hits + stats.misses:
                 parts.append(
                     f"Cache: {formatting.percent(stats.hit_rate * 100)} of answers from the cache"

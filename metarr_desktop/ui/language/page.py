@@ -34,7 +34,7 @@ class LanguagePage(PageView):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.presenter = LanguagePresenter(ctx.suite.app.user_settings if ctx.suite is not None else None)
+        self.presenter = LanguagePresenter(ctx.suite.user_settings if ctx.suite is not None else None)
         self._baseline = LanguageForm()
 
         title = QLabel("Language and region")

@@ -43,9 +43,12 @@ from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import blank_pixmap, is_dark, status_pixmap
+from metarr_desktop.ui.library.presenter import Column
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+
+__all__ = ["Column", "LibraryModel", "LibraryRole", "RowState", "row_state"]
 
 #: The poster thumbnails' box (2:3) and the row height that fits it.
 THUMB_SIZE = QSize(26, 39)
@@ -57,13 +60,6 @@ _FEW_PERSISTENT = 16
 _FEW_CHANGED = 8
 #: Filter results kept for the current sort order (deleting a letter shows one again at once).
 _RECENT_FILTERS = 8
-
-
-class Column(IntEnum):
-    TITLE = 0
-    YEAR = 1
-    STATUS = 2
-    ENRICHED = 3
 
 
 HEADERS = ("Title", "Year", "Status", "Last enriched")
@@ -229,6 +225,8 @@ class LibraryModel(HeadedTableModel):
     """
 
     HEADERS = HEADERS
+    #: The metadata language whose leading articles the title sort skips (None: every language's).
+    sort_language: str | None = None
 
     def __init__(
         self,
@@ -493,7 +491,11 @@ class LibraryModel(HeadedTableModel):
             # The sort title (a leading article skipped: "The Matrix" under M), then the year, so
             # that films of the same title are in the order they came out.
             keys = [
-                (sort_key(row.sort_title or row.title), row.year if row.year is not None else 9999, row.id)
+                (
+                    sort_key(row.sort_title or row.title, self.sort_language),
+                    row.year if row.year is not None else 9999,
+                    row.id,
+                )
                 for row in rows
             ]
             return sorted(numbers, key=keys.__getitem__, reverse=descending)

@@ -1,10 +1,11 @@
 """Models of the movie page: the fields with their sources and locks, a refresh's change set, the
-enrichment history, and each provider's progress during a refresh.
+enrichment history.
 
 The models hold plain data from the services (`MovieDetail`, `ChangeSet`, `EnrichmentLogRecord`);
 the page's delegates paint them. Writing goes through callbacks the page sets (`FieldsModel.writer`,
-`FieldsModel.locker`), so that the model never reaches into the store. `RefreshProgress` is the
-`FetchProgress` of one refresh: it keeps each provider's state and is Qt-free.
+`FieldsModel.locker`), so that the model never reaches into the store. The values' texts live in
+`ui.movie.values` and each provider's progress in `services.progress` (both Qt-free; the names are
+importable from here too; `RefreshProgress` is the services' `ProviderBoard`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -20,12 +21,9 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metarr_desktop.core import formatting
 from metarr_desktop.core.changes import FieldChange
-from metarr_desktop.core.fields import FIELD_GROUPS, FIELD_SPECS, RATING_FIELDS, label
+from metarr_desktop.core.fields import FIELD_GROUPS, label
 from metarr_desktop.core.languages import is_preferred
 from metarr_desktop.core.records import EnrichmentLogRecord
-from metarr_desktop.core.results import SkipReason
-from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.movie_fields import (
     USER_SOURCE,
     FieldDetail,
@@ -33,23 +31,24 @@ from metarr_desktop.services.movie_fields import (
     input_hint,
     is_editable,
 )
+from metarr_desktop.services.progress import ProviderBoard, ProviderProgress, ProviderState
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import escape, plain_tip
+from metarr_desktop.ui.movie.values import (
+    CAST_SHOWN,
+    RATING_NAMES,
+    RATING_SOURCE_FIELDS,
+    cast_text,
+    display_value,
+    edit_text,
+    rating_scale,
+    rating_text,
+    short_value,
+    source_name,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-
-#: How many cast members the table lists before "and N more" (the tooltip has all of them).
-CAST_SHOWN = 8
-
-#: How the rating sources of `core.merge.ratings` are named (the rating field's label, without "rating").
-RATING_NAMES = {
-    source: FIELD_SPECS[name].label.removesuffix(" rating")
-    for name, (source, _votes) in RATING_FIELDS.items()
-}
-
-#: The rating field behind each rating source (for the source badge of a rating).
-RATING_SOURCE_FIELDS = {source: name for name, (source, _votes) in RATING_FIELDS.items()}
 
 
 class MovieRole(IntEnum):
@@ -62,98 +61,6 @@ class MovieRole(IntEnum):
     GROUP = Qt.ItemDataRole.UserRole + 104
     EMPTY = Qt.ItemDataRole.UserRole + 105
     EDITABLE = Qt.ItemDataRole.UserRole + 106
-
-
-# --------------------------------------------------------------------------------------------------
-# Values as text
-# --------------------------------------------------------------------------------------------------
-
-
-def _person(entry: Any) -> str:
-    return str(entry.get("name", "")) if isinstance(entry, Mapping) else str(entry)
-
-
-def cast_text(cast: list[Any], limit: int | None = CAST_SHOWN) -> str:
-    """ "Leonardo DiCaprio (Dom Cobb), Joseph Gordon-Levitt (Arthur), … and 12 more"."""
-    names = []
-    for entry in cast:
-        name = _person(entry)
-        role = entry.get("role") if isinstance(entry, Mapping) else None
-        names.append(f"{name} ({role})" if role else name)
-    if limit is not None and len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    return ", ".join(names)
-
-
-def display_value(name: str, value: Any) -> str:
-    """A field's value as the table shows it ("" when empty)."""
-    if value is None or value == "" or value == []:
-        return ""
-    if name == "cast" and isinstance(value, list):
-        return cast_text(value)
-    if isinstance(value, list):
-        return ", ".join(_person(v) for v in value)
-    if name == "runtime" and isinstance(value, int):
-        hours, minutes = divmod(value, 60)
-        return f"{value} min ({hours} h {minutes:02d})" if hours else f"{value} min"
-    if name in ("imdb_votes", "tmdb_votes") and isinstance(value, int):
-        return f"{value:,}"
-    if name in ("imdb_rating", "tmdb_rating") and isinstance(value, int | float):
-        return f"{value:g} / 10"
-    if name == "rotten_tomatoes_score":
-        return f"{value} %"
-    if name == "metacritic_score":
-        return f"{value} / 100"
-    return str(value)
-
-
-def edit_text(name: str, value: Any) -> str:
-    """A field's value as the editor starts with it (lists comma-separated, cast as names)."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(_person(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def short_value(name: str, value: Any, width: int = 80) -> str:
-    """A value on one line, shortened (for the change set)."""
-    if value is None or value == "" or value == []:
-        return "(empty)"
-    text = (
-        cast_text(value, limit=4)
-        if name == "cast" and isinstance(value, list)
-        else display_value(name, value)
-    )
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def source_name(source: str | None, names: Mapping[str, str]) -> str:
-    """The badge text of a source: the provider's display name, "EDITED" for a hand edit."""
-    if not source:
-        return ""
-    if source == USER_SOURCE:
-        return "EDITED"
-    return names.get(source, source)
-
-
-def rating_text(rating: Mapping[str, Any]) -> str:
-    """ "8.8", "87 %", "74"."""
-    value = rating.get("value")
-    source = rating.get("source")
-    if source == "rotten_tomatoes":
-        return f"{value} %"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def rating_scale(rating: Mapping[str, Any]) -> str:
-    source = rating.get("source")
-    return {"imdb": "/ 10", "tmdb": "/ 10", "metacritic": "/ 100"}.get(str(source), "")
 
 
 def _muted() -> QColor:
@@ -559,173 +466,32 @@ class HistoryModel(HeadedTableModel):
         return None
 
 
-# --------------------------------------------------------------------------------------------------
-# Each provider's progress during a refresh (Qt-free)
-# --------------------------------------------------------------------------------------------------
-
-
-class ProviderState(StrEnum):
-    WAITING = "waiting"
-    RUNNING = "running"
-    RETRY = "retry"
-    DONE = "done"
-    CACHED = "cached"
-    NOT_FOUND = "not_found"
-    FAILED = "failed"
-    TIMEOUT = "timeout"
-    RATE_LIMITED = "rate_limited"
-    SKIPPED = "skipped"
-
-    @property
-    def finished(self) -> bool:
-        return self not in (ProviderState.WAITING, ProviderState.RUNNING, ProviderState.RETRY)
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderProgress:
-    """One provider's part of a refresh.
-
-    Attributes:
-        state: where it is.
-        attempt, max_retries: during a retry, "retry `attempt` of `max_retries`".
-        detail: why it failed, or a note ("last answer from the cache used").
-        label: the chip's text when the state's own text would hide the reason ("skipped:
-            auto-disabled" for an open circuit, not "skipped: rate limited").
-    """
-
-    provider: str
-    state: ProviderState = ProviderState.WAITING
-    attempt: int = 0
-    max_retries: int = 0
-    detail: str = ""
-    label: str = ""
-
-    @property
-    def text(self) -> str:
-        if self.state is ProviderState.RETRY:
-            return f"retry {self.attempt} of {self.max_retries}"
-        return self.label or _STATE_TEXT[self.state]
-
-
-_STATE_TEXT = {
-    ProviderState.WAITING: "waiting",
-    ProviderState.RUNNING: "running…",
-    ProviderState.RETRY: "retrying",
-    ProviderState.DONE: "done",
-    ProviderState.CACHED: "from cache",
-    ProviderState.NOT_FOUND: "not found",
-    ProviderState.FAILED: "failed",
-    ProviderState.TIMEOUT: "timed out",
-    ProviderState.RATE_LIMITED: "skipped: rate limited",
-    ProviderState.SKIPPED: "skipped",
-}
-
-
-#: The chip of a provider that was not asked, by the reason (the engine knows it; every place says it).
-_SKIP_CHIPS: dict[SkipReason, tuple[ProviderState, str]] = {
-    SkipReason.CIRCUIT_OPEN: (ProviderState.SKIPPED, "skipped: auto-disabled"),
-    SkipReason.RATE_LIMITED: (ProviderState.RATE_LIMITED, "skipped: rate limited"),
-    SkipReason.QUOTA: (ProviderState.RATE_LIMITED, "skipped: quota used up"),
-    SkipReason.DISABLED: (ProviderState.SKIPPED, "skipped: switched off"),
-}
-
-
-class RefreshProgress(FetchProgress):
-    """Each provider's state during one refresh; `listener(progress)` is called on every change.
-
-    It receives the orchestrator's events and then forwards them to `forward` (the job's own progress,
-    so the Activity page sees them too); `finish(result)` settles every provider from the outcome.
-
-    Attributes:
-        states: provider id -> its progress, in the order given.
-        forward: receives every event too (the job's `JobHandle.progress`).
-    """
-
-    def __init__(
-        self,
-        providers: Iterable[str],
-        *,
-        forward: FetchProgress | None = None,
-        listener: Callable[[ProviderProgress], None] | None = None,
-    ) -> None:
-        self.states: dict[str, ProviderProgress] = {p: ProviderProgress(p) for p in providers}
-        self.forward = forward or FetchProgress()
-        self._listener = listener
-
-    def _set(self, provider: str, state: ProviderState, **extra: Any) -> None:
-        progress = ProviderProgress(provider, state, **extra)
-        if self.states.get(provider) == progress:
-            return
-        self.states[provider] = progress
-        if self._listener is not None:
-            self._listener(progress)
-
-    def on_provider_start(self, provider: str) -> None:
-        self._set(provider, ProviderState.RUNNING)
-        self.forward.on_provider_start(provider)
-
-    def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
-        self._set(provider, ProviderState.RETRY, attempt=attempt, max_retries=max_retries)
-        self.forward.on_provider_retry(provider, attempt, max_retries)
-
-    def on_provider_timeout(self, provider: str) -> None:
-        self._set(provider, ProviderState.TIMEOUT)
-        self.forward.on_provider_timeout(provider)
-
-    def on_provider_complete(self, provider: str, success: bool) -> None:
-        current = self.states.get(provider)
-        if success:
-            self._set(provider, ProviderState.DONE)
-        elif current is None or current.state is not ProviderState.TIMEOUT:
-            self._set(provider, ProviderState.FAILED)
-        self.forward.on_provider_complete(provider, success)
-
-    def finish(self, result: EnrichResult) -> None:
-        """Settle every provider from the refresh's outcome (cache answers send no events)."""
-        failures = {f.provider: f.error for f in result.failed}
-        skips = {s.provider: s for s in result.skipped}
-        cached = set(result.cached)
-        for provider in list(self.states) + [p for p in self._mentioned(result) if p not in self.states]:
-            stand_in = "; its last answer from the cache was used" if provider in cached else ""
-            if provider in failures:
-                self._set(provider, ProviderState.FAILED, detail=failures[provider] + stand_in)
-            elif provider in result.timed_out:
-                self._set(provider, ProviderState.TIMEOUT, detail="the request was cancelled" + stand_in)
-            elif provider in result.rate_limited:
-                skip = skips.get(provider)
-                reason = skip.reason if skip is not None else SkipReason.RATE_LIMITED
-                state, label = _SKIP_CHIPS[reason]
-                note = f"{skip.detail}; " if skip is not None and skip.detail else ""
-                self._set(
-                    provider, state, label=label, detail=note + "asked again after its reset" + stand_in
-                )
-            elif provider in skips:  # switched off
-                state, label = _SKIP_CHIPS[skips[provider].reason]
-                self._set(provider, state, label=label, detail=skips[provider].detail)
-            elif provider in result.providers:
-                self._set(provider, ProviderState.DONE)
-            elif provider in result.not_found:
-                self._set(provider, ProviderState.NOT_FOUND, detail="it does not know this movie")
-            elif provider in cached:
-                self._set(
-                    provider, ProviderState.CACHED, detail="its answer is younger than the cache lifetime"
-                )
-            else:
-                self._set(provider, ProviderState.SKIPPED, detail="it cannot serve this movie")
-
-    def cancel(self) -> None:
-        """The refresh was cancelled: providers still working are marked skipped."""
-        for provider, progress in list(self.states.items()):
-            if not progress.state.finished:
-                self._set(provider, ProviderState.SKIPPED, detail="cancelled")
-
-    @staticmethod
-    def _mentioned(result: EnrichResult) -> list[str]:
-        mentioned = [*result.providers, *result.cached, *result.not_found, *result.rate_limited]
-        mentioned += [*result.timed_out, *(f.provider for f in result.failed)]
-        return list(dict.fromkeys(mentioned))
-
-
 def all_fields_grouped() -> list[str]:
     """Every field of `FIELD_GROUPS`, in table order (each canonical field exactly once)."""
     return [name for _title, names in FIELD_GROUPS for name in names]
+
+
+#: Each provider's progress during a refresh (the one state machine of `services.progress`).
+RefreshProgress = ProviderBoard
+
+
+__all__ = [
+    "CAST_SHOWN",
+    "RATING_NAMES",
+    "RATING_SOURCE_FIELDS",
+    "ChangeSetModel",
+    "FieldsModel",
+    "HistoryModel",
+    "MovieRole",
+    "ProviderProgress",
+    "ProviderState",
+    "RefreshProgress",
+    "all_fields_grouped",
+    "cast_text",
+    "display_value",
+    "edit_text",
+    "rating_scale",
+    "rating_text",
+    "short_value",
+    "source_name",
+]

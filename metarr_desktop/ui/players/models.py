@@ -5,11 +5,10 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.players.presenter import PlayerRow
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class Column(IntEnum):

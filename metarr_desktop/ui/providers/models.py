@@ -11,17 +11,14 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
-from metarr_desktop.ui.common.models import HeadedTableModel, Role
+from metarr_desktop.core.languages import LANGUAGE_FIELDS
+from metarr_desktop.ui.common.models import ROOT, HeadedTableModel, Index, Role
 from metarr_desktop.ui.common.safe_text import plain_tip
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +85,7 @@ class ProviderOrderModel(QAbstractListModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -196,7 +193,7 @@ class ProviderOrderModel(QAbstractListModel):
             return False
         if source_row <= dest_child <= source_row + count:
             return dest_child in (source_row, source_row + count)  # a no-op move
-        if not self.beginMoveRows(_ROOT, source_row, source_row + count - 1, _ROOT, dest_child):
+        if not self.beginMoveRows(ROOT, source_row, source_row + count - 1, ROOT, dest_child):
             return False
         moving = self.rows[source_row : source_row + count]
         del self.rows[source_row : source_row + count]
@@ -214,7 +211,7 @@ class ProviderOrderModel(QAbstractListModel):
         if source == target:
             return False
         dest = target + 1 if target > source else target
-        return self.moveRows(_ROOT, source, 1, _ROOT, dest)
+        return self.moveRows(ROOT, source, 1, ROOT, dest)
 
     def _renumbered(self) -> None:
         if self.rows:
@@ -243,20 +240,36 @@ class OverrideRow:
 
 
 class FieldAuthorityModel(HeadedTableModel):
-    """Per-field overrides: Field | Providers (best first) | Exclusive.
+    """Per-field overrides: Field | Providers (best first) | Exclusive | Language rule.
 
     Attributes:
         rows: the overrides in display order.
         names: provider id -> display name (for the providers column).
+        language_rule: the merge's language rule as named for people ("language: de-DE first"),
+            shown for the fields it can reorder; empty when the rule is off.
     """
 
-    FIELD, PROVIDERS, EXCLUSIVE = range(3)
-    HEADERS = ("Field", "Providers (best first)", "Exclusive")
+    FIELD, PROVIDERS, EXCLUSIVE, RULE = range(4)
+    HEADERS = ("Field", "Providers (best first)", "Exclusive", "Language rule")
 
     def __init__(self, names: dict[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[OverrideRow] = []
         self.names: dict[str, str] = dict(names or {})
+        self.language_rule = ""
+
+    def set_language_rule(self, rule: str) -> None:
+        if rule != self.language_rule:
+            self.language_rule = rule
+            if self.rows:
+                self.dataChanged.emit(self.index(0, self.RULE), self.index(len(self.rows) - 1, self.RULE))
+
+    def rule_text(self, row: OverrideRow) -> str:
+        """The language rule of one override: none for an exclusive one (no other provider may
+        answer) or a field no provider tags with a language."""
+        if row.exclusive or row.field not in LANGUAGE_FIELDS:
+            return ""
+        return self.language_rule
 
     def set_rows(self, rows: list[OverrideRow]) -> None:
         self.beginResetModel()
@@ -274,10 +287,10 @@ class FieldAuthorityModel(HeadedTableModel):
         for number, existing in enumerate(self.rows):
             if existing.field == row.field:
                 self.rows[number] = row
-                self.dataChanged.emit(self.index(number, 0), self.index(number, 2))
+                self.dataChanged.emit(self.index(number, 0), self.index(number, self.RULE))
                 return number
         number = len(self.rows)
-        self.beginInsertRows(_ROOT, number, number)
+        self.beginInsertRows(ROOT, number, number)
         self.rows.append(row)
         self.endInsertRows()
         return number
@@ -285,10 +298,10 @@ class FieldAuthorityModel(HeadedTableModel):
     def remove(self, number: int) -> bool:
         return self.removeRows(number, 1)
 
-    def removeRows(self, row: int, count: int, parent: Index = _ROOT) -> bool:
+    def removeRows(self, row: int, count: int, parent: Index = ROOT) -> bool:
         if parent.isValid() or count < 1 or row < 0 or row + count > len(self.rows):
             return False
-        self.beginRemoveRows(_ROOT, row, row + count - 1)
+        self.beginRemoveRows(ROOT, row, row + count - 1)
         del self.rows[row : row + count]
         self.endRemoveRows()
         return True
@@ -317,6 +330,8 @@ class FieldAuthorityModel(HeadedTableModel):
                 return label(row.field)
             if column == self.PROVIDERS:
                 return self.providers_text(row.providers)
+            if column == self.RULE:
+                return self.rule_text(row)
             return None
         if role == Qt.ItemDataRole.CheckStateRole and column == self.EXCLUSIVE:
             return Qt.CheckState.Checked if row.exclusive else Qt.CheckState.Unchecked
@@ -325,6 +340,12 @@ class FieldAuthorityModel(HeadedTableModel):
                 return row.field
             if column == self.PROVIDERS:
                 return "Double-click or press F2 to choose and order the providers"
+            if column == self.RULE:
+                return (
+                    "Within these providers, a value in a language earlier in your language chain wins"
+                    if self.rule_text(row)
+                    else "The language rule does not reorder this field"
+                )
             return "Exclusive: never fall back to other providers for this field"
         return None
 

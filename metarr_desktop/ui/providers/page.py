@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop.core.authority import AuthorityError, FieldAuthorityConfig
 from metarr_desktop.core.fields import ALL_FIELDS, label
+from metarr_desktop.core.languages import language_rule
 from metarr_desktop.services.config import ConfigError, ProviderUpdate, ProviderView
 from metarr_desktop.ui.common.bridge import async_slot, dialog_result
 from metarr_desktop.ui.common.models import Role
@@ -251,6 +252,7 @@ class ProvidersPage(PageView):
         self._dirty = False
         self._loading = False
         self.open_dialog: ProviderSettingsDialog | None = None
+        self._chain: list[str] = []
         self.override_editor: OverrideEditor | None = None
 
         self.order = ProviderOrderModel(parent=self)
@@ -305,6 +307,7 @@ class ProvidersPage(PageView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._on_override_double_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_F2), self.table, self._on_edit_override)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove_current_override)
@@ -384,6 +387,7 @@ class ProvidersPage(PageView):
             signal.connect(self._on_changed)
         self.fill_gaps.toggled.connect(self._on_changed)
         self.prefer_language.toggled.connect(self._on_changed)
+        self.prefer_language.toggled.connect(lambda _on: self._show_language_rule())
         self.list.selectionModel().currentChanged.connect(self._sync_buttons)
         self.table.selectionModel().currentChanged.connect(self._sync_buttons)
         self._sync_buttons()
@@ -411,12 +415,19 @@ class ProvidersPage(PageView):
             )
             self.fill_gaps.setChecked(authority.fill_gaps)
             self.prefer_language.setChecked(authority.prefer_language)
+            self._chain = self.ctx.language_policy().chain()
+            self._show_language_rule()
             self._baseline = self._state()
             self._refresh_field_choice()
         finally:
             self._loading = False
         self._on_changed()
         self.loaded.emit()
+
+    def _show_language_rule(self) -> None:
+        """The overrides name the language rule ("language: de-DE first") while it is on."""
+        on = self.prefer_language.isChecked()
+        self.overrides.set_language_rule(language_rule(self._chain) if on else "")
 
     def _hint(self, view: ProviderView) -> str:
         if view.start_error:

@@ -9,7 +9,7 @@ shown as plain text only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
 from metarr_desktop.services.publish import MovieResult, PublishService
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.models import ROOT, Index
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.publish.presenter import FileRow, file_rows, nfo_diff_text, preview_summary
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 THUMB = QSize(260, 260)
 COLUMNS = ("File", "Kind", "Action", "Note")
 
@@ -55,10 +54,10 @@ class FilesModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
@@ -235,7 +234,7 @@ class FilesTab(QWidget):
 
     def _publish(self) -> PublishService | None:
         suite = self.ctx.suite
-        return suite.app.publish if suite is not None else None
+        return suite.publish if suite is not None else None
 
     async def preview(self) -> MovieResult | None:
         """Compare what is on disk with what Metarr would write (a dry run) and show it."""

@@ -66,8 +66,8 @@ def first_run_bar(ctx: UiContext) -> FirstRunBar | None:
     """The question, when the window has the library and the user has not answered yet."""
     if ctx.suite is None:
         return None
-    app = ctx.suite.app
-    stored = {"publish.enabled"} if app.settings.has("publish.enabled") else set()
+    settings = ctx.suite.user_settings
+    stored = {"publish.enabled"} if settings.is_stored("publish.enabled") else set()
     if not needs_first_run_choice(stored):
         return None
-    return FirstRunBar(app.user_settings)
+    return FirstRunBar(settings)

@@ -18,7 +18,7 @@ def start_write_files(
     if suite is None:
         message("Library files are not available in this window.")
         return None
-    publish = suite.app.publish
+    publish = suite.publish
     title = f"Write files of {name_of(ids[0])}" if len(ids) == 1 else f"Write files of {len(ids):,} movies"
 
     async def body(handle: JobHandle) -> PublishReport:

@@ -1,7 +1,7 @@
 """The daily enrichment inside the window, and the dialog that sets it.
 
-The window runs the same `DailySchedule` as ``metarr schedule`` configures (time of day, enabled,
-last run: one settings table), but each run is a job of the window's tracker, so it shows its
+The window runs the suite's `DailySchedule`, the one ``metarr schedule`` configures (time of day,
+enabled, last run: one settings table), but each run is a job of the window's tracker, so it shows its
 progress in the status bar and the Activity page and its Cancel button stops it (the movies already
 finished are kept). A run missed while the app was closed is caught up at start, as the schedule's
 own rule says.
@@ -47,7 +47,7 @@ class WindowSchedule:
     """The daily schedule whose runs are jobs of the window.
 
     Attributes:
-        schedule: the Qt-free schedule (time of day, catch-up, retries).
+        schedule: the suite's Qt-free schedule (time of day, catch-up, retries), its runs made jobs.
         last_job: the job of the latest run, if any ran in this session.
     """
 
@@ -55,7 +55,8 @@ class WindowSchedule:
         self._suite = suite
         self._jobs = jobs
         self.last_job: Job | None = None
-        self.schedule = DailySchedule(self._daily, suite.app.settings, suite.app.clock, retry=self._retry)
+        self.schedule: DailySchedule = suite.schedule
+        self.schedule.run_with(self._daily, retry=self._retry)
 
     async def _run(self, title: str, movie_ids: list[int] | None) -> EnrichReport | None:
         enrichment = self._suite.enrichment
@@ -64,12 +65,12 @@ class WindowSchedule:
             report = EnrichReport()
 
             def name(movie_id: int) -> str:
-                movie = self._suite.app.movies.get(movie_id)
+                movie = self._suite.find_movie(movie_id)
                 if movie is None:
                     return f"movie {movie_id}"
                 return f"{movie.title} ({movie.year})" if movie.year else movie.title
 
-            reporter = EnrichJobReporter(handle, name, self._suite.app.providers.names())
+            reporter = EnrichJobReporter(handle, name, self._suite.provider_names())
 
             try:
                 if movie_ids is None:

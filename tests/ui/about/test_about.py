@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from metarr_desktop import __version__
 from metarr_desktop.ui.about import CREDITS, TMDB_NOTICE, AboutDialog, about_info
-from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
-from tests.helpers.qt import until
+from metarr_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform says so
 
@@ -57,17 +54,6 @@ def test_the_dialog_shows_version_marks_credits_and_links(qtbot: QtBot, tmp_path
     assert dialog.grab().save(str(picture))
     if os.environ.get("METARR_SCREENSHOTS"):
         dialog.grab().save(os.environ["METARR_SCREENSHOTS"])
-
-
-@pytest.fixture
-async def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> AsyncIterator[MainWindow]:
-    widget = MainWindow(ctx, settings=window_settings(tmp_path))
-    widget.show()
-    await until(lambda: Page.LIBRARY in widget._loaded)
-    yield widget
-    widget.dispose()
-    widget.hide()
-    widget.deleteLater()
 
 
 @pytest.mark.gui

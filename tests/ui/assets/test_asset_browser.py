@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -140,6 +140,8 @@ async def thumbnails_loaded(dialog: AssetBrowserDialog) -> None:
 
     await settle()
     await until(done)
+    # The thumbnails' hashes are computed after they are shown: none is left running at the end.
+    assert await dialog.ctx.images.wait_idle(5)
     await settle()
 
 
@@ -325,6 +327,63 @@ async def test_the_model_passes_the_model_tester(
     assert "(suggested)" in model.data(model.index(1, 0), Qt.ItemDataRole.AccessibleTextRole)
     model.set_assets([], None, QSize(140, 210))
     qtmodeltester.check(model)
+
+
+async def test_copies_of_one_picture_are_one_card_that_opens_on_click(
+    qtbot: QtBot, browser_ctx: UiContext, movie_id: int
+) -> None:
+    assert browser_ctx.suite is not None
+    repository = browser_ctx.suite.app.cache.assets
+    by_url = {a.url: a for a in repository.for_entity("movie", movie_id, AssetType.POSTER)}
+    english, fanart = by_url[f"{TMDB}/en-2000.jpg"], by_url[f"{FANART}/movieposter/a.jpg"]
+    # The same picture from two providers (hashes two bits apart); fanart.tv's copy scored higher.
+    repository.set_analysis(english.id, content_hash="a" * 64, perceptual_hash="f0e1d2c3b4a59687", score=80)
+    repository.set_analysis(fanart.id, content_hash="b" * 64, perceptual_hash="f0e1d2c3b4a59684", score=95)
+    dialog = await opened(qtbot, browser_ctx, movie_id)
+    model, view = dialog.model, dialog.view
+
+    assert dialog.tabs.tabText(0) == "Posters (4)"  # every candidate counted
+    assert model.rowCount() == 3
+    lead = model.index(0, 0)
+    assert model.asset(0).id == fanart.id and model.data(lead, AssetRole.SIMILAR) == 1  # type: ignore[union-attr]
+    assert "(1 similar, hidden)" in model.data(lead, Qt.ItemDataRole.AccessibleTextRole)
+    # The suggestion is a hidden copy: still proposed, and "Use suggested" still works.
+    assert dialog.suggested().id == english.id  # type: ignore[union-attr]
+    assert dialog.similar_button.isVisible() and dialog.similar_button.text() == "Show 1 similar"
+
+    # A click on the card opens the group: the copy follows its lead.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(lead).center())
+    await until(lambda: model.rowCount() == 4)
+    await thumbnails_loaded(dialog)
+    assert model.data(model.index(0, 0), AssetRole.EXPANDED) is True
+    assert model.asset(1).id == english.id and model.data(model.index(1, 0), AssetRole.LEAD_ID) == fanart.id  # type: ignore[union-attr]
+    assert dialog.current_asset_id() == fanart.id and dialog.similar_button.text() == "Hide similar"
+    assert dialog.grab().save(str(SHOTS / "asset-browser-similar-open.png"))
+
+    # A click on the card elsewhere than its badge keeps it open; a click on the badge closes it.
+    first = model.index(0, 0)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(first).topLeft() + QPoint(12, 12)
+    )
+    await settle()
+    assert model.rowCount() == 4
+    badge = dialog.delegate.similar_rect(view.visualRect(first), view.font(), 1, True)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=badge.center().toPoint())
+    await until(lambda: model.rowCount() == 3)
+    assert dialog.current_asset_id() == fanart.id
+
+    # Choosing the hidden suggestion makes it the card's face (the selected copy leads).
+    dialog.use_suggested()
+    await thumbnails_loaded(dialog)
+    assert repository.get(english.id).is_selected  # type: ignore[union-attr]
+    assert model.asset(0).id == english.id and model.data(model.index(0, 0), AssetRole.SELECTED)  # type: ignore[union-attr]
+    # Making a hidden copy current opens its group (Space closes it again).
+    dialog._make_current(fanart.id)
+    assert model.rowCount() == 4 and dialog.current_asset_id() == fanart.id
+    dialog.toggle_similar_current()
+    assert model.rowCount() == 3 and dialog.current_asset_id() == english.id
+    await thumbnails_loaded(dialog)
+    assert dialog.grab().save(str(SHOTS / "asset-browser-similar.png"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -40,16 +40,10 @@ from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify.dialog import (
-    DEBOUNCE_MS,
-    CandidateModel,
-    CandidateRole,
-    IdentifyDialog,
-    best_choice,
-    elide_lines,
-    parse_id_input,
-    thumbnail_url,
-)
+from metarr_desktop.ui.identify.candidate_list import elide_lines
+from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.identify.model import CandidateModel, CandidateRole
+from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS, best_choice, parse_id_input, thumbnail_url
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.sandbox import sandbox, sandbox_factory  # noqa: F401 - fixtures
 

@@ -32,7 +32,10 @@ from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify.dialog import IdentifyDialog, ProviderChips, QueryProgress, short_reason
+from metarr_desktop.ui.identify.chips import ProviderChips
+from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.identify.presenter import short_reason
+from metarr_desktop.ui.identify.progress import QueryProgress
 from metarr_desktop.ui.movie.page import Chip, ChipRow
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.qt import settle, until, wait_signal

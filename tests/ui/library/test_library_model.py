@@ -125,23 +125,18 @@ def test_a_hundred_thousand_rows_under_the_model_tester(qtmodeltester: Any) -> N
     assert time.perf_counter() - started < 90
 
 
-def test_large_model_operations_are_fast() -> None:
-    rows = synthetic(100_000)
+def test_large_model_operations_keep_their_results() -> None:
+    """100,000 rows loaded, sorted and filtered keystroke by keystroke give the right rows.
+
+    How fast is measured by `benchmarks/ui_library.py` (open <= 1 s, a keystroke <= 50 ms), not here:
+    a wall-clock bound in a unit test only measures how loaded the machine is.
+    """
     model = LibraryModel(now=lambda: NOW)
-    started = time.perf_counter()
-    model.set_rows(rows)
+    model.set_rows(synthetic(100_000))
     model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
-    load = time.perf_counter() - started
-    keystrokes = []
     for text in ("l", "lo", "los", "lost", "lost ", "lost c", "lost ci"):
-        started = time.perf_counter()
         model.set_filter(text)
-        keystrokes.append(time.perf_counter() - started)
     assert model.rowCount() == 2_000  # Lost City n and City Lost n
-    # The benchmark holds the real targets (open <= 1 s, a keystroke <= 50 ms); here loose bounds
-    # for a loaded CI machine.
-    assert load < 1.5
-    assert max(keystrokes) < 0.25
 
 
 # --------------------------------------------------------------------------------------------------
@@ -483,3 +478,27 @@ def test_sort_titles_articles_years_and_scanned_rows_in_their_places(qtmodeltest
         "Zodiac",
     ]
     qtmodeltester.check(model)
+
+
+def test_added_rows_take_their_sorted_place_same_titles_by_year(qtmodeltester: Any) -> None:
+    model = model_of([movie(1, "Alien", 1979), movie(2, "Heat", 1995), movie(3, "Zodiac", 2007)])
+    qtmodeltester.check(model, force_py=True)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    model.update_rows(
+        [movie(4, "Heat", 2013), movie(5, "Heat", 1986), movie(6, "The Abyss", 1989), movie(7, "Heat", None)]
+    )
+    shown = [(model.row_at(r).title, model.row_at(r).year) for r in range(model.rowCount())]
+    assert shown == [
+        ("The Abyss", 1989),
+        ("Alien", 1979),
+        ("Heat", 1986),
+        ("Heat", 1995),
+        ("Heat", 2013),
+        ("Heat", None),
+        ("Zodiac", 2007),
+    ]
+    # The other way round, namesakes newest first (the one without a year, last going up, is first).
+    model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    model.update_rows([movie(8, "Heat", 2000)])
+    heats = [model.row_at(r).year for r in range(model.rowCount()) if model.row_at(r).title == "Heat"]
+    assert heats == [None, 2013, 2000, 1995, 1986]

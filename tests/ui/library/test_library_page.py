@@ -297,6 +297,7 @@ async def test_a_movie_that_needs_identification_offers_identify(
         "Enrich",
         "Write files",
         "Preview changes…",
+        "Remove from library…",
     ]
 
     assert page.select_movie(unsure)
@@ -306,7 +307,7 @@ async def test_a_movie_that_needs_identification_offers_identify(
     row = page.model.view_row_of(unsure)
     menu = page.build_context_menu(row)
     labels = [a.text() for a in menu.actions() if a.text()]
-    assert labels == ["Open", "Identify…", "Enrich", "Write files"]
+    assert labels == ["Open", "Identify…", "Enrich", "Write files", "Remove from library…"]
     next(a for a in menu.actions() if a.text() == "Identify…").trigger()
     assert asked == [unsure, unsure]
     tooltip = page.model.index(row, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole)

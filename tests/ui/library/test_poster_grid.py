@@ -388,7 +388,13 @@ async def test_a_card_opens_its_movie_and_its_menu_works_on_the_grid_selection(
     await until(lambda: page.context_menu is not None and page.context_menu.isVisible())
     assert page.context_menu is not None
     labels = [a.text() for a in page.context_menu.actions() if a.text()]
-    assert labels == ["Open", "Enrich 2 movies", "Write files of 2 movies", "Preview changes for 2 movies…"]
+    assert labels == [
+        "Open",
+        "Enrich 2 movies",
+        "Write files of 2 movies",
+        "Preview changes for 2 movies…",
+        "Remove 2 movies from library…",
+    ]
     assert page.selected_ids() == [heat, unsure]
     page.context_menu.close()
     # Outside the selection, it selects the card under the mouse.

@@ -408,9 +408,9 @@ async def test_editing_a_field_stores_it_locks_it_and_says_so(
     await settle()
     assert messages[-1] == "Tagline edited and locked: refreshes will not change it."
     assert page.notice.isVisible() and "Tagline edited and locked" in page.notice.text()
-    movies = sandbox_ctx.suite.app.movies  # type: ignore[union-attr]
-    assert movies.require(movie_id).fields["tagline"] == "Dreams feel real while we're in them."
-    assert movies.locked_fields(movie_id) == {"tagline"}
+    movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
+    assert movies.get(movie_id).fields["tagline"] == "Dreams feel real while we're in them."
+    assert movies.movie_detail(movie_id).locked == {"tagline"}
     row = page.fields.row_of("tagline")
     assert page.fields.index(row, FieldsModel.SOURCE).data() == "EDITED"
     assert (
@@ -423,7 +423,7 @@ async def test_editing_a_field_stores_it_locks_it_and_says_so(
 
     # A list, comma-separated.
     assert page.edit_field("genres", "Science Fiction, Heist")
-    assert movies.require(movie_id).fields["genres"] == ["Science Fiction", "Heist"]
+    assert movies.get(movie_id).fields["genres"] == ["Science Fiction", "Heist"]
 
 
 async def test_invalid_input_is_refused_inline(
@@ -440,13 +440,13 @@ async def test_invalid_input_is_refused_inline(
     assert editor.isVisible()  # refused: the editor stays open with the reason
     assert "border" in editor.styleSheet()
     assert "Runtime must be a whole number (minutes) from 1 to 2000" in page.notice.text()
-    movies = sandbox_ctx.suite.app.movies  # type: ignore[union-attr]
-    assert movies.require(movie_id).fields["runtime"] == 148 and movies.locked_fields(movie_id) == set()
+    movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
+    assert movies.get(movie_id).fields["runtime"] == 148 and movies.movie_detail(movie_id).locked == set()
     editor.setText("150")
     assert editor.styleSheet() == "" and not page.notice.isVisible()
     press_return(editor)
     await settle()
-    assert movies.require(movie_id).fields["runtime"] == 150
+    assert movies.get(movie_id).fields["runtime"] == 150
     # The page's own entry point refuses the same way.
     assert not page.edit_field("imdb_rating", "eleven")
     assert "IMDb rating was not changed" in page.notice.text()
@@ -463,7 +463,7 @@ async def test_the_lock_toggle_locks_and_unlocks(
     await page.load_movie(movie_id)
     messages: list[str] = []
     page.message.connect(messages.append)
-    movies = sandbox_ctx.suite.app.movies  # type: ignore[union-attr]
+    movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
     index = page.fields.index(page.fields.row_of("title"), FieldsModel.LOCK)
     page.table.scrollTo(index)
     await settle()
@@ -481,12 +481,12 @@ async def test_the_lock_toggle_locks_and_unlocks(
         )
         QApplication.sendEvent(viewport, event)
     await settle()
-    assert movies.locked_fields(movie_id) == {"title"}
+    assert movies.movie_detail(movie_id).locked == {"title"}
     assert messages[-1] == "Title locked: refreshes will not change it."
     # Keyboard: Ctrl+L on the current row toggles it back.
     page.table.setCurrentIndex(page.table.value_index("title"))
     page.toggle_current_lock()
-    assert movies.locked_fields(movie_id) == set()
+    assert movies.movie_detail(movie_id).locked == set()
     assert messages[-1] == "Title unlocked: the next refresh may change it."
 
 
@@ -498,8 +498,8 @@ async def test_a_field_locked_in_the_window_survives_a_forced_refresh(
     page = page_factory(sandbox_ctx)
     movie_id = await enriched_inception(sandbox_ctx)
     await page.load_movie(movie_id)
-    movies = sandbox_ctx.suite.app.movies  # type: ignore[union-attr]
-    original_plot = movies.require(movie_id).fields["plot"]
+    movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
+    original_plot = movies.get(movie_id).fields["plot"]
     assert page.set_locked("plot", True)  # the toggle
     assert page.edit_field("tagline", "My own tagline.")  # an edit locks too
 
@@ -512,7 +512,7 @@ async def test_a_field_locked_in_the_window_survives_a_forced_refresh(
     assert result is not None and result.status is Status.ENRICHED
     assert sum(altered.stats.snapshot()["requests"].values()) >= 4  # the cache was ignored
 
-    stored = movies.require(movie_id).fields
+    stored = movies.get(movie_id).fields
     assert stored["plot"] == original_plot
     assert stored["tagline"] == "My own tagline."
     assert stored["genres"] == ["Thriller"]  # an unlocked field did change
@@ -620,8 +620,8 @@ async def test_cancel_stops_the_refresh_and_changes_nothing(
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
     page, movie_id = await matrix_page(ctx, page_factory)
-    before = ctx.suite.app.movies.require(movie_id)
-    history = len(ctx.suite.app.enrichment_log.for_entity("movie", movie_id))
+    before = ctx.suite.library.get(movie_id)
+    history = len(ctx.suite.library.movie_detail(movie_id).history)
 
     from tests.helpers import fake_services
 
@@ -654,9 +654,9 @@ async def test_cancel_stops_the_refresh_and_changes_nothing(
     assert states == {ProviderState.SKIPPED}
     assert ctx.jobs.jobs[-1].state is JobState.CANCELLED
     assert not page.cancel_button.isVisible() and page.refresh_button.isEnabled()
-    after = ctx.suite.app.movies.require(movie_id)
+    after = ctx.suite.library.get(movie_id)
     assert after.fields == before.fields and after.last_enriched_at == before.last_enriched_at
-    assert len(ctx.suite.app.enrichment_log.for_entity("movie", movie_id)) == history
+    assert len(ctx.suite.library.movie_detail(movie_id).history) == history
 
 
 async def test_a_refresh_that_gets_no_answer_says_so(

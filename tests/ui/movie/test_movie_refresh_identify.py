@@ -242,7 +242,7 @@ async def test_identification_shows_in_the_chips_then_fetching(
     assert set(chips(page).values()) == {"done"}  # the answers found on the way were used, not refetched
     assert "Identified first, as TMDB 27205 and IMDb tt1375666." in page.refresh_detail.text()
     assert ctx.suite is not None
-    assert ctx.suite.app.movies.require(movie_id).status is IdentificationStatus.IDENTIFIED
+    assert ctx.suite.library.get(movie_id).status is IdentificationStatus.IDENTIFIED
     notes = [e.message for e in ctx.jobs.jobs[-1].events if e.message]
     assert "identifying the movie first" in notes and "identified; fetching its metadata" in notes
 
@@ -309,7 +309,7 @@ async def test_a_film_not_identified_keeps_what_the_search_said(
         "Refresh finished: needs identification: choose the film with Identify…"
     )
     assert ctx.suite is not None
-    assert ctx.suite.app.movies.require(movie_id).status is IdentificationStatus.NEEDS_IDENTIFICATION
+    assert ctx.suite.library.get(movie_id).status is IdentificationStatus.NEEDS_IDENTIFICATION
 
 
 @pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
@@ -381,7 +381,7 @@ async def test_a_demo_film_is_identified_from_its_title_on_the_page(
         assert "searching…" in seen and any(text.endswith(("result", "results")) for text in seen), seen
     assert any(title.startswith("Identifying…") for title in recorder.titles())
     assert sandbox_ctx.suite is not None
-    movie = sandbox_ctx.suite.app.movies.require(movie_id)
+    movie = sandbox_ctx.suite.library.get(movie_id)
     assert movie.status is IdentificationStatus.IDENTIFIED and movie.ids.imdb == "tt1375666"
     await settle()
     shoot(page, "movie-identify-sandbox-done")

@@ -206,3 +206,22 @@ async def test_settings_button_opens_the_dialog_and_its_save_updates_the_row(
 
 def test_update_defaults_are_unset() -> None:
     assert ProviderUpdate().enabled.__class__.__name__ == "Unset"
+
+
+async def test_the_overrides_name_the_language_rule(qtbot: QtBot, ctx: UiContext) -> None:
+    assert ctx.suite is not None
+    ctx.suite.app.user_settings.set("metadata.language", "de-DE")
+    widget = ProvidersPage(ctx)
+    qtbot.addWidget(widget)
+    await widget.load()
+    model = widget.overrides
+    rule = model.RULE
+    assert model.headerData(rule, Qt.Orientation.Horizontal) == "Language rule"
+    fields = model.fields()
+    assert model.index(fields.index("outline"), rule).data() == "language: de-DE first, then en"
+    assert model.index(fields.index("plot"), rule).data() == "language: de-DE first, then en"
+    # Exclusive fields and fields no provider tags with a language have no language rule.
+    assert model.index(fields.index("awards"), rule).data() == ""
+    assert model.index(fields.index("genres"), rule).data() == ""
+    widget.prefer_language.setChecked(False)
+    assert model.index(fields.index("outline"), rule).data() == ""

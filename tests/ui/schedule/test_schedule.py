@@ -28,6 +28,10 @@ def daily(ctx: UiContext) -> WindowSchedule:
     return WindowSchedule(ctx.suite, ctx.jobs)
 
 
+def test_the_window_runs_the_suites_one_schedule(ctx: UiContext, daily: WindowSchedule) -> None:
+    assert ctx.suite is not None and daily.schedule is ctx.suite.schedule
+
+
 async def test_a_missed_run_is_caught_up_at_start_as_a_job(ctx: UiContext, daily: WindowSchedule) -> None:
     # The app was closed over the last scheduled time (a brand-new profile would wait instead).
     daily.schedule.record_run(daily.schedule.previous_run_time() - timedelta(days=1))

@@ -8,7 +8,9 @@ player), and measures it. `encode_for` re-encodes it when the file name needs an
 The perceptual hash is a 64-bit difference hash (dHash) computed with Pillow alone: a 9x8 grey
 thumbnail, one bit per horizontal neighbour comparison. ``imagehash`` computes the same dHash, but
 pulls in numpy, scipy and PyWavelets (tens of megabytes in every install) for a dozen lines of
-code; grouping near-duplicate artwork needs nothing more than this.
+code; grouping near-duplicate artwork needs nothing more than this. Publishing hashes the full image
+(`inspect_image`); the asset browser hashes the thumbnail it shows (`perceptual_hash`): the hash
+reduces the picture to 9 x 8 first, so both agree within a few bits.
 """
 
 from __future__ import annotations
@@ -60,13 +62,33 @@ def dhash(image: Image.Image) -> str:
     return f"{bits:016x}"
 
 
-def _open(data: bytes) -> Image.Image:
+def perceptual_hash(data: bytes, max_pixels: int = MAX_PIXELS) -> str | None:
+    """The dHash of downloaded image bytes, or None when they are not a JPEG, PNG or WebP that
+    decodes completely within `max_pixels` pixels (a web page, a truncated file, a bomb).
+
+    Pure and thread-safe (run it in a worker thread). Never raises for bad bytes: a hash only
+    groups copies of one picture, so an image without one is simply not grouped.
+    """
+    if sniff(data) is None:
+        return None
+    try:
+        return dhash(_open(data, max_pixels, draft=True))
+    except ImageRejected:
+        return None
+    except Exception:  # hostile bytes may trip any decoder error: no hash then
+        return None
+
+
+def _open(data: bytes, max_pixels: int = MAX_PIXELS, *, draft: bool = False) -> Image.Image:
+    """The decoded image; `draft` lets JPEG decode at a reduced scale (for hashing only)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
+            if image.width * image.height > max_pixels:
                 raise ImageRejected(f"image of {image.width} x {image.height} pixels is too large")
+            if draft:
+                image.draft("RGB", (64, 64))  # JPEG: decode at 1/2..1/8 scale, still far above 9 x 8
             image.load()
         except ImageRejected:
             raise

@@ -1,0 +1,40 @@
+"""Errors the window and the commands catch without importing the layer that raises them.
+
+`StoreError` is every failure of the profile's database, sorted as qutebrowser's ``misc/sql.py``
+sorts its ``KnownError`` from its ``BugError``: the environment (a full disk, a read-only or locked
+file, an input/output error, a damaged file, a file that cannot be opened) is told to the user in
+one line, since only the user can fix it; anything else (a missing table, a broken constraint) is a
+bug of this program, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+
+class StoreError(OSError):
+    """The database could not be opened, read or written.
+
+    Attributes:
+        message: one line for the user: what could not be done, where and why (never a stored value).
+        reason: the why alone, e.g. "the disk is full" (to follow "Could not save your choice: ").
+        environment: True when the machine caused it (the user can fix it), False for a bug.
+    """
+
+    def __init__(self, message: str, *, environment: bool, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason or message
+        self.environment = environment
+
+    @property
+    def is_bug(self) -> bool:
+        return not self.environment
+
+    def log(self, logger: logging.Logger, message: str, *args: object) -> None:
+        """Log a failure the caller survives: a warning when the environment caused it, an error
+        with the traceback when it is a bug (which would otherwise pass as a full disk would)."""
+        if self.environment:
+            logger.warning(message, *args)
+        else:
+            logger.error(message, *args, exc_info=self)

@@ -1,0 +1,154 @@
+"""The asset browser's list model: the cards of one type (`presenter.Tile`), one row each."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+
+from metarr_desktop.core.records import CachedAsset
+from metarr_desktop.ui.assets import presenter
+from metarr_desktop.ui.assets.presenter import Tile
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.safe_text import plain_tip
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class AssetRole(IntEnum):
+    """Item roles of `AssetListModel`."""
+
+    ASSET = Qt.ItemDataRole.UserRole + 60
+    ASSET_ID = Qt.ItemDataRole.UserRole + 61
+    URL = Qt.ItemDataRole.UserRole + 62
+    SELECTED = Qt.ItemDataRole.UserRole + 63
+    REJECTED = Qt.ItemDataRole.UserRole + 64
+    SUGGESTED = Qt.ItemDataRole.UserRole + 65
+    THUMBNAIL = Qt.ItemDataRole.UserRole + 66
+    #: On a group's lead: how many similar copies it stands for (0 elsewhere).
+    SIMILAR = Qt.ItemDataRole.UserRole + 67
+    #: On a group's lead: whether its copies are listed after it.
+    EXPANDED = Qt.ItemDataRole.UserRole + 68
+    #: On a listed copy: its group's lead (None elsewhere).
+    LEAD_ID = Qt.ItemDataRole.UserRole + 69
+    #: The group's key (None for a candidate without copies).
+    GROUP = Qt.ItemDataRole.UserRole + 70
+
+
+class AssetListModel(QAbstractListModel):
+    """The cards of one asset type, in the order given (the browser gives the rule's order).
+
+    Attributes:
+        images: the thumbnail loader (None: placeholders only).
+        box: the size thumbnails are scaled to fit.
+        provider_names: provider id -> display name.
+        suggested_id: the candidate the selection rule proposes (None when every one is rejected).
+    """
+
+    def __init__(
+        self,
+        images: ImageLoader | None = None,
+        provider_names: dict[str, str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.images = images
+        self.provider_names = dict(provider_names or {})
+        self.box = QSize(*presenter.DEFAULT_BOX)
+        self.transparent = False
+        self.suggested_id: int | None = None
+        self._tiles: list[Tile] = []
+        if images is not None:
+            images.loaded.connect(self._image_changed)
+            images.failed.connect(self._image_changed)
+
+    def set_assets(
+        self, assets: list[CachedAsset], suggested_id: int | None, box: QSize, *, transparent: bool = False
+    ) -> None:
+        """One card per candidate (no groups)."""
+        self.set_tiles([Tile(a) for a in assets], suggested_id, box, transparent=transparent)
+
+    def set_tiles(
+        self, tiles: list[Tile], suggested_id: int | None, box: QSize, *, transparent: bool = False
+    ) -> None:
+        self.beginResetModel()
+        self._tiles = list(tiles)
+        self.suggested_id = suggested_id
+        self.box = QSize(box)
+        self.transparent = transparent
+        self.endResetModel()
+
+    @property
+    def assets(self) -> list[CachedAsset]:
+        """The candidates shown (a collapsed group shows its lead only)."""
+        return [t.asset for t in self._tiles]
+
+    def asset(self, row: int) -> CachedAsset | None:
+        return self._tiles[row].asset if 0 <= row < len(self._tiles) else None
+
+    def tile(self, row: int) -> Tile | None:
+        return self._tiles[row] if 0 <= row < len(self._tiles) else None
+
+    def row_of(self, asset_id: int) -> int:
+        """The row of the candidate with this id, or -1 (also for a copy hidden in its group)."""
+        for row, tile in enumerate(self._tiles):
+            if tile.asset.id == asset_id:
+                return row
+        return -1
+
+    def provider_name(self, provider: str) -> str:
+        return self.provider_names.get(provider, provider)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._tiles)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._tiles):
+            return None
+        tile = self._tiles[index.row()]
+        asset = tile.asset
+        suggested = asset.id == self.suggested_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return presenter.caption(asset, self.provider_name(asset.provider))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = presenter.tooltip(
+                tile, self.provider_name(asset.provider), suggested=suggested, suggested_id=self.suggested_id
+            )
+            return plain_tip(text)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return presenter.accessible_text(tile, self.provider_name(asset.provider), suggested=suggested)
+        if role in (Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL):
+            return self.images.cached(asset.url, self.box) if self.images is not None else None
+        return self._role(tile, role)
+
+    def _role(self, tile: Tile, role: int) -> Any:
+        asset = tile.asset
+        values: dict[int, Any] = {
+            AssetRole.ASSET: asset,
+            AssetRole.ASSET_ID: asset.id,
+            AssetRole.URL: asset.url,
+            AssetRole.SELECTED: asset.is_selected,
+            AssetRole.REJECTED: asset.is_rejected,
+            AssetRole.SUGGESTED: asset.id == self.suggested_id,
+            AssetRole.SIMILAR: len(tile.similar),
+            AssetRole.EXPANDED: tile.expanded,
+            AssetRole.LEAD_ID: tile.lead_id,
+            AssetRole.GROUP: tile.group,
+        }
+        return values.get(role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def _image_changed(self, url: str) -> None:
+        for row, tile in enumerate(self._tiles):
+            if tile.asset.url == url:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL])
+
+
+__all__ = ["AssetListModel", "AssetRole"]

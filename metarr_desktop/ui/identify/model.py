@@ -1,0 +1,139 @@
+"""The Identify dialog's candidates: one search's films (best first), or the one film an id lookup
+found."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+
+from metarr_desktop.core.matching import Candidate
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.identify.presenter import (
+    accessible_text,
+    best_choice,
+    candidate_details,
+    thumbnail_url,
+    title_with_year,
+)
+
+#: Poster thumbnails in the list (2:3).
+THUMB = QSize(48, 72)
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class CandidateRole(IntEnum):
+    CANDIDATE = Qt.ItemDataRole.UserRole + 1
+    CONFIDENCE = Qt.ItemDataRole.UserRole + 2
+    PROVIDER_NAMES = Qt.ItemDataRole.UserRole + 3
+    CHOICE = Qt.ItemDataRole.UserRole + 4
+    EXACT = Qt.ItemDataRole.UserRole + 5
+    DETAILS = Qt.ItemDataRole.UserRole + 6
+
+
+class CandidateModel(QAbstractListModel):
+    """The candidates of one search (best first), or the one film an id lookup found.
+
+    Posters are asked of the image loader when the candidates are set; the rows whose poster
+    arrives are repainted (`DecorationRole` is the pixmap, or None for the placeholder).
+
+    Attributes:
+        candidates: the rows.
+        exact: True when the rows come from an id lookup rather than a search.
+    """
+
+    def __init__(
+        self,
+        images: ImageLoader | None = None,
+        names: dict[str, str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.candidates: list[Candidate] = []
+        self.exact = False
+        self.images = images
+        self.names = dict(names or {})
+        if images is not None:
+            images.loaded.connect(self._poster_loaded)
+
+    def set_candidates(self, candidates: Sequence[Candidate], *, exact: bool = False) -> None:
+        self.beginResetModel()
+        self.candidates = list(candidates)
+        self.exact = exact
+        self.endResetModel()
+        if self.images is not None:
+            for url in dict.fromkeys(u for c in self.candidates if (u := self.poster_url(c))):
+                if self.images.cached(url, THUMB) is None:
+                    self.images.request(url, THUMB)
+
+    def clear(self) -> None:
+        self.set_candidates([])
+
+    def candidate(self, row: int) -> Candidate:
+        return self.candidates[row]
+
+    @staticmethod
+    def poster_url(candidate: Candidate) -> str | None:
+        return thumbnail_url(candidate.poster_url) if candidate.poster_url else None
+
+    def _poster_loaded(self, url: str) -> None:
+        for row, candidate in enumerate(self.candidates):
+            if self.poster_url(candidate) == url:
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def provider_names(self, candidate: Candidate) -> list[str]:
+        return [self.names.get(p, p) for p in candidate.providers]
+
+    def details(self, candidate: Candidate) -> str:
+        """The line under the title: release date, runtime, director, original title, TV film, ids."""
+        return candidate_details(candidate)
+
+    # -- Qt model API ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.candidates)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.candidates):
+            return None
+        candidate = self.candidates[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title_with_year(candidate.title, candidate.year)
+        if role == Qt.ItemDataRole.DecorationRole:
+            url = self.poster_url(candidate)
+            if url is None or self.images is None:
+                return None
+            return self.images.cached(url, THUMB)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(candidate)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return accessible_text(candidate, self.exact, self.provider_names(candidate))
+        if role == CandidateRole.CANDIDATE:
+            return candidate
+        if role == CandidateRole.CONFIDENCE:
+            return candidate.confidence
+        if role == CandidateRole.PROVIDER_NAMES:
+            return self.provider_names(candidate)
+        if role == CandidateRole.CHOICE:
+            return best_choice(candidate)
+        if role == CandidateRole.EXACT:
+            return self.exact
+        if role == CandidateRole.DETAILS:
+            return self.details(candidate)
+        return None
+
+    def _tooltip(self, candidate: Candidate) -> str:
+        heading = html.escape(title_with_year(candidate.title, candidate.year))
+        overview = html.escape(candidate.overview or "No overview.")
+        providers = html.escape(", ".join(self.provider_names(candidate)))
+        details = html.escape(self.details(candidate))
+        return (
+            f"<qt><b>{heading}</b><p>{overview}</p>"
+            f"<p style='color: gray'>Found by {providers}<br>{details}</p></qt>"
+        )

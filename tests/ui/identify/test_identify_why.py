@@ -1,0 +1,173 @@
+"""The Identify dialog says why: the automatic decision over the candidates (the rule, the titles
+compared as normalised, the year rule, why the runner-up lost), each candidate's runtime, director,
+original title and TV film mark; and Enter in a field chooses the selected candidate."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.matching import Candidate
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.identify import LookupResult, SearchOutcome
+from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.identify.model import CandidateRole
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.ui_context import fake_ui_context
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+SHOTS = Path("/tmp/metarr-shots")
+OPENED: list[IdentifyDialog] = []
+
+
+def emma(tmdb: int, confidence: float, **extra: object) -> Candidate:
+    return Candidate(
+        providers=("tmdb", "omdb"),
+        external_ids=ExternalIds(tmdb=tmdb, imdb=f"tt{tmdb:07d}"),
+        title="Emma",
+        year=1996,
+        overview="A matchmaker in Regency England.",
+        confidence=confidence,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+FILM = emma(9870, 94.0, runtime=120, director="Douglas McGrath")
+TV_FILM = emma(
+    41801, 93.0, runtime=107, director="Diarmuid Lawrence", tv_film=True, original_title="Emma (TV)"
+)
+
+
+class Answers:
+    """Searches answered at once with the two Emmas; choices recorded and committed."""
+
+    def __init__(self) -> None:
+        self.searches: list[tuple[str, int | None]] = []
+        self.selected: list[str] = []
+
+    async def search(
+        self, query: str, year: int | None = None, *, progress: FetchProgress | None = None
+    ) -> SearchOutcome:
+        self.searches.append((query, year))
+        return SearchOutcome(candidates=[FILM, TV_FILM], answered=["tmdb", "omdb"])
+
+    async def select(
+        self, movie_id: int, choice: str, *, progress: FetchProgress | None = None
+    ) -> IdentifyResult:
+        self.selected.append(choice)
+        return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
+
+    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult:
+        raise AssertionError("not used")
+
+    def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
+        raise AssertionError("not used")
+
+
+@pytest.fixture(autouse=True)
+def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
+    gc.collect()
+    yield
+    while OPENED:
+        dialog = OPENED.pop()
+        if shiboken6.isValid(dialog):
+            dialog.close()
+            shiboken6.delete(dialog)
+    gc.collect()
+
+
+@pytest.fixture
+async def ctx(tmp_path: Path) -> AsyncIterator[UiContext]:
+    async with fake_ui_context(tmp_path / "profile", FakeServices(), VirtualClock()) as context:
+        yield context
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+def open_dialog(ctx: UiContext, service: Answers) -> IdentifyDialog:
+    assert ctx.library is not None
+    movie_id = ctx.library.add("Emma", year=1996).id
+    dialog = IdentifyDialog(ctx, movie_id, service=service)
+    OPENED.append(dialog)
+    dialog.resize(820, 700)
+    dialog.show()
+    dialog.debounce.stop()
+    return dialog
+
+
+async def search(dialog: IdentifyDialog) -> None:
+    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
+    await asyncio.sleep(0)
+    dialog.search_now()
+    await finished
+
+
+async def test_the_why_of_the_ambiguity_and_the_facts_of_each_candidate(ctx: UiContext, shots: Path) -> None:
+    service = Answers()
+    dialog = open_dialog(ctx, service)
+    await search(dialog)
+    why = dialog.why_label
+    assert why.isVisible() and why.textFormat() == Qt.TextFormat.PlainText
+    lines = why.text().splitlines()
+    assert lines[0] == "No automatic match: 2 films match the title and year equally well; choose one."
+    assert "Compared as “emma”, year 1996." in lines
+    runner_up = next(line for line in lines if line.startswith("Runner-up: Emma (1996)"))
+    assert "a TV film; lost: same title and year as the best match" in runner_up
+    assert any(line.startswith("Year rule: same year, or one year off") for line in lines)
+    assert dialog.why["outcome"] == "ambiguous"
+
+    details = [dialog.model.index(row).data(CandidateRole.DETAILS) for row in range(2)]
+    assert details[0] == "120 min  ·  directed by Douglas McGrath  ·  tmdb 9870  ·  imdb tt0009870"
+    assert details[1].startswith(
+        "TV film  ·  107 min  ·  directed by Diarmuid Lawrence  ·  original title Emma (TV)"
+    )
+    await settle(5)
+    assert dialog.grab().save(str(shots / "identify-why.png"))
+
+    # An edit makes the why stale: it goes until the next answer.
+    QTest.keyClicks(dialog.title_edit, "x")
+    assert not dialog.why_label.isVisible()
+
+
+async def test_enter_in_the_title_field_chooses_the_selected_candidate(ctx: UiContext) -> None:
+    service = Answers()
+    dialog = open_dialog(ctx, service)
+    await search(dialog)
+    dialog.view.setCurrentIndex(dialog.model.index(1))
+    dialog.title_edit.setFocus()
+
+    QTest.keyClick(dialog.title_edit, Qt.Key.Key_Return)
+    await until(lambda: dialog.identify_result is not None)
+    assert service.selected == ["tmdb:41801"]
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+async def test_enter_searches_while_the_list_does_not_answer_the_fields_yet(ctx: UiContext) -> None:
+    service = Answers()
+    dialog = open_dialog(ctx, service)
+    await search(dialog)
+    assert len(service.searches) == 1
+    QTest.keyClicks(dialog.title_edit, " 1996")  # the list now answers an older question
+    assert dialog.debounce.isActive()
+    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
+    QTest.keyClick(dialog.title_edit, Qt.Key.Key_Return)
+    await finished
+    assert service.searches[-1] == ("Emma 1996", 1996) and service.selected == []
+    assert dialog.isVisible()

@@ -1,0 +1,93 @@
+"""The library page's presenter, without widgets: counts, sorts, the scan report, the enrichment
+summary and the removal texts."""
+
+from __future__ import annotations
+
+from metarr_desktop.services.library import ScanReport
+from metarr_desktop.ui.library import presenter
+from metarr_desktop.ui.library.presenter import (
+    GRID_SORTS,
+    WARNINGS_SHOWN,
+    Column,
+    ViewMode,
+    count_text,
+    enrich_title,
+    grid_sort_index,
+    movies_text,
+    remove_action_text,
+    remove_question,
+    removed_message,
+    scan_report_text,
+    scan_summary,
+    stored_view,
+)
+from tests.ui.identify.test_identify_presenter import qt_free_imports
+
+
+def test_the_presenter_imports_no_qt() -> None:
+    assert qt_free_imports(presenter) == []
+
+
+def test_counts() -> None:
+    assert movies_text(1) == "1 movie"
+    assert movies_text(100_000) == "100,000 movies"
+    assert count_text(100_000, 12, True) == "12 of 100,000 movies"
+    assert count_text(3, 3, False) == "3 movies"
+
+
+def test_every_grid_sort_is_found_again_and_a_stored_view_is_checked() -> None:
+    for number, sort in enumerate(GRID_SORTS):
+        assert grid_sort_index(sort.column, sort.descending) == number
+    assert grid_sort_index(Column.TITLE, False) == 0
+    assert stored_view("posters") is ViewMode.POSTERS
+    assert stored_view("nonsense") is ViewMode.LIST
+    assert stored_view(None) is ViewMode.LIST
+
+
+def test_the_scan_report_counts_everything_the_scan_did() -> None:
+    report = ScanReport(
+        added=[1, 2, 3],
+        existing=[4, 5],
+        moved=[5],
+        missing=[6],
+        found_again=[],
+        tv=["/films/Show", "/films/Other Show"],
+        warnings=[f"/films/x{n}: no title or id; skipped" for n in range(WARNINGS_SHOWN + 2)],
+    )
+    assert scan_summary(report) == "3 movies added, 2 already in the library, 7 warnings"
+    lines = scan_report_text("/films", report).splitlines()
+    assert lines[0] == "Scan of /films: 3 movies added, 2 already in the library, 7 warnings."
+    assert lines[1] == (
+        "1 moved (kept, at their new place), 1 missing (kept, marked missing), 0 found again, "
+        "2 TV folders set aside."
+    )
+    assert lines[2] == "• /films/x0: no title or id; skipped"
+    assert len([line for line in lines if line.startswith("• ")]) == WARNINGS_SHOWN
+    assert lines[-1] == "…and 2 more (listed on the Activity page)."
+    # Folder names are text as they are (the report's label shows plain text).
+    assert scan_report_text("/films/<b>", ScanReport()).startswith("Scan of /films/<b>: 0 movies added")
+
+
+def test_enrich_titles() -> None:
+    assert enrich_title(None, str) == "Enrich all movies"
+    assert enrich_title([7], lambda movie_id: f"Heat #{movie_id}") == "Enrich Heat #7"
+    assert enrich_title([1, 2], str) == "Enrich 2 movies"
+
+
+def test_removing_says_the_files_stay() -> None:
+    assert remove_action_text(1) == "Remove from library…"
+    assert remove_action_text(3) == "Remove 3 movies from library…"
+    one = remove_question(["Heat (1995)"], 1)
+    assert one.startswith("Remove Heat (1995) from the library?")
+    assert "The files on disk are not touched" in one
+    many = remove_question([f"Film {n}" for n in range(6)], 40)
+    assert many.startswith("Remove 40 movies from the library?\n• Film 0")
+    assert "• Film 4" in many and "• Film 5" not in many and "…and 35 more." in many
+    assert "The files on disk are not touched" in many
+    assert removed_message(["Heat (1995)"], []) == (
+        "Removed Heat (1995) from the library (its files were not touched)."
+    )
+    assert removed_message(["A", "B"], ["C (no longer in the library)"]) == (
+        "Removed 2 movies from the library (their files were not touched). "
+        "Not removed: C (no longer in the library)."
+    )

@@ -1,0 +1,222 @@
+"""The movie page after an identification in the Identify dialog (the enrichment follows and its
+result is shown, with the identification's `why`), the movie's folder with "Open folder", a refused
+value's banner going away with the edit or the movie, and Esc/Ctrl+1 back to the library."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.services.enrichment import EnrichResult, Status
+from metarr_desktop.ui.common.bridge import dialog_result, spawn
+from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.movie.page import MovieDetailPage
+from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.ui_context import sandbox_ui_context
+from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
+    PaintedImages,
+    collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
+    enriched_inception,
+    open_editor,
+    page_factory,  # noqa: F401 - a fixture
+    press_return,
+    shoot,
+)
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+async def sandbox_ctx(
+    tmp_path: Path,
+    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+) -> AsyncIterator[UiContext]:
+    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PaintedImages()) as ctx:
+        yield ctx
+
+
+def press(
+    widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, key, modifiers))
+
+
+# --------------------------------------------------------------------------------------------------
+# Identified in the Identify dialog: the page fetches and shows the film, and why it is that film
+# --------------------------------------------------------------------------------------------------
+
+
+async def test_identify_as_this_fills_the_page_and_says_why(
+    sandbox_ctx: UiContext,
+    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+) -> None:
+    assert sandbox_ctx.suite is not None
+    movie_id = sandbox_ctx.suite.library.add("Inception", year=2010).id
+    page = page_factory(sandbox_ctx)
+    await page.load_movie(movie_id)
+    assert page.header.status.chip("status") is not None
+    assert page.header.status.chips[0].text == "Not identified yet"
+    assert not page.why_line.isVisible()
+    assert page.detail is not None and not page.detail.movie.fields.get("plot")
+
+    dialog = IdentifyDialog(sandbox_ctx, movie_id, page)
+    # As the window does: a committed choice reloads the movie page showing that movie.
+    dialog.identified.connect(lambda _movie_id: spawn(page.load()))
+    closed = dialog_result(dialog)
+    dialog.show()
+    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 15))
+    await asyncio.sleep(0)
+    dialog.search_now()
+    await finished
+    rows = [dialog.model.candidate(row) for row in range(dialog.model.rowCount())]
+    row = next(n for n, c in enumerate(rows) if c.title == "Inception" and c.year == 2010)
+    refreshed = asyncio.ensure_future(wait_signal(page.refreshFinished, 20))
+    assert await dialog.choose(row) is True
+    await asyncio.wait_for(closed, 5)
+    (result,) = await refreshed
+    assert isinstance(result, EnrichResult) and result.status is Status.ENRICHED
+    await settle()
+
+    assert page.detail is not None and page.detail.movie.status is IdentificationStatus.IDENTIFIED
+    assert page.detail.movie.fields.get("plot")
+    assert page.header.status.chips[0].text == "Identified"
+    assert page.refresh_title.text().startswith("Refresh finished: ")
+    assert "field" in page.refresh_title.text()
+    detail = page.refresh_detail.text()
+    assert "Identified as TMDB 27205" in detail and "(your choice)" in detail
+    assert "Several films match" not in detail
+    assert "Never enriched" not in page.info.text()
+    assert page.why_line.isVisible()
+    assert page.why_line.summary.text().startswith("Identified as TMDB 27205")
+    assert "why: the user's choice" in page.why_line.summary.text()
+    page.why_line.toggle.click()
+    await settle()
+    assert page.why_line.details.isVisible()
+    assert "Answered by" in page.why_line.details.text()
+    assert page.why_line.summary.textFormat() is Qt.TextFormat.PlainText
+    shoot(page, "movie-after-identify-as-this")
+    # A later refresh is a refresh like any other: it does not claim to follow the identification.
+    again = await page.refresh()
+    assert again is not None and "your choice" not in page.refresh_detail.text()
+
+
+async def test_an_identification_by_the_refresh_shows_its_why(
+    sandbox_ctx: UiContext,
+    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+) -> None:
+    assert sandbox_ctx.suite is not None
+    movie_id = sandbox_ctx.suite.library.add("Inception", year=2010).id
+    page = page_factory(sandbox_ctx)
+    await page.load_movie(movie_id)
+    result = await page.refresh()
+    assert result is not None and result.status is Status.ENRICHED
+    await settle()
+    # Its own identification does not start a second refresh.
+    assert page.job is not None and page.job.state.finished
+    summary = page.why_line.summary.text()
+    assert summary.startswith("Identified as ") and "why: " in summary
+    page.why_line.toggle.click()
+    details = page.why_line.details.text()
+    assert "Searched for “Inception” (normalised “inception”, year 2010)." in details
+    assert "Year rule: same year, or one year off" in details
+    assert "Best match “Inception” (2010)" in details
+    shoot(page, "movie-why-after-refresh")
+
+
+# --------------------------------------------------------------------------------------------------
+# The folder
+# --------------------------------------------------------------------------------------------------
+
+
+async def test_the_folder_is_shown_and_opened(
+    sandbox_ctx: UiContext,
+    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    assert sandbox_ctx.suite is not None
+    folder = tmp_path / "Films" / ("A very long folder name " * 4 + "Inception (2010)")
+    folder.mkdir(parents=True)
+    movie_id = sandbox_ctx.suite.library.add(
+        "Inception", year=2010, ids=ExternalIds(tmdb=27205), path=str(folder)
+    ).id
+    gone = sandbox_ctx.suite.library.add("Gone", year=2001, path=str(tmp_path / "nowhere")).id
+    page = page_factory(sandbox_ctx)
+    opened: list[QUrl] = []
+
+    def opener(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    page.folder_line.opener = opener
+    await page.load_movie(movie_id)
+    await settle()
+    line = page.folder_line
+    assert line.isVisible() and line.open_button.isEnabled()
+    assert line.path_label.toolTip() == str(folder)
+    assert line.path_label.textFormat() is Qt.TextFormat.PlainText
+    shown = line.path_label.text()
+    assert "…" in shown and shown.endswith("Inception (2010)")  # elided in the middle
+    line.open_button.click()
+    assert opened == [QUrl.fromLocalFile(str(folder))]
+    shoot(page, "movie-folder")
+
+    messages: list[str] = []
+    page.message.connect(messages.append)
+    await page.load_movie(gone)
+    assert not line.open_button.isEnabled()
+    assert "The folder is missing" in line.open_button.toolTip()
+    assert "The folder is missing" in line.path_label.toolTip()
+    assert line.open_folder() is False and opened == [QUrl.fromLocalFile(str(folder))]
+    assert messages and "The folder is missing" in messages[-1]
+
+
+# --------------------------------------------------------------------------------------------------
+# A refused value's banner, and going back
+# --------------------------------------------------------------------------------------------------
+
+
+async def test_a_refused_value_s_banner_goes_with_esc_and_with_the_movie(
+    sandbox_ctx: UiContext,
+    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+) -> None:
+    assert sandbox_ctx.suite is not None
+    movie_id = await enriched_inception(sandbox_ctx)
+    other = sandbox_ctx.suite.library.add("The Matrix", year=1999).id
+    page = page_factory(sandbox_ctx)
+    backs: list[bool] = []
+    page.backRequested.connect(lambda: backs.append(True))
+    await page.load_movie(movie_id)
+    editor = await open_editor(page, "runtime")
+    editor.setText("two hours")
+    await settle()
+    assert page.notice.isVisible() and "Runtime must be" in page.notice.text()
+    press(editor, Qt.Key.Key_Escape)
+    await settle()
+    assert page.table.findChild(QWidget, "editor-runtime") is None  # the editor is gone
+    assert not page.notice.isVisible()
+    assert backs == []  # Esc in the editor cancels the edit, it does not leave the movie
+
+    editor = await open_editor(page, "runtime")
+    editor.setText("two hours")
+    press_return(editor)
+    await settle()
+    assert page.notice.isVisible() and "Runtime must be" in page.notice.text()
+    shoot(page, "movie-refused-banner")
+    await page.load_movie(other)
+    assert not page.notice.isVisible() and page.notice.text() == ""
+
+    # Esc on the page (the fields table has the focus) goes back to the library.
+    page.table.setFocus()
+    press(page.table, Qt.Key.Key_Escape)
+    await until(lambda: backs == [True])
