@@ -1,4 +1,5 @@
-"""`metarr show ID`: a movie's fields with their sources and locks, its ratings and enrichment state."""
+"""`metarr show ID`: a movie's fields with their sources and locks, its ratings, enrichment state and
+latest identification decision (with its `why`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         "last_enriched_at": movie.last_enriched_at.isoformat() if movie.last_enriched_at else None,
         "last_enriched_providers": list(movie.last_enriched_providers),
         "incomplete_providers": {p: t.isoformat() for p, t in movie.incomplete_providers.items()},
+        "identification": movie.identification.to_json() if movie.identification else None,
     }
     if args.json:
         emit_json(document)
@@ -68,4 +70,10 @@ async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         f"last enriched: {document['last_enriched_at'] or 'never'} "
         f"from {', '.join(movie.last_enriched_providers) or '-'}"
     )
+    decision = movie.identification
+    if decision is not None:
+        rule = decision.why.get("rule")
+        outcome = decision.status + (f" ({decision.reason})" if decision.reason else "")
+        when = decision.decided_at.isoformat() if decision.decided_at else "-"
+        say(f"identification: {outcome} at {when}" + (f": {rule}" if rule else ""))
     return 0

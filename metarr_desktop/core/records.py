@@ -33,6 +33,35 @@ class FieldSourceRecord:
     language: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class IdentificationDecision:
+    """A movie's latest identification decision as stored with it (`metarr show --json` prints it
+    under "identification"; the movie page shows its `why` after a restart).
+
+    Attributes:
+        status: "identified" or "needs_identification".
+        reason: None, "not_found" or "ambiguous".
+        ids: the ids the decision confirmed (or the ones known then).
+        why: why it was decided (`core.matching.explain`; bounded in size, provider text is data).
+        decided_at: when it was committed.
+    """
+
+    status: str
+    reason: str | None
+    ids: ExternalIds
+    why: Mapping[str, Any]
+    decided_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "ids": self.ids.to_json(),
+            "why": dict(self.why),
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+        }
+
+
 @dataclass(slots=True)
 class MovieRecord:
     """A movie as the layers above see it.
@@ -40,6 +69,7 @@ class MovieRecord:
     Attributes:
         fields: every canonical field (ids included) that has a value.
         incomplete_providers: provider id -> when to retry it (it was rate limited or failed).
+        identification: the latest identification decision stored with it (None before the first).
     """
 
     id: int
@@ -57,6 +87,7 @@ class MovieRecord:
     updated_at: datetime | None = None
     missing: bool = False
     edition: str | None = None
+    identification: IdentificationDecision | None = None
 
 
 @dataclass(slots=True)

@@ -13,6 +13,9 @@ By the user's choice (`select`, "tmdb:27205", "imdb:tt1375666", "tvdb:..."): tha
 the others cross-referenced, and the result committed, replacing the ids the movie had. `look_up`
 and `commit_lookup` are its two halves, for the window to show the film before the user confirms it.
 
+Every decision (identified, ambiguous, not found, the user's choice) is stored with the movie, its
+`why` bounded in size (`bounded_why`), so `latest` can say why after a restart too.
+
 `search` asks every provider that can search; it is never cached.
 
 Progress: every method takes an optional `FetchProgress` (keyword `progress`) that receives each
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from metarr_desktop.core.fields import EntityType
@@ -80,9 +84,38 @@ class LockedIdError(Exception):
 #: The field that holds each kind of id (a lock on it keeps that id, `metarr lock ID tmdb_id`).
 ID_FIELDS = {IdType.TMDB: "tmdb_id", IdType.IMDB: "imdb_id", IdType.TVDB: "tvdb_id"}
 
-#: How many movies' latest identification `IdentificationService.latest` remembers (the window shows
-#: the movie open now; the oldest are forgotten first).
+#: How many movies' latest identification `IdentificationService.latest` keeps in memory (the window
+#: shows the movie open now; the oldest are dropped first and read back from the database).
 REMEMBERED = 1000
+
+#: The bounds of a stored `why`: characters per string, items per list or object, nesting depth.
+WHY_MAX_TEXT = 200
+WHY_MAX_ITEMS = 20
+WHY_MAX_DEPTH = 4
+
+
+def _bounded(value: Any, depth: int) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        text = "".join(ch if ch.isprintable() else " " for ch in value[:WHY_MAX_TEXT])
+        return text + "…" if len(value) > WHY_MAX_TEXT else text
+    if depth >= WHY_MAX_DEPTH:
+        return None
+    if isinstance(value, Mapping):
+        items = list(value.items())[:WHY_MAX_ITEMS]
+        return {_bounded(str(key), depth): _bounded(item, depth + 1) for key, item in items}
+    if isinstance(value, list | tuple):
+        return [_bounded(item, depth + 1) for item in value[:WHY_MAX_ITEMS]]
+    return _bounded(str(value), depth)
+
+
+def bounded_why(why: Mapping[str, Any]) -> dict[str, Any]:
+    """`why` as stored with the movie: JSON values only, strings cut to `WHY_MAX_TEXT` characters
+    (control characters made spaces: titles are provider text), lists and objects to
+    `WHY_MAX_ITEMS` entries, nesting to `WHY_MAX_DEPTH` levels."""
+    bounded = _bounded(why, 0)
+    return bounded if isinstance(bounded, dict) else {}
 
 
 @dataclass(slots=True)
@@ -99,6 +132,7 @@ class IdentifyResult:
         failed: providers that failed, timed out or were rate limited on the way.
         previous_ids: the ids the movie had before (to tell whether its identity changed).
         why: why the decision was made (`core.matching.explain`; JSON-ready).
+        decided_at: when it was stored (set on the one `IdentificationService.latest` returns).
     """
 
     movie_id: int
@@ -111,6 +145,7 @@ class IdentifyResult:
     failed: list[FailedProvider] = field(default_factory=list)
     previous_ids: ExternalIds = field(default_factory=ExternalIds)
     why: dict[str, Any] = field(default_factory=dict)
+    decided_at: datetime | None = None
 
     @property
     def identified(self) -> bool:
@@ -220,18 +255,37 @@ class IdentificationService:
         self._database = database
         self._latest: dict[int, IdentifyResult] = {}
 
-    def _remember(self, result: IdentifyResult) -> None:
+    def _remember(self, result: IdentifyResult) -> IdentifyResult:
         """Keep the outcome and its `why` (not the answers or candidates) of the latest
-        identifications, the most recent `REMEMBERED` movies only (a library-wide run commits many)."""
+        identifications, the most recent `REMEMBERED` movies only (a library-wide run commits many);
+        return the copy kept."""
         self._latest.pop(result.movie_id, None)
-        self._latest[result.movie_id] = replace(result, answers={}, candidates=[])
+        kept = self._latest[result.movie_id] = replace(result, answers={}, candidates=[])
         while len(self._latest) > REMEMBERED:
             del self._latest[next(iter(self._latest))]
+        return kept
 
     def latest(self, movie_id: int) -> IdentifyResult | None:
-        """The last identification of `movie_id` committed in this session (its `why` included), or
-        None. The window shows it, and tells a new one (the Identify dialog's) from one it has seen."""
-        return self._latest.get(movie_id)
+        """The last identification of `movie_id` (its `why` included), or None when it was never
+        identified: the one committed in this session, else the decision stored with the movie (a
+        past session's, `metarr identify`'s or the schedule's; kept in memory once read). The window
+        shows it, and tells a new one (the Identify dialog's) from one it has seen by identity."""
+        remembered = self._latest.get(movie_id)
+        if remembered is not None:
+            return remembered
+        movie = self._movies.get(movie_id)
+        decision = movie.identification if movie is not None else None
+        if decision is None:
+            return None
+        stored = IdentifyResult(
+            movie_id=movie_id,
+            status=decision.status,
+            reason=decision.reason,
+            ids=decision.ids,
+            why=dict(decision.why),
+            decided_at=decision.decided_at,
+        )
+        return self._remember(stored)
 
     async def identify(
         self,
@@ -470,14 +524,15 @@ class IdentificationService:
         otherwise the confirmed ids are merged over the known ones.
         """
         movie_id = result.movie_id
-        self._remember(result)
         if not result.identified:
             self._movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
+            self._store_decision(result, result.ids)
             return
         ids = result.ids if replace_ids else result.ids.merged(result.previous_ids)
         ids = keep_locked_ids(ids, result.previous_ids, self._movies.locked_fields(movie_id))
         self._movies.set_ids(movie_id, ids)
         self._movies.set_status(movie_id, IdentificationStatus.IDENTIFIED)
+        self._store_decision(result, ids)
         dropped = replace_ids and any(ids.get(k) != v for k, v in result.previous_ids.known().items())
         if result.identity_changed or dropped:
             # Another film than before: the old identity's cached answers must not be used.
@@ -488,6 +543,14 @@ class IdentificationService:
         }
         if answers:
             self._cache.save(MOVIE, movie_id, ids, answers)
+
+    def _store_decision(self, result: IdentifyResult, ids: ExternalIds) -> None:
+        """Store the decision with the movie and remember it (the window asks `latest`)."""
+        decision = self._movies.set_identification(
+            result.movie_id, result.status, result.reason, ids, bounded_why(result.why)
+        )
+        result.decided_at = decision.decided_at
+        self._remember(result)
 
     async def search(
         self,

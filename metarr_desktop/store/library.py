@@ -21,6 +21,7 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import (
     EnrichmentLogRecord,
     FieldSourceRecord,
+    IdentificationDecision,
     IdentificationStatus,
     MovieRecord,
     MovieRow,
@@ -91,6 +92,25 @@ def _select_ids(count: int) -> Any:
     return Movie.select().where(Movie.id.in_([0] * count))
 
 
+def _decision(stored: Any) -> IdentificationDecision | None:
+    """The stored ``identification`` JSON as a decision; None when absent or not readable (a damaged
+    value is no decision rather than an error that would hide the movie)."""
+    if not isinstance(stored, Mapping) or not isinstance(stored.get("why"), Mapping):
+        return None
+    try:
+        when = stored.get("decided_at")
+        reason = stored.get("reason")
+        return IdentificationDecision(
+            status=str(stored["status"]),
+            reason=str(reason) if reason is not None else None,
+            ids=ExternalIds.from_json(stored.get("ids") if isinstance(stored.get("ids"), dict) else None),
+            why=dict(stored["why"]),
+            decided_at=_utc_time(when) if isinstance(when, str) else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _record(row: Movie) -> MovieRecord:
     return _record_of(row.__data__)
 
@@ -122,6 +142,7 @@ def _record_of(data: Mapping[str, Any]) -> MovieRecord:
         updated_at=data["updated_at"],
         missing=bool(data.get("missing")),
         edition=data.get("edition"),
+        identification=_decision(data.get("identification")),
     )
 
 
@@ -351,6 +372,15 @@ class MovieRepository:
 
     def set_status(self, movie_id: int, status: IdentificationStatus) -> None:
         self._update(movie_id, status=status.value)
+
+    def set_identification(
+        self, movie_id: int, status: str, reason: str | None, ids: ExternalIds, why: Mapping[str, Any]
+    ) -> IdentificationDecision:
+        """Store the movie's latest identification decision, made now (replacing the one before).
+        The caller bounds `why` in size (`services.identification.bounded_why`)."""
+        decision = IdentificationDecision(status, reason, ids, dict(why), self._clock.now())
+        self._update(movie_id, identification=decision.to_json())
+        return decision
 
     def set_monitored(self, movie_id: int, monitored: bool) -> None:
         self._update(movie_id, monitored=monitored)

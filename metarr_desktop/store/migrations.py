@@ -210,6 +210,13 @@ def _v_published_file_state(db: pw.SqliteDatabase) -> None:
         _execute(db, statement)
 
 
+def _v_identification_decision(db: pw.SqliteDatabase) -> None:
+    """Each movie's latest identification decision (status, reason, the `why`, when), as JSON, so the
+    movie page can say why it was matched, or why it needs identification, after a restart and for
+    movies identified by `metarr identify` or the schedule. NULL until the movie is identified."""
+    _execute(db, 'ALTER TABLE "movies" ADD COLUMN "identification" TEXT')
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
@@ -219,6 +226,7 @@ MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v_field_source_language,
     _v_outline_follows_plot,
     _v_published_file_state,
+    _v_identification_decision,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -116,6 +116,7 @@ class Movie(BaseModel):
     updated_at = UtcDateTimeField()
     missing = pw.BooleanField(default=False)
     edition = pw.TextField(null=True)
+    identification = JsonField(null=True)
 
     class Meta:
         table_name = "movies"

@@ -44,3 +44,18 @@ def test_a_locked_id_holds_against_the_users_choice(cli: Cli) -> None:
     assert cli("show", "1", "--json")["ids"]["tmdb"] == 1091
     cli("unlock", "1", "tmdb_id")
     assert cli("identify", "1", "--select", "tmdb:60935", "--json")["ids"]["tmdb"] == 60935
+
+
+def test_show_has_the_latest_identification_decision_with_its_why(cli: Cli) -> None:
+    cli("library", "add", "--title", "The Thing")
+    assert cli("show", "1", "--json")["identification"] is None
+    ambiguous = cli("identify", "1", "--json")
+    stored = cli("show", "1", "--json")["identification"]
+    assert (stored["status"], stored["reason"]) == ("needs_identification", "ambiguous")
+    assert stored["why"] == ambiguous["why"] and stored["decided_at"]
+    cli("identify", "1", "--select", "tmdb:1091", "--json")
+    shown = cli("show", "1", "--json")
+    assert shown["identification"]["status"] == "identified"
+    assert shown["identification"]["why"]["rule"] == "the user's choice"
+    assert shown["identification"]["ids"] == shown["ids"]
+    assert "identification: identified at " in cli("show", "1")

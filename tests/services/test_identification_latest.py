@@ -1,6 +1,7 @@
 """`IdentificationService.latest`: the last identification committed per movie in this session (its
 `why` kept, its answers and candidates not), for the window to show and to tell a new one from one
-it has seen; only the most recent movies are remembered."""
+it has seen; only the most recent movies are kept in memory, the others are read back from the
+decision stored with the movie."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ async def test_the_latest_identification_of_each_movie_is_remembered(
             suite.identification.commit(
                 IdentifyResult(movie_id, "needs_identification", "ambiguous", ExternalIds())
             )
-    assert suite.identification.latest(ids[0]) is None  # the oldest is forgotten
+    back = suite.identification.latest(ids[0])  # dropped from memory, read back from the database
+    assert back is not None and back is not latest and back.why == why and back.ids == ExternalIds(tmdb=1)
+    assert suite.identification.latest(ids[0]) is back  # kept once read: the window compares by identity
     second = suite.identification.latest(ids[1])
     assert second is not None and second.reason == "ambiguous"

@@ -53,9 +53,11 @@ class WhyLine(QWidget):
         column.addWidget(self.details)
         self.hide()
 
-    def set_why(self, summary: str, lines: list[str]) -> None:
-        """Show `summary` (nothing at all when it is empty) with `lines` behind "Why?"."""
+    def set_why(self, summary: str, lines: list[str], tip: str = "") -> None:
+        """Show `summary` (nothing at all when it is empty, `tip` as its tooltip) with `lines`
+        behind "Why?"."""
         self.summary.setText(summary)
+        self.summary.setToolTip(plain_tip(tip))
         self.details.setText("\n".join(lines))
         self.toggle.setVisible(bool(lines))
         if not lines:

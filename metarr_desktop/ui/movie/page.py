@@ -13,8 +13,9 @@ up…", "found", "failed", "skipped: rate limited"), through `IdentifyingRefresh
 
 When the movie is identified in the Identify dialog ("Identify as this"), the page fetches the film
 at once and shows that refresh. The last identification's `why` (titles compared, year rule, ids
-cross-checked, the runner-up and why it lost) is a line under the banner, with the movie's folder
-and "Open folder". Esc (outside an editor), Alt+Left and Back return to the library.
+cross-checked, the runner-up and why it lost) is a line under the banner, also after a restart or
+when `metarr identify` or the schedule made it (the decision is stored with the movie), with the
+movie's folder and "Open folder". Esc (outside an editor), Alt+Left and Back return to the library.
 
 Editing a field (double-click or F2 on its value) stores it with the source "user" and locks it, so
 no refresh changes it, and the page says so. A value the field cannot hold is refused in the editor,
@@ -357,7 +358,8 @@ class MovieDetailPage(PageView):
         self.setAccessibleName(f"Movie: {header.title.text()}")
 
     def identification(self) -> IdentifyResult | None:
-        """The last identification of this movie in this session (None when there was none)."""
+        """The last identification of this movie: this session's, else the one stored with it (None
+        when it was never identified)."""
         suite = self.ctx.suite
         if suite is None or self.movie_id is None:
             return None
@@ -375,7 +377,9 @@ class MovieDetailPage(PageView):
 
     def _show_why(self) -> None:
         result = self.identification()
-        self.why_line.set_why(presenter.why_summary(result), presenter.why_lines(result, self.names))
+        self.why_line.set_why(
+            presenter.why_summary(result), presenter.why_lines(result, self.names), presenter.why_tip(result)
+        )
 
     def _show_status(self) -> None:
         if self.detail is not None:

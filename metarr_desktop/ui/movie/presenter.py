@@ -216,6 +216,14 @@ def why_summary(result: IdentifyResult | None) -> str:
     return f"{lead} — why: {rule}." if rule else f"{lead}."
 
 
+def why_tip(result: IdentifyResult | None) -> str:
+    """When the identification was decided ("" when unknown): it may come from an earlier session,
+    `metarr identify` or the schedule."""
+    if result is None or result.decided_at is None:
+        return ""
+    return result.decided_at.strftime("Decided %Y-%m-%d %H:%M:%S UTC")
+
+
 def why_lines(result: IdentifyResult | None, names: Mapping[str, str]) -> list[str]:
     """The identification's `why` in plain sentences: the titles compared (normalised), the year
     rule, the ids cross-checked, the runner-up and why it lost, the providers that answered."""
@@ -492,4 +500,5 @@ __all__ = [
     "title_text",
     "why_lines",
     "why_summary",
+    "why_tip",
 ]

@@ -291,3 +291,11 @@ def test_folder_info_says_whether_the_folder_can_be_opened() -> None:
     assert not gone.can_open and gone.reason.startswith("The folder is missing")
     none = presenter.folder_info(movie(path=None), is_dir=lambda p: True, is_file=lambda p: True)
     assert not none.can_open and none.path == "" and "no folder" in none.reason
+
+
+def test_why_says_when_it_was_decided() -> None:
+    when = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    decided = IdentifyResult(7, "identified", None, INCEPTION, why={"rule": "x"}, decided_at=when)
+    assert presenter.why_tip(decided) == "Decided 2026-03-04 05:06:07 UTC"
+    assert presenter.why_tip(IdentifyResult(7, "identified", None, INCEPTION)) == ""
+    assert presenter.why_tip(None) == ""
