@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox.players import FakeMovie, JellyfinFake, KodiFake
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players import PlayerChange
+from metarr_desktop.services.players.models import PlayerChange
 
 
 async def run(count: int) -> dict[str, object]:

@@ -21,7 +21,7 @@ from metarr_desktop.cli.common import (
 )
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.players import PlayerKind
-from metarr_desktop.services.players import UNSET, PlayerChange, PlayerConfigError, PlayerView
+from metarr_desktop.services.players.models import UNSET, PlayerChange, PlayerConfigError, PlayerView
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

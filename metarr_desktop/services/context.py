@@ -28,7 +28,7 @@ from metarr_desktop.providers.base import MetadataProvider
 from metarr_desktop.providers.images import ImageHostProvider
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
-from metarr_desktop.services.players import PlayerSyncService
+from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.publish import PublishService, create_publish_service
 from metarr_desktop.services.rate_state import RateLimitStateService

@@ -18,7 +18,7 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.services.players import PlayerSyncService
+from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.services.settings import language_policy
 from metarr_desktop.ui.common.images import ImageLoader
 

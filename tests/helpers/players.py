@@ -10,7 +10,7 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.sandbox.players import JellyfinFake, KodiFake, PlexFake
 from metarr_desktop.sandbox.players.transport import fakes_transport
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players import PlayerChange
+from metarr_desktop.services.players.models import PlayerChange
 from tests.helpers.fake_keyring import MemoryKeyring
 
 KODI_URL = "http://kodi.test:8080"

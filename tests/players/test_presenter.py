@@ -7,7 +7,7 @@ import pytest
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.players import PlayerKind
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players import UNSET, PlayerConfigError
+from metarr_desktop.services.players.models import UNSET, PlayerConfigError
 from metarr_desktop.ui.players.presenter import (
     PlayerForm,
     PlayersPresenter,

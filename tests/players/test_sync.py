@@ -11,7 +11,7 @@ from metarr_desktop.core.merge import MergeResult
 from metarr_desktop.core.records import SyncState
 from metarr_desktop.players import SyncAction
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players import PlayerChange, engine_id
+from metarr_desktop.services.players.models import PlayerChange, engine_id
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.players import Fakes, Movies, add_jellyfin, add_kodi, add_plex, open_app
 

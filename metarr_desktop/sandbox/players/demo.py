@@ -65,7 +65,7 @@ class DemoPlayers:
 
     async def configure(self, services: AppServices, movie_ids: list[int]) -> None:
         """Add both players to the profile and sync half of the movies, so there is history."""
-        from metarr_desktop.services.players import PlayerChange
+        from metarr_desktop.services.players.models import PlayerChange
 
         players = services.players
         await players.add(

@@ -13,15 +13,15 @@ from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.formatting import relative_time
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.players import DISPLAY_NAMES, USES_PASSWORD, PlayerKind, SyncAction
-from metarr_desktop.services.players import (
+from metarr_desktop.services.players.models import (
     UNSET,
     MappingCheck,
     PlayerChange,
     PlayerConfigError,
-    PlayerSyncService,
     PlayerView,
     SyncReport,
 )
+from metarr_desktop.services.players.service import PlayerSyncService
 
 DEFAULT_PORTS = {PlayerKind.KODI: 8080, PlayerKind.JELLYFIN: 8096, PlayerKind.PLEX: 32400}
 

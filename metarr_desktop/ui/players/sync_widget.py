@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from metarr_desktop.core.records import SyncState
-from metarr_desktop.services.players import MovieSyncState, PlayerSyncService
+from metarr_desktop.services.players.models import MovieSyncState
+from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.players.presenter import describe_report
 
