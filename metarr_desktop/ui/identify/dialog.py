@@ -26,12 +26,14 @@ dialog is opened with ``open()`` through `ui.bridge.dialog_result`; Cancel (or E
 running search or lookup.
 
 While a search or a lookup runs, a row of chips above the list shows each provider's part of it as
-it happens ("searching…", "3 results", "no match", "failed: <short reason>" with the whole error in
-its tooltip, "skipped: rate limited", "looking up…", "found"), from the identification's progress
-events (`QueryProgress`). Every search gets its own `QueryProgress`, bound to the search's
-generation: an edit detaches the running one, so the late events of a stale search never reach the
-chips, as its late answer never reaches the list. The chips keep their places while the user types
-(each provider "waiting" until the next search asks it).
+it happens ("searching…", "3 results", "no match", "search failed: <short reason>" with the whole
+error in its tooltip, "skipped: rate limited", "looking up…", "found"), from the identification's
+progress events (`QueryProgress`, on the one per-provider state machine and chip-text table of
+`services.progress`, so the chips read as the movie page's do). Every search gets its own
+`QueryProgress`, bound to the search's generation: an edit detaches the running one, so the late
+events of a stale search never reach the chips, as its late answer never reaches the list. The
+chips keep their places while the user types (each provider "waiting" until the next search asks
+it).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep
 from metarr_desktop.engine.identify import IdentificationError, LookupResult, SearchOutcome
 from metarr_desktop.services.identification import IdentifyResult, SelectionError, SelectionNotFoundError
+from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour, warning_colour
@@ -88,7 +91,6 @@ from metarr_desktop.ui.identify.presenter import (
     why_text,
 )
 from metarr_desktop.ui.identify.progress import QueryProgress
-from metarr_desktop.ui.movie.models import ProviderState
 from metarr_desktop.ui.movie.page import Chip, provider_state_colour
 
 #: How a provider's part ended, in the note under the chips (the chip says why).
@@ -458,8 +460,8 @@ class IdentifyDialog(QDialog):
 
     def _show_chips(self) -> None:
         """One chip per provider, in priority order, on one line if it can be: failure reasons are
-        shortened until it fits (the whole error is in each chip's tooltip), and the chips wrap to a
-        second line when even that is not enough."""
+        shortened until it fits, down to the shared text alone ("search failed"; the whole error is
+        in each chip's tooltip), and the chips wrap to a second line when even that is not enough."""
         progress = self.progress
         if progress is None or not progress.states:
             self.provider_chips.set_chips([], 0)
@@ -484,8 +486,8 @@ class IdentifyDialog(QDialog):
                 for provider in providers
             ]
 
-        shown = chips(18)  # on two lines, if even the shortest reasons do not fit on one
-        for limit in (REASON_CHARS, 18, 10):
+        shown = chips(18)  # on two lines, if even the chips without reasons do not fit on one
+        for limit in (REASON_CHARS, 18, 10, 0):
             candidate = chips(limit)
             if self.provider_chips.line_width(candidate) <= available:
                 shown = candidate
