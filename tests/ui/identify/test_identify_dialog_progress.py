@@ -464,6 +464,9 @@ class ReportingIdentification:
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
         raise AssertionError("not used")
 
+    def latest(self, movie_id: int) -> IdentifyResult | None:
+        return None
+
 
 async def test_a_stale_search_s_late_events_never_change_the_newer_search_s_chips(
     qtbot: QtBot, ctx: UiContext
