@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self.library_page.message.connect(self.show_message)
         self.library_page.movieActivated.connect(self.show_movie)
         self.library_page.identifyRequested.connect(self.show_identify)
+        self.library_page.moviesRemoved.connect(self._on_movies_removed)
         self.movie_page.message.connect(self.show_message)
         self.movie_page.backRequested.connect(lambda: self.show_page(Page.LIBRARY, force=True))
         self.movie_page.identifyRequested.connect(self.show_identify)
@@ -426,6 +427,18 @@ class MainWindow(QMainWindow):
             spawn(self.library_page.reload_movies([movie_id]))
         if self.movie_page.movie_id == movie_id:
             spawn(self.movie_page.load())
+
+    def _on_movies_removed(self, movie_ids: list[int]) -> None:
+        """Movies were removed from the library: the movie page forgets them, and when it shows one
+        the window goes back to the library and says why."""
+        shown = self.movie_page.movie_id
+        detail = self.movie_page.detail
+        title = detail.movie.title if detail is not None and detail.movie.id == shown else None
+        if not self.movie_page.forget(movie_ids) or not self.showing_movie():
+            return  # the library is in front: its own message says what was removed
+        self.show_page(Page.LIBRARY, force=True)
+        name = f"“{title}”" if title else f"Movie {shown}"
+        self.show_message(f"{name} was removed from the library; its page was closed.")
 
     def _on_nav_row(self, row: int) -> None:
         if row < 0:

@@ -304,3 +304,39 @@ async def test_the_library_sorts_without_the_articles_of_the_metadata_language(
     ctx.suite.app.user_settings.set("metadata.language", "de-DE")
     assert model.sort_language == "de-DE"
     assert titles() == ["Das Boot", "Casablanca", "Die Hard", "Hard Target", "The Matrix"]
+
+
+async def test_removing_the_movie_shown_goes_back_to_the_library_and_forgets_it(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.library is not None
+    shown = ctx.library.add("Inception", year=2010).id
+    other = ctx.library.add("Heat", year=1995).id
+    await window.open_movie(other)
+    await window.open_movie(shown)
+    page = window.movie_page
+    assert window.showing_movie() and {shown, other} <= set(page._seen_identification)
+
+    # Another movie goes: the page stays, and forgets only that one.
+    ctx.library.remove(other)
+    window.library_page.moviesRemoved.emit([other])
+    assert window.showing_movie() and page.movie_id == shown
+    assert other not in page._seen_identification and shown in page._seen_identification
+
+    ctx.library.remove(shown)
+    window.library_page.moviesRemoved.emit([shown])
+    assert window.stack.currentWidget() is window.library_page
+    assert window.current_page() is Page.LIBRARY and window.windowTitle().startswith("Library")
+    assert window.statusBar().currentMessage() == (
+        "“Inception” was removed from the library; its page was closed."
+    )
+    assert page.movie_id is None and page.detail is None and page._seen_identification == {}
+
+    # Removed while the library is in front: nothing to close, the library's own message stands.
+    third = ctx.library.add("Ronin", year=1998).id
+    await window.open_movie(third)
+    window.show_page(Page.LIBRARY, force=True)
+    window.show_message("Removed “Ronin”.")
+    ctx.library.remove(third)
+    window.library_page.moviesRemoved.emit([third])
+    assert window.statusBar().currentMessage() == "Removed “Ronin”." and page.movie_id is None
