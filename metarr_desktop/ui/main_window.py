@@ -1,5 +1,6 @@
-"""The main window: navigation between Library, Providers, Health, Activity and Players, menus, shortcuts, the
-status bar with the running job's progress, and geometry remembered between runs.
+"""The main window: navigation between Library, Providers, Health, Activity, Players and Language,
+menus, shortcuts (F1 lists them; the pages' line comes from the page table), the status bar with the
+running job's progress, and geometry remembered between runs.
 
 Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
 `closeRequested` is emitted and the composition root runs its shutdown coroutine (cancel jobs, close
@@ -70,8 +71,19 @@ PAGE_TITLES = {
     Page.LANGUAGE: "Language",
 }
 
+#: Each page's shortcut, in the navigation's order: Ctrl+1 for the first.
+PAGE_SHORTCUTS = {page: f"Ctrl+{number}" for number, page in enumerate(Page, start=1)}
+
+
+def page_shortcuts_help() -> tuple[str, str]:
+    """F1's line for the pages' shortcuts, from the page table (so it lists every page)."""
+    keys = list(PAGE_SHORTCUTS.values())
+    span = f"{keys[0]} … {keys[-1]}" if len(keys) > 1 else keys[0]
+    return span, ", ".join(PAGE_TITLES[page] for page in PAGE_SHORTCUTS)
+
+
 SHORTCUTS_HELP = (
-    ("Ctrl+1 … Ctrl+5", "Library, Providers, Health, Activity, Players"),
+    page_shortcuts_help(),
     ("Ctrl+F", "Filter the library"),
     ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
     ("Ctrl+wheel", "Poster size (in the poster grid)"),
@@ -289,11 +301,11 @@ class MainWindow(QMainWindow):
 
         view_menu = menus.addMenu("&View")
         self.page_actions: dict[Page, QAction] = {}
-        for number, page in enumerate(Page, start=1):
+        for page, shortcut in PAGE_SHORTCUTS.items():
             action = self._action(
                 # force: Ctrl+1 on a movie goes back to the library (Library is highlighted there).
                 PAGE_TITLES[page],
-                f"Ctrl+{number}",
+                shortcut,
                 lambda _=False, p=page: self.show_page(p, force=True),
             )
             view_menu.addAction(action)

@@ -20,7 +20,15 @@ from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import SHORTCUTS_HELP, MainWindow, Page, window_settings
+from metarr_desktop.ui.main_window import (
+    PAGE_SHORTCUTS,
+    PAGE_TITLES,
+    SHORTCUTS_HELP,
+    MainWindow,
+    Page,
+    page_shortcuts_help,
+    window_settings,
+)
 from tests.helpers.qt import arm_signal, until, wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -340,3 +348,14 @@ async def test_removing_the_movie_shown_goes_back_to_the_library_and_forgets_it(
     ctx.library.remove(third)
     window.library_page.moviesRemoved.emit([third])
     assert window.statusBar().currentMessage() == "Removed “Ronin”." and page.movie_id is None
+
+
+async def test_f1_lists_every_page_s_shortcut(window: MainWindow) -> None:
+    keys, pages = SHORTCUTS_HELP[0]
+    assert (keys, pages) == page_shortcuts_help()
+    assert keys == f"Ctrl+1 … Ctrl+{len(Page)}" == "Ctrl+1 … Ctrl+6"
+    assert pages.split(", ") == [PAGE_TITLES[page] for page in Page]
+    assert "Language" in pages
+    # The keys it lists are the ones the View menu binds.
+    bound = [window.page_actions[page].shortcut().toString() for page in Page]
+    assert bound == list(PAGE_SHORTCUTS.values()) and bound[-1] == f"Ctrl+{len(Page)}"
