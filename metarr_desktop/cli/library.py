@@ -4,7 +4,7 @@
 library it prints that movie and adds nothing (exit 0; ``"existing": true`` in its JSON). It takes an
 id alone (``--tmdb 949``): the identification fills the title in. `remove` deletes a movie from the
 library, never its files. `scan` reports the movies it added, found again, moved and marked missing,
-and the TV series it set aside.
+the TV series it set aside and the extras it skipped.
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ async def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
         say(
             f"added {len(report.added)}, already in the library {len(report.existing)}, "
             f"moved {len(report.moved)}, missing {len(report.missing)}, "
-            f"TV series set aside {len(report.tv)}, warnings {len(report.warnings)}"
+            f"TV series set aside {len(report.tv)}, warnings {len(report.warnings)}, "
+            f"extras skipped {len(report.extras)}"
         )
     return 0
 

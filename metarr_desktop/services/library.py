@@ -82,6 +82,8 @@ class ScanReport:
         missing: ids of movies under the scanned folder whose path is gone (kept, marked missing).
         found_again: ids of movies marked missing before and found again.
         tv: the TV series folders and episode files set aside.
+        extras: the extras skipped (folders such as ``Extras``, ``Trailers``; files such as
+            ``…-trailer.mkv``, ``sample.mkv``); ``extras_skipped`` in the JSON is their count.
         warnings: one line per folder or file that could not be read as expected.
     """
 
@@ -91,6 +93,7 @@ class ScanReport:
     missing: list[int] = field(default_factory=list)
     found_again: list[int] = field(default_factory=list)
     tv: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +106,7 @@ class ScanReport:
             "tv_set_aside": len(self.tv),
             "tv": [shown(path) for path in self.tv],
             "warnings": list(self.warnings),
+            "extras_skipped": len(self.extras),
         }
 
 
@@ -245,7 +249,7 @@ class LibraryService:
 
     def _commit(self, walk: WalkResult) -> ScanReport:
         root = walk.root
-        report = ScanReport(tv=list(walk.tv), warnings=list(walk.warnings))
+        report = ScanReport(tv=list(walk.tv), extras=list(walk.extras), warnings=list(walk.warnings))
         index = _Index(self._movies.scan_index())
         seen: set[int] = set()
         with self._database.atomic():

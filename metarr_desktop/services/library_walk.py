@@ -17,7 +17,8 @@ Layouts, as Kodi, Jellyfin, Emby, Plex and Radarr document them:
 - editions (``{edition-Director's Cut}``, "Extended Edition", "Theatrical Cut"), in their own
   folders or side by side in one: one entry each, with the edition recorded;
 - extras are never movies: folders ``Extras``, ``Featurettes``, ``Behind The Scenes``, ``Trailers``,
-  ``Samples``, ... and files ending ``-trailer``, ``-sample``, ``-featurette``, ...;
+  ``Samples``, ... and files ending ``-trailer``, ``-sample``, ``-featurette``, ...; each one skipped
+  is counted in `WalkResult.extras` (a folder once: it is not walked);
 - TV series (a ``Season 01`` folder, ``S01E01`` files, a ``tvshow.nfo``): set aside with a warning,
   counted in `WalkResult.tv`.
 
@@ -56,13 +57,20 @@ VIDEO_EXTENSIONS = frozenset(
     }
 )  # fmt: skip
 
-#: Folder names that hold extras rather than movies (Kodi, Plex, Jellyfin and Emby conventions),
-#: and folders of other programs that are never movies.
-EXTRA_FOLDERS = frozenset(
+#: Folder names that hold extras rather than movies (Kodi, Plex, Jellyfin and Emby conventions);
+#: each one skipped is counted in `WalkResult.extras`.
+EXTRAS_FOLDERS = frozenset(
     {
         "extras", "extra", "featurettes", "featurette", "behind the scenes", "behindthescenes",
         "deleted scenes", "deletedscenes", "interviews", "scenes", "shorts", "trailers", "trailer",
         "sample", "samples", "other", "others", "clips", "backdrops", "theme-music", "specials extras",
+    }
+)  # fmt: skip
+
+#: Folder names that are never walked: the extras' folders, and folders of other programs that are
+#: never movies (not counted as extras).
+EXTRA_FOLDERS = EXTRAS_FOLDERS | frozenset(
+    {
         "subs", "subtitles", "@eadir", "#recycle", "$recycle.bin", "lost+found", ".actors",
         "system volume information", "#snapshot", ".deletedbytmm", "plex versions",
     }
@@ -102,6 +110,8 @@ class WalkResult:
     movies: every movie found, in walk order (folders sorted by name).
     warnings: one line per entry that could not be read as expected.
     tv: the TV series folders (and loose episode files) set aside.
+    extras: the extras skipped beside the movies: their folders (``Extras``, ``Trailers``, …; not
+        walked, so each counts once) and video files (``…-trailer.mkv``, ``sample.mkv``, …).
     root: the scanned folder, absolute.
     """
 
@@ -109,6 +119,7 @@ class WalkResult:
     movies: list[FoundMovie] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     tv: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
 
 
 class LibraryError(ValueError):
@@ -136,10 +147,18 @@ def _valid_name(name: str) -> bool:
 def is_video(name: str) -> bool:
     """A video file that can be a movie (not an extra, a sample or a trailer)."""
     stem, ext = os.path.splitext(name)
-    if ext.lower() not in VIDEO_EXTENSIONS:
-        return False
+    return ext.lower() in VIDEO_EXTENSIONS and not _is_extra_stem(stem)
+
+
+def is_extra_video(name: str) -> bool:
+    """A video file that is an extra, a sample or a trailer (never a movie)."""
+    stem, ext = os.path.splitext(name)
+    return ext.lower() in VIDEO_EXTENSIONS and _is_extra_stem(stem)
+
+
+def _is_extra_stem(stem: str) -> bool:
     lowered = stem.lower()
-    return lowered not in EXTRA_STEMS and not lowered.endswith(EXTRA_SUFFIXES)
+    return lowered in EXTRA_STEMS or lowered.endswith(EXTRA_SUFFIXES)
 
 
 def read_nfo(path: str, warnings: list[str]) -> FolderInfo | None:
@@ -358,6 +377,8 @@ def _visit(folder: str, top: str, listing: _Listing, result: WalkResult) -> list
         result.tv.append(folder)
         warnings.append(f"{shown(folder)}: a TV series ({shown(reason)}); set aside, not a movie")
         return []
+    result.extras.extend(os.path.join(folder, d) for d in listing.dirs if d.lower() in EXTRAS_FOLDERS)
+    result.extras.extend(os.path.join(folder, name) for name in listing.files if is_extra_video(name))
     if episodes:
         for name in episodes:
             result.tv.append(os.path.join(folder, name))

@@ -8,6 +8,10 @@ job's own progress, so the Activity view sees it too). `finish(outcome)` settles
 the action's result (answers served from the cache send no events), `cancel()` marks the providers
 still working as skipped.
 
+An action that is an identification alone (the Identify dialog's search or lookup: nothing is
+fetched after it) settles its providers itself with `settle` from its result, and `forget`s the
+providers it kept in place from an earlier one but never asked.
+
 What a chip says for a state is `CHIP_TEXT`, keyed by the identification step the state belongs to
 (None: a fetch); every view (the movie page, the jobs, the Identify dialog) reads it from here, so a
 provider that answered a search reads the same everywhere.
@@ -239,6 +243,23 @@ class ProviderBoard(FetchProgress):
             self.note(note)
         if self._on_phase is not None:
             self._on_phase()
+
+    def settle(
+        self, provider: str, state: ProviderState, *, detail: str = "", step: IdentifyStep | None = None
+    ) -> None:
+        """Set `provider`'s state from the action's own result rather than an event (a provider the
+        events never mentioned, or one whose end was not reported); with `step`, the state belongs
+        to that identification step."""
+        self._settled.discard(provider)
+        if step is not None:
+            self.identify_steps[provider] = step
+        self._set(provider, state, detail=detail)
+
+    def forget(self, provider: str) -> None:
+        """Drop `provider` (a chip kept in place from an earlier action that this one never asks)."""
+        self.states.pop(provider, None)
+        self.identify_steps.pop(provider, None)
+        self._settled.discard(provider)
 
     # -- the fetch's events ------------------------------------------------------------------------
 

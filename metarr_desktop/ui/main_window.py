@@ -1,5 +1,6 @@
-"""The main window: navigation between Library, Providers, Health, Activity and Players, menus, shortcuts, the
-status bar with the running job's progress, and geometry remembered between runs.
+"""The main window: navigation between Library, Providers, Health, Activity, Players and Language,
+menus, shortcuts (F1 lists them; the pages' line comes from the page table), the status bar with the
+running job's progress, and geometry remembered between runs.
 
 Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
 `closeRequested` is emitted and the composition root runs its shutdown coroutine (cancel jobs, close
@@ -70,8 +71,19 @@ PAGE_TITLES = {
     Page.LANGUAGE: "Language",
 }
 
+#: Each page's shortcut, in the navigation's order: Ctrl+1 for the first.
+PAGE_SHORTCUTS = {page: f"Ctrl+{number}" for number, page in enumerate(Page, start=1)}
+
+
+def page_shortcuts_help() -> tuple[str, str]:
+    """F1's line for the pages' shortcuts, from the page table (so it lists every page)."""
+    keys = list(PAGE_SHORTCUTS.values())
+    span = f"{keys[0]} … {keys[-1]}" if len(keys) > 1 else keys[0]
+    return span, ", ".join(PAGE_TITLES[page] for page in PAGE_SHORTCUTS)
+
+
 SHORTCUTS_HELP = (
-    ("Ctrl+1 … Ctrl+5", "Library, Providers, Health, Activity, Players"),
+    page_shortcuts_help(),
     ("Ctrl+F", "Filter the library"),
     ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
     ("Ctrl+wheel", "Poster size (in the poster grid)"),
@@ -206,6 +218,7 @@ class MainWindow(QMainWindow):
         self.library_page.message.connect(self.show_message)
         self.library_page.movieActivated.connect(self.show_movie)
         self.library_page.identifyRequested.connect(self.show_identify)
+        self.library_page.moviesRemoved.connect(self._on_movies_removed)
         self.movie_page.message.connect(self.show_message)
         self.movie_page.backRequested.connect(lambda: self.show_page(Page.LIBRARY, force=True))
         self.movie_page.identifyRequested.connect(self.show_identify)
@@ -288,11 +301,11 @@ class MainWindow(QMainWindow):
 
         view_menu = menus.addMenu("&View")
         self.page_actions: dict[Page, QAction] = {}
-        for number, page in enumerate(Page, start=1):
+        for page, shortcut in PAGE_SHORTCUTS.items():
             action = self._action(
                 # force: Ctrl+1 on a movie goes back to the library (Library is highlighted there).
                 PAGE_TITLES[page],
-                f"Ctrl+{number}",
+                shortcut,
                 lambda _=False, p=page: self.show_page(p, force=True),
             )
             view_menu.addAction(action)
@@ -426,6 +439,18 @@ class MainWindow(QMainWindow):
             spawn(self.library_page.reload_movies([movie_id]))
         if self.movie_page.movie_id == movie_id:
             spawn(self.movie_page.load())
+
+    def _on_movies_removed(self, movie_ids: list[int]) -> None:
+        """Movies were removed from the library: the movie page forgets them, and when it shows one
+        the window goes back to the library and says why."""
+        shown = self.movie_page.movie_id
+        detail = self.movie_page.detail
+        title = detail.movie.title if detail is not None and detail.movie.id == shown else None
+        if not self.movie_page.forget(movie_ids) or not self.showing_movie():
+            return  # the library is in front: its own message says what was removed
+        self.show_page(Page.LIBRARY, force=True)
+        name = f"“{title}”" if title else f"Movie {shown}"
+        self.show_message(f"{name} was removed from the library; its page was closed.")
 
     def _on_nav_row(self, row: int) -> None:
         if row < 0:

@@ -28,11 +28,26 @@ def test_scan_reports_tv_moved_and_missing_and_remove_keeps_the_files(cli: Cli, 
         root / "Heat (1995) {tmdb-949}" / "heat.mkv",
         root / "Alien (1979)" / "alien.mkv",
         root / "Breaking Bad" / "Season 01" / "Breaking.Bad.S01E01.mkv",
+        root / "Heat (1995) {tmdb-949}" / "heat-trailer.mkv",
+        root / "Heat (1995) {tmdb-949}" / "Featurettes" / "making of.mkv",
     ):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"")
     first = cli("library", "scan", str(root), "--json")
     assert len(first["added"]) == 2 and first["tv_set_aside"] == 1
+    # The extras skipped are a key of their own, after the contract's keys (which stay as they are).
+    assert list(first) == [
+        "added",
+        "existing",
+        "moved",
+        "missing",
+        "found_again",
+        "tv_set_aside",
+        "tv",
+        "warnings",
+        "extras_skipped",
+    ]
+    assert first["extras_skipped"] == 2
     assert "TV series" in cli.err  # type: ignore[attr-defined]
     (root / "Heat (1995) {tmdb-949}").rename(root / "Heat {tmdb-949}")
     (root / "Alien (1979)" / "alien.mkv").unlink()

@@ -155,6 +155,23 @@ def test_cancel_marks_the_providers_still_working() -> None:
     assert board.states["omdb"].detail == "cancelled"
 
 
+def test_an_identification_alone_settles_and_forgets_providers_itself() -> None:
+    seen: list[ProviderProgress] = []
+    board = ProviderBoard(["tmdb", "omdb"], listener=seen.append)
+    board.phase, board.step = Phase.IDENTIFYING, IdentifyStep.SEARCH
+    board.on_provider_start("tmdb")
+    board.on_provider_outcome("tmdb", IdentifyStep.SEARCH, ProviderOutcome.ANSWERED, "")
+    board.settle("plugin", ProviderState.FAILED, detail="server error", step=IdentifyStep.SEARCH)
+    board.forget("omdb")
+    assert texts(board) == {"tmdb": "searched", "plugin": "search failed"}
+    assert board.states["plugin"].detail == "server error" and seen[-1].provider == "plugin"
+    # A state settled from outside ends what the events said: the next `complete` is read again.
+    board.settle("tmdb", ProviderState.RUNNING, step=IdentifyStep.LOOKUP)
+    board.on_provider_complete("tmdb", True)
+    assert texts(board)["tmdb"] == "found"
+    board.forget("nobody")  # not there: nothing happens
+
+
 def test_one_chip_text_table() -> None:
     # Every state reads in a fetch; a step only overrides what it says differently.
     assert {state for step, state in CHIP_TEXT if step is None} == set(ProviderState)

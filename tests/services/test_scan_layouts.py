@@ -90,6 +90,50 @@ def test_extras_are_never_movies(tmp_path: Path) -> None:
     }
 
 
+def test_the_extras_skipped_are_counted(tmp_path: Path) -> None:
+    folder = tmp_path / "Inception (2010)"
+    touch(folder / "Inception (2010).mkv")
+    touch(folder / "Inception (2010)-trailer.mkv")
+    touch(folder / "Inception (2010)-sample.mkv")
+    touch(folder / "Inception (2010)-featurette.mkv")
+    touch(folder / "Inception (2010)-trailer.srt")  # not a video: not an extra the scan skipped
+    for extras in ("Extras", "Featurettes", "Trailers"):  # a folder counts once, however full
+        touch(folder / extras / "Making of.mkv")
+        touch(folder / extras / "Teaser.mkv")
+    touch(folder / "Subs" / "Inception.en.srt")  # another program's folder: not an extra
+    touch(tmp_path / "Interstellar.2014.1080p.mkv")
+    touch(tmp_path / "Interstellar.2014.1080p-sample.mkv")
+    touch(tmp_path / "sample.mkv")
+    touch(tmp_path / "Samples" / "Dune.2021.sample.mkv")
+    touch(tmp_path / "@eaDir" / "thumb.mkv")
+    touch(tmp_path / "Breaking Bad" / "Season 01" / "Breaking.Bad.S01E01.mkv")
+    touch(tmp_path / "Breaking Bad" / "Extras" / "Gag reel.mkv")  # a series' extras: set aside with it
+    walk = walk_library(tmp_path)
+    assert len(walk.movies) == 2
+    assert sorted(os.path.relpath(p, tmp_path) for p in walk.extras) == [
+        "Inception (2010)/Extras",
+        "Inception (2010)/Featurettes",
+        "Inception (2010)/Inception (2010)-featurette.mkv",
+        "Inception (2010)/Inception (2010)-sample.mkv",
+        "Inception (2010)/Inception (2010)-trailer.mkv",
+        "Inception (2010)/Trailers",
+        "Interstellar.2014.1080p-sample.mkv",
+        "Samples",
+        "sample.mkv",
+    ]
+    assert walk_library(tmp_path / "Inception (2010)").extras == [
+        str(folder / name)
+        for name in (
+            "Extras",
+            "Featurettes",
+            "Trailers",
+            "Inception (2010)-featurette.mkv",
+            "Inception (2010)-sample.mkv",
+            "Inception (2010)-trailer.mkv",
+        )
+    ]
+
+
 def test_tv_series_are_set_aside_with_a_warning(tmp_path: Path) -> None:
     touch(tmp_path / "Breaking Bad" / "Season 01" / "Breaking.Bad.S01E01.720p.mkv")
     touch(tmp_path / "Breaking Bad" / "Season 02" / "Breaking.Bad.S02E01.720p.mkv")

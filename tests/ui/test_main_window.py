@@ -19,7 +19,15 @@ from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.ui.common.theme import Scheme, ThemeController, is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import SHORTCUTS_HELP, MainWindow, Page, window_settings
+from metarr_desktop.ui.main_window import (
+    PAGE_SHORTCUTS,
+    PAGE_TITLES,
+    SHORTCUTS_HELP,
+    MainWindow,
+    Page,
+    page_shortcuts_help,
+    window_settings,
+)
 from tests.helpers.qt import arm_signal, until, wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -289,3 +297,50 @@ async def test_the_library_sorts_without_the_articles_of_the_metadata_language(
     ctx.suite.app.user_settings.set("metadata.language", "de-DE")
     assert model.sort_language == "de-DE"
     assert titles() == ["Das Boot", "Casablanca", "Die Hard", "Hard Target", "The Matrix"]
+
+
+async def test_removing_the_movie_shown_goes_back_to_the_library_and_forgets_it(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.library is not None
+    shown = ctx.library.add("Inception", year=2010).id
+    other = ctx.library.add("Heat", year=1995).id
+    await window.open_movie(other)
+    await window.open_movie(shown)
+    page = window.movie_page
+    assert window.showing_movie() and {shown, other} <= set(page._seen_identification)
+
+    # Another movie goes: the page stays, and forgets only that one.
+    ctx.library.remove(other)
+    window.library_page.moviesRemoved.emit([other])
+    assert window.showing_movie() and page.movie_id == shown
+    assert other not in page._seen_identification and shown in page._seen_identification
+
+    ctx.library.remove(shown)
+    window.library_page.moviesRemoved.emit([shown])
+    assert window.stack.currentWidget() is window.library_page
+    assert window.current_page() is Page.LIBRARY and window.windowTitle().startswith("Library")
+    assert window.statusBar().currentMessage() == (
+        "“Inception” was removed from the library; its page was closed."
+    )
+    assert page.movie_id is None and page.detail is None and page._seen_identification == {}
+
+    # Removed while the library is in front: nothing to close, the library's own message stands.
+    third = ctx.library.add("Ronin", year=1998).id
+    await window.open_movie(third)
+    window.show_page(Page.LIBRARY, force=True)
+    window.show_message("Removed “Ronin”.")
+    ctx.library.remove(third)
+    window.library_page.moviesRemoved.emit([third])
+    assert window.statusBar().currentMessage() == "Removed “Ronin”." and page.movie_id is None
+
+
+async def test_f1_lists_every_page_s_shortcut(window: MainWindow) -> None:
+    keys, pages = SHORTCUTS_HELP[0]
+    assert (keys, pages) == page_shortcuts_help()
+    assert keys == f"Ctrl+1 … Ctrl+{len(Page)}" == "Ctrl+1 … Ctrl+6"
+    assert pages.split(", ") == [PAGE_TITLES[page] for page in Page]
+    assert "Language" in pages
+    # The keys it lists are the ones the View menu binds.
+    bound = [window.page_actions[page].shortcut().toString() for page in Page]
+    assert bound == list(PAGE_SHORTCUTS.values()) and bound[-1] == f"Ctrl+{len(Page)}"

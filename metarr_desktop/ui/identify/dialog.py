@@ -13,12 +13,15 @@ Two ways in, as document 2's two modes:
   ``tvdb:700046``): the id is looked up (`look_up`, nothing written) and the film shown as the only
   candidate; choosing it commits that lookup (`commit_lookup`, no second request).
 
-Under the chips, the why of the automatic decision over the candidates shown, as `metarr identify
---json` gives it (the rule, the titles compared as normalised, the year rule, the ids cross-checked,
-why the runner-up lost), in plain text; each candidate's line gives its runtime, director, original
-title and a TV film mark where it carries them. Enter in a field chooses the selected candidate, as
-the footer says, once the list answers what the fields ask (otherwise it searches now). The texts
-are composed in ``presenter.py``; the list, its model and the chips are modules of their own.
+Under the chips, the why of the automatic decision, as `metarr identify --json` gives it (the
+rule, the titles compared as normalised, the year rule, the ids cross-checked, why the runner-up
+lost), in plain text: the engine's own why from the movie's last identification when it answers
+what the fields ask (the same title and year, or an id it looked up; it may have probed look-alikes
+and settled an ambiguity), else the decision over the candidates shown. Each candidate's line gives
+its runtime, director, original title and a TV film mark where it carries them. Enter in a field
+chooses the selected candidate, as the footer says, once the list answers what the fields ask
+(otherwise it searches now). The texts are composed in ``presenter.py``; the list, its model and the
+chips are modules of their own.
 
 Everything the user needs to know is said inline: searching, no results, a provider that failed
 while others answered, no provider could search, a bad year or id, a failed identification. The
@@ -26,19 +29,21 @@ dialog is opened with ``open()`` through `ui.bridge.dialog_result`; Cancel (or E
 running search or lookup.
 
 While a search or a lookup runs, a row of chips above the list shows each provider's part of it as
-it happens ("searching…", "3 results", "no match", "failed: <short reason>" with the whole error in
-its tooltip, "skipped: rate limited", "looking up…", "found"), from the identification's progress
-events (`QueryProgress`). Every search gets its own `QueryProgress`, bound to the search's
-generation: an edit detaches the running one, so the late events of a stale search never reach the
-chips, as its late answer never reaches the list. The chips keep their places while the user types
-(each provider "waiting" until the next search asks it).
+it happens ("searching…", "3 results", "no match", "search failed: <short reason>" with the whole
+error in its tooltip, "skipped: rate limited", "looking up…", "found"), from the identification's
+progress events (`QueryProgress`, on the one per-provider state machine and chip-text table of
+`services.progress`, so the chips read as the movie page's do). Every search gets its own
+`QueryProgress`, bound to the search's generation: an edit detaches the running one, so the late
+events of a stale search never reach the chips, as its late answer never reaches the list. The
+chips keep their places while the user types (each provider "waiting" until the next search asks
+it).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QRegularExpressionValidator, QResizeEvent
@@ -59,6 +64,7 @@ from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep
 from metarr_desktop.engine.identify import IdentificationError, LookupResult, SearchOutcome
 from metarr_desktop.services.identification import IdentifyResult, SelectionError, SelectionNotFoundError
+from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour, warning_colour
@@ -74,11 +80,13 @@ from metarr_desktop.ui.identify.presenter import (
     REASON_CHARS,
     LookupRequest,
     Request,
+    SearchRequest,
     best_choice,
     candidate_from_lookup,
     describe_failures,
     describe_movie,
     doing_text,
+    engine_why,
     failure_note,
     found_status,
     read_request,
@@ -88,7 +96,6 @@ from metarr_desktop.ui.identify.presenter import (
     why_text,
 )
 from metarr_desktop.ui.identify.progress import QueryProgress
-from metarr_desktop.ui.movie.models import ProviderState
 from metarr_desktop.ui.movie.page import Chip, provider_state_colour
 
 #: How a provider's part ended, in the note under the chips (the chip says why).
@@ -103,7 +110,9 @@ _FAILURE_WORDS = {
 class Identification(Protocol):
     """What the dialog needs of `IdentificationService` (a fake stands in for it in tests).
 
-    `progress` receives each provider's part of the work as it happens (it may send nothing).
+    `progress` receives each provider's part of the work as it happens (it may send nothing);
+    `latest` is the engine's last identification of a movie (its `why` is shown when it answers
+    what the dialog asks).
     """
 
     async def search(
@@ -117,6 +126,8 @@ class Identification(Protocol):
     async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult: ...
 
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult: ...
+
+    def latest(self, movie_id: int) -> IdentifyResult | None: ...
 
 
 class IdentifyDialog(QDialog):
@@ -458,8 +469,8 @@ class IdentifyDialog(QDialog):
 
     def _show_chips(self) -> None:
         """One chip per provider, in priority order, on one line if it can be: failure reasons are
-        shortened until it fits (the whole error is in each chip's tooltip), and the chips wrap to a
-        second line when even that is not enough."""
+        shortened until it fits, down to the shared text alone ("search failed"; the whole error is
+        in each chip's tooltip), and the chips wrap to a second line when even that is not enough."""
         progress = self.progress
         if progress is None or not progress.states:
             self.provider_chips.set_chips([], 0)
@@ -484,8 +495,8 @@ class IdentifyDialog(QDialog):
                 for provider in providers
             ]
 
-        shown = chips(18)  # on two lines, if even the shortest reasons do not fit on one
-        for limit in (REASON_CHARS, 18, 10):
+        shown = chips(18)  # on two lines, if even the chips without reasons do not fit on one
+        for limit in (REASON_CHARS, 18, 10, 0):
             candidate = chips(limit)
             if self.provider_chips.line_width(candidate) <= available:
                 shown = candidate
@@ -532,7 +543,8 @@ class IdentifyDialog(QDialog):
                 self.view.set_placeholder("No films found.")
             self._show_status(text, error=is_error)
             self._show_note(self._failure_note(outcome.failures, "search", progress))
-            self._show_why(search_why(outcome.candidates, title, year) if outcome.candidates else {})
+            local = search_why(outcome.candidates, title, year) if outcome.candidates else {}
+            self._show_why(self._engine_why(SearchRequest(title, year)) or local)
         self._update_buttons()
         self.searchFinished.emit()
 
@@ -573,6 +585,7 @@ class IdentifyDialog(QDialog):
                 "Choose it to identify the movie as this film."
             )
             self._show_note(self._failure_note(lookup.failures, "answer", progress))
+            self._show_why(self._engine_why(LookupRequest(choice)))
         self._update_buttons()
         self.searchFinished.emit()
 
@@ -703,7 +716,13 @@ class IdentifyDialog(QDialog):
         self.note.setText(text)
         self.note.setVisible(bool(text))
 
-    def _show_why(self, why: dict[str, object]) -> None:
+    def _engine_why(self, request: Request) -> dict[str, Any]:
+        """The `why` of the engine's own identification of the movie when it answers `request` (it
+        may have probed look-alikes and settled an ambiguity the candidates alone leave open)."""
+        latest = self.service.latest(self.movie_id)
+        return engine_why(latest.why if latest is not None else {}, request)
+
+    def _show_why(self, why: Mapping[str, object]) -> None:
         """The why of the automatic decision over the candidates shown (plain text; empty hides it)."""
         self.why = dict(why)
         text = why_text(why)

@@ -14,7 +14,7 @@ from typing import Any
 
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import IdType, InvalidIdError, parse_imdb_id
-from metarr_desktop.core.matching import Candidate, decide
+from metarr_desktop.core.matching import Candidate, decide, normalise_title
 from metarr_desktop.core.records import IdentificationStatus, MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import IdentifyStep
@@ -250,8 +250,31 @@ def accessible_text(candidate: Candidate, exact: bool, providers: Iterable[str])
 
 def search_why(candidates: Sequence[Candidate], title: str, year: int | None) -> dict[str, Any]:
     """The `why` of the automatic decision over these candidates for this title and year (as
-    `metarr identify --json` prints it): the engine's own rule (`core.matching.decide`)."""
+    `metarr identify --json` prints it), by the engine's rule (`core.matching.decide`) run again
+    here: what the dialog shows only when the engine's own `why` (`engine_why`) answers nothing."""
     return decide(list(candidates), title, year).why
+
+
+def engine_why(why: Mapping[str, Any], request: Request) -> dict[str, Any]:
+    """The engine's own `why` of the movie's last identification (`IdentifyResult.why`) when it
+    answers what `request` asks, else {}: a search of the title (as normalised) and year the engine
+    compared, or a lookup of an id the engine looked up. It says what the engine decided, which the
+    candidates alone may not (it probes look-alikes and can settle an ambiguity)."""
+    if not why:
+        return {}
+    if isinstance(request, SearchRequest):
+        query = why.get("query")
+        if not isinstance(query, Mapping) or query.get("year") != request.year:
+            return {}
+        return dict(why) if query.get("normalised") == normalise_title(request.title) else {}
+    looked_up = why.get("ids_looked_up")
+    if not isinstance(looked_up, list):
+        return {}
+    try:
+        asked = parse_selection(request.choice).known()
+    except (SelectionError, InvalidIdError):
+        return {}
+    return dict(why) if any(f"{kind.value} {value}" in looked_up for kind, value in asked.items()) else {}
 
 
 def _match_words(match: Mapping[str, Any]) -> str:

@@ -1,27 +1,22 @@
-"""Each provider's part of one search or lookup of the Identify dialog (`QueryProgress`), and
-what its chips say in each state."""
+"""Each provider's part of one search or lookup of the Identify dialog (`QueryProgress`): the one
+per-provider state machine of `services.progress` (`ProviderBoard`) and its one table of chip
+texts, so a chip here reads as it does on the movie page ("searching…", "searched", "no match",
+"looking up…", "found"). What the dialog adds: each search's generation (a stale search is
+detached), the chips kept in place while the user types, a failure's short reason on its chip and a
+sentence with the whole error in its tooltip."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
+from metarr_desktop.services.progress import Phase, ProviderBoard, ProviderProgress, ProviderState
 from metarr_desktop.ui.identify.presenter import REASON_CHARS, short_reason
-from metarr_desktop.ui.movie.models import ProviderProgress, ProviderState
-from metarr_desktop.ui.movie.page import outcome_state
 
-#: A chip's text for a provider's state within a step (failures and skips add their reason).
-_CHIP_TEXT = {
-    (IdentifyStep.SEARCH, ProviderState.RUNNING): "searching…",
-    (IdentifyStep.SEARCH, ProviderState.DONE): "answered",
-    (IdentifyStep.SEARCH, ProviderState.NOT_FOUND): "no match",
-    (IdentifyStep.LOOKUP, ProviderState.RUNNING): "looking up…",
-    (IdentifyStep.LOOKUP, ProviderState.DONE): "found",
-    (IdentifyStep.LOOKUP, ProviderState.NOT_FOUND): "not found",
-}
+#: The states whose chip adds the (shortened) reason to the shared text: "search failed: <reason>".
+_WITH_REASON = (ProviderState.FAILED, ProviderState.SKIPPED)
 
 #: A chip's tooltip for a provider's state within a step; ``{name}`` and ``{detail}`` are filled in.
 _CHIP_TIP = {
@@ -46,7 +41,8 @@ _COMMON_TIP = {
 
 
 class QueryProgress(FetchProgress):
-    """Each provider's part of one search or lookup of the dialog, from the identification's events.
+    """Each provider's part of one search or lookup of the dialog, from the identification's events,
+    kept by a `ProviderBoard` (`board`) that only identifies (nothing is fetched after it).
 
     The dialog makes one for every search, lookup or choice and shows only the newest one's states;
     `detach()` makes an older one ignore every event from then on (a cancelled search that still
@@ -58,9 +54,7 @@ class QueryProgress(FetchProgress):
 
     Attributes:
         generation: the dialog's search generation this progress belongs to.
-        step: the step running, or the one expected before any is announced.
-        states: provider -> its progress, in the order first heard of.
-        steps: provider -> the step its state belongs to.
+        board: each provider's state and the step it belongs to.
         attached: False once detached.
     """
 
@@ -73,73 +67,92 @@ class QueryProgress(FetchProgress):
         listener: Callable[[], None] | None = None,
     ) -> None:
         self.generation = generation
-        self.step = step
-        self.states: dict[str, ProviderProgress] = {p: ProviderProgress(p) for p in waiting}
-        self.steps: dict[str, IdentifyStep] = dict.fromkeys(self.states, step)
+        self.board = ProviderBoard(waiting)
+        self.board.phase = Phase.IDENTIFYING
+        self.board.step = step
+        self.board.identify_steps.update(dict.fromkeys(self.board.states, step))
         self.attached = True
         self._listener = listener
-        self._placeholders = set(self.states)
-        self._settled: set[str] = set()
+        self._placeholders = set(self.board.states)
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    @property
+    def states(self) -> dict[str, ProviderProgress]:
+        """Provider -> its progress, in the order first heard of."""
+        return self.board.states
+
+    @property
+    def steps(self) -> dict[str, IdentifyStep]:
+        """Provider -> the step its state belongs to."""
+        return self.board.identify_steps
+
+    @property
+    def step(self) -> IdentifyStep | None:
+        """The step running, or the one expected before any is announced."""
+        return self.board.step
+
+    @property
+    def finished(self) -> bool:
+        return all(progress.state.finished for progress in self.states.values())
 
     def detach(self) -> None:
         """Ignore every later event (the search this belongs to is stale)."""
         self.attached = False
         self._listener = None
 
-    @property
-    def finished(self) -> bool:
-        return all(progress.state.finished for progress in self.states.values())
-
-    def _set(self, provider: str, state: ProviderState, **extra: Any) -> None:
-        self._placeholders.discard(provider)
-        self.states[provider] = ProviderProgress(provider, state, **extra)
-        self.steps[provider] = self.step
+    def _changed(self) -> None:
         if self._listener is not None:
             self._listener()
+
+    def _settle(self, provider: str, state: ProviderState, detail: str = "") -> None:
+        self._placeholders.discard(provider)
+        self.board.settle(provider, state, detail=detail, step=self.steps.get(provider, self.step))
 
     # -- events ------------------------------------------------------------------------------------
 
     def on_identify_step(self, step: IdentifyStep, providers: Sequence[str]) -> None:
         if not self.attached:
             return
-        self.step = step
         for provider in [p for p in self._placeholders if p not in providers]:
-            del self.states[provider], self.steps[provider]
+            self.board.forget(provider)
         self._placeholders.clear()
+        self.board.on_identify_step(step, providers)
         for provider in providers:
-            self._settled.discard(provider)
-            self._set(provider, ProviderState.WAITING)
+            self.board.settle(provider, ProviderState.WAITING, step=step)
+        self._changed()
 
     def on_provider_start(self, provider: str) -> None:
         if self.attached:
-            self._settled.discard(provider)
-            self._set(provider, ProviderState.RUNNING)
+            self._placeholders.discard(provider)
+            self.board.on_provider_start(provider)
+            self._changed()
 
     def on_provider_retry(self, provider: str, attempt: int, max_retries: int) -> None:
         if self.attached:
-            self._set(provider, ProviderState.RETRY, attempt=attempt, max_retries=max_retries)
+            self._placeholders.discard(provider)
+            self.board.on_provider_retry(provider, attempt, max_retries)
+            self._changed()
 
     def on_provider_timeout(self, provider: str) -> None:
         if self.attached:
-            self._set(provider, ProviderState.TIMEOUT, detail="its request was cancelled")
+            self._settle(provider, ProviderState.TIMEOUT, "its request was cancelled")
+            self._changed()
 
     def on_provider_outcome(
         self, provider: str, step: IdentifyStep, outcome: ProviderOutcome, detail: str
     ) -> None:
         if not self.attached:
             return
-        self.step = step
-        self._settled.add(provider)
-        self._set(provider, outcome_state(outcome), detail=detail)
+        self._placeholders.discard(provider)
+        self.board.step = step
+        self.board.on_provider_outcome(provider, step, outcome, detail)
+        self._changed()
 
     def on_provider_complete(self, provider: str, success: bool) -> None:
-        if not self.attached or provider in self._settled:
-            return  # its outcome said more than `success` can
-        current = self.states.get(provider)
-        if success:
-            self._set(provider, ProviderState.DONE)
-        elif current is None or current.state is not ProviderState.TIMEOUT:
-            self._set(provider, ProviderState.FAILED)
+        if self.attached:
+            self.board.on_provider_complete(provider, success)  # an outcome said more: kept
+            self._changed()
 
     def finish(
         self,
@@ -153,7 +166,7 @@ class QueryProgress(FetchProgress):
         if not self.attached:
             return
         for provider in list(self._placeholders):
-            del self.states[provider], self.steps[provider]
+            self.board.forget(provider)
         self._placeholders.clear()
         errors = {f.provider: f.error for f in failures}
         unknown = set(not_found)
@@ -162,36 +175,35 @@ class QueryProgress(FetchProgress):
             if current is not None and current.state.finished:
                 continue
             if provider in errors:
-                self._set(provider, ProviderState.FAILED, detail=errors[provider])
+                self._settle(provider, ProviderState.FAILED, errors[provider])
             elif provider in unknown:
-                self._set(provider, ProviderState.NOT_FOUND)
+                self._settle(provider, ProviderState.NOT_FOUND)
             else:
-                self._set(provider, ProviderState.DONE)
+                self._settle(provider, ProviderState.DONE)
         for provider, progress in list(self.states.items()):
             if not progress.state.finished:  # its end was never reported
-                self._set(provider, ProviderState.SKIPPED, detail="no answer reported")
-        if self._listener is not None:
-            self._listener()
+                self._settle(provider, ProviderState.SKIPPED, "no answer reported")
+        self._changed()
 
     # -- what a chip says --------------------------------------------------------------------------
 
     def text_of(self, provider: str, reason_chars: int = REASON_CHARS) -> str:
-        """The chip text of `provider`'s state: "searching…", "3 results", "failed: <reason>"."""
+        """The chip text of `provider`'s state, from the shared table ("searching…", "3 results",
+        "searched", "found"); a failure or a skip adds its reason, shortened: "search failed:
+        <reason>"."""
+        text = self.board.text_of(provider)
         progress = self.states[provider]
-        step = self.steps.get(provider, self.step)
-        state = progress.state
-        if state is ProviderState.DONE and step is IdentifyStep.SEARCH and progress.detail:
-            return progress.detail  # "3 results"
-        if state in (ProviderState.FAILED, ProviderState.SKIPPED):
+        if progress.state in _WITH_REASON:
             reason = short_reason(progress.detail, reason_chars)
-            return f"{state.value}: {reason}" if reason else state.value
-        return _CHIP_TEXT.get((step, state), progress.text)
+            return f"{text}: {reason}" if reason else text
+        return text
 
     def tooltip_of(self, provider: str, name: str) -> str:
         """A sentence about `provider`'s state with the whole of its error (rich text)."""
         progress = self.states[provider]
         step = self.steps.get(provider, self.step)
-        template = _CHIP_TIP.get((step, progress.state)) or _COMMON_TIP.get(progress.state)
+        template = _CHIP_TIP.get((step, progress.state)) if step is not None else None
+        template = template or _COMMON_TIP.get(progress.state)
         detail = progress.detail
         if progress.state is ProviderState.RETRY:
             detail = f"retry {progress.attempt} of {progress.max_retries}"

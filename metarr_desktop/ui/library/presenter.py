@@ -118,12 +118,15 @@ def scan_summary(report: ScanReport) -> str:
 
 
 def scan_details(report: ScanReport) -> str:
-    """Everything else the scan counted: moved (kept), missing (kept), found again, TV set aside."""
+    """Everything else the scan counted: moved (kept), missing (kept), found again, TV set aside,
+    and the extras skipped (never movies) when there were any."""
+    extras = len(report.extras)
+    skipped = f", {extras:,} extra{'' if extras == 1 else 's'} skipped (trailers, samples…)" if extras else ""
     return (
         f"{len(report.moved):,} moved (kept, at their new place), "
         f"{len(report.missing):,} missing (kept, marked missing), "
         f"{len(report.found_again):,} found again, "
-        f"{len(report.tv):,} TV folder{'' if len(report.tv) == 1 else 's'} set aside."
+        f"{len(report.tv):,} TV folder{'' if len(report.tv) == 1 else 's'} set aside{skipped}."
     )
 
 

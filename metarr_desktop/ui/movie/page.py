@@ -29,6 +29,8 @@ say is worked out in `presenter` (Qt-free).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -282,6 +284,29 @@ class MovieDetailPage(PageView):
         await self.load()
         if self.tabs.currentWidget() is self.files_tab:
             await self.files_tab.preview()
+
+    def forget(self, movie_ids: Iterable[int]) -> bool:
+        """These movies were removed from the library: forget what the page remembers of them (the
+        identifications it saw, the one a refresh follows) and, when it shows one, show none. True
+        when it showed one."""
+        gone = set(movie_ids)
+        for movie_id in gone:
+            self._seen_identification.pop(movie_id, None)
+        if self._pending_identification is not None and self._pending_identification.movie_id in gone:
+            self._pending_identification = None
+        if self._identified_first is not None and self._identified_first.movie_id in gone:
+            self._identified_first = None
+        if self.movie_id not in gone:
+            return False
+        self._reset_refresh()
+        self.table.cancel_edit()
+        self.table.values.forget_requests()
+        self.show_notice("", "info")
+        self.movie_id = None
+        self.player_sync.set_movie(None)
+        self.files_tab.set_movie(None)
+        self._show_missing("<h3>No movie chosen</h3><p>Open a movie from the library.</p>")
+        return True
 
     async def load(self) -> None:
         """Read the current movie again and show it."""

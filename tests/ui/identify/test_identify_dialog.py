@@ -181,6 +181,9 @@ class SlowIdentification:
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
         raise AssertionError("not used")
 
+    def latest(self, movie_id: int) -> IdentifyResult | None:
+        return None
+
 
 OPENED: list[IdentifyDialog] = []
 

@@ -1,6 +1,7 @@
 """The Identify dialog's provider chips: each provider's part of a search, an id lookup or a choice,
-live ("searching…", "1 result", "failed: <reason>", "skipped: rate limited", "looking up…",
-"found", "not found"); a new search resets them and a stale search's late events never reach them.
+live, in the texts of the one chip-text table the movie page reads too ("searching…", "1 result",
+"searched", "search failed: <reason>", "skipped: rate limited", "looking up…", "found", "not
+found"); a new search resets them and a stale search's late events never reach them.
 
 Three set-ups: `QueryProgress` alone (Qt-free); the real identification service over the fake
 providers behind an `httpx.MockTransport`, with simulated time (answers held back in simulated time
@@ -30,6 +31,7 @@ from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOu
 from metarr_desktop.engine.identify import LookupResult, SearchOutcome
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.progress import CHIP_TEXT, Phase, ProviderBoard, ProviderState
 from metarr_desktop.ui.common.theme import Scheme, ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.chips import ProviderChips
@@ -160,9 +162,9 @@ def test_a_search_s_events_become_chip_texts() -> None:
     assert {p: progress.text_of(p) for p in progress.states} == {
         "tmdb": "3 results",
         "omdb": "skipped: rate limited",
-        "tvdb": "failed: the API key was refused",
+        "tvdb": "search failed: the API key was refused",
     }
-    assert progress.text_of("tvdb", 0) == "failed"
+    assert progress.text_of("tvdb", 0) == "search failed"
     assert "You must be granted a valid key." in progress.tooltip_of("tvdb", "TheTVDB")
     assert "until 13:00" in progress.tooltip_of("omdb", "OMDb")
     assert progress.finished and changes
@@ -183,6 +185,29 @@ def test_a_search_that_found_nothing_says_no_match_and_a_lookup_says_found_or_no
     lookup.on_provider_complete("fanart", True)  # a success, yet its chip keeps "not found"
     assert {p: lookup.text_of(p) for p in lookup.states} == {"tmdb": "found", "fanart": "not found"}
     assert "tmdb 9870" in lookup.tooltip_of("tmdb", "TMDB")
+
+
+@pytest.mark.parametrize("step", [IdentifyStep.SEARCH, IdentifyStep.LOOKUP])
+def test_the_chips_read_as_the_movie_page_s(step: IdentifyStep) -> None:
+    """The dialog's chip of every state is the shared table's text (what the movie page shows for a
+    provider in the same step), a failure's or a skip's reason added after a colon."""
+    for state in ProviderState:
+        progress = QueryProgress(1, step)
+        progress.on_identify_step(step, ["tmdb"])
+        progress.board.settle("tmdb", state, detail="server error (HTTP 500)", step=step)
+        board = ProviderBoard(["tmdb"])
+        board.phase = Phase.IDENTIFYING
+        board.settle("tmdb", state, detail="server error (HTTP 500)", step=step)
+        shared = board.text_of("tmdb")
+        assert progress.text_of("tmdb", 0) == shared, state
+        if state in (ProviderState.FAILED, ProviderState.SKIPPED):
+            assert progress.text_of("tmdb") == f"{shared}: server error", state
+        else:
+            assert progress.text_of("tmdb") == shared, state
+    done = QueryProgress(1, IdentifyStep.SEARCH)
+    done.on_identify_step(IdentifyStep.SEARCH, ["tmdb"])
+    done.on_provider_complete("tmdb", True)
+    assert done.text_of("tmdb") == CHIP_TEXT[(IdentifyStep.SEARCH, ProviderState.DONE)] == "searched"
 
 
 def test_a_detached_progress_ignores_every_later_event() -> None:
@@ -213,8 +238,8 @@ def test_waiting_providers_are_replaced_by_the_ones_the_search_asks() -> None:
     progress.finish(answered=["tvdb"], failures=[FailedProvider("plugin", "server error (HTTP 500)", True)])
     assert {p: progress.text_of(p) for p in progress.states} == {
         "omdb": "skipped: no answer reported",
-        "tvdb": "answered",
-        "plugin": "failed: server error",
+        "tvdb": "searched",
+        "plugin": "search failed: server error",
     }
     unused = QueryProgress(3, IdentifyStep.SEARCH, waiting=["tmdb"])
     unused.finish()  # never asked anything: no chip stays "waiting"
@@ -266,7 +291,7 @@ async def test_chips_follow_a_search_with_one_provider_failing_and_others_answer
     assert chips(dialog) == {
         "omdb": "1 result",
         "tmdb": "searching…",
-        "tvdb": "failed: the API key was refused",
+        "tvdb": "search failed: the API key was refused",
     }
     assert dialog.provider_chips.isVisible() and dialog.is_busy
     assert "Invalid API key" in tooltip(dialog, "tvdb")  # the whole error
@@ -277,7 +302,7 @@ async def test_chips_follow_a_search_with_one_provider_failing_and_others_answer
     assert chips(dialog) == {
         "omdb": "1 result",
         "tmdb": "1 result",
-        "tvdb": "failed: the API key was refused",
+        "tvdb": "search failed: the API key was refused",
     }
     assert dialog.model.rowCount() == 1 and not dialog.is_busy
     # The note says what the chips cannot, that the list is shown without TheTVDB, and leaves the
@@ -318,14 +343,19 @@ async def test_when_no_provider_could_search_every_chip_says_why(qtbot: QtBot, f
     await finished
     assert dialog.status.text().startswith("No provider could search: ")
     assert set(chips(dialog)) == {"omdb", "tmdb", "tvdb"}
-    assert all(text.startswith("failed") for text in chips(dialog).values())
-    # Three long reasons do not fit beside each other: they are shortened until the row fits.
+    assert all(text.startswith("search failed") for text in chips(dialog).values())
+    # Three long reasons do not fit beside each other: they are shortened until the row fits (here
+    # down to the shared text alone; the status line above says each reason).
+    assert lines(dialog) == [["omdb", "tmdb", "tvdb"]]
+    assert all(text == "search failed" for text in chips(dialog).values())
+    dialog.resize(1000, 640)
+    await settle()
     assert lines(dialog) == [["omdb", "tmdb", "tvdb"]]
     assert all(text.endswith("…") for text in chips(dialog).values())
     assert all("Invalid API key" in tooltip(dialog, p) for p in ("omdb", "tmdb", "tvdb"))
     dialog.resize(1400, 640)
     await settle()
-    assert all(text == "failed: the API key was refused" for text in chips(dialog).values())
+    assert all(text == "search failed: the API key was refused" for text in chips(dialog).values())
     assert lines(dialog) == [["omdb", "tmdb", "tvdb"]]
 
 
@@ -434,6 +464,9 @@ class ReportingIdentification:
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
         raise AssertionError("not used")
 
+    def latest(self, movie_id: int) -> IdentifyResult | None:
+        return None
+
 
 async def test_a_stale_search_s_late_events_never_change_the_newer_search_s_chips(
     qtbot: QtBot, ctx: UiContext
@@ -528,7 +561,7 @@ async def test_render_the_chips_mid_search_and_after_the_results(
         assert chips(dialog) == {
             "omdb": "skipped: rate limited",
             "tmdb": "searching…",
-            "tvdb": "failed: the API key was refused",
+            "tvdb": "search failed: the API key was…",
         }
         shoot(dialog, f"identify-progress-searching-{scheme.value}")
         finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))

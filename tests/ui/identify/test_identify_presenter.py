@@ -18,6 +18,7 @@ from metarr_desktop.ui.identify.presenter import (
     candidate_details,
     candidate_facts,
     doing_text,
+    engine_why,
     failure_note,
     found_status,
     read_request,
@@ -117,3 +118,21 @@ def test_status_and_failure_texts() -> None:
         "Not every provider could search (TheTVDB: timed out; OMDb: bad key); shown without TheTVDB, OMDb."
     )
     assert failure_note([], "search", {}, {}) == ""
+
+
+def test_the_engine_s_own_why_answers_the_same_search_or_an_id_it_looked_up() -> None:
+    resolved = {
+        "query": {"title": "Emma", "normalised": "emma", "year": 1996},
+        "outcome": "identified",
+        "rule": "the exact matches were looked up and all turned out to be the same film",
+    }
+    assert engine_why(resolved, SearchRequest("EMMA.", 1996)) == resolved  # compared as normalised
+    assert engine_why(resolved, SearchRequest("Emma", 1995)) == {}  # another question
+    assert engine_why(resolved, SearchRequest("Emma", None)) == {}
+    assert engine_why(resolved, SearchRequest("The Emma", 1996)) == {}
+    assert engine_why(resolved, LookupRequest("tmdb:9870")) == {}
+    by_ids = {"outcome": "identified", "rule": "looked up by the ids", "ids_looked_up": ["tmdb 9870"]}
+    assert engine_why(by_ids, LookupRequest("tmdb:9870")) == by_ids
+    assert engine_why(by_ids, LookupRequest("imdb:tt0116191")) == {}
+    assert engine_why(by_ids, SearchRequest("Emma", 1996)) == {}
+    assert engine_why({}, SearchRequest("Emma", 1996)) == {}

@@ -19,10 +19,11 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import LookupResult, SearchOutcome
-from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.identification import IdentifyResult, resolved_why
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateRole
+from metarr_desktop.ui.identify.presenter import search_why
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.ui_context import fake_ui_context
@@ -57,6 +58,7 @@ class Answers:
     def __init__(self) -> None:
         self.searches: list[tuple[str, int | None]] = []
         self.selected: list[str] = []
+        self.engine: IdentifyResult | None = None  # the engine's last identification of the movie
 
     async def search(
         self, query: str, year: int | None = None, *, progress: FetchProgress | None = None
@@ -75,6 +77,9 @@ class Answers:
 
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
         raise AssertionError("not used")
+
+    def latest(self, movie_id: int) -> IdentifyResult | None:
+        return self.engine
 
 
 @pytest.fixture(autouse=True)
@@ -144,6 +149,38 @@ async def test_the_why_of_the_ambiguity_and_the_facts_of_each_candidate(ctx: UiC
     # An edit makes the why stale: it goes until the next answer.
     QTest.keyClicks(dialog.title_edit, "x")
     assert not dialog.why_label.isVisible()
+
+
+async def test_the_engine_s_own_why_is_shown_where_it_settled_what_the_candidates_leave_open(
+    ctx: UiContext, shots: Path
+) -> None:
+    """The engine probed the two Emmas and found one film: the dialog says so, not "ambiguous" (what
+    the candidates alone give); for another title it falls back to the candidates' decision."""
+    service = Answers()
+    dialog = open_dialog(ctx, service)
+    probe = LookupResult(ExternalIds(tmdb=9870, imdb="tt0009870"))
+    service.engine = IdentifyResult(
+        dialog.movie_id,
+        "identified",
+        None,
+        probe.ids,
+        why=resolved_why([FILM, TV_FILM], probe, "Emma", 1996),
+    )
+    await search(dialog)
+    lines = dialog.why_label.text().splitlines()
+    assert lines[0] == (
+        "Automatic match: the exact matches were looked up and all turned out to be the same film."
+    )
+    assert "Compared as “emma”, year 1996." in lines
+    assert dialog.why["outcome"] == "identified" == service.engine.why["outcome"]
+    assert search_why([FILM, TV_FILM], "Emma", 1996)["outcome"] == "ambiguous"  # what it said before
+    await settle(5)
+    assert dialog.grab().save(str(shots / "identify-why-engine.png"))
+
+    QTest.keyClicks(dialog.title_edit, " Woodhouse")
+    await search(dialog)
+    assert dialog.why == search_why([FILM, TV_FILM], "Emma Woodhouse", 1996)
+    assert dialog.why_label.text().startswith("No automatic match:")
 
 
 async def test_enter_in_the_title_field_chooses_the_selected_candidate(ctx: UiContext) -> None:

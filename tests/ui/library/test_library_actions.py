@@ -232,6 +232,32 @@ async def open_add(page: LibraryPage) -> asyncio.Future[int | None]:
     return task
 
 
+async def test_the_scan_report_says_how_many_extras_were_skipped(
+    fake_ctx: Ctx,
+    page_factory: Callable[[UiContext], LibraryPage],
+    tmp_path: Path,
+) -> None:
+    ctx, _fake = fake_ctx
+    root = tmp_path / "films"
+    heat = film(root, "Heat (1995)")
+    (heat / "Heat (1995)-trailer.mkv").write_bytes(b"")
+    (heat / "Featurettes").mkdir()
+    (heat / "Featurettes" / "Making of.mkv").write_bytes(b"")
+    (root / "sample.mkv").write_bytes(b"")
+    page = page_factory(ctx)
+    await page.load()
+    job = page.start_scan(str(root))
+    assert job is not None
+    await ctx.jobs.wait(job)
+    await until(lambda: page.report_row.isVisible())
+    assert page.report.text().splitlines()[1] == (
+        "0 moved (kept, at their new place), 0 missing (kept, marked missing), 0 found again, "
+        "0 TV folders set aside, 3 extras skipped (trailers, samples…)."
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert page.grab().save(str(SHOTS / "library-scan-report-extras.png"))
+
+
 async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
     fake_ctx: Ctx,
     page_factory: Callable[[UiContext], LibraryPage],

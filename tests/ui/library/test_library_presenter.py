@@ -17,6 +17,7 @@ from metarr_desktop.ui.library.presenter import (
     remove_action_text,
     remove_question,
     removed_message,
+    scan_details,
     scan_report_text,
     scan_summary,
     stored_view,
@@ -66,6 +67,17 @@ def test_the_scan_report_counts_everything_the_scan_did() -> None:
     assert lines[-1] == "…and 2 more (listed on the Activity page)."
     # Folder names are text as they are (the report's label shows plain text).
     assert scan_report_text("/films/<b>", ScanReport()).startswith("Scan of /films/<b>: 0 movies added")
+
+
+def test_the_scan_report_counts_the_extras_skipped_when_there_were_any() -> None:
+    report = ScanReport(added=[1], tv=["/films/Show"], extras=["/films/Heat/Trailers", "/films/x-sample.mkv"])
+    assert scan_report_text("/films", report).splitlines()[1] == (
+        "0 moved (kept, at their new place), 0 missing (kept, marked missing), 0 found again, "
+        "1 TV folder set aside, 2 extras skipped (trailers, samples…)."
+    )
+    one = ScanReport(extras=["/films/Heat/Extras"])
+    assert scan_details(one).endswith("0 TV folders set aside, 1 extra skipped (trailers, samples…).")
+    assert scan_details(ScanReport()).endswith("0 TV folders set aside.")
 
 
 def test_enrich_titles() -> None:
