@@ -421,12 +421,10 @@ class AssetBrowserDialog(QDialog):
         for asset in (a for assets in self._by_type.values() for a in assets if a.url == url):
             try:
                 service.record_perceptual_hash(asset.id, value)
-            except Exception as exc:
-                if not is_db_error(exc):
-                    raise
+            except StoreError as exc:
                 if not self._db_warned:  # the grid is still regrouped; only the memory is lost
                     self._db_warned = True
-                    log.info("asset browser: hashes are not saved: %s", describe_db_error(exc))
+                    log.info("asset browser: hashes are not saved: %s", exc.reason)
         return changed
 
     def regroup(self) -> None:

@@ -25,7 +25,7 @@ def show_movie_preview(page: MovieDetailPage, result: EnrichResult) -> PreviewDi
         return None
     title = page.detail.movie.title
     presenter = PreviewPresenter(
-        suite.preview, result, title=title, names=page.ctx.provider_names(), publish=suite.app.publish
+        suite.preview, result, title=title, names=page.ctx.provider_names(), publish=suite.publish
     )
     page.refresh_title.setText("Preview: " + presenter.heading())
     dialog = PreviewDialog(presenter, page.ctx.images, page)
