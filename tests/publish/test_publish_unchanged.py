@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.services.publish import MovieStatus, files, service
+from metarr_desktop.services.publish import MovieStatus, files, service, unchanged
 from metarr_desktop.store.cache import AssetRepository
 from tests.publish.conftest import enriched_movie, movie_folder
 
@@ -42,6 +42,7 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(path)
 
     monkeypatch.setattr(service, "read_existing", spy)
+    monkeypatch.setattr(unchanged, "read_existing", spy)  # the read-back of written files
     return reads
 
 
@@ -143,7 +144,7 @@ async def test_another_selected_asset_is_written_though_the_file_is_unchanged(
 async def test_files_written_by_a_publish_are_verified_once_old_enough(
     suite: LibrarySuite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "RACY_NS", -AN_HOUR_NS)  # as if an hour had passed since each write
+    monkeypatch.setattr(unchanged, "RACY_NS", -AN_HOUR_NS)  # as if an hour had passed since each write
     folder = movie_folder(tmp_path / "lib")
     movie_id = await enriched_movie(suite, folder)
 
