@@ -27,7 +27,7 @@ from metarr_desktop.core.ids import ExternalIds, InvalidIdError
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.engine.identify import LookupResult, SearchOutcome
+from metarr_desktop.engine.identify import SearchOutcome
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
@@ -42,6 +42,7 @@ from metarr_desktop.ui.identify.candidate_list import elide_lines
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateModel, CandidateRole
 from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS, best_choice, parse_id_input, thumbnail_url
+from tests.helpers.identify import WithoutLookups, identified
 from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
 from tests.helpers.sandbox import sandbox, sandbox_factory  # noqa: F401 - fixtures
 
@@ -129,7 +130,7 @@ def candidate(title: str, year: int, tmdb: int, confidence: float = 90.0, **extr
     )
 
 
-class SlowIdentification:
+class SlowIdentification(WithoutLookups):
     """Searches that wait for the test to release them (one `asyncio.Event` per search).
 
     Attributes:
@@ -171,13 +172,7 @@ class SlowIdentification:
         except asyncio.CancelledError:
             self.cancelled.append(choice)
             raise
-        return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
-
-    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult:
-        raise AssertionError("not used")
-
-    def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
-        raise AssertionError("not used")
+        return identified(movie_id, choice)
 
     def latest(self, movie_id: int) -> IdentifyResult | None:
         return None

@@ -23,7 +23,7 @@ from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import search_why
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.identify import open_identify_dialog
+from tests.helpers.identify import WithoutLookups, identified, open_identify_dialog
 from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
@@ -51,7 +51,7 @@ TV_FILM = emma(
 )
 
 
-class Answers:
+class Answers(WithoutLookups):
     """Searches answered at once with the two Emmas; choices recorded and committed."""
 
     def __init__(self) -> None:
@@ -69,13 +69,7 @@ class Answers:
         self, movie_id: int, choice: str, *, progress: FetchProgress | None = None
     ) -> IdentifyResult:
         self.selected.append(choice)
-        return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
-
-    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult:
-        raise AssertionError("not used")
-
-    def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
-        raise AssertionError("not used")
+        return identified(movie_id, choice)
 
     def latest(self, movie_id: int) -> IdentifyResult | None:
         return self.engine
