@@ -10,6 +10,7 @@ one and the overview and tagline are empty (`localise`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -70,10 +71,12 @@ def localised_collection(collection_id: int, name: str, language: str | None) ->
     return {"name": entry.get("title") or name, "overview": entry.get("overview") or ""}
 
 
-def collection_translations_part(collection_id: int, name: str) -> dict[str, Any]:
-    """``/collection/{id}?append_to_response=translations``: in TMDB's shape (``data.title``)."""
+def _tmdb_translations(
+    table: dict[str, dict[str, str]], data: Callable[[dict[str, str]], dict[str, Any]]
+) -> dict[str, Any]:
+    """TMDB's ``translations`` part: an entry a language tag of `table`, its ``data`` made by `data`."""
     listed = []
-    for tag, data in collection_translations(collection_id, name).items():
+    for tag, entry in table.items():
         language, _, country = tag.partition("-")
         listed.append(
             {
@@ -81,14 +84,18 @@ def collection_translations_part(collection_id: int, name: str) -> dict[str, Any
                 "iso_639_1": language,
                 "name": language,
                 "english_name": language,
-                "data": {
-                    "title": data.get("title", ""),
-                    "overview": data.get("overview", ""),
-                    "homepage": "",
-                },
+                "data": data(entry),
             }
         )
     return {"translations": listed}
+
+
+def collection_translations_part(collection_id: int, name: str) -> dict[str, Any]:
+    """``/collection/{id}?append_to_response=translations``: in TMDB's shape (``data.title``)."""
+    return _tmdb_translations(
+        collection_translations(collection_id, name),
+        lambda data: {"title": data.get("title", ""), "overview": data.get("overview", ""), "homepage": ""},
+    )
 
 
 def translations_of(title: Title) -> FilmTranslations:
@@ -117,25 +124,16 @@ def localise(title: Title, language: str | None) -> dict[str, str]:
 
 def translations_part(title: Title) -> dict[str, Any]:
     """``append_to_response=translations``: every translation in TMDB's shape."""
-    listed = []
-    for tag, data in translations_of(title).translations.items():
-        language, _, country = tag.partition("-")
-        listed.append(
-            {
-                "iso_3166_1": country,
-                "iso_639_1": language,
-                "name": language,
-                "english_name": language,
-                "data": {
-                    "homepage": "",
-                    "overview": data.get("overview", ""),
-                    "runtime": 0,
-                    "tagline": data.get("tagline", ""),
-                    "title": data.get("title", ""),
-                },
-            }
-        )
-    return {"translations": listed}
+    return _tmdb_translations(
+        translations_of(title).translations,
+        lambda data: {
+            "homepage": "",
+            "overview": data.get("overview", ""),
+            "runtime": 0,
+            "tagline": data.get("tagline", ""),
+            "title": data.get("title", ""),
+        },
+    )
 
 
 def translated_ids() -> frozenset[int]:

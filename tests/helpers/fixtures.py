@@ -11,6 +11,7 @@
 - `api`: `ProviderApi`, every provider's host in memory; `services`: `AppServices` opened on
   `profile_dir` over `api`; `ctx`: the window's `UiContext` on those services; `window`: the main
   window over `ctx`, shown, its first page loaded.
+- `library_page_factory`: makes a shown `LibraryPage` (1000x620) over a given `UiContext`.
 
 A folder's conftest may still override one of these with the same meaning (tests/services opens
 `services` over `fake_providers`).
@@ -35,6 +36,7 @@ from tests.helpers.provider_api import ProviderApi
 
 if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx` or `window`
     from metarr_desktop.ui.context import UiContext
+    from metarr_desktop.ui.library.page import LibraryPage
     from metarr_desktop.ui.main_window import MainWindow
 
 #: `open_services(**overrides)` -> `AppServices` (see tests/services/conftest.py).
@@ -132,3 +134,17 @@ async def window(qtbot: Any, ctx: UiContext, tmp_path: Path) -> AsyncIterator[Ma
     widget.dispose()
     widget.hide()
     widget.deleteLater()
+
+
+@pytest.fixture
+def library_page_factory(qtbot: Any) -> Callable[[UiContext], LibraryPage]:
+    from metarr_desktop.ui.library.page import LibraryPage
+
+    def make(ctx: UiContext) -> LibraryPage:
+        page = LibraryPage(ctx)
+        qtbot.addWidget(page)
+        page.resize(1000, 620)
+        page.show()
+        return page
+
+    return make

@@ -7,10 +7,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QWidget
 
 
 async def wait_signal(
@@ -68,3 +72,18 @@ async def settle(rounds: int = 3) -> None:
     """
     for _ in range(rounds):
         await asyncio.sleep(0.01)
+
+
+@contextlib.contextmanager
+def deleted_on_the_qt_thread(opened: list[Any]) -> Iterator[None]:
+    """Collect earlier tests' garbage before the block, then close and delete the widgets put in
+    `opened` during it, here on the Qt thread: a collection triggered in a worker thread (the
+    sandbox's) would otherwise destroy them, and their timers, in that thread."""
+    gc.collect()
+    yield
+    while opened:
+        widget: QWidget = opened.pop()
+        if shiboken6.isValid(widget):
+            widget.close()
+            shiboken6.delete(widget)
+    gc.collect()

@@ -73,6 +73,21 @@ def dialog_of(page: QWidget, kind: type[Any]) -> Any:
     return found[0]
 
 
+async def preview_of_a_new_inception(
+    ctx: UiContext, new_page: Callable[[UiContext], MovieDetailPage]
+) -> tuple[int, PreviewDialog]:
+    """Inception, just added with its ids, refreshed with "Preview changes first": its id and the dialog."""
+    assert ctx.suite is not None
+    page = new_page(ctx)
+    movie = ctx.suite.library.add("Inception", year=2010, ids=INCEPTION)
+    await page.load_movie(movie.id)
+    page.preview_box.setChecked(True)
+    await page.refresh()
+    await settle()
+    dialog: PreviewDialog = dialog_of(page, PreviewDialog)
+    return movie.id, dialog
+
+
 # -- presenters and models, without the window --------------------------------------------------------
 
 
@@ -296,13 +311,7 @@ async def test_the_preview_of_a_movie_never_published_has_no_nfo_diff(
     page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
 ) -> None:
     ctx, _server = world
-    page = page_factory(ctx)
-    movie = ctx.suite.library.add("Inception", year=2010, ids=INCEPTION)
-    await page.load_movie(movie.id)
-    page.preview_box.setChecked(True)
-    await page.refresh()
-    await settle()
-    dialog: PreviewDialog = dialog_of(page, PreviewDialog)
+    _, dialog = await preview_of_a_new_inception(ctx, page_factory)
     assert not dialog.nfo_shown and not dialog.nfo_box.isVisible()
     dialog.close()
 
@@ -313,13 +322,7 @@ async def test_a_preview_can_be_discarded(
     qtbot: Any,
 ) -> None:
     ctx, _server = world
-    page = page_factory(ctx)
-    movie = ctx.suite.library.add("Inception", year=2010, ids=INCEPTION)
-    await page.load_movie(movie.id)
-    page.preview_box.setChecked(True)
-    await page.refresh()
-    await settle()
-    dialog: PreviewDialog = dialog_of(page, PreviewDialog)
+    movie_id, dialog = await preview_of_a_new_inception(ctx, page_factory)
     assert dialog.thumbnails  # the new poster and fanart
     await until(
         lambda: all(
@@ -329,8 +332,8 @@ async def test_a_preview_can_be_discarded(
     shoot(dialog, "preview-new-movie")
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     await settle()
-    assert ctx.suite.app.movies.require(movie.id).fields.get("plot") is None
-    assert ctx.suite.app.movies.require(movie.id).status.value == "identified"
+    assert ctx.suite.app.movies.require(movie_id).fields.get("plot") is None
+    assert ctx.suite.app.movies.require(movie_id).status.value == "identified"
 
 
 async def test_a_bulk_preview_summarises_by_field_and_accepts_fields_across_movies(

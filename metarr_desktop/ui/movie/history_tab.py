@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
+from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.movie.models import HistoryModel
 
 #: The History tab's column widths (the Changed column takes the rest).
@@ -24,18 +24,12 @@ class HistoryView(QTableView):
         self.setObjectName("movie-history")
         self.setAccessibleName("Enrichment history")
         self.setModel(model)
-        self.verticalHeader().hide()
-        self.setShowGrid(False)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self)
         self.verticalHeader().setDefaultSectionSize(30)
         self._build_columns()
 
     def _build_columns(self) -> None:
         header = self.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in COLUMN_WIDTHS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)

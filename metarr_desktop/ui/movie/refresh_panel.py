@@ -3,11 +3,11 @@ chip, the notes, whether a media player must resync, and the fields it changed."
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.movie.chips import ChipRow
 from metarr_desktop.ui.movie.fields_view import SourceDelegate
 from metarr_desktop.ui.movie.models import ChangeSetModel
@@ -67,15 +67,9 @@ class RefreshPanel(QWidget):
         view.setObjectName("movie-changes")
         view.setAccessibleName("Changed fields")
         view.setModel(changes)
-        view.verticalHeader().hide()
-        view.setShowGrid(False)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(view)
         view.setItemDelegateForColumn(ChangeSetModel.SOURCE, SourceDelegate(view))
         header = view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(ChangeSetModel.FIELD, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(ChangeSetModel.OLD, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ChangeSetModel.NEW, QHeaderView.ResizeMode.Stretch)

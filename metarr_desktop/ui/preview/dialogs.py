@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from metarr_desktop.ui.common.bridge import async_slot, spawn
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.preview.models import FieldSummaryModel, MovieSummaryModel, PreviewChangesModel
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, ChangeRow, PreviewPresenter
 
@@ -53,14 +53,7 @@ def _heading_font(widget: QWidget) -> QFont:
 def _table(name: str) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
-    view.verticalHeader().hide()
-    view.setShowGrid(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return view
+    return read_only_rows(view)
 
 
 class Thumbnail(QWidget):

@@ -11,14 +11,12 @@ use a fake identification service whose searches wait on an `asyncio.Event`.
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from keyring.backends import null
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPixmap
@@ -29,7 +27,7 @@ from metarr_desktop.core.ids import ExternalIds, InvalidIdError
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.engine.identify import LookupResult, SearchOutcome
+from metarr_desktop.engine.identify import SearchOutcome
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
@@ -44,7 +42,8 @@ from metarr_desktop.ui.identify.candidate_list import elide_lines
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateModel, CandidateRole
 from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS, best_choice, parse_id_input, thumbnail_url
-from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.identify import WithoutLookups, identified
+from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
 from tests.helpers.sandbox import sandbox, sandbox_factory  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -131,7 +130,7 @@ def candidate(title: str, year: int, tmdb: int, confidence: float = 90.0, **extr
     )
 
 
-class SlowIdentification:
+class SlowIdentification(WithoutLookups):
     """Searches that wait for the test to release them (one `asyncio.Event` per search).
 
     Attributes:
@@ -173,13 +172,7 @@ class SlowIdentification:
         except asyncio.CancelledError:
             self.cancelled.append(choice)
             raise
-        return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
-
-    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult:
-        raise AssertionError("not used")
-
-    def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
-        raise AssertionError("not used")
+        return identified(movie_id, choice)
 
     def latest(self, movie_id: int) -> IdentifyResult | None:
         return None
@@ -191,22 +184,13 @@ OPENED: list[IdentifyDialog] = []
 @pytest.fixture(autouse=True)
 def keep_running(qapp: QApplication) -> Iterator[None]:
     """As the application does (app.py): closing the dialog, the only window here, must not quit
-    the application, which would stop the qasync loop under the test.
-
-    Garbage of earlier tests is collected here, on the Qt thread, and the dialogs opened are
-    destroyed here after the test: a collection triggered in a worker thread (the sandbox's)
-    would otherwise destroy them, and their widgets' timers, in that thread.
+    the application, which would stop the qasync loop under the test; and the dialogs opened
+    are deleted on the Qt thread (`deleted_on_the_qt_thread`).
     """
     before = qapp.quitOnLastWindowClosed()
     qapp.setQuitOnLastWindowClosed(False)
-    gc.collect()
-    yield
-    while OPENED:
-        dialog = OPENED.pop()
-        if shiboken6.isValid(dialog):
-            dialog.close()
-            shiboken6.delete(dialog)
-    gc.collect()
+    with deleted_on_the_qt_thread(OPENED):
+        yield
     qapp.setQuitOnLastWindowClosed(before)
 
 

@@ -12,14 +12,12 @@ each search's progress listener, to send events after the search went stale.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -40,7 +38,8 @@ from metarr_desktop.ui.identify.presenter import short_reason
 from metarr_desktop.ui.identify.progress import QueryProgress
 from metarr_desktop.ui.movie.page import Chip, ChipRow
 from tests.helpers.fake_services import GatedServices
-from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.identify import open_identify_dialog
+from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -61,14 +60,8 @@ OPENED: list[IdentifyDialog] = []
 def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
     """Collect earlier tests' garbage and delete this test's dialogs on the Qt thread (see
     tests/ui/identify/test_identify_dialog.py)."""
-    gc.collect()
-    yield
-    while OPENED:
-        dialog = OPENED.pop()
-        if shiboken6.isValid(dialog):
-            dialog.close()
-            shiboken6.delete(dialog)
-    gc.collect()
+    with deleted_on_the_qt_thread(OPENED):
+        yield
 
 
 @pytest.fixture
@@ -80,16 +73,7 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
 
 
 def open_dialog(ctx: UiContext, title: str, year: int | None = None, **options: Any) -> IdentifyDialog:
-    """The dialog for a new library movie, shown, its debounce timer stopped (tests start searches
-    with `search_now`, never after a real pause)."""
-    assert ctx.library is not None
-    movie_id = ctx.library.add(title, year=year).id
-    dialog = IdentifyDialog(ctx, movie_id, **options)
-    OPENED.append(dialog)
-    dialog.resize(820, 640)
-    dialog.show()
-    dialog.debounce.stop()
-    return dialog
+    return open_identify_dialog(ctx, title, year, OPENED, **options)
 
 
 def chips(dialog: IdentifyDialog) -> dict[str, str]:

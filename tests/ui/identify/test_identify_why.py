@@ -5,12 +5,10 @@ original title and TV film mark; and Enter in a field chooses the selected candi
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -25,7 +23,8 @@ from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import search_why
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.identify import WithoutLookups, identified, open_identify_dialog
+from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -52,7 +51,7 @@ TV_FILM = emma(
 )
 
 
-class Answers:
+class Answers(WithoutLookups):
     """Searches answered at once with the two Emmas; choices recorded and committed."""
 
     def __init__(self) -> None:
@@ -70,13 +69,7 @@ class Answers:
         self, movie_id: int, choice: str, *, progress: FetchProgress | None = None
     ) -> IdentifyResult:
         self.selected.append(choice)
-        return IdentifyResult(movie_id, "identified", None, ExternalIds(tmdb=int(choice.split(":")[1])))
-
-    async def look_up(self, choice: str, *, progress: FetchProgress | None = None) -> LookupResult:
-        raise AssertionError("not used")
-
-    def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
-        raise AssertionError("not used")
+        return identified(movie_id, choice)
 
     def latest(self, movie_id: int) -> IdentifyResult | None:
         return self.engine
@@ -84,14 +77,8 @@ class Answers:
 
 @pytest.fixture(autouse=True)
 def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
-    gc.collect()
-    yield
-    while OPENED:
-        dialog = OPENED.pop()
-        if shiboken6.isValid(dialog):
-            dialog.close()
-            shiboken6.delete(dialog)
-    gc.collect()
+    with deleted_on_the_qt_thread(OPENED):
+        yield
 
 
 @pytest.fixture
@@ -107,14 +94,7 @@ def shots() -> Path:
 
 
 def open_dialog(ctx: UiContext, service: Answers) -> IdentifyDialog:
-    assert ctx.library is not None
-    movie_id = ctx.library.add("Emma", year=1996).id
-    dialog = IdentifyDialog(ctx, movie_id, service=service)
-    OPENED.append(dialog)
-    dialog.resize(820, 700)
-    dialog.show()
-    dialog.debounce.stop()
-    return dialog
+    return open_identify_dialog(ctx, "Emma", 1996, OPENED, height=700, service=service)
 
 
 async def search(dialog: IdentifyDialog) -> None:

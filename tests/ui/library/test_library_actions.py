@@ -8,7 +8,6 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -46,18 +45,6 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
 
 
 @pytest.fixture
-def page_factory(qtbot: Any) -> Callable[[UiContext], LibraryPage]:
-    def make(ctx: UiContext) -> LibraryPage:
-        page = LibraryPage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1000, 620)
-        page.show()
-        return page
-
-    return make
-
-
-@pytest.fixture
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
@@ -88,7 +75,7 @@ def button(box: QMessageBox, text: str) -> None:
 
 async def test_remove_from_library_asks_then_removes_the_rows_and_never_the_files(
     fake_ctx: Ctx,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
     shots: Path,
 ) -> None:
@@ -100,7 +87,7 @@ async def test_remove_from_library_asks_then_removes_the_rows_and_never_the_file
     heat = ctx.library.add("Heat", year=1995, path=str(folder)).id
     alien = add(ctx, "Alien", 1979)
     zodiac = add(ctx, "Zodiac", 2007)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     messages: list[str] = []
     page.message.connect(messages.append)
@@ -169,7 +156,7 @@ def film(root: Path, name: str) -> Path:
 
 async def test_scanned_rows_take_their_sorted_place_and_the_report_counts_everything(
     fake_ctx: Ctx,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
 ) -> None:
     ctx, _fake = fake_ctx
@@ -181,7 +168,7 @@ async def test_scanned_rows_take_their_sorted_place_and_the_report_counts_everyt
     show = root / "Some Show"
     (show / "Season 01").mkdir(parents=True)
     (show / "Season 01" / "Some.Show.S01E01.mkv").write_bytes(b"")
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     assert shown_titles(page) == [("Heat", 1995), ("Zodiac", 2007)]
 
@@ -234,7 +221,7 @@ async def open_add(page: LibraryPage) -> asyncio.Future[int | None]:
 
 async def test_the_scan_report_says_how_many_extras_were_skipped(
     fake_ctx: Ctx,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
 ) -> None:
     ctx, _fake = fake_ctx
@@ -244,7 +231,7 @@ async def test_the_scan_report_says_how_many_extras_were_skipped(
     (heat / "Featurettes").mkdir()
     (heat / "Featurettes" / "Making of.mkv").write_bytes(b"")
     (root / "sample.mkv").write_bytes(b"")
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     job = page.start_scan(str(root))
     assert job is not None
@@ -260,12 +247,12 @@ async def test_the_scan_report_says_how_many_extras_were_skipped(
 
 async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
     fake_ctx: Ctx,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
     shots: Path,
 ) -> None:
     ctx, _fake = fake_ctx
     assert ctx.library is not None
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     messages: list[str] = []
     page.message.connect(messages.append)
@@ -321,12 +308,12 @@ async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
 
 async def test_an_id_no_provider_knows_is_refused_inline(
     fake_ctx: Ctx,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
 ) -> None:
     ctx, fake = fake_ctx
     for provider in ("tmdb", "omdb", "tvdb", "fanart"):
         fake.not_found.add((provider, "31337"))
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     task = await open_add(page)
     dialog = page.add_dialog

@@ -129,18 +129,6 @@ def shots() -> Path:
     return SHOTS
 
 
-@pytest.fixture
-def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], LibraryPage]]:
-    def make(ctx: UiContext) -> LibraryPage:
-        page = LibraryPage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1000, 620)
-        page.show()
-        return page
-
-    yield make
-
-
 def add(ctx: UiContext, title: str, year: int | None = None, tmdb: int | None = None) -> int:
     assert ctx.library is not None
     return ctx.library.add(title, year=year, ids=ExternalIds(tmdb=tmdb)).id
@@ -157,12 +145,12 @@ def status_of(page: LibraryPage, movie_id: int) -> str:
 
 
 async def test_load_shows_every_movie_and_the_filter_counts(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     for title, year in (("The Matrix", 1999), ("Heat", 1995), ("Inception", 2010), ("Matrix Reloaded", 2003)):
         add(ctx, title, year)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     loaded = asyncio.ensure_future(wait_signal(page.loaded))
     await page.load()
     await loaded
@@ -186,13 +174,13 @@ async def test_load_shows_every_movie_and_the_filter_counts(
 
 
 async def test_reload_movies_reads_only_those_rows(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
     heat = add(ctx, "Heat", 1995)
     matrix = add(ctx, "The Matrix", 1999)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     movies = ctx.suite.app.movies
     movies.set_fields(heat, {"title": "Heat (Director's Cut)"})
@@ -212,10 +200,10 @@ async def test_reload_movies_reads_only_those_rows(
 
 
 async def test_an_empty_library_offers_to_add_movies(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage], shots: Path
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], shots: Path
 ) -> None:
     ctx, _fake, _clock = fake_ctx
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     await settle()
     assert page.stack.currentWidget() is page.empty_page
@@ -227,10 +215,10 @@ async def test_an_empty_library_offers_to_add_movies(
 
 
 async def test_without_a_library_service_the_page_says_why(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
-    page = page_factory(dataclasses.replace(ctx, library=None, suite=None))
+    page = library_page_factory(dataclasses.replace(ctx, library=None, suite=None))
     await page.load()
     assert page.stack.currentWidget() is page.empty_page
     assert "not available" in page.empty.text()
@@ -247,12 +235,12 @@ async def test_without_a_library_service_the_page_says_why(
 
 
 async def test_keyboard_opens_movies(
-    qtbot: Any, fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    qtbot: Any, fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     heat = add(ctx, "Heat", 1995)
     matrix = add(ctx, "The Matrix", 1999)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     page.activateWindow()
     qtbot.waitActive(page)
@@ -277,14 +265,14 @@ async def test_keyboard_opens_movies(
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise", "does not support grabbing")
 async def test_a_movie_that_needs_identification_offers_identify(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
     known = add(ctx, "Heat", 1995)
     unsure = add(ctx, "Home Video", 2004)
     ctx.suite.app.movies.set_status(unsure, IdentificationStatus.NEEDS_IDENTIFICATION)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     asked: list[int] = []
     page.identifyRequested.connect(asked.append)
@@ -328,11 +316,11 @@ async def test_a_movie_that_needs_identification_offers_identify(
 
 
 async def test_add_movie_checks_each_field_inline(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage], shots: Path
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], shots: Path
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     add(ctx, "Heat", 1995)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     messages: list[str] = []
     page.message.connect(messages.append)
@@ -411,12 +399,12 @@ def make_library(root: Path) -> None:
 
 
 async def test_add_folder_scans_as_a_job_and_reports(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage], tmp_path: Path
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], tmp_path: Path
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     root = tmp_path / "films"
     make_library(root)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     task = asyncio.ensure_future(page.add_folder())
     await until(lambda: page.folder_dialog is not None and page.folder_dialog.isVisible())
@@ -466,13 +454,13 @@ async def test_add_folder_scans_as_a_job_and_reports(
 
 
 async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     first = add(ctx, "Alpha", 2001, tmdb=11)
     second = add(ctx, "Beta", 2002, tmdb=12)
     third = add(ctx, "Gamma", 2003, tmdb=13)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     messages: list[str] = []
     page.message.connect(messages.append)
@@ -496,13 +484,13 @@ async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
 
 
 async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, fake, _clock = fake_ctx
     add(ctx, "Alpha", 2001, tmdb=11)
     add(ctx, "Beta", 2002, tmdb=12)
     fake.status["omdb"] = 401  # a refused key: no retry, the provider ends without a result
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     job = page.enrich_all()
     assert job is not None
@@ -518,7 +506,7 @@ async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
 
 
 async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage], monkeypatch: pytest.MonkeyPatch
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
@@ -541,7 +529,7 @@ async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(
         return await original(movie_id, *args, **kwargs)
 
     monkeypatch.setattr(enrichment, "enrich", slow_enrich)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     messages: list[str] = []
     page.message.connect(messages.append)
@@ -565,11 +553,11 @@ async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(
 
 
 async def test_enriching_needs_the_suite(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     add(ctx, "Heat", 1995)
-    page = page_factory(dataclasses.replace(ctx, suite=None))
+    page = library_page_factory(dataclasses.replace(ctx, suite=None))
     await page.load()
     messages: list[str] = []
     page.message.connect(messages.append)
@@ -586,7 +574,7 @@ async def test_enriching_needs_the_suite(
 
 
 async def test_posters_are_requested_for_visible_rows_only(
-    fake_ctx: Ctx, page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
@@ -595,7 +583,7 @@ async def test_posters_are_requested_for_visible_rows_only(
         movie_id = add(ctx, f"Film {n:03d}", 2000)
         movies.set_fields(movie_id, {"poster": f"https://img.example/{n}.jpg"})
     images = PosterImages()
-    page = page_factory(dataclasses.replace(ctx, images=images))  # type: ignore[arg-type]
+    page = library_page_factory(dataclasses.replace(ctx, images=images))  # type: ignore[arg-type]
     await page.load()
     await settle()
     visible = page.table.viewport().height() // page.table.verticalHeader().defaultSectionSize() + 1
@@ -660,14 +648,14 @@ async def demo_library(ctx: UiContext) -> None:
 async def test_the_page_with_demo_data(
     qapp: QApplication,
     demo_ctx: UiContext,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
     scheme: Scheme,
     shots: Path,
 ) -> None:
     theme = ThemeController(qapp, scheme)
     try:
         await demo_library(demo_ctx)
-        page = page_factory(demo_ctx)
+        page = library_page_factory(demo_ctx)
         page.resize(1000, 560)
         await page.load()
         report = ScanReport(added=[1, 2, 3], existing=[4], warnings=["/films/x: no title or id; skipped"])

@@ -99,18 +99,6 @@ def fill(ctx: UiContext, count: int) -> None:
         )
 
 
-@pytest.fixture
-def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], LibraryPage]]:
-    def make(ctx: UiContext) -> LibraryPage:
-        page = LibraryPage(ctx, settings=None)
-        qtbot.addWidget(page)
-        page.resize(1000, 620)
-        page.show()
-        return page
-
-    yield make
-
-
 async def loaded_page(ctx: UiContext, make: Callable[[UiContext], LibraryPage]) -> LibraryPage:
     fill(ctx, MOVIES)
     page = make(ctx)
@@ -163,9 +151,9 @@ def enrich_label(page: LibraryPage, row: int) -> str:
 
 @pytest.mark.usefixtures("counting")
 async def test_select_all_selects_every_movie_and_enables_enrich_selected(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
-    page = await loaded_page(ctx, page_factory)
+    page = await loaded_page(ctx, library_page_factory)
     assert not page.enrich_selected_button.isEnabled()
     unsure = page.model.view_row_of(1)  # "Film 00000" needs identification
     assert page.model.state_at(unsure) is RowState.NEEDS_IDENTIFICATION
@@ -203,9 +191,9 @@ async def test_select_all_selects_every_movie_and_enables_enrich_selected(
 
 @pytest.mark.usefixtures("counting")
 async def test_select_all_and_its_repaint_do_not_ask_the_model_about_every_row(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
-    page = await loaded_page(ctx, page_factory)
+    page = await loaded_page(ctx, library_page_factory)
     model = counting_model(page)
     page.select_movie(page.model.movie_id(0))
     page.table.setFocus()
@@ -241,9 +229,9 @@ async def test_select_all_and_its_repaint_do_not_ask_the_model_about_every_row(
 
 @pytest.mark.usefixtures("counting")
 async def test_the_table_header_keeps_a_selection_model_of_its_own(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
-    page = await loaded_page(ctx, page_factory)
+    page = await loaded_page(ctx, library_page_factory)
     header = page.table.horizontalHeader()
     assert header.selectionModel() is not page.table.selectionModel()
     assert header.selectionModel().model() is page.model
@@ -269,9 +257,9 @@ async def test_the_table_header_keeps_a_selection_model_of_its_own(
 
 @pytest.mark.usefixtures("counting")
 async def test_range_selections_to_the_last_row_count_right_without_visiting_each_row(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
-    page = await loaded_page(ctx, page_factory)
+    page = await loaded_page(ctx, library_page_factory)
     model = counting_model(page)
     page.table.setFocus()
     click(page, 0)
@@ -315,9 +303,9 @@ async def test_range_selections_to_the_last_row_count_right_without_visiting_eac
 
 @pytest.mark.usefixtures("counting")
 async def test_the_grid_shares_a_select_all_made_in_the_table_and_the_other_way(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
-    page = await loaded_page(ctx, page_factory)
+    page = await loaded_page(ctx, library_page_factory)
     assert page.grid.selectionModel() is page.table.selectionModel()
     page.table.setFocus()
     QTest.keyClick(page.table, Qt.Key.Key_A, Ctrl)

@@ -187,28 +187,16 @@ def shots() -> Path:
     return SHOTS
 
 
-@pytest.fixture
-def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], LibraryPage]]:
-    def make(ctx: UiContext) -> LibraryPage:
-        page = LibraryPage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1000, 620)
-        page.show()
-        return page
-
-    yield make
-
-
 # --------------------------------------------------------------------------------------------------
 # The switch, the selection, the filter
 # --------------------------------------------------------------------------------------------------
 
 
 async def test_switching_keeps_the_selection_and_brings_it_into_view(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ids = [add(ctx, f"Film {n:03d}", 1950 + n % 70) for n in range(300)]
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     assert page.view_mode is ViewMode.LIST and page.stack.currentWidget() is page.table
     assert not page.sort_combo.isVisible() and page.posters_button.isVisible()
@@ -245,11 +233,11 @@ async def test_switching_keeps_the_selection_and_brings_it_into_view(
 
 
 async def test_the_keyboard_switches_and_the_focus_follows(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     for n in range(5):
         add(ctx, f"Film {n}", 2000 + n)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     page.table.setFocus()
     QTest.keyClick(
@@ -265,11 +253,11 @@ async def test_the_keyboard_switches_and_the_focus_follows(
 
 
 async def test_the_filter_and_the_sort_apply_to_the_grid(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     for title, year in (("The Matrix", 1999), ("Heat", 1995), ("Inception", 2010), ("Matrix Reloaded", 2003)):
         add(ctx, title, year)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     page.set_view_mode(ViewMode.POSTERS)
     await settle()
@@ -324,9 +312,9 @@ async def test_the_filter_and_the_sort_apply_to_the_grid(
 
 
 async def test_an_empty_library_and_no_library_explain_themselves_in_the_grid_too(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     page.set_view_mode(ViewMode.POSTERS)
     assert page.stack.currentWidget() is page.grid  # before loading: the (still empty) grid
     await page.load()
@@ -335,7 +323,7 @@ async def test_an_empty_library_and_no_library_explain_themselves_in_the_grid_to
     page.set_view_mode(ViewMode.LIST)
     assert page.stack.currentWidget() is page.empty_page
 
-    without = page_factory(dataclasses.replace(ctx, library=None))
+    without = library_page_factory(dataclasses.replace(ctx, library=None))
     await without.load()
     without.set_view_mode(ViewMode.POSTERS)
     assert without.stack.currentWidget() is without.empty_page
@@ -344,14 +332,14 @@ async def test_an_empty_library_and_no_library_explain_themselves_in_the_grid_to
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise", "does not support grabbing")
 async def test_a_card_opens_its_movie_and_its_menu_works_on_the_grid_selection(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage]
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     assert ctx.suite is not None
     heat = add(ctx, "Heat", 1995)
     matrix = add(ctx, "The Matrix", 1999)
     unsure = add(ctx, "Home Video", 2004)
     ctx.suite.app.movies.set_status(unsure, IdentificationStatus.NEEDS_IDENTIFICATION)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     page.set_view_mode(ViewMode.POSTERS)
     await settle()
@@ -409,10 +397,10 @@ async def test_a_card_opens_its_movie_and_its_menu_works_on_the_grid_selection(
 
 
 async def test_the_view_and_the_poster_size_survive_a_restart(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
 ) -> None:
     add(ctx, "Heat", 1995)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     assert page.grid.poster_width == DEFAULT_POSTER_WIDTH
     page.grid_button.click()
@@ -422,7 +410,7 @@ async def test_the_view_and_the_poster_size_survive_a_restart(
     assert stored.value(VIEW_SETTING) == ViewMode.POSTERS.value
     assert int(str(stored.value(POSTER_WIDTH_SETTING))) == 180
 
-    again = page_factory(ctx)
+    again = library_page_factory(ctx)
     assert again.view_mode is ViewMode.POSTERS and again.grid_button.isChecked()
     assert again.grid.poster_width == 180 and again.size_slider.value() == 180
     await again.load()
@@ -447,10 +435,10 @@ async def test_the_view_and_the_poster_size_survive_a_restart(
 
     again.set_view_mode(ViewMode.LIST)
     stored.setValue(POSTER_WIDTH_SETTING, "huge")
-    third = page_factory(ctx)
+    third = library_page_factory(ctx)
     assert third.view_mode is ViewMode.LIST and third.grid.poster_width == DEFAULT_POSTER_WIDTH
     stored.setValue(VIEW_SETTING, "mosaic")
-    assert page_factory(ctx).view_mode is ViewMode.LIST
+    assert library_page_factory(ctx).view_mode is ViewMode.LIST
 
 
 # --------------------------------------------------------------------------------------------------
@@ -459,16 +447,16 @@ async def test_the_view_and_the_poster_size_survive_a_restart(
 
 
 async def test_a_one_off_view_is_shown_but_not_remembered(
-    ctx: UiContext, page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
+    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
 ) -> None:
     add(ctx, "Heat", 1995)
-    page = page_factory(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     page.set_view_mode(ViewMode.POSTERS, remember=False)  # as `--page library:posters` does
     assert page.stack.currentWidget() is page.grid and page.grid_button.isChecked()
     stored = QSettings(str(profile_dir / "window.ini"), QSettings.Format.IniFormat)
     assert stored.value(VIEW_SETTING) in (None, ViewMode.LIST.value)
-    assert page_factory(ctx).view_mode is ViewMode.LIST
+    assert library_page_factory(ctx).view_mode is ViewMode.LIST
 
 
 async def test_posters_are_requested_only_for_the_cards_on_screen(qtbot: Any) -> None:
@@ -710,14 +698,14 @@ async def demo_ctx(
 async def test_the_grid_with_demo_data(
     qapp: QApplication,
     demo_ctx: UiContext,
-    page_factory: Callable[[UiContext], LibraryPage],
+    library_page_factory: Callable[[UiContext], LibraryPage],
     scheme: Scheme,
     shots: Path,
 ) -> None:
     theme = ThemeController(qapp, scheme)
     try:
         await demo_library(demo_ctx)
-        page = page_factory(demo_ctx)
+        page = library_page_factory(demo_ctx)
         page.resize(1000, 700)
         await page.load()
         page.set_view_mode(ViewMode.POSTERS)

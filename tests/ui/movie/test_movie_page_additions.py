@@ -5,7 +5,7 @@ value's banner going away with the edit or the movie, and Esc/Ctrl+1 back to the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import EnrichResult, Status
 from metarr_desktop.ui.common.bridge import dialog_result, spawn
 from metarr_desktop.ui.context import UiContext
@@ -23,27 +22,28 @@ from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.qt import settle, until, wait_signal
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import sandbox_ui_context
 from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    PaintedImages,
     collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
     enriched_inception,
     open_editor,
     page_factory,  # noqa: F401 - a fixture
     press_return,
+    sandbox_ctx,  # noqa: F401 - a fixture
     shoot,
 )
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-@pytest.fixture
-async def sandbox_ctx(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-) -> AsyncIterator[UiContext]:
-    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PaintedImages()) as ctx:
-        yield ctx
+async def unidentified_inception_page(
+    ctx: UiContext, new_page: Callable[[UiContext], MovieDetailPage]
+) -> tuple[MovieDetailPage, int]:
+    """A page showing Inception, just added to the library and not identified yet."""
+    assert ctx.suite is not None
+    movie_id = ctx.suite.library.add("Inception", year=2010).id
+    page = new_page(ctx)
+    await page.load_movie(movie_id)
+    return page, movie_id
 
 
 def press(
@@ -58,13 +58,10 @@ def press(
 
 
 async def test_identify_as_this_fills_the_page_and_says_why(
-    sandbox_ctx: UiContext,
+    sandbox_ctx: UiContext,  # noqa: F811
     page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
 ) -> None:
-    assert sandbox_ctx.suite is not None
-    movie_id = sandbox_ctx.suite.library.add("Inception", year=2010).id
-    page = page_factory(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = await unidentified_inception_page(sandbox_ctx, page_factory)
     assert page.header.status.chip("status") is not None
     assert page.header.status.chips[0].text == "Not identified yet"
     assert not page.why_line.isVisible()
@@ -112,13 +109,10 @@ async def test_identify_as_this_fills_the_page_and_says_why(
 
 
 async def test_an_identification_by_the_refresh_shows_its_why(
-    sandbox_ctx: UiContext,
+    sandbox_ctx: UiContext,  # noqa: F811
     page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
 ) -> None:
-    assert sandbox_ctx.suite is not None
-    movie_id = sandbox_ctx.suite.library.add("Inception", year=2010).id
-    page = page_factory(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, _ = await unidentified_inception_page(sandbox_ctx, page_factory)
     result = await page.refresh()
     assert result is not None and result.status is Status.ENRICHED
     await settle()
@@ -140,7 +134,7 @@ async def test_an_identification_by_the_refresh_shows_its_why(
 
 
 async def test_the_folder_is_shown_and_opened(
-    sandbox_ctx: UiContext,
+    sandbox_ctx: UiContext,  # noqa: F811
     page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
     tmp_path: Path,
 ) -> None:
@@ -187,7 +181,7 @@ async def test_the_folder_is_shown_and_opened(
 
 
 async def test_a_refused_value_s_banner_goes_with_esc_and_with_the_movie(
-    sandbox_ctx: UiContext,
+    sandbox_ctx: UiContext,  # noqa: F811
     page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
 ) -> None:
     assert sandbox_ctx.suite is not None
