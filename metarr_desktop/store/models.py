@@ -60,6 +60,17 @@ class JsonField(pw.TextField):
         return json.loads(value)
 
 
+class LenientJsonField(JsonField):
+    """A JSON column whose damaged value reads as None instead of failing the whole row: for
+    explanatory data (the latest identification decision) that must never hide its movie."""
+
+    def python_value(self, value: Any) -> Any:
+        try:
+            return super().python_value(value)
+        except ValueError:
+            return None
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = database_proxy
@@ -116,7 +127,7 @@ class Movie(BaseModel):
     updated_at = UtcDateTimeField()
     missing = pw.BooleanField(default=False)
     edition = pw.TextField(null=True)
-    identification = JsonField(null=True)
+    identification = LenientJsonField(null=True)
 
     class Meta:
         table_name = "movies"

@@ -44,6 +44,7 @@ def test_a_damaged_stored_decision_reads_as_none(database: Database, clock: Virt
     movies = MovieRepository(database, clock)
     movie = movies.add("Inception", year=2010)
     damaged = [
+        "not json at all {",
         '"text"',
         '{"status": "identified"}',
         '{"why": {}}',
@@ -54,6 +55,7 @@ def test_a_damaged_stored_decision_reads_as_none(database: Database, clock: Virt
             "UPDATE movies SET identification = ? WHERE id = ?", (text, movie.id)
         )
         assert movies.require(movie.id).identification is None, text
+        assert [row.id for row in movies.list_rows()] == [movie.id]  # the movie is still listed
 
 
 def test_the_previous_schema_migrates_with_no_decision_for_its_movies(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ other members right after the lead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -253,12 +254,12 @@ def similar_groups(
     )
 
 
+_HASH = re.compile(r"[0-9a-f]{16}")
+
+
 def _valid_hash(value: str) -> bool:
-    try:
-        int(value, 16)
-    except ValueError:
-        return False
-    return True
+    """Exactly 16 hex digits (a 64-bit dHash); ``int(v, 16)`` alone would take "0x1", "-1", "1_2"."""
+    return _HASH.fullmatch(value) is not None
 
 
 def group_lead(members: Sequence[CachedAsset]) -> CachedAsset:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import label
 from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
 from metarr_desktop.services.preview import AcceptResult, BulkPreview, PreviewService, movies_changing
@@ -181,7 +182,7 @@ class PreviewPresenter:
             return ""
         try:
             planned = await self.publish.nfo_preview(self.movie_id, self.ticked_values())
-        except Exception as exc:  # a store or file failure: said in the view, never a traceback
+        except (StoreError, OSError, ValueError) as exc:  # store, file or NFO failure: said in the view
             return f"The NFO cannot be compared: {exc}"
         return nfo_diff_text(planned, ticked=bool(self.chosen()))
 
