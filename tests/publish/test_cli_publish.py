@@ -41,7 +41,8 @@ async def cli(
     return call
 
 
-def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
+def add_inception(cli: Cli, tmp_path: Path) -> Path:
+    """Inception in the library with a folder of its own (the folder returned)."""
     folder = movie_folder(tmp_path / "lib")
     cli(
         "library",
@@ -55,6 +56,11 @@ def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
         "--path",
         str(folder),
     )
+    return folder
+
+
+def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
+    folder = add_inception(cli, tmp_path)
     cli("enrich", "1", "--json")
 
     preview = cli("publish", "1", "--dry-run", "--json")
@@ -134,19 +140,7 @@ def test_the_publish_settings_are_listed(cli: Cli) -> None:
 
 
 def test_enrich_preview_json_carries_the_nfo_diff_once_publishing_is_on(cli: Cli, tmp_path: Path) -> None:
-    folder = movie_folder(tmp_path / "lib")
-    cli(
-        "library",
-        "add",
-        "--title",
-        "Inception",
-        "--year",
-        "2010",
-        "--imdb",
-        "tt1375666",
-        "--path",
-        str(folder),
-    )
+    folder = add_inception(cli, tmp_path)
 
     [result] = cli("enrich", "1", "--preview", "--json")["results"]
     assert result["preview"] is True and result["nfo_diff"] is None  # nothing published, publishing off
