@@ -20,7 +20,8 @@ import keyring.backends.fail
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.providers.registry import ProviderRegistry

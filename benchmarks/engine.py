@@ -24,20 +24,22 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from metarr_desktop.core.clock import Clock, SystemClock, VirtualClock
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.clock import SystemClock
+from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    Priority,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderSettings
 from metarr_desktop.providers.base import HttpProvider
 
 LIMITS: dict[str, float | None] = {"alpha": 40.0, "beta": 3.0, "gamma": 10.0, "delta": None}

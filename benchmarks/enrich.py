@@ -37,14 +37,19 @@ from typing import Any
 from keyring.backends import null
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.providers.registry import ProviderSpec
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer
+from metarr_desktop.sandbox import DEMO_KEYS
+from metarr_desktop.sandbox import SandboxLimits
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichOptions, Mode
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.library_suite import LibrarySuite
 
 

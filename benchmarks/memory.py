@@ -41,7 +41,8 @@ from keyring.backends import null
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import SandboxLimits, SandboxServer
+from metarr_desktop.sandbox import SandboxLimits
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices

@@ -36,16 +36,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from keyring.backends import null
 
-from benchmarks.enrich import open_profile, sandbox_limits
+from benchmarks.enrich import open_profile
+from benchmarks.enrich import sandbox_limits
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichOptions, Mode
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.services.publish import PublishReport, PublishService
+from metarr_desktop.services.publish import PublishReport
+from metarr_desktop.services.publish import PublishService
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -22,7 +22,9 @@ import keyring.backends.fail
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.sandbox.players import FakeMovie, JellyfinFake, KodiFake
+from metarr_desktop.sandbox.players import FakeMovie
+from metarr_desktop.sandbox.players import JellyfinFake
+from metarr_desktop.sandbox.players import KodiFake
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.players.models import PlayerChange
 

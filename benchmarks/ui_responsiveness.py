@@ -51,18 +51,17 @@ from keyring.backends import null
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.enrich import scaled_rate
-from benchmarks.stall_tools import (
-    LoopProfiler,
-    ProfiledApplication,
-    SandboxProcess,
-    StallSampler,
-    TickMeter,
-    sandbox_limits,
-)
+from benchmarks.stall_tools import LoopProfiler
+from benchmarks.stall_tools import ProfiledApplication
+from benchmarks.stall_tools import SandboxProcess
+from benchmarks.stall_tools import StallSampler
+from benchmarks.stall_tools import TickMeter
+from benchmarks.stall_tools import sandbox_limits
 from metarr_desktop.app import shutdown
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
+from metarr_desktop.sandbox import DEMO_KEYS
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import parse_catalog_spec
 from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.services.config import ProviderUpdate
@@ -70,9 +69,12 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.common.images import ImageLoader
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
+from metarr_desktop.ui.main_window import window_settings
 
 TARGET_MS = 100.0
 #: After the job: its last row reloads, status bar and activity flushes are painted meanwhile.

@@ -33,13 +33,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.enrich import open_profile, sandbox_limits
+from benchmarks.enrich import open_profile
+from benchmarks.enrich import sandbox_limits
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, Mode
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.library_suite import LibrarySuite
 
 USER = EnrichOptions(mode=Mode.MANUAL, priority=Priority.USER, force=True)

@@ -19,19 +19,24 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+from typing import NoReturn
 
 from metarr_desktop import __version__
 from metarr_desktop.bundled import APP_ID
-from metarr_desktop.cli.common import OneLineErrorParser, add_log_level_option, add_profile_options
+from metarr_desktop.cli.common import OneLineErrorParser
+from metarr_desktop.cli.common import add_log_level_option
+from metarr_desktop.cli.common import add_profile_options
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.logsetup import configure_logging
 from metarr_desktop.sandbox.demo import DemoSetup
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.store.profile import Profile, ProfileError
+from metarr_desktop.store.profile import Profile
+from metarr_desktop.store.profile import ProfileError
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -116,13 +121,17 @@ def movie_of(page: str | None) -> int | None:
 
 async def run(args: argparse.Namespace) -> int:
     """Open the services and the window, run until closed (or the screenshot is taken), shut down."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QMessageBox
 
     from metarr_desktop.ui.common.bridge import dialog_result
-    from metarr_desktop.ui.common.theme import Scheme, ThemeController
+    from metarr_desktop.ui.common.theme import Scheme
+    from metarr_desktop.ui.common.theme import ThemeController
     from metarr_desktop.ui.context import UiContext
     from metarr_desktop.ui.library.page import ViewMode
-    from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+    from metarr_desktop.ui.main_window import MainWindow
+    from metarr_desktop.ui.main_window import Page
+    from metarr_desktop.ui.main_window import window_settings
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)

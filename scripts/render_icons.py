@@ -11,10 +11,14 @@ import sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from metarr_desktop.bundled import ICON_SIZES, icon_png, icon_svg
+from metarr_desktop.bundled import ICON_SIZES
+from metarr_desktop.bundled import icon_png
+from metarr_desktop.bundled import icon_svg
 
 
 def render(size: int) -> QImage:

@@ -8,7 +8,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from tests.conftest import SESSION_HOME, XDG_DIRS
+from tests.conftest import SESSION_HOME
+from tests.conftest import XDG_DIRS
 
 
 def test_every_xdg_folder_is_the_sessions() -> None:

@@ -7,7 +7,9 @@ import logging
 import httpx
 import pytest
 
-from metarr_desktop.logsetup import RedactingFilter, redact, register_secret
+from metarr_desktop.logsetup import RedactingFilter
+from metarr_desktop.logsetup import redact
+from metarr_desktop.logsetup import register_secret
 
 
 @pytest.mark.parametrize(

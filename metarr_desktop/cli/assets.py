@@ -9,9 +9,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, positive_int, uses_services
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.assets import AssetType
-from metarr_desktop.services.assets import AssetService, UnknownAssetError
+from metarr_desktop.services.assets import AssetService
+from metarr_desktop.services.assets import UnknownAssetError
 
 #: The keys of CONTRACT.md, in order; more follow them.
 CONTRACT_KEYS = (

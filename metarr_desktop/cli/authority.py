@@ -7,7 +7,12 @@ import asyncio
 import json
 from pathlib import Path
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, say, uses_services
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.services.config import order_following
 

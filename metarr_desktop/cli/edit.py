@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json
-from metarr_desktop.cli.suite import open_suite, require_movie
-from metarr_desktop.services.movie_fields import FieldValueError, is_editable, write_edit
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
+from metarr_desktop.services.movie_fields import FieldValueError
+from metarr_desktop.services.movie_fields import is_editable
+from metarr_desktop.services.movie_fields import write_edit
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -21,28 +21,26 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from metarr_desktop.cli.common import (
-    EXIT_FAILED,
-    CliContext,
-    CliError,
-    emit_json,
-    emit_table,
-    json_text,
-    positive_int,
-    say,
-    terminal_text,
-)
-from metarr_desktop.cli.suite import open_suite, progress, require_movie
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import json_text
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import terminal_text
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import progress
+from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.preview import summarise
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.services.enrichment import (
-    DEFAULT_CONCURRENCY,
-    EnrichOptions,
-    EnrichReport,
-    EnrichResult,
-    Mode,
-)
+from metarr_desktop.services.enrichment import DEFAULT_CONCURRENCY
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.library_suite import LibrarySuite
 
 EXIT_INTERRUPTED = 130

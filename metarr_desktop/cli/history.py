@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, positive_int
-from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

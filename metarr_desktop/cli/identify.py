@@ -19,22 +19,25 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import (
-    EXIT_FAILED,
-    CliContext,
-    CliError,
-    emit_json,
-    positive_int,
-    say,
-    selected_id,
-    terminal_text,
-)
-from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import selected_id
+from metarr_desktop.cli.common import terminal_text
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
-from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode
-from metarr_desktop.services.identification import LockedIdError, SelectionError, SelectionNotFoundError
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.identification import LockedIdError
+from metarr_desktop.services.identification import SelectionError
+from metarr_desktop.services.identification import SelectionNotFoundError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,8 +11,12 @@ import argparse
 import json
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table
-from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 
 

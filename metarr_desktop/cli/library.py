@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import (
-    CliContext,
-    CliError,
-    emit_json,
-    emit_table,
-    external_id,
-    parse_bool,
-    positive_int,
-    say,
-    terminal_text,
-    year_number,
-)
-from metarr_desktop.cli.suite import open_suite, progress, require_movie
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import external_id
+from metarr_desktop.cli.common import parse_bool
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import terminal_text
+from metarr_desktop.cli.common import year_number
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import progress
+from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.services.library import LibraryError, movie_json
+from metarr_desktop.services.library import LibraryError
+from metarr_desktop.services.library import movie_json
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, positive_int, say
-from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 
 

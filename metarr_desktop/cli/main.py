@@ -15,37 +15,33 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from metarr_desktop.cli import (
-    assets,
-    authority,
-    edit,
-    enrich,
-    history,
-    identify,
-    library,
-    locks,
-    players,
-    providers,
-    publish,
-    sandbox,
-    schedule,
-    search,
-    settings,
-    show,
-    sync,
-    undo,
-)
+from metarr_desktop.cli import assets
+from metarr_desktop.cli import authority
+from metarr_desktop.cli import edit
+from metarr_desktop.cli import enrich
+from metarr_desktop.cli import history
+from metarr_desktop.cli import identify
 from metarr_desktop.cli import inspect as inspect_command
-from metarr_desktop.cli.common import (
-    EXIT_FAILED,
-    EXIT_USAGE,
-    CliContext,
-    CliError,
-    OneLineErrorParser,
-    add_log_level_option,
-    add_profile_options,
-    say,
-)
+from metarr_desktop.cli import library
+from metarr_desktop.cli import locks
+from metarr_desktop.cli import players
+from metarr_desktop.cli import providers
+from metarr_desktop.cli import publish
+from metarr_desktop.cli import sandbox
+from metarr_desktop.cli import schedule
+from metarr_desktop.cli import search
+from metarr_desktop.cli import settings
+from metarr_desktop.cli import show
+from metarr_desktop.cli import sync
+from metarr_desktop.cli import undo
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import EXIT_USAGE
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import OneLineErrorParser
+from metarr_desktop.cli.common import add_log_level_option
+from metarr_desktop.cli.common import add_profile_options
+from metarr_desktop.cli.common import say
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging

@@ -8,20 +8,21 @@ import argparse
 import sys
 from typing import Any
 
-from metarr_desktop.cli.common import (
-    EXIT_FAILED,
-    CliContext,
-    CliError,
-    emit_json,
-    emit_table,
-    parse_bool,
-    positive_int,
-    say,
-    uses_services,
-)
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import parse_bool
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.players import PlayerKind
-from metarr_desktop.services.players.models import UNSET, PlayerChange, PlayerConfigError, PlayerView
+from metarr_desktop.services.players.models import UNSET
+from metarr_desktop.services.players.models import PlayerChange
+from metarr_desktop.services.players.models import PlayerConfigError
+from metarr_desktop.services.players.models import PlayerView
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

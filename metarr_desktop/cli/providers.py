@@ -7,20 +7,21 @@ import math
 import sys
 from typing import Any
 
-from metarr_desktop.cli.common import (
-    EXIT_FAILED,
-    CliContext,
-    CliError,
-    emit_json,
-    emit_table,
-    parse_bool,
-    positive_float,
-    positive_int,
-    say,
-    uses_services,
-)
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import parse_bool
+from metarr_desktop.cli.common import positive_float
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.providers import RateLimit
-from metarr_desktop.services.config import UNSET, ConfigError, ProviderUpdate, ProviderView
+from metarr_desktop.services.config import UNSET
+from metarr_desktop.services.config import ConfigError
+from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.config import ProviderView
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,8 +12,15 @@ import argparse
 import re
 import sys
 
-from metarr_desktop.cli.common import EXIT_FAILED, EXIT_OK, CliContext, CliError, emit_json, emit_table
-from metarr_desktop.cli.suite import open_suite, progress, require_movie
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import EXIT_OK
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import progress
+from metarr_desktop.cli.suite import require_movie
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -11,13 +11,17 @@ import sys
 import threading
 from types import FrameType
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.sandbox.catalog import parse_catalog_spec
-from metarr_desktop.sandbox.demo import DEMO_KEYS, configure_profile
+from metarr_desktop.sandbox.demo import DEMO_KEYS
+from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.faults import parse_faults
 from metarr_desktop.sandbox.limits import SandboxLimits
-from metarr_desktop.sandbox.server import Latency, SandboxServer
+from metarr_desktop.sandbox.server import Latency
+from metarr_desktop.sandbox.server import SandboxServer
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.profile import ProfileError
 from metarr_desktop.store.secrets import SecretStoreError

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, say
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import say
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.services.schedule import ScheduleError
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import EXIT_FAILED, CliContext, CliError, emit_json, emit_table, year_number
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import year_number
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.services.identification import SelectionError

@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from metarr_desktop.cli.common import CliContext, CliError, emit_json, emit_table, say, uses_services
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.settings import SettingValueError
 
 

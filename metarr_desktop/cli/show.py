@@ -6,8 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table, positive_int, say
-from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.merge import ratings
 

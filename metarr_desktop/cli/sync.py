@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import (
-    EXIT_FAILED,
-    CliContext,
-    CliError,
-    emit_json,
-    emit_table,
-    positive_int,
-    say,
-    uses_services,
-)
+from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import say
+from metarr_desktop.cli.common import uses_services
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

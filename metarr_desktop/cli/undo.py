@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from metarr_desktop.cli.common import CliContext, emit_json, emit_table
+from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import emit_json
+from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.inspect import plain
-from metarr_desktop.cli.suite import open_suite, require_movie
+from metarr_desktop.cli.suite import open_suite
+from metarr_desktop.cli.suite import require_movie
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -18,8 +18,10 @@ objects with the attributes of `Rankable` (`AssetCandidate`, the store's `Cached
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Protocol
+from typing import TypeVar
 
 from metarr_desktop.core.assets import AssetType
 

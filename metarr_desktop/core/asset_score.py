@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from metarr_desktop.core.artwork import Rankable, language_rank
+from metarr_desktop.core.artwork import Rankable
+from metarr_desktop.core.artwork import language_rank
 from metarr_desktop.core.assets import AssetType
 
 #: The size (width, height) players show each type at; its ratio is the type's shape.

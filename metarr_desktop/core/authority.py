@@ -9,8 +9,10 @@ The defaults are those of document 5, Appendix A.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import cast
 
 from metarr_desktop.core.fields import ALL_FIELDS
 

@@ -10,11 +10,15 @@ player-visible field (`PLAYER_SYNC_FIELDS`) sets `requires_player_sync`, with a 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from metarr_desktop.core.fields import ALL_FIELDS, PLAYER_SYNC_FIELDS, is_missing
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
+from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.merge import MergeResult
 
 _FIELD_ORDER = {name: index for index, name in enumerate(ALL_FIELDS)}

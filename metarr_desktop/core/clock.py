@@ -12,7 +12,9 @@ import asyncio
 import heapq
 import itertools
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Protocol
 
 

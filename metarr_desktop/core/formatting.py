@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from metarr_desktop.engine.health import HealthStatus, ProviderHealth
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import ProviderHealth
 
 
 class DisplayStatus(StrEnum):

@@ -18,14 +18,20 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from metarr_desktop.core.authority import FieldAuthority, FieldAuthorityConfig
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.changes import same_value
-from metarr_desktop.core.fields import ALL_FIELDS, is_missing
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.merge import MergeResult
 
 

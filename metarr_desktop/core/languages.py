@@ -17,7 +17,8 @@ Every decision about "which language" lives here, Qt-free and provider-neutral:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: The special fallback entry that stands for the film's original language.

@@ -33,14 +33,18 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import SearchResult
 
 _ARTICLES = ("the ", "a ", "an ")

@@ -12,12 +12,17 @@ metacritic_score are separate fields); they are never blended into one number.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from metarr_desktop.core.authority import FieldAuthorityConfig
-from metarr_desktop.core.fields import ALL_FIELDS, RATING_FIELDS, is_missing
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import RATING_FIELDS
+from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.languages import language_rank
 
 

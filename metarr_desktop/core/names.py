@@ -28,10 +28,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
-from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.core.matching import titles_match
 
 _TAG = re.compile(

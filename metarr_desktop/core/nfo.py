@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.core.names import NameInfo
 from metarr_desktop.core.names import parse_name as _parse_name
 

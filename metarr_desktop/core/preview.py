@@ -7,12 +7,17 @@ applies from the cache.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from metarr_desktop.core.changes import ChangeSet, FieldChange
-from metarr_desktop.core.fields import ALL_FIELDS, PLAYER_SYNC_FIELDS
+from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.changes import FieldChange
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
 from metarr_desktop.core.merge import MergeResult
 
 _ORDER = {name: index for index, name in enumerate(ALL_FIELDS)}

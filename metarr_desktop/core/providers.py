@@ -8,14 +8,17 @@ reveals, which canonical fields and asset types it supplies.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.languages import LanguagePolicy
 
 

@@ -17,7 +17,9 @@ from collections.abc import Mapping
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.results import SkippedProvider
-from metarr_desktop.providers.errors import NotFoundError, ProviderError, ProviderUnavailableError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderUnavailableError
 
 
 class NotAskedError(ProviderUnavailableError):

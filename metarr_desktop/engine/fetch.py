@@ -14,29 +14,41 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Collection
 from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
 from metarr_desktop.core.clock import Clock
-from metarr_desktop.core.providers import MetadataRequest, Priority, ProviderData
-from metarr_desktop.core.results import FailedProvider, ProviderResults, SkippedProvider, SkipReason
-from metarr_desktop.engine.budget import ActionBudget, NotAskedError
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import ProviderResults
+from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import SkipReason
+from metarr_desktop.engine.budget import ActionBudget
+from metarr_desktop.engine.budget import NotAskedError
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.health import OrchestratorMetrics
-from metarr_desktop.engine.resilience import call_with_retries, run_with_timeout
-from metarr_desktop.engine.runtime import TRACE, ProviderPool, ProviderRuntime, RequestTrace
-from metarr_desktop.providers.base import MetadataProvider, describe_error, fetch_metadata
-from metarr_desktop.providers.errors import (
-    BadResponseError,
-    DeadlineExceededError,
-    NotFoundError,
-    ProviderError,
-    ProviderTimeoutError,
-    ProviderUnavailableError,
-    RateLimitedError,
-)
+from metarr_desktop.engine.resilience import call_with_retries
+from metarr_desktop.engine.resilience import run_with_timeout
+from metarr_desktop.engine.runtime import TRACE
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderRuntime
+from metarr_desktop.engine.runtime import RequestTrace
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.base import fetch_metadata
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import DeadlineExceededError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import ProviderUnavailableError
+from metarr_desktop.providers.errors import RateLimitedError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -21,8 +21,11 @@ bad and is not counted; waiting in our own pacer is never counted and is not par
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 

@@ -20,36 +20,47 @@ once the identity is confirmed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Collection
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import TypeVar
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy
-from metarr_desktop.core.matching import Candidate, Decision, Outcome, decide, rank
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    Priority,
-    ProviderData,
-    SearchRequest,
-    SearchResult,
-    metadata_request,
-)
+from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.matching import Decision
+from metarr_desktop.core.matching import Outcome
+from metarr_desktop.core.matching import decide
+from metarr_desktop.core.matching import rank
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.core.providers import metadata_request
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.core.results import FailedProvider, SkipReason
-from metarr_desktop.engine.budget import ActionBudget, NotAskedError
-from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
-from metarr_desktop.engine.fetch import FetchOrchestrator, Operation
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import SkipReason
+from metarr_desktop.engine.budget import ActionBudget
+from metarr_desktop.engine.budget import NotAskedError
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
+from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.fetch import Operation
 from metarr_desktop.engine.runtime import ProviderRuntime
-from metarr_desktop.providers.base import MetadataProvider, describe_error, fetch_metadata
-from metarr_desktop.providers.errors import (
-    NotFoundError,
-    ProviderError,
-    ProviderTimeoutError,
-    ProviderUnavailableError,
-    RateLimitedError,
-)
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.base import fetch_metadata
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import ProviderUnavailableError
+from metarr_desktop.providers.errors import RateLimitedError
 
 T = TypeVar("T")
 

@@ -9,27 +9,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from typing import cast
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import Priority, RateLimit
-from metarr_desktop.core.results import SkippedProvider, SkipReason
-from metarr_desktop.engine.health import ActivityLog, HealthStatus, HealthTracker, ProviderHealth
-from metarr_desktop.engine.resilience import (
-    POLICIES,
-    CircuitBreaker,
-    DailyQuota,
-    RetryPolicy,
-    SlidingWindowPacer,
-)
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import SkipReason
+from metarr_desktop.engine.health import ActivityLog
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import HealthTracker
+from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.engine.resilience import POLICIES
+from metarr_desktop.engine.resilience import CircuitBreaker
+from metarr_desktop.engine.resilience import DailyQuota
+from metarr_desktop.engine.resilience import RetryPolicy
+from metarr_desktop.engine.resilience import SlidingWindowPacer
 from metarr_desktop.providers.base import MetadataProvider
-from metarr_desktop.providers.errors import MAX_RETRY_AFTER_S, RateLimitedError
+from metarr_desktop.providers.errors import MAX_RETRY_AFTER_S
+from metarr_desktop.providers.errors import RateLimitedError
 
 log = logging.getLogger(__name__)
 

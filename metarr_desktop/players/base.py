@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 import httpx
 
 from metarr_desktop import __version__
-from metarr_desktop.core.player_paths import is_within, parent, path_key
-from metarr_desktop.providers.base import (
-    OpenGate,
-    RequestGate,
-    decode_json,
-    map_response,
-    map_transport_error,
-)
-from metarr_desktop.providers.errors import AuthenticationError, BadResponseError
+from metarr_desktop.core.player_paths import is_within
+from metarr_desktop.core.player_paths import parent
+from metarr_desktop.core.player_paths import path_key
+from metarr_desktop.providers.base import OpenGate
+from metarr_desktop.providers.base import RequestGate
+from metarr_desktop.providers.base import decode_json
+from metarr_desktop.providers.base import map_response
+from metarr_desktop.providers.base import map_transport_error
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.tls import shared_ssl_context
 
 USER_AGENT = f"MetarrDesktop/{__version__}"

@@ -9,18 +9,17 @@ default from Jellyfin 12, so it is not used.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 from metarr_desktop import __version__
-from metarr_desktop.players.base import (
-    MovieTarget,
-    PlayerClient,
-    PlayerInfo,
-    PlayerItem,
-    PlayerKind,
-    PlayerLibrary,
-    SyncAction,
-)
+from metarr_desktop.players.base import MovieTarget
+from metarr_desktop.players.base import PlayerClient
+from metarr_desktop.players.base import PlayerInfo
+from metarr_desktop.players.base import PlayerItem
+from metarr_desktop.players.base import PlayerKind
+from metarr_desktop.players.base import PlayerLibrary
+from metarr_desktop.players.base import SyncAction
 
 REFRESH_PARAMS = {
     "metadataRefreshMode": "FullRefresh",

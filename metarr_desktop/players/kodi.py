@@ -10,20 +10,19 @@ the NFO Metarr wrote) and ``VideoLibrary.Scan {directory}`` for one it does not 
 from __future__ import annotations
 
 import itertools
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 import httpx
 
 from metarr_desktop.core.player_paths import as_folder
-from metarr_desktop.players.base import (
-    MovieTarget,
-    PlayerClient,
-    PlayerInfo,
-    PlayerItem,
-    PlayerKind,
-    PlayerLibrary,
-    SyncAction,
-)
+from metarr_desktop.players.base import MovieTarget
+from metarr_desktop.players.base import PlayerClient
+from metarr_desktop.players.base import PlayerInfo
+from metarr_desktop.players.base import PlayerItem
+from metarr_desktop.players.base import PlayerKind
+from metarr_desktop.players.base import PlayerLibrary
+from metarr_desktop.players.base import SyncAction
 
 MOVIE_PROPERTIES = ["title", "file", "imdbnumber", "uniqueid"]
 

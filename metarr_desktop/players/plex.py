@@ -13,15 +13,13 @@ from typing import ClassVar
 import httpx
 
 from metarr_desktop import __version__
-from metarr_desktop.players.base import (
-    MovieTarget,
-    PlayerClient,
-    PlayerInfo,
-    PlayerKind,
-    PlayerLibrary,
-    PlayerSection,
-    SyncAction,
-)
+from metarr_desktop.players.base import MovieTarget
+from metarr_desktop.players.base import PlayerClient
+from metarr_desktop.players.base import PlayerInfo
+from metarr_desktop.players.base import PlayerKind
+from metarr_desktop.players.base import PlayerLibrary
+from metarr_desktop.players.base import PlayerSection
+from metarr_desktop.players.base import SyncAction
 
 
 class PlexClient(PlayerClient):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from metarr_desktop.players.base import PlayerClient, PlayerKind
+from metarr_desktop.players.base import PlayerClient
+from metarr_desktop.players.base import PlayerKind
 from metarr_desktop.players.jellyfin import JellyfinClient
 from metarr_desktop.players.kodi import KodiClient
 from metarr_desktop.players.plex import PlexClient

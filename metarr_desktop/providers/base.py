@@ -14,33 +14,36 @@ import email.utils
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
 
 import httpx
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
-from metarr_desktop.logsetup import redact, register_secret
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    NetworkError,
-    NotFoundError,
-    ProviderError,
-    ProviderTimeoutError,
-    RateLimitedError,
-    ServerError,
-    usable_retry_after,
-)
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.logsetup import redact
+from metarr_desktop.logsetup import register_secret
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NetworkError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
+from metarr_desktop.providers.errors import usable_retry_after
 from metarr_desktop.providers.tls import shared_ssl_context
 
 #: Bodies larger than this are refused as bad responses (a provider never sends this much JSON).

@@ -10,28 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from metarr_desktop.core.artwork import best_candidate
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import IdType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.errors import BadResponseError, NotFoundError
-from metarr_desktop.providers.parsing import (
-    FieldSink,
-    as_dict,
-    as_list,
-    clean_str,
-    parse_int,
-    parse_positive_int,
-    safe_ids,
-)
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.parsing import FieldSink
+from metarr_desktop.providers.parsing import as_dict
+from metarr_desktop.providers.parsing import as_list
+from metarr_desktop.providers.parsing import clean_str
+from metarr_desktop.providers.parsing import parse_int
+from metarr_desktop.providers.parsing import parse_positive_int
+from metarr_desktop.providers.parsing import safe_ids
 
 #: fanart.tv movie image kinds -> (asset type, high definition); HD kinds are preferred over SD ones.
 MOVIE_KINDS: dict[str, tuple[AssetType, bool]] = {

@@ -16,16 +16,16 @@ from typing import ClassVar
 
 import httpx
 
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
-from metarr_desktop.providers.base import HttpProvider, map_transport_error
-from metarr_desktop.providers.errors import BadResponseError, NotFoundError
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import map_transport_error
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
 
 #: The largest artwork file accepted (bytes).
 MAX_IMAGE_BYTES = 25 * 1024 * 1024

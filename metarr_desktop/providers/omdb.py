@@ -13,39 +13,35 @@ from typing import Any
 
 import httpx
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import IdType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
-from metarr_desktop.providers.base import HttpProvider, RateLimitStatus
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    NotFoundError,
-    RateLimitedError,
-)
-from metarr_desktop.providers.parsing import (
-    FieldSink,
-    as_dict,
-    as_list,
-    clean_str,
-    parse_date,
-    parse_float,
-    parse_int,
-    parse_percent,
-    parse_runtime,
-    parse_score_over,
-    parse_year,
-    safe_ids,
-    split_list,
-)
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import RateLimitStatus
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.parsing import FieldSink
+from metarr_desktop.providers.parsing import as_dict
+from metarr_desktop.providers.parsing import as_list
+from metarr_desktop.providers.parsing import clean_str
+from metarr_desktop.providers.parsing import parse_date
+from metarr_desktop.providers.parsing import parse_float
+from metarr_desktop.providers.parsing import parse_int
+from metarr_desktop.providers.parsing import parse_percent
+from metarr_desktop.providers.parsing import parse_runtime
+from metarr_desktop.providers.parsing import parse_score_over
+from metarr_desktop.providers.parsing import parse_year
+from metarr_desktop.providers.parsing import safe_ids
+from metarr_desktop.providers.parsing import split_list
 
 #: `Error` texts of a 200 answer that mean "no such title" (or "no usable search result").
 NOT_FOUND_ERRORS = ("not found", "incorrect imdb id", "too many results", "error getting data")

@@ -10,13 +10,21 @@ they never raise on bad provider data. `FieldSink` stores a value only when it i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Iterable
+from collections.abc import Mapping
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from metarr_desktop.core.fields import is_missing
-from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_id
-from metarr_desktop.providers.sanitize import bounded_int, clean_text, finite_float, sanitize_field
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import InvalidIdError
+from metarr_desktop.core.ids import parse_id
+from metarr_desktop.providers.sanitize import bounded_int
+from metarr_desktop.providers.sanitize import clean_text
+from metarr_desktop.providers.sanitize import finite_float
+from metarr_desktop.providers.sanitize import sanitize_field
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _HOURS_RE = re.compile(r"(\d+)\s*h")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from metarr_desktop.core.providers import ProviderCapabilities, RateLimit
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import RateLimit
 
 log = logging.getLogger(__name__)
 

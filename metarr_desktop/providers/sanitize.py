@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from metarr_desktop.core.fields import FIELD_SPECS, FieldSpec
+from metarr_desktop.core.fields import FIELD_SPECS
+from metarr_desktop.core.fields import FieldSpec
 
 #: SQLite's INTEGER range: a larger Python int raises OverflowError when stored.
 SQLITE_INT_MIN = -(2**63)

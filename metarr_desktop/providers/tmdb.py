@@ -18,41 +18,40 @@ import logging
 from typing import Any
 
 from metarr_desktop.core.artwork import best_url
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.languages import (
-    NO_TEXT,
-    language_chain,
-    pick_certification,
-    pick_translation,
-    primary,
-)
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.languages import NO_TEXT
+from metarr_desktop.core.languages import language_chain
+from metarr_desktop.core.languages import pick_certification
+from metarr_desktop.core.languages import pick_translation
+from metarr_desktop.core.languages import primary
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.errors import BadResponseError, NotFoundError, ProviderError, RateLimitedError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.providers.omdb import first_sentence
-from metarr_desktop.providers.parsing import (
-    FieldSink,
-    as_dict,
-    as_list,
-    clean_str,
-    names,
-    parse_date,
-    parse_float,
-    parse_int,
-    parse_positive_int,
-    parse_runtime,
-    parse_year,
-    safe_ids,
-)
+from metarr_desktop.providers.parsing import FieldSink
+from metarr_desktop.providers.parsing import as_dict
+from metarr_desktop.providers.parsing import as_list
+from metarr_desktop.providers.parsing import clean_str
+from metarr_desktop.providers.parsing import names
+from metarr_desktop.providers.parsing import parse_date
+from metarr_desktop.providers.parsing import parse_float
+from metarr_desktop.providers.parsing import parse_int
+from metarr_desktop.providers.parsing import parse_positive_int
+from metarr_desktop.providers.parsing import parse_runtime
+from metarr_desktop.providers.parsing import parse_year
+from metarr_desktop.providers.parsing import safe_ids
 from metarr_desktop.providers.sanitize import sanitize_field
 
 log = logging.getLogger(__name__)

@@ -16,34 +16,38 @@ from typing import Any
 import httpx
 
 from metarr_desktop.core.artwork import best_url
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.logsetup import register_secret
-from metarr_desktop.providers.base import HttpProvider, RequestGate, decode_json
-from metarr_desktop.providers.errors import AuthenticationError, BadResponseError, NotFoundError
-from metarr_desktop.providers.languages import english_name, to_three_letter, to_two_letter
-from metarr_desktop.providers.parsing import (
-    FieldSink,
-    as_dict,
-    as_list,
-    clean_str,
-    names,
-    parse_date,
-    parse_int,
-    parse_positive_int,
-    parse_runtime,
-    parse_year,
-    safe_ids,
-)
+from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import RequestGate
+from metarr_desktop.providers.base import decode_json
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.languages import english_name
+from metarr_desktop.providers.languages import to_three_letter
+from metarr_desktop.providers.languages import to_two_letter
+from metarr_desktop.providers.parsing import FieldSink
+from metarr_desktop.providers.parsing import as_dict
+from metarr_desktop.providers.parsing import as_list
+from metarr_desktop.providers.parsing import clean_str
+from metarr_desktop.providers.parsing import names
+from metarr_desktop.providers.parsing import parse_date
+from metarr_desktop.providers.parsing import parse_int
+from metarr_desktop.providers.parsing import parse_positive_int
+from metarr_desktop.providers.parsing import parse_runtime
+from metarr_desktop.providers.parsing import parse_year
+from metarr_desktop.providers.parsing import safe_ids
 
 #: Artwork type codes of TheTVDB v4 (``/artwork/types``) for movies and for series.
 MOVIE_ARTWORK_TYPES: dict[int, AssetType] = {

@@ -4,11 +4,23 @@
 holds the keys it accepts.
 """
 
-from metarr_desktop.sandbox.catalog import Catalog, Title, load_demo, parse_catalog_spec, synthetic
-from metarr_desktop.sandbox.demo import DEMO_KEYS, TMDB_DEMO_BEARER, base_urls, provider_settings
-from metarr_desktop.sandbox.faults import FAULT_KINDS, FaultRule, parse_faults
-from metarr_desktop.sandbox.limits import SandboxLimits, ServiceLimit
-from metarr_desktop.sandbox.server import Latency, SandboxServer, SandboxStats
+from metarr_desktop.sandbox.catalog import Catalog
+from metarr_desktop.sandbox.catalog import Title
+from metarr_desktop.sandbox.catalog import load_demo
+from metarr_desktop.sandbox.catalog import parse_catalog_spec
+from metarr_desktop.sandbox.catalog import synthetic
+from metarr_desktop.sandbox.demo import DEMO_KEYS
+from metarr_desktop.sandbox.demo import TMDB_DEMO_BEARER
+from metarr_desktop.sandbox.demo import base_urls
+from metarr_desktop.sandbox.demo import provider_settings
+from metarr_desktop.sandbox.faults import FAULT_KINDS
+from metarr_desktop.sandbox.faults import FaultRule
+from metarr_desktop.sandbox.faults import parse_faults
+from metarr_desktop.sandbox.limits import SandboxLimits
+from metarr_desktop.sandbox.limits import ServiceLimit
+from metarr_desktop.sandbox.server import Latency
+from metarr_desktop.sandbox.server import SandboxServer
+from metarr_desktop.sandbox.server import SandboxStats
 
 __all__ = [
     "DEMO_KEYS",

@@ -27,7 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from metarr_desktop.sandbox.catalog import Catalog, digest
+from metarr_desktop.sandbox.catalog import Catalog
+from metarr_desktop.sandbox.catalog import digest
 from metarr_desktop.sandbox.fanart_api import KINDS as FANART_KINDS
 from metarr_desktop.sandbox.tmdb_api import image_path
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from metarr_desktop.sandbox.catalog import Title, load_demo
+from metarr_desktop.sandbox.catalog import Title
+from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.store.secrets import MemoryKeyring
 
 if TYPE_CHECKING:
@@ -120,7 +122,8 @@ class DemoSetup:
     async def configure(self, services: AppServices) -> None:
         """Point every provider at the sandbox with its demo key and add a few demo movies."""
         from metarr_desktop.core.ids import ExternalIds
-        from metarr_desktop.sandbox.players.demo import DEMO_ROOT, folder_name
+        from metarr_desktop.sandbox.players.demo import DEMO_ROOT
+        from metarr_desktop.sandbox.players.demo import folder_name
         from metarr_desktop.services.config import ProviderUpdate
         from metarr_desktop.services.library import LibraryService
 

@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from metarr_desktop.sandbox.catalog import Title, digest, number
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, ServiceBase, json_reply
+from metarr_desktop.sandbox.catalog import Title
+from metarr_desktop.sandbox.catalog import digest
+from metarr_desktop.sandbox.catalog import number
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import ServiceBase
+from metarr_desktop.sandbox.protocol import json_reply
 
 ASSET_HOST = "https://assets.fanart.tv/fanart"
 _MOVIE_RE = re.compile(r"^/movies/(?P<id>[^/]+)/?$")

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS, IMAGE_PREFIX
+from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS
+from metarr_desktop.sandbox.artwork import IMAGE_PREFIX
 
 
 class SandboxImageTransport(httpx.AsyncBaseTransport):

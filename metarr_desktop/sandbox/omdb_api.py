@@ -13,8 +13,15 @@ import re
 from datetime import date
 from typing import Any
 
-from metarr_desktop.sandbox.catalog import COUNTRIES, LANGUAGE_NAMES, Title, digest, join
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, ServiceBase, json_reply
+from metarr_desktop.sandbox.catalog import COUNTRIES
+from metarr_desktop.sandbox.catalog import LANGUAGE_NAMES
+from metarr_desktop.sandbox.catalog import Title
+from metarr_desktop.sandbox.catalog import digest
+from metarr_desktop.sandbox.catalog import join
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import ServiceBase
+from metarr_desktop.sandbox.protocol import json_reply
 
 PAGE_SIZE = 10
 NA = "N/A"

@@ -24,18 +24,34 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
-from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS, IMAGE_PREFIX, ArtworkIndex, render_artwork
-from metarr_desktop.sandbox.catalog import SERVICES, Catalog, parse_catalog_spec
-from metarr_desktop.sandbox.demo import DEMO_KEYS, TMDB_DEMO_BEARER
+from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS
+from metarr_desktop.sandbox.artwork import IMAGE_PREFIX
+from metarr_desktop.sandbox.artwork import ArtworkIndex
+from metarr_desktop.sandbox.artwork import render_artwork
+from metarr_desktop.sandbox.catalog import SERVICES
+from metarr_desktop.sandbox.catalog import Catalog
+from metarr_desktop.sandbox.catalog import parse_catalog_spec
+from metarr_desktop.sandbox.demo import DEMO_KEYS
+from metarr_desktop.sandbox.demo import TMDB_DEMO_BEARER
 from metarr_desktop.sandbox.fanart_api import FanartService
-from metarr_desktop.sandbox.faults import HUGE_BODY_BYTES, FaultPlan, FaultRule, parse_faults
-from metarr_desktop.sandbox.limits import LimitCounter, SandboxLimits
+from metarr_desktop.sandbox.faults import HUGE_BODY_BYTES
+from metarr_desktop.sandbox.faults import FaultPlan
+from metarr_desktop.sandbox.faults import FaultRule
+from metarr_desktop.sandbox.faults import parse_faults
+from metarr_desktop.sandbox.limits import LimitCounter
+from metarr_desktop.sandbox.limits import SandboxLimits
 from metarr_desktop.sandbox.omdb_api import OmdbService
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, Service, json_reply
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import Service
+from metarr_desktop.sandbox.protocol import json_reply
 from metarr_desktop.sandbox.tmdb_api import TmdbService
 from metarr_desktop.sandbox.tvdb_api import TvdbService
 

@@ -13,17 +13,24 @@ import math
 import re
 from typing import Any
 
-from metarr_desktop.sandbox.catalog import COUNTRIES, GENRE_IDS, LANGUAGE_NAMES, Title, digest, number, words
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, ServiceBase, json_reply
-from metarr_desktop.sandbox.translations import (
-    certifications_of,
-    collection_translations_part,
-    localise,
-    localised_collection,
-    localised_titles,
-    translated_ids,
-    translations_part,
-)
+from metarr_desktop.sandbox.catalog import COUNTRIES
+from metarr_desktop.sandbox.catalog import GENRE_IDS
+from metarr_desktop.sandbox.catalog import LANGUAGE_NAMES
+from metarr_desktop.sandbox.catalog import Title
+from metarr_desktop.sandbox.catalog import digest
+from metarr_desktop.sandbox.catalog import number
+from metarr_desktop.sandbox.catalog import words
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import ServiceBase
+from metarr_desktop.sandbox.protocol import json_reply
+from metarr_desktop.sandbox.translations import certifications_of
+from metarr_desktop.sandbox.translations import collection_translations_part
+from metarr_desktop.sandbox.translations import localise
+from metarr_desktop.sandbox.translations import localised_collection
+from metarr_desktop.sandbox.translations import localised_titles
+from metarr_desktop.sandbox.translations import translated_ids
+from metarr_desktop.sandbox.translations import translations_part
 
 PAGE_SIZE = 20
 APPENDABLE = ("external_ids", "images", "videos", "credits", "release_dates", "translations")

@@ -15,8 +15,17 @@ import threading
 from typing import Any
 
 from metarr_desktop.providers.languages import to_three_letter
-from metarr_desktop.sandbox.catalog import COUNTRIES, LANGUAGE_NAMES, Catalog, Title, digest, number, slugify
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, ServiceBase, json_reply
+from metarr_desktop.sandbox.catalog import COUNTRIES
+from metarr_desktop.sandbox.catalog import LANGUAGE_NAMES
+from metarr_desktop.sandbox.catalog import Catalog
+from metarr_desktop.sandbox.catalog import Title
+from metarr_desktop.sandbox.catalog import digest
+from metarr_desktop.sandbox.catalog import number
+from metarr_desktop.sandbox.catalog import slugify
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import ServiceBase
+from metarr_desktop.sandbox.protocol import json_reply
 
 ARTWORK_HOST = "https://artworks.thetvdb.com"
 SERIES_PAGE_SIZE = 500

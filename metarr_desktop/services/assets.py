@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from metarr_desktop.core.artwork import Languages, ordered, suggested_asset
+from metarr_desktop.core.artwork import Languages
+from metarr_desktop.core.artwork import ordered
+from metarr_desktop.core.artwork import suggested_asset
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.records import CachedAsset, MovieRecord
+from metarr_desktop.core.records import CachedAsset
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library import choose_artwork
 from metarr_desktop.services.provider_cache import ProviderCacheManager

@@ -9,43 +9,52 @@ address or key changed, a new client that keeps the old one's health and quota s
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import replace
 from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from metarr_desktop.core.authority import AuthorityError, FieldAuthorityConfig, default_authority
+from metarr_desktop.core.authority import AuthorityError
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    Priority,
-    ProviderCapabilities,
-    RateLimit,
-    SearchRequest,
-)
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.health import HealthStatus, ProviderHealth
-from metarr_desktop.engine.resilience import POLICIES, run_with_timeout
-from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.engine.resilience import POLICIES
+from metarr_desktop.engine.resilience import run_with_timeout
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderSettings
 from metarr_desktop.logsetup import redact
-from metarr_desktop.providers.base import MetadataProvider, describe_error
-from metarr_desktop.providers.errors import AuthenticationError, NotFoundError, ProviderUnavailableError
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import NotFoundError
 
 # What `ProviderConfigService.test_key` may raise, exported for the window (which never imports the
 # providers' errors itself).
 from metarr_desktop.providers.errors import ProviderError as ProviderError
-from metarr_desktop.providers.registry import ProviderRegistry, ProviderSpec
-from metarr_desktop.store.config import (
-    FieldAuthorityRepository,
-    ProviderConfigRecord,
-    ProviderConfigRepository,
-)
+from metarr_desktop.providers.errors import ProviderUnavailableError
+from metarr_desktop.providers.registry import ProviderRegistry
+from metarr_desktop.providers.registry import ProviderSpec
+from metarr_desktop.store.config import FieldAuthorityRepository
+from metarr_desktop.store.config import ProviderConfigRecord
+from metarr_desktop.store.config import ProviderConfigRepository
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.secrets import KeyStorage, SecretStore, SecretStoreError
+from metarr_desktop.store.secrets import KeyStorage
+from metarr_desktop.store.secrets import SecretStore
+from metarr_desktop.store.secrets import SecretStoreError
 
 log = logging.getLogger(__name__)
 

@@ -12,36 +12,44 @@ database.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
 import httpx
 
-from metarr_desktop.core.clock import Clock, SystemClock
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.clock import SystemClock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderSettings
 from metarr_desktop.providers.base import MetadataProvider
 from metarr_desktop.providers.images import ImageHostProvider
 from metarr_desktop.providers.registry import ProviderRegistry
-from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
+from metarr_desktop.services.config import FieldAuthorityService
+from metarr_desktop.services.config import ProviderConfigService
 from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.services.publish import PublishService, create_publish_service
+from metarr_desktop.services.publish import PublishService
+from metarr_desktop.services.publish import create_publish_service
 from metarr_desktop.services.rate_state import RateLimitStateService
-from metarr_desktop.services.settings import SettingsService, language_policy
-from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
-from metarr_desktop.store.config import (
-    FieldAuthorityRepository,
-    ProviderConfigRepository,
-    RateLimitStateRepository,
-    SettingsRepository,
-)
-from metarr_desktop.store.database import Database, store_errors
-from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.services.settings import SettingsService
+from metarr_desktop.services.settings import language_policy
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import ProviderCacheRepository
+from metarr_desktop.store.config import FieldAuthorityRepository
+from metarr_desktop.store.config import ProviderConfigRepository
+from metarr_desktop.store.config import RateLimitStateRepository
+from metarr_desktop.store.config import SettingsRepository
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.database import store_errors
+from metarr_desktop.store.library import EnrichmentLogRepository
+from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.players import PlayerRepository
 from metarr_desktop.store.profile import Profile
 from metarr_desktop.store.publish import PublishLedger

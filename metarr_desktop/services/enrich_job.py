@@ -9,10 +9,13 @@ otherwise keep eight provider events per movie that nobody reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import JobHandle
 
 

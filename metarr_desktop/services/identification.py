@@ -25,37 +25,40 @@ provider's part of each step as it happens (`engine.identify`); `identify` also 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType, parse_id
-from metarr_desktop.core.matching import (
-    Candidate,
-    Decision,
-    Outcome,
-    explain,
-    merge_look_alikes,
-    normalise_title,
-    remerge,
-    titles_match,
-    with_details,
-)
-from metarr_desktop.core.providers import Priority, ProviderData
-from metarr_desktop.core.records import IdentificationStatus, MovieRecord
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import parse_id
+from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.matching import Decision
+from metarr_desktop.core.matching import Outcome
+from metarr_desktop.core.matching import explain
+from metarr_desktop.core.matching import merge_look_alikes
+from metarr_desktop.core.matching import normalise_title
+from metarr_desktop.core.matching import remerge
+from metarr_desktop.core.matching import titles_match
+from metarr_desktop.core.matching import with_details
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.engine.identify import (
-    Identification,
-    IdentificationError,
-    Identifier,
-    LookupResult,
-    SearchOutcome,
-    cross_checked,
-)
+from metarr_desktop.engine.identify import Identification
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.engine.identify import Identifier
+from metarr_desktop.engine.identify import LookupResult
+from metarr_desktop.engine.identify import SearchOutcome
+from metarr_desktop.engine.identify import cross_checked
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository

@@ -13,14 +13,23 @@ with the rule that chose the winner (`core.inspect`), and the inspector's two ac
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from metarr_desktop.core.authority import FieldAuthority, FieldAuthorityConfig
-from metarr_desktop.core.fields import ALL_FIELDS, EntityType, is_missing
-from metarr_desktop.core.inspect import FieldExplanation, ProviderAnswer, StoredField, explain
-from metarr_desktop.core.merge import MergeResult, aggregate
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.fields import is_missing
+from metarr_desktop.core.inspect import FieldExplanation
+from metarr_desktop.core.inspect import ProviderAnswer
+from metarr_desktop.core.inspect import StoredField
+from metarr_desktop.core.inspect import explain
+from metarr_desktop.core.merge import MergeResult
+from metarr_desktop.core.merge import aggregate
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.runtime import ProviderPool

@@ -16,15 +16,21 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from metarr_desktop.core.clock import Clock, SystemClock
+from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.clock import SystemClock
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.services.progress import ProviderBoard, ProviderProgress, ProviderState, chip_text
+from metarr_desktop.services.progress import ProviderBoard
+from metarr_desktop.services.progress import ProviderProgress
+from metarr_desktop.services.progress import ProviderState
+from metarr_desktop.services.progress import chip_text
 
 log = logging.getLogger(__name__)
 

@@ -25,36 +25,38 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from metarr_desktop.core.artwork import FIELD_OF_TYPE
-from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.matching import normalise_title
-from metarr_desktop.core.records import CachedAsset, IdentificationStatus, MovieRecord, MovieRow
-from metarr_desktop.services.library_walk import (
-    EXTRA_FOLDERS,
-    MAX_NFO_BYTES,
-    VIDEO_EXTENSIONS,
-    FoundMovie,
-    LibraryError,
-    WalkError,
-    WalkResult,
-    shown,
-    walk_library,
-)
-from metarr_desktop.services.movie_fields import (
-    FieldDetail,
-    FieldValueError,
-    MovieDetail,
-    read_detail,
-    set_lock,
-    write_edit,
-)
+from metarr_desktop.core.records import CachedAsset
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
+from metarr_desktop.core.records import MovieRow
+from metarr_desktop.services.library_walk import EXTRA_FOLDERS
+from metarr_desktop.services.library_walk import MAX_NFO_BYTES
+from metarr_desktop.services.library_walk import VIDEO_EXTENSIONS
+from metarr_desktop.services.library_walk import FoundMovie
+from metarr_desktop.services.library_walk import LibraryError
+from metarr_desktop.services.library_walk import WalkError
+from metarr_desktop.services.library_walk import WalkResult
+from metarr_desktop.services.library_walk import shown
+from metarr_desktop.services.library_walk import walk_library
+from metarr_desktop.services.movie_fields import FieldDetail
+from metarr_desktop.services.movie_fields import FieldValueError
+from metarr_desktop.services.movie_fields import MovieDetail
+from metarr_desktop.services.movie_fields import read_detail
+from metarr_desktop.services.movie_fields import set_lock
+from metarr_desktop.services.movie_fields import write_edit
 from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import MovieRepository, ScanIndexEntry
+from metarr_desktop.store.library import MovieRepository
+from metarr_desktop.store.library import ScanIndexEntry
 
 __all__ = [
     "EXTRA_FOLDERS",

@@ -13,22 +13,22 @@ from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.services.assets import AssetService
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import (
-    EnrichmentService,
-    EnrichOptions,
-    EnrichReport,
-    EnrichResult,
-    Mode,
-    Status,
-)
+from metarr_desktop.services.enrichment import EnrichmentService
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.services.preview import PreviewService
 from metarr_desktop.services.provider_cache import CacheStats
-from metarr_desktop.services.publish import MovieStatus, PublishService
+from metarr_desktop.services.publish import MovieStatus
+from metarr_desktop.services.publish import PublishService
 from metarr_desktop.services.schedule import DailySchedule
-from metarr_desktop.services.settings import SettingsService, language_policy
+from metarr_desktop.services.settings import SettingsService
+from metarr_desktop.services.settings import language_policy
 from metarr_desktop.services.undo import UndoService
 
 #: What the daily schedule runs: every movie, auto mode (unmonitored skipped), background priority,

@@ -34,19 +34,22 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from pathlib import Path
 
 from metarr_desktop.core.matching import normalise_title
-from metarr_desktop.core.names import (
-    NameInfo,
-    is_episode,
-    is_generic_folder,
-    is_season_folder,
-    parse_name,
-    same_film,
-)
-from metarr_desktop.core.nfo import FolderInfo, NfoError, folder_info, parse_nfo
+from metarr_desktop.core.names import NameInfo
+from metarr_desktop.core.names import is_episode
+from metarr_desktop.core.names import is_generic_folder
+from metarr_desktop.core.names import is_season_folder
+from metarr_desktop.core.names import parse_name
+from metarr_desktop.core.names import same_film
+from metarr_desktop.core.nfo import FolderInfo
+from metarr_desktop.core.nfo import NfoError
+from metarr_desktop.core.nfo import folder_info
+from metarr_desktop.core.nfo import parse_nfo
 
 #: File name endings of video files (Jellyfin's list, abridged to what holds a film).
 VIDEO_EXTENSIONS = frozenset(

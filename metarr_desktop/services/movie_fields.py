@@ -17,16 +17,25 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from metarr_desktop.core.fields import ALL_FIELDS, FIELDS, ID_FIELDS, LIST_FIELDS, EntityType, label
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import FIELDS
+from metarr_desktop.core.fields import ID_FIELDS
+from metarr_desktop.core.fields import LIST_FIELDS
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.fields import label
 from metarr_desktop.core.merge import ratings
-from metarr_desktop.core.records import EnrichmentLogRecord, MovieRecord
+from metarr_desktop.core.records import EnrichmentLogRecord
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.library import EnrichmentLogRepository
+from metarr_desktop.store.library import MovieRepository
 
 #: The source recorded for a value the user typed.
 USER_SOURCE = "user"

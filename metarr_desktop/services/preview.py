@@ -17,21 +17,24 @@ For many movies, `preview_many` previews each and summarises the change sets by 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from metarr_desktop.core.changes import ChangeSet, same_value
-from metarr_desktop.core.preview import PreviewSummary, restrict_changes, summarise
+from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.changes import same_value
+from metarr_desktop.core.preview import PreviewSummary
+from metarr_desktop.core.preview import restrict_changes
+from metarr_desktop.core.preview import summarise
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.services.enrichment import (
-    EnrichmentService,
-    EnrichOptions,
-    EnrichReport,
-    EnrichResult,
-    Mode,
-    ProgressCallback,
-)
+from metarr_desktop.services.enrichment import EnrichmentService
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.enrichment import ProgressCallback
 
 
 def preview_options(*, force: bool = False) -> EnrichOptions:

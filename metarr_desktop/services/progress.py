@@ -21,14 +21,21 @@ Qt-free; the window turns the callbacks (`listener`, `on_phase`) into repaints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.core.results import FailedProvider, SkippedProvider, SkipReason
-from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import SkipReason
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
 
 
 class ProviderState(StrEnum):

@@ -19,8 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,27 +35,29 @@ from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    Priority,
-    ProviderData,
-    SearchRequest,
-    SearchResult,
-    metadata_request,
-)
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.core.providers import metadata_request
 from metarr_desktop.core.records import CachedAsset
-from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import ProviderResults
 from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.providers.base import MetadataProvider, answer_key, describe_error
-from metarr_desktop.providers.errors import (
-    ProviderError,
-    ProviderTimeoutError,
-    ProviderUnavailableError,
-    RateLimitedError,
-)
-from metarr_desktop.store.cache import AnswerToStore, AssetRepository, CachedAnswer, ProviderCacheRepository
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.base import answer_key
+from metarr_desktop.providers.base import describe_error
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import ProviderUnavailableError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.store.cache import AnswerToStore
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import CachedAnswer
+from metarr_desktop.store.cache import ProviderCacheRepository
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,10 @@ from typing import Any
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.engine.health import ProviderHealth
-from metarr_desktop.engine.runtime import ProviderPool, ProviderRuntime
-from metarr_desktop.store.config import RateLimitStateRecord, RateLimitStateRepository
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderRuntime
+from metarr_desktop.store.config import RateLimitStateRecord
+from metarr_desktop.store.config import RateLimitStateRepository
 
 log = logging.getLogger(__name__)
 

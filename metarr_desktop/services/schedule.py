@@ -23,8 +23,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from collections.abc import Awaitable
+from collections.abc import Callable
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from datetime import tzinfo
 from typing import Any
 
 from metarr_desktop.core.clock import Clock

@@ -13,8 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from metarr_desktop.core.languages import LanguagePolicy, normalise_tag
-from metarr_desktop.core.settings import SETTINGS, Setting, SettingValueError, setting
+from metarr_desktop.core.languages import LanguagePolicy
+from metarr_desktop.core.languages import normalise_tag
+from metarr_desktop.core.settings import SETTINGS
+from metarr_desktop.core.settings import Setting
+from metarr_desktop.core.settings import SettingValueError
+from metarr_desktop.core.settings import setting
 from metarr_desktop.store.config import SettingsRepository
 from metarr_desktop.store.database import store_errors
 

@@ -29,18 +29,26 @@ result entry), or None when the movie's files were never published (nothing is w
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from metarr_desktop.core.changes import FieldChange, same_value
+from metarr_desktop.core.changes import FieldChange
+from metarr_desktop.core.changes import same_value
 from metarr_desktop.core.clock import Clock
-from metarr_desktop.core.fields import ALL_FIELDS, EntityType, is_missing
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.preview import change_set
-from metarr_desktop.core.records import EnrichmentLogRecord, FieldSourceRecord
+from metarr_desktop.core.records import EnrichmentLogRecord
+from metarr_desktop.core.records import FieldSourceRecord
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.library import EnrichmentLogRepository
+from metarr_desktop.store.library import MovieRepository
 
 log = logging.getLogger(__name__)
 

@@ -20,13 +20,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.models import ProviderAsset, ProviderCacheEntry
+from metarr_desktop.store.models import ProviderAsset
+from metarr_desktop.store.models import ProviderCacheEntry
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,15 @@ from typing import Any
 
 import peewee as pw
 
-from metarr_desktop.core.authority import FieldAuthority, FieldAuthorityConfig
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.models import FieldAuthorityRow, ProviderConfig, ProviderRateLimitState, Setting
+from metarr_desktop.store.models import FieldAuthorityRow
+from metarr_desktop.store.models import ProviderConfig
+from metarr_desktop.store.models import ProviderRateLimitState
+from metarr_desktop.store.models import Setting
 
 #: Settings keys.
 PROVIDER_PRIORITY = "provider_priority"

@@ -19,17 +19,24 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 import peewee as pw
 
 from metarr_desktop.core.errors import StoreError as StoreError  # also importable from here
 from metarr_desktop.store import sql as raw
-from metarr_desktop.store.migrations import NewerSchemaError, migrate
+from metarr_desktop.store.migrations import NewerSchemaError
+from metarr_desktop.store.migrations import migrate
 from metarr_desktop.store.models import database_proxy
 
 log = logging.getLogger(__name__)

@@ -8,34 +8,34 @@ layers above never touch peewee models.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from functools import partial
 from types import MappingProxyType
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
-from metarr_desktop.core.fields import ALL_FIELDS, EntityType
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.records import (
-    EnrichmentLogRecord,
-    FieldSourceRecord,
-    IdentificationDecision,
-    IdentificationStatus,
-    MovieRecord,
-    MovieRow,
-    UnknownEntityError,
-)
+from metarr_desktop.core.records import EnrichmentLogRecord
+from metarr_desktop.core.records import FieldSourceRecord
+from metarr_desktop.core.records import IdentificationDecision
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
+from metarr_desktop.core.records import MovieRow
+from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.models import (
-    EnrichmentLogEntry,
-    FieldLock,
-    FieldSource,
-    Movie,
-    ProviderAsset,
-    ProviderCacheEntry,
-)
+from metarr_desktop.store.models import EnrichmentLogEntry
+from metarr_desktop.store.models import FieldLock
+from metarr_desktop.store.models import FieldSource
+from metarr_desktop.store.models import Movie
+from metarr_desktop.store.models import ProviderAsset
+from metarr_desktop.store.models import ProviderCacheEntry
 
 MOVIE = EntityType.MOVIE.value
 

@@ -13,7 +13,8 @@ the same tables (spec/README.md, decision 6).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import peewee as pw

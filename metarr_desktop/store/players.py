@@ -19,7 +19,8 @@ from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.core.records import SyncState
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.models import Player, PlayerSyncEntry
+from metarr_desktop.store.models import Player
+from metarr_desktop.store.models import PlayerSyncEntry
 
 #: Reasons merged into one row are cut to this many characters.
 MAX_REASON = 500

@@ -11,7 +11,8 @@ Also here: filling an asset's analysis columns once its image was downloaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,10 @@ from typing import Any
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.models import EnrichmentLogEntry, ProviderAsset, PublishedFile, PublishState
+from metarr_desktop.store.models import EnrichmentLogEntry
+from metarr_desktop.store.models import ProviderAsset
+from metarr_desktop.store.models import PublishedFile
+from metarr_desktop.store.models import PublishState
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,9 @@ migrations, which run before a `Database` exists, through these.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import peewee as pw

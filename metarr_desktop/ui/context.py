@@ -6,14 +6,17 @@ tests build one over a temporary database. Pages never reach past these objects 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
-from metarr_desktop.services.config import FieldAuthorityService, ProviderConfigService
+from metarr_desktop.services.config import FieldAuthorityService
+from metarr_desktop.services.config import ProviderConfigService
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library import LibraryService

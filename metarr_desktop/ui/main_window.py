@@ -14,32 +14,48 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QStackedWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QActionGroup
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.services.config import ProviderError
-from metarr_desktop.services.jobs import EventKind, Job, JobHandle, JobState
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.about import AboutDialog
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
-from metarr_desktop.ui.common.bridge import HealthBridge, JobBridge, async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.bridge import HealthBridge
+from metarr_desktop.ui.common.bridge import JobBridge
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import plain_label
-from metarr_desktop.ui.common.theme import Scheme, ThemeController, app_icon, status_icon
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
+from metarr_desktop.ui.common.theme import app_icon
+from metarr_desktop.ui.common.theme import status_icon
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.page import HealthPage
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
@@ -50,7 +66,8 @@ from metarr_desktop.ui.players.view import PlayersPage
 from metarr_desktop.ui.providers.page import ProvidersPage
 from metarr_desktop.ui.publish.first_run import first_run_bar
 from metarr_desktop.ui.publish.settings_page import LibraryFilesDialog
-from metarr_desktop.ui.schedule.dialog import ScheduleDialog, WindowSchedule
+from metarr_desktop.ui.schedule.dialog import ScheduleDialog
+from metarr_desktop.ui.schedule.dialog import WindowSchedule
 
 
 class Page(StrEnum):

@@ -16,7 +16,8 @@ from metarr_desktop.cli.main import run
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.sandbox import Cli, sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import Cli
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from metarr_desktop.cli.main import run
-from metarr_desktop.store.profile import Profile, ProfileError
+from metarr_desktop.store.profile import Profile
+from metarr_desktop.store.profile import ProfileError
 from tests.helpers.contract import PROVIDER_KEYS
 
 

@@ -3,10 +3,8 @@ locked ids hold, and every answer says why."""
 
 from __future__ import annotations
 
-from tests.helpers.sandbox import (
-    Cli,
-    sandbox_factory,  # noqa: F401 - a fixture
-)
+from tests.helpers.sandbox import Cli
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 
 def test_choosing_a_candidate_enriches_from_the_answers_already_fetched(cli: Cli) -> None:

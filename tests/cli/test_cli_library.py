@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers.sandbox import (
-    Cli,
-    sandbox_factory,  # noqa: F401 - a fixture
-)
+from tests.helpers.sandbox import Cli
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 
 def test_add_never_duplicates_and_takes_an_id_alone(cli: Cli) -> None:

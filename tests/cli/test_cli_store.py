@@ -14,7 +14,9 @@ from metarr_desktop.cli.main import run
 from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.context import AppServices
-from tests.helpers.contract import ASSET_KEYS, HEALTH_KEYS, PROVIDER_KEYS
+from tests.helpers.contract import ASSET_KEYS
+from tests.helpers.contract import HEALTH_KEYS
+from tests.helpers.contract import PROVIDER_KEYS
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
 

@@ -19,7 +19,9 @@ import pytest
 from metarr_desktop.cli.enrich import report_json
 from metarr_desktop.cli.main import run
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.store.database import store_error
 from metarr_desktop.store.library import MovieRepository
 from tests.helpers.fake_services import FakeServices

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metarr_desktop.core.artwork import best_candidate, best_url, language_rank, suggested_asset
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.artwork import best_candidate
+from metarr_desktop.core.artwork import best_url
+from metarr_desktop.core.artwork import language_rank
+from metarr_desktop.core.artwork import suggested_asset
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 
 POSTER, FANART, LOGO = AssetType.POSTER, AssetType.FANART, AssetType.CLEARLOGO
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import asyncio
 
-from metarr_desktop.core.clock import SystemClock, VirtualClock
+from metarr_desktop.core.clock import SystemClock
+from metarr_desktop.core.clock import VirtualClock
 
 
 async def test_virtual_sleepers_wake_in_deadline_order_without_real_waiting() -> None:

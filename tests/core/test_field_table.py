@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from metarr_desktop.core.fields import (
-    ALL_FIELDS,
-    FIELD_GROUPS,
-    FIELD_SPECS,
-    FIELDS,
-    LIST_FIELDS,
-    PLAYER_SYNC_FIELDS,
-    RATING_FIELDS,
-    label,
-)
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import FIELD_GROUPS
+from metarr_desktop.core.fields import FIELD_SPECS
+from metarr_desktop.core.fields import FIELDS
+from metarr_desktop.core.fields import LIST_FIELDS
+from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
+from metarr_desktop.core.fields import RATING_FIELDS
+from metarr_desktop.core.fields import label
 
 #: CONTRACT.md's canonical field names.
 CONTRACT_FIELDS = [

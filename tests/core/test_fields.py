@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from metarr_desktop.core.fields import ALL_FIELDS, LIST_FIELDS, PLAYER_SYNC_FIELDS, is_missing
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import LIST_FIELDS
+from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
+from metarr_desktop.core.fields import is_missing
 
 
 @pytest.mark.parametrize("value", [None, "", "   ", "N/A", "n/a", [], {}, ()])

@@ -4,7 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_id, parse_imdb_id
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import InvalidIdError
+from metarr_desktop.core.ids import parse_id
+from metarr_desktop.core.ids import parse_imdb_id
 
 
 @pytest.mark.parametrize(

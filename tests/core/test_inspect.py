@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from metarr_desktop.core.authority import DEFAULT_AUTHORITY, FieldAuthority, FieldAuthorityConfig
-from metarr_desktop.core.inspect import RULES, ProviderAnswer, StoredField, explain, explain_field
-from metarr_desktop.core.merge import MergeResult, aggregate
+from metarr_desktop.core.authority import DEFAULT_AUTHORITY
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.inspect import RULES
+from metarr_desktop.core.inspect import ProviderAnswer
+from metarr_desktop.core.inspect import StoredField
+from metarr_desktop.core.inspect import explain
+from metarr_desktop.core.inspect import explain_field
+from metarr_desktop.core.merge import MergeResult
+from metarr_desktop.core.merge import aggregate
 
 WHEN = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
 

@@ -8,22 +8,26 @@ from typing import Any
 import httpx
 import pytest
 
-from metarr_desktop.core.authority import FieldAuthority, FieldAuthorityConfig, default_authority
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.languages import (
-    LANGUAGE_FIELDS,
-    LanguagePolicy,
-    format_certification,
-    language_chain,
-    language_rank,
-    language_rule,
-    pick_translation,
-)
-from metarr_desktop.core.merge import aggregate, order_by_language
+from metarr_desktop.core.languages import LANGUAGE_FIELDS
+from metarr_desktop.core.languages import LanguagePolicy
+from metarr_desktop.core.languages import format_certification
+from metarr_desktop.core.languages import language_chain
+from metarr_desktop.core.languages import language_rank
+from metarr_desktop.core.languages import language_rule
+from metarr_desktop.core.languages import pick_translation
+from metarr_desktop.core.merge import aggregate
+from metarr_desktop.core.merge import order_by_language
 from metarr_desktop.core.providers import MetadataRequest
-from metarr_desktop.core.settings import SettingValueError, setting
+from metarr_desktop.core.settings import SettingValueError
+from metarr_desktop.core.settings import setting
 from metarr_desktop.providers.omdb import OmdbProvider
-from metarr_desktop.providers.tmdb import APPEND, APPEND_LIMIT, TmdbProvider
+from metarr_desktop.providers.tmdb import APPEND
+from metarr_desktop.providers.tmdb import APPEND_LIMIT
+from metarr_desktop.providers.tmdb import TmdbProvider
 
 
 def translation(lang: str, country: str, **data: Any) -> dict[str, Any]:
@@ -326,8 +330,10 @@ def test_the_certification_style(style: str, country: str | None, certification:
 
 
 def test_artwork_follows_the_language_order() -> None:
-    from metarr_desktop.core.artwork import best_candidate, ordered
-    from metarr_desktop.core.assets import AssetCandidate, AssetType
+    from metarr_desktop.core.artwork import best_candidate
+    from metarr_desktop.core.artwork import ordered
+    from metarr_desktop.core.assets import AssetCandidate
+    from metarr_desktop.core.assets import AssetType
 
     def poster(
         language: str | None, rating: float = 5.0, kind: AssetType = AssetType.POSTER

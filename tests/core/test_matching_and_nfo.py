@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.matching import Outcome, decide, merge_results, normalise_title, rank
-from metarr_desktop.core.nfo import NfoError, parse_name, parse_nfo
+from metarr_desktop.core.matching import Outcome
+from metarr_desktop.core.matching import decide
+from metarr_desktop.core.matching import merge_results
+from metarr_desktop.core.matching import normalise_title
+from metarr_desktop.core.matching import rank
+from metarr_desktop.core.nfo import NfoError
+from metarr_desktop.core.nfo import parse_name
+from metarr_desktop.core.nfo import parse_nfo
 from metarr_desktop.core.providers import SearchResult
 
 

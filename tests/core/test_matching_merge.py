@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.matching import (
-    Outcome,
-    decide,
-    merge_results,
-    rank,
-    remerge,
-    with_details,
-)
+from metarr_desktop.core.matching import Outcome
+from metarr_desktop.core.matching import decide
+from metarr_desktop.core.matching import merge_results
+from metarr_desktop.core.matching import rank
+from metarr_desktop.core.matching import remerge
+from metarr_desktop.core.matching import with_details
 from metarr_desktop.core.providers import SearchResult
 
 

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from metarr_desktop.core.authority import FieldAuthority, FieldAuthorityConfig, default_authority
-from metarr_desktop.core.changes import apply_changes, detect_changes
-from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS, is_missing
-from metarr_desktop.core.merge import MergeResult, aggregate, ratings
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.authority import default_authority
+from metarr_desktop.core.changes import apply_changes
+from metarr_desktop.core.changes import detect_changes
+from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
+from metarr_desktop.core.fields import is_missing
+from metarr_desktop.core.merge import MergeResult
+from metarr_desktop.core.merge import aggregate
+from metarr_desktop.core.merge import ratings
 
 PROVIDERS = ["omdb", "tmdb", "tvdb", "fanart"]
 FIELDS = ["title", "plot", "imdb_rating", "genres", "cast", "tagline", "poster", "runtime"]

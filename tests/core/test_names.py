@@ -5,13 +5,11 @@ from __future__ import annotations
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.names import (
-    NameInfo,
-    is_generic_folder,
-    is_season_folder,
-    parse_name,
-    same_film,
-)
+from metarr_desktop.core.names import NameInfo
+from metarr_desktop.core.names import is_generic_folder
+from metarr_desktop.core.names import is_season_folder
+from metarr_desktop.core.names import parse_name
+from metarr_desktop.core.names import same_film
 
 
 @pytest.mark.parametrize(
@@ -184,7 +182,9 @@ def test_sort_keys_skip_the_articles_of_the_metadata_language(
 
 
 def test_the_article_sets() -> None:
-    from metarr_desktop.core.names import ARTICLES_BY_LANGUAGE, SORT_ARTICLES, sort_articles
+    from metarr_desktop.core.names import ARTICLES_BY_LANGUAGE
+    from metarr_desktop.core.names import SORT_ARTICLES
+    from metarr_desktop.core.names import sort_articles
 
     assert sort_articles() == SORT_ARTICLES
     for language, own in ARTICLES_BY_LANGUAGE.items():

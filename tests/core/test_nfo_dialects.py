@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.nfo import NfoError, parse_nfo
+from metarr_desktop.core.nfo import NfoError
+from metarr_desktop.core.nfo import parse_nfo
 
 MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
 

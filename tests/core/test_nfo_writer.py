@@ -8,27 +8,27 @@ import string
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from metarr_desktop.core.nfo import parse_nfo
-from metarr_desktop.core.nfo_writer import (
-    DECLARATION,
-    NFO_FORMAT,
-    NfoActor,
-    NfoMovie,
-    NfoRating,
-    NfoWriteError,
-    format_number,
-    merge_nfo,
-    movie_from_fields,
-    read_nfo_movie,
-    render_nfo,
-    source_hash,
-    trailer_value,
-    unmanaged_tags,
-)
-from tests.helpers.nfo_players import jellyfin_read, kodi_read
+from metarr_desktop.core.nfo_writer import DECLARATION
+from metarr_desktop.core.nfo_writer import NFO_FORMAT
+from metarr_desktop.core.nfo_writer import NfoActor
+from metarr_desktop.core.nfo_writer import NfoMovie
+from metarr_desktop.core.nfo_writer import NfoRating
+from metarr_desktop.core.nfo_writer import NfoWriteError
+from metarr_desktop.core.nfo_writer import format_number
+from metarr_desktop.core.nfo_writer import merge_nfo
+from metarr_desktop.core.nfo_writer import movie_from_fields
+from metarr_desktop.core.nfo_writer import read_nfo_movie
+from metarr_desktop.core.nfo_writer import render_nfo
+from metarr_desktop.core.nfo_writer import source_hash
+from metarr_desktop.core.nfo_writer import trailer_value
+from metarr_desktop.core.nfo_writer import unmanaged_tags
+from tests.helpers.nfo_players import jellyfin_read
+from tests.helpers.nfo_players import kodi_read
 
 FIELDS: dict[str, Any] = {
     "title": "Inception",

@@ -6,7 +6,10 @@ import math
 
 import pytest
 
-from metarr_desktop.core.settings import SETTINGS, Setting, SettingValueError, setting
+from metarr_desktop.core.settings import SETTINGS
+from metarr_desktop.core.settings import Setting
+from metarr_desktop.core.settings import SettingValueError
+from metarr_desktop.core.settings import setting
 
 
 def test_every_default_fits_its_own_declaration() -> None:

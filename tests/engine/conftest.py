@@ -8,8 +8,10 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
-from tests.helpers.fakes import Build, FakeProvider
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderSettings
+from tests.helpers.fakes import Build
+from tests.helpers.fakes import FakeProvider
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.engine.resilience import BreakerState, CircuitBreaker
+from metarr_desktop.engine.resilience import BreakerState
+from metarr_desktop.engine.resilience import CircuitBreaker
 from metarr_desktop.engine.resilience.breaker import OPEN_PERIODS_S
 
 

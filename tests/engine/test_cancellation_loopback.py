@@ -10,9 +10,13 @@ import asyncio
 
 from metarr_desktop.core.clock import SystemClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, ProviderData, SearchRequest, SearchResult
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderSettings
 from metarr_desktop.providers.base import HttpProvider
 from tests.helpers.fakes import capabilities
 

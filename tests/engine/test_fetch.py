@@ -9,18 +9,21 @@ import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.providers import MetadataRequest, Priority, RateLimit
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.events import RecordingProgress
 from metarr_desktop.engine.fetch import ExecutionMode
 from metarr_desktop.engine.health import HealthStatus
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    NotFoundError,
-    RateLimitedError,
-    ServerError,
-)
-from tests.helpers.fakes import HANG, Build, capabilities
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
+from tests.helpers.fakes import HANG
+from tests.helpers.fakes import Build
+from tests.helpers.fakes import capabilities
 
 REQUEST = MetadataRequest(ExternalIds(tmdb=27205, imdb="tt1375666"))
 

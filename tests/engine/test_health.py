@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.engine.health import HealthStatus, HealthTracker
-from metarr_desktop.engine.runtime import ProviderPool, ProviderSettings
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import HealthTracker
+from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.engine.runtime import ProviderSettings
 from metarr_desktop.providers.errors import RateLimitedError
 from tests.helpers.fakes import FakeProvider
 
@@ -103,7 +106,9 @@ def test_auto_disable_and_manual_reenable() -> None:
 
 
 def test_the_activity_log_keeps_24_hours_by_the_hour_and_survives_a_restart() -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
 
     from metarr_desktop.engine.health import ActivityLog
 

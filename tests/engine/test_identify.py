@@ -8,9 +8,11 @@ from collections.abc import Mapping
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.ids import ExternalIds, IdType
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.identify import IdentificationError, Identifier
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.errors import AuthenticationError
 from tests.helpers.fakes import CatalogProvider

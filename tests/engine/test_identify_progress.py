@@ -13,25 +13,34 @@ rounds of a lookup, and the sandbox on loopback (real clients, a real film of th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome, RecordingProgress
-from metarr_desktop.engine.identify import IdentificationError, Identifier
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
+from metarr_desktop.engine.events import RecordingProgress
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
-from tests.engine.test_identify import COMPLETE, make
+from tests.engine.test_identify import COMPLETE
+from tests.engine.test_identify import make
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
-from tests.helpers.sandbox import open_on_sandbox, sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
+from tests.helpers.sandbox import open_on_sandbox
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 SEARCHERS = {"omdb", "tmdb", "tvdb"}  # the fake providers that can search (fanart cannot)
 EVERY = {"omdb", "tmdb", "tvdb", "fanart"}

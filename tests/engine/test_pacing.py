@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.providers import RateLimit
-from metarr_desktop.engine.resilience import DailyQuota, SlidingWindowPacer
+from metarr_desktop.engine.resilience import DailyQuota
+from metarr_desktop.engine.resilience import SlidingWindowPacer
 
 
 def max_in_any_window(stamps: list[float], window: float) -> int:

@@ -9,22 +9,18 @@ import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.engine.resilience import (
-    POLICIES,
-    RetryPolicy,
-    backoff_delay,
-    call_with_retries,
-    run_with_timeout,
-)
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    DeadlineExceededError,
-    NotFoundError,
-    ProviderError,
-    RateLimitedError,
-    ServerError,
-)
+from metarr_desktop.engine.resilience import POLICIES
+from metarr_desktop.engine.resilience import RetryPolicy
+from metarr_desktop.engine.resilience import backoff_delay
+from metarr_desktop.engine.resilience import call_with_retries
+from metarr_desktop.engine.resilience import run_with_timeout
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import DeadlineExceededError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
 
 NOMINAL = [1, 2, 4, 8, 16, 30, 30, 30]
 

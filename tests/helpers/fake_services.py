@@ -11,24 +11,27 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 import httpx
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.registry import ProviderRegistry, ProviderSpec, spec_from_class
+from metarr_desktop.providers.registry import ProviderRegistry
+from metarr_desktop.providers.registry import ProviderSpec
+from metarr_desktop.providers.registry import spec_from_class
 
 ALL_IDS = frozenset({IdType.TMDB, IdType.IMDB, IdType.TVDB})
 

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from metarr_desktop.core.assets import AssetCandidate
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    SearchRequest,
-    SearchResult,
-)
-from metarr_desktop.providers.base import OpenGate, RateLimitStatus, RequestGate
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.providers.base import OpenGate
+from metarr_desktop.providers.base import RateLimitStatus
+from metarr_desktop.providers.base import RequestGate
 
 if TYPE_CHECKING:
     from metarr_desktop.engine.fetch import FetchOrchestrator

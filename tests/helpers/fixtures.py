@@ -19,9 +19,12 @@ A folder's conftest may still override one of these with the same meaning (tests
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx
 import keyring
@@ -31,7 +34,8 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.services.context import AppServices
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
 from tests.helpers.provider_api import ProviderApi
 
 if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx` or `window`
@@ -123,7 +127,9 @@ async def window(qtbot: Any, ctx: UiContext, tmp_path: Path) -> AsyncIterator[Ma
     # `qtbot` makes the QApplication. The window is not given to qtbot.addWidget: pytest-qt would
     # delete it before this fixture's teardown runs, and the window must stop listening to the
     # engine (dispose) before it goes, as at shutdown.
-    from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+    from metarr_desktop.ui.main_window import MainWindow
+    from metarr_desktop.ui.main_window import Page
+    from metarr_desktop.ui.main_window import window_settings
     from tests.helpers.qt import until
 
     widget = MainWindow(ctx, settings=window_settings(tmp_path))

@@ -15,7 +15,8 @@ production year and ``<premiered>`` only fills it when unset.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 
 @dataclass

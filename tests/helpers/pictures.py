@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import random
 
-from PIL import Image, ImageDraw
+from PIL import Image
+from PIL import ImageDraw
 
 
 def picture(width: int, height: int, *, kind: str = "PNG", variant: int = 0) -> bytes:

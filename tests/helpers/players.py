@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.sandbox.players import JellyfinFake, KodiFake, PlexFake
+from metarr_desktop.sandbox.players import JellyfinFake
+from metarr_desktop.sandbox.players import KodiFake
+from metarr_desktop.sandbox.players import PlexFake
 from metarr_desktop.sandbox.players.transport import fakes_transport
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.players.models import PlayerChange

@@ -7,14 +7,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from keyring.backends import null
 
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
+from metarr_desktop.sandbox import DEMO_KEYS
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.services.context import AppServices
 

@@ -13,7 +13,8 @@ from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
 from tests.helpers.sandbox import open_on_sandbox
 
 

@@ -19,7 +19,8 @@ from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.providers.base import MAX_BODY_BYTES
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.tmdb import TmdbProvider
-from tests.helpers.sandbox import client_for, sandbox_factory
+from tests.helpers.sandbox import client_for
+from tests.helpers.sandbox import sandbox_factory
 
 __all__ = ["sandbox_factory"]  # a fixture
 
@@ -80,7 +81,8 @@ class Drip(httpx.AsyncByteStream):
 
 @pytest.mark.gui
 async def test_a_dripping_image_server_does_not_hold_a_slot_past_the_deadline(tmp_path: Path) -> None:
-    from metarr_desktop.ui.common.images import DOWNLOAD_DEADLINE_S, ImageLoader
+    from metarr_desktop.ui.common.images import DOWNLOAD_DEADLINE_S
+    from metarr_desktop.ui.common.images import ImageLoader
 
     assert 0 < DOWNLOAD_DEADLINE_S <= 120
     gc.collect()

@@ -16,7 +16,9 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.omdb import OmdbProvider
-from metarr_desktop.providers.sanitize import SQLITE_INT_MAX, clean_text, sanitize_field
+from metarr_desktop.providers.sanitize import SQLITE_INT_MAX
+from metarr_desktop.providers.sanitize import clean_text
+from metarr_desktop.providers.sanitize import sanitize_field
 from metarr_desktop.providers.tmdb import TmdbProvider
 from metarr_desktop.services.context import AppServices
 from tests.helpers.recorder import fixture

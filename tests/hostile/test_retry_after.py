@@ -4,7 +4,9 @@ every block (the wait, a reported reset, the day's count and the circuit)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,10 @@ from metarr_desktop.cli.main import run
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.base import parse_retry_after
-from metarr_desktop.providers.errors import MAX_RETRY_AFTER_S, RateLimitedError
-from tests.helpers.fake_services import FakeServices, FakeTmdb
+from metarr_desktop.providers.errors import MAX_RETRY_AFTER_S
+from metarr_desktop.providers.errors import RateLimitedError
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import FakeTmdb
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 DAY = 24 * 3600.0

@@ -18,10 +18,13 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Status
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
 
 MOVIES = 25
 

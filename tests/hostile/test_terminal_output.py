@@ -11,7 +11,8 @@ import pytest
 
 from metarr_desktop.cli.common import terminal_text
 from metarr_desktop.cli.main import run
-from tests.helpers.fake_services import FakeServices, answer
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import answer
 
 EVIL = "Heat\x1b[2J\x1b]0;pwned\x07\x00\x9b31m\x7f\u202e"
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +20,36 @@ import httpx
 import pytest
 import shiboken6
 from PySide6 import QtGui
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.records import IdentificationStatus, MovieRow
-from metarr_desktop.engine.health import HealthStatus, ProviderHealth
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRow
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.services.enrichment import Status
-from metarr_desktop.services.jobs import JobHandle, JobTracker
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.models import HealthModel
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
-from metarr_desktop.ui.library.model import Column, LibraryModel
-from metarr_desktop.ui.movie.models import ChangeSetModel, FieldsModel, HistoryModel
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
+from metarr_desktop.ui.movie.models import ChangeSetModel
+from metarr_desktop.ui.movie.models import FieldsModel
+from metarr_desktop.ui.movie.models import HistoryModel
 from metarr_desktop.ui.movie.page import MovieDetailPage
-from tests.helpers.fake_services import FakeServices, answer
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import answer
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

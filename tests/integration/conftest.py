@@ -8,15 +8,19 @@ file (a null keyring backend), never to the system keyring.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.catalog import Catalog, load_demo
+from metarr_desktop.sandbox.catalog import Catalog
+from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.library_suite import LibrarySuite
-from tests.helpers.sandbox import TWINS, open_on_sandbox, sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import TWINS
+from tests.helpers.sandbox import open_on_sandbox
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 
 def catalog_with_twins() -> Catalog:

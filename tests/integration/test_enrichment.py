@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
-from metarr_desktop.core.authority import FieldAuthority, default_authority
+from metarr_desktop.core.authority import FieldAuthority
+from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.services.enrichment import EnrichOptions, Status
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import ProviderCacheRepository
 
 INCEPTION = ExternalIds(imdb="tt1375666")
 PROVIDERS = {"omdb", "tmdb", "tvdb", "fanart"}
@@ -102,7 +105,8 @@ async def test_one_rate_limited_provider_is_skipped_and_marked_incomplete(suite:
 async def test_a_quota_answer_from_the_provider_marks_it_incomplete(
     suite: LibrarySuite, server: SandboxServer
 ) -> None:
-    from metarr_desktop.sandbox import SandboxLimits, ServiceLimit
+    from metarr_desktop.sandbox import SandboxLimits
+    from metarr_desktop.sandbox import ServiceLimit
 
     limits = SandboxLimits()
     server.set_limits(SandboxLimits({**limits.services, "omdb": ServiceLimit(None, 1.0, daily_quota=0)}))

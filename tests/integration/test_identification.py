@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from metarr_desktop.core.ids import ExternalIds, InvalidIdError
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import Status
-from metarr_desktop.services.identification import SelectionError, SelectionNotFoundError
+from metarr_desktop.services.identification import SelectionError
+from metarr_desktop.services.identification import SelectionNotFoundError
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import ProviderCacheRepository
 from tests.helpers.sandbox import TWINS
 
 THE_THING_1982 = ExternalIds(tmdb=1091, imdb="tt0084787", tvdb=700014)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationDecision
-from metarr_desktop.services.identification import IdentificationService, bounded_why
+from metarr_desktop.services.identification import IdentificationService
+from metarr_desktop.services.identification import bounded_why
 from metarr_desktop.services.library_suite import LibrarySuite
 from tests.helpers.sandbox import TWINS
 

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from metarr_desktop.bundled import APP_ID, ICON_SIZES, icon_png, icon_svg, resources_dir
+from metarr_desktop.bundled import APP_ID
+from metarr_desktop.bundled import ICON_SIZES
+from metarr_desktop.bundled import icon_png
+from metarr_desktop.bundled import icon_svg
+from metarr_desktop.bundled import resources_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"

@@ -10,17 +10,18 @@ import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.sandbox.players import FakeMovie, JellyfinFake, KodiFake, PlexFake
+from metarr_desktop.sandbox.players import FakeMovie
+from metarr_desktop.sandbox.players import JellyfinFake
+from metarr_desktop.sandbox.players import KodiFake
+from metarr_desktop.sandbox.players import PlexFake
 from metarr_desktop.services.context import AppServices
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.players import (
-    JELLYFIN_TOKEN,
-    KODI_PASSWORD,
-    PLEX_TOKEN,
-    Fakes,
-    Movies,
-    open_app,
-)
+from tests.helpers.players import JELLYFIN_TOKEN
+from tests.helpers.players import KODI_PASSWORD
+from tests.helpers.players import PLEX_TOKEN
+from tests.helpers.players import Fakes
+from tests.helpers.players import Movies
+from tests.helpers.players import open_app
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from metarr_desktop.cli.main import run
-from metarr_desktop.sandbox.players import FakeMovie, JellyfinFake, KodiFake
+from metarr_desktop.sandbox.players import FakeMovie
+from metarr_desktop.sandbox.players import JellyfinFake
+from metarr_desktop.sandbox.players import KodiFake
 from tests.helpers.fake_keyring import MemoryKeyring
 
 Capture = pytest.CaptureFixture[str]

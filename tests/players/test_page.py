@@ -15,7 +15,10 @@ from metarr_desktop.ui.players.models import PlayersModel
 from metarr_desktop.ui.players.presenter import PlayerRow
 from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
 from metarr_desktop.ui.players.view import PlayersPage
-from tests.helpers.players import KODI_URL, Fakes, Movies, add_jellyfin
+from tests.helpers.players import KODI_URL
+from tests.helpers.players import Fakes
+from tests.helpers.players import Movies
+from tests.helpers.players import add_jellyfin
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from metarr_desktop.core.player_paths import (
-    PathMapping,
-    as_folder,
-    is_within,
-    parent,
-    same_path,
-    to_local,
-    to_remote,
-)
+from metarr_desktop.core.player_paths import PathMapping
+from metarr_desktop.core.player_paths import as_folder
+from metarr_desktop.core.player_paths import is_within
+from metarr_desktop.core.player_paths import parent
+from metarr_desktop.core.player_paths import same_path
+from metarr_desktop.core.player_paths import to_local
+from metarr_desktop.core.player_paths import to_remote
 
 MAPPINGS = [
     PathMapping("/mnt/media", "smb://nas/media/"),

@@ -7,15 +7,18 @@ import pytest
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.players import PlayerKind
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players.models import UNSET, PlayerConfigError
-from metarr_desktop.ui.players.presenter import (
-    PlayerForm,
-    PlayersPresenter,
-    change_of,
-    format_mappings,
-    parse_mappings,
-)
-from tests.helpers.players import JELLYFIN_URL, KODI_URL, Fakes, Movies, add_kodi
+from metarr_desktop.services.players.models import UNSET
+from metarr_desktop.services.players.models import PlayerConfigError
+from metarr_desktop.ui.players.presenter import PlayerForm
+from metarr_desktop.ui.players.presenter import PlayersPresenter
+from metarr_desktop.ui.players.presenter import change_of
+from metarr_desktop.ui.players.presenter import format_mappings
+from metarr_desktop.ui.players.presenter import parse_mappings
+from tests.helpers.players import JELLYFIN_URL
+from tests.helpers.players import KODI_URL
+from tests.helpers.players import Fakes
+from tests.helpers.players import Movies
+from tests.helpers.players import add_kodi
 
 
 def test_mappings_round_trip_through_the_text_box() -> None:

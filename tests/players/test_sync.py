@@ -11,9 +11,15 @@ from metarr_desktop.core.merge import MergeResult
 from metarr_desktop.core.records import SyncState
 from metarr_desktop.players import SyncAction
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.players.models import PlayerChange, engine_id
+from metarr_desktop.services.players.models import PlayerChange
+from metarr_desktop.services.players.models import engine_id
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.players import Fakes, Movies, add_jellyfin, add_kodi, add_plex, open_app
+from tests.helpers.players import Fakes
+from tests.helpers.players import Movies
+from tests.helpers.players import add_jellyfin
+from tests.helpers.players import add_kodi
+from tests.helpers.players import add_plex
+from tests.helpers.players import open_app
 
 REFRESH = {
     "metadataRefreshMode": "FullRefresh",

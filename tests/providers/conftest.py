@@ -3,6 +3,7 @@ in tests/helpers/recorder.py)."""
 
 from __future__ import annotations
 
-from tests.helpers.sandbox import sandbox, sandbox_factory
+from tests.helpers.sandbox import sandbox
+from tests.helpers.sandbox import sandbox_factory
 
 __all__ = ["sandbox", "sandbox_factory"]

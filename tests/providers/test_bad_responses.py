@@ -13,7 +13,9 @@ import pytest
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.providers.base import MAX_BODY_BYTES
-from metarr_desktop.providers.errors import BadResponseError, ProviderError, ServerError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ServerError
 from metarr_desktop.providers.fanart import FanartProvider
 from metarr_desktop.providers.omdb import OmdbProvider
 from metarr_desktop.providers.tmdb import TmdbProvider

@@ -18,18 +18,19 @@ import pytest
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, SearchRequest
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    NotFoundError,
-    RateLimitedError,
-)
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.providers.fanart import FanartProvider
 from metarr_desktop.providers.omdb import OmdbProvider
 from metarr_desktop.providers.tmdb import TmdbProvider
 from metarr_desktop.providers.tvdb import TvdbProvider
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxLimits, SandboxServer
+from metarr_desktop.sandbox import DEMO_KEYS
+from metarr_desktop.sandbox import SandboxLimits
+from metarr_desktop.sandbox import SandboxServer
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference-responses"
 

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import httpx
 import pytest
 
-from metarr_desktop.providers.base import decode_json, map_response, map_transport_error, parse_retry_after
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    DeadlineExceededError,
-    NetworkError,
-    NotFoundError,
-    ProviderError,
-    ProviderTimeoutError,
-    ProviderUnavailableError,
-    RateLimitedError,
-    ServerError,
-)
+from metarr_desktop.providers.base import decode_json
+from metarr_desktop.providers.base import map_response
+from metarr_desktop.providers.base import map_transport_error
+from metarr_desktop.providers.base import parse_retry_after
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import DeadlineExceededError
+from metarr_desktop.providers.errors import NetworkError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import ProviderUnavailableError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
 
 NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
 

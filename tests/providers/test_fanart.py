@@ -8,10 +8,12 @@ import pytest
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, SearchRequest
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.providers.errors import NotFoundError
 from metarr_desktop.providers.fanart import FanartProvider
-from tests.helpers.recorder import Recorder, fixture
+from tests.helpers.recorder import Recorder
+from tests.helpers.recorder import fixture
 
 V3 = fixture("fanart_v3_27205.json")
 

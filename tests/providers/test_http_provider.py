@@ -6,9 +6,14 @@ import httpx
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, ProviderData, SearchRequest, SearchResult
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.errors import BadResponseError, NetworkError, NotFoundError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NetworkError
+from metarr_desktop.providers.errors import NotFoundError
 from tests.helpers.fakes import capabilities
 
 SECRET = "s3cr3t-key-123"

@@ -7,15 +7,15 @@ import pytest
 
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, SearchRequest
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    NotFoundError,
-    RateLimitedError,
-)
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.providers.omdb import OmdbProvider
-from tests.helpers.recorder import Recorder, fixture
+from tests.helpers.recorder import Recorder
+from tests.helpers.recorder import fixture
 
 INCEPTION = MetadataRequest(ids=ExternalIds(imdb="tt1375666"))
 

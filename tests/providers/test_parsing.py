@@ -7,19 +7,18 @@ from typing import Any
 import pytest
 
 from metarr_desktop.core.artwork import best_candidate
-from metarr_desktop.core.assets import AssetCandidate, AssetType
-from metarr_desktop.providers.parsing import (
-    FieldSink,
-    parse_date,
-    parse_float,
-    parse_int,
-    parse_percent,
-    parse_runtime,
-    parse_score_over,
-    parse_year,
-    safe_ids,
-    split_list,
-)
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
+from metarr_desktop.providers.parsing import FieldSink
+from metarr_desktop.providers.parsing import parse_date
+from metarr_desktop.providers.parsing import parse_float
+from metarr_desktop.providers.parsing import parse_int
+from metarr_desktop.providers.parsing import parse_percent
+from metarr_desktop.providers.parsing import parse_runtime
+from metarr_desktop.providers.parsing import parse_score_over
+from metarr_desktop.providers.parsing import parse_year
+from metarr_desktop.providers.parsing import safe_ids
+from metarr_desktop.providers.parsing import split_list
 
 
 @pytest.mark.parametrize(

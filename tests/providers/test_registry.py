@@ -11,7 +11,8 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.providers import registry as registry_module
-from metarr_desktop.providers.registry import ENTRY_POINT_GROUP, ProviderRegistry
+from metarr_desktop.providers.registry import ENTRY_POINT_GROUP
+from metarr_desktop.providers.registry import ProviderRegistry
 
 
 class PluginProvider:

@@ -9,10 +9,14 @@ import pytest
 
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, SearchRequest
-from metarr_desktop.providers.errors import AuthenticationError, NotFoundError, RateLimitedError
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.providers.tmdb import TmdbProvider
-from tests.helpers.recorder import Recorder, fixture
+from tests.helpers.recorder import Recorder
+from tests.helpers.recorder import fixture
 
 MOVIE = fixture("tmdb_movie_27205.json")
 

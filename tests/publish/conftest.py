@@ -3,7 +3,9 @@ artwork hosts answered by the sandbox's image route, and a movie folder to publi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx

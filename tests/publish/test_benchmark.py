@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.publish import parse_args, run
+from benchmarks.publish import parse_args
+from benchmarks.publish import run
 
 pytestmark = pytest.mark.slow
 

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from metarr_desktop.services.publish.layout import (
-    Flavour,
-    LayoutError,
-    NfoName,
-    artwork_kinds,
-    artwork_name,
-    contained,
-    extrafanart_names,
-    locate,
-    movie_layout,
-    nfo_names,
-)
+from metarr_desktop.services.publish.layout import Flavour
+from metarr_desktop.services.publish.layout import LayoutError
+from metarr_desktop.services.publish.layout import NfoName
+from metarr_desktop.services.publish.layout import artwork_kinds
+from metarr_desktop.services.publish.layout import artwork_name
+from metarr_desktop.services.publish.layout import contained
+from metarr_desktop.services.publish.layout import extrafanart_names
+from metarr_desktop.services.publish.layout import locate
+from metarr_desktop.services.publish.layout import movie_layout
+from metarr_desktop.services.publish.layout import nfo_names
 
 
 def make(root: Path, *files: str) -> Path:

@@ -12,12 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from metarr_desktop.core.nfo_writer import read_nfo_movie, unmanaged_tags
+from metarr_desktop.core.nfo_writer import read_nfo_movie
+from metarr_desktop.core.nfo_writer import unmanaged_tags
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.publish.files import BACKUP_SUFFIX
 from metarr_desktop.store.cache import AssetRepository
-from tests.publish.conftest import SuiteFactory, enriched_movie, movie_folder
+from tests.publish.conftest import SuiteFactory
+from tests.publish.conftest import enriched_movie
+from tests.publish.conftest import movie_folder
 
 ARTWORK = [
     "poster.jpg",

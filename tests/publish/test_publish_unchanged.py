@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.services.publish import MovieStatus, files, service, unchanged
+from metarr_desktop.services.publish import MovieStatus
+from metarr_desktop.services.publish import files
+from metarr_desktop.services.publish import service
+from metarr_desktop.services.publish import unchanged
 from metarr_desktop.store.cache import AssetRepository
-from tests.publish.conftest import enriched_movie, movie_folder
+from tests.publish.conftest import enriched_movie
+from tests.publish.conftest import movie_folder
 
 AN_HOUR_NS = 3600 * 10**9
 

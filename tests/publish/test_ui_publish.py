@@ -10,21 +10,22 @@ from pytestqt.qtbot import QtBot
 
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.services.publish import MovieResult, MovieStatus
+from metarr_desktop.services.publish import MovieResult
+from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.services.publish.service import FileResult
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.publish.files_tab import FilesModel, FilesTab
+from metarr_desktop.ui.publish.files_tab import FilesModel
+from metarr_desktop.ui.publish.files_tab import FilesTab
 from metarr_desktop.ui.publish.first_run import FirstRunBar
-from metarr_desktop.ui.publish.presenter import (
-    LibraryFilesValues,
-    apply_first_run_choice,
-    file_rows,
-    nfo_diff_text,
-    preview_summary,
-)
+from metarr_desktop.ui.publish.presenter import LibraryFilesValues
+from metarr_desktop.ui.publish.presenter import apply_first_run_choice
+from metarr_desktop.ui.publish.presenter import file_rows
+from metarr_desktop.ui.publish.presenter import nfo_diff_text
+from metarr_desktop.ui.publish.presenter import preview_summary
 from metarr_desktop.ui.publish.settings_page import LibraryFilesPage
-from tests.publish.conftest import enriched_movie, movie_folder
+from tests.publish.conftest import enriched_movie
+from tests.publish.conftest import movie_folder
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

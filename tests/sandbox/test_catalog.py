@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from metarr_desktop.sandbox.catalog import load_demo, parse_catalog_spec, synthetic
+from metarr_desktop.sandbox.catalog import load_demo
+from metarr_desktop.sandbox.catalog import parse_catalog_spec
+from metarr_desktop.sandbox.catalog import synthetic
 from metarr_desktop.sandbox.server import Latency
 
 

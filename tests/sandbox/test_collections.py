@@ -8,7 +8,8 @@ import httpx
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.providers.tmdb import TmdbProvider
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
+from metarr_desktop.sandbox import DEMO_KEYS
+from metarr_desktop.sandbox import SandboxServer
 from tests.helpers.sandbox import client_for
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from metarr_desktop.sandbox.demo import DEMO_KEYS, DemoSetup
+from metarr_desktop.sandbox.demo import DEMO_KEYS
+from metarr_desktop.sandbox.demo import DemoSetup
 from metarr_desktop.services.context import AppServices
 
 

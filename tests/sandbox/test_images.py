@@ -16,8 +16,12 @@ from metarr_desktop.providers.fanart import FanartProvider
 from metarr_desktop.providers.omdb import OmdbProvider
 from metarr_desktop.providers.tmdb import TmdbProvider
 from metarr_desktop.providers.tvdb import TvdbProvider
-from metarr_desktop.sandbox import SandboxServer, load_demo
-from metarr_desktop.sandbox.artwork import ArtworkIndex, artwork_kind, artwork_size, render_artwork
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.sandbox import load_demo
+from metarr_desktop.sandbox.artwork import ArtworkIndex
+from metarr_desktop.sandbox.artwork import artwork_kind
+from metarr_desktop.sandbox.artwork import artwork_size
+from metarr_desktop.sandbox.artwork import render_artwork
 from metarr_desktop.sandbox.catalog import digest
 from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.sandbox.tmdb_api import image_path

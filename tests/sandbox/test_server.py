@@ -11,23 +11,25 @@ import pytest
 
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import MetadataRequest, SearchRequest
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    BadResponseError,
-    NetworkError,
-    NotFoundError,
-    ProviderError,
-    ProviderTimeoutError,
-    RateLimitedError,
-    ServerError,
-)
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import BadResponseError
+from metarr_desktop.providers.errors import NetworkError
+from metarr_desktop.providers.errors import NotFoundError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
 from metarr_desktop.providers.fanart import FanartProvider
 from metarr_desktop.providers.omdb import OmdbProvider
 from metarr_desktop.providers.tmdb import TmdbProvider
 from metarr_desktop.providers.tvdb import TvdbProvider
-from metarr_desktop.sandbox import TMDB_DEMO_BEARER, SandboxLimits, SandboxServer, ServiceLimit
+from metarr_desktop.sandbox import TMDB_DEMO_BEARER
+from metarr_desktop.sandbox import SandboxLimits
+from metarr_desktop.sandbox import SandboxServer
+from metarr_desktop.sandbox import ServiceLimit
 from tests.helpers.sandbox import client_for
 
 Factory = Callable[..., SandboxServer]

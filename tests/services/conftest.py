@@ -7,7 +7,8 @@ Time is a `VirtualClock` (nothing sleeps for real), the network is `FakeServices
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ from metarr_desktop.store.config import SettingsRepository
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
 from tests.helpers.fixtures import Opener
 
 

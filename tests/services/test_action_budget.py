@@ -17,7 +17,9 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.enrichment import EnrichOptions, Mode, Status
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
 from tests.helpers.fake_services import FakeServices
 

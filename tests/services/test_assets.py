@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.records import UnknownEntityError
-from metarr_desktop.services.assets import AssetService, UnknownAssetError
+from metarr_desktop.services.assets import AssetService
+from metarr_desktop.services.assets import UnknownAssetError
 from metarr_desktop.services.library_suite import LibrarySuite
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fixtures import Opener

@@ -8,17 +8,28 @@ from pathlib import Path
 
 import pytest
 
-from metarr_desktop.core.authority import AuthorityError, default_authority
+from metarr_desktop.core.authority import AuthorityError
+from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.health import HealthStatus
 from metarr_desktop.providers.registry import ProviderRegistry
-from metarr_desktop.services.config import ConfigError, ProviderUpdate, UnknownProviderError
+from metarr_desktop.services.config import ConfigError
+from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.config import UnknownProviderError
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.store.secrets import SERVICE, KeyStorage, SecretStoreError
-from tests.helpers.fake_keyring import BrokenKeyring, CountingKeyring, MemoryKeyring, ReadOnlyKeyring
-from tests.helpers.fake_services import BrokenClient, FakePlugin, FakeServices, fake_registry
+from metarr_desktop.store.secrets import SERVICE
+from metarr_desktop.store.secrets import KeyStorage
+from metarr_desktop.store.secrets import SecretStoreError
+from tests.helpers.fake_keyring import BrokenKeyring
+from tests.helpers.fake_keyring import CountingKeyring
+from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.fake_keyring import ReadOnlyKeyring
+from tests.helpers.fake_services import BrokenClient
+from tests.helpers.fake_services import FakePlugin
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
 from tests.helpers.fixtures import Opener
 
 IDS = ExternalIds(tmdb=27205, imdb="tt1375666")

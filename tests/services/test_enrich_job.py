@@ -5,8 +5,12 @@ from __future__ import annotations
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.services.enrich_job import EnrichJobReporter
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
-from metarr_desktop.services.jobs import EventKind, JobHandle, JobTracker
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobTracker
 
 NAMES = {"omdb": "OMDb", "tmdb": "TMDB"}
 

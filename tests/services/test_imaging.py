@@ -8,8 +8,10 @@ import io
 import pytest
 from PIL import Image
 
-from metarr_desktop.services.imaging import inspect_image, perceptual_hash
-from tests.helpers.pictures import distance, picture
+from metarr_desktop.services.imaging import inspect_image
+from metarr_desktop.services.imaging import perceptual_hash
+from tests.helpers.pictures import distance
+from tests.helpers.pictures import picture
 
 
 def test_one_picture_at_two_sizes_hashes_alike_and_another_does_not() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
@@ -14,19 +16,19 @@ from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.health import HealthStatus, ProviderHealth
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.errors import ServerError
-from metarr_desktop.services.jobs import (
-    EventKind,
-    Job,
-    JobEvent,
-    JobHandle,
-    JobListener,
-    JobState,
-    JobTracker,
-)
-from tests.helpers.fakes import HANG, FakeProvider
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobEvent
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobListener
+from metarr_desktop.services.jobs import JobState
+from metarr_desktop.services.jobs import JobTracker
+from tests.helpers.fakes import HANG
+from tests.helpers.fakes import FakeProvider
 
 
 def state_of(job: Job) -> JobState:
@@ -259,7 +261,8 @@ def test_the_qt_binding_keeps_references_to_none() -> None:
 async def test_a_job_whose_result_has_a_shortfall_does_not_say_just_done() -> None:
     from metarr_desktop.core.clock import VirtualClock
     from metarr_desktop.core.results import FailedProvider
-    from metarr_desktop.services.enrichment import EnrichResult, Status
+    from metarr_desktop.services.enrichment import EnrichResult
+    from metarr_desktop.services.enrichment import Status
     from metarr_desktop.services.jobs import JobTracker
 
     tracker = JobTracker(VirtualClock())

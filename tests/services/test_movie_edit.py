@@ -10,10 +10,14 @@ import pytest
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.engine.events import RecordingProgress
-from metarr_desktop.services.enrichment import EnrichOptions, Mode, Status
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.library_suite import LibrarySuite
-from metarr_desktop.services.movie_fields import USER_SOURCE, FieldValueError, normalise_value
+from metarr_desktop.services.movie_fields import USER_SOURCE
+from metarr_desktop.services.movie_fields import FieldValueError
+from metarr_desktop.services.movie_fields import normalise_value
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fixtures import Opener
 

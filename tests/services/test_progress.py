@@ -7,20 +7,26 @@ from __future__ import annotations
 import asyncio
 
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.core.results import FailedProvider, SkippedProvider, SkipReason
-from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome, RecordingProgress
-from metarr_desktop.services.enrichment import EnrichResult, Status
-from metarr_desktop.services.jobs import EventKind, JobHandle, JobProgress, JobTracker
-from metarr_desktop.services.progress import (
-    CHIP_TEXT,
-    WAITING_FOR_IDS,
-    Phase,
-    ProviderBoard,
-    ProviderProgress,
-    ProviderState,
-    chip_text,
-    outcome_state,
-)
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import SkipReason
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
+from metarr_desktop.engine.events import RecordingProgress
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobProgress
+from metarr_desktop.services.jobs import JobTracker
+from metarr_desktop.services.progress import CHIP_TEXT
+from metarr_desktop.services.progress import WAITING_FOR_IDS
+from metarr_desktop.services.progress import Phase
+from metarr_desktop.services.progress import ProviderBoard
+from metarr_desktop.services.progress import ProviderProgress
+from metarr_desktop.services.progress import ProviderState
+from metarr_desktop.services.progress import chip_text
+from metarr_desktop.services.progress import outcome_state
 
 
 def texts(board: ProviderBoard) -> dict[str, str]:

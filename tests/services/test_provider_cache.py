@@ -9,9 +9,11 @@ import peewee as pw
 import pytest
 
 from metarr_desktop.core.assets import AssetType
-from metarr_desktop.core.clock import SystemClock, VirtualClock
+from metarr_desktop.core.clock import SystemClock
+from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.providers import ProviderData, SearchRequest
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.provider_cache import DEFAULT_TTL

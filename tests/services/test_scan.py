@@ -11,7 +11,10 @@ import pytest
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.nfo import FolderInfo
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.services.library import FoundMovie, LibraryError, LibraryService, walk_library
+from metarr_desktop.services.library import FoundMovie
+from metarr_desktop.services.library import LibraryError
+from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.library import walk_library
 from metarr_desktop.store.library import MovieRepository
 
 

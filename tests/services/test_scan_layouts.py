@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.services.library import LibraryService, walk_library
+from metarr_desktop.services.library import LibraryService
+from metarr_desktop.services.library import walk_library
 from metarr_desktop.services.library_walk import WalkResult
 from tests.helpers.files import touch
 

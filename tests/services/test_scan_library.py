@@ -10,7 +10,8 @@ import pytest
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import UnknownEntityError
-from metarr_desktop.services.library import LibraryError, LibraryService
+from metarr_desktop.services.library import LibraryError
+from metarr_desktop.services.library import LibraryService
 from metarr_desktop.store.library import MovieRepository
 from tests.helpers.files import touch
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.services.schedule import DailySchedule, ScheduleError, parse_time_of_day
+from metarr_desktop.services.schedule import DailySchedule
+from metarr_desktop.services.schedule import ScheduleError
+from metarr_desktop.services.schedule import parse_time_of_day
 from metarr_desktop.store.config import SettingsRepository
 
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

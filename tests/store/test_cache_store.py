@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
-from metarr_desktop.store.cache import (
-    AnswerToStore,
-    AssetRepository,
-    CacheStatus,
-    ProviderCacheRepository,
-)
+from metarr_desktop.store.cache import AnswerToStore
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import CacheStatus
+from metarr_desktop.store.cache import ProviderCacheRepository
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import ProviderCacheEntry
 

@@ -10,9 +10,14 @@ import peewee as pw
 import pytest
 
 from metarr_desktop.core.errors import StoreError
-from metarr_desktop.store.database import Database, store_error, store_errors
-from metarr_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
-from metarr_desktop.store.models import ALL_MODELS, Movie
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.database import store_error
+from metarr_desktop.store.database import store_errors
+from metarr_desktop.store.migrations import LATEST_VERSION
+from metarr_desktop.store.migrations import migrate
+from metarr_desktop.store.migrations import schema_version
+from metarr_desktop.store.models import ALL_MODELS
+from metarr_desktop.store.models import Movie
 from metarr_desktop.store.sql import execute
 
 

@@ -12,7 +12,10 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationDecision
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
-from metarr_desktop.store.migrations import MIGRATIONS, _v_identification_decision, migrate, schema_version
+from metarr_desktop.store.migrations import MIGRATIONS
+from metarr_desktop.store.migrations import _v_identification_decision
+from metarr_desktop.store.migrations import migrate
+from metarr_desktop.store.migrations import schema_version
 
 INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")
 WHY = {"rule": "exact title and year", "query": {"title": "Inception", "year": 2010}, "providers": ["tmdb"]}

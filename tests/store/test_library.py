@@ -9,10 +9,15 @@ import pytest
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
-from metarr_desktop.core.records import EnrichmentLogRecord, IdentificationStatus, UnknownEntityError
-from metarr_desktop.store.cache import AnswerToStore, AssetRepository, ProviderCacheRepository
+from metarr_desktop.core.records import EnrichmentLogRecord
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import UnknownEntityError
+from metarr_desktop.store.cache import AnswerToStore
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import ProviderCacheRepository
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.library import EnrichmentLogRepository
+from metarr_desktop.store.library import MovieRepository
 
 INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.records import IdentificationStatus, MovieRow
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRow
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.models import FieldLock

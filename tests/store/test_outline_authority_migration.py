@@ -8,7 +8,9 @@ from pathlib import Path
 import peewee as pw
 
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.migrations import MIGRATIONS, _v_outline_follows_plot, migrate
+from metarr_desktop.store.migrations import MIGRATIONS
+from metarr_desktop.store.migrations import _v_outline_follows_plot
+from metarr_desktop.store.migrations import migrate
 
 _BEFORE = MIGRATIONS.index(_v_outline_follows_plot)  # the version before the outline step
 

@@ -11,8 +11,14 @@ import keyring.backends.fail
 import keyring.backends.null
 import pytest
 
-from metarr_desktop.store.secrets import SERVICE, KeyStorage, SecretStore, SecretStoreError, keyring_is_usable
-from tests.helpers.fake_keyring import BrokenKeyring, MemoryKeyring, PlaintextKeyring
+from metarr_desktop.store.secrets import SERVICE
+from metarr_desktop.store.secrets import KeyStorage
+from metarr_desktop.store.secrets import SecretStore
+from metarr_desktop.store.secrets import SecretStoreError
+from metarr_desktop.store.secrets import keyring_is_usable
+from tests.helpers.fake_keyring import BrokenKeyring
+from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.fake_keyring import PlaintextKeyring
 
 KEY = "s3cr3t-key-0123456789abcdef"
 

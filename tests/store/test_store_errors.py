@@ -11,7 +11,10 @@ import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.errors import StoreError
-from metarr_desktop.store.database import Database, classify_db_error, describe_db_error, is_db_error
+from metarr_desktop.store.database import Database
+from metarr_desktop.store.database import classify_db_error
+from metarr_desktop.store.database import describe_db_error
+from metarr_desktop.store.database import is_db_error
 from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.models import Movie
 

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import random
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 from metarr_desktop.core.assets import AssetCandidate
-from metarr_desktop.core.providers import (
-    MetadataRequest,
-    ProviderCapabilities,
-    ProviderData,
-    RateLimit,
-    SearchRequest,
-    SearchResult,
-)
-from metarr_desktop.providers.base import OpenGate, RateLimitStatus, RequestGate
-from metarr_desktop.providers.errors import NetworkError, ServerError
-from metarr_desktop.providers.registry import ProviderRegistry, spec_from_class
+from metarr_desktop.core.providers import MetadataRequest
+from metarr_desktop.core.providers import ProviderCapabilities
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.core.providers import SearchRequest
+from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.providers.base import OpenGate
+from metarr_desktop.providers.base import RateLimitStatus
+from metarr_desktop.providers.base import RequestGate
+from metarr_desktop.providers.errors import NetworkError
+from metarr_desktop.providers.errors import ServerError
+from metarr_desktop.providers.registry import ProviderRegistry
+from metarr_desktop.providers.registry import spec_from_class
 from tests.helpers.fakes import capabilities
 
 

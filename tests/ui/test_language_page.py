@@ -9,7 +9,8 @@ from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.language.page import LanguagePage
-from metarr_desktop.ui.language.presenter import LanguageForm, LanguagePresenter
+from metarr_desktop.ui.language.presenter import LanguageForm
+from metarr_desktop.ui.language.presenter import LanguagePresenter
 
 
 def test_the_presenter_loads_checks_and_saves(services: AppServices) -> None:

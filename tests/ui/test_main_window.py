@@ -10,25 +10,29 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QImage, QPalette
+from PySide6.QtCore import QSettings
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
-from metarr_desktop.ui.common.theme import Scheme, ThemeController, is_dark
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
+from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import (
-    PAGE_SHORTCUTS,
-    PAGE_TITLES,
-    SHORTCUTS_HELP,
-    MainWindow,
-    Page,
-    page_shortcuts_help,
-    window_settings,
-)
-from tests.helpers.qt import arm_signal, until, wait_signal
+from metarr_desktop.ui.main_window import PAGE_SHORTCUTS
+from metarr_desktop.ui.main_window import PAGE_TITLES
+from metarr_desktop.ui.main_window import SHORTCUTS_HELP
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
+from metarr_desktop.ui.main_window import page_shortcuts_help
+from metarr_desktop.ui.main_window import window_settings
+from tests.helpers.qt import arm_signal
+from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

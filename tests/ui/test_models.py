@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import label
-from metarr_desktop.core.records import IdentificationStatus, MovieRow
-from metarr_desktop.engine.health import HealthStatus, ProviderHealth
-from metarr_desktop.services.jobs import EventKind, JobHandle, JobTracker
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRow
+from metarr_desktop.engine.health import HealthStatus
+from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.health.models import HealthModel
 from metarr_desktop.ui.library.page import LibraryModel
-from metarr_desktop.ui.providers.models import (
-    FieldAuthorityModel,
-    OverrideRow,
-    ProviderOrderModel,
-    ProviderRow,
-)
+from metarr_desktop.ui.providers.models import FieldAuthorityModel
+from metarr_desktop.ui.providers.models import OverrideRow
+from metarr_desktop.ui.providers.models import ProviderOrderModel
+from metarr_desktop.ui.providers.models import ProviderRow
 
 pytestmark = pytest.mark.gui
 

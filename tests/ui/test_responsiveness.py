@@ -20,9 +20,11 @@ from pytestqt.qtbot import QtBot
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.jobs import JobHandle, JobState
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.qt import until
 from tests.ui.fakes import faulty_registry

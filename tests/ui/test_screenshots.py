@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,16 +22,22 @@ from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.providers.base import MetadataProvider
-from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
 from metarr_desktop.services.config import ProviderUpdate
-from metarr_desktop.services.jobs import EventKind, JobHandle
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.services.library import LibraryService
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
 from tests.helpers.provider_api import GOOD_KEYS
-from tests.helpers.qt import settle, until
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

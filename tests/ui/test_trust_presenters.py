@@ -14,10 +14,12 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.ui.inspect.presenter import InspectorPresenter
-from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPresenter
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
+from metarr_desktop.ui.preview.presenter import PreviewPresenter
 from metarr_desktop.ui.undo.presenter import UndoPresenter
 from tests.helpers.fake_keyring import MemoryKeyring
-from tests.helpers.fake_services import FakeServices, fake_registry
+from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import fake_registry
 
 MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
 NAMES = {"tmdb": "TMDB", "omdb": "OMDb", "tvdb": "TheTVDB", "fanart": "fanart.tv"}

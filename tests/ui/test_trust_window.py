@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +27,32 @@ from metarr_desktop.services.enrichment import Status
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.inspect.dialog import FieldInspectorDialog
 from metarr_desktop.ui.inspect.model import CandidatesModel
-from metarr_desktop.ui.inspect.presenter import InspectorPresenter, rule_text
+from metarr_desktop.ui.inspect.presenter import InspectorPresenter
+from metarr_desktop.ui.inspect.presenter import rule_text
 from metarr_desktop.ui.movie.models import FieldsModel
 from metarr_desktop.ui.movie.page import MovieDetailPage
-from metarr_desktop.ui.preview.dialogs import BulkPreviewDialog, PreviewDialog
-from metarr_desktop.ui.preview.models import FieldSummaryModel, MovieSummaryModel, PreviewChangesModel
-from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPresenter
-from tests.helpers.qt import settle, until
+from metarr_desktop.ui.preview.dialogs import BulkPreviewDialog
+from metarr_desktop.ui.preview.dialogs import PreviewDialog
+from metarr_desktop.ui.preview.models import FieldSummaryModel
+from metarr_desktop.ui.preview.models import MovieSummaryModel
+from metarr_desktop.ui.preview.models import PreviewChangesModel
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
+from metarr_desktop.ui.preview.presenter import PreviewPresenter
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context
+from tests.ui.movie.test_movie_page import INCEPTION  # the movie page tests' painted images and set-ups
+from tests.ui.movie.test_movie_page import PaintedImages  # the movie page tests' painted images and set-ups
+from tests.ui.movie.test_movie_page import altered_catalog  # the movie page tests' painted images and set-ups
 from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    INCEPTION,
-    PaintedImages,
-    altered_catalog,
     collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
-    enriched_inception,
-    page_factory,  # noqa: F401 - a fixture
-    shoot,
 )
+from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
+    enriched_inception,
+)
+from tests.ui.movie.test_movie_page import page_factory  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
+from tests.ui.movie.test_movie_page import shoot  # the movie page tests' painted images and set-ups
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

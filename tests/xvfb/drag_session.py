@@ -18,13 +18,21 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.main_window import MainWindow, Page, window_settings
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
+from metarr_desktop.ui.main_window import window_settings
 from metarr_desktop.ui.providers.page import ProvidersPage
-from tests.helpers.qt import arm_signal, until
-from tests.xvfb.pointer import Watchdog, XPointer, click_gesture, drag_gesture
+from tests.helpers.qt import arm_signal
+from tests.helpers.qt import until
+from tests.xvfb.pointer import Watchdog
+from tests.xvfb.pointer import XPointer
+from tests.xvfb.pointer import click_gesture
+from tests.xvfb.pointer import drag_gesture
 
 if os.environ.get("QT_QPA_PLATFORM") != "xcb" or not os.environ.get("DISPLAY"):
     pytest.skip("runs only on an X server, inside test_real_drag.py's Xvfb session", allow_module_level=True)

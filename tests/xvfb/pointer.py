@@ -10,7 +10,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from types import TracebackType
 
 from PySide6.QtCore import QPoint

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
-from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
 
 
 class SlidingWindowPacer:

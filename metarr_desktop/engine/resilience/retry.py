@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+from tenacity import AsyncRetrying
+from tenacity import RetryCallState
+from tenacity import retry_if_exception
 
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.providers.errors import DeadlineExceededError, ProviderError, RateLimitedError
+from metarr_desktop.providers.errors import DeadlineExceededError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import RateLimitedError
 
 T = TypeVar("T")
 

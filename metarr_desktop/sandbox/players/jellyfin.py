@@ -18,8 +18,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from metarr_desktop.sandbox.players.server import FakeMovie, PlayerFake
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, json_reply
+from metarr_desktop.sandbox.players.server import FakeMovie
+from metarr_desktop.sandbox.players.server import PlayerFake
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import json_reply
 
 VERSION = "10.10.7"
 SERVER_ID = "4c2d8f1e9a6b4d3c8e7f6a5b4c3d2e1f"

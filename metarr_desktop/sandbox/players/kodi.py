@@ -14,9 +14,13 @@ import base64
 import json
 from typing import Any
 
-from metarr_desktop.core.player_paths import is_within, same_path
-from metarr_desktop.sandbox.players.server import FakeMovie, PlayerFake
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest, json_reply
+from metarr_desktop.core.player_paths import is_within
+from metarr_desktop.core.player_paths import same_path
+from metarr_desktop.sandbox.players.server import FakeMovie
+from metarr_desktop.sandbox.players.server import PlayerFake
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
+from metarr_desktop.sandbox.protocol import json_reply
 
 KODI_VERSION = {"major": 21, "minor": 2, "revision": "20250302-5a6b8d9", "tag": "stable"}
 JSONRPC_VERSION = {"major": 13, "minor": 5, "patch": 0}

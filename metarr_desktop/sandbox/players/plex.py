@@ -13,8 +13,10 @@ import re
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from metarr_desktop.sandbox.players.server import FakeMovie, PlayerFake
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest
+from metarr_desktop.sandbox.players.server import FakeMovie
+from metarr_desktop.sandbox.players.server import PlayerFake
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
 
 VERSION = "1.41.3.9314-a0bfb8370"
 UNAUTHORIZED = b"<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>"

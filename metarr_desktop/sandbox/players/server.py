@@ -19,11 +19,15 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
-from metarr_desktop.sandbox.protocol import Reply, SandboxRequest
+from metarr_desktop.sandbox.protocol import Reply
+from metarr_desktop.sandbox.protocol import SandboxRequest
 
 log = logging.getLogger(__name__)
 

@@ -11,17 +11,16 @@ Where each part lives:
 The public names are re-exported here: callers import from `metarr_desktop.services.enrichment`.
 """
 
-from metarr_desktop.services.enrichment.bulk import DEFAULT_CONCURRENCY, RequestMeter
+from metarr_desktop.services.enrichment.bulk import DEFAULT_CONCURRENCY
+from metarr_desktop.services.enrichment.bulk import RequestMeter
 from metarr_desktop.services.enrichment.commit import RETRY_AFTER_FAILURE
-from metarr_desktop.services.enrichment.results import (
-    EnrichOptions,
-    EnrichReport,
-    EnrichResult,
-    Mode,
-    ProgressCallback,
-    ProgressOf,
-    Status,
-)
+from metarr_desktop.services.enrichment.results import EnrichOptions
+from metarr_desktop.services.enrichment.results import EnrichReport
+from metarr_desktop.services.enrichment.results import EnrichResult
+from metarr_desktop.services.enrichment.results import Mode
+from metarr_desktop.services.enrichment.results import ProgressCallback
+from metarr_desktop.services.enrichment.results import ProgressOf
+from metarr_desktop.services.enrichment.results import Status
 from metarr_desktop.services.enrichment.service import EnrichmentService
 
 __all__ = [

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime
 
 from metarr_desktop.core.authority import FieldAuthorityConfig
@@ -20,14 +22,12 @@ from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.logsetup import redact
-from metarr_desktop.services.enrichment.results import (
-    EnrichOptions,
-    EnrichReport,
-    EnrichResult,
-    ProgressCallback,
-    ProgressOf,
-    Status,
-)
+from metarr_desktop.services.enrichment.results import EnrichOptions
+from metarr_desktop.services.enrichment.results import EnrichReport
+from metarr_desktop.services.enrichment.results import EnrichResult
+from metarr_desktop.services.enrichment.results import ProgressCallback
+from metarr_desktop.services.enrichment.results import ProgressOf
+from metarr_desktop.services.enrichment.results import Status
 
 log = logging.getLogger(__name__)
 

@@ -13,17 +13,26 @@ from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.languages import LanguagePolicy, country_rank, format_certification
-from metarr_desktop.core.merge import MergeResult, aggregate
+from metarr_desktop.core.languages import LanguagePolicy
+from metarr_desktop.core.languages import country_rank
+from metarr_desktop.core.languages import format_certification
+from metarr_desktop.core.merge import MergeResult
+from metarr_desktop.core.merge import aggregate
 from metarr_desktop.core.providers import ProviderData
-from metarr_desktop.core.records import EnrichmentLogRecord, FieldSourceRecord, MovieRecord
+from metarr_desktop.core.records import EnrichmentLogRecord
+from metarr_desktop.core.records import FieldSourceRecord
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import ProviderResults
 from metarr_desktop.engine.runtime import ProviderPool
-from metarr_desktop.services.enrichment.results import EnrichOptions, EnrichResult, Mode
-from metarr_desktop.services.identification import IdentificationService, IdentifyResult
+from metarr_desktop.services.enrichment.results import EnrichOptions
+from metarr_desktop.services.enrichment.results import EnrichResult
+from metarr_desktop.services.enrichment.results import Mode
+from metarr_desktop.services.identification import IdentificationService
+from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.library import EnrichmentLogRepository
+from metarr_desktop.store.library import MovieRepository
 
 log = logging.getLogger(__name__)
 

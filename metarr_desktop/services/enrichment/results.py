@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.core.results import FailedProvider, SkippedProvider
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import SkippedProvider
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.identification import IdentifyResult
 

@@ -34,43 +34,56 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from metarr_desktop.core.authority import FieldAuthorityConfig
-from metarr_desktop.core.changes import ChangeSet, detect_changes
+from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.changes import detect_changes
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.languages import LanguagePolicy
 from metarr_desktop.core.preview import restrict_merge
-from metarr_desktop.core.providers import Priority, ProviderData, metadata_request
-from metarr_desktop.core.records import IdentificationStatus, MovieRecord
-from metarr_desktop.core.results import FailedProvider, ProviderResults
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import ProviderData
+from metarr_desktop.core.providers import metadata_request
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import ProviderResults
 from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.engine.fetch import FetchOrchestrator, unavailability_of
+from metarr_desktop.engine.fetch import FetchOrchestrator
+from metarr_desktop.engine.fetch import unavailability_of
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
-from metarr_desktop.providers.base import answer_key, describe_error
+from metarr_desktop.providers.base import answer_key
+from metarr_desktop.providers.base import describe_error
 from metarr_desktop.providers.errors import ProviderTimeoutError
-from metarr_desktop.services.enrichment.bulk import DEFAULT_CONCURRENCY, run_bulk
-from metarr_desktop.services.enrichment.commit import EnrichmentWriter, merge_answers
-from metarr_desktop.services.enrichment.results import (
-    EnrichOptions,
-    EnrichReport,
-    EnrichResult,
-    Mode,
-    ProgressCallback,
-    ProgressOf,
-    Status,
-)
-from metarr_desktop.services.identification import IdentificationService, IdentifyResult
+from metarr_desktop.services.enrichment.bulk import DEFAULT_CONCURRENCY
+from metarr_desktop.services.enrichment.bulk import run_bulk
+from metarr_desktop.services.enrichment.commit import EnrichmentWriter
+from metarr_desktop.services.enrichment.commit import merge_answers
+from metarr_desktop.services.enrichment.results import EnrichOptions
+from metarr_desktop.services.enrichment.results import EnrichReport
+from metarr_desktop.services.enrichment.results import EnrichResult
+from metarr_desktop.services.enrichment.results import Mode
+from metarr_desktop.services.enrichment.results import ProgressCallback
+from metarr_desktop.services.enrichment.results import ProgressOf
+from metarr_desktop.services.enrichment.results import Status
+from metarr_desktop.services.identification import IdentificationService
+from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository, MovieRepository
+from metarr_desktop.store.library import EnrichmentLogRepository
+from metarr_desktop.store.library import MovieRepository
 
 log = logging.getLogger(__name__)
 

@@ -12,20 +12,22 @@ from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderSettings
 from metarr_desktop.logsetup import register_secret
-from metarr_desktop.players import DISPLAY_NAMES, PlayerClient, PlayerKind, create_client
-from metarr_desktop.providers.base import MetadataProvider, describe_error
+from metarr_desktop.players import DISPLAY_NAMES
+from metarr_desktop.players import PlayerClient
+from metarr_desktop.players import PlayerKind
+from metarr_desktop.players import create_client
+from metarr_desktop.providers.base import MetadataProvider
+from metarr_desktop.providers.base import describe_error
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.services.players.base import PlayerServiceBase
-from metarr_desktop.services.players.models import (
-    UNSET,
-    ConnectionCheck,
-    PlayerChange,
-    PlayerConfigError,
-    PlayerView,
-    engine_id,
-    parse_kind,
-    secret_name,
-)
+from metarr_desktop.services.players.models import UNSET
+from metarr_desktop.services.players.models import ConnectionCheck
+from metarr_desktop.services.players.models import PlayerChange
+from metarr_desktop.services.players.models import PlayerConfigError
+from metarr_desktop.services.players.models import PlayerView
+from metarr_desktop.services.players.models import engine_id
+from metarr_desktop.services.players.models import parse_kind
+from metarr_desktop.services.players.models import secret_name
 from metarr_desktop.store.players import PlayerRecord
 
 

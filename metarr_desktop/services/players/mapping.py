@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from metarr_desktop.core.player_paths import parent, to_remote
-from metarr_desktop.players import MovieTarget, PlayerKind
+from metarr_desktop.core.player_paths import parent
+from metarr_desktop.core.player_paths import to_remote
+from metarr_desktop.players import MovieTarget
+from metarr_desktop.players import PlayerKind
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.services.library import VIDEO_EXTENSIONS
 from metarr_desktop.services.players.base import PlayerServiceBase
-from metarr_desktop.services.players.models import MappingCheck, engine_id
+from metarr_desktop.services.players.models import MappingCheck
+from metarr_desktop.services.players.models import engine_id
 from metarr_desktop.store.players import PlayerRecord
 
 

@@ -5,13 +5,16 @@ shapes of `metarr players` and `metarr sync`, CONTRACT.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.core.records import SyncState
-from metarr_desktop.players import PlayerInfo, PlayerKind, SyncAction
+from metarr_desktop.players import PlayerInfo
+from metarr_desktop.players import PlayerKind
+from metarr_desktop.players import SyncAction
 
 
 class PlayerConfigError(ValueError):

@@ -17,31 +17,31 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.records import SyncState
-from metarr_desktop.players import PlayerClient, PlayerLibrary, SyncAction
-from metarr_desktop.providers.errors import (
-    AuthenticationError,
-    NetworkError,
-    ProviderError,
-    ProviderTimeoutError,
-    ProviderUnavailableError,
-    ServerError,
-)
+from metarr_desktop.players import PlayerClient
+from metarr_desktop.players import PlayerLibrary
+from metarr_desktop.players import SyncAction
+from metarr_desktop.providers.errors import AuthenticationError
+from metarr_desktop.providers.errors import NetworkError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import ProviderTimeoutError
+from metarr_desktop.providers.errors import ProviderUnavailableError
+from metarr_desktop.providers.errors import ServerError
 from metarr_desktop.services.players.base import PlayerServiceBase
 from metarr_desktop.services.players.mapping import movie_target
-from metarr_desktop.services.players.models import (
-    MovieSyncState,
-    SyncReport,
-    SyncResult,
-    engine_id,
-    parse_kind,
-)
-from metarr_desktop.store.players import PlayerRecord, SyncEntry
+from metarr_desktop.services.players.models import MovieSyncState
+from metarr_desktop.services.players.models import SyncReport
+from metarr_desktop.services.players.models import SyncResult
+from metarr_desktop.services.players.models import engine_id
+from metarr_desktop.services.players.models import parse_kind
+from metarr_desktop.store.players import PlayerRecord
+from metarr_desktop.store.players import SyncEntry
 
 log = logging.getLogger(__name__)
 

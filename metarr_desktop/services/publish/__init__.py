@@ -10,16 +10,15 @@ from pathlib import Path
 
 from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.services.publish.layout import Flavour, NfoName
-from metarr_desktop.services.publish.service import (
-    FileResult,
-    ImageFetcher,
-    MovieResult,
-    MovieStatus,
-    PublishOptions,
-    PublishReport,
-    PublishService,
-)
+from metarr_desktop.services.publish.layout import Flavour
+from metarr_desktop.services.publish.layout import NfoName
+from metarr_desktop.services.publish.service import FileResult
+from metarr_desktop.services.publish.service import ImageFetcher
+from metarr_desktop.services.publish.service import MovieResult
+from metarr_desktop.services.publish.service import MovieStatus
+from metarr_desktop.services.publish.service import PublishOptions
+from metarr_desktop.services.publish.service import PublishReport
+from metarr_desktop.services.publish.service import PublishService
 from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import Database

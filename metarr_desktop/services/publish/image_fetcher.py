@@ -12,7 +12,8 @@ from typing import Any
 
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.providers.images import MAX_IMAGE_BYTES, ImageHostProvider
+from metarr_desktop.providers.images import MAX_IMAGE_BYTES
+from metarr_desktop.providers.images import ImageHostProvider
 from metarr_desktop.services.publish.files import atomic_write
 
 log = logging.getLogger(__name__)

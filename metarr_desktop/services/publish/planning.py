@@ -14,18 +14,21 @@ from dataclasses import dataclass
 from metarr_desktop.core.artwork import rank_key
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.records import CachedAsset
-from metarr_desktop.services.publish.files import Action, Decision, decide, sha256
-from metarr_desktop.services.publish.layout import (
-    ARTWORK_FILES,
-    Flavour,
-    MovieLayout,
-    NfoName,
-    artwork_kinds,
-    artwork_name,
-    extrafanart_names,
-    nfo_names,
-)
-from metarr_desktop.services.publish.results import FileResult, MovieResult, MovieStatus
+from metarr_desktop.services.publish.files import Action
+from metarr_desktop.services.publish.files import Decision
+from metarr_desktop.services.publish.files import decide
+from metarr_desktop.services.publish.files import sha256
+from metarr_desktop.services.publish.layout import ARTWORK_FILES
+from metarr_desktop.services.publish.layout import Flavour
+from metarr_desktop.services.publish.layout import MovieLayout
+from metarr_desktop.services.publish.layout import NfoName
+from metarr_desktop.services.publish.layout import artwork_kinds
+from metarr_desktop.services.publish.layout import artwork_name
+from metarr_desktop.services.publish.layout import extrafanart_names
+from metarr_desktop.services.publish.layout import nfo_names
+from metarr_desktop.services.publish.results import FileResult
+from metarr_desktop.services.publish.results import MovieResult
+from metarr_desktop.services.publish.results import MovieStatus
 from metarr_desktop.store.publish import LedgerEntry
 
 #: The asset types each artwork kind is chosen from.

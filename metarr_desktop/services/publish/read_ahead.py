@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from metarr_desktop.core.records import CachedAsset, MovieRecord
+from metarr_desktop.core.records import CachedAsset
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.store.publish import LedgerEntry
 
 #: How long `publish` trusts what it read ahead for the next movies (one query per table for up to

@@ -4,7 +4,8 @@ and the whole run (`PublishReport`), as the CLI's JSON and the window's Files ta
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 

@@ -35,48 +35,58 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.nfo_writer import NfoWriteError, movie_from_fields, source_hash, write_nfo
+from metarr_desktop.core.nfo_writer import NfoWriteError
+from metarr_desktop.core.nfo_writer import movie_from_fields
+from metarr_desktop.core.nfo_writer import source_hash
+from metarr_desktop.core.nfo_writer import write_nfo
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.services.imaging import ImageRejected
-from metarr_desktop.services.publish.files import Action, Decision, read_existing, sha256
+from metarr_desktop.services.publish.files import Action
+from metarr_desktop.services.publish.files import Decision
+from metarr_desktop.services.publish.files import read_existing
+from metarr_desktop.services.publish.files import sha256
 from metarr_desktop.services.publish.image_fetcher import ImageFetcher
-from metarr_desktop.services.publish.layout import LayoutError, MovieLayout, locate, movie_layout
-from metarr_desktop.services.publish.planning import (
-    PlannedFile,
-    PublishOptions,
-    decide_all,
-    decided,
-    file_result,
-    plan_files,
-    preview,
-)
-from metarr_desktop.services.publish.read_ahead import KnownMovie, ReadAhead
-from metarr_desktop.services.publish.results import (
-    FileResult,
-    MovieResult,
-    MovieStatus,
-    PublishReport,
-    nfo_diff,
-)
-from metarr_desktop.services.publish.unchanged import (
-    WrittenBacklog,
-    WrittenFile,
-    known_unchanged,
-    note_verified,
-    same_as_recorded,
-    still_as_written,
-)
-from metarr_desktop.services.publish.writing import os_message, prepare_artwork, to_write, write_files
+from metarr_desktop.services.publish.layout import LayoutError
+from metarr_desktop.services.publish.layout import MovieLayout
+from metarr_desktop.services.publish.layout import locate
+from metarr_desktop.services.publish.layout import movie_layout
+from metarr_desktop.services.publish.planning import PlannedFile
+from metarr_desktop.services.publish.planning import PublishOptions
+from metarr_desktop.services.publish.planning import decide_all
+from metarr_desktop.services.publish.planning import decided
+from metarr_desktop.services.publish.planning import file_result
+from metarr_desktop.services.publish.planning import plan_files
+from metarr_desktop.services.publish.planning import preview
+from metarr_desktop.services.publish.read_ahead import KnownMovie
+from metarr_desktop.services.publish.read_ahead import ReadAhead
+from metarr_desktop.services.publish.results import FileResult
+from metarr_desktop.services.publish.results import MovieResult
+from metarr_desktop.services.publish.results import MovieStatus
+from metarr_desktop.services.publish.results import PublishReport
+from metarr_desktop.services.publish.results import nfo_diff
+from metarr_desktop.services.publish.unchanged import WrittenBacklog
+from metarr_desktop.services.publish.unchanged import WrittenFile
+from metarr_desktop.services.publish.unchanged import known_unchanged
+from metarr_desktop.services.publish.unchanged import note_verified
+from metarr_desktop.services.publish.unchanged import same_as_recorded
+from metarr_desktop.services.publish.unchanged import still_as_written
+from metarr_desktop.services.publish.writing import os_message
+from metarr_desktop.services.publish.writing import prepare_artwork
+from metarr_desktop.services.publish.writing import to_write
+from metarr_desktop.services.publish.writing import write_files
 from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
-from metarr_desktop.store.publish import PublishLedger, VerifiedFile
+from metarr_desktop.store.publish import PublishLedger
+from metarr_desktop.store.publish import VerifiedFile
 
 log = logging.getLogger(__name__)
 

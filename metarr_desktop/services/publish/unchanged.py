@@ -16,9 +16,11 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from metarr_desktop.services.publish.files import read_existing, sha256
+from metarr_desktop.services.publish.files import read_existing
+from metarr_desktop.services.publish.files import sha256
 from metarr_desktop.services.publish.planning import PlannedFile
-from metarr_desktop.store.publish import LedgerEntry, VerifiedFile
+from metarr_desktop.store.publish import LedgerEntry
+from metarr_desktop.store.publish import VerifiedFile
 
 #: A file's (size, mtime_ns) is stored for the next publish only once the mtime is this much older
 #: than the check of its bytes: a change within the file system's timestamp step after that check

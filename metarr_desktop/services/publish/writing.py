@@ -8,12 +8,19 @@ import asyncio
 from typing import Any
 
 from metarr_desktop.core.asset_score import score_image
-from metarr_desktop.services.imaging import encode_for, inspect_image
-from metarr_desktop.services.publish.files import Action, Decision, atomic_write, backup_once, sha256
+from metarr_desktop.services.imaging import encode_for
+from metarr_desktop.services.imaging import inspect_image
+from metarr_desktop.services.publish.files import Action
+from metarr_desktop.services.publish.files import Decision
+from metarr_desktop.services.publish.files import atomic_write
+from metarr_desktop.services.publish.files import backup_once
+from metarr_desktop.services.publish.files import sha256
 from metarr_desktop.services.publish.image_fetcher import ImageFetcher
 from metarr_desktop.services.publish.layout import ARTWORK_FILES
-from metarr_desktop.services.publish.planning import PlannedFile, PublishOptions
-from metarr_desktop.store.publish import AssetAnalysis, PublishLedger
+from metarr_desktop.services.publish.planning import PlannedFile
+from metarr_desktop.services.publish.planning import PublishOptions
+from metarr_desktop.store.publish import AssetAnalysis
+from metarr_desktop.store.publish import PublishLedger
 
 
 async def prepare_artwork(

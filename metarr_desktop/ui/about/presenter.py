@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metarr_desktop import __version__
-from metarr_desktop.bundled import attribution_mark, icon_png
+from metarr_desktop.bundled import attribution_mark
+from metarr_desktop.bundled import icon_png
 
 #: TMDB's required notice, word for word (their API terms: shown with their mark wherever the app
 #: credits its sources).

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QObject,
-    Qt,
-)
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
 
-from metarr_desktop.services.jobs import Job, JobEvent, JobState
-from metarr_desktop.ui.common.models import ROOT, Index, Role, horizontal_header
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobEvent
+from metarr_desktop.services.jobs import JobState
+from metarr_desktop.ui.common.models import ROOT
+from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.models import horizontal_header
 from metarr_desktop.ui.common.safe_text import plain_tip
 
 #: How many events of one job the activity page lists (the newest).

@@ -27,21 +27,28 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QPushButton,
-    QStackedWidget,
-    QStyleOptionViewItem,
-    QTabBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QTabBar
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.artwork import Languages
 from metarr_desktop.core.assets import AssetType
@@ -50,8 +57,11 @@ from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.services.assets import AssetService
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.delegate import AssetDelegate
-from metarr_desktop.ui.assets.model import AssetListModel, AssetRole
-from metarr_desktop.ui.assets.presenter import EMPTY_TEXT, KIND_NAMES, TYPE_SHAPES
+from metarr_desktop.ui.assets.model import AssetListModel
+from metarr_desktop.ui.assets.model import AssetRole
+from metarr_desktop.ui.assets.presenter import EMPTY_TEXT
+from metarr_desktop.ui.assets.presenter import KIND_NAMES
+from metarr_desktop.ui.assets.presenter import TYPE_SHAPES
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour

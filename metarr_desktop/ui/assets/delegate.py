@@ -4,14 +4,32 @@ opens or closes it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QRect
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.ui.assets import presenter
-from metarr_desktop.ui.assets.model import AssetListModel, AssetRole, Index
-from metarr_desktop.ui.common.theme import error_colour, is_dark
+from metarr_desktop.ui.assets.model import AssetListModel
+from metarr_desktop.ui.assets.model import AssetRole
+from metarr_desktop.ui.assets.model import Index
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import is_dark
 
 PADDING = 8
 #: The narrowest card, so that its two lines of text fit beside a narrow poster thumbnail.

@@ -16,10 +16,16 @@ other members right after the lead.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace
 
-from metarr_desktop.core.artwork import Languages, ordered, suggested_asset
+from metarr_desktop.core.artwork import Languages
+from metarr_desktop.core.artwork import ordered
+from metarr_desktop.core.artwork import suggested_asset
 from metarr_desktop.core.asset_score import near_duplicate_groups
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.records import CachedAsset

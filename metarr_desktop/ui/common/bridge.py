@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar, cast
+from collections.abc import Callable
+from collections.abc import Coroutine
+from typing import Any
+from typing import TypeVar
+from typing import cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog
 from qasync import asyncSlot
 
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool
-from metarr_desktop.services.jobs import Job, JobEvent, JobListener, JobTracker
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobEvent
+from metarr_desktop.services.jobs import JobListener
+from metarr_desktop.services.jobs import JobTracker
 
 F = TypeVar("F", bound=Callable[..., Any])
 

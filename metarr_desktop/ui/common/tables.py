@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QTableView
 
 
 def read_only_rows(view: QTableView) -> QTableView:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QObject,
-    Qt,
-)
+from PySide6.QtCore import QAbstractListModel
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
 
 from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ProviderHealth
-from metarr_desktop.ui.common.models import ROOT, Index, Role
+from metarr_desktop.ui.common.models import ROOT
+from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import status_icon
 

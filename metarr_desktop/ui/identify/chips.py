@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.ui.movie.page import Chip, ChipRow
+from metarr_desktop.ui.movie.chips import Chip
+from metarr_desktop.ui.movie.chips import ChipRow
 
 
 class ProviderChips(QWidget):

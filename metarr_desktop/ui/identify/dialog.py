@@ -42,61 +42,77 @@ it).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import Protocol
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QRegularExpressionValidator, QResizeEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.ids import InvalidIdError
-from metarr_desktop.core.records import MovieRecord, UnknownEntityError
+from metarr_desktop.core.records import MovieRecord
+from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.engine.events import FetchProgress, IdentifyStep
-from metarr_desktop.engine.identify import IdentificationError, LookupResult, SearchOutcome
-from metarr_desktop.services.identification import IdentifyResult, SelectionError, SelectionNotFoundError
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.engine.identify import LookupResult
+from metarr_desktop.engine.identify import SearchOutcome
+from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.identification import SelectionError
+from metarr_desktop.services.identification import SelectionNotFoundError
 from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.safe_text import plain_label
-from metarr_desktop.ui.common.theme import error_colour, warning_colour
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.identify.candidate_list import CandidateDelegate, CandidateList, InputField
+from metarr_desktop.ui.identify.candidate_list import CandidateDelegate
+from metarr_desktop.ui.identify.candidate_list import CandidateList
+from metarr_desktop.ui.identify.candidate_list import InputField
 from metarr_desktop.ui.identify.chips import ProviderChips
-from metarr_desktop.ui.identify.model import THUMB, CandidateModel
-from metarr_desktop.ui.identify.presenter import (
-    DEBOUNCE_MS,
-    ID_FORMS,
-    MAX_YEAR,
-    MIN_YEAR,
-    REASON_CHARS,
-    LookupRequest,
-    Request,
-    SearchRequest,
-    best_choice,
-    candidate_from_lookup,
-    describe_failures,
-    describe_movie,
-    doing_text,
-    engine_why,
-    failure_note,
-    found_status,
-    read_request,
-    search_why,
-    step_of,
-    title_with_year,
-    why_text,
-)
+from metarr_desktop.ui.identify.model import THUMB
+from metarr_desktop.ui.identify.model import CandidateModel
+from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS
+from metarr_desktop.ui.identify.presenter import ID_FORMS
+from metarr_desktop.ui.identify.presenter import MAX_YEAR
+from metarr_desktop.ui.identify.presenter import MIN_YEAR
+from metarr_desktop.ui.identify.presenter import REASON_CHARS
+from metarr_desktop.ui.identify.presenter import LookupRequest
+from metarr_desktop.ui.identify.presenter import Request
+from metarr_desktop.ui.identify.presenter import SearchRequest
+from metarr_desktop.ui.identify.presenter import best_choice
+from metarr_desktop.ui.identify.presenter import candidate_from_lookup
+from metarr_desktop.ui.identify.presenter import describe_failures
+from metarr_desktop.ui.identify.presenter import describe_movie
+from metarr_desktop.ui.identify.presenter import doing_text
+from metarr_desktop.ui.identify.presenter import engine_why
+from metarr_desktop.ui.identify.presenter import failure_note
+from metarr_desktop.ui.identify.presenter import found_status
+from metarr_desktop.ui.identify.presenter import read_request
+from metarr_desktop.ui.identify.presenter import search_why
+from metarr_desktop.ui.identify.presenter import step_of
+from metarr_desktop.ui.identify.presenter import title_with_year
+from metarr_desktop.ui.identify.presenter import why_text
 from metarr_desktop.ui.identify.progress import QueryProgress
-from metarr_desktop.ui.movie.page import Chip, provider_state_colour
+from metarr_desktop.ui.movie.chips import Chip
+from metarr_desktop.ui.movie.chips import provider_state_colour
 
 #: How a provider's part ended, in the note under the chips (the chip says why).
 _FAILURE_WORDS = {

@@ -8,17 +8,20 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QAbstractListModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
 
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.ui.common.images import ImageLoader
-from metarr_desktop.ui.identify.presenter import (
-    accessible_text,
-    best_choice,
-    candidate_details,
-    thumbnail_url,
-    title_with_year,
-)
+from metarr_desktop.ui.identify.presenter import accessible_text
+from metarr_desktop.ui.identify.presenter import best_choice
+from metarr_desktop.ui.identify.presenter import candidate_details
+from metarr_desktop.ui.identify.presenter import thumbnail_url
+from metarr_desktop.ui.identify.presenter import title_with_year
 
 #: Poster thumbnails in the list (2:3).
 THUMB = QSize(48, 72)

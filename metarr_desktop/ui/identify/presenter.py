@@ -7,19 +7,27 @@ Everything here is plain text (provider text is data: the widgets show it as pla
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.core.ids import IdType, InvalidIdError, parse_imdb_id
-from metarr_desktop.core.matching import Candidate, decide, normalise_title
-from metarr_desktop.core.records import IdentificationStatus, MovieRecord
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import InvalidIdError
+from metarr_desktop.core.ids import parse_imdb_id
+from metarr_desktop.core.matching import Candidate
+from metarr_desktop.core.matching import decide
+from metarr_desktop.core.matching import normalise_title
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.engine.identify import LookupResult
-from metarr_desktop.services.identification import SelectionError, parse_selection
+from metarr_desktop.services.identification import SelectionError
+from metarr_desktop.services.identification import parse_selection
 
 #: Milliseconds of quiet typing before a search starts.
 DEBOUNCE_MS = 300

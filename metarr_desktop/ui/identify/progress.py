@@ -8,12 +8,20 @@ sentence with the whole error in its tooltip."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
-from metarr_desktop.services.progress import Phase, ProviderBoard, ProviderProgress, ProviderState
-from metarr_desktop.ui.identify.presenter import REASON_CHARS, short_reason
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
+from metarr_desktop.services.progress import Phase
+from metarr_desktop.services.progress import ProviderBoard
+from metarr_desktop.services.progress import ProviderProgress
+from metarr_desktop.services.progress import ProviderState
+from metarr_desktop.ui.identify.presenter import REASON_CHARS
+from metarr_desktop.ui.identify.presenter import short_reason
 
 #: The states whose chip adds the (shortened) reason to the shared text: "search failed: <reason>".
 _WITH_REASON = (ProviderState.FAILED, ProviderState.SKIPPED)

@@ -12,23 +12,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.services.inspect import InspectError, InspectService
+from metarr_desktop.services.inspect import InspectError
+from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.ui.common.bridge import spawn
-from metarr_desktop.ui.common.theme import error_colour, warning_colour
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.inspect.model import CandidatesModel
 from metarr_desktop.ui.inspect.presenter import InspectorPresenter
 from metarr_desktop.ui.movie.models import FieldsModel

@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from metarr_desktop.ui.common.models import HeadedTableModel, Index
+from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.inspect.presenter import CandidateRow
 from metarr_desktop.ui.movie.models import MovieRole
 

@@ -7,13 +7,15 @@ shows. Provider text stays data: nothing here is markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.formatting import relative_time
-from metarr_desktop.core.inspect import CandidateVerdict, FieldExplanation
+from metarr_desktop.core.inspect import CandidateVerdict
+from metarr_desktop.core.inspect import FieldExplanation
 from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.ui.movie.models import display_value

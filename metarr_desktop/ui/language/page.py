@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.language.presenter import LanguageForm, LanguagePresenter
+from metarr_desktop.ui.language.presenter import LanguageForm
+from metarr_desktop.ui.language.presenter import LanguagePresenter
 
 
 def _plain(label: QLabel) -> QLabel:

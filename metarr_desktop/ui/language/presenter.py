@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from metarr_desktop.core.languages import CERTIFICATION_STYLES, LanguagePolicy, normalise_tag
-from metarr_desktop.core.settings import SettingValueError, setting
+from metarr_desktop.core.languages import CERTIFICATION_STYLES
+from metarr_desktop.core.languages import LanguagePolicy
+from metarr_desktop.core.languages import normalise_tag
+from metarr_desktop.core.settings import SettingValueError
+from metarr_desktop.core.settings import setting
 from metarr_desktop.services.settings import SettingsService
 
 #: form field -> setting key

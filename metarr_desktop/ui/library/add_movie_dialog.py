@@ -18,28 +18,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.errors import StoreError
-from metarr_desktop.core.ids import ExternalIds, IdType, InvalidIdError, parse_imdb_id, parse_numeric_id
-from metarr_desktop.core.records import MovieRecord, UnknownEntityError
-from metarr_desktop.engine.identify import IdentificationError, LookupResult
-from metarr_desktop.services.identification import (
-    IdentifyResult,
-    LockedIdError,
-    SelectionError,
-    SelectionNotFoundError,
-)
-from metarr_desktop.services.library import LibraryError, LibraryService
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.ids import InvalidIdError
+from metarr_desktop.core.ids import parse_imdb_id
+from metarr_desktop.core.ids import parse_numeric_id
+from metarr_desktop.core.records import MovieRecord
+from metarr_desktop.core.records import UnknownEntityError
+from metarr_desktop.engine.identify import IdentificationError
+from metarr_desktop.engine.identify import LookupResult
+from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.identification import LockedIdError
+from metarr_desktop.services.identification import SelectionError
+from metarr_desktop.services.identification import SelectionNotFoundError
+from metarr_desktop.services.library import LibraryError
+from metarr_desktop.services.library import LibraryService
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour

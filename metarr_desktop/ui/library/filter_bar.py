@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSlider,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QSlider
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.ui.library.poster_grid import (
-    MAX_POSTER_WIDTH,
-    MIN_POSTER_WIDTH,
-    POSTER_WIDTH_STEP,
-    view_icon,
-)
+from metarr_desktop.ui.library.poster_grid import MAX_POSTER_WIDTH
+from metarr_desktop.ui.library.poster_grid import MIN_POSTER_WIDTH
+from metarr_desktop.ui.library.poster_grid import POSTER_WIDTH_STEP
+from metarr_desktop.ui.library.poster_grid import view_icon
 from metarr_desktop.ui.library.presenter import GRID_SORTS
 
 

@@ -11,21 +11,22 @@ from PySide6.QtWidgets import QMessageBox
 
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.services.enrich_job import EnrichJobReporter
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult
-from metarr_desktop.services.jobs import Job, JobHandle, JobState
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.common.bridge import dialog_result
-from metarr_desktop.ui.library.presenter import (
-    ENRICH_ALL,
-    ENRICH_SELECTED,
-    WARNINGS_NOTED,
-    enrich_summary,
-    enrich_title,
-    movies_text,
-    remove_question,
-    removed_message,
-    scan_failed_text,
-)
+from metarr_desktop.ui.library.presenter import ENRICH_ALL
+from metarr_desktop.ui.library.presenter import ENRICH_SELECTED
+from metarr_desktop.ui.library.presenter import WARNINGS_NOTED
+from metarr_desktop.ui.library.presenter import enrich_summary
+from metarr_desktop.ui.library.presenter import enrich_title
+from metarr_desktop.ui.library.presenter import movies_text
+from metarr_desktop.ui.library.presenter import remove_question
+from metarr_desktop.ui.library.presenter import removed_message
+from metarr_desktop.ui.library.presenter import scan_failed_text
 
 if TYPE_CHECKING:
     from metarr_desktop.ui.library.page import LibraryPage

@@ -18,31 +18,45 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
-from enum import IntEnum, StrEnum
-from itertools import compress, repeat
+from enum import IntEnum
+from enum import StrEnum
+from itertools import compress
+from itertools import repeat
 from operator import contains
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPointF,
-    QRectF,
-    QSize,
-    Qt,
-)
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPen
+from PySide6.QtGui import QPixmap
 
-from metarr_desktop.core.formatting import DisplayStatus, relative_time, resets_in
+from metarr_desktop.core.formatting import DisplayStatus
+from metarr_desktop.core.formatting import relative_time
+from metarr_desktop.core.formatting import resets_in
 from metarr_desktop.core.names import sort_key
-from metarr_desktop.core.records import IdentificationStatus, MovieRow
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.safe_text import plain_tip
-from metarr_desktop.ui.common.theme import blank_pixmap, is_dark, status_pixmap
+from metarr_desktop.ui.common.theme import blank_pixmap
+from metarr_desktop.ui.common.theme import is_dark
+from metarr_desktop.ui.common.theme import status_pixmap
 from metarr_desktop.ui.library.presenter import Column
 
 Index = QModelIndex | QPersistentModelIndex

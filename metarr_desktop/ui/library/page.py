@@ -27,62 +27,63 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelection,
-    QItemSelectionModel,
-    QModelIndex,
-    QPoint,
-    QSettings,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QStackedLayout,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QItemSelection
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import QSettings
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QStackedLayout
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.library import ScanReport
-from metarr_desktop.ui.common.bridge import async_slot, dialog_result, spawn
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.add_movie_dialog import AddMovieDialog
 from metarr_desktop.ui.library.filter_bar import FilterBar
-from metarr_desktop.ui.library.jobs import remove_movies, start_enrichment, start_scan
-from metarr_desktop.ui.library.model import Column, LibraryModel, RowState
-from metarr_desktop.ui.library.panels import EmptyState, ReportRow
-from metarr_desktop.ui.library.poster_grid import (
-    DEFAULT_POSTER_WIDTH,
-    PosterGridView,
-    clamp_poster_width,
-    selection_ranges,
-)
-from metarr_desktop.ui.library.presenter import (
-    DEFAULT_VIEW,
-    GRID_SORTS,
-    POSTER_WIDTH_SETTING,
-    RELOAD_INTERVAL_MS,
-    VIEW_SETTING,
-    ViewMode,
-    count_text,
-    grid_sort_index,
-    remove_action_text,
-    scan_report_text,
-    scan_summary,
-    stored_view,
-)
+from metarr_desktop.ui.library.jobs import remove_movies
+from metarr_desktop.ui.library.jobs import start_enrichment
+from metarr_desktop.ui.library.jobs import start_scan
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
+from metarr_desktop.ui.library.model import RowState
+from metarr_desktop.ui.library.panels import EmptyState
+from metarr_desktop.ui.library.panels import ReportRow
+from metarr_desktop.ui.library.poster_grid import DEFAULT_POSTER_WIDTH
+from metarr_desktop.ui.library.poster_grid import PosterGridView
+from metarr_desktop.ui.library.poster_grid import clamp_poster_width
+from metarr_desktop.ui.library.poster_grid import selection_ranges
+from metarr_desktop.ui.library.presenter import DEFAULT_VIEW
+from metarr_desktop.ui.library.presenter import GRID_SORTS
+from metarr_desktop.ui.library.presenter import POSTER_WIDTH_SETTING
+from metarr_desktop.ui.library.presenter import RELOAD_INTERVAL_MS
+from metarr_desktop.ui.library.presenter import VIEW_SETTING
+from metarr_desktop.ui.library.presenter import ViewMode
+from metarr_desktop.ui.library.presenter import count_text
+from metarr_desktop.ui.library.presenter import grid_sort_index
+from metarr_desktop.ui.library.presenter import remove_action_text
+from metarr_desktop.ui.library.presenter import scan_report_text
+from metarr_desktop.ui.library.presenter import scan_summary
+from metarr_desktop.ui.library.presenter import stored_view
 from metarr_desktop.ui.library.table import LibraryTable
 from metarr_desktop.ui.players.presenter import describe_report
 from metarr_desktop.ui.preview.flow import start_bulk_preview

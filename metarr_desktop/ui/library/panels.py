@@ -4,9 +4,16 @@ instead of the movies when there are none to show."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.ui.library.presenter import EMPTY_LIBRARY_HTML, NO_LIBRARY_HTML, no_match_html
+from metarr_desktop.ui.library.presenter import EMPTY_LIBRARY_HTML
+from metarr_desktop.ui.library.presenter import NO_LIBRARY_HTML
+from metarr_desktop.ui.library.presenter import no_match_html
 
 
 class ReportRow(QWidget):

@@ -24,59 +24,52 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelection,
-    QItemSelectionModel,
-    QItemSelectionRange,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QPointF,
-    QRect,
-    QRectF,
-    QSize,
-    Qt,
-    QTimerEvent,
-    Signal,
-)
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetrics,
-    QHelpEvent,
-    QPainter,
-    QPainterPath,
-    QPalette,
-    QPen,
-    QPixmap,
-    QTextLayout,
-    QTextOption,
-    QTransform,
-    QWheelEvent,
-)
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QToolTip,
-    QWidget,
-)
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QItemSelection
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionRange
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import QRect
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimerEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPen
+from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QTextLayout
+from PySide6.QtGui import QTextOption
+from PySide6.QtGui import QTransform
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.records import MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
-from metarr_desktop.ui.common.theme import blank_pixmap, is_dark
-from metarr_desktop.ui.library.model import (
-    Column,
-    LibraryModel,
-    RowState,
-    row_state,
-    status_glyphs,
-)
+from metarr_desktop.ui.common.theme import blank_pixmap
+from metarr_desktop.ui.common.theme import is_dark
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
+from metarr_desktop.ui.library.model import RowState
+from metarr_desktop.ui.library.model import row_state
+from metarr_desktop.ui.library.model import status_glyphs
 
 Index = QModelIndex | QPersistentModelIndex
 

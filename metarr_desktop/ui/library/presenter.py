@@ -7,12 +7,16 @@ warnings are file and provider text: the widgets show them as plain text).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import IntEnum
+from enum import StrEnum
 
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.services.enrichment import EnrichOptions, EnrichReport, Mode
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.library import ScanReport
 
 #: Options of the two enrichment buttons: what a person asked for now, and the whole library the way

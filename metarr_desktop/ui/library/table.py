@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QWidget,
-)
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.ui.library.model import POSTER_ROW_HEIGHT, THUMB_SIZE, Column, LibraryModel
+from metarr_desktop.ui.library.model import POSTER_ROW_HEIGHT
+from metarr_desktop.ui.library.model import THUMB_SIZE
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -4,7 +4,10 @@ Write Files and Show sources. The page connects the buttons."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QToolButton
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QToolButton
 
 
 class ActionBar(QHBoxLayout):

@@ -7,25 +7,31 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QHelpEvent,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPalette,
-    QPen,
-)
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.safe_text import plain_tip
-from metarr_desktop.ui.common.theme import is_dark, status_colour
-from metarr_desktop.ui.movie.presenter import STATE_STATUS, ChipSpec
+from metarr_desktop.ui.common.theme import is_dark
+from metarr_desktop.ui.common.theme import status_colour
+from metarr_desktop.ui.movie.presenter import STATE_STATUS
+from metarr_desktop.ui.movie.presenter import ChipSpec
 
 #: Badge colours per source: (light scheme, dark scheme).
 _SOURCE_COLOURS: dict[str, tuple[str, str]] = {

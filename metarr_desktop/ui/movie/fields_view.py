@@ -4,39 +4,49 @@ lock toggles."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QRectF,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
-from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
-    QApplication,
-    QHeaderView,
-    QLineEdit,
-    QPlainTextEdit,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QRect
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QAbstractItemDelegate
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.fields import label
-from metarr_desktop.services.movie_fields import FieldValueError, input_hint, normalise_value
+from metarr_desktop.services.movie_fields import FieldValueError
+from metarr_desktop.services.movie_fields import input_hint
+from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.images import ImageLoader
-from metarr_desktop.ui.common.theme import error_colour, is_dark
-from metarr_desktop.ui.movie.chips import badge_size, lock_colour, paint_badge, paint_padlock, source_colour
-from metarr_desktop.ui.movie.models import FieldsModel, MovieRole
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import is_dark
+from metarr_desktop.ui.movie.chips import badge_size
+from metarr_desktop.ui.movie.chips import lock_colour
+from metarr_desktop.ui.movie.chips import paint_badge
+from metarr_desktop.ui.movie.chips import paint_padlock
+from metarr_desktop.ui.movie.chips import source_colour
+from metarr_desktop.ui.movie.models import FieldsModel
+from metarr_desktop.ui.movie.models import MovieRole
 
 Index = QModelIndex | QPersistentModelIndex
 

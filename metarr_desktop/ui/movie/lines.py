@@ -6,13 +6,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QUrl
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.records import MovieRecord
-from metarr_desktop.ui.common.safe_text import plain_label, plain_tip, visible
-from metarr_desktop.ui.movie.presenter import FolderInfo, folder_info
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.safe_text import plain_tip
+from metarr_desktop.ui.common.safe_text import visible
+from metarr_desktop.ui.movie.presenter import FolderInfo
+from metarr_desktop.ui.movie.presenter import folder_info
 
 
 class WhyLine(QWidget):

@@ -10,42 +10,51 @@ importable from here too; `RefreshProgress` is the services' `ProviderBoard`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QPalette
 
 from metarr_desktop.core import formatting
 from metarr_desktop.core.changes import FieldChange
-from metarr_desktop.core.fields import FIELD_GROUPS, label
+from metarr_desktop.core.fields import FIELD_GROUPS
+from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import is_preferred
 from metarr_desktop.core.records import EnrichmentLogRecord
-from metarr_desktop.services.movie_fields import (
-    USER_SOURCE,
-    FieldDetail,
-    MovieDetail,
-    input_hint,
-    is_editable,
-)
-from metarr_desktop.services.progress import ProviderBoard, ProviderProgress, ProviderState
+from metarr_desktop.services.movie_fields import USER_SOURCE
+from metarr_desktop.services.movie_fields import FieldDetail
+from metarr_desktop.services.movie_fields import MovieDetail
+from metarr_desktop.services.movie_fields import input_hint
+from metarr_desktop.services.movie_fields import is_editable
+from metarr_desktop.services.progress import ProviderBoard
+from metarr_desktop.services.progress import ProviderProgress
+from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.models import HeadedTableModel
-from metarr_desktop.ui.common.safe_text import escape, plain_tip
-from metarr_desktop.ui.movie.values import (
-    CAST_SHOWN,
-    RATING_NAMES,
-    RATING_SOURCE_FIELDS,
-    cast_text,
-    display_value,
-    edit_text,
-    rating_scale,
-    rating_text,
-    short_value,
-    source_name,
-)
+from metarr_desktop.ui.common.safe_text import escape
+from metarr_desktop.ui.common.safe_text import plain_tip
+from metarr_desktop.ui.movie.values import CAST_SHOWN
+from metarr_desktop.ui.movie.values import RATING_NAMES
+from metarr_desktop.ui.movie.values import RATING_SOURCE_FIELDS
+from metarr_desktop.ui.movie.values import cast_text
+from metarr_desktop.ui.movie.values import display_value
+from metarr_desktop.ui.movie.values import edit_text
+from metarr_desktop.ui.movie.values import rating_scale
+from metarr_desktop.ui.movie.values import rating_text
+from metarr_desktop.ui.movie.values import short_value
+from metarr_desktop.ui.movie.values import source_name
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -31,53 +31,64 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QLabel,
-    QStackedLayout,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemDelegate
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QStackedLayout
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.records import UnknownEntityError
-from metarr_desktop.services.enrichment import EnrichOptions, EnrichResult, Mode, Status
+from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.identification import IdentifyResult
-from metarr_desktop.services.jobs import Job, JobHandle, JobState
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.services.library import LibraryError
-from metarr_desktop.services.movie_fields import FieldDetail, FieldValueError, MovieDetail, normalise_value
-from metarr_desktop.ui.common.bridge import async_slot, spawn
+from metarr_desktop.services.movie_fields import FieldDetail
+from metarr_desktop.services.movie_fields import FieldValueError
+from metarr_desktop.services.movie_fields import MovieDetail
+from metarr_desktop.services.movie_fields import normalise_value
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.page import PageView
-from metarr_desktop.ui.common.safe_text import escape, plain_label
-from metarr_desktop.ui.common.theme import error_colour, warning_colour
+from metarr_desktop.ui.common.safe_text import escape
+from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.inspect.dialog import attach_inspector
 from metarr_desktop.ui.movie import presenter
 from metarr_desktop.ui.movie.actions import ActionBar
-from metarr_desktop.ui.movie.chips import (
-    Chip,
-    ChipRow,
-    chips_from,
-    lock_colour,
-    paint_badge,
-    provider_state_colour,
-    source_colour,
-)
-from metarr_desktop.ui.movie.fields_view import THUMBNAIL_FIELDS, FieldsView, toggle_lock
-from metarr_desktop.ui.movie.header import BannerArtwork, MovieHeader
+from metarr_desktop.ui.movie.chips import chips_from
+from metarr_desktop.ui.movie.chips import lock_colour
+from metarr_desktop.ui.movie.fields_view import THUMBNAIL_FIELDS
+from metarr_desktop.ui.movie.fields_view import FieldsView
+from metarr_desktop.ui.movie.fields_view import toggle_lock
+from metarr_desktop.ui.movie.header import BannerArtwork
+from metarr_desktop.ui.movie.header import MovieHeader
 from metarr_desktop.ui.movie.history_tab import HistoryView
-from metarr_desktop.ui.movie.lines import FolderLine, WhyLine
-from metarr_desktop.ui.movie.models import ChangeSetModel, FieldsModel, HistoryModel, ProviderProgress
-from metarr_desktop.ui.movie.presenter import (
-    IdentifyingRefreshProgress,
-    RefreshPhase,
-    identify_text,
-    outcome_state,
-)
+from metarr_desktop.ui.movie.lines import FolderLine
+from metarr_desktop.ui.movie.lines import WhyLine
+from metarr_desktop.ui.movie.models import ChangeSetModel
+from metarr_desktop.ui.movie.models import FieldsModel
+from metarr_desktop.ui.movie.models import HistoryModel
+from metarr_desktop.ui.movie.models import ProviderProgress
+from metarr_desktop.ui.movie.presenter import IdentifyingRefreshProgress
 from metarr_desktop.ui.movie.refresh_panel import RefreshPanel
 from metarr_desktop.ui.players.sync_widget import MovieSyncWidget
 from metarr_desktop.ui.preview.flow import show_movie_preview
@@ -86,6 +97,9 @@ from metarr_desktop.ui.undo.button import attach_undo
 
 #: Relative times ("2 days ago") are re-rendered this often (milliseconds).
 TICK_MS = 30_000
+
+
+_NO_MOVIE = "<h3>No movie chosen</h3><p>Open a movie from the library.</p>"
 
 
 class MovieDetailPage(PageView):
@@ -274,10 +288,7 @@ class MovieDetailPage(PageView):
     async def load_movie(self, movie_id: int) -> None:
         """Show the movie `movie_id` (an unknown id shows a message on the page)."""
         if movie_id != self.movie_id:
-            self._reset_refresh()
-            self.table.cancel_edit()
-            self.table.values.forget_requests()
-            self.show_notice("", "info")  # a notice (a refused value's reason) belongs to the movie left
+            self._leave_movie()
         self.movie_id = movie_id
         self.player_sync.set_movie(movie_id)
         self.files_tab.set_movie(movie_id)
@@ -298,41 +309,43 @@ class MovieDetailPage(PageView):
             self._identified_first = None
         if self.movie_id not in gone:
             return False
+        self._leave_movie()
+        self.movie_id = None
+        self.player_sync.set_movie(None)
+        self.files_tab.set_movie(None)
+        self._show_missing(_NO_MOVIE)
+        return True
+
+    def _leave_movie(self) -> None:
+        """Forget the shown movie's refresh, edit and notice (a refused value's reason belongs to it)."""
         self._reset_refresh()
         self.table.cancel_edit()
         self.table.values.forget_requests()
         self.show_notice("", "info")
-        self.movie_id = None
-        self.player_sync.set_movie(None)
-        self.files_tab.set_movie(None)
-        self._show_missing("<h3>No movie chosen</h3><p>Open a movie from the library.</p>")
-        return True
+
+    def _read_detail(self, movie_id: int | None) -> MovieDetail | str:
+        """The movie's detail, or the page's text (HTML) saying why there is none."""
+        library = self.ctx.library
+        if movie_id is None:
+            return _NO_MOVIE
+        if library is None:
+            return "<h3>The library is not available</h3><p>Movie details need the library service.</p>"
+        try:
+            return library.movie_detail(movie_id)
+        except UnknownEntityError:
+            return (
+                f"<h3>There is no movie with id {movie_id}</h3>"
+                "<p>It may have been removed from the library. Go back to choose another one.</p>"
+            )
+        except StoreError as exc:
+            return f"<h3>The movie cannot be read</h3><p>{escape(exc.reason)}</p>"
 
     async def load(self) -> None:
         """Read the current movie again and show it."""
         movie_id = self.movie_id
-        if movie_id is None:
-            self._show_missing("<h3>No movie chosen</h3><p>Open a movie from the library.</p>")
-            self.loaded.emit()
-            return
-        library = self.ctx.library
-        if library is None:
-            self._show_missing(
-                "<h3>The library is not available</h3><p>Movie details need the library service.</p>"
-            )
-            self.loaded.emit()
-            return
-        try:
-            detail = library.movie_detail(movie_id)
-        except UnknownEntityError:
-            self._show_missing(
-                f"<h3>There is no movie with id {movie_id}</h3>"
-                "<p>It may have been removed from the library. Go back to choose another one.</p>"
-            )
-            self.loaded.emit()
-            return
-        except StoreError as exc:
-            self._show_missing(f"<h3>The movie cannot be read</h3><p>{escape(exc.reason)}</p>")
+        detail = self._read_detail(movie_id)
+        if isinstance(detail, str) or movie_id is None:
+            self._show_missing(detail if isinstance(detail, str) else _NO_MOVIE)
             self.loaded.emit()
             return
         self.names = self.ctx.provider_names()
@@ -622,20 +635,14 @@ class MovieDetailPage(PageView):
         self._seen_identification[movie_id] = suite.identification.latest(movie_id)
         self._identified_first = identified_before
         same_movie = self.movie_id == movie_id
-        if job.state is JobState.CANCELLED:
-            progress.cancel()
-            text = f"Refresh of {title} cancelled: nothing was changed."
-            if same_movie:
-                self.refresh_title.setText(text)
-                self.refresh_detail.hide()
-                self._show_progress()
-            self.message.emit(text)
-            self.refreshFinished.emit(None)
-            return None
-        if job.state is JobState.FAILED or not isinstance(result, EnrichResult):
-            text = f"Refresh of {title} failed: {job.error or 'unknown error'}. Nothing was changed."
-            if same_movie:
+        if job.state in (JobState.CANCELLED, JobState.FAILED) or not isinstance(result, EnrichResult):
+            if job.state is JobState.CANCELLED:
+                text = f"Refresh of {title} cancelled: nothing was changed."
+            else:
+                text = f"Refresh of {title} failed: {job.error or 'unknown error'}. Nothing was changed."
+            if same_movie or job.state is JobState.CANCELLED:
                 progress.cancel()
+            if same_movie:
                 self.refresh_title.setText(text)
                 self.refresh_detail.hide()
                 self._show_progress()
@@ -776,17 +783,3 @@ class MovieDetailPage(PageView):
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_colours()
 
-
-__all__ = [
-    "Chip",
-    "ChipRow",
-    "IdentifyingRefreshProgress",
-    "MovieDetailPage",
-    "MovieHeader",
-    "RefreshPhase",
-    "identify_text",
-    "outcome_state",
-    "paint_badge",
-    "provider_state_colour",
-    "source_colour",
-]

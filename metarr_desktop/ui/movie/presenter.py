@@ -10,32 +10,41 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
 from metarr_desktop.core import formatting
-from metarr_desktop.core.fields import EntityType, label
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.fields import label
 from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.records import IdentificationStatus, MovieRecord
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.engine.runtime import ProviderRuntime
-from metarr_desktop.services.enrichment import EnrichResult, Status
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.identification import IdentifyResult
-from metarr_desktop.services.movie_fields import USER_SOURCE, MovieDetail
-from metarr_desktop.services.progress import (
-    STEP_NAMES,
-    Phase,
-    ProviderBoard,
-    ProviderProgress,
-    ProviderState,
-    chip_text,
-    outcome_state,
-)
-from metarr_desktop.ui.movie.values import RATING_NAMES, RATING_SOURCE_FIELDS, rating_scale, rating_text
+from metarr_desktop.services.movie_fields import USER_SOURCE
+from metarr_desktop.services.movie_fields import MovieDetail
+from metarr_desktop.services.progress import STEP_NAMES
+from metarr_desktop.services.progress import Phase
+from metarr_desktop.services.progress import ProviderBoard
+from metarr_desktop.services.progress import ProviderProgress
+from metarr_desktop.services.progress import ProviderState
+from metarr_desktop.services.progress import chip_text
+from metarr_desktop.services.progress import outcome_state
+from metarr_desktop.ui.movie.values import RATING_NAMES
+from metarr_desktop.ui.movie.values import RATING_SOURCE_FIELDS
+from metarr_desktop.ui.movie.values import rating_scale
+from metarr_desktop.ui.movie.values import rating_text
 
 # --------------------------------------------------------------------------------------------------
 # Small text helpers

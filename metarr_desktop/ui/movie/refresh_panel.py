@@ -4,7 +4,11 @@ chip, the notes, whether a media player must resync, and the fields it changed."
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.tables import read_only_rows

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from metarr_desktop.core.fields import FIELD_SPECS, RATING_FIELDS
+from metarr_desktop.core.fields import FIELD_SPECS
+from metarr_desktop.core.fields import RATING_FIELDS
 from metarr_desktop.services.movie_fields import USER_SOURCE
 
 #: How many cast members the table lists before "and N more" (the tooltip has all of them).

@@ -12,15 +12,16 @@ from datetime import datetime
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.formatting import relative_time
 from metarr_desktop.core.player_paths import PathMapping
-from metarr_desktop.players import DISPLAY_NAMES, USES_PASSWORD, PlayerKind, SyncAction
-from metarr_desktop.services.players.models import (
-    UNSET,
-    MappingCheck,
-    PlayerChange,
-    PlayerConfigError,
-    PlayerView,
-    SyncReport,
-)
+from metarr_desktop.players import DISPLAY_NAMES
+from metarr_desktop.players import USES_PASSWORD
+from metarr_desktop.players import PlayerKind
+from metarr_desktop.players import SyncAction
+from metarr_desktop.services.players.models import UNSET
+from metarr_desktop.services.players.models import MappingCheck
+from metarr_desktop.services.players.models import PlayerChange
+from metarr_desktop.services.players.models import PlayerConfigError
+from metarr_desktop.services.players.models import PlayerView
+from metarr_desktop.services.players.models import SyncReport
 from metarr_desktop.services.players.service import PlayerSyncService
 
 DEFAULT_PORTS = {PlayerKind.KODI: 8080, PlayerKind.JELLYFIN: 8096, PlayerKind.PLEX: 32400}

@@ -9,33 +9,40 @@ service reports a change (a run finished, a player was edited).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.players import DISPLAY_NAMES, USES_PASSWORD, PlayerKind
-from metarr_desktop.ui.common.bridge import async_slot, dialog_result
+from metarr_desktop.players import DISPLAY_NAMES
+from metarr_desktop.players import USES_PASSWORD
+from metarr_desktop.players import PlayerKind
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.players.models import PLAYER_ID_ROLE, Column, PlayersModel
-from metarr_desktop.ui.players.presenter import PlayerForm, PlayersPresenter, secret_label, url_placeholder
+from metarr_desktop.ui.players.models import PLAYER_ID_ROLE
+from metarr_desktop.ui.players.models import Column
+from metarr_desktop.ui.players.models import PlayersModel
+from metarr_desktop.ui.players.presenter import PlayerForm
+from metarr_desktop.ui.players.presenter import PlayersPresenter
+from metarr_desktop.ui.players.presenter import secret_label
+from metarr_desktop.ui.players.presenter import url_placeholder
 
 
 class PlayersPage(PageView):

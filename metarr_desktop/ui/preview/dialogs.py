@@ -9,27 +9,34 @@ applies from the cache, so no request is sent.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QPixmap
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.ui.common.bridge import async_slot, spawn
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.tables import read_only_rows
-from metarr_desktop.ui.preview.models import FieldSummaryModel, MovieSummaryModel, PreviewChangesModel
-from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, ChangeRow, PreviewPresenter
+from metarr_desktop.ui.preview.models import FieldSummaryModel
+from metarr_desktop.ui.preview.models import MovieSummaryModel
+from metarr_desktop.ui.preview.models import PreviewChangesModel
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
+from metarr_desktop.ui.preview.presenter import ChangeRow
+from metarr_desktop.ui.preview.presenter import PreviewPresenter
 
 POSTER_SIZE = QSize(80, 120)
 WIDE_SIZE = QSize(160, 90)

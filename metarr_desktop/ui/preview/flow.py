@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
-from metarr_desktop.services.jobs import Job, JobHandle
-from metarr_desktop.services.preview import AcceptResult, BulkPreview
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.preview import AcceptResult
+from metarr_desktop.services.preview import BulkPreview
 from metarr_desktop.ui.common.bridge import spawn
-from metarr_desktop.ui.preview.dialogs import BulkPreviewDialog, PreviewDialog
-from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPresenter
+from metarr_desktop.ui.preview.dialogs import BulkPreviewDialog
+from metarr_desktop.ui.preview.dialogs import PreviewDialog
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
+from metarr_desktop.ui.preview.presenter import PreviewPresenter
 
 if TYPE_CHECKING:
     from metarr_desktop.ui.library.page import LibraryPage

@@ -6,12 +6,16 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 
-from metarr_desktop.ui.common.models import HeadedTableModel, Index
+from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.movie.models import MovieRole
-from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter, PreviewPresenter
+from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
+from metarr_desktop.ui.preview.presenter import PreviewPresenter
 
 _CHECKED = Qt.CheckState.Checked
 _UNCHECKED = Qt.CheckState.Unchecked

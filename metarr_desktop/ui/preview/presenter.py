@@ -18,10 +18,17 @@ from typing import Any
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import label
-from metarr_desktop.services.enrichment import EnrichReport, EnrichResult, Status
-from metarr_desktop.services.preview import AcceptResult, BulkPreview, PreviewService, movies_changing
-from metarr_desktop.services.publish import MovieResult, PublishService
-from metarr_desktop.ui.movie.models import short_value, source_name
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.preview import AcceptResult
+from metarr_desktop.services.preview import BulkPreview
+from metarr_desktop.services.preview import PreviewService
+from metarr_desktop.services.preview import movies_changing
+from metarr_desktop.services.publish import MovieResult
+from metarr_desktop.services.publish import PublishService
+from metarr_desktop.ui.movie.models import short_value
+from metarr_desktop.ui.movie.models import source_name
 
 #: Fields whose value is a picture's address: shown as thumbnails.
 ARTWORK_FIELDS: frozenset[str] = frozenset(

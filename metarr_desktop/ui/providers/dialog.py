@@ -10,42 +10,44 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QSpinBox,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDoubleSpinBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core import formatting
 from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.resilience import POLICIES
-from metarr_desktop.services.config import (
-    UNSET,
-    ConfigError,
-    KeyCheck,
-    ProviderUpdate,
-    ProviderView,
-    check_base_url,
-)
+from metarr_desktop.services.config import UNSET
+from metarr_desktop.services.config import ConfigError
+from metarr_desktop.services.config import KeyCheck
+from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.config import ProviderView
+from metarr_desktop.services.config import check_base_url
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.safe_text import plain_label
-from metarr_desktop.ui.common.theme import error_colour, status_colour, status_pixmap, warning_colour
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import status_colour
+from metarr_desktop.ui.common.theme import status_pixmap
+from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
 
 

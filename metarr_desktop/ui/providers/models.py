@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QByteArray,
-    QMimeData,
-    QModelIndex,
-    QObject,
-    Qt,
-)
+from PySide6.QtCore import QAbstractListModel
+from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
 
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import LANGUAGE_FIELDS
-from metarr_desktop.ui.common.models import ROOT, HeadedTableModel, Index, Role
+from metarr_desktop.ui.common.models import ROOT
+from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 
 

@@ -11,55 +11,59 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QKeySequence, QMouseEvent, QPainter, QPalette, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListView,
-    QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionButton,
-    QStyleOptionViewItem,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QRect
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyleOptionButton
+from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.core.authority import AuthorityError, FieldAuthorityConfig
-from metarr_desktop.core.fields import ALL_FIELDS, label
+from metarr_desktop.core.authority import AuthorityError
+from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import language_rule
-from metarr_desktop.services.config import ConfigError, ProviderUpdate, ProviderView
-from metarr_desktop.ui.common.bridge import async_slot, dialog_result
+from metarr_desktop.services.config import ConfigError
+from metarr_desktop.services.config import ProviderUpdate
+from metarr_desktop.services.config import ProviderView
+from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
-from metarr_desktop.ui.common.theme import error_colour, warning_colour
+from metarr_desktop.ui.common.theme import error_colour
+from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
-from metarr_desktop.ui.providers.models import (
-    FieldAuthorityModel,
-    OverrideRow,
-    ProviderOrderModel,
-    ProviderRow,
-)
+from metarr_desktop.ui.providers.models import FieldAuthorityModel
+from metarr_desktop.ui.providers.models import OverrideRow
+from metarr_desktop.ui.providers.models import ProviderOrderModel
+from metarr_desktop.ui.providers.models import ProviderRow
 
 #: Fields offered for overrides: the canonical fields without the ids.
 OVERRIDABLE_FIELDS = tuple(f for f in ALL_FIELDS if not f.endswith("_id"))

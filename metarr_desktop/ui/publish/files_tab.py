@@ -9,28 +9,37 @@ shown as plain text only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QImage, QPixmap
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.services.publish import MovieResult, PublishService
+from metarr_desktop.services.publish import MovieResult
+from metarr_desktop.services.publish import PublishService
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.ui.common.bridge import spawn
-from metarr_desktop.ui.common.models import ROOT, Index
+from metarr_desktop.ui.common.models import ROOT
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.publish.presenter import FileRow, file_rows, nfo_diff_text, preview_summary
+from metarr_desktop.ui.publish.presenter import FileRow
+from metarr_desktop.ui.publish.presenter import file_rows
+from metarr_desktop.ui.publish.presenter import nfo_diff_text
+from metarr_desktop.ui.publish.presenter import preview_summary
 
 THUMB = QSize(260, 260)
 COLUMNS = ("File", "Kind", "Action", "Note")

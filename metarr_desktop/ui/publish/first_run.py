@@ -4,18 +4,22 @@ in the ``publish.*`` settings."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.publish.presenter import (
-    FIRST_RUN_CHOICES,
-    FIRST_RUN_QUESTION,
-    apply_first_run_choice,
-    needs_first_run_choice,
-)
+from metarr_desktop.ui.publish.presenter import FIRST_RUN_CHOICES
+from metarr_desktop.ui.publish.presenter import FIRST_RUN_QUESTION
+from metarr_desktop.ui.publish.presenter import apply_first_run_choice
+from metarr_desktop.ui.publish.presenter import needs_first_run_choice
 
 
 class FirstRunBar(QFrame):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from metarr_desktop.services.jobs import Job, JobHandle
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.services.publish import PublishReport
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.publish.presenter import report_summary

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from metarr_desktop.services.publish import MovieResult, PublishReport
+from metarr_desktop.services.publish import MovieResult
+from metarr_desktop.services.publish import PublishReport
 from metarr_desktop.services.publish.files import Action
-from metarr_desktop.services.publish.layout import ARTWORK_FILES, Flavour, NfoName
+from metarr_desktop.services.publish.layout import ARTWORK_FILES
+from metarr_desktop.services.publish.layout import Flavour
+from metarr_desktop.services.publish.layout import NfoName
 from metarr_desktop.services.publish.service import nfo_diff
 from metarr_desktop.services.settings import SettingsService
 

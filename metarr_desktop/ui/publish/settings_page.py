@@ -4,29 +4,26 @@ fanart, and whether to publish after each enrichment. `load()` fills the widgets
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QLabel,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.settings import SettingsService
-from metarr_desktop.ui.publish.presenter import (
-    ARTWORK_CHOICES,
-    FLAVOUR_LABELS,
-    KIND_LABELS,
-    NFO_NAME_LABELS,
-    LibraryFilesValues,
-)
+from metarr_desktop.ui.publish.presenter import ARTWORK_CHOICES
+from metarr_desktop.ui.publish.presenter import FLAVOUR_LABELS
+from metarr_desktop.ui.publish.presenter import KIND_LABELS
+from metarr_desktop.ui.publish.presenter import NFO_NAME_LABELS
+from metarr_desktop.ui.publish.presenter import LibraryFilesValues
 
 
 class LibraryFilesPage(QWidget):

@@ -11,23 +11,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTime, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QPushButton,
-    QTimeEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTime
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTimeEdit
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.enrich_job import EnrichJobReporter
-from metarr_desktop.services.enrichment import EnrichReport, Status
-from metarr_desktop.services.jobs import Job, JobHandle, JobTracker
-from metarr_desktop.services.library_suite import SCHEDULED, LibrarySuite
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobTracker
+from metarr_desktop.services.library_suite import SCHEDULED
+from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.services.schedule import DailySchedule
 
 DAILY_TITLE = "Daily enrichment"

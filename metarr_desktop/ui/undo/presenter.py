@@ -7,7 +7,9 @@ from datetime import datetime
 
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.records import EnrichmentLogRecord
-from metarr_desktop.services.undo import UndoResult, UndoService, latest_undoable
+from metarr_desktop.services.undo import UndoResult
+from metarr_desktop.services.undo import UndoService
+from metarr_desktop.services.undo import latest_undoable
 
 
 class UndoPresenter:

@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop import __version__
-from metarr_desktop.ui.about import CREDITS, TMDB_NOTICE, AboutDialog, about_info
+from metarr_desktop.ui.about import CREDITS
+from metarr_desktop.ui.about import TMDB_NOTICE
+from metarr_desktop.ui.about import AboutDialog
+from metarr_desktop.ui.about import about_info
 from metarr_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform says so

@@ -15,11 +15,14 @@ from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.errors import ServerError
-from metarr_desktop.services.jobs import JobHandle, JobState, JobTracker
+from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.services.jobs import JobState
+from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.models import Role
-from tests.helpers.fakes import HANG, FakeProvider
+from tests.helpers.fakes import HANG
+from tests.helpers.fakes import FakeProvider
 from tests.helpers.qt import wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

@@ -11,33 +11,37 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
-from metarr_desktop.sandbox import DEMO_KEYS, SandboxServer
+from metarr_desktop.sandbox import DEMO_KEYS
+from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.artwork import render_artwork
 from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.ui.assets.browser import (
-    EMPTY_TEXT,
-    AssetBrowserDialog,
-    AssetListModel,
-    AssetRole,
-    open_asset_browser,
-)
+from metarr_desktop.ui.assets.browser import EMPTY_TEXT
+from metarr_desktop.ui.assets.browser import AssetBrowserDialog
+from metarr_desktop.ui.assets.browser import AssetListModel
+from metarr_desktop.ui.assets.browser import AssetRole
+from metarr_desktop.ui.assets.browser import open_asset_browser
 from metarr_desktop.ui.common.images import ImageLoader
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from tests.helpers import sandbox as sandbox_fixtures
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.provider_api import ProviderApi
-from tests.helpers.qt import settle, until
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 
 sandbox = sandbox_fixtures.sandbox
 sandbox_factory = sandbox_fixtures.sandbox_factory

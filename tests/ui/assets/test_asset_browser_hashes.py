@@ -13,17 +13,20 @@ import pytest
 from PySide6.QtCore import QSize
 from pytestqt.qtbot import QtBot
 
-from metarr_desktop.core.assets import AssetCandidate, AssetType
+from metarr_desktop.core.assets import AssetCandidate
+from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.assets import presenter
-from metarr_desktop.ui.assets.browser import AssetBrowserDialog, AssetRole
+from metarr_desktop.ui.assets.browser import AssetBrowserDialog
+from metarr_desktop.ui.assets.browser import AssetRole
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.context import UiContext
 from tests.helpers.pictures import picture
-from tests.helpers.qt import settle, until
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

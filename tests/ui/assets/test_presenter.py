@@ -4,7 +4,8 @@ per picture, the best copy shown, "+N similar", opened groups listing the copies
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.records import CachedAsset

@@ -7,16 +7,24 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QBuffer
+from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QIODevice
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QImage
 
-from metarr_desktop.ui.common.images import ImageLoader, cache_name, decode_scaled
-from tests.helpers.qt import arm_signal, until
+from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.images import cache_name
+from metarr_desktop.ui.common.images import decode_scaled
+from tests.helpers.qt import arm_signal
+from tests.helpers.qt import until
 
 pytestmark = pytest.mark.gui
 

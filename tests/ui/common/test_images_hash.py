@@ -17,7 +17,8 @@ from PySide6.QtCore import QSize
 from metarr_desktop.services.imaging import perceptual_hash
 from metarr_desktop.ui.common import images as images_module
 from metarr_desktop.ui.common.images import ImageLoader
-from tests.helpers.pictures import distance, picture
+from tests.helpers.pictures import distance
+from tests.helpers.pictures import picture
 
 pytestmark = pytest.mark.gui
 

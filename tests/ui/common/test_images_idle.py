@@ -6,8 +6,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QBuffer
+from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QIODevice
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QImage
 
 from metarr_desktop.ui.common.images import ImageLoader
 

@@ -13,7 +13,9 @@ from pytestqt.qtbot import QtBot
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.providers.base import MetadataProvider
-from metarr_desktop.providers.errors import ProviderError, RateLimitedError, ServerError
+from metarr_desktop.providers.errors import ProviderError
+from metarr_desktop.providers.errors import RateLimitedError
+from metarr_desktop.providers.errors import ServerError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.ui.common.bridge import HealthBridge

@@ -12,18 +12,32 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from keyring.backends import null
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QLinearGradient
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from metarr_desktop.core.ids import ExternalIds, InvalidIdError
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import FetchProgress
@@ -32,19 +46,31 @@ from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
 from metarr_desktop.services.context import AppServices
-from metarr_desktop.services.identification import IdentifyResult, SelectionError
-from metarr_desktop.store.cache import AssetRepository, ProviderCacheRepository
+from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.identification import SelectionError
+from metarr_desktop.store.cache import AssetRepository
+from metarr_desktop.store.cache import ProviderCacheRepository
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.candidate_list import elide_lines
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
-from metarr_desktop.ui.identify.model import CandidateModel, CandidateRole
-from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS, best_choice, parse_id_input, thumbnail_url
-from tests.helpers.identify import WithoutLookups, identified
-from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
-from tests.helpers.sandbox import sandbox, sandbox_factory  # noqa: F401 - fixtures
+from metarr_desktop.ui.identify.model import CandidateModel
+from metarr_desktop.ui.identify.model import CandidateRole
+from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS
+from metarr_desktop.ui.identify.presenter import best_choice
+from metarr_desktop.ui.identify.presenter import parse_id_input
+from metarr_desktop.ui.identify.presenter import thumbnail_url
+from tests.helpers.identify import WithoutLookups
+from tests.helpers.identify import identified
+from tests.helpers.qt import deleted_on_the_qt_thread
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
+from tests.helpers.sandbox import sandbox  # noqa: F401 - fixtures
+from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

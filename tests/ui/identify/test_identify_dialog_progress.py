@@ -12,34 +12,47 @@ each search's progress listener, to send events after the search went stale.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.engine.events import FetchProgress, IdentifyStep, ProviderOutcome
-from metarr_desktop.engine.identify import LookupResult, SearchOutcome
+from metarr_desktop.engine.events import FetchProgress
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
+from metarr_desktop.engine.identify import LookupResult
+from metarr_desktop.engine.identify import SearchOutcome
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.identification import IdentifyResult
-from metarr_desktop.services.progress import CHIP_TEXT, Phase, ProviderBoard, ProviderState
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.services.progress import CHIP_TEXT
+from metarr_desktop.services.progress import Phase
+from metarr_desktop.services.progress import ProviderBoard
+from metarr_desktop.services.progress import ProviderState
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.chips import ProviderChips
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.presenter import short_reason
 from metarr_desktop.ui.identify.progress import QueryProgress
-from metarr_desktop.ui.movie.page import Chip, ChipRow
+from metarr_desktop.ui.movie.chips import Chip
+from metarr_desktop.ui.movie.chips import ChipRow
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.identify import open_identify_dialog
-from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
+from tests.helpers.qt import deleted_on_the_qt_thread
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

@@ -11,21 +11,19 @@ from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.ui.identify import presenter
-from metarr_desktop.ui.identify.presenter import (
-    LookupRequest,
-    SearchRequest,
-    accessible_text,
-    candidate_details,
-    candidate_facts,
-    doing_text,
-    engine_why,
-    failure_note,
-    found_status,
-    read_request,
-    search_why,
-    step_of,
-    why_text,
-)
+from metarr_desktop.ui.identify.presenter import LookupRequest
+from metarr_desktop.ui.identify.presenter import SearchRequest
+from metarr_desktop.ui.identify.presenter import accessible_text
+from metarr_desktop.ui.identify.presenter import candidate_details
+from metarr_desktop.ui.identify.presenter import candidate_facts
+from metarr_desktop.ui.identify.presenter import doing_text
+from metarr_desktop.ui.identify.presenter import engine_why
+from metarr_desktop.ui.identify.presenter import failure_note
+from metarr_desktop.ui.identify.presenter import found_status
+from metarr_desktop.ui.identify.presenter import read_request
+from metarr_desktop.ui.identify.presenter import search_why
+from metarr_desktop.ui.identify.presenter import step_of
+from metarr_desktop.ui.identify.presenter import why_text
 
 
 def emma(tmdb: int, confidence: float, **extra: object) -> Candidate:

@@ -5,7 +5,8 @@ original title and TV film mark; and Enter in a field chooses the selected candi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,22 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.engine.events import FetchProgress
-from metarr_desktop.engine.identify import LookupResult, SearchOutcome
-from metarr_desktop.services.identification import IdentifyResult, resolved_why
+from metarr_desktop.engine.identify import LookupResult
+from metarr_desktop.engine.identify import SearchOutcome
+from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.identification import resolved_why
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import search_why
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.identify import WithoutLookups, identified, open_identify_dialog
-from tests.helpers.qt import deleted_on_the_qt_thread, settle, until, wait_signal
+from tests.helpers.identify import WithoutLookups
+from tests.helpers.identify import identified
+from tests.helpers.identify import open_identify_dialog
+from tests.helpers.qt import deleted_on_the_qt_thread
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

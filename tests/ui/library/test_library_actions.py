@@ -6,24 +6,30 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.records import IdentificationStatus, UnknownEntityError
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.qt import settle, until
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 from tests.helpers.ui_context import fake_ui_context
-from tests.ui.library.test_library_page import SHOTS, add
+from tests.ui.library.test_library_page import SHOTS
+from tests.ui.library.test_library_page import add
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

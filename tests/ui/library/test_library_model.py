@@ -6,25 +6,32 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPixmap
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QTableView
 
-from metarr_desktop.core.records import IdentificationStatus, MovieRow
-from metarr_desktop.ui.library.model import (
-    THUMB_SIZE,
-    Column,
-    LibraryModel,
-    LibraryRole,
-    RowState,
-    poster_placeholder,
-    search_text,
-    status_glyphs,
-)
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRow
+from metarr_desktop.ui.library.model import THUMB_SIZE
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
+from metarr_desktop.ui.library.model import LibraryRole
+from metarr_desktop.ui.library.model import RowState
+from metarr_desktop.ui.library.model import poster_placeholder
+from metarr_desktop.ui.library.model import search_text
+from metarr_desktop.ui.library.model import status_glyphs
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

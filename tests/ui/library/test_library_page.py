@@ -13,14 +13,26 @@ import asyncio
 import dataclasses
 import gc
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPixmap
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QLinearGradient
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -30,16 +42,23 @@ from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.enrichment import Status
-from metarr_desktop.services.jobs import EventKind, JobState
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import JobState
 from metarr_desktop.services.library import ScanReport
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.library.model import THUMB_SIZE, Column, RowState
+from metarr_desktop.ui.library.model import THUMB_SIZE
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import fake_ui_context, sandbox_ui_context
+from tests.helpers.ui_context import fake_ui_context
+from tests.helpers.ui_context import sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.library import presenter
-from metarr_desktop.ui.library.presenter import (
-    GRID_SORTS,
-    WARNINGS_SHOWN,
-    Column,
-    ViewMode,
-    count_text,
-    enrich_title,
-    grid_sort_index,
-    movies_text,
-    remove_action_text,
-    remove_question,
-    removed_message,
-    scan_details,
-    scan_report_text,
-    scan_summary,
-    stored_view,
-)
+from metarr_desktop.ui.library.presenter import GRID_SORTS
+from metarr_desktop.ui.library.presenter import WARNINGS_SHOWN
+from metarr_desktop.ui.library.presenter import Column
+from metarr_desktop.ui.library.presenter import ViewMode
+from metarr_desktop.ui.library.presenter import count_text
+from metarr_desktop.ui.library.presenter import enrich_title
+from metarr_desktop.ui.library.presenter import grid_sort_index
+from metarr_desktop.ui.library.presenter import movies_text
+from metarr_desktop.ui.library.presenter import remove_action_text
+from metarr_desktop.ui.library.presenter import remove_question
+from metarr_desktop.ui.library.presenter import removed_message
+from metarr_desktop.ui.library.presenter import scan_details
+from metarr_desktop.ui.library.presenter import scan_report_text
+from metarr_desktop.ui.library.presenter import scan_summary
+from metarr_desktop.ui.library.presenter import stored_view
 from tests.ui.identify.test_identify_presenter import qt_free_imports
 
 

@@ -12,18 +12,25 @@ reports the time (``select_all_ms``).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelection, QPoint, Qt
+from PySide6.QtCore import QItemSelection
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library import page as library_page
-from metarr_desktop.ui.library.model import Column, LibraryModel, RowState
-from metarr_desktop.ui.library.page import LibraryPage, ViewMode, row_spans
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
+from metarr_desktop.ui.library.model import RowState
+from metarr_desktop.ui.library.page import LibraryPage
+from metarr_desktop.ui.library.page import ViewMode
+from metarr_desktop.ui.library.page import row_spans
 from tests.ui.library.test_library_model import synthetic
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

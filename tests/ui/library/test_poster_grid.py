@@ -11,40 +11,65 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette, QPixmap, QWheelEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import QRect
+from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.records import IdentificationStatus, MovieRow
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRow
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.library.model import THUMB_SIZE, Column, LibraryModel
-from metarr_desktop.ui.library.page import POSTER_WIDTH_SETTING, VIEW_SETTING, LibraryPage, ViewMode
-from metarr_desktop.ui.library.poster_grid import (
-    DEFAULT_POSTER_WIDTH,
-    MAX_POSTER_WIDTH,
-    POSTER_WIDTH_STEP,
-    REQUEST_WIDTHS,
-    PosterCardDelegate,
-    PosterGridView,
-    clamp_poster_width,
-    request_size,
-    selection_ranges,
-    title_lines,
-)
-from tests.helpers.qt import settle, until
+from metarr_desktop.ui.library.model import THUMB_SIZE
+from metarr_desktop.ui.library.model import Column
+from metarr_desktop.ui.library.model import LibraryModel
+from metarr_desktop.ui.library.page import POSTER_WIDTH_SETTING
+from metarr_desktop.ui.library.page import VIEW_SETTING
+from metarr_desktop.ui.library.page import LibraryPage
+from metarr_desktop.ui.library.page import ViewMode
+from metarr_desktop.ui.library.poster_grid import DEFAULT_POSTER_WIDTH
+from metarr_desktop.ui.library.poster_grid import MAX_POSTER_WIDTH
+from metarr_desktop.ui.library.poster_grid import POSTER_WIDTH_STEP
+from metarr_desktop.ui.library.poster_grid import REQUEST_WIDTHS
+from metarr_desktop.ui.library.poster_grid import PosterCardDelegate
+from metarr_desktop.ui.library.poster_grid import PosterGridView
+from metarr_desktop.ui.library.poster_grid import clamp_poster_width
+from metarr_desktop.ui.library.poster_grid import request_size
+from metarr_desktop.ui.library.poster_grid import selection_ranges
+from metarr_desktop.ui.library.poster_grid import title_lines
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.library.test_library_page import PosterImages, demo_library
+from tests.ui.library.test_library_page import PosterImages
+from tests.ui.library.test_library_page import demo_library
 
 
 def view_mode_of(page: LibraryPage) -> ViewMode:

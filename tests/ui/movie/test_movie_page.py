@@ -11,40 +11,64 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QLinearGradient, QMouseEvent, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import QRectF
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QLinearGradient
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.fields import ALL_FIELDS, FIELD_GROUPS
+from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import FIELD_GROUPS
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.catalog import Catalog, load_demo
+from metarr_desktop.sandbox.catalog import Catalog
+from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.enrichment import Status
-from metarr_desktop.services.jobs import EventKind, Job, JobEvent, JobListener, JobState
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.services.jobs import EventKind
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobEvent
+from metarr_desktop.services.jobs import JobListener
+from metarr_desktop.services.jobs import JobState
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.movie.models import (
-    ChangeSetModel,
-    FieldsModel,
-    HistoryModel,
-    ProviderState,
-    RefreshProgress,
-    all_fields_grouped,
-    display_value,
-)
+from metarr_desktop.ui.movie.models import ChangeSetModel
+from metarr_desktop.ui.movie.models import FieldsModel
+from metarr_desktop.ui.movie.models import HistoryModel
+from metarr_desktop.ui.movie.models import ProviderState
+from metarr_desktop.ui.movie.models import RefreshProgress
+from metarr_desktop.ui.movie.models import all_fields_grouped
+from metarr_desktop.ui.movie.models import display_value
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import fake_ui_context, sandbox_ui_context
+from tests.helpers.ui_context import fake_ui_context
+from tests.helpers.ui_context import sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

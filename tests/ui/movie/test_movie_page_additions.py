@@ -9,28 +9,37 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.services.enrichment import EnrichResult, Status
-from metarr_desktop.ui.common.bridge import dialog_result, spawn
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
+from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.movie.page import MovieDetailPage
-from tests.helpers.qt import settle, until, wait_signal
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
     collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
-    enriched_inception,
-    open_editor,
-    page_factory,  # noqa: F401 - a fixture
-    press_return,
-    sandbox_ctx,  # noqa: F401 - a fixture
-    shoot,
 )
+from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
+    enriched_inception,
+)
+from tests.ui.movie.test_movie_page import open_editor  # the movie page tests' painted images and set-ups
+from tests.ui.movie.test_movie_page import page_factory  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
+from tests.ui.movie.test_movie_page import press_return  # the movie page tests' painted images and set-ups
+from tests.ui.movie.test_movie_page import sandbox_ctx  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
+from tests.ui.movie.test_movie_page import shoot  # the movie page tests' painted images and set-ups
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -16,12 +16,12 @@ from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import sandbox_ui_context
+from tests.ui.movie.test_movie_page import PaintedImages  # the movie page tests' painted images and set-ups
 from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    PaintedImages,
     collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
-    page_factory,  # noqa: F401 - a fixture
-    shoot,
 )
+from tests.ui.movie.test_movie_page import page_factory  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
+from tests.ui.movie.test_movie_page import shoot  # the movie page tests' painted images and set-ups
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -3,24 +3,35 @@ and which providers a refresh asks, worked out without widgets."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
-from metarr_desktop.core.changes import ChangeSet, FieldChange
+from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.core.ids import ExternalIds, IdType
-from metarr_desktop.core.records import IdentificationStatus, MovieRecord
+from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.engine.events import IdentifyStep, ProviderOutcome
+from metarr_desktop.engine.events import IdentifyStep
+from metarr_desktop.engine.events import ProviderOutcome
 from metarr_desktop.engine.runtime import ProviderRuntime
-from metarr_desktop.services.enrichment import EnrichResult, Status
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.identification import IdentifyResult
-from metarr_desktop.services.movie_fields import USER_SOURCE, FieldDetail, MovieDetail
+from metarr_desktop.services.movie_fields import USER_SOURCE
+from metarr_desktop.services.movie_fields import FieldDetail
+from metarr_desktop.services.movie_fields import MovieDetail
 from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.movie import presenter
-from metarr_desktop.ui.movie.presenter import IdentifyingRefreshProgress, RefreshPhase
+from metarr_desktop.ui.movie.presenter import IdentifyingRefreshProgress
+from metarr_desktop.ui.movie.presenter import RefreshPhase
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")

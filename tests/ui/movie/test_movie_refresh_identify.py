@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,8 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.records import IdentificationStatus
@@ -29,15 +32,21 @@ from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import Status
-from metarr_desktop.services.jobs import Job, JobEvent, JobListener
-from metarr_desktop.ui.common.theme import Scheme, ThemeController
+from metarr_desktop.services.jobs import Job
+from metarr_desktop.services.jobs import JobEvent
+from metarr_desktop.services.jobs import JobListener
+from metarr_desktop.ui.common.theme import Scheme
+from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import ProviderState
-from metarr_desktop.ui.movie.page import IdentifyingRefreshProgress, MovieDetailPage, RefreshPhase
+from metarr_desktop.ui.movie.page import MovieDetailPage
+from metarr_desktop.ui.movie.presenter import IdentifyingRefreshProgress
+from metarr_desktop.ui.movie.presenter import RefreshPhase
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.qt import settle
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import fake_ui_context, sandbox_ui_context
+from tests.helpers.ui_context import fake_ui_context
+from tests.helpers.ui_context import sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -10,13 +10,15 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.providers import Priority, RateLimit
+from metarr_desktop.core.providers import Priority
+from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
-from tests.helpers.provider_api import GOOD_KEYS, ProviderApi
+from tests.helpers.provider_api import GOOD_KEYS
+from tests.helpers.provider_api import ProviderApi
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -4,7 +4,8 @@ switches, overrides, validation, and the settings dialog opened without blocking
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.authority import AuthorityError
@@ -12,7 +13,8 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.page import ProvidersPage
-from tests.helpers.qt import settle, until
+from tests.helpers.qt import settle
+from tests.helpers.qt import until
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

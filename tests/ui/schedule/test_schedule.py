@@ -4,7 +4,8 @@ at start, and the dialog stores the time of day the CLI's `metarr schedule` read
 from __future__ import annotations
 
 import asyncio
-from datetime import time, timedelta
+from datetime import time
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QTime
@@ -14,7 +15,9 @@ from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.schedule.dialog import DAILY_TITLE, ScheduleDialog, WindowSchedule
+from metarr_desktop.ui.schedule.dialog import DAILY_TITLE
+from metarr_desktop.ui.schedule.dialog import ScheduleDialog
+from metarr_desktop.ui.schedule.dialog import WindowSchedule
 from tests.helpers.qt import until
 
 pytestmark = pytest.mark.gui
