@@ -26,8 +26,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-#: The shared fixtures (one name, one meaning): see tests/helpers/fixtures.py.
-pytest_plugins = ["tests.helpers.fixtures"]
+#: The shared fixtures (one name, one meaning): see tests/helpers/fixtures.py and the sandbox's,
+#: tests/helpers/sandbox.py.
+pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.sandbox"]
 
 #: The session's stand-in for the user's home folders (removed when the session ends).
 SESSION_HOME = Path(tempfile.mkdtemp(prefix="metarr-tests-home-"))

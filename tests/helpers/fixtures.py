@@ -12,6 +12,14 @@
   `profile_dir` over `api`; `ctx`: the window's `UiContext` on those services; `window`: the main
   window over `ctx`, shown, its first page loaded.
 - `library_page_factory`: makes a shown `LibraryPage` (1000x620) over a given `UiContext`.
+- `sandbox_ctx`: the window's `UiContext` over a fresh profile pointed at the `sandbox` (see
+  tests/helpers/sandbox.py), with `sandbox_images` as its image loader (`PaintedImages` of
+  tests/helpers/movie_page.py; a module overrides `sandbox_images` to show other pictures, or none).
+- `movie_page_factory`: makes a shown `MovieDetailPage` (1010x720) over a given `UiContext`, deleted on
+  the Qt thread when the test ends; `inception_page`: such a page over `sandbox_ctx` showing
+  Inception, added with its ids and enriched (the page and the movie's id).
+- `collect_on_the_qt_thread`: collects the earlier tests' garbage before the test, on the Qt thread
+  (a module asks for it with `pytest.mark.usefixtures`).
 
 A folder's conftest may still override one of these with the same meaning (tests/services opens
 `services` over `fake_providers`).
@@ -19,6 +27,7 @@ A folder's conftest may still override one of these with the same meaning (tests
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -38,10 +47,12 @@ from tests.helpers.fake_services import FakeServices
 from tests.helpers.fake_services import fake_registry
 from tests.helpers.provider_api import ProviderApi
 
-if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx` or `window`
+if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx`, `window` or a page
+    from metarr_desktop.sandbox import SandboxServer
     from metarr_desktop.ui.context import UiContext
     from metarr_desktop.ui.library.page import LibraryPage
     from metarr_desktop.ui.main_window import MainWindow
+    from metarr_desktop.ui.movie.page import MovieDetailPage
 
 #: `open_services(**overrides)` -> `AppServices` (see tests/services/conftest.py).
 Opener = Callable[..., AppServices]
@@ -154,3 +165,71 @@ def library_page_factory(qtbot: Any) -> Callable[[UiContext], LibraryPage]:
         return page
 
     return make
+
+
+@pytest.fixture
+def sandbox_images() -> Any:
+    from tests.helpers.movie_page import PaintedImages
+
+    return PaintedImages()
+
+
+@pytest.fixture
+async def sandbox_ctx(
+    tmp_path: Path, sandbox: SandboxServer, sandbox_images: Any
+) -> AsyncIterator[UiContext]:
+    from tests.helpers.ui_context import sandbox_ui_context
+
+    async with sandbox_ui_context(tmp_path / "profile", sandbox, sandbox_images) as opened:
+        yield opened
+
+
+@pytest.fixture
+def collect_on_the_qt_thread() -> None:
+    """Collect the previous tests' garbage here, on the Qt thread.
+
+    A closed qasync loop keeps Qt timers registered until they fire; if the collector frees it on
+    another thread (a sandbox thread allocating), its timers cannot be unregistered there and fire
+    later on freed memory.
+    """
+    gc.collect()
+
+
+@pytest.fixture
+def movie_page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], MovieDetailPage]]:
+    """Pages shown as top-level windows, deleted on the Qt thread when the test ends.
+
+    Deleted explicitly rather than left to the garbage collector: a page is in a reference cycle
+    (its model calls back into it), and a collection on another thread (the sandbox's) would
+    destroy it there, leaving its timers registered on the Qt thread.
+    """
+    import shiboken6
+
+    from metarr_desktop.ui.movie.page import MovieDetailPage
+
+    pages: list[MovieDetailPage] = []
+
+    def make(ctx: UiContext) -> MovieDetailPage:
+        page = MovieDetailPage(ctx)
+        page.resize(1010, 720)
+        page.show()
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.timer.stop()
+        page.close()
+        shiboken6.delete(page)
+
+
+@pytest.fixture
+async def inception_page(
+    sandbox_ctx: UiContext, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+) -> tuple[MovieDetailPage, int]:
+    from tests.helpers.movie_page import enriched_inception
+
+    page = movie_page_factory(sandbox_ctx)
+    movie_id = await enriched_inception(sandbox_ctx)
+    await page.load_movie(movie_id)
+    return page, movie_id

@@ -1,7 +1,8 @@
 """Helpers for GUI tests that run on the qasync loop (see STYLE.md, "Testing Qt with asyncio").
 
 `wait_signal` connects a signal to an asyncio future and awaits it with a timeout; it replaces
-``qtbot.waitSignal``, which never sees a signal emitted while an async test is awaiting.
+``qtbot.waitSignal``, which never sees a signal emitted while an async test is awaiting. `shoot`
+saves a widget's picture under `SHOTS` (to be looked at).
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ import contextlib
 import gc
 from collections.abc import Callable
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
+
+#: Where the GUI tests save the pictures of their screens.
+SHOTS = Path("/tmp/metarr-shots")
 
 
 async def wait_signal(
@@ -73,6 +78,23 @@ async def settle(rounds: int = 3) -> None:
     """
     for _ in range(rounds):
         await asyncio.sleep(0.01)
+
+
+def shoot(widget: QWidget, name: str) -> Path:
+    """Save `widget` as /tmp/metarr-shots/<name>.png (to look at)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    assert widget.grab().save(str(path))
+    return path
+
+
+def lay_out(widget: QWidget) -> None:
+    """Apply every pending layout now, without yielding to the loop (which would let simulated time,
+    and with it the held answers, move on before the grab)."""
+    for each in [widget, *widget.findChildren(QWidget)]:
+        layout = each.layout()
+        if layout is not None:
+            layout.activate()
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,33 +37,24 @@ from metarr_desktop.ui.preview.models import MovieSummaryModel
 from metarr_desktop.ui.preview.models import PreviewChangesModel
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
 from metarr_desktop.ui.preview.presenter import PreviewPresenter
+from tests.helpers.movie_page import INCEPTION
+from tests.helpers.movie_page import altered_catalog
+from tests.helpers.movie_page import enriched_inception
 from tests.helpers.qt import settle
+from tests.helpers.qt import shoot
 from tests.helpers.qt import until
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.movie.test_movie_page import INCEPTION  # the movie page tests' painted images and set-ups
-from tests.ui.movie.test_movie_page import PaintedImages  # the movie page tests' painted images and set-ups
-from tests.ui.movie.test_movie_page import altered_catalog  # the movie page tests' painted images and set-ups
-from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
-)
-from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    enriched_inception,
-)
-from tests.ui.movie.test_movie_page import page_factory  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
-from tests.ui.movie.test_movie_page import shoot  # the movie page tests' painted images and set-ups
 
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("propagateSizeHints"),
+    pytest.mark.usefixtures("collect_on_the_qt_thread"),
+]
 
 
 @pytest.fixture
-async def world(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-) -> AsyncIterator[tuple[UiContext, SandboxServer]]:
-    server = sandbox_factory()
-    async with sandbox_ui_context(tmp_path / "profile", server, PaintedImages()) as ctx:
-        yield ctx, server
+def world(sandbox_ctx: UiContext, sandbox: SandboxServer) -> tuple[UiContext, SandboxServer]:
+    """The window's context over the sandbox, and the sandbox (to count its requests)."""
+    return sandbox_ctx, sandbox
 
 
 def requests(*servers: SandboxServer) -> int:
@@ -132,13 +122,11 @@ async def test_the_models_pass_the_model_tester(world: Any, qtmodeltester: Any) 
 
 async def test_a_click_on_a_source_badge_opens_the_inspector_and_use_this_value_locks_it(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    inception_page: tuple[MovieDetailPage, int],
     qtbot: Any,
 ) -> None:
     ctx, server = world
-    page = page_factory(ctx)
-    movie_id = await enriched_inception(ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     before = requests(server)
     index = page.fields.index(page.fields.row_of("plot"), FieldsModel.SOURCE)
     page.table.scrollTo(index)
@@ -179,13 +167,11 @@ async def test_a_click_on_a_source_badge_opens_the_inspector_and_use_this_value_
 
 async def test_ctrl_i_opens_the_current_field_and_always_prefer_edits_the_rule(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    inception_page: tuple[MovieDetailPage, int],
     qtbot: Any,
 ) -> None:
     ctx, _server = world
-    page = page_factory(ctx)
-    movie_id = await enriched_inception(ctx)
-    await page.load_movie(movie_id)
+    page, _movie_id = inception_page
     page.table.setFocus()
     page.table.setCurrentIndex(page.table.value_index("imdb_rating"))
     await settle()
@@ -223,14 +209,12 @@ async def test_ctrl_i_opens_the_current_field_and_always_prefer_edits_the_rule(
 
 async def test_preview_changes_first_writes_nothing_then_accepting_ticked_fields_sends_no_request(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    inception_page: tuple[MovieDetailPage, int],
+    sandbox_factory: Callable[..., SandboxServer],
     qtbot: Any,
 ) -> None:
     ctx, server = world
-    page = page_factory(ctx)
-    movie_id = await enriched_inception(ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     movies = ctx.suite.app.movies
     stored = dict(movies.require(movie_id).fields)
     assert page.detail is not None
@@ -274,8 +258,8 @@ async def test_preview_changes_first_writes_nothing_then_accepting_ticked_fields
 
 async def test_the_preview_shows_the_nfo_diff_of_a_published_movie_and_follows_the_ticks(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    sandbox_factory: Callable[..., SandboxServer],
     tmp_path: Path,
 ) -> None:
     ctx, _server = world
@@ -288,7 +272,7 @@ async def test_the_preview_shows_the_nfo_diff_of_a_published_movie_and_follows_t
     await publish.publish_one(movie.id, options=dataclasses.replace(publish.options(), artwork=()))
     nfo = folder / "Inception.nfo"
     written = nfo.read_bytes()
-    page = page_factory(ctx)
+    page = movie_page_factory(ctx)
     await page.load_movie(movie.id)
     await switch_to(ctx, sandbox_factory(altered_catalog()))
     page.force_box.setChecked(True)
@@ -317,21 +301,21 @@ async def test_the_preview_shows_the_nfo_diff_of_a_published_movie_and_follows_t
 
 async def test_the_preview_of_a_movie_never_published_has_no_nfo_diff(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
     ctx, _server = world
-    _, dialog = await preview_of_a_new_inception(ctx, page_factory)
+    _, dialog = await preview_of_a_new_inception(ctx, movie_page_factory)
     assert not dialog.nfo_shown and not dialog.nfo_box.isVisible()
     dialog.close()
 
 
 async def test_a_preview_can_be_discarded(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
     qtbot: Any,
 ) -> None:
     ctx, _server = world
-    movie_id, dialog = await preview_of_a_new_inception(ctx, page_factory)
+    movie_id, dialog = await preview_of_a_new_inception(ctx, movie_page_factory)
     assert dialog.thumbnails  # the new poster and fanart
     await until(
         lambda: all(
@@ -389,14 +373,12 @@ async def test_a_bulk_preview_summarises_by_field_and_accepts_fields_across_movi
 
 async def test_undo_this_refresh_on_the_history_tab(
     world: Any,
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    inception_page: tuple[MovieDetailPage, int],
+    sandbox_factory: Callable[..., SandboxServer],
     qtbot: Any,
 ) -> None:
     ctx, _server = world
-    page = page_factory(ctx)
-    movie_id = await enriched_inception(ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     movies = ctx.suite.app.movies
     before = dict(movies.require(movie_id).fields)
     await switch_to(ctx, sandbox_factory(altered_catalog()))

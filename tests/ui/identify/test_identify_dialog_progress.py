@@ -47,17 +47,17 @@ from metarr_desktop.ui.identify.presenter import short_reason
 from metarr_desktop.ui.identify.progress import QueryProgress
 from metarr_desktop.ui.movie.chips import Chip
 from metarr_desktop.ui.movie.chips import ChipRow
+from tests.helpers import qt
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.identify import open_identify_dialog
 from tests.helpers.qt import deleted_on_the_qt_thread
+from tests.helpers.qt import lay_out
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-SHOTS = Path("/tmp/metarr-shots")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -112,21 +112,10 @@ def lines(dialog: IdentifyDialog) -> list[list[str]]:
     return [[chip.key for chip in row.chips] for row in shown]
 
 
-def lay_out(widget: QWidget) -> None:
-    """Apply every pending layout now, without yielding to the loop (which would let simulated time,
-    and with it the held answers, move on before the grab)."""
-    for each in [widget, *widget.findChildren(QWidget)]:
-        layout = each.layout()
-        if layout is not None:
-            layout.activate()
-
-
 def shoot(widget: QWidget, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
+    """Lay `widget` out, then save its picture (`tests.helpers.qt.shoot`)."""
     lay_out(widget)
-    assert widget.grab().save(str(path))
-    return path
+    return qt.shoot(widget, name)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,50 +8,29 @@ retries, held requests and cancellation).
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-import gc
 from collections.abc import AsyncIterator
 from collections.abc import Callable
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QEvent
-from PySide6.QtCore import QObject
 from PySide6.QtCore import QPointF
-from PySide6.QtCore import QRectF
-from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QImage
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtGui import QLinearGradient
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtGui import QPainter
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QApplication
-from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.fields import FIELD_GROUPS
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.catalog import Catalog
-from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import EventKind
-from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.jobs import JobEvent
-from metarr_desktop.services.jobs import JobListener
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
@@ -65,143 +44,25 @@ from metarr_desktop.ui.movie.models import all_fields_grouped
 from metarr_desktop.ui.movie.models import display_value
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.fake_services import FakeServices
+from tests.helpers.movie_page import Watcher
+from tests.helpers.movie_page import altered_catalog
+from tests.helpers.movie_page import enriched_inception
+from tests.helpers.movie_page import open_editor
+from tests.helpers.movie_page import press_return
 from tests.helpers.qt import settle
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.qt import shoot
 from tests.helpers.ui_context import fake_ui_context
-from tests.helpers.ui_context import sandbox_ui_context
 
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-SHOTS = Path("/tmp/metarr-shots")
-INCEPTION = ExternalIds(tmdb=27205, imdb="tt1375666")
-
-
-# --------------------------------------------------------------------------------------------------
-# A fake image loader (the real one's interface), painting recognisable pictures
-# --------------------------------------------------------------------------------------------------
-
-
-class PaintedImages(QObject):
-    """`ImageLoader`'s interface: a poster or fanart is painted from its url, nothing is fetched.
-
-    Attributes:
-        asked: every url `load` or `request` was called with.
-        missing: urls that fail.
-    """
-
-    loaded = Signal(str)
-    failed = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked: list[str] = []
-        self.missing: set[str] = set()
-        self.memory: dict[tuple[str, int, int], QPixmap] = {}
-
-    def _paint(self, url: str, size: QSize) -> QPixmap:
-        wide = "fanart" in url or size.width() > size.height()
-        width, height = (1280, 720) if wide else (400, 600)
-        image = QImage(width, height, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        gradient = QLinearGradient(0, 0, width, height)
-        gradient.setColorAt(0, QColor("#1d3557") if wide else QColor("#0f4c5c"))
-        gradient.setColorAt(0.6, QColor("#457b9d") if wide else QColor("#5f0f40"))
-        gradient.setColorAt(1, QColor("#e9c46a") if wide else QColor("#fb8b24"))
-        painter.fillRect(0, 0, width, height, gradient)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for n in range(7):
-            painter.setBrush(QColor(255, 255, 255, 18 + 8 * n))
-            painter.drawEllipse(
-                QPointF(width * (0.15 + 0.12 * n), height * (0.7 - 0.07 * n)), 60 + 25 * n, 60 + 25 * n
-            )
-        if not wide:
-            painter.setPen(QColor("white"))
-            font = QFont()
-            font.setPixelSize(54)
-            font.setBold(True)
-            painter.setFont(font)
-            painter.drawText(QRectF(20, 380, width - 40, 200), Qt.AlignmentFlag.AlignCenter, "INCEPTION")
-        painter.end()
-        pixmap = QPixmap.fromImage(image)
-        return pixmap.scaled(
-            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-
-    def cached(self, url: str, size: QSize) -> QPixmap | None:
-        return self.memory.get((url, size.width(), size.height()))
-
-    def request(self, url: str, size: QSize) -> None:
-        self.asked.append(url)
-        pixmap = self._make(url, size)
-        if pixmap is None:
-            self.failed.emit(url)
-        else:
-            self.loaded.emit(url)
-
-    def _make(self, url: str, size: QSize) -> QPixmap | None:
-        if url in self.missing:
-            return None
-        pixmap = self.memory[(url, size.width(), size.height())] = self._paint(url, size)
-        return pixmap
-
-    async def load(self, url: str, size: QSize) -> QPixmap | None:
-        self.asked.append(url)
-        await asyncio.sleep(0)
-        return self._make(url, size)
-
-    async def aclose(self) -> None:
-        return None
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("propagateSizeHints"),
+    pytest.mark.usefixtures("collect_on_the_qt_thread"),
+]
 
 
 # --------------------------------------------------------------------------------------------------
 # Fixtures
 # --------------------------------------------------------------------------------------------------
-
-
-def shoot(widget: QWidget, name: str) -> Path:
-    """Save `widget` as /tmp/metarr-shots/<name>.png (to look at)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    assert widget.grab().save(str(path))
-    return path
-
-
-def altered_catalog() -> Catalog:
-    """The demo catalog where the providers now say something else about Inception."""
-    demo = load_demo()
-    titles = [
-        dataclasses.replace(
-            t,
-            plot="A different plot the providers now tell.",
-            tagline="A brand new tagline.",
-            genres=("Thriller",),
-        )
-        if t.title == "Inception"
-        else t
-        for t in demo.titles
-    ]
-    return Catalog(titles, name="demo-altered")
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_qt_thread() -> None:
-    """Collect the previous tests' garbage here, on the Qt thread.
-
-    A closed qasync loop keeps Qt timers registered until they fire; if the collector frees it on
-    another thread (a sandbox thread allocating), its timers cannot be unregistered there and fire
-    later on freed memory.
-    """
-    gc.collect()
-
-
-@pytest.fixture
-async def sandbox_ctx(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-) -> AsyncIterator[UiContext]:
-    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PaintedImages()) as ctx:
-        yield ctx
 
 
 @pytest.fixture
@@ -210,56 +71,6 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[tuple[UiContext, FakeService
     clock = VirtualClock()
     async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
         yield ctx, fake, clock
-
-
-@pytest.fixture
-def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], MovieDetailPage]]:
-    """Pages shown as top-level windows, deleted on the Qt thread when the test ends.
-
-    Deleted explicitly rather than left to the garbage collector: a page is in a reference cycle
-    (its model calls back into it), and a collection on another thread (the sandbox's) would
-    destroy it there, leaving its timers registered on the Qt thread.
-    """
-    pages: list[MovieDetailPage] = []
-
-    def make(ctx: UiContext) -> MovieDetailPage:
-        page = MovieDetailPage(ctx)
-        page.resize(1010, 720)
-        page.show()
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.timer.stop()
-        page.close()
-        shiboken6.delete(page)
-
-
-async def open_editor(page: MovieDetailPage, name: str) -> QLineEdit:
-    """Open the real editor of one field's value, as a double-click does."""
-    index = page.table.value_index(name)
-    page.table.scrollTo(index)
-    page.table.setCurrentIndex(index)
-    page.table.edit(index)
-    await settle()
-    editor = page.table.findChild(QLineEdit, f"editor-{name}")
-    assert editor is not None
-    return editor
-
-
-def press_return(editor: QLineEdit) -> None:
-    QApplication.sendEvent(
-        editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    )
-
-
-async def enriched_inception(ctx: UiContext) -> int:
-    assert ctx.suite is not None
-    movie = ctx.suite.library.add("Inception", year=2010, ids=INCEPTION)
-    result = await ctx.suite.enrichment.enrich(movie.id)
-    assert result.status is Status.ENRICHED
-    return movie.id
 
 
 # --------------------------------------------------------------------------------------------------
@@ -273,11 +84,9 @@ def test_the_groups_hold_every_field_once() -> None:
 
 
 async def test_the_models_pass_the_model_tester(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage], qtmodeltester: Any
+    inception_page: tuple[MovieDetailPage, int], qtmodeltester: Any
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, _movie_id = inception_page
     assert isinstance(page.fields, FieldsModel) and isinstance(page.history, HistoryModel)
     qtmodeltester.check(page.fields, force_py=True)
     qtmodeltester.check(page.history, force_py=True)
@@ -343,11 +152,9 @@ def test_progress_follows_the_engine_and_settles_from_the_result() -> None:
 
 
 async def test_a_movie_shows_every_field_with_its_source_and_lock(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    inception_page: tuple[MovieDetailPage, int],
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     assert page.movie_id == movie_id
     assert page.header.title.text() == "Inception (2010)"
     fields = page.fields
@@ -376,11 +183,8 @@ async def test_a_movie_shows_every_field_with_its_source_and_lock(
     assert page.tabs.tabText(2) == "History (1)"
 
 
-async def test_show_sources_hides_the_badges(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
-) -> None:
-    page = page_factory(sandbox_ctx)
-    await page.load_movie(await enriched_inception(sandbox_ctx))
+async def test_show_sources_hides_the_badges(inception_page: tuple[MovieDetailPage, int]) -> None:
+    page, _movie_id = inception_page
     page.sources_button.click()
     assert not page.sources_visible and page.table.isColumnHidden(FieldsModel.SOURCE)
     assert "OMDb" not in page.header.ratings.chip("imdb").secondary  # type: ignore[union-attr]
@@ -389,9 +193,9 @@ async def test_show_sources_hides_the_badges(
 
 
 async def test_an_unknown_movie_shows_a_message(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    sandbox_ctx: UiContext, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
-    page = page_factory(sandbox_ctx)
+    page = movie_page_factory(sandbox_ctx)
     await page.load_movie(4242)
     assert page.stack.currentWidget() is page.missing
     assert "no movie with id 4242" in page.missing.text()
@@ -400,11 +204,9 @@ async def test_an_unknown_movie_shows_a_message(
 
 
 async def test_the_buttons_ask_for_back_identify_and_artwork(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    inception_page: tuple[MovieDetailPage, int],
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     asked: list[Any] = []
     page.backRequested.connect(lambda: asked.append("back"))
     page.identifyRequested.connect(lambda m: asked.append(("identify", m)))
@@ -416,11 +218,9 @@ async def test_the_buttons_ask_for_back_identify_and_artwork(
 
 
 async def test_editing_a_field_stores_it_locks_it_and_says_so(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    sandbox_ctx: UiContext, inception_page: tuple[MovieDetailPage, int]
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     messages: list[str] = []
     page.message.connect(messages.append)
 
@@ -451,11 +251,9 @@ async def test_editing_a_field_stores_it_locks_it_and_says_so(
 
 
 async def test_invalid_input_is_refused_inline(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    sandbox_ctx: UiContext, inception_page: tuple[MovieDetailPage, int]
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     editor = await open_editor(page, "runtime")
     assert editor.text() == "148"
     editor.setText("two hours")
@@ -480,11 +278,9 @@ async def test_invalid_input_is_refused_inline(
 
 
 async def test_the_lock_toggle_locks_and_unlocks(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    sandbox_ctx: UiContext, inception_page: tuple[MovieDetailPage, int]
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     messages: list[str] = []
     page.message.connect(messages.append)
     movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
@@ -516,12 +312,10 @@ async def test_the_lock_toggle_locks_and_unlocks(
 
 async def test_a_field_locked_in_the_window_survives_a_forced_refresh(
     sandbox_ctx: UiContext,
-    page_factory: Callable[[UiContext], MovieDetailPage],
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    inception_page: tuple[MovieDetailPage, int],
+    sandbox_factory: Callable[..., SandboxServer],
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    movie_id = await enriched_inception(sandbox_ctx)
-    await page.load_movie(movie_id)
+    page, movie_id = inception_page
     movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
     original_plot = movies.get(movie_id).fields["plot"]
     assert page.set_locked("plot", True)  # the toggle
@@ -555,10 +349,9 @@ async def test_a_field_locked_in_the_window_survives_a_forced_refresh(
 
 
 async def test_a_refresh_without_force_answers_from_the_cache(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    sandbox_ctx: UiContext, inception_page: tuple[MovieDetailPage, int]
 ) -> None:
-    page = page_factory(sandbox_ctx)
-    await page.load_movie(await enriched_inception(sandbox_ctx))
+    page, _movie_id = inception_page
     result = await page.refresh()
     assert result is not None and result.status is Status.UNCHANGED
     assert {s.state for s in page.progress.states.values()} == {ProviderState.CACHED}  # type: ignore[union-attr]
@@ -574,21 +367,11 @@ async def test_a_refresh_without_force_answers_from_the_cache(
 # --------------------------------------------------------------------------------------------------
 
 
-class Watcher(JobListener):
-    """Calls `on_event(event)` for every event of every job (the page has updated by then)."""
-
-    def __init__(self, on_event: Callable[[JobEvent], None]) -> None:
-        self.on_event = on_event
-
-    def job_event(self, job: Job, event: JobEvent) -> None:
-        self.on_event(event)
-
-
 async def matrix_page(
-    ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    ctx: UiContext, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> tuple[MovieDetailPage, int]:
     assert ctx.suite is not None
-    page = page_factory(ctx)
+    page = movie_page_factory(ctx)
     movie = ctx.suite.library.add("The Matrix", year=1999, ids=ExternalIds(tmdb=603, imdb="tt0133093"))
     await ctx.suite.enrichment.enrich(movie.id)
     await page.load_movie(movie.id)
@@ -597,10 +380,10 @@ async def matrix_page(
 
 async def test_progress_is_live_per_provider(
     fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    page_factory: Callable[[UiContext], MovieDetailPage],
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
     ctx, fake, _clock = fake_ctx
-    page, _movie_id = await matrix_page(ctx, page_factory)
+    page, _movie_id = await matrix_page(ctx, movie_page_factory)
     fake.status["tvdb"] = 503
     seen: list[tuple[str, str, str]] = []
     running: list[bool] = []
@@ -638,12 +421,12 @@ async def test_progress_is_live_per_provider(
 
 async def test_cancel_stops_the_refresh_and_changes_nothing(
     fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    page_factory: Callable[[UiContext], MovieDetailPage],
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
-    page, movie_id = await matrix_page(ctx, page_factory)
+    page, movie_id = await matrix_page(ctx, movie_page_factory)
     before = ctx.suite.library.get(movie_id)
     history = len(ctx.suite.library.movie_detail(movie_id).history)
 
@@ -685,10 +468,10 @@ async def test_cancel_stops_the_refresh_and_changes_nothing(
 
 async def test_a_refresh_that_gets_no_answer_says_so(
     fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    page_factory: Callable[[UiContext], MovieDetailPage],
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
     ctx, fake, _clock = fake_ctx
-    page, _movie_id = await matrix_page(ctx, page_factory)
+    page, _movie_id = await matrix_page(ctx, movie_page_factory)
     for provider in ("omdb", "tmdb", "tvdb", "fanart"):
         fake.status[provider] = 401
     page.force_box.setChecked(True)
@@ -707,14 +490,14 @@ async def test_a_refresh_that_gets_no_answer_says_so(
 async def test_render_the_page(
     scheme: Scheme,
     sandbox_ctx: UiContext,
-    page_factory: Callable[[UiContext], MovieDetailPage],
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    sandbox_factory: Callable[..., SandboxServer],
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     theme = ThemeController(app, scheme)
     try:
-        page = page_factory(sandbox_ctx)
+        page = movie_page_factory(sandbox_ctx)
         page.resize(1010, 860)
         movie_id = await enriched_inception(sandbox_ctx)
         assert sandbox_ctx.suite is not None
@@ -748,10 +531,10 @@ async def test_render_the_page(
 
 async def test_relative_times_move_on(
     fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    page_factory: Callable[[UiContext], MovieDetailPage],
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
     ctx, _fake, clock = fake_ctx
-    page, _movie_id = await matrix_page(ctx, page_factory)
+    page, _movie_id = await matrix_page(ctx, movie_page_factory)
     assert "Last enriched</b> just now" in page.info.text()
     assert page.info.toolTip() == clock.now().strftime("Last enriched %Y-%m-%d %H:%M:%S UTC")
     page.history_view.selectRow(0)

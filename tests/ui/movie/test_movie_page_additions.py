@@ -25,23 +25,19 @@ from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.movie.page import MovieDetailPage
+from tests.helpers.movie_page import enriched_inception
+from tests.helpers.movie_page import open_editor
+from tests.helpers.movie_page import press_return
 from tests.helpers.qt import settle
+from tests.helpers.qt import shoot
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
-)
-from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    enriched_inception,
-)
-from tests.ui.movie.test_movie_page import open_editor  # the movie page tests' painted images and set-ups
-from tests.ui.movie.test_movie_page import page_factory  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
-from tests.ui.movie.test_movie_page import press_return  # the movie page tests' painted images and set-ups
-from tests.ui.movie.test_movie_page import sandbox_ctx  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
-from tests.ui.movie.test_movie_page import shoot  # the movie page tests' painted images and set-ups
 
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("propagateSizeHints"),
+    pytest.mark.usefixtures("collect_on_the_qt_thread"),
+]
 
 
 async def unidentified_inception_page(
@@ -67,10 +63,10 @@ def press(
 
 
 async def test_identify_as_this_fills_the_page_and_says_why(
-    sandbox_ctx: UiContext,  # noqa: F811
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    sandbox_ctx: UiContext,
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
-    page, movie_id = await unidentified_inception_page(sandbox_ctx, page_factory)
+    page, movie_id = await unidentified_inception_page(sandbox_ctx, movie_page_factory)
     assert page.header.status.chip("status") is not None
     assert page.header.status.chips[0].text == "Not identified yet"
     assert not page.why_line.isVisible()
@@ -118,10 +114,10 @@ async def test_identify_as_this_fills_the_page_and_says_why(
 
 
 async def test_an_identification_by_the_refresh_shows_its_why(
-    sandbox_ctx: UiContext,  # noqa: F811
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    sandbox_ctx: UiContext,
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
-    page, _ = await unidentified_inception_page(sandbox_ctx, page_factory)
+    page, _ = await unidentified_inception_page(sandbox_ctx, movie_page_factory)
     result = await page.refresh()
     assert result is not None and result.status is Status.ENRICHED
     await settle()
@@ -143,8 +139,8 @@ async def test_an_identification_by_the_refresh_shows_its_why(
 
 
 async def test_the_folder_is_shown_and_opened(
-    sandbox_ctx: UiContext,  # noqa: F811
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    sandbox_ctx: UiContext,
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
     tmp_path: Path,
 ) -> None:
     assert sandbox_ctx.suite is not None
@@ -154,7 +150,7 @@ async def test_the_folder_is_shown_and_opened(
         "Inception", year=2010, ids=ExternalIds(tmdb=27205), path=str(folder)
     ).id
     gone = sandbox_ctx.suite.library.add("Gone", year=2001, path=str(tmp_path / "nowhere")).id
-    page = page_factory(sandbox_ctx)
+    page = movie_page_factory(sandbox_ctx)
     opened: list[QUrl] = []
 
     def opener(url: QUrl) -> bool:
@@ -190,13 +186,13 @@ async def test_the_folder_is_shown_and_opened(
 
 
 async def test_a_refused_value_s_banner_goes_with_esc_and_with_the_movie(
-    sandbox_ctx: UiContext,  # noqa: F811
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    sandbox_ctx: UiContext,
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
     assert sandbox_ctx.suite is not None
     movie_id = await enriched_inception(sandbox_ctx)
     other = sandbox_ctx.suite.library.add("The Matrix", year=1999).id
-    page = page_factory(sandbox_ctx)
+    page = movie_page_factory(sandbox_ctx)
     backs: list[bool] = []
     page.backRequested.connect(lambda: backs.append(True))
     await page.load_movie(movie_id)

@@ -13,23 +13,22 @@ from PySide6.QtCore import Qt
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.page import MovieDetailPage
+from tests.helpers.movie_page import PaintedImages
 from tests.helpers.qt import settle
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.qt import shoot
 from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.movie.test_movie_page import PaintedImages  # the movie page tests' painted images and set-ups
-from tests.ui.movie.test_movie_page import (  # the movie page tests' painted images and set-ups
-    collect_on_the_qt_thread,  # noqa: F401 - an autouse fixture
-)
-from tests.ui.movie.test_movie_page import page_factory  # the movie page tests' painted images and set-ups  # noqa: F401 - a fixture
-from tests.ui.movie.test_movie_page import shoot  # the movie page tests' painted images and set-ups
 
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("propagateSizeHints"),
+    pytest.mark.usefixtures("collect_on_the_qt_thread"),
+]
 
 
 async def test_a_fresh_page_shows_the_stored_why(
     tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-    page_factory: Callable[[UiContext], MovieDetailPage],  # noqa: F811
+    sandbox_factory: Callable[..., SandboxServer],
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
 ) -> None:
     server = sandbox_factory()
     profile = tmp_path / "profile"
@@ -42,7 +41,7 @@ async def test_a_fresh_page_shows_the_stored_why(
 
     async with sandbox_ui_context(profile, server, PaintedImages()) as ctx:
         assert ctx.suite is not None and ctx.suite.identification._latest == {}
-        page = page_factory(ctx)
+        page = movie_page_factory(ctx)
         await page.load_movie(matched)
         assert page.why_line.isVisible()
         summary = page.why_line.summary

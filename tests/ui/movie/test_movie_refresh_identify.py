@@ -12,29 +12,21 @@ real film of the demo catalog found from its title).
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import AsyncIterator
 from collections.abc import Callable
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
-from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.providers.errors import RateLimitedError
-from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.enrichment import Status
-from metarr_desktop.services.jobs import Job
-from metarr_desktop.services.jobs import JobEvent
-from metarr_desktop.services.jobs import JobListener
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
@@ -43,14 +35,18 @@ from metarr_desktop.ui.movie.page import MovieDetailPage
 from metarr_desktop.ui.movie.presenter import IdentifyingRefreshProgress
 from metarr_desktop.ui.movie.presenter import RefreshPhase
 from tests.helpers.fake_services import GatedServices
+from tests.helpers.movie_page import Watcher
+from tests.helpers.qt import lay_out
 from tests.helpers.qt import settle
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.qt import shoot
 from tests.helpers.ui_context import fake_ui_context
-from tests.helpers.ui_context import sandbox_ui_context
 
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("propagateSizeHints"),
+    pytest.mark.usefixtures("collect_on_the_qt_thread"),
+]
 
-SHOTS = Path("/tmp/metarr-shots")
 SEARCHERS = ("omdb", "tmdb", "tvdb")  # the fake providers that can search (fanart cannot)
 
 
@@ -62,12 +58,6 @@ SEARCHERS = ("omdb", "tmdb", "tvdb")  # the fake providers that can search (fana
 Setup = tuple[UiContext, GatedServices, VirtualClock]
 
 
-@pytest.fixture(autouse=True)
-def collect_on_the_qt_thread() -> None:
-    """Collect earlier tests' garbage on the Qt thread (see tests/ui/movie/test_movie_page.py)."""
-    gc.collect()
-
-
 @pytest.fixture
 async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
     clock = VirtualClock()
@@ -77,58 +67,9 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
 
 
 @pytest.fixture
-async def sandbox_ctx(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-) -> AsyncIterator[UiContext]:
-    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), None) as ctx:
-        yield ctx
-
-
-@pytest.fixture
-def page_factory(qtbot: Any) -> Iterator[Callable[[UiContext], MovieDetailPage]]:
-    """Pages shown as top-level windows, deleted on the Qt thread when the test ends."""
-    pages: list[MovieDetailPage] = []
-
-    def make(ctx: UiContext) -> MovieDetailPage:
-        page = MovieDetailPage(ctx)
-        page.resize(1010, 720)
-        page.show()
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.timer.stop()
-        page.close()
-        shiboken6.delete(page)
-
-
-class Watcher(JobListener):
-    """Calls `on_event(event)` for every event of every job (the page has updated by then)."""
-
-    def __init__(self, on_event: Callable[[JobEvent], None]) -> None:
-        self.on_event = on_event
-
-    def job_event(self, job: Job, event: JobEvent) -> None:
-        self.on_event(event)
-
-
-def shoot(widget: QWidget, name: str) -> Path:
-    """Save `widget` as /tmp/metarr-shots/<name>.png (to look at)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    assert widget.grab().save(str(path))
-    return path
-
-
-def lay_out(widget: QWidget) -> None:
-    """Apply every pending layout now, without yielding to the loop (which would let simulated time,
-    and with it the held answers, move on before the grab)."""
-    for each in [widget, *widget.findChildren(QWidget)]:
-        layout = each.layout()
-        if layout is not None:
-            layout.activate()
+def sandbox_images() -> None:
+    """No pictures: `sandbox_ctx` without an image loader."""
+    return None
 
 
 def chips(page: MovieDetailPage) -> dict[str, str]:
@@ -137,11 +78,11 @@ def chips(page: MovieDetailPage) -> dict[str, str]:
 
 
 async def unidentified_page(
-    ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage], title: str, year: int
+    ctx: UiContext, movie_page_factory: Callable[[UiContext], MovieDetailPage], title: str, year: int
 ) -> tuple[MovieDetailPage, int]:
     assert ctx.suite is not None
     movie = ctx.suite.library.add(title, year=year)
-    page = page_factory(ctx)
+    page = movie_page_factory(ctx)
     await page.load_movie(movie.id)
     assert page.detail is not None and page.detail.movie.status is not IdentificationStatus.IDENTIFIED
     return page, movie.id
@@ -226,10 +167,10 @@ def test_identification_events_drive_the_chips_and_the_phase() -> None:
 
 
 async def test_identification_shows_in_the_chips_then_fetching(
-    fake_ctx: Setup, page_factory: Callable[[UiContext], MovieDetailPage]
+    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
-    page, movie_id = await unidentified_page(ctx, page_factory, "Inception", 2010)
+    page, movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
     assert page.progress is None
     result, recorder = await recorded_refresh(ctx, page)
     assert result is not None and result.status is Status.ENRICHED
@@ -257,11 +198,11 @@ async def test_identification_shows_in_the_chips_then_fetching(
 
 
 async def test_a_failing_provider_shows_its_failure_while_the_others_go_on(
-    fake_ctx: Setup, page_factory: Callable[[UiContext], MovieDetailPage]
+    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     ctx, fake, _clock = fake_ctx
     fake.status["tvdb"] = 401
-    page, _movie_id = await unidentified_page(ctx, page_factory, "Inception", 2010)
+    page, _movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
     result, recorder = await recorded_refresh(ctx, page)
     assert result is not None and result.status is Status.ENRICHED
     assert "search failed" in recorder.texts("tvdb")
@@ -274,13 +215,13 @@ async def test_a_failing_provider_shows_its_failure_while_the_others_go_on(
 
 
 async def test_a_rate_limited_provider_is_skipped_without_a_request(
-    fake_ctx: Setup, page_factory: Callable[[UiContext], MovieDetailPage]
+    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     ctx, fake, clock = fake_ctx
     ctx.pool.get("omdb").gate.note_rate_limited(
         RateLimitedError("omdb", "daily quota used up", reset_at=clock.now() + timedelta(hours=3))
     )
-    page, _movie_id = await unidentified_page(ctx, page_factory, "Inception", 2010)
+    page, _movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
     result, recorder = await recorded_refresh(ctx, page)
     assert result is not None and result.status is Status.ENRICHED
     assert fake.count("omdb") == 0
@@ -293,14 +234,14 @@ async def test_a_rate_limited_provider_is_skipped_without_a_request(
 
 
 async def test_a_film_not_identified_keeps_what_the_search_said(
-    fake_ctx: Setup, page_factory: Callable[[UiContext], MovieDetailPage]
+    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     ctx, fake, _clock = fake_ctx
     # A refused key is no passing failure: the others' "no match" stands. (A 503 would keep the
     # movie unidentified and try again later: issue 20, item 6.)
     fake.status["omdb"] = 401
     fake.no_results = True
-    page, movie_id = await unidentified_page(ctx, page_factory, "Some Unknown Film", 1950)
+    page, movie_id = await unidentified_page(ctx, movie_page_factory, "Some Unknown Film", 1950)
     result, _recorder = await recorded_refresh(ctx, page)
     assert result is not None and result.status is Status.NEEDS_IDENTIFICATION
     assert chips(page) == {
@@ -323,7 +264,7 @@ async def test_a_film_not_identified_keeps_what_the_search_said(
 
 @pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_render_the_page_mid_identification(
-    scheme: Scheme, fake_ctx: Setup, page_factory: Callable[[UiContext], MovieDetailPage]
+    scheme: Scheme, fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     """Held answers (in simulated time) freeze the page in the search, then in the lookup."""
     ctx, fake, clock = fake_ctx
@@ -334,7 +275,7 @@ async def test_render_the_page_mid_identification(
         fake.status["omdb"] = 401
         fake.delays[("tvdb", "search")] = 5.0  # its search answers at 5 s
         fake.delays[("tvdb", "movie")] = 5.0  # its lookup, asked at 5 s, answers at 10 s
-        page, _movie_id = await unidentified_page(ctx, page_factory, "Inception", 2010)
+        page, _movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
         page.resize(1010, 640)
         await settle()
         started = clock.monotonic()
@@ -378,9 +319,9 @@ async def test_render_the_page_mid_identification(
 
 
 async def test_a_demo_film_is_identified_from_its_title_on_the_page(
-    sandbox_ctx: UiContext, page_factory: Callable[[UiContext], MovieDetailPage]
+    sandbox_ctx: UiContext, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
-    page, movie_id = await unidentified_page(sandbox_ctx, page_factory, "Inception", 2010)
+    page, movie_id = await unidentified_page(sandbox_ctx, movie_page_factory, "Inception", 2010)
     result, recorder = await recorded_refresh(sandbox_ctx, page)
     assert result is not None and result.status is Status.ENRICHED
     searchers = [r.id for r in sandbox_ctx.pool.enabled() if r.provider.capabilities.can_search]
