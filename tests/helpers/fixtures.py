@@ -18,6 +18,9 @@
 - `movie_page_factory`: makes a shown `MovieDetailPage` (1010x720) over a given `UiContext`, deleted on
   the Qt thread when the test ends; `inception_page`: such a page over `sandbox_ctx` showing
   Inception, added with its ids and enriched (the page and the movie's id).
+- `scheme`: the test runs once in the light and once in the dark colour scheme (a `Scheme`), applied
+  to the application by a `ThemeController` (which sets the Fusion style); light again afterwards.
+- `shots`: the folder the GUI tests save the pictures of their screens in (created), to be looked at.
 - `collect_on_the_qt_thread`: collects the earlier tests' garbage before the test, on the Qt thread
   (a module asks for it with `pytest.mark.usefixtures`).
 
@@ -48,7 +51,10 @@ from tests.helpers.fake_services import fake_registry
 from tests.helpers.provider_api import ProviderApi
 
 if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx`, `window` or a page
+    from PySide6.QtWidgets import QApplication
+
     from metarr_desktop.sandbox import SandboxServer
+    from metarr_desktop.ui.common.theme import Scheme
     from metarr_desktop.ui.context import UiContext
     from metarr_desktop.ui.library.page import LibraryPage
     from metarr_desktop.ui.main_window import MainWindow
@@ -182,6 +188,26 @@ async def sandbox_ctx(
 
     async with sandbox_ui_context(tmp_path / "profile", sandbox, sandbox_images) as opened:
         yield opened
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[Scheme]:
+    from metarr_desktop.ui.common.theme import Scheme
+    from metarr_desktop.ui.common.theme import ThemeController
+
+    chosen = Scheme(request.param)
+    theme = ThemeController(qapp, chosen)
+    yield chosen
+    theme.set_scheme(Scheme.LIGHT)
+    qapp.setStyle("Fusion")
+
+
+@pytest.fixture
+def shots() -> Path:
+    from tests.helpers.qt import SHOTS
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
 
 
 @pytest.fixture

@@ -35,7 +35,6 @@ from metarr_desktop.ui.assets.browser import AssetRole
 from metarr_desktop.ui.assets.browser import open_asset_browser
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.theme import Scheme
-from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from tests.helpers import sandbox as sandbox_fixtures
 from tests.helpers.fake_keyring import MemoryKeyring
@@ -420,31 +419,23 @@ async def demo_ctx(
         await services.aclose()
 
 
-@pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_demo_render(
     qtbot: QtBot, demo_ctx: tuple[UiContext, int], sandbox: SandboxServer, scheme: Scheme
 ) -> None:
-    from PySide6.QtWidgets import QApplication
-
     ctx, movie_id = demo_ctx
-    app = QApplication.instance()
-    theme = ThemeController(app, scheme)  # type: ignore[arg-type]
-    try:
-        provider_requests = sandbox.stats.snapshot()["total"]
-        dialog = await opened(qtbot, ctx, movie_id)
-        await thumbnails_loaded(dialog)
-        assert sandbox.stats.snapshot()["total"] == provider_requests  # images only, no provider
-        assert sandbox.stats.snapshot()["images"] >= dialog.model.rowCount()
-        assert len(dialog.types()) >= 6
-        # A realistic state: the suggestion chosen, one candidate rejected.
-        dialog.use_suggested()
-        last = next(a for a in reversed(dialog.model.assets[:4]) if not a.is_selected)
-        dialog.reject_asset(last.id)
-        await thumbnails_loaded(dialog)
-        assert dialog.grab().save(str(SHOTS / f"asset-browser-{scheme.value}.png"))
-        await show_type(dialog, AssetType.CLEARLOGO)
-        assert dialog.grab().save(str(SHOTS / f"asset-browser-logos-{scheme.value}.png"))
-        await show_type(dialog, AssetType.FANART)
-        assert dialog.grab().save(str(SHOTS / f"asset-browser-fanart-{scheme.value}.png"))
-    finally:
-        theme.set_scheme(Scheme.LIGHT)
+    provider_requests = sandbox.stats.snapshot()["total"]
+    dialog = await opened(qtbot, ctx, movie_id)
+    await thumbnails_loaded(dialog)
+    assert sandbox.stats.snapshot()["total"] == provider_requests  # images only, no provider
+    assert sandbox.stats.snapshot()["images"] >= dialog.model.rowCount()
+    assert len(dialog.types()) >= 6
+    # A realistic state: the suggestion chosen, one candidate rejected.
+    dialog.use_suggested()
+    last = next(a for a in reversed(dialog.model.assets[:4]) if not a.is_selected)
+    dialog.reject_asset(last.id)
+    await thumbnails_loaded(dialog)
+    assert dialog.grab().save(str(SHOTS / f"asset-browser-{scheme.value}.png"))
+    await show_type(dialog, AssetType.CLEARLOGO)
+    assert dialog.grab().save(str(SHOTS / f"asset-browser-logos-{scheme.value}.png"))
+    await show_type(dialog, AssetType.FANART)
+    assert dialog.grab().save(str(SHOTS / f"asset-browser-fanart-{scheme.value}.png"))

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -39,7 +38,6 @@ from metarr_desktop.services.progress import Phase
 from metarr_desktop.services.progress import ProviderBoard
 from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.theme import Scheme
-from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.chips import ProviderChips
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
@@ -525,47 +523,39 @@ async def test_clearing_the_title_hides_the_chips(qtbot: QtBot, ctx: UiContext) 
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_render_the_chips_mid_search_and_after_the_results(
     qtbot: QtBot, fake_ctx: Setup, scheme: Scheme
 ) -> None:
     """Held answers (in simulated time) freeze the dialog in the search, then in a lookup."""
     ctx, fake, clock = fake_ctx
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme = ThemeController(app, scheme)
-    try:
-        fake.required_keys["tvdb"] = "a key it was never given"
-        fake.delays[("tmdb", "search")] = 5.0
-        ctx.pool.get("omdb").gate.note_rate_limited(
-            RateLimitedError("omdb", "daily quota used up", reset_at=clock.now() + timedelta(hours=3))
-        )
-        dialog = open_dialog(ctx, "Inception", 2010)
-        await settle()
-        dialog.search_now()
-        await clock.sleep(4.0)
-        assert chips(dialog) == {
-            "omdb": "skipped: rate limited",
-            "tmdb": "searching…",
-            "tvdb": "search failed: the API key was…",
-        }
-        shoot(dialog, f"identify-progress-searching-{scheme.value}")
-        finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
-        await clock.sleep(2.0)
-        await finished
-        await settle()
-        shoot(dialog, f"identify-progress-results-{scheme.value}")
+    fake.required_keys["tvdb"] = "a key it was never given"
+    fake.delays[("tmdb", "search")] = 5.0
+    ctx.pool.get("omdb").gate.note_rate_limited(
+        RateLimitedError("omdb", "daily quota used up", reset_at=clock.now() + timedelta(hours=3))
+    )
+    dialog = open_dialog(ctx, "Inception", 2010)
+    await settle()
+    dialog.search_now()
+    await clock.sleep(4.0)
+    assert chips(dialog) == {
+        "omdb": "skipped: rate limited",
+        "tmdb": "searching…",
+        "tvdb": "search failed: the API key was…",
+    }
+    shoot(dialog, f"identify-progress-searching-{scheme.value}")
+    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
+    await clock.sleep(2.0)
+    await finished
+    await settle()
+    shoot(dialog, f"identify-progress-results-{scheme.value}")
 
-        fake.delays[("tvdb", "movie")] = 5.0
-        dialog.id_edit.setText("tt1375666")
-        dialog.debounce.stop()
-        assert chips(dialog) == {}  # the search's chips say nothing about a lookup
-        dialog.search_now()
-        await clock.sleep(4.0)
-        shoot(dialog, f"identify-progress-lookup-{scheme.value}")
-        finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
-        await clock.sleep(2.0)
-        await finished
-    finally:
-        theme.set_scheme(Scheme.LIGHT)
-        app.setStyle("Fusion")
+    fake.delays[("tvdb", "movie")] = 5.0
+    dialog.id_edit.setText("tt1375666")
+    dialog.debounce.stop()
+    assert chips(dialog) == {}  # the search's chips say nothing about a lookup
+    dialog.search_now()
+    await clock.sleep(4.0)
+    shoot(dialog, f"identify-progress-lookup-{scheme.value}")
+    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
+    await clock.sleep(2.0)
+    await finished

@@ -37,7 +37,6 @@ from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
-SHOTS = Path("/tmp/metarr-shots")
 OPENED: list[IdentifyDialog] = []
 
 
@@ -93,12 +92,6 @@ def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
 async def ctx(tmp_path: Path) -> AsyncIterator[UiContext]:
     async with fake_ui_context(tmp_path / "profile", FakeServices(), VirtualClock()) as context:
         yield context
-
-
-@pytest.fixture
-def shots() -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
 
 
 def open_dialog(ctx: UiContext, service: Answers) -> IdentifyDialog:

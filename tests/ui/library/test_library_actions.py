@@ -25,11 +25,11 @@ from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fake_services import FakeServices
+from tests.helpers.library_page import add
+from tests.helpers.qt import SHOTS
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.ui_context import fake_ui_context
-from tests.ui.library.test_library_page import SHOTS
-from tests.ui.library.test_library_page import add
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -48,12 +48,6 @@ async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
     fake = FakeServices()
     async with fake_ui_context(tmp_path / "profile", fake, VirtualClock()) as ctx:
         yield ctx, fake
-
-
-@pytest.fixture
-def shots() -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
 
 
 def shown_titles(page: LibraryPage) -> list[tuple[str, int | None]]:

@@ -12,116 +12,44 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-import hashlib
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtCore import QObject
-from PySide6.QtCore import QRectF
-from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
-from PySide6.QtGui import QFont
-from PySide6.QtGui import QImage
-from PySide6.QtGui import QLinearGradient
-from PySide6.QtGui import QPainter
-from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.catalog import load_demo
-from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import EventKind
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.common.theme import Scheme
-from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import THUMB_SIZE
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fake_services import FakeServices
+from tests.helpers.library_page import PosterImages
+from tests.helpers.library_page import add
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 from tests.helpers.ui_context import fake_ui_context
-from tests.helpers.ui_context import sandbox_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-SHOTS = Path("/tmp/metarr-shots")
 
 
 # --------------------------------------------------------------------------------------------------
 # Fakes and fixtures
 # --------------------------------------------------------------------------------------------------
-
-
-class PosterImages(QObject):
-    """`ImageLoader`'s interface: every poster is painted from its url at once; nothing is fetched.
-
-    Attributes:
-        asked: every url `request` was called with.
-    """
-
-    loaded = Signal(str)
-    failed = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.memory_budget = 64 * 1024 * 1024  # bytes, as the real loader
-        self.asked: list[str] = []
-        self.memory: dict[tuple[str, int, int], QPixmap] = {}
-
-    def cached(self, url: str, size: QSize) -> QPixmap | None:
-        return self.memory.get((url, size.width(), size.height()))
-
-    def request(self, url: str, size: QSize) -> None:
-        self.asked.append(url)
-        self.memory[(url, size.width(), size.height())] = self._paint(url, size)
-        self.loaded.emit(url)
-
-    async def load(self, url: str, size: QSize) -> QPixmap | None:
-        self.request(url, size)
-        return self.cached(url, size)
-
-    async def aclose(self) -> None:
-        return None
-
-    @staticmethod
-    def _paint(url: str, size: QSize) -> QPixmap:
-        digest = hashlib.sha1(url.encode()).digest()
-        width, height = 200, 300
-        image = QImage(width, height, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        gradient = QLinearGradient(0, 0, width, height)
-        gradient.setColorAt(0, QColor.fromHsv(digest[0] * 360 // 256, 160, 90))
-        gradient.setColorAt(1, QColor.fromHsv(digest[1] * 360 // 256, 200, 230))
-        painter.fillRect(0, 0, width, height, gradient)
-        painter.setPen(QColor(255, 255, 255, 200))
-        font = QFont()
-        font.setPixelSize(90)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.drawText(QRectF(0, 60, width, 180), Qt.AlignmentFlag.AlignCenter, chr(65 + digest[2] % 26))
-        painter.end()
-        return QPixmap.fromImage(image).scaled(
-            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
 
 
 Ctx = tuple[UiContext, FakeServices, VirtualClock]
@@ -140,17 +68,6 @@ def _collect_on_the_qt_thread() -> Iterator[None]:
     """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
     yield
     gc.collect()
-
-
-@pytest.fixture
-def shots() -> Path:
-    """Where the pictures of the page go (look at them)."""
-    return SHOTS
-
-
-def add(ctx: UiContext, title: str, year: int | None = None, tmdb: int | None = None) -> int:
-    assert ctx.library is not None
-    return ctx.library.add(title, year=year, ids=ExternalIds(tmdb=tmdb)).id
 
 
 def status_of(page: LibraryPage, movie_id: int) -> str:
@@ -618,86 +535,31 @@ async def test_posters_are_requested_for_visible_rows_only(
     assert page.model.posters
 
 
-@pytest.fixture
-async def demo_ctx(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-) -> AsyncIterator[UiContext]:
-    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PosterImages()) as ctx:
-        yield ctx
-
-
-DEMO = (
-    "Inception",
-    "The Matrix",
-    "Heat",
-    "Spirited Away",
-    "Parasite",
-    "Pulp Fiction",
-    "Amélie",
-    "The Dark Knight",
-    "Arrival",
-    "Alien",
-)
-
-
-async def demo_library(ctx: UiContext) -> None:
-    """The demo catalog's movies, enriched from the sandbox; one unidentifiable, one incomplete,
-    one with locked fields."""
-    assert ctx.suite is not None
-    catalog = {t.title: t for t in load_demo().titles if t.kind == "movie"}
-    ids = []
-    for title in DEMO:
-        known = catalog.get(title)
-        if known is None:
-            continue
-        ids.append(add(ctx, title, known.year, tmdb=known.tmdb))
-    report = await ctx.suite.enrichment.enrich_many(ids)
-    assert report.count(Status.ENRICHED) == len(ids)
-    movies = ctx.suite.app.movies
-    movies.lock(ids[1], "title")
-    movies.lock(ids[1], "plot")
-    movies.set_incomplete(ids[2], "omdb", ctx.clock.now() + timedelta(minutes=40))
-    add(ctx, "Holiday Video 2004", 2004)
-    lost = add(ctx, "Untitled Short", None)
-    movies.set_status(lost, IdentificationStatus.NEEDS_IDENTIFICATION)
-
-
-@pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_the_page_with_demo_data(
-    qapp: QApplication,
-    demo_ctx: UiContext,
-    library_page_factory: Callable[[UiContext], LibraryPage],
-    scheme: Scheme,
-    shots: Path,
+    sandbox_ctx: UiContext, demo_page: LibraryPage, scheme: Scheme, shots: Path
 ) -> None:
-    theme = ThemeController(qapp, scheme)
-    try:
-        await demo_library(demo_ctx)
-        page = library_page_factory(demo_ctx)
-        page.resize(1000, 560)
-        await page.load()
-        report = ScanReport(added=[1, 2, 3], existing=[4], warnings=["/films/x: no title or id; skipped"])
-        page.show_scan_report("/films", report)
-        unsure = next(r.id for r in page.model.rows if r.status is IdentificationStatus.NEEDS_IDENTIFICATION)
-        page.select_movie(unsure)
-        assert page.identify_button.isEnabled()
-        await settle(5)
-        image = page.grab().toImage()
-        assert image.save(str(shots / f"library-{scheme.value}.png"))
-        states = {page.model.state_at(r) for r in range(page.model.rowCount())}
-        assert {RowState.ENRICHED, RowState.NEEDS_IDENTIFICATION, RowState.INCOMPLETE} <= states
-        assert page.model.rowCount() >= 10
-        # Posters were painted for the movies that have one.
-        assert demo_ctx.images is not None and demo_ctx.images.asked  # type: ignore[attr-defined]
-        # Every column is wide enough for its longest status label.
-        status_width = page.table.columnWidth(Column.STATUS)
-        metrics = page.table.fontMetrics()
-        longest = max(
-            metrics.horizontalAdvance(page.model.index(r, Column.STATUS).data())
-            for r in range(page.model.rowCount())
-        )
-        assert longest + 48 <= status_width
-        QApplication.sendEvent(page, QEvent(QEvent.Type.PaletteChange))
-    finally:
-        theme.set_scheme(Scheme.LIGHT)
+    page = demo_page
+    page.resize(1000, 560)
+    await page.load()
+    report = ScanReport(added=[1, 2, 3], existing=[4], warnings=["/films/x: no title or id; skipped"])
+    page.show_scan_report("/films", report)
+    unsure = next(r.id for r in page.model.rows if r.status is IdentificationStatus.NEEDS_IDENTIFICATION)
+    page.select_movie(unsure)
+    assert page.identify_button.isEnabled()
+    await settle(5)
+    image = page.grab().toImage()
+    assert image.save(str(shots / f"library-{scheme.value}.png"))
+    states = {page.model.state_at(r) for r in range(page.model.rowCount())}
+    assert {RowState.ENRICHED, RowState.NEEDS_IDENTIFICATION, RowState.INCOMPLETE} <= states
+    assert page.model.rowCount() >= 10
+    # Posters were painted for the movies that have one.
+    assert sandbox_ctx.images is not None and sandbox_ctx.images.asked  # type: ignore[attr-defined]
+    # Every column is wide enough for its longest status label.
+    status_width = page.table.columnWidth(Column.STATUS)
+    metrics = page.table.fontMetrics()
+    longest = max(
+        metrics.horizontalAdvance(page.model.index(r, Column.STATUS).data())
+        for r in range(page.model.rowCount())
+    )
+    assert longest + 48 <= status_width
+    QApplication.sendEvent(page, QEvent(QEvent.Type.PaletteChange))

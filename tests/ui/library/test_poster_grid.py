@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from datetime import UTC
@@ -43,9 +42,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRow
-from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.ui.common.theme import Scheme
-from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import THUMB_SIZE
 from metarr_desktop.ui.library.model import Column
@@ -66,10 +63,6 @@ from metarr_desktop.ui.library.poster_grid import selection_ranges
 from metarr_desktop.ui.library.poster_grid import title_lines
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
-from tests.helpers.ui_context import sandbox_ui_context
-from tests.ui.library.test_library_page import PosterImages
-from tests.ui.library.test_library_page import demo_library
 
 
 def view_mode_of(page: LibraryPage) -> ViewMode:
@@ -79,7 +72,6 @@ def view_mode_of(page: LibraryPage) -> ViewMode:
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
-SHOTS = Path("/tmp/metarr-shots")
 RED = QColor(200, 30, 40)
 
 
@@ -203,13 +195,6 @@ def _collect_on_the_qt_thread() -> Iterator[None]:
     """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
     yield
     gc.collect()
-
-
-@pytest.fixture
-def shots() -> Path:
-    """Where the pictures of the grid go (look at them)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
 
 
 # --------------------------------------------------------------------------------------------------
@@ -710,45 +695,26 @@ def test_poster_sizes_are_rounded_and_requested_at_fixed_widths() -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def demo_ctx(
-    tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
-) -> AsyncIterator[UiContext]:
-    async with sandbox_ui_context(tmp_path / "profile", sandbox_factory(), PosterImages()) as ctx:
-        yield ctx
-
-
-@pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_the_grid_with_demo_data(
-    qapp: QApplication,
-    demo_ctx: UiContext,
-    library_page_factory: Callable[[UiContext], LibraryPage],
-    scheme: Scheme,
-    shots: Path,
+    sandbox_ctx: UiContext, demo_page: LibraryPage, scheme: Scheme, shots: Path
 ) -> None:
-    theme = ThemeController(qapp, scheme)
-    try:
-        await demo_library(demo_ctx)
-        page = library_page_factory(demo_ctx)
-        page.resize(1000, 700)
-        await page.load()
-        page.set_view_mode(ViewMode.POSTERS)
-        unsure = next(r.id for r in page.model.rows if r.status is IdentificationStatus.NEEDS_IDENTIFICATION)
-        incomplete = next(r.id for r in page.model.rows if r.incomplete_providers)
-        page.select_movie(incomplete)
-        page.grid.selectionModel().select(
-            page.model.index(page.model.view_row_of(unsure), 0),
-            page.grid.selectionModel().SelectionFlag.Select | page.grid.selectionModel().SelectionFlag.Rows,
-        )
-        await settle(5)
-        assert page.grab().toImage().save(str(shots / f"library-grid-{scheme.value}.png"))
-        assert page.selected_ids() == sorted([incomplete, unsure], key=page.model.view_row_of)
-        assert demo_ctx.images is not None and demo_ctx.images.asked  # type: ignore[attr-defined]
-        # Every card of the demo library is on screen at this size.
-        assert all(on_screen(page.grid, r) for r in range(page.model.rowCount()))
-    finally:
-        theme.set_scheme(Scheme.LIGHT)
+    page = demo_page
+    page.resize(1000, 700)
+    await page.load()
+    page.set_view_mode(ViewMode.POSTERS)
+    unsure = next(r.id for r in page.model.rows if r.status is IdentificationStatus.NEEDS_IDENTIFICATION)
+    incomplete = next(r.id for r in page.model.rows if r.incomplete_providers)
+    page.select_movie(incomplete)
+    page.grid.selectionModel().select(
+        page.model.index(page.model.view_row_of(unsure), 0),
+        page.grid.selectionModel().SelectionFlag.Select | page.grid.selectionModel().SelectionFlag.Rows,
+    )
+    await settle(5)
+    assert page.grab().toImage().save(str(shots / f"library-grid-{scheme.value}.png"))
+    assert page.selected_ids() == sorted([incomplete, unsure], key=page.model.view_row_of)
+    assert sandbox_ctx.images is not None and sandbox_ctx.images.asked  # type: ignore[attr-defined]
+    # Every card of the demo library is on screen at this size.
+    assert all(on_screen(page.grid, r) for r in range(page.model.rowCount()))
 
 
 async def test_a_big_change_repaints_the_grid_without_visiting_every_row(qtbot: Any) -> None:

@@ -33,7 +33,6 @@ from metarr_desktop.services.jobs import EventKind
 from metarr_desktop.services.jobs import JobEvent
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.common.theme import Scheme
-from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import ChangeSetModel
 from metarr_desktop.ui.movie.models import FieldsModel
@@ -486,47 +485,39 @@ async def test_a_refresh_that_gets_no_answer_says_so(
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_render_the_page(
     scheme: Scheme,
     sandbox_ctx: UiContext,
     movie_page_factory: Callable[[UiContext], MovieDetailPage],
     sandbox_factory: Callable[..., SandboxServer],
 ) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme = ThemeController(app, scheme)
-    try:
-        page = movie_page_factory(sandbox_ctx)
-        page.resize(1010, 860)
-        movie_id = await enriched_inception(sandbox_ctx)
-        assert sandbox_ctx.suite is not None
-        sandbox_ctx.suite.library.set_locked(movie_id, "title", True)
-        sandbox_ctx.suite.library.edit_field(movie_id, "tagline", "Your mind is the scene of the crime.")
-        await page.load_movie(movie_id)
-        await settle()
-        path = shoot(page, f"movie-{scheme.value}")
-        page.table.scrollTo(page.table.value_index("cast"), QAbstractItemView.ScrollHint.PositionAtTop)
-        await settle()
-        shoot(page, f"movie-fields-{scheme.value}")
-        page.table.scrollToBottom()
-        await settle()
-        shoot(page, f"movie-fields-end-{scheme.value}")
-        altered = sandbox_factory(altered_catalog())
-        for provider, url in altered.urls.items():
-            await sandbox_ctx.providers.update(provider, ProviderUpdate(base_url=url))
-        page.force_box.setChecked(True)
-        await page.refresh()
-        await settle()
-        shoot(page, f"movie-refresh-{scheme.value}")
-        page.tabs.setCurrentWidget(page.history_view)
-        await settle()
-        shoot(page, f"movie-history-{scheme.value}")
-        image = QImage(str(path))
-        assert not image.isNull() and image.width() >= 1000
-    finally:
-        theme.set_scheme(Scheme.LIGHT)
-        app.setStyle("Fusion")
+    page = movie_page_factory(sandbox_ctx)
+    page.resize(1010, 860)
+    movie_id = await enriched_inception(sandbox_ctx)
+    assert sandbox_ctx.suite is not None
+    sandbox_ctx.suite.library.set_locked(movie_id, "title", True)
+    sandbox_ctx.suite.library.edit_field(movie_id, "tagline", "Your mind is the scene of the crime.")
+    await page.load_movie(movie_id)
+    await settle()
+    path = shoot(page, f"movie-{scheme.value}")
+    page.table.scrollTo(page.table.value_index("cast"), QAbstractItemView.ScrollHint.PositionAtTop)
+    await settle()
+    shoot(page, f"movie-fields-{scheme.value}")
+    page.table.scrollToBottom()
+    await settle()
+    shoot(page, f"movie-fields-end-{scheme.value}")
+    altered = sandbox_factory(altered_catalog())
+    for provider, url in altered.urls.items():
+        await sandbox_ctx.providers.update(provider, ProviderUpdate(base_url=url))
+    page.force_box.setChecked(True)
+    await page.refresh()
+    await settle()
+    shoot(page, f"movie-refresh-{scheme.value}")
+    page.tabs.setCurrentWidget(page.history_view)
+    await settle()
+    shoot(page, f"movie-history-{scheme.value}")
+    image = QImage(str(path))
+    assert not image.isNull() and image.width() >= 1000
 
 
 async def test_relative_times_move_on(

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.records import IdentificationStatus
@@ -28,7 +27,6 @@ from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.ui.common.theme import Scheme
-from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.movie.models import ProviderState
 from metarr_desktop.ui.movie.page import MovieDetailPage
@@ -262,55 +260,47 @@ async def test_a_film_not_identified_keeps_what_the_search_said(
     assert ctx.suite.library.get(movie_id).status is IdentificationStatus.NEEDS_IDENTIFICATION
 
 
-@pytest.mark.parametrize("scheme", [Scheme.LIGHT, Scheme.DARK])
 async def test_render_the_page_mid_identification(
     scheme: Scheme, fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     """Held answers (in simulated time) freeze the page in the search, then in the lookup."""
     ctx, fake, clock = fake_ctx
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme = ThemeController(app, scheme)
-    try:
-        fake.status["omdb"] = 401
-        fake.delays[("tvdb", "search")] = 5.0  # its search answers at 5 s
-        fake.delays[("tvdb", "movie")] = 5.0  # its lookup, asked at 5 s, answers at 10 s
-        page, _movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
-        page.resize(1010, 640)
-        await settle()
-        started = clock.monotonic()
-        refresh = asyncio.ensure_future(page.refresh())
-        await clock.sleep(4.0)
-        assert chips(page) == {
-            "omdb": "search failed",
-            "tmdb": "1 result",
-            "tvdb": "searching…",
-            "fanart": "waiting for ids",
-        }
-        assert page.refresh_title.text() == "Identifying… searching the providers for “Inception (2010)”"
-        assert page.refresh_detail.isVisible() and "identified first" in page.refresh_detail.text()
-        assert page.cancel_button.isVisible() and not page.refresh_button.isEnabled()
-        lay_out(page)
-        searching = shoot(page, f"movie-identify-search-{scheme.value}")
-        await clock.sleep(started + 9.0 - clock.monotonic())
-        assert chips(page) == {
-            "omdb": "lookup failed",
-            "tmdb": "found",
-            "tvdb": "looking up…",
-            "fanart": "found",
-        }
-        assert page.refresh_title.text() == "Identifying… looking its ids up to find the others"
-        lay_out(page)
-        shoot(page, f"movie-identify-lookup-{scheme.value}")
-        result = await refresh
-        assert result is not None and result.status is Status.ENRICHED
-        await settle()
-        shoot(page, f"movie-identify-done-{scheme.value}")
-        image = QImage(str(searching))
-        assert not image.isNull() and image.width() >= 1000
-    finally:
-        theme.set_scheme(Scheme.LIGHT)
-        app.setStyle("Fusion")
+    fake.status["omdb"] = 401
+    fake.delays[("tvdb", "search")] = 5.0  # its search answers at 5 s
+    fake.delays[("tvdb", "movie")] = 5.0  # its lookup, asked at 5 s, answers at 10 s
+    page, _movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
+    page.resize(1010, 640)
+    await settle()
+    started = clock.monotonic()
+    refresh = asyncio.ensure_future(page.refresh())
+    await clock.sleep(4.0)
+    assert chips(page) == {
+        "omdb": "search failed",
+        "tmdb": "1 result",
+        "tvdb": "searching…",
+        "fanart": "waiting for ids",
+    }
+    assert page.refresh_title.text() == "Identifying… searching the providers for “Inception (2010)”"
+    assert page.refresh_detail.isVisible() and "identified first" in page.refresh_detail.text()
+    assert page.cancel_button.isVisible() and not page.refresh_button.isEnabled()
+    lay_out(page)
+    searching = shoot(page, f"movie-identify-search-{scheme.value}")
+    await clock.sleep(started + 9.0 - clock.monotonic())
+    assert chips(page) == {
+        "omdb": "lookup failed",
+        "tmdb": "found",
+        "tvdb": "looking up…",
+        "fanart": "found",
+    }
+    assert page.refresh_title.text() == "Identifying… looking its ids up to find the others"
+    lay_out(page)
+    shoot(page, f"movie-identify-lookup-{scheme.value}")
+    result = await refresh
+    assert result is not None and result.status is Status.ENRICHED
+    await settle()
+    shoot(page, f"movie-identify-done-{scheme.value}")
+    image = QImage(str(searching))
+    assert not image.isNull() and image.width() >= 1000
 
 
 # --------------------------------------------------------------------------------------------------
