@@ -3,21 +3,18 @@ the CLI's own `AppServices.open`), `data_dir` and `no_keyring` are shared: tests
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from keyring.backends import null
 
 from metarr_desktop.cli import suite as cli_suite
-from metarr_desktop.cli.main import run
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.sandbox import Cli
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
+from tests.helpers.sandbox import cli_on
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +26,7 @@ def _memory_keyring(memory_keyring: MemoryKeyring) -> MemoryKeyring:
 @pytest.fixture
 async def cli(
     tmp_path: Path,
-    sandbox_factory: Callable[..., SandboxServer],  # noqa: F811
+    sandbox_factory: Callable[..., SandboxServer],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Cli:
@@ -39,13 +36,6 @@ async def cli(
     profile = tmp_path / "profile"
     await configure_profile(profile, server)
     monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "keyring_backend", null.Keyring())  # type: ignore[no-untyped-call]
-    capsys.readouterr()
-
-    def call(*argv: str, code: int = 0) -> Any:
-        assert run(["--data-dir", str(profile), *argv]) == code
-        captured = capsys.readouterr()
-        call.err = captured.err  # type: ignore[attr-defined]
-        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
-
+    call = cli_on(profile, capsys)
     call.server = server  # type: ignore[attr-defined]
     return call

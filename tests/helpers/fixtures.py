@@ -8,6 +8,8 @@
 - `fake_app`: every `AppServices.open` (as the CLI does it) uses the fake providers, their mock
   transport and a virtual clock; returns the providers' remote side (`FakeServices`).
 - `fake_providers`: the fake providers (`FakeServices`) alone, for fixtures that open services.
+- `gated_ctx`: the window's `UiContext` over a fresh profile whose providers are the fakes of a
+  `GatedServices` (answers held back in simulated time), with that and its `VirtualClock`.
 - `api`: `ProviderApi`, every provider's host in memory; `services`: `AppServices` opened on
   `profile_dir` over `api`; `ctx`: the window's `UiContext` on those services; `window`: the main
   window over `ctx`, shown, its first page loaded.
@@ -47,6 +49,7 @@ from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.services.context import AppServices
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
+from tests.helpers.fake_services import GatedServices
 from tests.helpers.fake_services import fake_registry
 from tests.helpers.provider_api import ProviderApi
 
@@ -114,6 +117,16 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> FakeServices:
 
     monkeypatch.setattr(AppServices, "open", staticmethod(open_with_fakes))
     return services
+
+
+@pytest.fixture
+async def gated_ctx(tmp_path: Path) -> AsyncIterator[tuple[UiContext, GatedServices, VirtualClock]]:
+    from tests.helpers.ui_context import fake_ui_context
+
+    clock = VirtualClock()
+    fake = GatedServices(clock)
+    async with fake_ui_context(tmp_path / "profile", fake, clock) as opened:
+        yield opened, fake, clock
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 `sandbox` is a running `SandboxServer` with the demo catalog, default limits and no faults;
 `sandbox_factory(**options)` starts one with other options. Both are stopped after the test.
-`open_on_sandbox(profile, server)` opens the application's services on a fresh profile pointed at one.
+`open_on_sandbox(profile, server)` opens the application's services on a fresh profile pointed at one;
+`cli_on(profile, capsys)` runs `metarr` commands on a profile.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 from keyring.backends import null
 
+from metarr_desktop.cli.main import run
 from metarr_desktop.sandbox import DEMO_KEYS
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
@@ -60,3 +63,18 @@ TWINS = ("Twin Peaks Motel", 2005)
 
 #: The `cli` fixture of tests/cli: runs one `metarr` command against the sandbox.
 Cli = Callable[..., Any]
+
+
+def cli_on(profile: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """`cli(*argv, code=0)`: runs one `metarr` command on `profile`, checks its exit code and returns
+    its JSON (with --json) or its text; `cli.err` is what it wrote to stderr. What was captured
+    before is dropped."""
+    capsys.readouterr()
+
+    def call(*argv: str, code: int = 0) -> Any:
+        assert run(["--data-dir", str(profile), *argv]) == code
+        captured = capsys.readouterr()
+        call.err = captured.err  # type: ignore[attr-defined]
+        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
+
+    return call

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from keyring.backends import null
 
 from metarr_desktop.cli import suite as cli_suite
-from metarr_desktop.cli.main import run
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
+from tests.helpers.sandbox import Cli
+from tests.helpers.sandbox import cli_on
 from tests.publish.conftest import movie_folder
-
-Cli = Callable[..., Any]
 
 
 @pytest.fixture
@@ -30,15 +26,7 @@ async def cli(
     monkeypatch.setitem(
         cli_suite.OPEN_OPTIONS, "image_transport", sandbox_image_transport(server.urls["tmdb"])
     )
-    capsys.readouterr()
-
-    def call(*argv: str, code: int = 0) -> Any:
-        assert run(["--data-dir", str(profile), *argv]) == code
-        captured = capsys.readouterr()
-        call.err = captured.err  # type: ignore[attr-defined]
-        return json.loads(captured.out) if "--json" in argv and captured.out else captured.out
-
-    return call
+    return cli_on(profile, capsys)
 
 
 def add_inception(cli: Cli, tmp_path: Path) -> Path:

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.engine.events import RecordingProgress
 from metarr_desktop.services.enrichment import EnrichOptions
@@ -20,8 +19,7 @@ from metarr_desktop.services.movie_fields import FieldValueError
 from metarr_desktop.services.movie_fields import normalise_value
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fixtures import Opener
-
-MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
+from tests.helpers.library_suite import enriched_matrix
 
 
 @pytest.fixture
@@ -29,17 +27,10 @@ async def suite(open_services: Opener) -> LibrarySuite:
     return LibrarySuite.create(open_services())
 
 
-async def enriched(suite: LibrarySuite) -> int:
-    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
-    result = await suite.enrichment.enrich(movie.id)
-    assert result.status is Status.ENRICHED
-    return movie.id
-
-
 async def test_the_detail_lists_every_field_with_its_source_lock_ratings_and_history(
     suite: LibrarySuite,
 ) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     suite.app.movies.set_fields(
         movie_id, {"imdb_rating": 8.7, "imdb_votes": 2_000_000}, {"imdb_rating": "omdb"}
     )
@@ -63,7 +54,7 @@ async def test_an_unknown_movie_is_reported(suite: LibrarySuite) -> None:
 
 
 async def test_a_hand_edit_is_written_sourced_user_and_locked_in_one_go(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     detail = suite.library.edit_field(movie_id, "plot", "  My own summary.  ")
     assert detail.value == "My own summary." and detail.source == USER_SOURCE and detail.locked
     stored = suite.app.movies.require(movie_id)
@@ -75,7 +66,7 @@ async def test_a_hand_edit_is_written_sourced_user_and_locked_in_one_go(suite: L
 async def test_a_forced_refresh_leaves_edited_and_locked_fields_alone(
     suite: LibrarySuite, fake_providers: FakeServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     suite.library.edit_field(movie_id, "plot", "Mine.")
     suite.library.set_locked(movie_id, "genres", True)
 
@@ -99,7 +90,7 @@ async def test_a_forced_refresh_leaves_edited_and_locked_fields_alone(
 
 
 async def test_clearing_a_field_keeps_it_empty_and_locked(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     detail = suite.library.edit_field(movie_id, "genres", "")
     assert detail.value is None and detail.locked
     assert "genres" not in suite.app.movies.require(movie_id).fields
@@ -108,7 +99,7 @@ async def test_clearing_a_field_keeps_it_empty_and_locked(suite: LibrarySuite) -
 
 
 async def test_bad_values_are_refused_and_nothing_is_written(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     for name, value in (
         ("runtime", "two hours"),
         ("runtime", "0"),
@@ -164,7 +155,7 @@ def test_messages_say_what_is_expected() -> None:
 
 
 async def test_lock_and_unlock(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     suite.library.set_locked(movie_id, "plot", True)
     assert suite.app.movies.locked_fields(movie_id) == {"plot"}
     suite.library.set_locked(movie_id, "plot", False)
@@ -176,7 +167,7 @@ async def test_lock_and_unlock(suite: LibrarySuite) -> None:
 async def test_enrich_reports_each_provider_s_progress(
     suite: LibrarySuite, fake_providers: FakeServices
 ) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     fake_providers.status["tvdb"] = 503
     progress = RecordingProgress()
     await suite.enrichment.enrich(movie_id, EnrichOptions(force=True), progress=progress)
@@ -188,7 +179,7 @@ async def test_enrich_reports_each_provider_s_progress(
 
 
 async def test_answers_from_the_cache_send_no_progress(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     progress = RecordingProgress()
     result = await suite.enrichment.enrich(movie_id, progress=progress)
     assert result.status is Status.UNCHANGED and progress.events == []

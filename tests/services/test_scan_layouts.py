@@ -73,12 +73,16 @@ def test_editions_are_recorded_as_separate_entries(tmp_path: Path) -> None:
     assert {m.info.ids for m in walk.movies if m.info.title == "Blade Runner"} == {ExternalIds(tmdb=78)}
 
 
+def inception_and_its_extras(root: Path) -> Path:
+    """Inception's folder under `root`: the film, and its trailer, sample and featurette beside it."""
+    folder = root / "Inception (2010)"
+    for suffix in ("", "-trailer", "-sample", "-featurette"):
+        touch(folder / f"Inception (2010){suffix}.mkv")
+    return folder
+
+
 def test_extras_are_never_movies(tmp_path: Path) -> None:
-    folder = tmp_path / "Inception (2010)"
-    touch(folder / "Inception (2010).mkv")
-    touch(folder / "Inception (2010)-trailer.mkv")
-    touch(folder / "Inception (2010)-sample.mkv")
-    touch(folder / "Inception (2010)-featurette.mkv")
+    folder = inception_and_its_extras(tmp_path)
     for extras in ("Extras", "Featurettes", "Behind The Scenes", "Trailers", "Samples", "Deleted Scenes"):
         touch(folder / extras / "Making of.mkv")
     touch(tmp_path / "Interstellar.2014.1080p.mkv")
@@ -92,11 +96,7 @@ def test_extras_are_never_movies(tmp_path: Path) -> None:
 
 
 def test_the_extras_skipped_are_counted(tmp_path: Path) -> None:
-    folder = tmp_path / "Inception (2010)"
-    touch(folder / "Inception (2010).mkv")
-    touch(folder / "Inception (2010)-trailer.mkv")
-    touch(folder / "Inception (2010)-sample.mkv")
-    touch(folder / "Inception (2010)-featurette.mkv")
+    folder = inception_and_its_extras(tmp_path)
     touch(folder / "Inception (2010)-trailer.srt")  # not a video: not an extra the scan skipped
     for extras in ("Extras", "Featurettes", "Trailers"):  # a folder counts once, however full
         touch(folder / extras / "Making of.mkv")

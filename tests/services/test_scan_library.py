@@ -30,6 +30,12 @@ def six_films(root: Path) -> None:
     touch(root / "Dune - Part Two (2024)" / "dune2.mkv")
 
 
+async def scanned_six_films(library: LibraryService, root: Path) -> None:
+    """The six films under `root`, scanned into the library once."""
+    six_films(root)
+    await library.scan(root)
+
+
 async def test_a_rescan_and_add_folder_never_add_a_film_twice(
     tmp_path: Path, library: LibraryService
 ) -> None:
@@ -74,8 +80,7 @@ async def test_a_moved_folder_keeps_its_movie(
     tmp_path: Path, library: LibraryService, movies: MovieRepository
 ) -> None:
     root = tmp_path / "movies"
-    six_films(root)
-    await library.scan(root)
+    await scanned_six_films(library, root)
     heat = next(m for m in await library.all() if m.title == "Heat")
     movies.lock(heat.id, "plot")
     movies.set_fields(heat.id, {"plot": "A thief and a detective."}, {"plot": "user"})
@@ -99,8 +104,7 @@ async def test_a_gone_folder_is_marked_missing_not_deleted(
     tmp_path: Path, library: LibraryService, movies: MovieRepository
 ) -> None:
     root = tmp_path / "movies"
-    six_films(root)
-    await library.scan(root)
+    await scanned_six_films(library, root)
     alien = next(m for m in await library.all() if m.title == "Alien")
     shutil.move(str(root / "Alien (1979) [imdbid-tt0078748]"), str(tmp_path / "away"))
     report = await library.scan(root)

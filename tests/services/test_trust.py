@@ -19,8 +19,8 @@ from metarr_desktop.services.undo import UNDO_MODE
 from tests.helpers import fake_services
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fixtures import Opener
-
-MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
+from tests.helpers.library_suite import MATRIX
+from tests.helpers.library_suite import enriched_matrix
 
 
 @pytest.fixture
@@ -50,13 +50,6 @@ def ratings(provider: str, fields: dict[str, Any]) -> None:
         fields["runtime"] = 136
 
 
-async def enriched(suite: LibrarySuite) -> int:
-    movie = suite.library.add("The Matrix", year=1999, ids=MATRIX)
-    result = await suite.enrichment.enrich(movie.id)
-    assert result.status is Status.ENRICHED
-    return movie.id
-
-
 # -- the inspector -------------------------------------------------------------------------------------
 
 
@@ -64,7 +57,7 @@ async def test_the_inspector_lists_every_provider_and_matches_the_merge_without_
     suite: LibrarySuite, fake_providers: FakeServices, answers: Any
 ) -> None:
     answers(ratings)
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     before = fake_providers.count()
     inspection = suite.inspect.inspect(movie_id)
     assert fake_providers.count() == before  # the cache only
@@ -89,7 +82,7 @@ async def test_the_inspector_lists_every_provider_and_matches_the_merge_without_
 
 
 async def test_the_inspector_names_locked_and_edited_fields(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     suite.library.edit_field(movie_id, "plot", "Mine.")
     suite.library.set_locked(movie_id, "genres", True)
     inspection = suite.inspect.inspect(movie_id)
@@ -103,7 +96,7 @@ async def test_the_inspector_names_locked_and_edited_fields(suite: LibrarySuite)
 async def test_a_disabled_providers_answer_is_listed_but_takes_no_part(suite: LibrarySuite) -> None:
     from metarr_desktop.services.config import ProviderUpdate
 
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     await suite.app.providers.update("tmdb", ProviderUpdate(enabled=False))
     plot = suite.inspect.inspect(movie_id, "plot").fields["plot"]
     assert plot.candidate("tmdb").outcome == "excluded"  # type: ignore[union-attr]
@@ -111,7 +104,7 @@ async def test_a_disabled_providers_answer_is_listed_but_takes_no_part(suite: Li
 
 
 async def test_use_this_value_applies_the_providers_value_sourced_and_locked(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     value = suite.inspect.use_value(movie_id, "plot", "omdb")
     assert value == "Plot of 603 from omdb"
     detail = suite.library.movie_detail(movie_id)
@@ -123,7 +116,7 @@ async def test_use_this_value_applies_the_providers_value_sourced_and_locked(sui
 
 
 async def test_always_prefer_edits_the_authority_rule(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     change = suite.inspect.prefer_provider("plot", "omdb")
     assert change.before[:2] == ["tmdb", "omdb"] and change.after[:2] == ["omdb", "tmdb"]
     assert suite.app.authority.get().field_authorities["plot"].providers == ["omdb", "tmdb"]
@@ -241,7 +234,7 @@ async def test_applying_from_the_cache_needs_an_identified_movie(
 async def test_undo_restores_the_old_values_keeps_edits_logs_and_says_nothing_left_the_second_time(
     suite: LibrarySuite, fake_providers: FakeServices, answers: Any, clock: VirtualClock
 ) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     clock.advance(timedelta(days=8).total_seconds())
 
     def changed(provider: str, fields: dict[str, Any]) -> None:
@@ -285,7 +278,7 @@ async def test_undo_with_no_refresh_that_changed_anything(suite: LibrarySuite) -
 
 
 async def test_undo_republishes_through_the_hook_when_it_restored_something(suite: LibrarySuite) -> None:
-    movie_id = await enriched(suite)
+    movie_id = await enriched_matrix(suite)
     calls: list[int] = []
 
     async def republish(movie: int) -> dict[str, Any] | None:

@@ -12,7 +12,6 @@ each search's progress listener, to send events after the search went stale.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -53,7 +52,6 @@ from tests.helpers.qt import lay_out
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
-from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -73,14 +71,6 @@ def delete_dialogs_on_the_qt_thread() -> Iterator[None]:
     tests/ui/identify/test_identify_dialog.py)."""
     with deleted_on_the_qt_thread(OPENED):
         yield
-
-
-@pytest.fixture
-async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
-    clock = VirtualClock()
-    fake = GatedServices(clock)
-    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
-        yield ctx, fake, clock
 
 
 def open_dialog(ctx: UiContext, title: str, year: int | None = None, **options: Any) -> IdentifyDialog:
@@ -263,9 +253,9 @@ def test_chips_that_do_not_fit_on_one_line_wrap(qtbot: QtBot) -> None:
 
 
 async def test_chips_follow_a_search_with_one_provider_failing_and_others_answering(
-    qtbot: QtBot, fake_ctx: Setup
+    qtbot: QtBot, gated_ctx: Setup
 ) -> None:
-    ctx, fake, clock = fake_ctx
+    ctx, fake, clock = gated_ctx
     fake.required_keys["tvdb"] = "a key it was never given"  # refused at once
     fake.delays[("tmdb", "search")] = 5.0
     dialog = open_dialog(ctx, "Inception", 2010)
@@ -297,8 +287,8 @@ async def test_chips_follow_a_search_with_one_provider_failing_and_others_answer
     )
 
 
-async def test_a_rate_limited_provider_is_skipped_without_a_request(qtbot: QtBot, fake_ctx: Setup) -> None:
-    ctx, fake, clock = fake_ctx
+async def test_a_rate_limited_provider_is_skipped_without_a_request(qtbot: QtBot, gated_ctx: Setup) -> None:
+    ctx, fake, clock = gated_ctx
     ctx.pool.get("omdb").gate.note_rate_limited(
         RateLimitedError("omdb", "daily quota used up", reset_at=clock.now() + timedelta(hours=3))
     )
@@ -316,8 +306,8 @@ async def test_a_rate_limited_provider_is_skipped_without_a_request(qtbot: QtBot
     )
 
 
-async def test_when_no_provider_could_search_every_chip_says_why(qtbot: QtBot, fake_ctx: Setup) -> None:
-    ctx, fake, _clock = fake_ctx
+async def test_when_no_provider_could_search_every_chip_says_why(qtbot: QtBot, gated_ctx: Setup) -> None:
+    ctx, fake, _clock = gated_ctx
     for provider in ("omdb", "tmdb", "tvdb"):
         fake.required_keys[provider] = "never given"
     dialog = open_dialog(ctx, "Inception", 2010)
@@ -343,8 +333,8 @@ async def test_when_no_provider_could_search_every_chip_says_why(qtbot: QtBot, f
     assert lines(dialog) == [["omdb", "tmdb", "tvdb"]]
 
 
-async def test_an_id_lookup_shows_lookup_states(qtbot: QtBot, fake_ctx: Setup) -> None:
-    ctx, fake, clock = fake_ctx
+async def test_an_id_lookup_shows_lookup_states(qtbot: QtBot, gated_ctx: Setup) -> None:
+    ctx, fake, clock = gated_ctx
     fake.not_found.add(("fanart", "27205"))
     fake.delays[("tvdb", "movie")] = 5.0
     dialog = open_dialog(ctx, "Inception", 2010)
@@ -368,8 +358,8 @@ async def test_an_id_lookup_shows_lookup_states(qtbot: QtBot, fake_ctx: Setup) -
     assert dialog.model.exact and dialog.model.rowCount() == 1
 
 
-async def test_choosing_a_film_shows_its_lookup_in_the_chips(qtbot: QtBot, fake_ctx: Setup) -> None:
-    ctx, fake, clock = fake_ctx
+async def test_choosing_a_film_shows_its_lookup_in_the_chips(qtbot: QtBot, gated_ctx: Setup) -> None:
+    ctx, fake, clock = gated_ctx
     dialog = open_dialog(ctx, "Inception", 2010)
     finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 5))
     await asyncio.sleep(0)
@@ -524,10 +514,10 @@ async def test_clearing_the_title_hides_the_chips(qtbot: QtBot, ctx: UiContext) 
 
 
 async def test_render_the_chips_mid_search_and_after_the_results(
-    qtbot: QtBot, fake_ctx: Setup, scheme: Scheme
+    qtbot: QtBot, gated_ctx: Setup, scheme: Scheme
 ) -> None:
     """Held answers (in simulated time) freeze the dialog in the search, then in a lookup."""
-    ctx, fake, clock = fake_ctx
+    ctx, fake, clock = gated_ctx
     fake.required_keys["tvdb"] = "a key it was never given"
     fake.delays[("tmdb", "search")] = 5.0
     ctx.pool.get("omdb").gate.note_rate_limited(

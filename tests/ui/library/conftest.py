@@ -1,11 +1,13 @@
-"""The library pages over the sandbox paint a poster per movie (`sandbox_images`), and `demo_page`
-shows the demo library in one."""
+"""The library pages over the sandbox paint a poster per movie (`sandbox_images`), and
+`open_demo_page(size)` shows the demo library in one."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QSize
 
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.page import LibraryPage
@@ -19,9 +21,16 @@ def sandbox_images() -> PosterImages:
 
 
 @pytest.fixture
-async def demo_page(
+def open_demo_page(
     sandbox_ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
-) -> LibraryPage:
-    """The demo library (`demo_library`) in a shown page, not loaded yet: a test sizes it first."""
-    await demo_library(sandbox_ctx)
-    return library_page_factory(sandbox_ctx)
+) -> Callable[[QSize], Awaitable[LibraryPage]]:
+    """`open_demo_page(size)`: the demo library (`demo_library`) in a shown page of that size, loaded."""
+
+    async def open_page(size: QSize) -> LibraryPage:
+        await demo_library(sandbox_ctx)
+        page = library_page_factory(sandbox_ctx)
+        page.resize(size)
+        await page.load()
+        return page
+
+    return open_page

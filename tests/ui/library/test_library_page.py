@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import gc
 from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent
+from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -536,11 +538,12 @@ async def test_posters_are_requested_for_visible_rows_only(
 
 
 async def test_the_page_with_demo_data(
-    sandbox_ctx: UiContext, demo_page: LibraryPage, scheme: Scheme, shots: Path
+    sandbox_ctx: UiContext,
+    open_demo_page: Callable[[QSize], Awaitable[LibraryPage]],
+    scheme: Scheme,
+    shots: Path,
 ) -> None:
-    page = demo_page
-    page.resize(1000, 560)
-    await page.load()
+    page = await open_demo_page(QSize(1000, 560))
     report = ScanReport(added=[1, 2, 3], existing=[4], warnings=["/films/x: no title or id; skipped"])
     page.show_scan_report("/films", report)
     unsure = next(r.id for r in page.model.rows if r.status is IdentificationStatus.NEEDS_IDENTIFICATION)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from datetime import UTC
@@ -190,6 +191,13 @@ def card_centre(page: LibraryPage, movie_id: int) -> QPoint:
     return page.grid.visualRect(index).center()
 
 
+def click_card(
+    page: LibraryPage, movie_id: int, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    """A left click on `movie_id`'s card (Ctrl+click with `modifier`)."""
+    QTest.mouseClick(page.grid.viewport(), Qt.MouseButton.LeftButton, modifier, card_centre(page, movie_id))
+
+
 @pytest.fixture(autouse=True)
 def _collect_on_the_qt_thread() -> Iterator[None]:
     """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
@@ -226,13 +234,8 @@ async def test_switching_keeps_the_selection_and_brings_it_into_view(
 
     # Two other movies chosen in the grid (a click, then Ctrl+click) are selected in the list.
     first, second = ids[3], ids[5]
-    QTest.mouseClick(page.grid.viewport(), Qt.MouseButton.LeftButton, pos=card_centre(page, first))
-    QTest.mouseClick(
-        page.grid.viewport(),
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.ControlModifier,
-        card_centre(page, second),
-    )
+    click_card(page, first)
+    click_card(page, second, Qt.KeyboardModifier.ControlModifier)
     assert page.selected_ids() == [first, second]
     assert page.enrich_selected_button.isEnabled()
     page.table.scrollToBottom()
@@ -359,28 +362,23 @@ async def test_a_card_opens_its_movie_and_its_menu_works_on_the_grid_selection(
     page.identifyRequested.connect(asked.append)
 
     # A double click: QTest sends only its second press, so the first click is sent before it.
-    QTest.mouseClick(page.grid.viewport(), Qt.MouseButton.LeftButton, pos=card_centre(page, matrix))
+    click_card(page, matrix)
     QTest.mouseDClick(page.grid.viewport(), Qt.MouseButton.LeftButton, pos=card_centre(page, matrix))
     assert opened == [matrix]
-    QTest.mouseClick(page.grid.viewport(), Qt.MouseButton.LeftButton, pos=card_centre(page, heat))
+    click_card(page, heat)
     page.grid.setFocus()
     QTest.keyClick(page.grid, Qt.Key.Key_Return)
     assert opened == [matrix, heat]
 
     # Identify follows the grid's current card.
     assert not page.identify_button.isEnabled()
-    QTest.mouseClick(page.grid.viewport(), Qt.MouseButton.LeftButton, pos=card_centre(page, unsure))
+    click_card(page, unsure)
     assert page.identify_button.isEnabled()
     page.identify_button.click()
     assert asked == [unsure]
 
     # A right click inside a selection of two keeps both: the menu enriches them together.
-    QTest.mouseClick(
-        page.grid.viewport(),
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.ControlModifier,
-        card_centre(page, heat),
-    )
+    click_card(page, heat, Qt.KeyboardModifier.ControlModifier)
     assert page.selected_ids() == [heat, unsure]
     page.grid.customContextMenuRequested.emit(card_centre(page, heat))
     await until(lambda: page.context_menu is not None and page.context_menu.isVisible())
@@ -696,11 +694,12 @@ def test_poster_sizes_are_rounded_and_requested_at_fixed_widths() -> None:
 
 
 async def test_the_grid_with_demo_data(
-    sandbox_ctx: UiContext, demo_page: LibraryPage, scheme: Scheme, shots: Path
+    sandbox_ctx: UiContext,
+    open_demo_page: Callable[[QSize], Awaitable[LibraryPage]],
+    scheme: Scheme,
+    shots: Path,
 ) -> None:
-    page = demo_page
-    page.resize(1000, 700)
-    await page.load()
+    page = await open_demo_page(QSize(1000, 700))
     page.set_view_mode(ViewMode.POSTERS)
     unsure = next(r.id for r in page.model.rows if r.status is IdentificationStatus.NEEDS_IDENTIFICATION)
     incomplete = next(r.id for r in page.model.rows if r.incomplete_providers)

@@ -12,10 +12,8 @@ real film of the demo catalog found from its title).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,7 +35,6 @@ from tests.helpers.movie_page import Watcher
 from tests.helpers.qt import lay_out
 from tests.helpers.qt import settle
 from tests.helpers.qt import shoot
-from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [
     pytest.mark.gui,
@@ -54,14 +51,6 @@ SEARCHERS = ("omdb", "tmdb", "tvdb")  # the fake providers that can search (fana
 
 
 Setup = tuple[UiContext, GatedServices, VirtualClock]
-
-
-@pytest.fixture
-async def fake_ctx(tmp_path: Path) -> AsyncIterator[Setup]:
-    clock = VirtualClock()
-    fake = GatedServices(clock)
-    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
-        yield ctx, fake, clock
 
 
 @pytest.fixture
@@ -165,9 +154,9 @@ def test_identification_events_drive_the_chips_and_the_phase() -> None:
 
 
 async def test_identification_shows_in_the_chips_then_fetching(
-    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+    gated_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
-    ctx, _fake, _clock = fake_ctx
+    ctx, _fake, _clock = gated_ctx
     page, movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
     assert page.progress is None
     result, recorder = await recorded_refresh(ctx, page)
@@ -196,9 +185,9 @@ async def test_identification_shows_in_the_chips_then_fetching(
 
 
 async def test_a_failing_provider_shows_its_failure_while_the_others_go_on(
-    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+    gated_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
-    ctx, fake, _clock = fake_ctx
+    ctx, fake, _clock = gated_ctx
     fake.status["tvdb"] = 401
     page, _movie_id = await unidentified_page(ctx, movie_page_factory, "Inception", 2010)
     result, recorder = await recorded_refresh(ctx, page)
@@ -213,9 +202,9 @@ async def test_a_failing_provider_shows_its_failure_while_the_others_go_on(
 
 
 async def test_a_rate_limited_provider_is_skipped_without_a_request(
-    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+    gated_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
-    ctx, fake, clock = fake_ctx
+    ctx, fake, clock = gated_ctx
     ctx.pool.get("omdb").gate.note_rate_limited(
         RateLimitedError("omdb", "daily quota used up", reset_at=clock.now() + timedelta(hours=3))
     )
@@ -232,9 +221,9 @@ async def test_a_rate_limited_provider_is_skipped_without_a_request(
 
 
 async def test_a_film_not_identified_keeps_what_the_search_said(
-    fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+    gated_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
-    ctx, fake, _clock = fake_ctx
+    ctx, fake, _clock = gated_ctx
     # A refused key is no passing failure: the others' "no match" stands. (A 503 would keep the
     # movie unidentified and try again later: issue 20, item 6.)
     fake.status["omdb"] = 401
@@ -261,10 +250,10 @@ async def test_a_film_not_identified_keeps_what_the_search_said(
 
 
 async def test_render_the_page_mid_identification(
-    scheme: Scheme, fake_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+    scheme: Scheme, gated_ctx: Setup, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> None:
     """Held answers (in simulated time) freeze the page in the search, then in the lookup."""
-    ctx, fake, clock = fake_ctx
+    ctx, fake, clock = gated_ctx
     fake.status["omdb"] = 401
     fake.delays[("tvdb", "search")] = 5.0  # its search answers at 5 s
     fake.delays[("tvdb", "movie")] = 5.0  # its lookup, asked at 5 s, answers at 10 s
