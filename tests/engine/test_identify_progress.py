@@ -36,9 +36,8 @@ from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
 from tests.engine.test_identify import COMPLETE
 from tests.engine.test_identify import make
-from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.fake_services import fake_registry
+from tests.helpers.fake_services import services_on_fakes
 from tests.helpers.sandbox import open_on_sandbox
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
@@ -61,17 +60,8 @@ def fake_providers() -> FakeServices:
 async def app(
     tmp_path: Path, clock: VirtualClock, fake_providers: FakeServices
 ) -> AsyncIterator[AppServices]:
-    services = AppServices.open(
-        tmp_path / "profile",
-        clock=clock,
-        transport=fake_providers.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
-    try:
+    async with services_on_fakes(tmp_path / "profile", fake_providers, clock) as services:
         yield services
-    finally:
-        await services.aclose()
 
 
 @pytest.fixture

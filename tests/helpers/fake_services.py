@@ -4,13 +4,17 @@ The four fake clients (`omdb`, `tmdb`, `tvdb`, `fanart`) are real `HttpProvider`
 request passes the engine's gate, goes through httpx and is mapped to our errors by the shared base.
 `FakeServices` answers them: every movie id exists unless listed in `not_found`; a key can be
 required per provider; a status can be forced; `hold` makes every request wait until released.
-Every request is recorded, so tests can count network requests exactly.
+Every request is recorded, so tests can count network requests exactly. `services_on_fakes` opens
+the application's services on a profile whose providers are these fakes.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from typing import ClassVar
 
@@ -32,6 +36,8 @@ from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.providers.registry import ProviderSpec
 from metarr_desktop.providers.registry import spec_from_class
+from metarr_desktop.services.context import AppServices
+from tests.helpers.fake_keyring import MemoryKeyring
 
 ALL_IDS = frozenset({IdType.TMDB, IdType.IMDB, IdType.TVDB})
 
@@ -254,3 +260,27 @@ def fake_registry(*extra: type[Any], builtin_extra: bool = False) -> ProviderReg
     specs: list[ProviderSpec] = [spec_from_class(cls, builtin=True) for cls in FAKE_CLASSES]
     specs += [spec_from_class(cls, builtin=builtin_extra) for cls in extra]
     return ProviderRegistry(specs)
+
+
+def open_on_fakes(profile: Path, fake: FakeServices, clock: VirtualClock) -> AppServices:
+    """The application's services on the profile at `profile`, its providers the fakes answered by
+    `fake`, on `clock`, keys in an in-memory keyring."""
+    return AppServices.open(
+        profile,
+        clock=clock,
+        transport=fake.transport,
+        registry=fake_registry(),
+        keyring_backend=MemoryKeyring(),
+    )
+
+
+@asynccontextmanager
+async def services_on_fakes(
+    profile: Path, fake: FakeServices, clock: VirtualClock
+) -> AsyncIterator[AppServices]:
+    """`open_on_fakes`, closed afterwards."""
+    services = open_on_fakes(profile, fake, clock)
+    try:
+        yield services
+    finally:
+        await services.aclose()

@@ -5,6 +5,8 @@ shows them in `demo_page`)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
+from collections.abc import Callable
 from datetime import timedelta
 
 from PySide6.QtCore import QObject
@@ -24,6 +26,10 @@ from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.library.page import LibraryPage
+
+#: The `open_demo_page` fixture of tests/ui/library: `await open_demo_page(size)` -> the demo library's page.
+OpenDemoPage = Callable[[QSize], Awaitable[LibraryPage]]
 
 
 class PosterImages(QObject):

@@ -1,4 +1,4 @@
-"""The Matrix in a `LibrarySuite`, enriched (tests/services, over the fake providers)."""
+"""The Matrix in a `LibrarySuite`, enriched from the fake providers (which know it)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,9 @@ from typing import Any
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.context import UiContext
-from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.fake_services import fake_registry
+from tests.helpers.fake_services import open_on_fakes
 from tests.helpers.sandbox import open_on_sandbox
 
 
@@ -22,13 +20,7 @@ from tests.helpers.sandbox import open_on_sandbox
 async def fake_ui_context(profile: Path, fake: FakeServices, clock: VirtualClock) -> AsyncIterator[UiContext]:
     """A window context over a fresh profile whose providers are the fakes answered by `fake`, on
     `clock`; jobs cancelled and services closed afterwards."""
-    services = AppServices.open(
-        profile,
-        clock=clock,
-        transport=fake.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
+    services = open_on_fakes(profile, fake, clock)
     ctx = UiContext.from_services(services)
     try:
         yield ctx

@@ -22,9 +22,9 @@ from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
-from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fake_services import fake_registry
+from tests.helpers.fake_services import services_on_fakes
 
 MOVIES = 25
 
@@ -55,14 +55,7 @@ def add_movies(app: AppServices, count: int) -> list[int]:
 async def test_results_are_handed_on_in_order_and_not_kept(tmp_path: Path) -> None:
     clock = VirtualClock()
     fake = Staggered(clock)
-    app = AppServices.open(
-        tmp_path / "profile",
-        clock=clock,
-        transport=fake.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
-    try:
+    async with services_on_fakes(tmp_path / "profile", fake, clock) as app:
         suite = LibrarySuite.create(app)
         ids = add_movies(app, MOVIES)
         handed: list[EnrichResult] = []
@@ -79,8 +72,6 @@ async def test_results_are_handed_on_in_order_and_not_kept(tmp_path: Path) -> No
         )
         assert cached.cache_hits == sum(r.cache_hits for r in again) > 0
         assert cached.summary()["unchanged"] == MOVIES
-    finally:
-        await app.aclose()
 
 
 @pytest.fixture

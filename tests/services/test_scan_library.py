@@ -30,10 +30,11 @@ def six_films(root: Path) -> None:
     touch(root / "Dune - Part Two (2024)" / "dune2.mkv")
 
 
-async def scanned_six_films(library: LibraryService, root: Path) -> None:
-    """The six films under `root`, scanned into the library once."""
+async def scanned_six_films(library: LibraryService, root: Path) -> Path:
+    """The six films under `root`, scanned into the library once: `root`."""
     six_films(root)
     await library.scan(root)
+    return root
 
 
 async def test_a_rescan_and_add_folder_never_add_a_film_twice(
@@ -79,8 +80,7 @@ async def test_editions_are_two_entries_with_the_same_ids(tmp_path: Path, librar
 async def test_a_moved_folder_keeps_its_movie(
     tmp_path: Path, library: LibraryService, movies: MovieRepository
 ) -> None:
-    root = tmp_path / "movies"
-    await scanned_six_films(library, root)
+    root = await scanned_six_films(library, tmp_path / "movies")
     heat = next(m for m in await library.all() if m.title == "Heat")
     movies.lock(heat.id, "plot")
     movies.set_fields(heat.id, {"plot": "A thief and a detective."}, {"plot": "user"})
@@ -103,8 +103,7 @@ async def test_a_moved_folder_keeps_its_movie(
 async def test_a_gone_folder_is_marked_missing_not_deleted(
     tmp_path: Path, library: LibraryService, movies: MovieRepository
 ) -> None:
-    root = tmp_path / "movies"
-    await scanned_six_films(library, root)
+    root = await scanned_six_films(library, tmp_path / "movies")
     alien = next(m for m in await library.all() if m.title == "Alien")
     shutil.move(str(root / "Alien (1979) [imdbid-tt0078748]"), str(tmp_path / "away"))
     report = await library.scan(root)

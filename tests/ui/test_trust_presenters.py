@@ -11,17 +11,15 @@ import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.ui.inspect.presenter import InspectorPresenter
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
 from metarr_desktop.ui.preview.presenter import PreviewPresenter
 from metarr_desktop.ui.undo.presenter import UndoPresenter
-from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
-from tests.helpers.fake_services import fake_registry
+from tests.helpers.fake_services import services_on_fakes
+from tests.helpers.library_suite import MATRIX
 
-MATRIX = ExternalIds(tmdb=603, imdb="tt0133093")
 NAMES = {"tmdb": "TMDB", "omdb": "OMDb", "tvdb": "TheTVDB", "fanart": "fanart.tv"}
 
 
@@ -32,17 +30,8 @@ def fake() -> FakeServices:
 
 @pytest.fixture
 async def suite(tmp_path: Path, fake: FakeServices) -> AsyncIterator[LibrarySuite]:
-    app = AppServices.open(
-        tmp_path / "profile",
-        clock=VirtualClock(),
-        transport=fake.transport,
-        registry=fake_registry(),
-        keyring_backend=MemoryKeyring(),
-    )
-    try:
+    async with services_on_fakes(tmp_path / "profile", fake, VirtualClock()) as app:
         yield LibrarySuite.create(app)
-    finally:
-        await app.aclose()
 
 
 async def test_the_inspector_presenter_names_rows_rules_and_actions(suite: LibrarySuite) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +10,7 @@ from PySide6.QtCore import QSize
 
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.page import LibraryPage
+from tests.helpers.library_page import OpenDemoPage
 from tests.helpers.library_page import PosterImages
 from tests.helpers.library_page import demo_library
 
@@ -23,7 +23,7 @@ def sandbox_images() -> PosterImages:
 @pytest.fixture
 def open_demo_page(
     sandbox_ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
-) -> Callable[[QSize], Awaitable[LibraryPage]]:
+) -> OpenDemoPage:
     """`open_demo_page(size)`: the demo library (`demo_library`) in a shown page of that size, loaded."""
 
     async def open_page(size: QSize) -> LibraryPage:

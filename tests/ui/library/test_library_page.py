@@ -13,7 +13,6 @@ import asyncio
 import dataclasses
 import gc
 from collections.abc import AsyncIterator
-from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +38,7 @@ from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fake_services import FakeServices
+from tests.helpers.library_page import OpenDemoPage
 from tests.helpers.library_page import PosterImages
 from tests.helpers.library_page import add
 from tests.helpers.qt import settle
@@ -538,10 +538,7 @@ async def test_posters_are_requested_for_visible_rows_only(
 
 
 async def test_the_page_with_demo_data(
-    sandbox_ctx: UiContext,
-    open_demo_page: Callable[[QSize], Awaitable[LibraryPage]],
-    scheme: Scheme,
-    shots: Path,
+    sandbox_ctx: UiContext, open_demo_page: OpenDemoPage, scheme: Scheme, shots: Path
 ) -> None:
     page = await open_demo_page(QSize(1000, 560))
     report = ScanReport(added=[1, 2, 3], existing=[4], warnings=["/films/x: no title or id; skipped"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from datetime import UTC
@@ -62,6 +61,7 @@ from metarr_desktop.ui.library.poster_grid import clamp_poster_width
 from metarr_desktop.ui.library.poster_grid import request_size
 from metarr_desktop.ui.library.poster_grid import selection_ranges
 from metarr_desktop.ui.library.poster_grid import title_lines
+from tests.helpers.library_page import OpenDemoPage
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 
@@ -694,10 +694,7 @@ def test_poster_sizes_are_rounded_and_requested_at_fixed_widths() -> None:
 
 
 async def test_the_grid_with_demo_data(
-    sandbox_ctx: UiContext,
-    open_demo_page: Callable[[QSize], Awaitable[LibraryPage]],
-    scheme: Scheme,
-    shots: Path,
+    sandbox_ctx: UiContext, open_demo_page: OpenDemoPage, scheme: Scheme, shots: Path
 ) -> None:
     page = await open_demo_page(QSize(1000, 700))
     page.set_view_mode(ViewMode.POSTERS)
