@@ -52,11 +52,6 @@ Events = list[tuple[str, ...]]
 
 
 @pytest.fixture
-def fake_providers() -> FakeServices:
-    return FakeServices()
-
-
-@pytest.fixture
 async def app(
     tmp_path: Path, clock: VirtualClock, fake_providers: FakeServices
 ) -> AsyncIterator[AppServices]:

@@ -3,7 +3,8 @@
 
 - `clock`: a `VirtualClock` (nothing sleeps for real).
 - `memory_keyring`: an empty in-memory keyring installed as *the* keyring (`keyring.set_keyring`);
-  `no_keyring`: a keyring that fails every call.
+  `no_keyring`: a keyring that fails every call; `keyring_backend`: an empty in-memory keyring to
+  hand to the services (`AppServices.open(..., keyring_backend=...)`), not installed.
 - `data_dir` / `profile_dir`: a profile folder under `tmp_path` (not created).
 - `fake_app`: every `AppServices.open` (as the CLI does it) uses the fake providers, their mock
   transport and a virtual clock; returns the providers' remote side (`FakeServices`).
@@ -80,6 +81,11 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def keyring_backend() -> MemoryKeyring:
+    return MemoryKeyring()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 from metarr_desktop.cli.main import run
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
-from tests.helpers.processes import default_sigint
+from tests.helpers.processes import interruptible_cli
 
 TMDB_IDS = [550, 146, 27205, 603, 278, 238, 680, 155, 13, 157336, 841, 438631, 693134, 1091]
 
@@ -54,24 +54,8 @@ def test_interrupting_enrich_all_keeps_finished_work(
         )
 
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "metarr_desktop.cli",
-            "--data-dir",
-            str(data_dir),
-            "enrich",
-            "--all",
-            "--json",
-            "--concurrency",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        preexec_fn=default_sigint,
+    child = interruptible_cli(
+        "--data-dir", str(data_dir), "enrich", "--all", "--json", "--concurrency", "2", env=env
     )
     assert child.stderr is not None
     seen: list[str] = []

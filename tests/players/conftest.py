@@ -48,15 +48,10 @@ def fakes() -> Fakes:
 
 
 @pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
 async def app(
-    tmp_path: Path, fakes: Fakes, clock: VirtualClock, keyring: MemoryKeyring
+    tmp_path: Path, fakes: Fakes, clock: VirtualClock, keyring_backend: MemoryKeyring
 ) -> AsyncIterator[AppServices]:
-    services = open_app(tmp_path / "profile", fakes, clock, keyring)
+    services = open_app(tmp_path / "profile", fakes, clock, keyring_backend)
     try:
         yield services
     finally:

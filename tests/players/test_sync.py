@@ -189,10 +189,10 @@ async def test_test_connection_shows_name_and_version(app: AppServices) -> None:
 
 
 async def test_an_offline_player_keeps_its_queue_across_a_restart(
-    tmp_path: Path, fakes: Fakes, clock: VirtualClock, keyring: MemoryKeyring
+    tmp_path: Path, fakes: Fakes, clock: VirtualClock, keyring_backend: MemoryKeyring
 ) -> None:
     profile = tmp_path / "profile"
-    app = open_app(profile, fakes, clock, keyring)
+    app = open_app(profile, fakes, clock, keyring_backend)
     try:
         movie = app.movies.add("Alien", path="/mnt/media/Movies/Alien (1979)").id
         kodi = await add_kodi(app)
@@ -207,7 +207,7 @@ async def test_an_offline_player_keeps_its_queue_across_a_restart(
         await app.aclose()
 
     fakes.kodi.online = True
-    app = open_app(profile, fakes, clock, keyring)
+    app = open_app(profile, fakes, clock, keyring_backend)
     try:
         view = app.players.get(kodi)
         assert view.pending == 1
@@ -297,14 +297,14 @@ async def test_the_mapping_tester(app: AppServices, movies: Movies) -> None:
     assert nothing.known is None and nothing.remote_path is None
 
 
-async def test_secrets_stay_out_of_the_database(app: AppServices, keyring: MemoryKeyring) -> None:
+async def test_secrets_stay_out_of_the_database(app: AppServices, keyring_backend: MemoryKeyring) -> None:
     kodi = await add_kodi(app)
     database = Path(app.database.path)
     files = [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
     assert files and all(b"correct horse battery" not in p.read_bytes() for p in files)
-    assert keyring.passwords[("metarr-desktop", f"player:{kodi}")] == "correct horse battery"
+    assert keyring_backend.passwords[("metarr-desktop", f"player:{kodi}")] == "correct horse battery"
     await app.players.remove(kodi)
-    assert ("metarr-desktop", f"player:{kodi}") not in keyring.passwords
+    assert ("metarr-desktop", f"player:{kodi}") not in keyring_backend.passwords
 
 
 # -- after publishing --------------------------------------------------------------------------------

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from metarr_desktop.cli.main import run
-from tests.helpers.processes import default_sigint
+from tests.helpers.processes import interruptible_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,25 +36,8 @@ def test_bad_options_are_usage_errors(argv: list[str], capsys: pytest.CaptureFix
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_serves_until_interrupted(stop_signal: signal.Signals) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "metarr_desktop.cli",
-            "sandbox",
-            "--port",
-            "0",
-            "--catalog",
-            "demo",
-            "--seed",
-            "1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        preexec_fn=default_sigint,
-        cwd=ROOT,
+    process = interruptible_cli(
+        "sandbox", "--port", "0", "--catalog", "demo", "--seed", "1", env=env, cwd=ROOT
     )
     try:
         assert process.stdout is not None

@@ -28,11 +28,6 @@ from tests.helpers.fixtures import Opener
 
 
 @pytest.fixture
-def keyring_backend() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
 async def open_services(
     tmp_path: Path, clock: VirtualClock, fake_providers: FakeServices, keyring_backend: MemoryKeyring
 ) -> AsyncIterator[Opener]:

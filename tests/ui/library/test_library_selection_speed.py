@@ -106,9 +106,13 @@ def fill(ctx: UiContext, count: int) -> None:
         )
 
 
-async def loaded_page(ctx: UiContext, make: Callable[[UiContext], LibraryPage]) -> LibraryPage:
+@pytest.fixture
+async def loaded_page(
+    counting: None, ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
+) -> LibraryPage:
+    """A page of `MOVIES` movies over `CountingModel`, loaded and painted."""
     fill(ctx, MOVIES)
-    page = make(ctx)
+    page = library_page_factory(ctx)
     await page.load()
     assert page.model.rowCount() == MOVIES
     assert isinstance(page.model, CountingModel)
@@ -156,11 +160,8 @@ def enrich_label(page: LibraryPage, row: int) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("counting")
-async def test_select_all_selects_every_movie_and_enables_enrich_selected(
-    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
-) -> None:
-    page = await loaded_page(ctx, library_page_factory)
+async def test_select_all_selects_every_movie_and_enables_enrich_selected(loaded_page: LibraryPage) -> None:
+    page = loaded_page
     assert not page.enrich_selected_button.isEnabled()
     unsure = page.model.view_row_of(1)  # "Film 00000" needs identification
     assert page.model.state_at(unsure) is RowState.NEEDS_IDENTIFICATION
@@ -196,11 +197,10 @@ async def test_select_all_selects_every_movie_and_enables_enrich_selected(
     assert asked == [page.model.shown_ids()]
 
 
-@pytest.mark.usefixtures("counting")
 async def test_select_all_and_its_repaint_do_not_ask_the_model_about_every_row(
-    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
+    loaded_page: LibraryPage,
 ) -> None:
-    page = await loaded_page(ctx, library_page_factory)
+    page = loaded_page
     model = counting_model(page)
     page.select_movie(page.model.movie_id(0))
     page.table.setFocus()
@@ -234,11 +234,8 @@ async def test_select_all_and_its_repaint_do_not_ask_the_model_about_every_row(
     assert model.calls < CALLS_PER_CHANGE, (model.data_calls, model.flags_calls)
 
 
-@pytest.mark.usefixtures("counting")
-async def test_the_table_header_keeps_a_selection_model_of_its_own(
-    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
-) -> None:
-    page = await loaded_page(ctx, library_page_factory)
+async def test_the_table_header_keeps_a_selection_model_of_its_own(loaded_page: LibraryPage) -> None:
+    page = loaded_page
     header = page.table.horizontalHeader()
     assert header.selectionModel() is not page.table.selectionModel()
     assert header.selectionModel().model() is page.model
@@ -262,11 +259,10 @@ async def test_the_table_header_keeps_a_selection_model_of_its_own(
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("counting")
 async def test_range_selections_to_the_last_row_count_right_without_visiting_each_row(
-    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
+    loaded_page: LibraryPage,
 ) -> None:
-    page = await loaded_page(ctx, library_page_factory)
+    page = loaded_page
     model = counting_model(page)
     page.table.setFocus()
     click(page, 0)
@@ -308,11 +304,10 @@ async def test_range_selections_to_the_last_row_count_right_without_visiting_eac
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("counting")
 async def test_the_grid_shares_a_select_all_made_in_the_table_and_the_other_way(
-    ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage]
+    loaded_page: LibraryPage,
 ) -> None:
-    page = await loaded_page(ctx, library_page_factory)
+    page = loaded_page
     assert page.grid.selectionModel() is page.table.selectionModel()
     page.table.setFocus()
     QTest.keyClick(page.table, Qt.Key.Key_A, Ctrl)
