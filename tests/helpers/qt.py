@@ -14,6 +14,9 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from typing import Protocol
+from typing import TypeVar
+from typing import cast
 
 import shiboken6
 from PySide6.QtCore import SignalInstance
@@ -78,6 +81,22 @@ async def settle(rounds: int = 3) -> None:
     """
     for _ in range(rounds):
         await asyncio.sleep(0.01)
+
+
+class _Loads(Protocol):
+    async def load(self) -> None: ...
+
+
+PageT = TypeVar("PageT", bound=QWidget)
+
+
+async def shown_and_loaded(qtbot: Any, page: PageT, width: int, height: int) -> PageT:
+    """`page` handed to `qtbot`, shown at `width` x `height`, and its data loaded (`page.load()`)."""
+    qtbot.addWidget(page)
+    page.resize(width, height)
+    page.show()
+    await cast(_Loads, page).load()
+    return page
 
 
 def shoot(widget: QWidget, name: str) -> Path:

@@ -19,6 +19,7 @@ from tests.helpers.players import KODI_URL
 from tests.helpers.players import Fakes
 from tests.helpers.players import Movies
 from tests.helpers.players import add_jellyfin
+from tests.helpers.qt import shown_and_loaded
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -41,11 +42,7 @@ def test_the_players_model_passes_the_model_tester(qtmodeltester: ModelTester) -
 @pytest.fixture
 async def page(qtbot: QtBot, app: AppServices, movies: Movies) -> AsyncIterator[PlayersPage]:
     ctx = UiContext.from_services(app)
-    widget = PlayersPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 640)
-    widget.show()
-    await widget.load()
+    widget = await shown_and_loaded(qtbot, PlayersPage(ctx), 1100, 640)
     yield widget
     widget.dispose()
 

@@ -68,3 +68,11 @@ async def enriched_movie(suite: LibrarySuite, folder: Path, *, imdb: str = "tt13
     result = await suite.enrichment.enrich(record.id)
     assert result.status.value == "enriched", result.error
     return record.id
+
+
+async def published_movie(suite: LibrarySuite, root: Path) -> tuple[Path, int]:
+    """Inception in its folder under `root`, enriched and published once: the folder and the movie's id."""
+    folder = movie_folder(root)
+    movie_id = await enriched_movie(suite, folder)
+    await suite.app.publish.publish([movie_id])
+    return folder, movie_id

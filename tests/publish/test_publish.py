@@ -21,6 +21,7 @@ from metarr_desktop.store.cache import AssetRepository
 from tests.publish.conftest import SuiteFactory
 from tests.publish.conftest import enriched_movie
 from tests.publish.conftest import movie_folder
+from tests.publish.conftest import published_movie
 
 ARTWORK = [
     "poster.jpg",
@@ -135,9 +136,7 @@ async def test_a_foreign_nfo_is_merged_and_backed_up_once_and_foreign_artwork_is
 async def test_a_file_the_user_changed_is_left_alone_and_reported(
     suite: LibrarySuite, tmp_path: Path
 ) -> None:
-    folder = movie_folder(tmp_path / "lib")
-    movie_id = await enriched_movie(suite, folder)
-    await suite.app.publish.publish([movie_id])
+    folder, movie_id = await published_movie(suite, tmp_path / "lib")
     (folder / "fanart.jpg").write_bytes(b"the user's own fanart")
     nfo = folder / "Inception.nfo"
     nfo.write_bytes(nfo.read_bytes().replace(b"<title>Inception</title>", b"<title>My cut</title>"))
@@ -156,9 +155,7 @@ async def test_a_file_the_user_changed_is_left_alone_and_reported(
 async def test_a_crash_at_the_rename_leaves_the_old_file_intact(
     suite: LibrarySuite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = movie_folder(tmp_path / "lib")
-    movie_id = await enriched_movie(suite, folder)
-    await suite.app.publish.publish([movie_id])
+    folder, movie_id = await published_movie(suite, tmp_path / "lib")
     nfo = folder / "Inception.nfo"
     old = nfo.read_bytes()
     suite.app.movies.set_fields(movie_id, {"plot": "Never written."}, {})

@@ -16,6 +16,7 @@ from metarr_desktop.services.publish import unchanged
 from metarr_desktop.store.cache import AssetRepository
 from tests.publish.conftest import enriched_movie
 from tests.publish.conftest import movie_folder
+from tests.publish.conftest import published_movie
 
 AN_HOUR_NS = 3600 * 10**9
 
@@ -52,9 +53,7 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def published_and_verified(suite: LibrarySuite, tmp_path: Path) -> tuple[int, Path]:
     """A movie published, its files aged, and a publish that read them and stored their mtimes."""
-    folder = movie_folder(tmp_path / "lib")
-    movie_id = await enriched_movie(suite, folder)
-    await suite.app.publish.publish([movie_id])
+    folder, movie_id = await published_movie(suite, tmp_path / "lib")
     age(folder)
     again = (await suite.app.publish.publish([movie_id])).results[0]
     assert set(actions(again).values()) == {"unchanged"}
@@ -68,9 +67,7 @@ async def published_and_verified(suite: LibrarySuite, tmp_path: Path) -> tuple[i
 async def test_a_file_fresher_than_the_racy_window_is_read_and_its_mtime_not_trusted(
     suite: LibrarySuite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = movie_folder(tmp_path / "lib")
-    movie_id = await enriched_movie(suite, folder)
-    await suite.app.publish.publish([movie_id])
+    _folder, movie_id = await published_movie(suite, tmp_path / "lib")
     reads = count_reads(monkeypatch)
 
     again = (await suite.app.publish.publish([movie_id])).results[0]

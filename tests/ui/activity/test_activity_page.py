@@ -23,6 +23,7 @@ from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.models import Role
 from tests.helpers.fakes import HANG
 from tests.helpers.fakes import FakeProvider
+from tests.helpers.qt import shown_and_loaded
 from tests.helpers.qt import wait_signal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -48,12 +49,7 @@ async def page(
     qtbot: QtBot, engine: tuple[FetchOrchestrator, dict[str, FakeProvider], VirtualClock]
 ) -> ActivityPage:
     tracker = JobTracker(engine[2])
-    widget = ActivityPage(JobBridge(tracker))
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.show()
-    await widget.load()
-    return widget
+    return await shown_and_loaded(qtbot, ActivityPage(JobBridge(tracker)), 900, 500)
 
 
 async def test_events_appear_and_cancel_stops_the_job(

@@ -22,6 +22,7 @@ from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.page import HealthPage
 from tests.helpers.fake_services import FakeServices
+from tests.helpers.qt import shown_and_loaded
 from tests.helpers.qt import wait_signal
 from tests.helpers.ui_context import fake_ui_context
 
@@ -31,12 +32,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 @pytest.fixture
 async def page(qtbot: QtBot, ctx: UiContext) -> HealthPage:
     bridge = HealthBridge(ctx.pool)
-    widget = HealthPage(ctx, bridge)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 800)
-    widget.show()
-    await widget.load()
-    return widget
+    return await shown_and_loaded(qtbot, HealthPage(ctx, bridge), 1000, 800)
 
 
 async def test_a_card_per_provider(page: HealthPage) -> None:

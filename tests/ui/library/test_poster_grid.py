@@ -39,7 +39,6 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QStyle
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRow
 from metarr_desktop.ui.common.theme import Scheme
@@ -62,6 +61,7 @@ from metarr_desktop.ui.library.poster_grid import request_size
 from metarr_desktop.ui.library.poster_grid import selection_ranges
 from metarr_desktop.ui.library.poster_grid import title_lines
 from tests.helpers.library_page import OpenDemoPage
+from tests.helpers.library_page import add
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 
@@ -173,11 +173,6 @@ class CountingModel(LibraryModel):
     def rowCount(self, parent: Any = None) -> int:
         self.calls += 1
         return super().rowCount() if parent is None else super().rowCount(parent)
-
-
-def add(ctx: UiContext, title: str, year: int | None = None) -> int:
-    assert ctx.library is not None
-    return ctx.library.add(title, year=year, ids=ExternalIds()).id
 
 
 def on_screen(view: Any, row: int) -> bool:
@@ -404,12 +399,18 @@ async def test_a_card_opens_its_movie_and_its_menu_works_on_the_grid_selection(
     page.context_menu.close()
 
 
+async def heat_page(ctx: UiContext, new_page: Callable[[UiContext], LibraryPage]) -> LibraryPage:
+    """Heat alone in the library, in a new page, loaded."""
+    add(ctx, "Heat", 1995)
+    page = new_page(ctx)
+    await page.load()
+    return page
+
+
 async def test_the_view_and_the_poster_size_survive_a_restart(
     ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
 ) -> None:
-    add(ctx, "Heat", 1995)
-    page = library_page_factory(ctx)
-    await page.load()
+    page = await heat_page(ctx, library_page_factory)
     assert page.grid.poster_width == DEFAULT_POSTER_WIDTH
     page.grid_button.click()
     page.size_slider.setValue(184)  # rounded to the slider's step
@@ -457,9 +458,7 @@ async def test_the_view_and_the_poster_size_survive_a_restart(
 async def test_a_one_off_view_is_shown_but_not_remembered(
     ctx: UiContext, library_page_factory: Callable[[UiContext], LibraryPage], profile_dir: Path
 ) -> None:
-    add(ctx, "Heat", 1995)
-    page = library_page_factory(ctx)
-    await page.load()
+    page = await heat_page(ctx, library_page_factory)
     page.set_view_mode(ViewMode.POSTERS, remember=False)  # as `--page library:posters` does
     assert page.stack.currentWidget() is page.grid and page.grid_button.isChecked()
     stored = QSettings(str(profile_dir / "window.ini"), QSettings.Format.IniFormat)

@@ -14,6 +14,7 @@ from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.page import ProvidersPage
 from tests.helpers.qt import settle
+from tests.helpers.qt import shown_and_loaded
 from tests.helpers.qt import until
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -21,12 +22,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 @pytest.fixture
 async def page(qtbot: QtBot, ctx: UiContext) -> ProvidersPage:
-    widget = ProvidersPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    await widget.load()
-    return widget
+    return await shown_and_loaded(qtbot, ProvidersPage(ctx), 1100, 700)
 
 
 def stored_order(ctx: UiContext) -> list[str]:
