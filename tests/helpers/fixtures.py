@@ -9,6 +9,8 @@
 - `fake_app`: every `AppServices.open` (as the CLI does it) uses the fake providers, their mock
   transport and a virtual clock; returns the providers' remote side (`FakeServices`).
 - `fake_providers`: the fake providers (`FakeServices`) alone, for fixtures that open services.
+- `fake_ctx`: the window's `UiContext` over a fresh profile whose providers are the fakes of a
+  `FakeServices`, with that and its `VirtualClock` (a `FakeCtx`).
 - `gated_ctx`: the window's `UiContext` over a fresh profile whose providers are the fakes of a
   `GatedServices` (answers held back in simulated time), with that and its `VirtualClock`.
 - `api`: `ProviderApi`, every provider's host in memory; `services`: `AppServices` opened on
@@ -67,6 +69,9 @@ if TYPE_CHECKING:  # Qt only for the tests that ask for `ctx`, `window` or a pag
 #: `open_services(**overrides)` -> `AppServices` (see tests/services/conftest.py).
 Opener = Callable[..., AppServices]
 
+#: The `fake_ctx` fixture: the window's context, the fake providers' remote side and the clock.
+FakeCtx = tuple["UiContext", FakeServices, VirtualClock]
+
 
 @pytest.fixture
 def clock() -> VirtualClock:
@@ -123,6 +128,16 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> FakeServices:
 
     monkeypatch.setattr(AppServices, "open", staticmethod(open_with_fakes))
     return services
+
+
+@pytest.fixture
+async def fake_ctx(tmp_path: Path) -> AsyncIterator[FakeCtx]:
+    from tests.helpers.ui_context import fake_ui_context
+
+    fake = FakeServices()
+    clock = VirtualClock()
+    async with fake_ui_context(tmp_path / "profile", fake, clock) as opened:
+        yield opened, fake, clock
 
 
 @pytest.fixture

@@ -83,6 +83,13 @@ async def settle(rounds: int = 3) -> None:
         await asyncio.sleep(0.01)
 
 
+def recorded(signal: SignalInstance) -> list[Any]:
+    """Every value `signal` emits from now on, in order (a signal of one argument)."""
+    seen: list[Any] = []
+    signal.connect(seen.append)
+    return seen
+
+
 class _Loads(Protocol):
     async def load(self) -> None: ...
 

@@ -11,6 +11,7 @@ from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.language.page import LanguagePage
 from metarr_desktop.ui.language.presenter import LanguageForm
 from metarr_desktop.ui.language.presenter import LanguagePresenter
+from tests.helpers.qt import recorded
 
 
 def test_the_presenter_loads_checks_and_saves(services: AppServices) -> None:
@@ -53,8 +54,7 @@ async def test_the_page_round_trip(qtbot: QtBot, ctx: UiContext, services: AppSe
     page.artwork.setText("none, de")
     assert page.save_button.isEnabled() and page.problems.isHidden()
     assert page.artwork_note.text() == "Artwork order: none, de"
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     page.save_button.click()
     assert services.user_settings.get("metadata.language") == "de-DE"
     assert services.user_settings.get("artwork.languages") == ["none", "de"]

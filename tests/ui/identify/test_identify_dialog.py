@@ -248,6 +248,15 @@ async def search(dialog: IdentifyDialog) -> None:
     await finished
 
 
+async def emma_searched(qtbot: QtBot, ctx: UiContext) -> tuple[int, IdentifyDialog]:
+    """Emma (1996) added to the library and its dialog open, the search's results shown: the
+    movie's id and the dialog."""
+    movie_id = add_movie(ctx, "Emma", 1996)
+    dialog = open_dialog(qtbot, ctx, movie_id)
+    await search(dialog)
+    return movie_id, dialog
+
+
 def titles(dialog: IdentifyDialog) -> list[str]:
     return [dialog.model.data(dialog.model.index(row)) for row in range(dialog.model.rowCount())]
 
@@ -558,9 +567,7 @@ async def test_choosing_a_candidate_commits_its_ids(
     qtbot: QtBot, world: tuple[UiContext, SandboxServer]
 ) -> None:
     ctx, _server = world
-    movie_id = add_movie(ctx, "Emma", 1996)
-    dialog = open_dialog(qtbot, ctx, movie_id)
-    await search(dialog)
+    movie_id, dialog = await emma_searched(qtbot, ctx)
     assert titles(dialog) == ["Emma (1996)", "Emma (1996)"]  # the Miramax film and the ITV one
     assert dialog.status.text() == "2 films found for “Emma (1996)”, best match first."
     assert dialog.model.index(0).data(CandidateRole.PROVIDER_NAMES) == ["TMDB", "OMDb", "TheTVDB"]
@@ -650,9 +657,7 @@ async def test_a_failed_identification_is_shown_inline_and_changes_nothing(
     qtbot: QtBot, world: tuple[UiContext, SandboxServer]
 ) -> None:
     ctx, server = world
-    movie_id = add_movie(ctx, "Emma", 1996)
-    dialog = open_dialog(qtbot, ctx, movie_id)
-    await search(dialog)
+    movie_id, dialog = await emma_searched(qtbot, ctx)
     server.set_faults("*:malformed")
     assert await dialog.choose(0) is False
     assert dialog.status.text().startswith(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,23 +16,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import UnknownEntityError
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.page import LibraryPage
-from tests.helpers.fake_services import FakeServices
+from tests.helpers.fixtures import FakeCtx
 from tests.helpers.library_page import add
 from tests.helpers.qt import SHOTS
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
-from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-Ctx = tuple[UiContext, FakeServices]
 
 
 @pytest.fixture(autouse=True)
@@ -41,13 +36,6 @@ def collect_on_the_qt_thread() -> Iterator[None]:
     """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
     yield
     gc.collect()
-
-
-@pytest.fixture
-async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
-    fake = FakeServices()
-    async with fake_ui_context(tmp_path / "profile", fake, VirtualClock()) as ctx:
-        yield ctx, fake
 
 
 def shown_titles(page: LibraryPage) -> list[tuple[str, int | None]]:
@@ -74,12 +62,12 @@ def button(box: QMessageBox, text: str) -> None:
 
 
 async def test_remove_from_library_asks_then_removes_the_rows_and_never_the_files(
-    fake_ctx: Ctx,
+    fake_ctx: FakeCtx,
     library_page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
     shots: Path,
 ) -> None:
-    ctx, _fake = fake_ctx
+    ctx, _fake, _clock = fake_ctx
     assert ctx.library is not None
     folder = tmp_path / "films" / "Heat (1995)"
     folder.mkdir(parents=True)
@@ -155,11 +143,11 @@ def film(root: Path, name: str) -> Path:
 
 
 async def test_scanned_rows_take_their_sorted_place_and_the_report_counts_everything(
-    fake_ctx: Ctx,
+    fake_ctx: FakeCtx,
     library_page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
 ) -> None:
-    ctx, _fake = fake_ctx
+    ctx, _fake, _clock = fake_ctx
     add(ctx, "Heat", 1995)
     add(ctx, "Zodiac", 2007)
     root = tmp_path / "films"
@@ -220,11 +208,11 @@ async def open_add(page: LibraryPage) -> asyncio.Future[int | None]:
 
 
 async def test_the_scan_report_says_how_many_extras_were_skipped(
-    fake_ctx: Ctx,
+    fake_ctx: FakeCtx,
     library_page_factory: Callable[[UiContext], LibraryPage],
     tmp_path: Path,
 ) -> None:
-    ctx, _fake = fake_ctx
+    ctx, _fake, _clock = fake_ctx
     root = tmp_path / "films"
     heat = film(root, "Heat (1995)")
     (heat / "Heat (1995)-trailer.mkv").write_bytes(b"")
@@ -246,11 +234,11 @@ async def test_the_scan_report_says_how_many_extras_were_skipped(
 
 
 async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
-    fake_ctx: Ctx,
+    fake_ctx: FakeCtx,
     library_page_factory: Callable[[UiContext], LibraryPage],
     shots: Path,
 ) -> None:
-    ctx, _fake = fake_ctx
+    ctx, _fake, _clock = fake_ctx
     assert ctx.library is not None
     page = library_page_factory(ctx)
     await page.load()
@@ -307,10 +295,10 @@ async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
 
 
 async def test_an_id_no_provider_knows_is_refused_inline(
-    fake_ctx: Ctx,
+    fake_ctx: FakeCtx,
     library_page_factory: Callable[[UiContext], LibraryPage],
 ) -> None:
-    ctx, fake = fake_ctx
+    ctx, fake, _clock = fake_ctx
     for provider in ("tmdb", "omdb", "tvdb", "fanart"):
         fake.not_found.add((provider, "31337"))
     page = library_page_factory(ctx)

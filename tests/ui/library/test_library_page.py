@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.services.jobs import EventKind
@@ -37,14 +35,14 @@ from metarr_desktop.ui.library.model import THUMB_SIZE
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.page import LibraryPage
-from tests.helpers.fake_services import FakeServices
+from tests.helpers.fixtures import FakeCtx
 from tests.helpers.library_page import OpenDemoPage
 from tests.helpers.library_page import PosterImages
 from tests.helpers.library_page import add
+from tests.helpers.qt import recorded
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
-from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -52,17 +50,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 # --------------------------------------------------------------------------------------------------
 # Fakes and fixtures
 # --------------------------------------------------------------------------------------------------
-
-
-Ctx = tuple[UiContext, FakeServices, VirtualClock]
-
-
-@pytest.fixture
-async def fake_ctx(tmp_path: Path) -> AsyncIterator[Ctx]:
-    fake = FakeServices()
-    clock = VirtualClock()
-    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
-        yield ctx, fake, clock
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +70,7 @@ def status_of(page: LibraryPage, movie_id: int) -> str:
 
 
 async def test_load_shows_every_movie_and_the_filter_counts(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     for title, year in (("The Matrix", 1999), ("Heat", 1995), ("Inception", 2010), ("Matrix Reloaded", 2003)):
@@ -112,7 +99,7 @@ async def test_load_shows_every_movie_and_the_filter_counts(
 
 
 async def test_reload_movies_reads_only_those_rows(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
@@ -138,7 +125,7 @@ async def test_reload_movies_reads_only_those_rows(
 
 
 async def test_an_empty_library_offers_to_add_movies(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], shots: Path
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage], shots: Path
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     page = library_page_factory(ctx)
@@ -153,7 +140,7 @@ async def test_an_empty_library_offers_to_add_movies(
 
 
 async def test_without_a_library_service_the_page_says_why(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     page = library_page_factory(dataclasses.replace(ctx, library=None, suite=None))
@@ -173,7 +160,7 @@ async def test_without_a_library_service_the_page_says_why(
 
 
 async def test_keyboard_opens_movies(
-    qtbot: Any, fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    qtbot: Any, fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     heat = add(ctx, "Heat", 1995)
@@ -203,7 +190,7 @@ async def test_keyboard_opens_movies(
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise", "does not support grabbing")
 async def test_a_movie_that_needs_identification_offers_identify(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
@@ -254,14 +241,13 @@ async def test_a_movie_that_needs_identification_offers_identify(
 
 
 async def test_add_movie_checks_each_field_inline(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], shots: Path
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage], shots: Path
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     add(ctx, "Heat", 1995)
     page = library_page_factory(ctx)
     await page.load()
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     page.filter_edit.setText("heat")
 
     task = asyncio.ensure_future(page.add_movie())
@@ -337,7 +323,7 @@ def make_library(root: Path) -> None:
 
 
 async def test_add_folder_scans_as_a_job_and_reports(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], tmp_path: Path
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage], tmp_path: Path
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     root = tmp_path / "films"
@@ -392,7 +378,7 @@ async def test_add_folder_scans_as_a_job_and_reports(
 
 
 async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     first = add(ctx, "Alpha", 2001, tmdb=11)
@@ -400,8 +386,7 @@ async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
     third = add(ctx, "Gamma", 2003, tmdb=13)
     page = library_page_factory(ctx)
     await page.load()
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     assert page.select_movie(first)
     page.table.selectionModel().select(
         page.model.index(page.model.view_row_of(second), 0),
@@ -422,7 +407,7 @@ async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
 
 
 async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, fake, _clock = fake_ctx
     add(ctx, "Alpha", 2001, tmdb=11)
@@ -444,7 +429,9 @@ async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
 
 
 async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage], monkeypatch: pytest.MonkeyPatch
+    fake_ctx: FakeCtx,
+    library_page_factory: Callable[[UiContext], LibraryPage],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
@@ -469,8 +456,7 @@ async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(
     monkeypatch.setattr(enrichment, "enrich", slow_enrich)
     page = library_page_factory(ctx)
     await page.load()
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     job = page.enrich_all()
     assert job is not None and job.title == "Enrich all movies"
     await until(lambda: job.done == 3 and job.total == 6 and len(started) == 3)
@@ -491,14 +477,13 @@ async def test_cancel_stops_enrich_all_and_keeps_the_finished_movies(
 
 
 async def test_enriching_needs_the_suite(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     add(ctx, "Heat", 1995)
     page = library_page_factory(dataclasses.replace(ctx, suite=None))
     await page.load()
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     assert not page.enrich_all_button.isEnabled()
     assert page.start_enrichment(None) is None
     assert messages == ["Enrichment is not available in this window."]
@@ -512,7 +497,7 @@ async def test_enriching_needs_the_suite(
 
 
 async def test_posters_are_requested_for_visible_rows_only(
-    fake_ctx: Ctx, library_page_factory: Callable[[UiContext], LibraryPage]
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None

@@ -8,9 +8,7 @@ retries, held requests and cancellation).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +20,6 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QApplication
 
-from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.fields import FIELD_GROUPS
 from metarr_desktop.core.ids import ExternalIds
@@ -42,15 +39,15 @@ from metarr_desktop.ui.movie.models import RefreshProgress
 from metarr_desktop.ui.movie.models import all_fields_grouped
 from metarr_desktop.ui.movie.models import display_value
 from metarr_desktop.ui.movie.page import MovieDetailPage
-from tests.helpers.fake_services import FakeServices
+from tests.helpers.fixtures import FakeCtx
 from tests.helpers.movie_page import Watcher
 from tests.helpers.movie_page import altered_catalog
 from tests.helpers.movie_page import enriched_inception
 from tests.helpers.movie_page import open_editor
 from tests.helpers.movie_page import press_return
+from tests.helpers.qt import recorded
 from tests.helpers.qt import settle
 from tests.helpers.qt import shoot
-from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [
     pytest.mark.gui,
@@ -62,14 +59,6 @@ pytestmark = [
 # --------------------------------------------------------------------------------------------------
 # Fixtures
 # --------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def fake_ctx(tmp_path: Path) -> AsyncIterator[tuple[UiContext, FakeServices, VirtualClock]]:
-    fake = FakeServices()
-    clock = VirtualClock()
-    async with fake_ui_context(tmp_path / "profile", fake, clock) as ctx:
-        yield ctx, fake, clock
 
 
 # --------------------------------------------------------------------------------------------------
@@ -220,8 +209,7 @@ async def test_editing_a_field_stores_it_locks_it_and_says_so(
     sandbox_ctx: UiContext, inception_page: tuple[MovieDetailPage, int]
 ) -> None:
     page, movie_id = inception_page
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
 
     # Through the real editor: double-click opens it, typing and Enter store the value.
     editor = await open_editor(page, "tagline")
@@ -280,8 +268,7 @@ async def test_the_lock_toggle_locks_and_unlocks(
     sandbox_ctx: UiContext, inception_page: tuple[MovieDetailPage, int]
 ) -> None:
     page, movie_id = inception_page
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     movies = sandbox_ctx.suite.library  # type: ignore[union-attr]
     index = page.fields.index(page.fields.row_of("title"), FieldsModel.LOCK)
     page.table.scrollTo(index)
@@ -366,9 +353,12 @@ async def test_a_refresh_without_force_answers_from_the_cache(
 # --------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
 async def matrix_page(
-    ctx: UiContext, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+    fake_ctx: FakeCtx, movie_page_factory: Callable[[UiContext], MovieDetailPage]
 ) -> tuple[MovieDetailPage, int]:
+    """The Matrix, added with its ids and enriched from the fake providers, on a page: the page and its id."""
+    ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
     page = movie_page_factory(ctx)
     movie = ctx.suite.library.add("The Matrix", year=1999, ids=ExternalIds(tmdb=603, imdb="tt0133093"))
@@ -378,11 +368,10 @@ async def matrix_page(
 
 
 async def test_progress_is_live_per_provider(
-    fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    fake_ctx: FakeCtx, matrix_page: tuple[MovieDetailPage, int]
 ) -> None:
     ctx, fake, _clock = fake_ctx
-    page, _movie_id = await matrix_page(ctx, movie_page_factory)
+    page, _movie_id = matrix_page
     fake.status["tvdb"] = 503
     seen: list[tuple[str, str, str]] = []
     running: list[bool] = []
@@ -419,13 +408,13 @@ async def test_progress_is_live_per_provider(
 
 
 async def test_cancel_stops_the_refresh_and_changes_nothing(
-    fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    fake_ctx: FakeCtx,
+    matrix_page: tuple[MovieDetailPage, int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ctx, _fake, _clock = fake_ctx
     assert ctx.suite is not None
-    page, movie_id = await matrix_page(ctx, movie_page_factory)
+    page, movie_id = matrix_page
     before = ctx.suite.library.get(movie_id)
     history = len(ctx.suite.library.movie_detail(movie_id).history)
 
@@ -466,11 +455,10 @@ async def test_cancel_stops_the_refresh_and_changes_nothing(
 
 
 async def test_a_refresh_that_gets_no_answer_says_so(
-    fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    fake_ctx: FakeCtx, matrix_page: tuple[MovieDetailPage, int]
 ) -> None:
-    ctx, fake, _clock = fake_ctx
-    page, _movie_id = await matrix_page(ctx, movie_page_factory)
+    _ctx, fake, _clock = fake_ctx
+    page, _movie_id = matrix_page
     for provider in ("omdb", "tmdb", "tvdb", "fanart"):
         fake.status[provider] = 401
     page.force_box.setChecked(True)
@@ -520,12 +508,9 @@ async def test_render_the_page(
     assert not image.isNull() and image.width() >= 1000
 
 
-async def test_relative_times_move_on(
-    fake_ctx: tuple[UiContext, FakeServices, VirtualClock],
-    movie_page_factory: Callable[[UiContext], MovieDetailPage],
-) -> None:
-    ctx, _fake, clock = fake_ctx
-    page, _movie_id = await matrix_page(ctx, movie_page_factory)
+async def test_relative_times_move_on(fake_ctx: FakeCtx, matrix_page: tuple[MovieDetailPage, int]) -> None:
+    _ctx, _fake, clock = fake_ctx
+    page, _movie_id = matrix_page
     assert "Last enriched</b> just now" in page.info.text()
     assert page.info.toolTip() == clock.now().strftime("Last enriched %Y-%m-%d %H:%M:%S UTC")
     page.history_view.selectRow(0)
