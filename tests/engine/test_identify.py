@@ -2,55 +2,16 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Mapping
-
 import pytest
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
-from metarr_desktop.core.ids import IdType
-from metarr_desktop.engine.fetch import FetchOrchestrator
 from metarr_desktop.engine.identify import IdentificationError
-from metarr_desktop.engine.identify import Identifier
-from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.errors import AuthenticationError
-from tests.helpers.fakes import CatalogProvider
-
-FILMS = [
-    {"tmdb": 27205, "imdb": "tt1375666", "tvdb": 611, "title": "Inception", "year": 2010, "pop": 90},
-    {"tmdb": 1091, "imdb": "tt0084787", "tvdb": 1200, "title": "The Thing", "year": 1982, "pop": 40},
-    {"tmdb": 60935, "imdb": "tt0905372", "tvdb": 1201, "title": "The Thing", "year": 2011, "pop": 30},
-    {"tmdb": 1, "imdb": "tt0000001", "tvdb": 1, "title": "Crash", "year": 2004, "pop": 20},
-    {"tmdb": 2, "imdb": "tt0000002", "tvdb": 2, "title": "Crash", "year": 2004, "pop": 5},
-]
-T, IM, V = IdType.TMDB, IdType.IMDB, IdType.TVDB
-
-
-def make(
-    clock: VirtualClock, **overrides: Mapping[str, object]
-) -> tuple[Identifier, dict[str, CatalogProvider]]:
-    pool = ProviderPool(clock)
-    fakes = {
-        "tmdb": CatalogProvider(
-            "tmdb", clock, FILMS, accepts=frozenset({T, IM, V}), provides=frozenset({T, IM})
-        ),
-        "omdb": CatalogProvider("omdb", clock, FILMS, accepts=frozenset({IM}), provides=frozenset({IM})),
-        "tvdb": CatalogProvider(
-            "tvdb", clock, FILMS, accepts=frozenset({V, IM, T}), provides=frozenset({V, IM, T})
-        ),
-        "fanart": CatalogProvider(
-            "fanart", clock, FILMS, accepts=frozenset({T, IM}), provides=frozenset({T, IM}), can_search=False
-        ),
-    }
-    for pid, fake in fakes.items():
-        for key, value in overrides.get(pid, {}).items():
-            setattr(fake, key, value)
-        pool.add(fake)
-    return Identifier(FetchOrchestrator(pool, clock=clock, rng=random.Random(3))), fakes
-
-
-COMPLETE = ExternalIds(tmdb=27205, imdb="tt1375666", tvdb=611)
+from tests.helpers.catalog_identifier import COMPLETE
+from tests.helpers.catalog_identifier import IM
+from tests.helpers.catalog_identifier import V
+from tests.helpers.catalog_identifier import catalog_identifier
 
 
 @pytest.mark.parametrize(
@@ -62,7 +23,7 @@ COMPLETE = ExternalIds(tmdb=27205, imdb="tt1375666", tvdb=611)
     ],
 )
 async def test_lookup_from_each_id_type_completes_the_id_set(start: ExternalIds, asked: set[str]) -> None:
-    identifier, fakes = make(VirtualClock())
+    identifier, fakes = catalog_identifier(VirtualClock())
     result = await identifier.lookup(start)
     assert result.ids == COMPLETE
     assert set(result.answers) == asked  # every answer fetched on the way is kept for reuse
@@ -71,23 +32,23 @@ async def test_lookup_from_each_id_type_completes_the_id_set(start: ExternalIds,
 
 
 async def test_lookup_goes_round_by_round_until_nobody_can_add_more() -> None:
-    identifier, fakes = make(VirtualClock(), tvdb={"provides": frozenset({V, IM})})
+    identifier, fakes = catalog_identifier(VirtualClock(), tvdb={"provides": frozenset({V, IM})})
     result = await identifier.lookup(ExternalIds(tvdb=611), providers=["tvdb", "omdb", "fanart"])
     assert result.ids == COMPLETE  # tvdb revealed the IMDb id, then fanart the TMDB id
     assert fakes["omdb"].calls == 1 and fakes["fanart"].calls == 1
-    partial_identifier, _ = make(VirtualClock(), tvdb={"provides": frozenset({V})})
+    partial_identifier, _ = catalog_identifier(VirtualClock(), tvdb={"provides": frozenset({V})})
     partial = await partial_identifier.lookup(ExternalIds(tvdb=611), providers=["tvdb", "omdb"])
     assert partial.ids == ExternalIds(tvdb=611) and set(partial.answers) == {"tvdb"}
 
 
 async def test_lookup_from_a_complete_id_set_still_fetches_the_answers() -> None:
-    identifier, _ = make(VirtualClock())
+    identifier, _ = catalog_identifier(VirtualClock())
     result = await identifier.lookup(COMPLETE)
     assert set(result.answers) == {"tmdb", "omdb", "tvdb", "fanart"}
 
 
 async def test_lookup_survives_a_failing_provider() -> None:
-    identifier, _ = make(
+    identifier, _ = catalog_identifier(
         VirtualClock(), omdb={"default": AuthenticationError("omdb", "the API key was refused")}
     )
     result = await identifier.lookup(ExternalIds(imdb="tt1375666"))
@@ -97,7 +58,7 @@ async def test_lookup_survives_a_failing_provider() -> None:
 
 
 async def test_identify_by_title_and_year() -> None:
-    identifier, _ = make(VirtualClock())
+    identifier, _ = catalog_identifier(VirtualClock())
     outcome = await identifier.identify(title="Inception", year=2010, ids=ExternalIds())
     assert outcome.status == "identified" and outcome.reason is None
     assert outcome.ids == COMPLETE
@@ -106,13 +67,13 @@ async def test_identify_by_title_and_year() -> None:
 
 
 async def test_not_found() -> None:
-    identifier, _ = make(VirtualClock())
+    identifier, _ = catalog_identifier(VirtualClock())
     outcome = await identifier.identify(title="No Such Film", year=1999, ids=ExternalIds())
     assert (outcome.status, outcome.reason, outcome.candidates) == ("needs_identification", "not_found", [])
 
 
 async def test_same_title_same_year_is_ambiguous() -> None:
-    identifier, _ = make(VirtualClock())
+    identifier, _ = catalog_identifier(VirtualClock())
     outcome = await identifier.identify(title="Crash", year=2004, ids=ExternalIds())
     assert (outcome.status, outcome.reason) == ("needs_identification", "ambiguous")
     assert len(outcome.candidates) == 2
@@ -120,14 +81,14 @@ async def test_same_title_same_year_is_ambiguous() -> None:
 
 
 async def test_a_remake_in_another_year_is_identified_by_the_year() -> None:
-    identifier, _ = make(VirtualClock())
+    identifier, _ = catalog_identifier(VirtualClock())
     outcome = await identifier.identify(title="The Thing", year=2011, ids=ExternalIds())
     assert outcome.status == "identified" and outcome.ids.tmdb == 60935
 
 
 async def test_every_provider_failing_is_an_error_not_a_verdict() -> None:
     broken = {"default": AuthenticationError("x", "the API key was refused")}
-    identifier, _ = make(VirtualClock(), tmdb=broken, omdb=broken, tvdb=broken)
+    identifier, _ = catalog_identifier(VirtualClock(), tmdb=broken, omdb=broken, tvdb=broken)
     with pytest.raises(IdentificationError) as info:
         await identifier.identify(title="Inception", year=2010, ids=ExternalIds())
     assert {f.provider for f in info.value.failures} == {"tmdb", "omdb", "tvdb"}

@@ -34,8 +34,8 @@ from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
-from tests.engine.test_identify import COMPLETE
-from tests.engine.test_identify import make
+from tests.helpers.catalog_identifier import COMPLETE
+from tests.helpers.catalog_identifier import catalog_identifier
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fake_services import services_on_fakes
 from tests.helpers.sandbox import open_on_sandbox
@@ -220,7 +220,9 @@ async def test_lookup_reports_each_provider_asked(
 
 
 async def test_lookup_announces_each_round() -> None:
-    identifier, _fakes = make(VirtualClock(), tvdb={"provides": frozenset({IdType.TVDB, IdType.IMDB})})
+    identifier, _fakes = catalog_identifier(
+        VirtualClock(), tvdb={"provides": frozenset({IdType.TVDB, IdType.IMDB})}
+    )
     progress = RecordingProgress()
     result = await identifier.lookup(
         ExternalIds(tvdb=611), providers=["tvdb", "omdb", "fanart"], progress=progress

@@ -3,9 +3,6 @@ facts, the why of the automatic decision in words, and the status and note texts
 
 from __future__ import annotations
 
-import ast
-import inspect
-
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.core.results import FailedProvider
@@ -24,6 +21,7 @@ from metarr_desktop.ui.identify.presenter import read_request
 from metarr_desktop.ui.identify.presenter import search_why
 from metarr_desktop.ui.identify.presenter import step_of
 from metarr_desktop.ui.identify.presenter import why_text
+from tests.helpers.imports import qt_free_imports
 
 
 def emma(tmdb: int, confidence: float, **extra: object) -> Candidate:
@@ -35,18 +33,6 @@ def emma(tmdb: int, confidence: float, **extra: object) -> Candidate:
         confidence=confidence,
         **extra,  # type: ignore[arg-type]
     )
-
-
-def qt_free_imports(module: object) -> list[str]:
-    """The modules `module` imports that are Qt or window code other than presenters."""
-    tree = ast.parse(inspect.getsource(module))  # type: ignore[arg-type]
-    names = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-    return [
-        name
-        for name in names
-        if name.startswith("PySide6") or (name.startswith("metarr_desktop.ui") and "presenter" not in name)
-    ]
 
 
 def test_the_presenter_imports_no_qt() -> None:

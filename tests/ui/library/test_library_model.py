@@ -6,8 +6,6 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
-from datetime import UTC
-from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -32,8 +30,9 @@ from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.model import poster_placeholder
 from metarr_desktop.ui.library.model import search_text
 from metarr_desktop.ui.library.model import status_glyphs
-
-NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+from tests.helpers.library_rows import NOW
+from tests.helpers.library_rows import movie
+from tests.helpers.library_rows import synthetic
 
 
 @pytest.fixture(autouse=True)
@@ -42,24 +41,6 @@ def _application(qapp: QApplication) -> Iterator[QApplication]:
     test's Qt objects are collected here, on the Qt thread, never later by a worker thread's GC."""
     yield qapp
     gc.collect()
-
-
-IDENTIFIED = IdentificationStatus.IDENTIFIED
-
-
-def movie(
-    movie_id: int,
-    title: str,
-    year: int | None = 2000,
-    *,
-    status: IdentificationStatus = IDENTIFIED,
-    enriched: datetime | None = None,
-    incomplete: dict[str, datetime] | None = None,
-    locked: int = 0,
-    poster: str | None = None,
-    monitored: bool = True,
-) -> MovieRow:
-    return MovieRow(movie_id, title, year, status, monitored, enriched, incomplete or {}, locked, poster)
 
 
 def model_of(rows: list[MovieRow], **options: Any) -> LibraryModel:
@@ -85,25 +66,6 @@ SAMPLE = [
 # --------------------------------------------------------------------------------------------------
 # 100,000 rows
 # --------------------------------------------------------------------------------------------------
-
-
-def synthetic(count: int) -> list[MovieRow]:
-    words = ("Star", "Night", "Lost", "City", "Blue", "King", "Love", "War", "Dark", "Day")
-    rows = []
-    for n in range(count):
-        title = f"{words[n % 10]} {words[(n // 10) % 10]} {n}"
-        rows.append(
-            movie(
-                n + 1,
-                title,
-                1950 + n % 75,
-                enriched=NOW - timedelta(minutes=n) if n % 3 else None,
-                incomplete={"omdb": NOW + timedelta(hours=1)} if n % 97 == 0 else None,
-                locked=n % 5 == 0,
-                status=IdentificationStatus.NEEDS_IDENTIFICATION if n % 89 == 0 else IDENTIFIED,
-            )
-        )
-    return rows
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ from metarr_desktop.ui.library.presenter import scan_details
 from metarr_desktop.ui.library.presenter import scan_report_text
 from metarr_desktop.ui.library.presenter import scan_summary
 from metarr_desktop.ui.library.presenter import stored_view
-from tests.ui.identify.test_identify_presenter import qt_free_imports
+from tests.helpers.imports import qt_free_imports
 
 
 def test_the_presenter_imports_no_qt() -> None:

@@ -31,7 +31,7 @@ from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.page import LibraryPage
 from metarr_desktop.ui.library.page import ViewMode
 from metarr_desktop.ui.library.page import row_spans
-from tests.ui.library.test_library_model import synthetic
+from tests.helpers.library_rows import synthetic
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
