@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.sandbox.players import JellyfinFake
@@ -43,35 +44,36 @@ def open_app(profile: Path, fakes: Fakes, clock: VirtualClock, keyring: MemoryKe
     return AppServices.open(profile, clock=clock, transport=transport, keyring_backend=keyring)
 
 
-async def add_kodi(app: AppServices, password: str = KODI_PASSWORD) -> int:
-    view = await app.players.add(
-        "kodi",
-        PlayerChange(
-            name="Living room",
-            url=KODI_URL,
-            username="kodi",
-            secret=password,
-            path_mappings=["/mnt/media=smb://nas/media/"],
-        ),
-    )
+#: What a user enters to add each fake player, but its secret (`add_player`).
+PLAYER_SETTINGS: dict[str, dict[str, Any]] = {
+    "kodi": {
+        "name": "Living room",
+        "url": KODI_URL,
+        "username": "kodi",
+        "path_mappings": ["/mnt/media=smb://nas/media/"],
+    },
+    "jellyfin": {
+        "name": "Jellyfin",
+        "url": JELLYFIN_URL,
+        "path_mappings": ["/mnt/media/Movies=/media/movies"],
+    },
+    "plex": {"name": "Plex", "url": PLEX_URL, "path_mappings": ["/mnt/media/Movies=/data/movies"]},
+}
+
+
+async def add_player(app: AppServices, kind: str, secret: str) -> int:
+    """Add the fake player of `kind` with its `PLAYER_SETTINGS` and `secret`: its id."""
+    view = await app.players.add(kind, PlayerChange(secret=secret, **PLAYER_SETTINGS[kind]))
     return view.id
+
+
+async def add_kodi(app: AppServices, password: str = KODI_PASSWORD) -> int:
+    return await add_player(app, "kodi", password)
 
 
 async def add_jellyfin(app: AppServices, token: str = JELLYFIN_TOKEN) -> int:
-    view = await app.players.add(
-        "jellyfin",
-        PlayerChange(
-            name="Jellyfin", url=JELLYFIN_URL, secret=token, path_mappings=["/mnt/media/Movies=/media/movies"]
-        ),
-    )
-    return view.id
+    return await add_player(app, "jellyfin", token)
 
 
 async def add_plex(app: AppServices, token: str = PLEX_TOKEN) -> int:
-    view = await app.players.add(
-        "plex",
-        PlayerChange(
-            name="Plex", url=PLEX_URL, secret=token, path_mappings=["/mnt/media/Movies=/data/movies"]
-        ),
-    )
-    return view.id
+    return await add_player(app, "plex", token)
