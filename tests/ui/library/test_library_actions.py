@@ -25,6 +25,7 @@ from metarr_desktop.ui.library.page import LibraryPage
 from tests.helpers.fixtures import FakeCtx
 from tests.helpers.library_page import add
 from tests.helpers.qt import SHOTS
+from tests.helpers.qt import recorded
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 
@@ -77,8 +78,7 @@ async def test_remove_from_library_asks_then_removes_the_rows_and_never_the_file
     zodiac = add(ctx, "Zodiac", 2007)
     page = library_page_factory(ctx)
     await page.load()
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
     removed: list[list[int]] = []
     page.moviesRemoved.connect(removed.append)
 
@@ -142,6 +142,14 @@ def film(root: Path, name: str) -> Path:
     return folder
 
 
+async def scan(ctx: UiContext, page: LibraryPage, root: Path) -> None:
+    """Scan `root` from the page, as a job, and wait for its report."""
+    job = page.start_scan(str(root))
+    assert job is not None
+    await ctx.jobs.wait(job)
+    await until(lambda: page.report_row.isVisible())
+
+
 async def test_scanned_rows_take_their_sorted_place_and_the_report_counts_everything(
     fake_ctx: FakeCtx,
     library_page_factory: Callable[[UiContext], LibraryPage],
@@ -160,10 +168,7 @@ async def test_scanned_rows_take_their_sorted_place_and_the_report_counts_everyt
     await page.load()
     assert shown_titles(page) == [("Heat", 1995), ("Zodiac", 2007)]
 
-    job = page.start_scan(str(root))
-    assert job is not None
-    await ctx.jobs.wait(job)
-    await until(lambda: page.report_row.isVisible())
+    await scan(ctx, page, root)
     # Each new row in its place by title (a leading article skipped), same titles by year.
     assert shown_titles(page) == [
         ("The Abyss", 1989),
@@ -221,10 +226,7 @@ async def test_the_scan_report_says_how_many_extras_were_skipped(
     (root / "sample.mkv").write_bytes(b"")
     page = library_page_factory(ctx)
     await page.load()
-    job = page.start_scan(str(root))
-    assert job is not None
-    await ctx.jobs.wait(job)
-    await until(lambda: page.report_row.isVisible())
+    await scan(ctx, page, root)
     assert page.report.text().splitlines()[1] == (
         "0 moved (kept, at their new place), 0 missing (kept, marked missing), 0 found again, "
         "0 TV folders set aside, 3 extras skipped (trailers, samples…)."
@@ -242,8 +244,7 @@ async def test_add_movie_takes_an_id_alone_and_never_adds_it_twice(
     assert ctx.library is not None
     page = library_page_factory(ctx)
     await page.load()
-    messages: list[str] = []
-    page.message.connect(messages.append)
+    messages = recorded(page.message)
 
     task = await open_add(page)
     dialog = page.add_dialog
