@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from keyring.backends import null
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPointF
 from PySide6.QtCore import QRectF
@@ -43,9 +41,7 @@ from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import SearchOutcome
 from metarr_desktop.sandbox import SandboxServer
-from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
-from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.identification import SelectionError
 from metarr_desktop.store.cache import AssetRepository
@@ -69,8 +65,6 @@ from tests.helpers.qt import deleted_on_the_qt_thread
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
-from tests.helpers.sandbox import sandbox  # noqa: F401 - fixtures
-from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -221,16 +215,15 @@ def keep_running(qapp: QApplication) -> Iterator[None]:
 
 
 @pytest.fixture
-async def world(sandbox: SandboxServer, tmp_path: Path) -> AsyncIterator[tuple[UiContext, SandboxServer]]:  # noqa: F811
-    """A window context on a fresh profile pointed at the sandbox, with fake posters."""
-    profile = tmp_path / "profile"
-    await configure_profile(profile, sandbox)
-    app = AppServices.open(profile, keyring_backend=null.Keyring())  # type: ignore[no-untyped-call]
-    ctx = UiContext.from_services(app, images=FakeImages())  # type: ignore[arg-type]
-    try:
-        yield ctx, sandbox
-    finally:
-        await app.aclose()
+def sandbox_images() -> FakeImages:
+    """`sandbox_ctx`'s posters: fake ones."""
+    return FakeImages()
+
+
+@pytest.fixture
+def world(sandbox_ctx: UiContext, sandbox: SandboxServer) -> tuple[UiContext, SandboxServer]:
+    """A window context on a fresh profile pointed at the sandbox, with fake posters; the sandbox."""
+    return sandbox_ctx, sandbox
 
 
 def open_dialog(qtbot: QtBot, ctx: UiContext, movie_id: int, **options: Any) -> IdentifyDialog:
