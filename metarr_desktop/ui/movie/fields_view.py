@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtCore import QRectF
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtGui import QFont
@@ -395,7 +396,13 @@ class FieldsView(QTableView):
         self.setItemDelegateForColumn(FieldsModel.VALUE, self.values)
         self.setItemDelegateForColumn(FieldsModel.SOURCE, self.sources)
         self.setItemDelegateForColumn(FieldsModel.LOCK, self.locks)
-        header.sectionResized.connect(lambda *_: self._fit_rows())
+        # Only the wrapped Value column sets a row's height, and a window resize moves it many times
+        # in a row: the rows are fitted once, when the loop is idle again.
+        self._fit_later = QTimer(self, singleShot=True, interval=0)
+        self._fit_later.timeout.connect(self._fit_rows)
+        header.sectionResized.connect(
+            lambda index, *_: self._fit_later.start() if index == FieldsModel.VALUE else None
+        )
         model.modelReset.connect(self._after_reset)
         model.dataChanged.connect(lambda first, *_: self.resizeRowToContents(first.row()))
         self._after_reset()
