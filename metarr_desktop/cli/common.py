@@ -139,6 +139,14 @@ def positive_float(text: str) -> float:
     return number
 
 
+def bool_argument(text: str) -> bool:
+    """``true|false`` (also yes/no, on/off, 1/0), as `parse_bool` reads it."""
+    try:
+        return parse_bool(text)
+    except CliError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def selected_id(text: str) -> str:
     """`identify --select KIND:ID`: a numeric id must be one SQLite can store."""
     _kind, sep, value = text.partition(":")

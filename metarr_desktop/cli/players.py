@@ -16,9 +16,9 @@ from metarr_desktop.cli.common import add_command_group
 from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import add_listing
 from metarr_desktop.cli.common import add_subcommand
+from metarr_desktop.cli.common import bool_argument
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_rows
-from metarr_desktop.cli.common import parse_bool
 from metarr_desktop.cli.common import positive_int
 from metarr_desktop.cli.common import report_check
 from metarr_desktop.cli.common import say
@@ -42,7 +42,7 @@ def register(commands: SubCommands) -> None:
     set_parser = add_subcommand(sub, "set", "change a player", cmd_set)
     set_parser.add_argument("id", metavar="ID", type=_id)
     _options(set_parser, required=False)
-    set_parser.add_argument("--enabled", metavar="true|false", type=_bool, default=UNSET)
+    set_parser.add_argument("--enabled", metavar="true|false", type=bool_argument, default=UNSET)
     set_parser.add_argument("--clear-maps", action="store_true", help="remove every path mapping")
 
     remove_parser = add_subcommand(
@@ -97,13 +97,6 @@ def _kind(text: str) -> PlayerKind:
 
 def _id(text: str) -> int:
     return positive_int(text)
-
-
-def _bool(text: str) -> bool:
-    try:
-        return parse_bool(text)
-    except CliError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _mapping(text: str) -> PathMapping:

@@ -15,9 +15,9 @@ from metarr_desktop.cli.common import add_command_group
 from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import add_listing
 from metarr_desktop.cli.common import add_subcommand
+from metarr_desktop.cli.common import bool_argument
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_rows
-from metarr_desktop.cli.common import parse_bool
 from metarr_desktop.cli.common import positive_float
 from metarr_desktop.cli.common import positive_int
 from metarr_desktop.cli.common import report_check
@@ -36,7 +36,7 @@ def register(commands: SubCommands) -> None:
 
     set_parser = add_subcommand(sub, "set", "change a provider's configuration", cmd_set)
     set_parser.add_argument("id", metavar="ID", help="provider id (see `providers list`)")
-    set_parser.add_argument("--enabled", metavar="true|false", type=_bool, default=UNSET)
+    set_parser.add_argument("--enabled", metavar="true|false", type=bool_argument, default=UNSET)
     keys = set_parser.add_mutually_exclusive_group()
     keys.add_argument("--api-key", metavar="KEY", default=UNSET, help="the API key (stored in the keyring)")
     keys.add_argument("--api-key-stdin", action="store_true", help="read the API key from standard input")
@@ -77,13 +77,6 @@ def register(commands: SubCommands) -> None:
 
 
 # -- argument types (argparse turns ValueError / ArgumentTypeError into a usage error, exit 2) ------
-
-
-def _bool(text: str) -> bool:
-    try:
-        return parse_bool(text)
-    except CliError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _int(text: str) -> int:
