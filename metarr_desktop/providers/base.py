@@ -22,6 +22,8 @@ from datetime import timedelta
 from typing import Any
 from typing import ClassVar
 from typing import Protocol
+from typing import TypedDict
+from typing import Unpack
 
 import httpx
 
@@ -57,6 +59,14 @@ class RateLimitStatus:
     limited: bool = False
     retry_at: datetime | None = None
     reason: str | None = None
+
+
+class RequestParts(TypedDict, total=False):
+    """What one request carries besides its method and path (the clients' ``_send``)."""
+
+    params: Mapping[str, Any] | None
+    json_body: Any
+    headers: Mapping[str, str] | None
 
 
 class RequestGate(Protocol):
@@ -262,6 +272,17 @@ def decode_json(provider: str, response: httpx.Response) -> Any:
 # --------------------------------------------------------------------------------------------------
 
 
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of `HttpProvider` (what `ProviderSpec.create` passes), for subclasses
+    that add their own and hand these on."""
+
+    api_key: str | None
+    base_url: str | None
+    client: httpx.AsyncClient | None
+    transport: httpx.AsyncBaseTransport | None
+    gate: RequestGate | None
+
+
 class HttpProvider(abc.ABC):
     """Base of the built-in providers: one HTTP client, the gate, and error mapping.
 
@@ -327,21 +348,17 @@ class HttpProvider(abc.ABC):
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
+    async def _send(self, method: str, path: str, **parts: Unpack[RequestParts]) -> httpx.Response:
         """Pass the gate, send one request, read its body (at most `MAX_BODY_BYTES`, streamed) and
         translate transport errors. No status check."""
         await self.gate.acquire()
         try:
             request = self._client.build_request(
-                method, self.url(path), params=params, json=json_body, headers=headers
+                method,
+                self.url(path),
+                params=parts.get("params"),
+                json=parts.get("json_body"),
+                headers=parts.get("headers"),
             )
             streamed = await self._client.send(request, stream=True)
             body = await read_capped(self.id, streamed)
@@ -355,16 +372,8 @@ class HttpProvider(abc.ABC):
         ]
         return httpx.Response(streamed.status_code, headers=response_headers, content=body, request=request)
 
-    async def _request_json(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        response = await self._send(method, path, params=params, json_body=json_body, headers=headers)
+    async def _request_json(self, method: str, path: str, **parts: Unpack[RequestParts]) -> Any:
+        response = await self._send(method, path, **parts)
         self._check(response)
         return decode_json(self.id, response)
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-
-import httpx
+from typing import Unpack
 
 from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate
@@ -28,8 +27,8 @@ from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.logsetup import register_secret
+from metarr_desktop.providers.base import ClientOptions
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.base import RequestGate
 from metarr_desktop.providers.base import decode_json
 from metarr_desktop.providers.errors import AuthenticationError
 from metarr_desktop.providers.errors import BadResponseError
@@ -140,17 +139,8 @@ class TvdbProvider(HttpProvider):
         ),
     )
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        gate: RequestGate | None = None,
-        pin: str | None = None,
-    ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, client=client, transport=transport, gate=gate)
+    def __init__(self, *, pin: str | None = None, **options: Unpack[ClientOptions]) -> None:
+        super().__init__(**options)
         self.pin = pin
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
