@@ -49,18 +49,17 @@ class JellyfinFake(PlayerFake):
     """Attributes: refreshed (item ids), updated (paths reported through /Library/Media/Updated)."""
 
     kind = "jellyfin"
+    default_name = "Jellyfin"
 
     def __init__(
         self,
         movies: list[FakeMovie] | None = None,
         *,
         token: str = "jellyfin-token",
-        name: str = "Jellyfin",
         **kwargs: Any,
     ) -> None:
         super().__init__(movies, **kwargs)
         self.token = token
-        self.name = name
         self.refreshed: list[str] = []
         self.refresh_queries: list[dict[str, str]] = []
         self.updated: list[str] = []

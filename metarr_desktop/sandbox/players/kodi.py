@@ -31,6 +31,7 @@ class KodiFake(PlayerFake):
     """Attributes: playing (something plays), scanned (directories asked to scan), refreshed (movieids)."""
 
     kind = "kodi"
+    default_name = "Kodi"
 
     def __init__(
         self,
@@ -38,13 +39,11 @@ class KodiFake(PlayerFake):
         *,
         username: str | None = "kodi",
         password: str | None = "kodi",
-        name: str = "Kodi",
         **kwargs: Any,
     ) -> None:
         super().__init__(movies, **kwargs)
         self.username = username
         self.password = password
-        self.name = name
         self.playing = False
         self.scanned: list[str] = []
         self.refreshed: list[int] = []
