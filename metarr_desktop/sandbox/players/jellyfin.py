@@ -49,7 +49,6 @@ class JellyfinFake(PlayerFake):
     """Attributes: refreshed (item ids), updated (paths reported through /Library/Media/Updated)."""
 
     kind = "jellyfin"
-    default_name = "Jellyfin"
 
     def __init__(
         self,

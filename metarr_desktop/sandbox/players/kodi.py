@@ -31,7 +31,6 @@ class KodiFake(PlayerFake):
     """Attributes: playing (something plays), scanned (directories asked to scan), refreshed (movieids)."""
 
     kind = "kodi"
-    default_name = "Kodi"
 
     def __init__(
         self,

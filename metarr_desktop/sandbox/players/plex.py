@@ -27,7 +27,6 @@ class PlexFake(PlayerFake):
     """Attributes: sections (key -> (title, locations)), refreshed ((section key, path) pairs)."""
 
     kind = "plex"
-    default_name = "Plex"
 
     def __init__(
         self,

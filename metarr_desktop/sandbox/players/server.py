@@ -82,14 +82,12 @@ class PlayerFake(Serving):
 
     Attributes:
         movies: the movies the player has (the fakes add to it when told to scan a new one).
-        name: the server's name, as it reports it.
+        name: the server's name, as it reports it (by default its kind's: "Kodi").
         requests: every request received, in order.
         online: False closes every connection without an answer.
     """
 
     kind = "player"
-    #: The server's name when none is given (what the player reports about itself).
-    default_name = "Player"
 
     def __init__(
         self,
@@ -100,7 +98,7 @@ class PlayerFake(Serving):
         port: int = 0,
     ) -> None:
         self.movies: list[FakeMovie] = list(movies or [])
-        self.name = self.default_name if name is None else name
+        self.name = self.kind.capitalize() if name is None else name
         self.host = host
         self.port = port
         self.online = True
