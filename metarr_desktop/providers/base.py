@@ -13,6 +13,7 @@ import abc
 import email.utils
 import json
 import math
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import replace
@@ -29,6 +30,8 @@ import httpx
 
 from metarr_desktop.core.assets import AssetCandidate
 from metarr_desktop.core.assets import AssetType
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
@@ -119,6 +122,71 @@ async def fetch_metadata(provider: MetadataProvider, request: MetadataRequest) -
     data = await provider.get_metadata(request)
     key = answer_key(provider, request)
     return data if data.request_key == key else replace(data, request_key=key)
+
+
+# --------------------------------------------------------------------------------------------------
+# What a provider declares it offers
+# --------------------------------------------------------------------------------------------------
+
+#: The canonical artwork fields, each filled with the best candidate of its asset type.
+ARTWORK_FIELDS: Mapping[str, AssetType] = {
+    "poster": AssetType.POSTER,
+    "fanart": AssetType.FANART,
+    "clearlogo": AssetType.CLEARLOGO,
+    "clearart": AssetType.CLEARART,
+    "banner": AssetType.BANNER,
+    "thumb": AssetType.THUMB,
+    "disc": AssetType.DISCART,
+}
+
+#: What a full record of a film (TMDB's, TheTVDB's) describes: its texts, dates, people, classes and
+#: trailer.
+FULL_RECORD_FIELDS: frozenset[str] = frozenset(
+    {
+        "title",
+        "original_title",
+        "plot",
+        "tagline",
+        "runtime",
+        "release_date",
+        "year",
+        "content_rating",
+        "genres",
+        "cast",
+        "directors",
+        "writers",
+        "studios",
+        "countries",
+        "languages",
+        "trailer",
+    }
+)
+
+
+def provider_capabilities(
+    *,
+    entity_types: Iterable[EntityType],
+    can_search: bool,
+    ids_accepted: Iterable[IdType],
+    ids_provided: Iterable[IdType],
+    asset_types: Iterable[AssetType],
+    fields: Iterable[str] = (),
+) -> ProviderCapabilities:
+    """A provider's capabilities. Its fields are `fields` and, derived, the artwork fields of its
+    `asset_types` (the best poster candidate is the ``poster`` field) and the id fields of the
+    `ids_provided` (``imdb_id``)."""
+    assets = frozenset(asset_types)
+    provided = frozenset(ids_provided)
+    return ProviderCapabilities(
+        entity_types=frozenset(entity_types),
+        can_search=can_search,
+        ids_accepted=frozenset(ids_accepted),
+        ids_provided=provided,
+        fields=frozenset(fields)
+        | {name for name, asset_type in ARTWORK_FIELDS.items() if asset_type in assets}
+        | {f"{kind.value}_id" for kind in provided},
+        asset_types=assets,
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,15 +21,17 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
-from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.logsetup import register_secret
+from metarr_desktop.providers.base import ARTWORK_FIELDS
+from metarr_desktop.providers.base import FULL_RECORD_FIELDS
 from metarr_desktop.providers.base import ClientOptions
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.base import decode_json
+from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import AuthenticationError
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
@@ -95,48 +97,13 @@ class TvdbProvider(HttpProvider):
     default_base_url = "https://api4.thetvdb.com/v4"
     default_rate_limit = RateLimit(30, 10.0)
     default_daily_quota = None
-    capabilities = ProviderCapabilities(
-        entity_types=frozenset({EntityType.MOVIE, EntityType.TVSHOW}),
+    capabilities = provider_capabilities(
+        entity_types={EntityType.MOVIE, EntityType.TVSHOW},
         can_search=True,
-        ids_accepted=frozenset({IdType.TVDB, IdType.IMDB, IdType.TMDB}),
-        ids_provided=frozenset({IdType.TVDB, IdType.IMDB, IdType.TMDB}),
-        fields=frozenset(
-            {
-                "title",
-                "original_title",
-                "plot",
-                "tagline",
-                "runtime",
-                "release_date",
-                "year",
-                "content_rating",
-                "genres",
-                "cast",
-                "directors",
-                "writers",
-                "studios",
-                "countries",
-                "languages",
-                "trailer",
-                "poster",
-                "fanart",
-                "clearlogo",
-                "clearart",
-                "banner",
-                "tvdb_id",
-                "imdb_id",
-                "tmdb_id",
-            }
-        ),
-        asset_types=frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-                AssetType.BANNER,
-            }
-        ),
+        ids_accepted={IdType.TVDB, IdType.IMDB, IdType.TMDB},
+        ids_provided={IdType.TVDB, IdType.IMDB, IdType.TMDB},
+        asset_types={*MOVIE_ARTWORK_TYPES.values(), *SERIES_ARTWORK_TYPES.values()},
+        fields=FULL_RECORD_FIELDS,
     )
 
     def __init__(self, *, pin: str | None = None, **options: Unpack[ClientOptions]) -> None:
@@ -304,13 +271,7 @@ class TvdbProvider(HttpProvider):
             data.get("artworks"), SERIES_ARTWORK_TYPES if is_series else MOVIE_ARTWORK_TYPES
         )
         lang2 = language.split("-")[0]
-        for field_name, asset_type in (
-            ("poster", AssetType.POSTER),
-            ("fanart", AssetType.FANART),
-            ("clearlogo", AssetType.CLEARLOGO),
-            ("clearart", AssetType.CLEARART),
-            ("banner", AssetType.BANNER),
-        ):
+        for field_name, asset_type in ARTWORK_FIELDS.items():
             out.set(field_name, best_url(assets, asset_type, lang2))
         out.set_default("poster", clean_str(data.get("image")))
         out.set_ids(ids)
