@@ -335,6 +335,14 @@ def decode_json(provider: str, response: httpx.Response) -> Any:
         raise BadResponseError(provider, "answered with data nested too deeply", status_code=status) from exc
 
 
+def json_object(provider: str, body: Any) -> dict[str, Any]:
+    """`body` (decoded JSON) when it is an object, as every provider's answers are; anything else is
+    a bad response."""
+    if not isinstance(body, dict):
+        raise BadResponseError(provider, "answered with data of an unexpected shape")
+    return body
+
+
 # --------------------------------------------------------------------------------------------------
 # The shared base of the HTTP clients
 # --------------------------------------------------------------------------------------------------

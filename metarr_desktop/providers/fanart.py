@@ -21,6 +21,7 @@ from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import ARTWORK_FIELDS
 from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import json_object
 from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
@@ -88,9 +89,8 @@ class FanartProvider(HttpProvider):
         movie_id = request.ids.tmdb if request.ids.tmdb is not None else request.ids.imdb
         if movie_id is None:
             raise NotFoundError(self.id, "fanart.tv needs a TMDB or IMDb id")
-        body = await self._get_json(f"/movies/{movie_id}", {"api_key": self.api_key or ""})
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
+        answer = await self._get_json(f"/movies/{movie_id}", {"api_key": self.api_key or ""})
+        body = json_object(self.id, answer)
         if str(body.get("status", "")).lower() == "error":
             message = str(body.get("error message") or body.get("error") or "")
             if "not found" in message.lower():

@@ -24,6 +24,7 @@ from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.base import RateLimitStatus
+from metarr_desktop.providers.base import json_object
 from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import AuthenticationError
 from metarr_desktop.providers.errors import BadResponseError
@@ -129,9 +130,7 @@ class OmdbProvider(HttpProvider):
 
     async def _omdb_get(self, params: dict[str, Any]) -> dict[str, Any] | None:
         """One request; None for a 200 answer that says "not found" (or "too many results")."""
-        body = await self._get_json("/", {**params, "apikey": self.api_key or ""})
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
+        body = json_object(self.id, await self._get_json("/", {**params, "apikey": self.api_key or ""}))
         if str(body.get("Response", "True")).lower() == "false":
             error = str(body.get("Error") or "")
             lowered = error.lower()

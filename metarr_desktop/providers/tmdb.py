@@ -35,6 +35,7 @@ from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import FULL_RECORD_FIELDS
 from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import json_object
 from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
@@ -133,10 +134,7 @@ class TmdbProvider(HttpProvider):
 
     async def _tmdb_get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         auth_params, headers = self._auth()
-        body = await self._get_json(path, {**auth_params, **params}, headers=headers)
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
-        return body
+        return json_object(self.id, await self._get_json(path, {**auth_params, **params}, headers=headers))
 
     async def find(self, external_id: str | int, source: IdType) -> dict[str, Any]:
         """``/find/{id}``: the raw result lists for an IMDb or TVDB id."""

@@ -31,6 +31,7 @@ from metarr_desktop.providers.base import FULL_RECORD_FIELDS
 from metarr_desktop.providers.base import ClientOptions
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.base import decode_json
+from metarr_desktop.providers.base import json_object
 from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import AuthenticationError
 from metarr_desktop.providers.errors import BadResponseError
@@ -148,10 +149,7 @@ class TvdbProvider(HttpProvider):
                 "GET", path, params=params, headers={"Authorization": f"Bearer {token}"}
             )
         self._check(response)
-        body = decode_json(self.id, response)
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
-        return body
+        return json_object(self.id, decode_json(self.id, response))
 
     # ---------------------------------------------------------------------------------------------
     # The provider interface
