@@ -33,6 +33,7 @@ from metarr_desktop.providers.images import ImageHostProvider
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import FieldAuthorityService
 from metarr_desktop.services.config import ProviderConfigService
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.publish import PublishService
@@ -217,7 +218,6 @@ class AppServices:
         providers.extra_pools.append(image_pool)
         image_pool.subscribe(pool.relay)  # the Health page hears the image hosts too
         publish = create_publish_service(
-            database=database,
             movies=MovieRepository(database, clock),
             assets=assets,
             ledger=PublishLedger(database, clock),
@@ -250,6 +250,12 @@ class AppServices:
             publish=publish,
             warnings=warnings,
         )
+
+    @property
+    def library_store(self) -> LibraryStore:
+        """The database, the library's repositories and the clock, as the library's services take
+        them (`LibrarySuite`)."""
+        return LibraryStore(self.database, self.movies, self.enrichment_log, self.clock)
 
     def _start_image_hosts(self, transport: httpx.AsyncBaseTransport | None) -> None:
         host = ImageHostProvider(transport=transport)

@@ -33,10 +33,9 @@ from metarr_desktop.core.merge import aggregate
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import MovieRepository
 
 MOVIE = EntityType.MOVIE
 
@@ -97,17 +96,15 @@ class InspectService:
 
     def __init__(
         self,
+        store: LibraryStore,
         *,
-        database: Database,
-        movies: MovieRepository,
         cache: ProviderCacheManager,
         pool: ProviderPool,
         authority: Callable[[], FieldAuthorityConfig],
         set_authority: Callable[[FieldAuthorityConfig], None],
         languages: Callable[[], Sequence[str]] = tuple,
     ) -> None:
-        self._database = database
-        self._movies = movies
+        self._store = store
         self._cache = cache
         self._pool = pool
         self._authority = authority
@@ -158,9 +155,9 @@ class InspectService:
         `InspectError` for an unknown field. Reads the database only."""
         if field is not None and field not in ALL_FIELDS:
             raise InspectError(f"unknown field {field!r}")
-        movie = self._movies.require(movie_id)
-        sources = self._movies.field_sources(movie_id)
-        locked = self._movies.locked_fields(movie_id)
+        movie = self._store.movies.require(movie_id)
+        sources = self._store.movies.field_sources(movie_id)
+        locked = self._store.movies.locked_fields(movie_id)
         stored = {
             name: StoredField(
                 value=movie.fields.get(name),
@@ -189,17 +186,17 @@ class InspectService:
         transaction). Returns the value. `InspectError` when the provider has no value for it."""
         if field not in ALL_FIELDS:
             raise InspectError(f"unknown field {field!r}")
-        movie = self._movies.require(movie_id)
+        movie = self._store.movies.require(movie_id)
         answers, _ = self.answers(movie)
         answer = answers.get(provider)
         value = answer.fields.get(field) if answer is not None else None
         if answer is None or is_missing(value):
             raise InspectError(f"{provider} has no cached value for {field}")
-        with self._database.atomic():
-            self._movies.set_fields(
+        with self._store.database.atomic():
+            self._store.movies.set_fields(
                 movie_id, {field: copy.deepcopy(value)}, {field: provider}, fetched_at=answer.fetched_at
             )
-            self._movies.lock(movie_id, field)
+            self._store.movies.lock(movie_id, field)
         return value
 
     def prefer_provider(self, field: str, provider: str) -> PreferResult:

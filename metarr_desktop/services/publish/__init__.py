@@ -21,7 +21,6 @@ from metarr_desktop.services.publish.service import PublishReport
 from metarr_desktop.services.publish.service import PublishService
 from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.cache import AssetRepository
-from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.publish import PublishLedger
 
@@ -41,7 +40,6 @@ def options_from_settings(settings: SettingsService) -> PublishOptions:
 
 def create_publish_service(
     *,
-    database: Database,
     movies: MovieRepository,
     assets: AssetRepository,
     ledger: PublishLedger,
@@ -50,7 +48,6 @@ def create_publish_service(
     settings: SettingsService,
 ) -> PublishService:
     return PublishService(
-        database=database,
         movies=movies,
         assets=assets,
         ledger=ledger,

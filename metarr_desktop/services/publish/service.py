@@ -83,7 +83,6 @@ from metarr_desktop.services.publish.writing import prepare_artwork
 from metarr_desktop.services.publish.writing import to_write
 from metarr_desktop.services.publish.writing import write_files
 from metarr_desktop.store.cache import AssetRepository
-from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.publish import PublishLedger
 from metarr_desktop.store.publish import VerifiedFile
@@ -109,7 +108,6 @@ class PublishService:
     def __init__(
         self,
         *,
-        database: Database,
         movies: MovieRepository,
         assets: AssetRepository,
         ledger: PublishLedger,
@@ -118,7 +116,6 @@ class PublishService:
         enabled: Callable[[], bool] = lambda: False,
         after_enrichment: Callable[[], bool] = lambda: False,
     ) -> None:
-        self._database = database
         self._movies = movies
         self._assets = assets
         self.ledger = ledger
