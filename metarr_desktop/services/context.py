@@ -158,9 +158,7 @@ class AppServices:
             registry=registry,
             configs=configs,
             secrets=secrets,
-            pool=pool,
             orchestrator=orchestrator,
-            clock=clock,
             transport=transport,
         )
         authority = FieldAuthorityService(FieldAuthorityRepository(database, settings, clock), configs)
@@ -171,7 +169,7 @@ class AppServices:
         providers.start_providers()
         # One provider order: reordering the providers reorders the field-authority priority too.
         providers.subscribe(lambda _changed: authority.follow_order([v.id for v in providers.all()]))
-        rate_state = RateLimitStateService(pool, RateLimitStateRepository(), clock)
+        rate_state = RateLimitStateService(pool, RateLimitStateRepository())
         with store_errors("read", database.path):
             rate_state.restore_all()
         rate_state.attach()
@@ -184,7 +182,7 @@ class AppServices:
         )
         players.start()
         # The players' health and circuit state are kept across restarts the same way.
-        player_state = RateLimitStateService(players.pool, RateLimitStateRepository(), clock)
+        player_state = RateLimitStateService(players.pool, RateLimitStateRepository())
         with store_errors("read", database.path):
             player_state.restore_all()
         player_state.attach()
@@ -202,7 +200,6 @@ class AppServices:
             orchestrator,
             ProviderCacheRepository(database, assets),
             assets,
-            clock,
             ttl=timedelta(days=ttl_days),
             after_fetch=rate_state.flush,
             language_policy=current_policy,
