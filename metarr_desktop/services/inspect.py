@@ -33,6 +33,7 @@ from metarr_desktop.core.merge import aggregate
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.services.config import FieldAuthorityService
 from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.provider_cache import ProviderCacheManager
@@ -100,20 +101,18 @@ class InspectService:
         *,
         cache: ProviderCacheManager,
         pool: ProviderPool,
-        authority: Callable[[], FieldAuthorityConfig],
-        set_authority: Callable[[FieldAuthorityConfig], None],
+        authority: FieldAuthorityService,
         languages: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         self._store = store
         self._cache = cache
         self._pool = pool
         self._authority = authority
-        self._set_authority = set_authority
         self._languages = languages
 
     def authority(self) -> FieldAuthorityConfig:
         """The field-authority rules in force."""
-        return self._authority()
+        return self._authority.get()
 
     def answers(self, movie: MovieRecord) -> tuple[dict[str, ProviderAnswer], list[str]]:
         """Every provider's cached answer as the merge sees it (found ones), and the "not found" ones.
@@ -167,7 +166,7 @@ class InspectService:
             )
             for name in ALL_FIELDS
         }
-        config = self._authority()
+        config = self._authority.get()
         answers, not_found = self.answers(movie)
         merged = self.merge(answers, config)
         explained = explain(
@@ -205,7 +204,7 @@ class InspectService:
         exclusive rule stays exclusive."""
         if field not in ALL_FIELDS:
             raise InspectError(f"unknown field {field!r}")
-        config = self._authority()
+        config = self._authority.get()
         if provider not in config.provider_priority:
             raise InspectError(f"unknown provider {provider!r}")
         current = config.field_authorities.get(field)
@@ -220,5 +219,5 @@ class InspectService:
         authorities[field] = FieldAuthority([provider, *rest], exclusive)
         updated = FieldAuthorityConfig(list(config.provider_priority), authorities, config.fill_gaps)
         if updated.providers_for(field) != before or current is None or current.providers[:1] != [provider]:
-            self._set_authority(updated)
+            self._authority.set(updated)
         return PreferResult(field, provider, before, updated.providers_for(field), exclusive, updated)

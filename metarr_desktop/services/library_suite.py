@@ -133,8 +133,7 @@ class LibrarySuite:
             store,
             cache=app.cache,
             pool=app.pool,
-            authority=app.authority.get,
-            set_authority=app.authority.set,
+            authority=app.authority,
             languages=lambda: tuple(language_policy(app.user_settings).chain()),
         )
 
