@@ -30,7 +30,6 @@ from datetime import timedelta
 from typing import Any
 
 from metarr_desktop.core.assets import AssetType
-from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -237,7 +236,6 @@ class ProviderCacheManager:
         orchestrator: FetchOrchestrator,
         cache: ProviderCacheRepository,
         assets: AssetRepository,
-        clock: Clock,
         *,
         ttl: timedelta = DEFAULT_TTL,
         after_fetch: Callable[[], None] | None = None,
@@ -246,7 +244,6 @@ class ProviderCacheManager:
         self._orchestrator = orchestrator
         self._cache = cache
         self._assets = assets
-        self._clock = clock
         self.ttl = ttl
         self._after_fetch = after_fetch
         #: The user's language settings, read at each fetch (they key the cache).
@@ -347,7 +344,7 @@ class ProviderCacheManager:
         and (given the request's key, `providers.base.answer_key`) asked in the same languages: an
         answer in English is not fresh for a German request. "Not found" holds in every language."""
         return (
-            self._clock.now() - answer.fetched_at < self.ttl
+            self._orchestrator.clock.now() - answer.fetched_at < self.ttl
             and answer.matches(ids)
             and answer.covers(wanted)
             and (request_key is None or answer.data is None or answer.data.request_key == request_key)
@@ -410,7 +407,7 @@ class ProviderCacheManager:
         shared_ids: list[str],
         saved: bool,
     ) -> AssetFetchResult:
-        now = self._clock.now()
+        now = self._orchestrator.clock.now()
         results = ProviderResults(fetched_at=network.fetched_at if network else now)
         for provider in skipped:
             results.skipped.append(provider)
@@ -457,7 +454,7 @@ class ProviderCacheManager:
         wanted: frozenset[AssetType],
     ) -> bool:
         """Store the answers of providers that completed or said "not found"; False when the write failed."""
-        fallback = results.fetched_at or self._clock.now()
+        fallback = results.fetched_at or self._orchestrator.clock.now()
         answers: list[AnswerToStore] = []
         for provider in results.completed:
             data = results.providers.get(provider)
@@ -497,7 +494,7 @@ class ProviderCacheManager:
         if isinstance(answers, ProviderResults):
             results = answers
         else:
-            results = ProviderResults(fetched_at=self._clock.now())
+            results = ProviderResults(fetched_at=self._orchestrator.clock.now())
             request = metadata_request(ids, self.language_policy(), entity_type=kind, asset_types=wanted)
             for provider, data in answers.items():
                 if data is not None and not data.request_key:
