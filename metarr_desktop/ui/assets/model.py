@@ -138,10 +138,9 @@ class AssetListModel(RowListModel[Tile]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _image_changed(self, url: str) -> None:
-        for row, tile in enumerate(self.rows):
-            if tile.asset.url == url:
-                index = self.index(row, 0)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL])
+        self.rows_changed(
+            lambda tile: tile.asset.url == url, [Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL]
+        )
 
 
 __all__ = ["AssetListModel", "AssetRole"]

@@ -3,6 +3,7 @@ custom roles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from enum import IntEnum
 from typing import TYPE_CHECKING
@@ -106,6 +107,13 @@ class RowListModel(_Rows[Row], QAbstractListModel):
 
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
+
+    def rows_changed(self, which: Callable[[Row], bool], roles: list[int]) -> None:
+        """Tell the views that `roles` changed in each row `which` picks (a picture arrived)."""
+        for number, row in enumerate(self.rows):
+            if which(row):
+                index = self.index(number)
+                self.dataChanged.emit(index, index, roles)
 
 
 class RowTableModel(_Rows[Row], HeadedTableModel):

@@ -82,10 +82,9 @@ class CandidateModel(RowListModel[Candidate]):
         return thumbnail_url(candidate.poster_url) if candidate.poster_url else None
 
     def _poster_loaded(self, url: str) -> None:
-        for row, candidate in enumerate(self.rows):
-            if self.poster_url(candidate) == url:
-                index = self.index(row)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+        self.rows_changed(
+            lambda candidate: self.poster_url(candidate) == url, [Qt.ItemDataRole.DecorationRole]
+        )
 
     def provider_names(self, candidate: Candidate) -> list[str]:
         return [self.names.get(p, p) for p in candidate.providers]
