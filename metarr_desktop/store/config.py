@@ -23,6 +23,7 @@ from metarr_desktop.store.models import FieldAuthorityRow
 from metarr_desktop.store.models import ProviderConfig
 from metarr_desktop.store.models import ProviderRateLimitState
 from metarr_desktop.store.models import Setting
+from metarr_desktop.store.models import record_of
 
 #: Settings keys.
 PROVIDER_PRIORITY = "provider_priority"
@@ -57,16 +58,13 @@ def _config_record(row: ProviderConfig) -> ProviderConfigRecord:
     rate = None
     if row.rate_limit_requests is not None and row.rate_limit_window_seconds is not None:
         rate = RateLimit(int(row.rate_limit_requests), float(row.rate_limit_window_seconds))
-    return ProviderConfigRecord(
-        provider_id=row.provider_id,
+    return record_of(
+        ProviderConfigRecord,
+        row,
         name=row.provider_name,
         enabled=bool(row.enabled),
         priority=int(row.priority_order),
-        base_url=row.base_url,
         rate_limit=rate,
-        daily_quota=row.daily_quota,
-        user_timeout_s=row.user_timeout_s,
-        background_timeout_s=row.background_timeout_s,
     )
 
 
@@ -231,14 +229,12 @@ class RateLimitStateRepository:
             state = json.loads(row.runtime_state) if row.runtime_state else None
         except ValueError:
             state = None  # an unreadable state is forgotten, not fatal
-        return RateLimitStateRecord(
-            provider_id=row.provider_id,
-            exhausted_at=row.exhausted_at,
-            reset_at=row.reset_at,
+        return record_of(
+            RateLimitStateRecord,
+            row,
             consecutive_rate_limits=int(row.consecutive_rate_limits),
             requests_today=int(row.requests_today),
             runtime_state=state if isinstance(state, dict) else None,
-            updated_at=row.updated_at,
         )
 
     def save(self, record: RateLimitStateRecord) -> None:

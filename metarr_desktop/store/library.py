@@ -36,6 +36,7 @@ from metarr_desktop.store.models import FieldSource
 from metarr_desktop.store.models import Movie
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
+from metarr_desktop.store.models import record_of
 
 MOVIE = EntityType.MOVIE.value
 
@@ -538,16 +539,13 @@ class EnrichmentLogRepository:
         if limit is not None:
             query = query.limit(limit)
         return [
-            EnrichmentLogRecord(
-                entity_type=row.entity_type,
-                entity_id=row.entity_id,
+            record_of(
+                EnrichmentLogRecord,
+                row,
                 mode=row.enrichment_mode,
                 providers=list(row.providers),
                 changed_fields=list(row.changed_fields or []),
                 requires_player_sync=bool(row.requires_player_sync),
-                sync_reason=row.sync_reason,
-                enriched_at=row.enriched_at,
-                id=row.id,
             )
             for row in query
         ]

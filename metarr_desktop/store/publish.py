@@ -24,6 +24,7 @@ from metarr_desktop.store.models import EnrichmentLogEntry
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import PublishedFile
 from metarr_desktop.store.models import PublishState
+from metarr_desktop.store.models import record_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +62,7 @@ class AssetAnalysis:
 
 
 def _entry(row: PublishedFile) -> LedgerEntry:
-    return LedgerEntry(
-        path=row.path,
-        kind=row.kind,
-        sha256=row.sha256,
-        size=row.size,
-        entity_id=row.entity_id,
-        asset_id=row.asset_id,
-        written_at=row.written_at,
-        mtime_ns=row.mtime_ns,
-        source=row.source,
-    )
+    return record_of(LedgerEntry, row)
 
 
 #: The columns of a `LedgerEntry`, in its order.
