@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import peewee as pw
-
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.clock import Clock
@@ -23,7 +21,8 @@ from metarr_desktop.store.models import FieldAuthorityRow
 from metarr_desktop.store.models import ProviderConfig
 from metarr_desktop.store.models import ProviderRateLimitState
 from metarr_desktop.store.models import Setting
-from metarr_desktop.store.models import record_of
+from metarr_desktop.store.rows import record_of
+from metarr_desktop.store.rows import upsert
 
 #: Settings keys.
 PROVIDER_PRIORITY = "provider_priority"
@@ -149,10 +148,7 @@ class SettingsRepository:
         return Setting.select().where(Setting.key == key).exists()
 
     def set(self, key: str, value: Any) -> None:
-        now = self._clock.now()
-        Setting.insert(key=key, value=value, updated_at=now).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: value, Setting.updated_at: now}
-        ).execute()
+        upsert(Setting, {"key": key, "value": value, "updated_at": self._clock.now()}, key=["key"])
 
 
 class FieldAuthorityRepository:
@@ -238,16 +234,15 @@ class RateLimitStateRepository:
         )
 
     def save(self, record: RateLimitStateRecord) -> None:
-        values: dict[pw.Field, Any] = {
-            ProviderRateLimitState.exhausted_at: record.exhausted_at,
-            ProviderRateLimitState.reset_at: record.reset_at,
-            ProviderRateLimitState.consecutive_rate_limits: record.consecutive_rate_limits,
-            ProviderRateLimitState.requests_today: record.requests_today,
-            ProviderRateLimitState.runtime_state: (
+        row = {
+            "provider_id": record.provider_id,
+            "exhausted_at": record.exhausted_at,
+            "reset_at": record.reset_at,
+            "consecutive_rate_limits": record.consecutive_rate_limits,
+            "requests_today": record.requests_today,
+            "runtime_state": (
                 json.dumps(record.runtime_state, separators=(",", ":")) if record.runtime_state else None
             ),
-            ProviderRateLimitState.updated_at: record.updated_at,
+            "updated_at": record.updated_at,
         }
-        ProviderRateLimitState.insert(
-            provider_id=record.provider_id, **{f.name: v for f, v in values.items()}
-        ).on_conflict(conflict_target=[ProviderRateLimitState.provider_id], update=values).execute()
+        upsert(ProviderRateLimitState, row, key=["provider_id"])

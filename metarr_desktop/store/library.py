@@ -36,7 +36,7 @@ from metarr_desktop.store.models import FieldSource
 from metarr_desktop.store.models import Movie
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
-from metarr_desktop.store.models import record_of
+from metarr_desktop.store.rows import record_of
 
 MOVIE = EntityType.MOVIE.value
 

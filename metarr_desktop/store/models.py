@@ -12,20 +12,12 @@ the same tables (spec/README.md, decision 6).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC
 from datetime import datetime
-from typing import TYPE_CHECKING
 from typing import Any
-from typing import TypeVar
 
 import peewee as pw
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-R = TypeVar("R", bound="DataclassInstance")
 
 database_proxy = pw.DatabaseProxy()
 
@@ -84,15 +76,6 @@ class BaseModel(pw.Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
-
-
-def record_of(record_type: type[R], row: pw.Model, **values: Any) -> R:
-    """The `record_type` dataclass of a row: each field is the row's column of the same name, but for
-    those given in `values` (a renamed or converted column)."""
-    for spec in dataclasses.fields(record_type):
-        if spec.name not in values:
-            values[spec.name] = getattr(row, spec.name)
-    return record_type(**values)
 
 
 class EntityModel(BaseModel):

@@ -21,7 +21,7 @@ from metarr_desktop.core.records import SyncState
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import Player
 from metarr_desktop.store.models import PlayerSyncEntry
-from metarr_desktop.store.models import record_of
+from metarr_desktop.store.rows import record_of
 
 #: Reasons merged into one row are cut to this many characters.
 MAX_REASON = 500

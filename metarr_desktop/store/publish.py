@@ -24,7 +24,8 @@ from metarr_desktop.store.models import EnrichmentLogEntry
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import PublishedFile
 from metarr_desktop.store.models import PublishState
-from metarr_desktop.store.models import record_of
+from metarr_desktop.store.rows import record_of
+from metarr_desktop.store.rows import upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,31 +140,19 @@ class PublishLedger:
         mtime_ns: int | None = None,
     ) -> None:
         """Metarr wrote (or adopted) the file at `path` with these bytes' hash and size."""
-        now = self._clock.now()
-        PublishedFile.insert(
-            entity_type=EntityType.MOVIE.value,
-            entity_id=movie_id,
-            path=path,
-            kind=kind,
-            sha256=sha256,
-            size=size,
-            asset_id=asset_id,
-            written_at=now,
-            mtime_ns=mtime_ns,
-            source=source,
-        ).on_conflict(
-            conflict_target=[PublishedFile.path],
-            update={
-                PublishedFile.entity_id: movie_id,
-                PublishedFile.kind: kind,
-                PublishedFile.sha256: sha256,
-                PublishedFile.size: size,
-                PublishedFile.asset_id: asset_id,
-                PublishedFile.written_at: now,
-                PublishedFile.mtime_ns: mtime_ns,
-                PublishedFile.source: source,
-            },
-        ).execute()
+        row = {
+            "entity_type": EntityType.MOVIE.value,
+            "entity_id": movie_id,
+            "path": path,
+            "kind": kind,
+            "sha256": sha256,
+            "size": size,
+            "asset_id": asset_id,
+            "written_at": self._clock.now(),
+            "mtime_ns": mtime_ns,
+            "source": source,
+        }
+        upsert(PublishedFile, row, key=["path"], insert_only=["entity_type"])
 
     def remember_verified(self, files: Iterable[VerifiedFile]) -> None:
         """Store what a publish verified about files whose bytes had the hash `sha256`: the
@@ -179,17 +168,14 @@ class PublishLedger:
                 ).execute()
 
     def mark_published(self, movie_id: int, status: str, error: str | None = None) -> None:
-        now = self._clock.now()
-        PublishState.insert(
-            entity_type=EntityType.MOVIE.value,
-            entity_id=movie_id,
-            published_at=now,
-            status=status,
-            error=error,
-        ).on_conflict(
-            conflict_target=[PublishState.entity_type, PublishState.entity_id],
-            update={PublishState.published_at: now, PublishState.status: status, PublishState.error: error},
-        ).execute()
+        row = {
+            "entity_type": EntityType.MOVIE.value,
+            "entity_id": movie_id,
+            "published_at": self._clock.now(),
+            "status": status,
+            "error": error,
+        }
+        upsert(PublishState, row, key=["entity_type", "entity_id"])
 
     def last_published(self, movie_id: int) -> datetime | None:
         row = PublishState.get_or_none(
