@@ -29,6 +29,7 @@ from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
+from metarr_desktop.store.sql import chunks
 
 log = logging.getLogger(__name__)
 
@@ -355,8 +356,7 @@ class AssetRepository:
         names = [f.name for f in columns]
         # Only the columns `_asset_of` reads that are not plain SQLite values need converting.
         converters = [(i, f.python_value) for i, f in enumerate(columns) if f.name in _CONVERTED]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             sql = self._sql.get(len(chunk))
             if sql is None:
                 query = ProviderAsset.select().where(

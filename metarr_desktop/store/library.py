@@ -37,6 +37,7 @@ from metarr_desktop.store.models import Movie
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
 from metarr_desktop.store.rows import record_of
+from metarr_desktop.store.sql import chunks
 
 MOVIE = EntityType.MOVIE.value
 
@@ -77,10 +78,6 @@ _SOURCE_UPSERT = (
     "ON CONFLICT (entity_type, entity_id, field) DO UPDATE SET "
     "provider = excluded.provider, fetched_at = excluded.fetched_at, language = excluded.language"
 )
-
-#: Ids per ``IN (...)`` of `MovieRepository.list_rows` (well under SQLite's variable limit).
-_ROWS_CHUNK = 500
-
 
 def _check_fields(names: Iterable[str]) -> None:
     unknown = sorted(set(names) - set(ALL_FIELDS))
@@ -207,8 +204,7 @@ class MovieRepository:
         ids = list(dict.fromkeys(movie_ids))
         columns = Movie._meta.sorted_fields
         out: dict[int, MovieRecord] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             sql = self._compiled(f"many:{len(chunk)}", partial(_select_ids, len(chunk)))
             cursor = self._database.execute(sql, chunk)
             for row in cursor.fetchall():
@@ -273,8 +269,7 @@ class MovieRepository:
         else:
             # A few movies: their locks counted through the index, movie by movie.
             wanted = sorted(set(ids))
-            for start in range(0, len(wanted), _ROWS_CHUNK):
-                chunk = wanted[start : start + _ROWS_CHUNK]
+            for chunk in chunks(wanted):
                 sql = (
                     f"{columns} (SELECT COUNT(*) FROM field_locks AS f WHERE f.entity_type = ? "
                     f"AND f.entity_id = m.id) FROM movies AS m WHERE m.id IN ({', '.join('?' * len(chunk))}) "
@@ -351,8 +346,7 @@ class MovieRepository:
         """Mark movies whose folder is gone (or found again); nothing else about them changes."""
         wanted = sorted(set(movie_ids))
         now = self._clock.now()
-        for start in range(0, len(wanted), _ROWS_CHUNK):
-            chunk = wanted[start : start + _ROWS_CHUNK]
+        for chunk in chunks(wanted):
             Movie.update(missing=missing, updated_at=now).where(Movie.id.in_(chunk)).execute()
 
     def move(self, movie_id: int, path: str) -> None:

@@ -12,7 +12,6 @@ Also here: filling an asset's analysis columns once its image was downloaded.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +25,7 @@ from metarr_desktop.store.models import PublishedFile
 from metarr_desktop.store.models import PublishState
 from metarr_desktop.store.rows import record_of
 from metarr_desktop.store.rows import upsert
+from metarr_desktop.store.sql import chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +79,6 @@ _COLUMNS: tuple[Any, ...] = (
     PublishedFile.source,
 )
 
-#: Ids per ``IN (...)`` of a bulk read (well under SQLite's variable limit).
-CHUNK = 500
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 class PublishLedger:
     """The ``published_files`` and ``publish_state`` tables (movies only today)."""
 
@@ -107,7 +98,7 @@ class PublishLedger:
         is built once per number of ids (peewee would build it again on every call)."""
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, dict[str, LedgerEntry]] = {movie_id: {} for movie_id in ids}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             cursor = self._database.execute(self._files_sql(len(chunk)), [EntityType.MOVIE.value, *chunk])
             for values in cursor.fetchall():
                 entry = LedgerEntry(*(f.python_value(v) for f, v in zip(_COLUMNS, values, strict=True)))
@@ -187,7 +178,7 @@ class PublishLedger:
         """`last_published` of many movies (only those published appear)."""
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, datetime] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             key = ("state", len(chunk))
             sql = self._sql.get(key)
             if sql is None:
