@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from metarr_desktop.core.assets import AssetCandidate
@@ -29,6 +30,8 @@ from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
+from metarr_desktop.store.rows import entities_query
+from metarr_desktop.store.sql import Statements
 from metarr_desktop.store.sql import chunks
 
 log = logging.getLogger(__name__)
@@ -322,6 +325,11 @@ def _asset_of(data: dict[str, Any]) -> CachedAsset:
 _CONVERTED = frozenset({"provider_metadata", "fetched_at"})
 
 
+def _assets_of_entities(count: int) -> Any:
+    """Every candidate of one entity type and `count` entity ids, in `for_entity`'s order."""
+    return entities_query(ProviderAsset, count).order_by(ProviderAsset.asset_type, ProviderAsset.id)
+
+
 def _sorted(assets: list[CachedAsset]) -> list[CachedAsset]:
     """By type, then best score and most votes first."""
     assets.sort(key=lambda a: (a.type.value, -(a.score or -1), -(a.votes or 0), a.id))
@@ -334,7 +342,7 @@ class AssetRepository:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
-        self._sql: dict[int, str] = {}  # `for_entities`' statement by number of ids
+        self._statements = Statements()  # `for_entities`' statement by number of ids
 
     def for_entity(
         self, entity_type: str, entity_id: int, asset_type: AssetType | None = None
@@ -357,14 +365,7 @@ class AssetRepository:
         # Only the columns `_asset_of` reads that are not plain SQLite values need converting.
         converters = [(i, f.python_value) for i, f in enumerate(columns) if f.name in _CONVERTED]
         for chunk in chunks(ids):
-            sql = self._sql.get(len(chunk))
-            if sql is None:
-                query = ProviderAsset.select().where(
-                    (ProviderAsset.entity_type == "") & ProviderAsset.entity_id.in_([0] * len(chunk))
-                )
-                sql = self._sql[len(chunk)] = query.order_by(
-                    ProviderAsset.asset_type, ProviderAsset.id
-                ).sql()[0]
+            sql = self._statements.sql(len(chunk), partial(_assets_of_entities, len(chunk)))
             cursor = self._database.execute(sql, [entity_type, *chunk])
             for row in cursor.fetchall():
                 values = list(row)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
@@ -23,8 +24,10 @@ from metarr_desktop.store.models import EnrichmentLogEntry
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import PublishedFile
 from metarr_desktop.store.models import PublishState
+from metarr_desktop.store.rows import entities_query
 from metarr_desktop.store.rows import record_of
 from metarr_desktop.store.rows import upsert
+from metarr_desktop.store.sql import Statements
 from metarr_desktop.store.sql import chunks
 
 
@@ -79,13 +82,17 @@ _COLUMNS: tuple[Any, ...] = (
     PublishedFile.source,
 )
 
+#: The columns `last_published_many` reads.
+_STATE_COLUMNS = (PublishState.entity_id, PublishState.published_at)
+
+
 class PublishLedger:
     """The ``published_files`` and ``publish_state`` tables (movies only today)."""
 
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
-        self._sql: dict[tuple[str, int], str] = {}
+        self._statements = Statements()
 
     def for_movie(self, movie_id: int) -> dict[str, LedgerEntry]:
         rows = PublishedFile.select().where(
@@ -99,20 +106,13 @@ class PublishLedger:
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, dict[str, LedgerEntry]] = {movie_id: {} for movie_id in ids}
         for chunk in chunks(ids):
-            cursor = self._database.execute(self._files_sql(len(chunk)), [EntityType.MOVIE.value, *chunk])
+            build = partial(entities_query, PublishedFile, len(chunk), *_COLUMNS)
+            sql = self._statements.sql(("files", len(chunk)), build)
+            cursor = self._database.execute(sql, [EntityType.MOVIE.value, *chunk])
             for values in cursor.fetchall():
                 entry = LedgerEntry(*(f.python_value(v) for f, v in zip(_COLUMNS, values, strict=True)))
                 out[entry.entity_id][entry.path] = entry
         return out
-
-    def _files_sql(self, count: int) -> str:
-        sql = self._sql.get(("files", count))
-        if sql is None:
-            query = PublishedFile.select(*_COLUMNS).where(
-                (PublishedFile.entity_type == "") & PublishedFile.entity_id.in_([0] * count)
-            )
-            sql = self._sql[("files", count)] = query.sql()[0]
-        return sql
 
     def get(self, path: str) -> LedgerEntry | None:
         row = PublishedFile.get_or_none(PublishedFile.path == path)
@@ -179,13 +179,8 @@ class PublishLedger:
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, datetime] = {}
         for chunk in chunks(ids):
-            key = ("state", len(chunk))
-            sql = self._sql.get(key)
-            if sql is None:
-                query = PublishState.select(PublishState.entity_id, PublishState.published_at).where(
-                    (PublishState.entity_type == "") & PublishState.entity_id.in_([0] * len(chunk))
-                )
-                sql = self._sql[key] = query.sql()[0]
+            build = partial(entities_query, PublishState, len(chunk), *_STATE_COLUMNS)
+            sql = self._statements.sql(("state", len(chunk)), build)
             cursor = self._database.execute(sql, [EntityType.MOVIE.value, *chunk])
             for entity_id, at in cursor.fetchall():
                 out[int(entity_id)] = PublishState.published_at.python_value(at)

@@ -11,6 +11,8 @@ from typing import TypeVar
 
 import peewee as pw
 
+from metarr_desktop.store.models import EntityModel
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -24,6 +26,13 @@ def record_of(record_type: type[R], row: pw.Model, **values: Any) -> R:
         if spec.name not in values:
             values[spec.name] = getattr(row, spec.name)
     return record_type(**values)
+
+
+def entities_query(model: type[EntityModel], count: int, *columns: Any) -> Any:
+    """The `columns` (None: all) of `model`'s rows of one entity type and `count` entity ids: a
+    statement to build once per count (`store.sql.Statements`) and run with the entity type and
+    the ids as its parameters."""
+    return model.select(*columns).where((model.entity_type == "") & model.entity_id.in_([0] * count))
 
 
 def upsert(
