@@ -261,7 +261,7 @@ class ProviderCacheRepository:
     def invalidate(self, entity_type: str, entity_id: int, provider_id: str | None = None) -> int:
         """Forget the entity's cached answers (of one provider, or all); their assets stay browsable
         until the next fetch replaces them. Returns the number of answers forgotten."""
-        where = (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+        where = ProviderCacheEntry.of_entity(entity_type, entity_id)
         if provider_id is not None:
             where &= ProviderCacheEntry.provider_id == provider_id
         return int(ProviderCacheEntry.delete().where(where).execute())
@@ -272,7 +272,7 @@ class ProviderCacheRepository:
         every_type = frozenset(AssetType)
         with self._database.atomic():
             rows = ProviderCacheEntry.select(ProviderCacheEntry.id, ProviderCacheEntry.asset_types).where(
-                (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+                ProviderCacheEntry.of_entity(entity_type, entity_id)
             )
             for row in rows:
                 try:
@@ -348,7 +348,7 @@ class AssetRepository:
         self, entity_type: str, entity_id: int, asset_type: AssetType | None = None
     ) -> list[CachedAsset]:
         """The entity's candidates, by type, then best score and most votes first."""
-        where = (ProviderAsset.entity_type == entity_type) & (ProviderAsset.entity_id == entity_id)
+        where = ProviderAsset.of_entity(entity_type, entity_id)
         if asset_type is not None:
             where &= ProviderAsset.asset_type == asset_type.value
         rows = ProviderAsset.select().where(where).order_by(ProviderAsset.asset_type, ProviderAsset.id)
@@ -435,7 +435,7 @@ class AssetRepository:
                 ProviderAsset.delete().where(ProviderAsset.id.in_(gone[start : start + _BATCH])).execute()
 
     def delete(self, entity_type: str, entity_id: int, asset_type: AssetType | None = None) -> int:
-        where = (ProviderAsset.entity_type == entity_type) & (ProviderAsset.entity_id == entity_id)
+        where = ProviderAsset.of_entity(entity_type, entity_id)
         if asset_type is not None:
             where &= ProviderAsset.asset_type == asset_type.value
         return int(ProviderAsset.delete().where(where).execute())
@@ -447,8 +447,7 @@ class AssetRepository:
             if row is None:
                 raise KeyError(f"unknown asset id {asset_id}")
             ProviderAsset.update(is_selected=False, selected_at=None, selected_by=None).where(
-                (ProviderAsset.entity_type == row.entity_type)
-                & (ProviderAsset.entity_id == row.entity_id)
+                ProviderAsset.of_entity(row.entity_type, row.entity_id)
                 & (ProviderAsset.asset_type == row.asset_type)
             ).execute()
             ProviderAsset.update(

@@ -79,6 +79,7 @@ _SOURCE_UPSERT = (
     "provider = excluded.provider, fetched_at = excluded.fetched_at, language = excluded.language"
 )
 
+
 def _check_fields(names: Iterable[str]) -> None:
     unknown = sorted(set(names) - set(ALL_FIELDS))
     if unknown:
@@ -378,7 +379,7 @@ class MovieRepository:
         """The movie and everything kept about it (sources, locks, cache, assets, log)."""
         with self._database.atomic():
             for model in (FieldSource, FieldLock, ProviderCacheEntry, ProviderAsset, EnrichmentLogEntry):
-                model.delete().where((model.entity_type == MOVIE) & (model.entity_id == movie_id)).execute()
+                model.delete().where(model.of_entity(MOVIE, movie_id)).execute()
             if Movie.delete().where(Movie.id == movie_id).execute() == 0:
                 raise UnknownEntityError(f"unknown movie id {movie_id}")
 
@@ -409,9 +410,7 @@ class MovieRepository:
             cleared = sorted(set(values) - set(sources))
             if cleared:
                 FieldSource.delete().where(
-                    (FieldSource.entity_type == MOVIE)
-                    & (FieldSource.entity_id == movie_id)
-                    & (FieldSource.field.in_(cleared))
+                    FieldSource.of_entity(MOVIE, movie_id) & (FieldSource.field.in_(cleared))
                 ).execute()
             if sources:
                 # One prepared upsert run for every field: building a peewee query over the fields
@@ -427,7 +426,7 @@ class MovieRepository:
         def query() -> Any:
             return FieldSource.select(
                 FieldSource.field, FieldSource.provider, FieldSource.fetched_at, FieldSource.language
-            ).where((FieldSource.entity_type == MOVIE) & (FieldSource.entity_id == 0))
+            ).where(FieldSource.of_entity(MOVIE, 0))
 
         cursor = self._database.execute(self._statements.sql("field_sources", query), (MOVIE, movie_id))
         to_time = FieldSource.fetched_at.python_value
@@ -449,16 +448,12 @@ class MovieRepository:
         _check_fields([field_name])
         self.require(movie_id)
         FieldLock.delete().where(
-            (FieldLock.entity_type == MOVIE)
-            & (FieldLock.entity_id == movie_id)
-            & (FieldLock.field == field_name)
+            FieldLock.of_entity(MOVIE, movie_id) & (FieldLock.field == field_name)
         ).execute()
 
     def locked_fields(self, movie_id: int) -> set[str]:
         def query() -> Any:
-            return FieldLock.select(FieldLock.field).where(
-                (FieldLock.entity_type == MOVIE) & (FieldLock.entity_id == 0)
-            )
+            return FieldLock.select(FieldLock.field).where(FieldLock.of_entity(MOVIE, 0))
 
         cursor = self._database.execute(self._statements.sql("locked_fields", query), (MOVIE, movie_id))
         return {name for (name,) in cursor.fetchall()}
@@ -516,9 +511,7 @@ class EnrichmentLogRepository:
         """That entity's entries, newest first."""
         query = (
             EnrichmentLogEntry.select()
-            .where(
-                (EnrichmentLogEntry.entity_type == entity_type) & (EnrichmentLogEntry.entity_id == entity_id)
-            )
+            .where(EnrichmentLogEntry.of_entity(entity_type, entity_id))
             .order_by(EnrichmentLogEntry.enriched_at.desc(), EnrichmentLogEntry.id.desc())
         )
         if limit is not None:

@@ -85,6 +85,11 @@ class EntityModel(BaseModel):
     entity_type = pw.TextField()
     entity_id = pw.IntegerField()
 
+    @classmethod
+    def of_entity(cls, entity_type: str, entity_id: int) -> Any:
+        """The condition that picks one entity's rows."""
+        return (cls.entity_type == entity_type) & (cls.entity_id == entity_id)
+
 
 class EntityFieldModel(EntityModel):
     """A row about one field of one entity: at most one per entity and field."""

@@ -95,9 +95,7 @@ class PublishLedger:
         self._statements = Statements()
 
     def for_movie(self, movie_id: int) -> dict[str, LedgerEntry]:
-        rows = PublishedFile.select().where(
-            (PublishedFile.entity_type == EntityType.MOVIE.value) & (PublishedFile.entity_id == movie_id)
-        )
+        rows = PublishedFile.select().where(PublishedFile.of_entity(EntityType.MOVIE.value, movie_id))
         return {row.path: _entry(row) for row in rows}
 
     def for_movies(self, movie_ids: Iterable[int]) -> dict[int, dict[str, LedgerEntry]]:
@@ -169,9 +167,7 @@ class PublishLedger:
         upsert(PublishState, row, key=["entity_type", "entity_id"])
 
     def last_published(self, movie_id: int) -> datetime | None:
-        row = PublishState.get_or_none(
-            (PublishState.entity_type == EntityType.MOVIE.value) & (PublishState.entity_id == movie_id)
-        )
+        row = PublishState.get_or_none(PublishState.of_entity(EntityType.MOVIE.value, movie_id))
         return None if row is None else row.published_at
 
     def last_published_many(self, movie_ids: Iterable[int]) -> dict[int, datetime]:
@@ -231,8 +227,7 @@ class PublishLedger:
         rows: Any = (
             ProviderAsset.select(ProviderAsset.id, ProviderAsset.perceptual_hash)
             .where(
-                (ProviderAsset.entity_type == EntityType.MOVIE.value)
-                & (ProviderAsset.entity_id == movie_id)
+                ProviderAsset.of_entity(EntityType.MOVIE.value, movie_id)
                 & ProviderAsset.perceptual_hash.is_null(False)
             )
             .tuples()
