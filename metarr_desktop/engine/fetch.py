@@ -337,7 +337,7 @@ class FetchOrchestrator:
                 await run_one(runtime)
 
         results.duration_s = self.clock.monotonic() - started
-        self.metrics.record_execution(not results.all_failed, results.duration_s)
+        self.metrics.record(not results.all_failed, results.duration_s)
         return results
 
     async def _fetch_one(

@@ -22,6 +22,7 @@ import httpx
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.authority import default_authority
+from metarr_desktop.core.errors import ProblemsError
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.core.providers import Priority
@@ -62,16 +63,9 @@ KEY_CHECK_IDS = ExternalIds(tmdb=27205, imdb="tt1375666")
 KEY_CHECK_SEARCH = SearchRequest(query="Inception", year=2010, limit=1)
 
 
-class ConfigError(ValueError):
-    """A configuration change that breaks a rule (bad input); nothing was changed.
-
-    Attributes:
-        problems: every broken rule, one sentence each.
-    """
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class ConfigError(ProblemsError):
+    """A configuration change that breaks a rule (bad input; `problems`: every broken rule);
+    nothing was changed."""
 
 
 class UnknownProviderError(KeyError):
