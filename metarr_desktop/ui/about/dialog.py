@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QImage
 from PySide6.QtGui import QPainter
 from PySide6.QtGui import QPixmap
@@ -26,6 +25,9 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.ui.about.presenter import AboutInfo
 from metarr_desktop.ui.about.presenter import ProviderCredit
 from metarr_desktop.ui.about.presenter import about_info
+from metarr_desktop.ui.common.pages import PAGE_TITLE_SCALE
+from metarr_desktop.ui.common.pages import bold_font
+from metarr_desktop.ui.common.pages import text_label
 
 #: The size of a provider's mark in the dialog (the SVGs are 240 x 64).
 MARK_SIZE = QSize(120, 32)
@@ -47,11 +49,7 @@ def svg_pixmap(path: Path, size: QSize, ratio: float = 1.0) -> QPixmap:
 
 
 def plain_label(text: str, *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return text_label(text, wrap=wrap, selectable=True)
 
 
 def link_label(url: str) -> QLabel:
@@ -87,10 +85,7 @@ class AboutDialog(QDialog):
         )
         icon.setFixedSize(72, 72)
         self.title_label = plain_label(self.info.title, wrap=False)
-        font = QFont(self.title_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label.setFont(bold_font(self.title_label, PAGE_TITLE_SCALE))
         heading = QVBoxLayout()
         heading.addWidget(self.title_label)
         heading.addWidget(plain_label(self.info.summary))

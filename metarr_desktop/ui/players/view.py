@@ -35,6 +35,7 @@ from metarr_desktop.players import PlayerKind
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.players.models import PLAYER_ID_ROLE
 from metarr_desktop.ui.players.models import Column
@@ -67,11 +68,7 @@ class PlayersPage(PageView):
         self.player_id: int | None = None
         self._unsubscribe = ctx.players.subscribe(self.refresh) if ctx.players is not None else None
 
-        title = QLabel("Players")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Players")
         note = QLabel(
             "Kodi, Jellyfin and Plex are told about each movie whose player-visible fields changed, "
             "and only those. A player that is off is caught up when it returns; a Kodi that is playing "

@@ -13,7 +13,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
@@ -43,6 +42,7 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 from metarr_desktop.services.config import check_base_url
 from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import status_colour
@@ -81,11 +81,7 @@ class ProviderSettingsDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(560)
 
-        heading = QLabel(f"{spec.name} configuration")
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = title_label(f"{spec.name} configuration", 1.3)
 
         self.enabled = QCheckBox("Ask this provider when fetching metadata")
         self.enabled.setChecked(self.view.config.enabled)

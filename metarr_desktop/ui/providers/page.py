@@ -56,6 +56,7 @@ from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
@@ -363,11 +364,7 @@ class ProvidersPage(PageView):
         actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
         actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
 
-        title = QLabel("Provider configuration")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Provider configuration")
 
         columns = QHBoxLayout()
         columns.addWidget(priority_box, 2)
