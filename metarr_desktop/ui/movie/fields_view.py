@@ -8,7 +8,6 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QEvent
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import QRect
 from PySide6.QtCore import QRectF
 from PySide6.QtCore import QSize
@@ -38,6 +37,7 @@ from metarr_desktop.services.movie_fields import FieldValueError
 from metarr_desktop.services.movie_fields import input_hint
 from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.movie.chips import badge_size
@@ -47,8 +47,6 @@ from metarr_desktop.ui.movie.chips import paint_padlock
 from metarr_desktop.ui.movie.chips import source_colour
 from metarr_desktop.ui.movie.models import FieldsModel
 from metarr_desktop.ui.movie.models import MovieRole
-
-Index = QModelIndex | QPersistentModelIndex
 
 #: Fields edited in a multi-line editor (Ctrl+Enter saves).
 LONG_TEXT_FIELDS = frozenset({"plot", "outline"})
