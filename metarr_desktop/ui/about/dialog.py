@@ -27,7 +27,6 @@ from metarr_desktop.ui.about.presenter import ProviderCredit
 from metarr_desktop.ui.about.presenter import about_info
 from metarr_desktop.ui.common.pages import PAGE_TITLE_SCALE
 from metarr_desktop.ui.common.pages import bold_font
-from metarr_desktop.ui.common.pages import text_label
 
 #: The size of a provider's mark in the dialog (the SVGs are 240 x 64).
 MARK_SIZE = QSize(120, 32)
@@ -49,7 +48,11 @@ def svg_pixmap(path: Path, size: QSize, ratio: float = 1.0) -> QPixmap:
 
 
 def plain_label(text: str, *, wrap: bool = True) -> QLabel:
-    return text_label(text, wrap=wrap, selectable=True)
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 def link_label(url: str) -> QLabel:

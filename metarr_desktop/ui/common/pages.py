@@ -1,16 +1,11 @@
-"""Pieces the window's pages and dialogs build from: the bold title over a page, plain-text labels,
-push buttons, and a table's fixed and stretching columns."""
+"""Pieces the window's pages and dialogs build from: the bold title over a page, and a table's fixed
+and stretching columns (buttons and wrapping labels are in `ui.common.controls`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
 #: How much larger than the text a page's title is.
@@ -33,32 +28,6 @@ def title_label(text: str, scale: float = PAGE_TITLE_SCALE) -> QLabel:
     return title
 
 
-def text_label(text: str = "", *, name: str = "", wrap: bool = True, selectable: bool = False) -> QLabel:
-    """A label that shows `text` literally (provider text is data, never markup), named `name`."""
-    label = QLabel(text)
-    if name:
-        label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def push_button(
-    text: str, clicked: Callable[..., Any] | None = None, *, name: str = "", tip: str = ""
-) -> QPushButton:
-    """A push button named `name` with the tooltip `tip` that calls `clicked`."""
-    button = QPushButton(text)
-    if name:
-        button.setObjectName(name)
-    if tip:
-        button.setToolTip(tip)
-    if clicked is not None:
-        button.clicked.connect(clicked)
-    return button
-
-
 def fix_columns(header: QHeaderView, widths: dict[int, int], stretch: tuple[int, ...] = ()) -> None:
     """Give the columns of `widths` those fixed widths; the `stretch` columns share the rest."""
     for column, width in widths.items():
@@ -68,4 +37,4 @@ def fix_columns(header: QHeaderView, widths: dict[int, int], stretch: tuple[int,
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
 
-__all__ = ["PAGE_TITLE_SCALE", "bold_font", "fix_columns", "push_button", "text_label", "title_label"]
+__all__ = ["PAGE_TITLE_SCALE", "bold_font", "fix_columns", "title_label"]

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.services.inspect import InspectError
 from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import push_button
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.pages import bold_font
 from metarr_desktop.ui.common.pages import fix_columns
-from metarr_desktop.ui.common.pages import push_button
-from metarr_desktop.ui.common.pages import text_label
 from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
@@ -45,7 +45,9 @@ if TYPE_CHECKING:
 
 
 def _label(name: str) -> QLabel:
-    return text_label(name=name, selectable=True)  # provider text is data
+    widget = wrapped_label(name)  # plain text: provider text is data
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
 
 
 class FieldInspectorDialog(QDialog):
@@ -110,15 +112,15 @@ class FieldInspectorDialog(QDialog):
         """Close, and the two actions on the selected provider."""
         self.use_button = push_button(
             "Use this value",
-            self.use_selected,
+            "Store the selected provider's value, marked with its source, and lock it",
             name="inspector-use",
-            tip="Store the selected provider's value, marked with its source, and lock it",
+            clicked=self.use_selected,
         )
         self.prefer_button = push_button(
             "Always prefer this provider for this field",
-            self.prefer_selected,
+            "Put the selected provider first in this field's authority rule",
             name="inspector-prefer",
-            tip="Put the selected provider first in this field's authority rule",
+            clicked=self.prefer_selected,
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -200,6 +202,7 @@ class FieldInspectorDialog(QDialog):
         self._say(text)
         self.changed.emit(self.presenter.field)
         return True
+
 
 def open_inspector(page: MovieDetailPage, field: str) -> FieldInspectorDialog | None:
     """Open the inspector on `field` of the page's movie (None when there is nothing to inspect)."""

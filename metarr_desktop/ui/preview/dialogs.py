@@ -28,11 +28,11 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import push_button
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.pages import bold_font
 from metarr_desktop.ui.common.pages import fix_columns
-from metarr_desktop.ui.common.pages import push_button
-from metarr_desktop.ui.common.pages import text_label
 from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.preview.models import FieldSummaryModel
 from metarr_desktop.ui.preview.models import MovieSummaryModel
@@ -45,15 +45,21 @@ POSTER_SIZE = QSize(80, 120)
 WIDE_SIZE = QSize(160, 90)
 
 
+def _label(name: str, text: str) -> QLabel:
+    label = wrapped_label(name)
+    label.setText(text)
+    return label
+
+
 def _heading(name: str, text: str, dialog: QWidget) -> QLabel:
-    heading = text_label(text, name=name)
+    heading = _label(name, text)
     heading.setFont(bold_font(dialog, 1.15))
     return heading
 
 
 def _status(name: str) -> QLabel:
     """The line that says how accepting went (hidden until then)."""
-    status = text_label(name=name)
+    status = wrapped_label(name)
     status.hide()
     return status
 
@@ -81,7 +87,7 @@ class Thumbnail(QWidget):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setFrameShape(QLabel.Shape.StyledPanel)
         self.picture.setText("Loading…" if images is not None else "No preview")
-        caption = text_label(f"{row.label}, new · {row.source_name}", name="preview-thumb-caption")
+        caption = _label("preview-thumb-caption", f"{row.label}, new · {row.source_name}")
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -146,7 +152,7 @@ class PreviewDialog(QDialog):
         )
         self.table.setVisible(bool(presenter.rows))
         self._build_nfo_view()
-        self.sync = text_label(presenter.sync_note(), name="preview-sync")
+        self.sync = _label("preview-sync", presenter.sync_note())
         self.sync.setVisible(bool(presenter.sync_note()))
         self.status = _status("preview-status")
         buttons = self._build_buttons()
@@ -195,18 +201,18 @@ class PreviewDialog(QDialog):
     def _build_buttons(self) -> QHBoxLayout:
         self.accept_all_button = push_button(
             "Accept all",
-            self._on_accept_all,
+            "Apply every change shown, from the cache (no new request)",
             name="preview-accept-all",
-            tip="Apply every change shown, from the cache (no new request)",
+            clicked=self._on_accept_all,
         )
         self.accept_button = push_button(
             "Accept ticked fields",
-            self._on_accept_ticked,
+            "Apply only the ticked fields, from the cache",
             name="preview-accept",
-            tip="Apply only the ticked fields, from the cache",
+            clicked=self._on_accept_ticked,
         )
         self.discard_button = push_button(
-            "Discard", self.discard, name="preview-discard", tip="Close the preview; nothing is changed"
+            "Discard", "Close the preview; nothing is changed", name="preview-discard", clicked=self.discard
         )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -222,7 +228,7 @@ class PreviewDialog(QDialog):
         self.nfo_box.setObjectName("preview-nfo")
         box = QVBoxLayout(self.nfo_box)
         box.setContentsMargins(0, 0, 0, 0)
-        caption = text_label("NFO on disk → after accepting the ticked fields", name="preview-nfo-caption")
+        caption = _label("preview-nfo-caption", "NFO on disk → after accepting the ticked fields")
         self.nfo_diff = QPlainTextEdit()
         self.nfo_diff.setObjectName("preview-nfo-diff")
         self.nfo_diff.setAccessibleName("NFO diff")
@@ -304,7 +310,7 @@ class BulkPreviewDialog(QDialog):
 
         self.heading = _heading("bulk-preview-heading", presenter.summary_text(), self)
         splitter = self._build_tables()
-        self.note = text_label(presenter.accept_text(), name="bulk-preview-note")
+        self.note = _label("bulk-preview-note", presenter.accept_text())
         self.status = _status("bulk-preview-status")
         buttons = self._build_buttons()
 
@@ -337,13 +343,15 @@ class BulkPreviewDialog(QDialog):
     def _build_buttons(self) -> QHBoxLayout:
         self.accept_button = push_button(
             "Accept ticked fields",
-            self._on_accept,
+            "Apply the ticked fields to every movie listed, from the cache",
             name="bulk-preview-accept",
-            tip="Apply the ticked fields to every movie listed, from the cache",
+            clicked=self._on_accept,
         )
-        self.discard_button = push_button("Discard", self.reject, name="bulk-preview-discard")
-        self.all_button = push_button("Tick all", lambda: self.set_all(True), name="bulk-preview-all")
-        self.none_button = push_button("Untick all", lambda: self.set_all(False), name="bulk-preview-none")
+        self.discard_button = push_button("Discard", name="bulk-preview-discard", clicked=self.reject)
+        self.all_button = push_button("Tick all", name="bulk-preview-all", clicked=lambda: self.set_all(True))
+        self.none_button = push_button(
+            "Untick all", name="bulk-preview-none", clicked=lambda: self.set_all(False)
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.all_button)
         buttons.addWidget(self.none_button)
@@ -356,12 +364,7 @@ class BulkPreviewDialog(QDialog):
         """Accept (or leave out) every field."""
         for row in self.presenter.field_rows:
             row.included = included
-        if self.presenter.field_rows:
-            last = len(self.presenter.field_rows) - 1
-            self.fields_model.dataChanged.emit(
-                self.fields_model.index(0, FieldSummaryModel.ACCEPT),
-                self.fields_model.index(last, FieldSummaryModel.ACCEPT),
-            )
+        self.fields_model.ticks_changed()
         self._ticked()
 
     def _ticked(self) -> None:
