@@ -1,11 +1,15 @@
-"""Pieces the window's pages and dialogs build from: the bold title over a page, and a table's fixed
-and stretching columns (buttons and wrapping labels are in `ui.common.controls`)."""
+"""Pieces the window's pages and dialogs build from: the bold title over a page, a table of rows
+picked one at a time, and a table's fixed and stretching columns (buttons and wrapping labels are in
+`ui.common.controls`)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QWidget
 
 #: How much larger than the text a page's title is.
@@ -28,6 +32,19 @@ def title_label(text: str, scale: float = PAGE_TITLE_SCALE) -> QLabel:
     return title
 
 
+def row_table(name: str, model: QAbstractItemModel) -> QTableView:
+    """A table of `model`, named `name`, whose rows are chosen one whole row at a time (no row
+    numbers, no wrapping)."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    return table
+
+
 def fix_columns(header: QHeaderView, widths: dict[int, int], stretch: tuple[int, ...] = ()) -> None:
     """Give the columns of `widths` those fixed widths; the `stretch` columns share the rest."""
     for column, width in widths.items():
@@ -37,4 +54,4 @@ def fix_columns(header: QHeaderView, widths: dict[int, int], stretch: tuple[int,
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
 
-__all__ = ["PAGE_TITLE_SCALE", "bold_font", "fix_columns", "title_label"]
+__all__ = ["PAGE_TITLE_SCALE", "bold_font", "fix_columns", "row_table", "title_label"]

@@ -240,7 +240,7 @@ class HealthPage(PageView):
             snapshots += self.ctx.players.health()
         for pid, card in self.cards.items():  # cards made from pushes before the page loaded
             card.name.setText(self.model.names.get(pid, pid))
-        self.model.set_snapshots(snapshots)
+        self.model.set_rows(snapshots)
         self.timer.start()
         self.loaded.emit()
 

@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtGui import QImage
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QStackedWidget
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -34,6 +32,7 @@ from metarr_desktop.services.publish.files import Action
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowTableModel
+from metarr_desktop.ui.common.pages import row_table
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.publish.presenter import FileRow
 from metarr_desktop.ui.publish.presenter import file_rows
@@ -149,14 +148,8 @@ class FilesTab(QWidget):
         top.addWidget(self.preview_button)
         top.addWidget(self.write_button)
 
-        self.table = QTableView()
-        self.table.setObjectName("files-table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table("files-table", self.model)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
