@@ -45,6 +45,7 @@ from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.controls import STRETCH
 from metarr_desktop.ui.common.controls import Gap
 from metarr_desktop.ui.common.controls import lay_out
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
@@ -109,9 +110,7 @@ class ProviderSettingsDialog(QDialog):
         self.test_button.clicked.connect(self._on_test_clicked)
         self.clear_key = QCheckBox("Remove the stored key")
         self.clear_key.setVisible(self.view.has_api_key)
-        self.test_result = plain_label(QLabel())
-        self.test_result.setWordWrap(True)
-        self.test_result.setObjectName("test-result")
+        self.test_result = wrapped_label("test-result")
         key_row = QHBoxLayout()
         key_row.addWidget(self.api_key, 1)
         key_row.addWidget(self.show_key)
@@ -181,9 +180,7 @@ class ProviderSettingsDialog(QDialog):
         status_layout.addRow("Status", status_row)
         status_layout.addRow("Usage today", self.usage_bar)
 
-        self.problems = plain_label(QLabel())
-        self.problems.setWordWrap(True)
-        self.problems.setObjectName("problems")
+        self.problems = wrapped_label("problems")
         self.problems.setStyleSheet(f"color: {error_colour(self.palette()).name()};")
         self.problems.hide()
 
