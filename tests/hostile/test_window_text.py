@@ -266,7 +266,7 @@ def test_health_last_error_shows_literally(widgets: list[QWidget]) -> None:
         daily_quota=1000,
     )
     model = HealthModel({"tmdb": "TMDB"})
-    model.set_snapshots([health])
+    model.set_rows([health])
     assert_literal_tip(model.index(0).data(Qt.ItemDataRole.ToolTipRole), HOSTILE)
     card = HealthCard("tmdb", f"TMDB {BOLD}")
     widgets.append(card)
