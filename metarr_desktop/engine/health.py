@@ -273,7 +273,9 @@ class ProviderMetrics:
 
 @dataclass(slots=True)
 class OrchestratorMetrics:
-    """Counts over every `fetch_all` since start: an execution succeeds unless all providers failed."""
+    """Counts since start. An execution is one fetch of an entity's providers (`fetch_all`, or an
+    identification's lookup by id; within one action they are one execution together,
+    `FetchOrchestrator.record_fetch`): it succeeds unless all providers failed."""
 
     executions: int = 0
     successful_executions: int = 0
@@ -290,6 +292,12 @@ class OrchestratorMetrics:
 
     def record_execution(self, success: bool, duration_s: float) -> None:
         self.executions += 1
+        self.successful_executions += int(success)
+        self.total_duration_s += duration_s
+
+    def extend_execution(self, success: bool, duration_s: float) -> None:
+        """A later fetch of the last execution's action: its time, and its success when the action
+        had none yet."""
         self.successful_executions += int(success)
         self.total_duration_s += duration_s
 

@@ -262,13 +262,18 @@ class Identifier:
         progress: FetchProgress | None = None,
         budget: ActionBudget | None = None,
     ) -> LookupResult:
-        """Cross-reference `ids` through every provider that can; keep every answer."""
+        """Cross-reference `ids` through every provider that can; keep every answer.
+
+        The lookup is one fetch of the entity's providers (whatever its rounds), an execution in
+        the orchestrator's metrics (`FetchOrchestrator.record_fetch`) when anybody was asked.
+        """
         progress = progress or FetchProgress()
         policy = self.language_policy()
         result = LookupResult(ids=ids)
         asked: set[str] = set()
         runtimes = self._providers(entity_type, providers)
         rounds = 0
+        started = self.orchestrator.clock.monotonic()
         # The first round always runs (it confirms the identity and fetches the answers); later
         # rounds only while the id set is incomplete and somebody new can be asked.
         while rounds == 0 or not result.ids.is_complete():
@@ -311,6 +316,9 @@ class Identifier:
                 else:
                     result.answers[runtime.id] = outcome
                     result.ids = result.ids.merged(outcome.ids)
+        if asked:
+            answered = bool(result.answers or result.not_found)
+            self.orchestrator.record_fetch(answered, self.orchestrator.clock.monotonic() - started, budget)
         return result
 
     async def search(
