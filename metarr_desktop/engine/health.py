@@ -281,10 +281,18 @@ class ProviderHealth:
 
 @dataclass(slots=True)
 class OrchestratorMetrics(RunMetrics):
-    """Counts over every `fetch_all` since start: an execution succeeds unless all providers failed;
-    and each provider's part of them."""
+    """Counts since start, and each provider's part of them. An execution is one fetch of an
+    entity's providers (`fetch_all`, or an identification's lookup by id; within one action they are
+    one execution together, `FetchOrchestrator.record_fetch`): it succeeds unless all providers
+    failed."""
 
     per_provider: dict[str, RunMetrics] = field(default_factory=dict)
+
+    def extend_execution(self, success: bool, duration_s: float) -> None:
+        """A later fetch of the last execution's action: its time, and its success when the action
+        had none yet."""
+        self.successes += int(success)
+        self.total_duration_s += duration_s
 
     def record_provider(self, provider: str, success: bool, duration_s: float) -> None:
         self.per_provider.setdefault(provider, RunMetrics()).record(success, duration_s)

@@ -312,7 +312,11 @@ class Identifier:
         progress: FetchProgress | None = None,
         budget: ActionBudget | None = None,
     ) -> LookupResult:
-        """Cross-reference `ids` through every provider that can; keep every answer."""
+        """Cross-reference `ids` through every provider that can; keep every answer.
+
+        The lookup is one fetch of the entity's providers (whatever its rounds), an execution in
+        the orchestrator's metrics (`FetchOrchestrator.record_fetch`) when anybody was asked.
+        """
         scope = _Scope(entity_type, priority, providers, progress or FetchProgress(), budget)
         return await self._lookup(ids, scope, language)
 
@@ -322,6 +326,7 @@ class Identifier:
         asked: set[str] = set()
         runtimes = self._providers(scope)
         rounds = 0
+        started = self.orchestrator.clock.monotonic()
         # The first round always runs (it confirms the identity and fetches the answers); later
         # rounds only while the id set is incomplete and somebody new can be asked.
         while rounds == 0 or not result.ids.is_complete():
@@ -344,6 +349,10 @@ class Identifier:
             for provider, data in step.answers.items():
                 result.answers[provider] = data
                 result.ids = result.ids.merged(data.ids)
+        if asked:
+            answered = bool(result.answers or result.not_found)
+            duration = self.orchestrator.clock.monotonic() - started
+            self.orchestrator.record_fetch(answered, duration, scope.budget)
         return result
 
     async def search(

@@ -72,12 +72,14 @@ class CacheStats:
     Attributes:
         hits: provider answers served from the cache.
         misses: provider answers that had to be fetched.
-        network_fetches: `fetch_all` calls made.
+        network_fetches: network fetches made (a `fetch_assets` or an enrichment that asked).
         shared: provider outcomes taken from a concurrent caller's fetch.
         write_failures: fetched answers that could not be stored.
         fetch_time_s: time the network fetches took, together.
 
-    Both ways to provider answers count here: `fetch_assets` and the enrichment (`record`).
+    Both ways to provider answers count here, through `record` only: `fetch_assets` and the
+    enrichment, whose answers asked for include those its identification's lookup fetched (one
+    network fetch per movie, however many requests it took).
     """
 
     hits: int = 0
@@ -97,10 +99,12 @@ class CacheStats:
         """Average duration of one network fetch (every provider asked at once)."""
         return self.fetch_time_s / self.network_fetches if self.network_fetches else 0.0
 
-    def record(self, *, hits: int, misses: int, fetch_s: float | None = None) -> None:
-        """Answers served from the cache and fetched; `fetch_s` when a network fetch was made."""
+    def record(self, *, hits: int, misses: int, fetch_s: float | None = None, shared: int = 0) -> None:
+        """Provider answers served from the cache (`hits`) and asked for (`misses`, `shared` of them
+        taken from a concurrent caller's fetch); `fetch_s` when a network fetch was made."""
         self.hits += hits
         self.misses += misses
+        self.shared += shared
         if fetch_s is not None:
             self.network_fetches += 1
             self.fetch_time_s += fetch_s
@@ -302,8 +306,6 @@ class ProviderCacheManager:
                     network = await self._orchestrator.fetch_all(
                         request, priority=priority, providers=to_fetch, progress=progress
                     )
-                    self.stats.network_fetches += 1
-                    self.stats.fetch_time_s += network.duration_s
                     self._seq += 1
                     flight.last = _Fetch(self._seq, network, frozenset(to_fetch), wanted)
                     saved = self._store(kind, entity_id, ids, network, wanted)
@@ -428,9 +430,12 @@ class ProviderCacheManager:
                 _copy_outcome(network, results, provider, wanted)
                 fetched.append(provider)
             results.duration_s = network.duration_s
-        self.stats.hits += len(plan.cached)
-        self.stats.misses += len(fetched)
-        self.stats.shared += len(shared_ids)
+        self.stats.record(
+            hits=len(plan.cached),
+            misses=len(fetched),
+            fetch_s=None if network is None else network.duration_s,
+            shared=len(shared_ids),
+        )
         oldest = min((a.fetched_at for a in plan.cached.values()), default=None)
         return AssetFetchResult(
             cached=not fetched and bool(plan.cached),

@@ -278,6 +278,8 @@ class EnrichmentService:
         cached = {} if changed_identity else self._cache.cached_fields(MOVIE, movie_id)
         answers: dict[str, ProviderData] = {}
         missing: list[str] = []
+        #: Providers whose answer the identification's lookup asked for (cache misses too).
+        looked_up = 0
         # Built once: the request's languages key the cache (an answer in another language is
         # not fresh for it), and the same request is what is sent.
         policy = self._language_policy()
@@ -286,9 +288,11 @@ class EnrichmentService:
             if provider in prefetched:
                 answers[provider] = prefetched[provider]
                 result.providers.append(provider)
+                looked_up += 1
                 continue
             if provider in prefetched_missing:
                 result.not_found.append(provider)
+                looked_up += 1
                 continue
             answer = cached.get(provider)
             # A cache-only pass (accepting a preview) takes every cached answer, however old.
@@ -323,10 +327,12 @@ class EnrichmentService:
                     answers[provider] = data
                     result.providers.append(provider)
             result.not_found.extend(fetched.not_found)
+        # The cache's figures: answers taken from it and answers asked for (by the lookup or the
+        # fetch), with the time of this movie's fetches (the budget saw each of them).
         self._cache.stats.record(
             hits=result.cache_hits,
-            misses=len(missing),
-            fetch_s=fetched.duration_s if fetched is not None else None,
+            misses=looked_up + (len(missing) if fetched is not None else 0),
+            fetch_s=budget.fetch_s if budget.fetches else None,
         )
         self._settle(result, budget, ids, options)
 

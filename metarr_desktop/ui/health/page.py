@@ -37,6 +37,7 @@ from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ACTIVITY_HOURS
 from metarr_desktop.engine.health import HealthStatus
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.services.jobs import Job
 from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
@@ -332,6 +333,12 @@ class HealthPage(PageView):
             else:
                 parts.append("Cache: no answers asked for yet")
         self.overview.setText("   ·   ".join(parts))
+
+    def on_job_updated(self, job: Job) -> None:
+        """A job ended: its fetches and cache answers are counted by now (a run's last health push
+        comes before its counters move), so the session's figures are shown again at once."""
+        if job.state.finished:
+            self._update_overview()
 
     def refresh_times(self) -> None:
         now = self.ctx.clock.now()
