@@ -9,6 +9,7 @@ applies from the cache, so no request is sent.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
@@ -249,7 +250,8 @@ class PreviewDialog(QDialog):
         self._nfo_generation += 1
         generation = self._nfo_generation
         text = await self.presenter.nfo_diff()
-        if generation == self._nfo_generation:
+        # A closed preview is deleted when the page opens the next one: its late diff goes nowhere.
+        if generation == self._nfo_generation and shiboken6.isValid(self):
             self.nfo_diff.setPlainText(text)
         return text
 
