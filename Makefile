@@ -31,7 +31,7 @@ test: $(STAMP)
 	@bash scripts/ensure-xvfb.sh
 	$(BIN)/ruff check metarr_desktop tests benchmarks
 	$(BIN)/mypy metarr_desktop tests
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py

@@ -11,6 +11,8 @@ from typing import Any
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import positive_int
@@ -35,7 +37,7 @@ CONTRACT_KEYS = (
 )
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("assets", help="a movie's cached artwork and video candidates")
     parser.add_argument(
         "words",
@@ -44,7 +46,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a movie id to list its candidates, or an action on one candidate",
     )
     parser.add_argument("--type", choices=[t.value for t in AssetType], help="only this asset type")
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_assets)
 
 

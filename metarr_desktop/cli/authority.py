@@ -9,6 +9,10 @@ from pathlib import Path
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_command_group
+from metarr_desktop.cli.common import add_listing
+from metarr_desktop.cli.common import add_subcommand
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import say
@@ -17,17 +21,14 @@ from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.services.config import order_following
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("authority", help="which providers each field is taken from")
-    sub = parser.add_subparsers(dest="authority_command", required=True, metavar="SUBCOMMAND")
-    show = sub.add_parser("show", help="the current rules")
-    show.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    show.set_defaults(handler=cmd_show)
-    set_parser = sub.add_parser("set", help="replace the rules with those of a JSON file (as `show --json`)")
+def register(commands: SubCommands) -> None:
+    sub = add_command_group(commands, "authority", "which providers each field is taken from")
+    add_listing(sub, "show", "the current rules", cmd_show)
+    set_parser = add_subcommand(
+        sub, "set", "replace the rules with those of a JSON file (as `show --json`)", cmd_set
+    )
     set_parser.add_argument("file", metavar="FILE.json", type=Path)
-    set_parser.set_defaults(handler=cmd_set)
-    reset = sub.add_parser("reset", help="back to the defaults")
-    reset.set_defaults(handler=cmd_reset)
+    add_subcommand(sub, "reset", "back to the defaults", cmd_reset)
 
 
 @uses_services

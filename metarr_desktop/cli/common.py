@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -19,6 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 from typing import NoReturn
+from typing import TypeAlias
 
 from metarr_desktop import __version__
 from metarr_desktop.providers.registry import ProviderRegistry
@@ -55,6 +57,40 @@ def add_log_level_option(parser: argparse.ArgumentParser) -> None:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="what goes to stderr (default WARNING)",
     )
+
+
+# -- the shapes every command group repeats -----------------------------------------------------------
+
+SubCommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+#: The help of ``--json`` where it turns the whole output into one JSON document.
+JSON_HELP = "one JSON document on stdout"
+
+
+def add_json_option(parser: argparse.ArgumentParser, help: str | None = JSON_HELP) -> None:
+    """``--json``: the command prints JSON instead of lines for people."""
+    parser.add_argument("--json", action="store_true", help=help)
+
+
+def add_command_group(commands: SubCommands, name: str, help: str) -> SubCommands:
+    """``metarr NAME SUBCOMMAND``: a command that is only a group of subcommands (one is required;
+    the chosen one's name lands in ``NAME_command``)."""
+    parser = commands.add_parser(name, help=help)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
+
+
+def add_subcommand(
+    sub: SubCommands, name: str, help: str, handler: Callable[..., Any], **defaults: Any
+) -> argparse.ArgumentParser:
+    """One subcommand of a group, run by `handler` (with `defaults` set on its arguments)."""
+    parser = sub.add_parser(name, help=help)
+    parser.set_defaults(handler=handler, **defaults)
+    return parser
+
+
+def add_listing(sub: SubCommands, name: str, help: str, handler: Callable[..., Any]) -> None:
+    """A subcommand that only shows something (``list``, ``show``): lines, or ``--json``."""
+    add_json_option(add_subcommand(sub, name, help, handler))
 
 
 # -- argument types: bad input is a one-line usage error (exit 2), never an internal error ----------
@@ -101,6 +137,14 @@ def positive_float(text: str) -> float:
     if not math.isfinite(number) or number <= 0:
         raise argparse.ArgumentTypeError(f"expected a finite positive number, got {text!r}")
     return number
+
+
+def bool_argument(text: str) -> bool:
+    """``true|false`` (also yes/no, on/off, 1/0), as `parse_bool` reads it."""
+    try:
+        return parse_bool(text)
+    except CliError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def selected_id(text: str) -> str:
@@ -235,6 +279,31 @@ def say(text: object = "", *, err: bool = False) -> None:
     stream.write(terminal_text(text, newlines=False) + "\n")
     if err:
         stream.flush()
+
+
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]],
+    as_json: bool,
+    headers: Sequence[str],
+    cells: Callable[[Mapping[str, Any]], Sequence[Any]],
+) -> None:
+    """A listing: the rows as one JSON document, or as a table of `headers` with `cells(row)`."""
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(headers, [cells(row) for row in rows])
+
+
+def report_check(as_json: bool, document: Any, ok: bool, line: str, *, failure_also_on_stderr: bool) -> int:
+    """A ``test`` command's outcome: `document` as JSON, or `line` on stdout when the check passed;
+    `line` on stderr when it failed (even with JSON when `failure_also_on_stderr`). Exit 1 on failure."""
+    if as_json:
+        emit_json(document)
+    elif ok:
+        say(line)
+    if not ok and (failure_also_on_stderr or not as_json):
+        say(f"metarr: {line}", err=True)
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -7,6 +7,8 @@ import argparse
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.cli.suite import require_movie
@@ -15,12 +17,12 @@ from metarr_desktop.services.movie_fields import is_editable
 from metarr_desktop.services.movie_fields import write_edit
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("set", help="edit a field by hand (it is locked, as in the window)")
     parser.add_argument("movie_id", type=int, metavar="ID")
     parser.add_argument("field", metavar="FIELD")
     parser.add_argument("value", metavar="VALUE", help="lists (genres, cast ...) separated by commas")
-    parser.add_argument("--json", action="store_true", help="print the field as JSON")
+    add_json_option(parser, help="print the field as JSON")
     parser.set_defaults(handler=cmd_set)
 
 

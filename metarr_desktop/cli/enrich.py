@@ -24,6 +24,8 @@ from typing import Any
 from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import json_text
@@ -46,7 +48,7 @@ from metarr_desktop.services.library_suite import LibrarySuite
 EXIT_INTERRUPTED = 130
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("enrich", help="fetch, merge and store metadata for movies")
     parser.add_argument("movie_ids", type=positive_int, nargs="*", metavar="ID")
     parser.add_argument("--all", action="store_true", help="every movie of the library")
@@ -67,7 +69,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=DEFAULT_CONCURRENCY,
         help=f"movies enriched at once (default {DEFAULT_CONCURRENCY})",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_enrich)
 
 

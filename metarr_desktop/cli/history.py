@@ -6,6 +6,8 @@ import argparse
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import positive_int
@@ -13,11 +15,11 @@ from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.cli.suite import require_movie
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("history", help="the enrichment log of a movie, newest first")
     parser.add_argument("movie_id", type=positive_int, metavar="ID")
     parser.add_argument("--limit", type=positive_int, help="only the newest N entries")
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_history)
 
 

@@ -22,6 +22,8 @@ from typing import Any
 from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import positive_int
 from metarr_desktop.cli.common import say
@@ -40,7 +42,7 @@ from metarr_desktop.services.identification import SelectionError
 from metarr_desktop.services.identification import SelectionNotFoundError
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("identify", help="work out which film a library movie is")
     parser.add_argument("movie_id", type=positive_int, metavar="ID")
     parser.add_argument(
@@ -49,7 +51,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=selected_id,
         help="the user's choice, e.g. tmdb:27205, imdb:tt1375666, omdb:tt1375666 or tvdb:81189",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_identify)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.suite import open_suite
@@ -20,11 +22,11 @@ from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("inspect", help="why each field holds its value (from the cache)")
     parser.add_argument("movie_id", type=int, metavar="ID")
     parser.add_argument("field", nargs="?", metavar="FIELD", help="one canonical field (default: all)")
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_inspect)
 
 

@@ -13,8 +13,13 @@ import argparse
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_command_group
+from metarr_desktop.cli.common import add_json_option
+from metarr_desktop.cli.common import add_listing
+from metarr_desktop.cli.common import add_subcommand
 from metarr_desktop.cli.common import emit_json
-from metarr_desktop.cli.common import emit_table
+from metarr_desktop.cli.common import emit_rows
 from metarr_desktop.cli.common import external_id
 from metarr_desktop.cli.common import parse_bool
 from metarr_desktop.cli.common import positive_int
@@ -29,11 +34,10 @@ from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.library import movie_json
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("library", help="add, scan, list and monitor movies")
-    sub = parser.add_subparsers(dest="library_command", required=True, metavar="SUBCOMMAND")
+def register(commands: SubCommands) -> None:
+    sub = add_command_group(commands, "library", "add, scan, list and monitor movies")
 
-    add = sub.add_parser("add", help="add one movie (a title, or an id alone)")
+    add = add_subcommand(sub, "add", "add one movie (a title, or an id alone)", cmd_add)
     add.add_argument("--title", help="needed only without --imdb, --tmdb or --tvdb")
     add.add_argument("--year", type=year_number)
     add.add_argument("--imdb", metavar="ID", help="e.g. tt1375666")
@@ -41,32 +45,32 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--tvdb", metavar="ID", type=external_id)
     add.add_argument("--path", metavar="P", help="the movie's folder or file")
     add.add_argument("--edition", metavar="E", help='e.g. "Director\'s Cut" (two editions are two movies)')
-    add.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    add.set_defaults(handler=cmd_add)
+    add_json_option(add)
 
-    scan = sub.add_parser("scan", help="add the movies found in a folder (names and Kodi NFO files)")
+    scan = add_subcommand(
+        sub, "scan", "add the movies found in a folder (names and Kodi NFO files)", cmd_scan
+    )
     scan.add_argument("directory", metavar="DIR")
     scan.add_argument(
         "--follow-links",
         action="store_true",
         help="also follow symbolic links that lead outside DIR (not followed by default)",
     )
-    scan.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    scan.set_defaults(handler=cmd_scan)
+    add_json_option(scan)
 
-    listing = sub.add_parser("list", help="every movie of the library")
-    listing.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    listing.set_defaults(handler=cmd_list)
+    add_listing(sub, "list", "every movie of the library", cmd_list)
 
-    monitor = sub.add_parser("monitor", help="include (true) or leave out (false) a movie from the schedule")
+    monitor = add_subcommand(
+        sub, "monitor", "include (true) or leave out (false) a movie from the schedule", cmd_monitor
+    )
     monitor.add_argument("movie_id", type=positive_int, metavar="ID")
     monitor.add_argument("monitored", metavar="true|false")
-    monitor.set_defaults(handler=cmd_monitor)
 
-    remove = sub.add_parser("remove", help="remove a movie from the library (its files are never touched)")
+    remove = add_subcommand(
+        sub, "remove", "remove a movie from the library (its files are never touched)", cmd_remove
+    )
     remove.add_argument("movie_id", metavar="ID")
-    remove.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    remove.set_defaults(handler=cmd_remove)
+    add_json_option(remove)
 
 
 async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -119,24 +123,19 @@ async def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
 async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         records = await suite.library.all()
-    rows = [movie_json(r) for r in records]
-    if args.json:
-        emit_json(rows)
-        return 0
-    emit_table(
+    emit_rows(
+        [movie_json(r) for r in records],
+        args.json,
         ["id", "title", "year", "status", "monitored", "tmdb", "imdb", "last enriched"],
-        [
-            [
-                r["id"],
-                r["title"],
-                r["year"],
-                r["status"],
-                "yes" if r["monitored"] else "no",
-                r["ids"]["tmdb"],
-                r["ids"]["imdb"],
-                r["last_enriched_at"] or "never",
-            ]
-            for r in rows
+        lambda r: [
+            r["id"],
+            r["title"],
+            r["year"],
+            r["status"],
+            "yes" if r["monitored"] else "no",
+            r["ids"]["tmdb"],
+            r["ids"]["imdb"],
+            r["last_enriched_at"] or "never",
         ],
     )
     return 0

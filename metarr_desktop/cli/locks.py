@@ -6,6 +6,7 @@ import argparse
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
 from metarr_desktop.cli.common import positive_int
 from metarr_desktop.cli.common import say
 from metarr_desktop.cli.suite import open_suite
@@ -13,15 +14,15 @@ from metarr_desktop.cli.suite import require_movie
 from metarr_desktop.core.fields import ALL_FIELDS
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for name, helptext, handler in (
-        ("lock", "keep a field as it is (enrichment never changes it)", cmd_lock),
-        ("unlock", "let enrichment change a field again", cmd_unlock),
+def register(commands: SubCommands) -> None:
+    for name, helptext, locked in (
+        ("lock", "keep a field as it is (enrichment never changes it)", True),
+        ("unlock", "let enrichment change a field again", False),
     ):
         parser = commands.add_parser(name, help=helptext)
         parser.add_argument("movie_id", type=positive_int, metavar="ID")
         parser.add_argument("field", metavar="FIELD")
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=cmd_lock, locked=locked)
 
 
 def _check_field(name: str) -> str:
@@ -31,18 +32,11 @@ def _check_field(name: str) -> str:
 
 
 async def cmd_lock(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`lock` (``args.locked``) or `unlock`."""
     field = _check_field(args.field)
     async with open_suite(ctx) as suite:
         require_movie(suite, args.movie_id)
-        suite.app.movies.lock(args.movie_id, field)
-    say(f"movie {args.movie_id}: {field} locked")
-    return 0
-
-
-async def cmd_unlock(args: argparse.Namespace, ctx: CliContext) -> int:
-    field = _check_field(args.field)
-    async with open_suite(ctx) as suite:
-        require_movie(suite, args.movie_id)
-        suite.app.movies.unlock(args.movie_id, field)
-    say(f"movie {args.movie_id}: {field} unlocked")
+        movies = suite.app.movies
+        (movies.lock if args.locked else movies.unlock)(args.movie_id, field)
+    say(f"movie {args.movie_id}: {field} {'locked' if args.locked else 'unlocked'}")
     return 0

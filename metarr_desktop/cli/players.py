@@ -11,10 +11,16 @@ from typing import Any
 from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_command_group
+from metarr_desktop.cli.common import add_json_option
+from metarr_desktop.cli.common import add_listing
+from metarr_desktop.cli.common import add_subcommand
+from metarr_desktop.cli.common import bool_argument
 from metarr_desktop.cli.common import emit_json
-from metarr_desktop.cli.common import emit_table
-from metarr_desktop.cli.common import parse_bool
+from metarr_desktop.cli.common import emit_rows
 from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import report_check
 from metarr_desktop.cli.common import say
 from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.player_paths import PathMapping
@@ -25,42 +31,37 @@ from metarr_desktop.services.players.models import PlayerConfigError
 from metarr_desktop.services.players.models import PlayerView
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("players", help="the media players told about changed movies")
-    sub = parser.add_subparsers(dest="players_command", required=True, metavar="SUBCOMMAND")
+def register(commands: SubCommands) -> None:
+    sub = add_command_group(commands, "players", "the media players told about changed movies")
+    add_listing(sub, "list", "the configured players", cmd_list)
 
-    list_parser = sub.add_parser("list", help="the configured players")
-    list_parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    list_parser.set_defaults(handler=cmd_list)
-
-    add_parser = sub.add_parser("add", help="add a Kodi, Jellyfin or Plex")
+    add_parser = add_subcommand(sub, "add", "add a Kodi, Jellyfin or Plex", cmd_add)
     add_parser.add_argument("kind", metavar="KIND", type=_kind, help="kodi, jellyfin or plex")
     _options(add_parser, required=True)
-    add_parser.set_defaults(handler=cmd_add)
 
-    set_parser = sub.add_parser("set", help="change a player")
+    set_parser = add_subcommand(sub, "set", "change a player", cmd_set)
     set_parser.add_argument("id", metavar="ID", type=_id)
     _options(set_parser, required=False)
-    set_parser.add_argument("--enabled", metavar="true|false", type=_bool, default=UNSET)
+    set_parser.add_argument("--enabled", metavar="true|false", type=bool_argument, default=UNSET)
     set_parser.add_argument("--clear-maps", action="store_true", help="remove every path mapping")
-    set_parser.set_defaults(handler=cmd_set)
 
-    remove_parser = sub.add_parser("remove", help="remove a player, its queue and its password or token")
+    remove_parser = add_subcommand(
+        sub, "remove", "remove a player, its queue and its password or token", cmd_remove
+    )
     remove_parser.add_argument("id", metavar="ID", type=_id)
-    remove_parser.set_defaults(handler=cmd_remove)
 
-    test_parser = sub.add_parser("test", help="check that the player answers and accepts the credentials")
+    test_parser = add_subcommand(
+        sub, "test", "check that the player answers and accepts the credentials", cmd_test
+    )
     test_parser.add_argument("id", metavar="ID", type=_id)
-    test_parser.add_argument("--json", action="store_true")
-    test_parser.set_defaults(handler=cmd_test)
+    add_json_option(test_parser, help=None)
 
-    check_parser = sub.add_parser(
-        "check", help="map one library movie's path and ask the player if it knows it"
+    check_parser = add_subcommand(
+        sub, "check", "map one library movie's path and ask the player if it knows it", cmd_check
     )
     check_parser.add_argument("id", metavar="ID", type=_id)
     check_parser.add_argument("movie_id", metavar="MOVIE_ID", type=_id)
-    check_parser.add_argument("--json", action="store_true")
-    check_parser.set_defaults(handler=cmd_check)
+    add_json_option(check_parser, help=None)
 
 
 def _options(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -84,7 +85,7 @@ def _options(parser: argparse.ArgumentParser, *, required: bool) -> None:
         dest="maps",
         help="a path mapping, e.g. /mnt/media=smb://nas/media/ (repeatable; replaces the stored ones)",
     )
-    parser.add_argument("--json", action="store_true", help="print the player as JSON")
+    add_json_option(parser, help="print the player as JSON")
 
 
 def _kind(text: str) -> PlayerKind:
@@ -96,13 +97,6 @@ def _kind(text: str) -> PlayerKind:
 
 def _id(text: str) -> int:
     return positive_int(text)
-
-
-def _bool(text: str) -> bool:
-    try:
-        return parse_bool(text)
-    except CliError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _mapping(text: str) -> PathMapping:
@@ -157,24 +151,20 @@ def _print_player(view: PlayerView, args: argparse.Namespace, verb: str, ctx: Cl
 @uses_services
 async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     rows = [player_json(view) for view in ctx.services.players.all()]
-    if args.json:
-        emit_json(rows)
-        return 0
-    emit_table(
+    emit_rows(
+        rows,
+        args.json,
         ["id", "kind", "name", "enabled", "status", "pending", "last sync", "url", "last error"],
-        [
-            [
-                r["id"],
-                r["kind"],
-                r["name"],
-                "yes" if r["enabled"] else "no",
-                r["status"],
-                r["pending"],
-                r["last_sync_at"] or "-",
-                r["url"],
-                r["last_error"] or "-",
-            ]
-            for r in rows
+        lambda r: [
+            r["id"],
+            r["kind"],
+            r["name"],
+            "yes" if r["enabled"] else "no",
+            r["status"],
+            r["pending"],
+            r["last_sync_at"] or "-",
+            r["url"],
+            r["last_error"] or "-",
         ],
     )
     return 0
@@ -214,13 +204,8 @@ async def cmd_remove(args: argparse.Namespace, ctx: CliContext) -> int:
 @uses_services
 async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
     check = await ctx.services.players.test(args.id)
-    if args.json:
-        emit_json(check.to_json())
-    elif check.ok:
-        say(f"player {args.id}: {check.message}")
-    if not check.ok:
-        say(f"metarr: player {args.id}: {check.message}", err=True)
-    return 0 if check.ok else EXIT_FAILED
+    line = f"player {args.id}: {check.message}"
+    return report_check(args.json, check.to_json(), check.ok, line, failure_also_on_stderr=True)
 
 
 @uses_services

@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Mapping
 from typing import Any
 
-from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_command_group
+from metarr_desktop.cli.common import add_json_option
+from metarr_desktop.cli.common import add_listing
+from metarr_desktop.cli.common import add_subcommand
+from metarr_desktop.cli.common import bool_argument
 from metarr_desktop.cli.common import emit_json
-from metarr_desktop.cli.common import emit_table
-from metarr_desktop.cli.common import parse_bool
+from metarr_desktop.cli.common import emit_rows
 from metarr_desktop.cli.common import positive_float
 from metarr_desktop.cli.common import positive_int
+from metarr_desktop.cli.common import report_check
 from metarr_desktop.cli.common import say
 from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.providers import RateLimit
@@ -24,17 +30,13 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("providers", help="list and configure metadata providers")
-    sub = parser.add_subparsers(dest="providers_command", required=True, metavar="SUBCOMMAND")
+def register(commands: SubCommands) -> None:
+    sub = add_command_group(commands, "providers", "list and configure metadata providers")
+    add_listing(sub, "list", "the providers in priority order", cmd_list)
 
-    list_parser = sub.add_parser("list", help="the providers in priority order")
-    list_parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    list_parser.set_defaults(handler=cmd_list)
-
-    set_parser = sub.add_parser("set", help="change a provider's configuration")
+    set_parser = add_subcommand(sub, "set", "change a provider's configuration", cmd_set)
     set_parser.add_argument("id", metavar="ID", help="provider id (see `providers list`)")
-    set_parser.add_argument("--enabled", metavar="true|false", type=_bool, default=UNSET)
+    set_parser.add_argument("--enabled", metavar="true|false", type=bool_argument, default=UNSET)
     keys = set_parser.add_mutually_exclusive_group()
     keys.add_argument("--api-key", metavar="KEY", default=UNSET, help="the API key (stored in the keyring)")
     keys.add_argument("--api-key-stdin", action="store_true", help="read the API key from standard input")
@@ -55,34 +57,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     set_parser.add_argument(
         "--background-timeout", metavar="SECONDS|none", type=_optional_float, default=UNSET
     )
-    set_parser.add_argument("--json", action="store_true", help="print the provider as JSON")
-    set_parser.set_defaults(handler=cmd_set)
+    add_json_option(set_parser, help="print the provider as JSON")
 
-    test_parser = sub.add_parser("test", help="check the stored API key with one real request")
+    test_parser = add_subcommand(sub, "test", "check the stored API key with one real request", cmd_test)
     test_parser.add_argument("id", metavar="ID")
-    test_parser.add_argument("--json", action="store_true")
-    test_parser.set_defaults(handler=cmd_test)
+    add_json_option(test_parser, help=None)
 
-    reenable_parser = sub.add_parser(
-        "reenable", help="close an auto-disabled provider's circuit and lift every block (Retry-After, quota)"
+    reenable_parser = add_subcommand(
+        sub,
+        "reenable",
+        "close an auto-disabled provider's circuit and lift every block (Retry-After, quota)",
+        cmd_reenable,
     )
     reenable_parser.add_argument("id", metavar="ID")
-    reenable_parser.add_argument("--json", action="store_true", help="print its health as JSON")
-    reenable_parser.set_defaults(handler=cmd_reenable)
+    add_json_option(reenable_parser, help="print its health as JSON")
 
-    health_parser = sub.add_parser("health", help="each provider's health and rate-limit state")
-    health_parser.add_argument("--json", action="store_true")
-    health_parser.set_defaults(handler=cmd_health)
+    health_parser = add_subcommand(sub, "health", "each provider's health and rate-limit state", cmd_health)
+    add_json_option(health_parser, help=None)
 
 
 # -- argument types (argparse turns ValueError / ArgumentTypeError into a usage error, exit 2) ------
-
-
-def _bool(text: str) -> bool:
-    try:
-        return parse_bool(text)
-    except CliError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _int(text: str) -> int:
@@ -128,7 +122,7 @@ def provider_json(view: ProviderView) -> dict[str, Any]:
     return row
 
 
-def _rate_text(row: dict[str, Any]) -> str:
+def _rate_text(row: Mapping[str, Any]) -> str:
     rate = row["rate_limit"]
     return f"{rate['requests']}/{rate['window_seconds']:g}s" if rate else "-"
 
@@ -137,26 +131,22 @@ def _rate_text(row: dict[str, Any]) -> str:
 async def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     providers = ctx.services.providers
     rows = [provider_json(view) for view in providers.all()]
-    if args.json:
-        emit_json(rows)
-        return 0
-    emit_table(
+    emit_rows(
+        rows,
+        args.json,
         ["#", "id", "name", "enabled", "key", "rate", "quota", "base url"],
-        [
-            [
-                r["priority"],
-                r["id"],
-                r["name"],
-                "yes" if r["enabled"] else "no",
-                "set" if r["has_api_key"] else ("missing" if r["needs_api_key"] else "-"),
-                _rate_text(r),
-                r["daily_quota"] or "-",
-                r["base_url"],
-            ]
-            for r in rows
+        lambda r: [
+            r["priority"],
+            r["id"],
+            r["name"],
+            "yes" if r["enabled"] else "no",
+            "set" if r["has_api_key"] else ("missing" if r["needs_api_key"] else "-"),
+            _rate_text(r),
+            r["daily_quota"] or "-",
+            r["base_url"],
         ],
     )
-    if providers.key_storage_warning:
+    if not args.json and providers.key_storage_warning:
         say(f"metarr: warning: {providers.key_storage_warning}", err=True)
     return 0
 
@@ -205,13 +195,8 @@ async def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
 @uses_services
 async def cmd_test(args: argparse.Namespace, ctx: CliContext) -> int:
     check = await ctx.services.providers.test_key(args.id)
-    if args.json:
-        emit_json(check.to_json())
-    elif check.valid:
-        say(f"{check.provider_id}: {check.message}")
-    else:
-        say(f"metarr: {check.provider_id}: {check.message}", err=True)
-    return 0 if check.valid else EXIT_FAILED
+    line = f"{check.provider_id}: {check.message}"
+    return report_check(args.json, check.to_json(), check.valid is True, line, failure_also_on_stderr=False)
 
 
 @uses_services
@@ -233,27 +218,23 @@ async def cmd_reenable(args: argparse.Namespace, ctx: CliContext) -> int:
 @uses_services
 async def cmd_health(args: argparse.Namespace, ctx: CliContext) -> int:
     rows = [health.to_json() for health in ctx.services.providers.health()]
-    if args.json:
-        emit_json(rows)
-        return 0
 
     def maybe(value: Any, suffix: str = "") -> str:
         return "-" if value is None else f"{value}{suffix}"
 
-    emit_table(
+    emit_rows(
+        rows,
+        args.json,
         ["id", "status", "uptime", "latency", "failures", "today", "limited until", "last error"],
-        [
-            [
-                r["id"],
-                r["status"] + (" (auto-disabled)" if r["auto_disabled"] else ""),
-                maybe(r["uptime_percent"], "%"),
-                maybe(r["avg_latency_ms"], " ms"),
-                r["consecutive_failures"],
-                f"{r['requests_today']}/{r['daily_quota']}" if r["daily_quota"] else r["requests_today"],
-                maybe(r["rate_limited_until"]),
-                maybe(r["last_error"]),
-            ]
-            for r in rows
+        lambda r: [
+            r["id"],
+            r["status"] + (" (auto-disabled)" if r["auto_disabled"] else ""),
+            maybe(r["uptime_percent"], "%"),
+            maybe(r["avg_latency_ms"], " ms"),
+            r["consecutive_failures"],
+            f"{r['requests_today']}/{r['daily_quota']}" if r["daily_quota"] else r["requests_today"],
+            maybe(r["rate_limited_until"]),
+            maybe(r["last_error"]),
         ],
     )
     return 0

@@ -16,6 +16,8 @@ from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import EXIT_OK
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.suite import open_suite
@@ -32,7 +34,7 @@ def shown(text: str | None) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser(
         "publish", help="write NFO and artwork files next to movies (Kodi and Jellyfin read them)"
     )
@@ -46,7 +48,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--force", action="store_true", help="rewrite files even when their content is the same"
     )
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_publish)
 
 

@@ -14,6 +14,7 @@ from types import FrameType
 from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.sandbox.catalog import parse_catalog_spec
 from metarr_desktop.sandbox.demo import DEMO_KEYS
@@ -27,7 +28,7 @@ from metarr_desktop.store.profile import ProfileError
 from metarr_desktop.store.secrets import SecretStoreError
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser(
         "sandbox",
         help="serve simulated TMDB, OMDb, TheTVDB and fanart.tv APIs on loopback",

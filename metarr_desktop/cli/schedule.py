@@ -9,24 +9,23 @@ import argparse
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_command_group
+from metarr_desktop.cli.common import add_listing
+from metarr_desktop.cli.common import add_subcommand
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import say
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.services.schedule import ScheduleError
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("schedule", help="the daily enrichment of the library")
-    sub = parser.add_subparsers(dest="schedule_command", required=True, metavar="SUBCOMMAND")
-    show = sub.add_parser("show", help="time of day, last and next run")
-    show.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    show.set_defaults(handler=cmd_show)
-    setter = sub.add_parser("set", help="the time of day (local, HH:MM; default 03:00)")
+def register(commands: SubCommands) -> None:
+    sub = add_command_group(commands, "schedule", "the daily enrichment of the library")
+    add_listing(sub, "show", "time of day, last and next run", cmd_show)
+    setter = add_subcommand(sub, "set", "the time of day (local, HH:MM; default 03:00)", cmd_set)
     setter.add_argument("time", metavar="HH:MM")
-    setter.set_defaults(handler=cmd_set)
     for name, enabled in (("enable", True), ("disable", False)):
-        toggle = sub.add_parser(name, help=f"{name} the daily run in the window")
-        toggle.set_defaults(handler=cmd_toggle, enabled=enabled)
+        add_subcommand(sub, name, f"{name} the daily run in the window", cmd_toggle, enabled=enabled)
 
 
 async def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:

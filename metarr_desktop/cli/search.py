@@ -11,6 +11,8 @@ import argparse
 from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import year_number
@@ -22,11 +24,11 @@ from metarr_desktop.services.identification import SelectionError
 PLAUSIBLE_YEARS = range(1870, 2201)
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("search", help="search every provider for a title (never cached)")
     parser.add_argument("query", metavar="QUERY")
     parser.add_argument("--year", type=year_number)
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_search)
 
 

@@ -12,6 +12,10 @@ import json
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_command_group
+from metarr_desktop.cli.common import add_listing
+from metarr_desktop.cli.common import add_subcommand
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import say
@@ -19,19 +23,14 @@ from metarr_desktop.cli.common import uses_services
 from metarr_desktop.core.settings import SettingValueError
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("settings", help="the user settings (language, cache, publishing, ...)")
-    sub = parser.add_subparsers(dest="settings_command", required=True, metavar="SUBCOMMAND")
-    show = sub.add_parser("show", help="every setting with its value, default and description")
-    show.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    show.set_defaults(handler=cmd_show)
-    set_parser = sub.add_parser("set", help="change one setting (a JSON value or a plain string)")
+def register(commands: SubCommands) -> None:
+    sub = add_command_group(commands, "settings", "the user settings (language, cache, publishing, ...)")
+    add_listing(sub, "show", "every setting with its value, default and description", cmd_show)
+    set_parser = add_subcommand(sub, "set", "change one setting (a JSON value or a plain string)", cmd_set)
     set_parser.add_argument("key", metavar="KEY")
     set_parser.add_argument("value", metavar="VALUE")
-    set_parser.set_defaults(handler=cmd_set)
-    reset = sub.add_parser("reset", help="put one setting back to its default")
+    reset = add_subcommand(sub, "reset", "put one setting back to its default", cmd_reset)
     reset.add_argument("key", metavar="KEY")
-    reset.set_defaults(handler=cmd_reset)
 
 
 def _shown(value: object) -> str:

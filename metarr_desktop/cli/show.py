@@ -7,6 +7,8 @@ import argparse
 from typing import Any
 
 from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import positive_int
@@ -17,10 +19,10 @@ from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.merge import ratings
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("show", help="a movie's fields, sources, locks and ratings")
     parser.add_argument("movie_id", type=positive_int, metavar="ID")
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_show)
 
 

@@ -9,6 +9,8 @@ import argparse
 from metarr_desktop.cli.common import EXIT_FAILED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.common import positive_int
@@ -16,13 +18,13 @@ from metarr_desktop.cli.common import say
 from metarr_desktop.cli.common import uses_services
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("sync", help="tell the media players about changed movies")
     parser.add_argument(
         "ids", metavar="ID", type=positive_int, nargs="*", help="movie ids (see `metarr library list`)"
     )
     parser.add_argument("--pending", action="store_true", help="everything the players are owed")
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_sync)
 
 

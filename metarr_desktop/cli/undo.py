@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 
 from metarr_desktop.cli.common import CliContext
+from metarr_desktop.cli.common import SubCommands
+from metarr_desktop.cli.common import add_json_option
 from metarr_desktop.cli.common import emit_json
 from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.inspect import plain
@@ -17,13 +19,13 @@ from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.cli.suite import require_movie
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: SubCommands) -> None:
     parser = commands.add_parser("undo", help="revert the latest refresh of a movie")
     parser.add_argument("movie_id", type=int, metavar="ID")
     parser.add_argument(
         "--no-lock", action="store_true", help="leave restored fields unlocked (a refresh may redo them)"
     )
-    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_json_option(parser)
     parser.set_defaults(handler=cmd_undo)
 
 

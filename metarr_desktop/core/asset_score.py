@@ -57,6 +57,9 @@ def near_duplicate_groups(hashes: Mapping[int, str], max_distance: int = 4) -> l
     """Groups of two or more ids whose perceptual hashes are within `max_distance` bits (by id)."""
     ids = sorted(hashes)
     parent = {i: i for i in ids}
+    # Parsed once, not once per pair: a movie can have a few hundred candidates (tens of thousands
+    # of pairs, compared on the Qt thread).
+    bits = {i: (len(hashes[i]), int(hashes[i], 16)) for i in ids}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -65,8 +68,10 @@ def near_duplicate_groups(hashes: Mapping[int, str], max_distance: int = 4) -> l
         return i
 
     for n, a in enumerate(ids):
+        length, value = bits[a]
         for b in ids[n + 1 :]:
-            if len(hashes[a]) == len(hashes[b]) and hamming(hashes[a], hashes[b]) <= max_distance:
+            other_length, other = bits[b]
+            if length == other_length and (value ^ other).bit_count() <= max_distance:
                 parent[root(b)] = root(a)
     groups: dict[int, list[int]] = {}
     for i in ids:

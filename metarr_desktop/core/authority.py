@@ -14,19 +14,12 @@ from dataclasses import field
 from typing import Any
 from typing import cast
 
+from metarr_desktop.core.errors import ProblemsError
 from metarr_desktop.core.fields import ALL_FIELDS
 
 
-class AuthorityError(ValueError):
-    """A field-authority document that is malformed or names unknown providers or fields (bad input).
-
-    Attributes:
-        problems: every problem found, one sentence each.
-    """
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class AuthorityError(ProblemsError):
+    """A field-authority document that is malformed or names unknown providers or fields (bad input)."""
 
 
 @dataclass(frozen=True, slots=True)

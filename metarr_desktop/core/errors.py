@@ -12,6 +12,14 @@ from __future__ import annotations
 import logging
 
 
+class ProblemsError(ValueError):
+    """Bad input, with every problem found (`problems`, one sentence each); the message joins them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 class StoreError(OSError):
     """The database could not be opened, read or written.
 

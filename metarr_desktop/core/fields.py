@@ -59,6 +59,31 @@ _MAIN, _PEOPLE, _CLASSES, _RATINGS, _ART, _IDS = (
     "Identifiers",
 )
 
+
+def _rating(
+    name: str,
+    label: str,
+    kind: Kind,
+    maximum: float,
+    source: str,
+    votes_field: str | None = None,
+    *,
+    player_sync: bool = False,
+) -> FieldSpec:
+    """A field of the ratings section: `source`'s score from 0 to `maximum`, and its votes' field."""
+    return FieldSpec(
+        name,
+        label,
+        kind,
+        _RATINGS,
+        minimum=0,
+        maximum=maximum,
+        player_sync=player_sync,
+        rating_source=source,
+        votes_field=votes_field,
+    )
+
+
 #: Every canonical field, in CONTRACT.md's order (which JSON answers follow). The ids are fields too,
 #: so that they can be merged and locked.
 FIELDS: tuple[FieldSpec, ...] = (
@@ -81,47 +106,12 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("languages", "Languages", "list", _CLASSES),
     FieldSpec("collection", "Collection", "text", _MAIN),
     FieldSpec("trailer", "Trailer", "url", _MAIN),
-    FieldSpec(
-        "imdb_rating",
-        "IMDb rating",
-        "float",
-        _RATINGS,
-        minimum=0.0,
-        maximum=10.0,
-        player_sync=True,
-        rating_source="imdb",
-        votes_field="imdb_votes",
-    ),
+    _rating("imdb_rating", "IMDb rating", "float", 10.0, "imdb", "imdb_votes", player_sync=True),
     FieldSpec("imdb_votes", "IMDb votes", "int", _RATINGS, minimum=0),
-    FieldSpec(
-        "tmdb_rating",
-        "TMDB rating",
-        "float",
-        _RATINGS,
-        minimum=0.0,
-        maximum=10.0,
-        rating_source="tmdb",
-        votes_field="tmdb_votes",
-    ),
+    _rating("tmdb_rating", "TMDB rating", "float", 10.0, "tmdb", "tmdb_votes"),
     FieldSpec("tmdb_votes", "TMDB votes", "int", _RATINGS, minimum=0),
-    FieldSpec(
-        "rotten_tomatoes_score",
-        "Rotten Tomatoes",
-        "int",
-        _RATINGS,
-        minimum=0,
-        maximum=100,
-        rating_source="rotten_tomatoes",
-    ),
-    FieldSpec(
-        "metacritic_score",
-        "Metacritic",
-        "int",
-        _RATINGS,
-        minimum=0,
-        maximum=100,
-        rating_source="metacritic",
-    ),
+    _rating("rotten_tomatoes_score", "Rotten Tomatoes", "int", 100, "rotten_tomatoes"),
+    _rating("metacritic_score", "Metacritic", "int", 100, "metacritic"),
     FieldSpec("awards", "Awards", "text", _MAIN),
     FieldSpec("poster", "Poster", "url", _ART, player_sync=True),
     FieldSpec("fanart", "Fanart", "url", _ART, player_sync=True),

@@ -45,6 +45,7 @@ from rapidfuzz import fuzz
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.ids import IdType
+from metarr_desktop.core.providers import FilmSummary
 from metarr_desktop.core.providers import SearchResult
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -97,7 +98,7 @@ def result_titles(result: SearchResult) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(FilmSummary):
     """One film that a search found, merged across providers.
 
     Attributes:
@@ -105,25 +106,11 @@ class Candidate:
         external_ids: every id revealed by any of them.
         titles: every title its results gave (localised, original, ...), the shown one first.
         cross_checked: the ids that two or more providers gave for it (the evidence of the merge).
-        runtime, director, tv_film: what tells look-alikes apart, when a provider said it.
-        confidence: the score, 0-100.
     """
 
     providers: tuple[str, ...]
-    external_ids: ExternalIds
-    title: str
-    original_title: str | None = None
-    year: int | None = None
-    release_date: str | None = None
-    overview: str | None = None
-    poster_url: str | None = None
-    popularity: float | None = None
-    confidence: float = 0.0
     titles: tuple[str, ...] = ()
     cross_checked: tuple[str, ...] = ()
-    runtime: int | None = None
-    director: str | None = None
-    tv_film: bool | None = None
     results: tuple[SearchResult, ...] = field(default=(), compare=False, repr=False)
 
     def all_titles(self) -> tuple[str, ...]:

@@ -349,6 +349,9 @@ def managed_elements(movie: NfoMovie) -> dict[str, list[ET.Element]]:
         if value is not None and str(value) != "":
             put(tag, _element(tag, str(value)))
 
+    def each(tag: str, values: tuple[str, ...]) -> None:
+        put(tag, *(_element(tag, value) for value in values))
+
     simple("title", movie.title)
     simple("originaltitle", movie.original_title)
     simple("sorttitle", movie.sort_title)
@@ -380,18 +383,18 @@ def managed_elements(movie: NfoMovie) -> dict[str, list[ET.Element]]:
                 attributes["default"] = "true"
             uniques.append(_element("uniqueid", str(value), **attributes))
     put("uniqueid", *uniques)
-    put("genre", *(_element("genre", g) for g in movie.genres))
-    put("country", *(_element("country", c) for c in movie.countries))
+    each("genre", movie.genres)
+    each("country", movie.countries)
     if movie.set_name:
         container = ET.Element("set")
         _sub(container, "name", movie.set_name)
         _sub(container, "overview", movie.set_overview)
         put("set", container)
-    put("credits", *(_element("credits", c) for c in movie.credits))
-    put("director", *(_element("director", d) for d in movie.directors))
+    each("credits", movie.credits)
+    each("director", movie.directors)
     simple("premiered", movie.premiered)
     simple("year", movie.year)
-    put("studio", *(_element("studio", s) for s in movie.studios))
+    each("studio", movie.studios)
     simple("trailer", movie.trailer)
     actors = []
     for actor in movie.actors:

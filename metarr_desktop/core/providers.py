@@ -129,11 +129,15 @@ def metadata_request(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    """One candidate from one provider's search."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FilmSummary:
+    """What a search says about one film: its ids, title, dates and overview, and its score.
 
-    provider: str
+    Attributes:
+        confidence: the score, 0-100.
+        runtime, director, tv_film: what tells look-alikes apart, when a search answer said it.
+    """
+
     external_ids: ExternalIds
     title: str
     original_title: str | None = None
@@ -143,10 +147,16 @@ class SearchResult:
     poster_url: str | None = None
     popularity: float | None = None
     confidence: float = 0.0
-    #: What tells look-alikes apart, when the provider's search answer says it.
     runtime: int | None = None
     director: str | None = None
     tv_film: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult(FilmSummary):
+    """One candidate from one provider's search."""
+
+    provider: str
 
 
 @dataclass(slots=True)

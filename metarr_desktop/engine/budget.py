@@ -9,6 +9,10 @@ this a refresh that identifies first spent two budgets on a hanging provider and
 one twice as often as its retry policy says.
 
 "Not found" is an answer, not an end: a search that found nothing does not stop a lookup by id.
+
+The fetches of the entity's providers within one action (an identification's lookup by id, then the
+fetch of the providers it did not ask) are ONE execution in the orchestrator's metrics: the budget
+keeps their count, time and whether any provider answered (`FetchOrchestrator.record_fetch`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,11 @@ class ActionBudget:
         self._clock = clock
         self._started: dict[str, float] = {}
         self._ended: dict[str, ProviderError] = {}
+        #: Fetches of the entity's providers made within this action, their time together, and
+        #: whether any provider answered one (data or "not found").
+        self.fetches = 0
+        self.fetch_s = 0.0
+        self.answered = False
 
     def deadline(self, provider: str, timeout_s: float) -> float:
         """The monotonic time `provider`'s budget runs out; the first call starts it."""
@@ -59,6 +68,12 @@ class ActionBudget:
         """`provider` failed, timed out, was rate limited or not asked: it is done for this action."""
         if not isinstance(error, NotFoundError):
             self._ended.setdefault(provider, error)
+
+    def note_fetch(self, answered: bool, duration_s: float) -> None:
+        """A fetch of the entity's providers within this action ended."""
+        self.fetches += 1
+        self.fetch_s += duration_s
+        self.answered = self.answered or answered
 
     @property
     def ended_providers(self) -> Mapping[str, ProviderError]:

@@ -67,7 +67,7 @@ class FetchOrchestrator:
 
     Attributes:
         pool: the providers' runtimes (shared with the services and the health dashboard).
-        metrics: counts over every `fetch_all`.
+        metrics: counts over every fetch of an entity's providers (`record_fetch`).
     """
 
     def __init__(
@@ -337,8 +337,23 @@ class FetchOrchestrator:
                 await run_one(runtime)
 
         results.duration_s = self.clock.monotonic() - started
-        self.metrics.record_execution(not results.all_failed, results.duration_s)
+        self.record_fetch(not results.all_failed, results.duration_s, budget)
         return results
+
+    def record_fetch(self, answered: bool, duration_s: float, budget: ActionBudget | None = None) -> None:
+        """One fetch of an entity's providers ended (`fetch_all`, or `Identifier.lookup`): one
+        execution in the metrics, successful when some provider answered (data or "not found").
+
+        The fetches of one action (`budget`: a refresh that identifies the movie, then fetches the
+        providers the lookup did not ask) are one execution: a later one adds its time, and its
+        success when the earlier ones had no answer.
+        """
+        if budget is None or not budget.fetches:
+            self.metrics.record(answered, duration_s)
+        else:
+            self.metrics.extend_execution(answered and not budget.answered, duration_s)
+        if budget is not None:
+            budget.note_fetch(answered, duration_s)
 
     async def _fetch_one(
         self,

@@ -129,11 +129,37 @@ ACTIVITY_HOURS = 24
 
 
 @dataclass(slots=True)
-class _Hour:
-    requests: int = 0
+class RunMetrics:
+    """How many times something ran, how many of those succeeded, and how long they took in all."""
+
     executions: int = 0
     successes: int = 0
-    duration_s: float = 0.0
+    total_duration_s: float = 0.0
+
+    @property
+    def average_duration_s(self) -> float:
+        return self.total_duration_s / self.executions if self.executions else 0.0
+
+    @property
+    def success_rate(self) -> float:
+        return self.successes / self.executions if self.executions else 0.0
+
+    def record(self, success: bool, duration_s: float) -> None:
+        self.executions += 1
+        self.successes += int(success)
+        self.total_duration_s += duration_s
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "executions": self.executions,
+            "success_rate": round(self.success_rate, 4),
+            "average_duration_s": round(self.average_duration_s, 4),
+        }
+
+
+@dataclass(slots=True)
+class _Hour(RunMetrics):
+    requests: int = 0
 
 
 class ActivityLog:
@@ -166,10 +192,7 @@ class ActivityLog:
         self._bucket(at).requests += 1
 
     def record_execution(self, at: datetime, success: bool, duration_s: float) -> None:
-        bucket = self._bucket(at)
-        bucket.executions += 1
-        bucket.successes += int(success)
-        bucket.duration_s += duration_s
+        self._bucket(at).record(success, duration_s)
 
     def _recent(self, now: datetime) -> list[_Hour]:
         horizon = self._hour(now) - timedelta(hours=ACTIVITY_HOURS)
@@ -183,18 +206,18 @@ class ActivityLog:
             for back in range(ACTIVITY_HOURS - 1, -1, -1)
         )
 
-    def totals(self, now: datetime) -> ProviderMetrics:
+    def totals(self, now: datetime) -> RunMetrics:
         """Executions, successes and their duration over the last 24 hours."""
-        metrics = ProviderMetrics()
+        metrics = RunMetrics()
         for bucket in self._recent(now):
             metrics.executions += bucket.executions
             metrics.successes += bucket.successes
-            metrics.total_duration_s += bucket.duration_s
+            metrics.total_duration_s += bucket.total_duration_s
         return metrics
 
     def to_state(self) -> dict[str, Any]:
         return {
-            hour.isoformat(): [b.requests, b.executions, b.successes, round(b.duration_s, 3)]
+            hour.isoformat(): [b.requests, b.executions, b.successes, round(b.total_duration_s, 3)]
             for hour, b in self._hours.items()
         }
 
@@ -202,7 +225,7 @@ class ActivityLog:
         self._hours.clear()
         for hour, (requests, executions, successes, duration_s) in state.items():
             self._hours[datetime.fromisoformat(hour)] = _Hour(
-                int(requests), int(executions), int(successes), float(duration_s)
+                int(executions), int(successes), float(duration_s), requests=int(requests)
             )
 
 
@@ -257,59 +280,23 @@ class ProviderHealth:
 
 
 @dataclass(slots=True)
-class ProviderMetrics:
-    executions: int = 0
-    successes: int = 0
-    total_duration_s: float = 0.0
+class OrchestratorMetrics(RunMetrics):
+    """Counts since start, and each provider's part of them. An execution is one fetch of an
+    entity's providers (`fetch_all`, or an identification's lookup by id; within one action they are
+    one execution together, `FetchOrchestrator.record_fetch`): it succeeds unless all providers
+    failed."""
 
-    @property
-    def average_duration_s(self) -> float:
-        return self.total_duration_s / self.executions if self.executions else 0.0
+    per_provider: dict[str, RunMetrics] = field(default_factory=dict)
 
-    @property
-    def success_rate(self) -> float:
-        return self.successes / self.executions if self.executions else 0.0
-
-
-@dataclass(slots=True)
-class OrchestratorMetrics:
-    """Counts over every `fetch_all` since start: an execution succeeds unless all providers failed."""
-
-    executions: int = 0
-    successful_executions: int = 0
-    total_duration_s: float = 0.0
-    per_provider: dict[str, ProviderMetrics] = field(default_factory=dict)
-
-    @property
-    def success_rate(self) -> float:
-        return self.successful_executions / self.executions if self.executions else 0.0
-
-    @property
-    def average_duration_s(self) -> float:
-        return self.total_duration_s / self.executions if self.executions else 0.0
-
-    def record_execution(self, success: bool, duration_s: float) -> None:
-        self.executions += 1
-        self.successful_executions += int(success)
+    def extend_execution(self, success: bool, duration_s: float) -> None:
+        """A later fetch of the last execution's action: its time, and its success when the action
+        had none yet."""
+        self.successes += int(success)
         self.total_duration_s += duration_s
 
     def record_provider(self, provider: str, success: bool, duration_s: float) -> None:
-        metrics = self.per_provider.setdefault(provider, ProviderMetrics())
-        metrics.executions += 1
-        metrics.successes += int(success)
-        metrics.total_duration_s += duration_s
+        self.per_provider.setdefault(provider, RunMetrics()).record(success, duration_s)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "executions": self.executions,
-            "success_rate": round(self.success_rate, 4),
-            "average_duration_s": round(self.average_duration_s, 4),
-            "providers": {
-                pid: {
-                    "executions": m.executions,
-                    "success_rate": round(m.success_rate, 4),
-                    "average_duration_s": round(m.average_duration_s, 4),
-                }
-                for pid, m in self.per_provider.items()
-            },
-        }
+        providers = {pid: m.to_json() for pid, m in self.per_provider.items()}
+        return {**RunMetrics.to_json(self), "providers": providers}

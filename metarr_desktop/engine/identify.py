@@ -26,6 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Generic
 from typing import TypeVar
 
 from metarr_desktop.core.fields import EntityType
@@ -85,6 +86,32 @@ class LookupResult:
 
     ids: ExternalIds
     answers: dict[str, ProviderData] = field(default_factory=dict)
+    not_found: list[str] = field(default_factory=list)
+    failures: list[FailedProvider] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What every provider call of one lookup, search or identification shares."""
+
+    entity_type: EntityType
+    priority: Priority
+    providers: Collection[str] | None
+    progress: FetchProgress
+    budget: ActionBudget | None
+
+
+@dataclass(slots=True)
+class _Step(Generic[T]):
+    """How the providers asked at once in one step ended, each in the order asked.
+
+    Attributes:
+        answers: what each provider that answered said (provider id -> answer).
+        not_found: providers that answered "no such entity".
+        failures: providers that failed, timed out, were rate limited or were not asked.
+    """
+
+    answers: dict[str, T] = field(default_factory=dict)
     not_found: list[str] = field(default_factory=list)
     failures: list[FailedProvider] = field(default_factory=list)
 
@@ -200,11 +227,11 @@ class Identifier:
         #: the user's language settings: the language searched and fetched in
         self.language_policy = language_policy or LanguagePolicy
 
-    def _providers(self, entity_type: EntityType, only: Collection[str] | None) -> list[ProviderRuntime]:
+    def _providers(self, scope: _Scope) -> list[ProviderRuntime]:
         return [
             r
-            for r in self.orchestrator.pool.enabled(only)
-            if entity_type in r.provider.capabilities.entity_types
+            for r in self.orchestrator.pool.enabled(scope.providers)
+            if scope.entity_type in r.provider.capabilities.entity_types
         ]
 
     async def _ask(
@@ -213,18 +240,15 @@ class Identifier:
         step: IdentifyStep,
         operation: Operation[T],
         summary: Callable[[T], tuple[ProviderOutcome, str]],
-        *,
-        priority: Priority,
-        progress: FetchProgress,
-        budget: ActionBudget | None = None,
+        scope: _Scope,
     ) -> T:
         """One provider's part of a step, through the orchestrator, with its progress events.
 
         Raises what `FetchOrchestrator.call` raises; a provider that may not be asked now (rate
-        limited, circuit open, or its part of the action `budget` already ended) raises without any
+        limited, circuit open, or its part of the action's budget already ended) raises without any
         request (and sends only its outcome).
         """
-        provider = runtime.id
+        provider, progress, budget = runtime.id, scope.progress, scope.budget
         ended = budget.ended(provider) if budget is not None else None
         if ended is not None:
             progress.on_provider_outcome(provider, step, _outcome_of(runtime, ended), describe_error(ended))
@@ -239,7 +263,7 @@ class Identifier:
         progress.on_provider_start(provider)
         try:
             answer = await self.orchestrator.call(
-                provider, operation, priority=priority, progress=progress, budget=budget
+                provider, operation, priority=scope.priority, progress=progress, budget=budget
             )
         except ProviderError as exc:
             outcome = _outcome_of(runtime, exc)
@@ -250,6 +274,32 @@ class Identifier:
         progress.on_provider_outcome(provider, step, outcome, detail)
         progress.on_provider_complete(provider, outcome.success)
         return answer
+
+    async def _ask_all(
+        self,
+        runtimes: list[ProviderRuntime],
+        step: IdentifyStep,
+        operation: Operation[T],
+        summary: Callable[[T], tuple[ProviderOutcome, str]],
+        scope: _Scope,
+    ) -> _Step[T]:
+        """`_ask` of every provider of `runtimes` at once; what is not a provider's error raises."""
+        if runtimes:
+            scope.progress.on_identify_step(step, [r.id for r in runtimes])
+        outcomes = await asyncio.gather(
+            *(self._ask(r, step, operation, summary, scope) for r in runtimes), return_exceptions=True
+        )
+        ended: _Step[T] = _Step()
+        for runtime, outcome in zip(runtimes, outcomes, strict=True):
+            if isinstance(outcome, NotFoundError):
+                ended.not_found.append(runtime.id)
+            elif isinstance(outcome, ProviderError):
+                ended.failures.append(_failure(runtime.id, outcome))
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                ended.answers[runtime.id] = outcome
+        return ended
 
     async def lookup(
         self,
@@ -262,13 +312,21 @@ class Identifier:
         progress: FetchProgress | None = None,
         budget: ActionBudget | None = None,
     ) -> LookupResult:
-        """Cross-reference `ids` through every provider that can; keep every answer."""
-        progress = progress or FetchProgress()
+        """Cross-reference `ids` through every provider that can; keep every answer.
+
+        The lookup is one fetch of the entity's providers (whatever its rounds), an execution in
+        the orchestrator's metrics (`FetchOrchestrator.record_fetch`) when anybody was asked.
+        """
+        scope = _Scope(entity_type, priority, providers, progress or FetchProgress(), budget)
+        return await self._lookup(ids, scope, language)
+
+    async def _lookup(self, ids: ExternalIds, scope: _Scope, language: str | None = None) -> LookupResult:
         policy = self.language_policy()
         result = LookupResult(ids=ids)
         asked: set[str] = set()
-        runtimes = self._providers(entity_type, providers)
+        runtimes = self._providers(scope)
         rounds = 0
+        started = self.orchestrator.clock.monotonic()
         # The first round always runs (it confirms the identity and fetches the answers); later
         # rounds only while the id set is incomplete and somebody new can be asked.
         while rounds == 0 or not result.ids.is_complete():
@@ -278,39 +336,23 @@ class Identifier:
             if not round_:
                 break
             asked.update(r.id for r in round_)
-            request = metadata_request(current, policy, entity_type=entity_type, language=language)
-            progress.on_identify_step(IdentifyStep.LOOKUP, [r.id for r in round_])
+            request = metadata_request(current, policy, entity_type=scope.entity_type, language=language)
 
             def get(
                 provider: MetadataProvider, request: MetadataRequest = request
             ) -> Awaitable[ProviderData]:
                 return fetch_metadata(provider, request)
 
-            outcomes = await asyncio.gather(
-                *(
-                    self._ask(
-                        r,
-                        IdentifyStep.LOOKUP,
-                        get,
-                        _found,
-                        priority=priority,
-                        progress=progress,
-                        budget=budget,
-                    )
-                    for r in round_
-                ),
-                return_exceptions=True,
-            )
-            for runtime, outcome in zip(round_, outcomes, strict=True):
-                if isinstance(outcome, NotFoundError):
-                    result.not_found.append(runtime.id)
-                elif isinstance(outcome, ProviderError):
-                    result.failures.append(_failure(runtime.id, outcome))
-                elif isinstance(outcome, BaseException):
-                    raise outcome
-                else:
-                    result.answers[runtime.id] = outcome
-                    result.ids = result.ids.merged(outcome.ids)
+            step = await self._ask_all(round_, IdentifyStep.LOOKUP, get, _found, scope)
+            result.not_found.extend(step.not_found)
+            result.failures.extend(step.failures)
+            for provider, data in step.answers.items():
+                result.answers[provider] = data
+                result.ids = result.ids.merged(data.ids)
+        if asked:
+            answered = bool(result.answers or result.not_found)
+            duration = self.orchestrator.clock.monotonic() - started
+            self.orchestrator.record_fetch(answered, duration, scope.budget)
         return result
 
     async def search(
@@ -326,11 +368,16 @@ class Identifier:
         budget: ActionBudget | None = None,
     ) -> SearchOutcome:
         """Search every provider that can; merged and scored candidates, best first. Never cached."""
-        progress = progress or FetchProgress()
-        runtimes = [r for r in self._providers(entity_type, providers) if r.provider.capabilities.can_search]
+        scope = _Scope(entity_type, priority, providers, progress or FetchProgress(), budget)
+        return await self._search(title, year, scope, language)
+
+    async def _search(
+        self, title: str, year: int | None, scope: _Scope, language: str | None = None
+    ) -> SearchOutcome:
+        runtimes = [r for r in self._providers(scope) if r.provider.capabilities.can_search]
         request = SearchRequest(
             query=title,
-            entity_type=entity_type,
+            entity_type=scope.entity_type,
             year=year,
             language=language or self.language_policy().language,
         )
@@ -338,37 +385,11 @@ class Identifier:
         def find(provider: MetadataProvider) -> Awaitable[list[SearchResult]]:
             return provider.search(request)
 
-        if runtimes:
-            progress.on_identify_step(IdentifyStep.SEARCH, [r.id for r in runtimes])
-        outcomes = await asyncio.gather(
-            *(
-                self._ask(
-                    r,
-                    IdentifyStep.SEARCH,
-                    find,
-                    _results,
-                    priority=priority,
-                    progress=progress,
-                    budget=budget,
-                )
-                for r in runtimes
-            ),
-            return_exceptions=True,
-        )
-        found: list[SearchResult] = []
-        outcome = SearchOutcome(candidates=[])
-        for runtime, answer in zip(runtimes, outcomes, strict=True):
-            if isinstance(answer, NotFoundError):
-                outcome.answered.append(runtime.id)
-            elif isinstance(answer, ProviderError):
-                outcome.failures.append(_failure(runtime.id, answer))
-            elif isinstance(answer, BaseException):
-                raise answer
-            else:
-                outcome.answered.append(runtime.id)
-                found.extend(answer)
-        outcome.candidates = rank(found, title, year)
-        return outcome
+        step = await self._ask_all(runtimes, IdentifyStep.SEARCH, find, _results, scope)
+        # Finding nothing is an answer too.
+        answered = [r.id for r in runtimes if r.id in step.answers or r.id in step.not_found]
+        found = [result for results in step.answers.values() for result in results]
+        return SearchOutcome(rank(found, title, year), step.failures, answered)
 
     async def identify(
         self,
@@ -389,16 +410,10 @@ class Identifier:
         passes (a server error, a timeout, a rate limit, an open circuit): "not found" then is not
         the providers' answer, so the entity stays unidentified and is tried again later.
         """
+        scope = _Scope(entity_type, priority, providers, progress or FetchProgress(), budget)
         failures: list[FailedProvider] = []
         if not ids.is_empty():
-            lookup = await self.lookup(
-                ids,
-                entity_type=entity_type,
-                priority=priority,
-                providers=providers,
-                progress=progress,
-                budget=budget,
-            )
+            lookup = await self._lookup(ids, scope)
             if lookup.answers:
                 return Identification(
                     IdentificationStatus.IDENTIFIED,
@@ -423,15 +438,7 @@ class Identifier:
                 ids,
                 why={"rule": "the movie has no title to search for"},
             )
-        searched = await self.search(
-            title,
-            year,
-            entity_type=entity_type,
-            priority=priority,
-            providers=providers,
-            progress=progress,
-            budget=budget,
-        )
+        searched = await self._search(title, year, scope)
         if not searched.answered:
             raise IdentificationError("no provider could search", searched.failures)
         decision: Decision = decide(searched.candidates, title, year)
@@ -447,14 +454,7 @@ class Identifier:
                 why=decision.why,
             )
         chosen = decision.chosen
-        lookup = await self.lookup(
-            ids.merged(chosen.external_ids),
-            entity_type=entity_type,
-            priority=priority,
-            providers=providers,
-            progress=progress,
-            budget=budget,
-        )
+        lookup = await self._lookup(ids.merged(chosen.external_ids), scope)
         if not lookup.answers:
             _not_found_for_now(lookup.failures)
             return Identification(

@@ -13,12 +13,12 @@ player's library (`PlayerLibrary`) is read once per run and indexed, never once 
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from enum import StrEnum
 from typing import Any
 from typing import ClassVar
+from typing import Unpack
 
 import httpx
 
@@ -28,6 +28,7 @@ from metarr_desktop.core.player_paths import parent
 from metarr_desktop.core.player_paths import path_key
 from metarr_desktop.providers.base import OpenGate
 from metarr_desktop.providers.base import RequestGate
+from metarr_desktop.providers.base import RequestParts
 from metarr_desktop.providers.base import decode_json
 from metarr_desktop.providers.base import map_response
 from metarr_desktop.providers.base import map_transport_error
@@ -238,20 +239,16 @@ class PlayerClient(abc.ABC):
 
     # -- the one way to the player ----------------------------------------------------------------
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
+    async def _send(self, method: str, path: str, **parts: Unpack[RequestParts]) -> httpx.Response:
         """Pass the gate, send one request, map transport errors and unsuccessful answers."""
         await self.gate.acquire()
         try:
             response = await self._client.request(
-                method, f"{self.url}/{path.lstrip('/')}", params=params, json=json_body, headers=headers
+                method,
+                f"{self.url}/{path.lstrip('/')}",
+                params=parts.get("params"),
+                json=parts.get("json_body"),
+                headers=parts.get("headers"),
             )
         except httpx.HTTPError as exc:
             raise map_transport_error(self.id, exc) from exc

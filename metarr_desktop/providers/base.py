@@ -13,6 +13,7 @@ import abc
 import email.utils
 import json
 import math
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import replace
@@ -22,11 +23,15 @@ from datetime import timedelta
 from typing import Any
 from typing import ClassVar
 from typing import Protocol
+from typing import TypedDict
+from typing import Unpack
 
 import httpx
 
 from metarr_desktop.core.assets import AssetCandidate
 from metarr_desktop.core.assets import AssetType
+from metarr_desktop.core.fields import EntityType
+from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
@@ -57,6 +62,14 @@ class RateLimitStatus:
     limited: bool = False
     retry_at: datetime | None = None
     reason: str | None = None
+
+
+class RequestParts(TypedDict, total=False):
+    """What one request carries besides its method and path (the clients' ``_send``)."""
+
+    params: Mapping[str, Any] | None
+    json_body: Any
+    headers: Mapping[str, str] | None
 
 
 class RequestGate(Protocol):
@@ -109,6 +122,71 @@ async def fetch_metadata(provider: MetadataProvider, request: MetadataRequest) -
     data = await provider.get_metadata(request)
     key = answer_key(provider, request)
     return data if data.request_key == key else replace(data, request_key=key)
+
+
+# --------------------------------------------------------------------------------------------------
+# What a provider declares it offers
+# --------------------------------------------------------------------------------------------------
+
+#: The canonical artwork fields, each filled with the best candidate of its asset type.
+ARTWORK_FIELDS: Mapping[str, AssetType] = {
+    "poster": AssetType.POSTER,
+    "fanart": AssetType.FANART,
+    "clearlogo": AssetType.CLEARLOGO,
+    "clearart": AssetType.CLEARART,
+    "banner": AssetType.BANNER,
+    "thumb": AssetType.THUMB,
+    "disc": AssetType.DISCART,
+}
+
+#: What a full record of a film (TMDB's, TheTVDB's) describes: its texts, dates, people, classes and
+#: trailer.
+FULL_RECORD_FIELDS: frozenset[str] = frozenset(
+    {
+        "title",
+        "original_title",
+        "plot",
+        "tagline",
+        "runtime",
+        "release_date",
+        "year",
+        "content_rating",
+        "genres",
+        "cast",
+        "directors",
+        "writers",
+        "studios",
+        "countries",
+        "languages",
+        "trailer",
+    }
+)
+
+
+def provider_capabilities(
+    *,
+    entity_types: Iterable[EntityType],
+    can_search: bool,
+    ids_accepted: Iterable[IdType],
+    ids_provided: Iterable[IdType],
+    asset_types: Iterable[AssetType],
+    fields: Iterable[str] = (),
+) -> ProviderCapabilities:
+    """A provider's capabilities. Its fields are `fields` and, derived, the artwork fields of its
+    `asset_types` (the best poster candidate is the ``poster`` field) and the id fields of the
+    `ids_provided` (``imdb_id``)."""
+    assets = frozenset(asset_types)
+    provided = frozenset(ids_provided)
+    return ProviderCapabilities(
+        entity_types=frozenset(entity_types),
+        can_search=can_search,
+        ids_accepted=frozenset(ids_accepted),
+        ids_provided=provided,
+        fields=frozenset(fields)
+        | {name for name, asset_type in ARTWORK_FIELDS.items() if asset_type in assets}
+        | {f"{kind.value}_id" for kind in provided},
+        asset_types=assets,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -257,9 +335,28 @@ def decode_json(provider: str, response: httpx.Response) -> Any:
         raise BadResponseError(provider, "answered with data nested too deeply", status_code=status) from exc
 
 
+def json_object(provider: str, body: Any) -> dict[str, Any]:
+    """`body` (decoded JSON) when it is an object, as every provider's answers are; anything else is
+    a bad response."""
+    if not isinstance(body, dict):
+        raise BadResponseError(provider, "answered with data of an unexpected shape")
+    return body
+
+
 # --------------------------------------------------------------------------------------------------
 # The shared base of the HTTP clients
 # --------------------------------------------------------------------------------------------------
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of `HttpProvider` (what `ProviderSpec.create` passes), for subclasses
+    that add their own and hand these on."""
+
+    api_key: str | None
+    base_url: str | None
+    client: httpx.AsyncClient | None
+    transport: httpx.AsyncBaseTransport | None
+    gate: RequestGate | None
 
 
 class HttpProvider(abc.ABC):
@@ -327,21 +424,17 @@ class HttpProvider(abc.ABC):
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
+    async def _send(self, method: str, path: str, **parts: Unpack[RequestParts]) -> httpx.Response:
         """Pass the gate, send one request, read its body (at most `MAX_BODY_BYTES`, streamed) and
         translate transport errors. No status check."""
         await self.gate.acquire()
         try:
             request = self._client.build_request(
-                method, self.url(path), params=params, json=json_body, headers=headers
+                method,
+                self.url(path),
+                params=parts.get("params"),
+                json=parts.get("json_body"),
+                headers=parts.get("headers"),
             )
             streamed = await self._client.send(request, stream=True)
             body = await read_capped(self.id, streamed)
@@ -355,16 +448,8 @@ class HttpProvider(abc.ABC):
         ]
         return httpx.Response(streamed.status_code, headers=response_headers, content=body, request=request)
 
-    async def _request_json(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        response = await self._send(method, path, params=params, json_body=json_body, headers=headers)
+    async def _request_json(self, method: str, path: str, **parts: Unpack[RequestParts]) -> Any:
+        response = await self._send(method, path, **parts)
         self._check(response)
         return decode_json(self.id, response)
 

@@ -15,12 +15,14 @@ from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
-from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.providers.base import ARTWORK_FIELDS
 from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import json_object
+from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
 from metarr_desktop.providers.parsing import FieldSink
@@ -42,17 +44,6 @@ MOVIE_KINDS: dict[str, tuple[AssetType, bool]] = {
     "moviebanner": (AssetType.BANNER, True),
     "moviethumb": (AssetType.THUMB, True),
     "moviedisc": (AssetType.DISCART, True),
-}
-
-#: canonical field -> asset type filled from the best candidate
-FIELD_TYPES: dict[str, AssetType] = {
-    "poster": AssetType.POSTER,
-    "fanart": AssetType.FANART,
-    "clearlogo": AssetType.CLEARLOGO,
-    "clearart": AssetType.CLEARART,
-    "banner": AssetType.BANNER,
-    "thumb": AssetType.THUMB,
-    "disc": AssetType.DISCART,
 }
 
 NO_TEXT_LANGUAGES = frozenset({"00", ""})
@@ -79,26 +70,13 @@ class FanartProvider(HttpProvider):
     default_base_url = "https://webservice.fanart.tv/v3"
     default_rate_limit = RateLimit(10, 1.0)
     default_daily_quota = None
-    capabilities = ProviderCapabilities(
+    capabilities = provider_capabilities(
         # fanart.tv also serves TV (by TheTVDB id) and music (by MusicBrainz id); not built yet.
-        entity_types=frozenset({EntityType.MOVIE}),
+        entity_types={EntityType.MOVIE},
         can_search=False,
-        ids_accepted=frozenset({IdType.TMDB, IdType.IMDB}),
-        ids_provided=frozenset({IdType.TMDB, IdType.IMDB}),
-        fields=frozenset(
-            {"poster", "fanart", "clearlogo", "clearart", "banner", "thumb", "disc", "tmdb_id", "imdb_id"}
-        ),
-        asset_types=frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-                AssetType.BANNER,
-                AssetType.THUMB,
-                AssetType.DISCART,
-            }
-        ),
+        ids_accepted={IdType.TMDB, IdType.IMDB},
+        ids_provided={IdType.TMDB, IdType.IMDB},
+        asset_types={asset_type for asset_type, _hd in MOVIE_KINDS.values()},
     )
 
     async def search(self, request: SearchRequest) -> list[SearchResult]:
@@ -111,9 +89,8 @@ class FanartProvider(HttpProvider):
         movie_id = request.ids.tmdb if request.ids.tmdb is not None else request.ids.imdb
         if movie_id is None:
             raise NotFoundError(self.id, "fanart.tv needs a TMDB or IMDb id")
-        body = await self._get_json(f"/movies/{movie_id}", {"api_key": self.api_key or ""})
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
+        answer = await self._get_json(f"/movies/{movie_id}", {"api_key": self.api_key or ""})
+        body = json_object(self.id, answer)
         if str(body.get("status", "")).lower() == "error":
             message = str(body.get("error message") or body.get("error") or "")
             if "not found" in message.lower():
@@ -146,7 +123,7 @@ class FanartProvider(HttpProvider):
                     )
                 )
         out = FieldSink()
-        for field_name, asset_type in FIELD_TYPES.items():
+        for field_name, asset_type in ARTWORK_FIELDS.items():
             hd_assets = [a for a in assets if a.url in hd]
             best = best_candidate(hd_assets, asset_type, language) or best_candidate(
                 assets, asset_type, language

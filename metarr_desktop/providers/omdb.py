@@ -18,13 +18,14 @@ from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
-from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.providers.base import HttpProvider
 from metarr_desktop.providers.base import RateLimitStatus
+from metarr_desktop.providers.base import json_object
+from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import AuthenticationError
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
@@ -79,37 +80,33 @@ class OmdbProvider(HttpProvider):
     default_daily_quota = 1000
     #: English only, whatever the request's language: a language switch does not ask again.
     language_independent = True
-    capabilities = ProviderCapabilities(
-        entity_types=frozenset({EntityType.MOVIE, EntityType.TVSHOW}),
+    capabilities = provider_capabilities(
+        entity_types={EntityType.MOVIE, EntityType.TVSHOW},
         can_search=True,
-        ids_accepted=frozenset({IdType.IMDB}),
-        ids_provided=frozenset({IdType.IMDB}),
-        fields=frozenset(
-            {
-                "title",
-                "year",
-                "content_rating",
-                "release_date",
-                "runtime",
-                "genres",
-                "directors",
-                "writers",
-                "cast",
-                "plot",
-                "outline",
-                "languages",
-                "countries",
-                "awards",
-                "poster",
-                "imdb_rating",
-                "imdb_votes",
-                "rotten_tomatoes_score",
-                "metacritic_score",
-                "studios",
-                "imdb_id",
-            }
-        ),
-        asset_types=frozenset({AssetType.POSTER}),
+        ids_accepted={IdType.IMDB},
+        ids_provided={IdType.IMDB},
+        fields={
+            "title",
+            "year",
+            "content_rating",
+            "release_date",
+            "runtime",
+            "genres",
+            "directors",
+            "writers",
+            "cast",
+            "plot",
+            "outline",
+            "languages",
+            "countries",
+            "awards",
+            "imdb_rating",
+            "imdb_votes",
+            "rotten_tomatoes_score",
+            "metacritic_score",
+            "studios",
+        },
+        asset_types={AssetType.POSTER},
     )
 
     def _check(self, response: httpx.Response) -> None:
@@ -133,9 +130,7 @@ class OmdbProvider(HttpProvider):
 
     async def _omdb_get(self, params: dict[str, Any]) -> dict[str, Any] | None:
         """One request; None for a 200 answer that says "not found" (or "too many results")."""
-        body = await self._get_json("/", {**params, "apikey": self.api_key or ""})
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
+        body = json_object(self.id, await self._get_json("/", {**params, "apikey": self.api_key or ""}))
         if str(body.get("Response", "True")).lower() == "false":
             error = str(body.get("Error") or "")
             lowered = error.lower()

@@ -29,12 +29,14 @@ from metarr_desktop.core.languages import pick_certification
 from metarr_desktop.core.languages import pick_translation
 from metarr_desktop.core.languages import primary
 from metarr_desktop.core.providers import MetadataRequest
-from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
+from metarr_desktop.providers.base import FULL_RECORD_FIELDS
 from metarr_desktop.providers.base import HttpProvider
+from metarr_desktop.providers.base import json_object
+from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
 from metarr_desktop.providers.errors import ProviderError
@@ -108,52 +110,15 @@ class TmdbProvider(HttpProvider):
     default_base_url = "https://api.themoviedb.org/3"
     default_rate_limit = RateLimit(40, 1.0)
     default_daily_quota = None
-    capabilities = ProviderCapabilities(
+    capabilities = provider_capabilities(
         # TV series need /tv/{id} and another parser; they are not built yet.
-        entity_types=frozenset({EntityType.MOVIE}),
+        entity_types={EntityType.MOVIE},
         can_search=True,
-        ids_accepted=frozenset({IdType.TMDB, IdType.IMDB, IdType.TVDB}),
+        ids_accepted={IdType.TMDB, IdType.IMDB, IdType.TVDB},
         # A movie's external_ids hold its IMDb id but never a TVDB id.
-        ids_provided=frozenset({IdType.TMDB, IdType.IMDB}),
-        fields=frozenset(
-            {
-                "title",
-                "original_title",
-                "plot",
-                "outline",
-                "tagline",
-                "runtime",
-                "release_date",
-                "year",
-                "content_rating",
-                "genres",
-                "cast",
-                "directors",
-                "writers",
-                "studios",
-                "countries",
-                "languages",
-                "collection",
-                "trailer",
-                "tmdb_rating",
-                "tmdb_votes",
-                "poster",
-                "fanart",
-                "clearlogo",
-                "tmdb_id",
-                "imdb_id",
-            }
-        ),
-        asset_types=frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.TRAILER,
-                AssetType.TEASER,
-                AssetType.CLIP,
-            }
-        ),
+        ids_provided={IdType.TMDB, IdType.IMDB},
+        asset_types={*_IMAGE_KINDS.values(), *_VIDEO_KINDS.values()},
+        fields=FULL_RECORD_FIELDS | {"outline", "collection", "tmdb_rating", "tmdb_votes"},
     )
 
     # ---------------------------------------------------------------------------------------------
@@ -169,10 +134,7 @@ class TmdbProvider(HttpProvider):
 
     async def _tmdb_get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         auth_params, headers = self._auth()
-        body = await self._get_json(path, {**auth_params, **params}, headers=headers)
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
-        return body
+        return json_object(self.id, await self._get_json(path, {**auth_params, **params}, headers=headers))
 
     async def find(self, external_id: str | int, source: IdType) -> dict[str, Any]:
         """``/find/{id}``: the raw result lists for an IMDb or TVDB id."""

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-
-import httpx
+from typing import Unpack
 
 from metarr_desktop.core.artwork import best_url
 from metarr_desktop.core.assets import AssetCandidate
@@ -22,15 +21,18 @@ from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
-from metarr_desktop.core.providers import ProviderCapabilities
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.core.providers import SearchRequest
 from metarr_desktop.core.providers import SearchResult
 from metarr_desktop.logsetup import register_secret
+from metarr_desktop.providers.base import ARTWORK_FIELDS
+from metarr_desktop.providers.base import FULL_RECORD_FIELDS
+from metarr_desktop.providers.base import ClientOptions
 from metarr_desktop.providers.base import HttpProvider
-from metarr_desktop.providers.base import RequestGate
 from metarr_desktop.providers.base import decode_json
+from metarr_desktop.providers.base import json_object
+from metarr_desktop.providers.base import provider_capabilities
 from metarr_desktop.providers.errors import AuthenticationError
 from metarr_desktop.providers.errors import BadResponseError
 from metarr_desktop.providers.errors import NotFoundError
@@ -96,61 +98,17 @@ class TvdbProvider(HttpProvider):
     default_base_url = "https://api4.thetvdb.com/v4"
     default_rate_limit = RateLimit(30, 10.0)
     default_daily_quota = None
-    capabilities = ProviderCapabilities(
-        entity_types=frozenset({EntityType.MOVIE, EntityType.TVSHOW}),
+    capabilities = provider_capabilities(
+        entity_types={EntityType.MOVIE, EntityType.TVSHOW},
         can_search=True,
-        ids_accepted=frozenset({IdType.TVDB, IdType.IMDB, IdType.TMDB}),
-        ids_provided=frozenset({IdType.TVDB, IdType.IMDB, IdType.TMDB}),
-        fields=frozenset(
-            {
-                "title",
-                "original_title",
-                "plot",
-                "tagline",
-                "runtime",
-                "release_date",
-                "year",
-                "content_rating",
-                "genres",
-                "cast",
-                "directors",
-                "writers",
-                "studios",
-                "countries",
-                "languages",
-                "trailer",
-                "poster",
-                "fanart",
-                "clearlogo",
-                "clearart",
-                "banner",
-                "tvdb_id",
-                "imdb_id",
-                "tmdb_id",
-            }
-        ),
-        asset_types=frozenset(
-            {
-                AssetType.POSTER,
-                AssetType.FANART,
-                AssetType.CLEARLOGO,
-                AssetType.CLEARART,
-                AssetType.BANNER,
-            }
-        ),
+        ids_accepted={IdType.TVDB, IdType.IMDB, IdType.TMDB},
+        ids_provided={IdType.TVDB, IdType.IMDB, IdType.TMDB},
+        asset_types={*MOVIE_ARTWORK_TYPES.values(), *SERIES_ARTWORK_TYPES.values()},
+        fields=FULL_RECORD_FIELDS,
     )
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        gate: RequestGate | None = None,
-        pin: str | None = None,
-    ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, client=client, transport=transport, gate=gate)
+    def __init__(self, *, pin: str | None = None, **options: Unpack[ClientOptions]) -> None:
+        super().__init__(**options)
         self.pin = pin
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
@@ -191,10 +149,7 @@ class TvdbProvider(HttpProvider):
                 "GET", path, params=params, headers={"Authorization": f"Bearer {token}"}
             )
         self._check(response)
-        body = decode_json(self.id, response)
-        if not isinstance(body, dict):
-            raise BadResponseError(self.id, "answered with data of an unexpected shape")
-        return body
+        return json_object(self.id, decode_json(self.id, response))
 
     # ---------------------------------------------------------------------------------------------
     # The provider interface
@@ -314,13 +269,7 @@ class TvdbProvider(HttpProvider):
             data.get("artworks"), SERIES_ARTWORK_TYPES if is_series else MOVIE_ARTWORK_TYPES
         )
         lang2 = language.split("-")[0]
-        for field_name, asset_type in (
-            ("poster", AssetType.POSTER),
-            ("fanart", AssetType.FANART),
-            ("clearlogo", AssetType.CLEARLOGO),
-            ("clearart", AssetType.CLEARART),
-            ("banner", AssetType.BANNER),
-        ):
+        for field_name, asset_type in ARTWORK_FIELDS.items():
             out.set(field_name, best_url(assets, asset_type, lang2))
         out.set_default("poster", clean_str(data.get("image")))
         out.set_ids(ids)

@@ -29,6 +29,11 @@ DEMO_KEYS: dict[str, str] = {
     "fanart": "sandbox-fanart-key",
 }
 
+#: The demo's sandbox allows this many times each real service's rate, and the demo profile paces
+#: each provider to as many times its real pace: a demo library's daily run takes a second or two,
+#: not the ten seconds TheTVDB's real 30 requests in 10 s would make it wait.
+DEMO_PACE = 10
+
 #: A v4-style read access token TMDB's sandbox accepts as ``Authorization: Bearer``.
 TMDB_DEMO_BEARER = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJzYW5kYm94In0.sandbox-read-access-token"
 
@@ -109,10 +114,11 @@ class DemoSetup:
 
     def start_server(self) -> None:
         """Start the sandbox, a demo Kodi and a demo Jellyfin on loopback."""
+        from metarr_desktop.sandbox.limits import SandboxLimits
         from metarr_desktop.sandbox.players.demo import DemoPlayers
         from metarr_desktop.sandbox.server import SandboxServer
 
-        self._server = SandboxServer("demo", latency="40-160")
+        self._server = SandboxServer("demo", latency="40-160", limits=SandboxLimits().scaled(DEMO_PACE))
         self.urls = self._server.start()
         catalog = _demo_catalog()
         known = [(t, y, catalog[(t, y)].imdb if (t, y) in catalog else None) for t, y in self.MOVIES]
@@ -122,6 +128,7 @@ class DemoSetup:
     async def configure(self, services: AppServices) -> None:
         """Point every provider at the sandbox with its demo key and add a few demo movies."""
         from metarr_desktop.core.ids import ExternalIds
+        from metarr_desktop.core.providers import RateLimit
         from metarr_desktop.sandbox.players.demo import DEMO_ROOT
         from metarr_desktop.sandbox.players.demo import folder_name
         from metarr_desktop.services.config import ProviderUpdate
@@ -129,7 +136,12 @@ class DemoSetup:
 
         for provider_id, url in self.urls.items():
             if provider_id in services.registry:
-                change = ProviderUpdate(api_key=DEMO_KEYS[provider_id], base_url=url)
+                pace = services.registry.get(provider_id).default_rate_limit
+                change = ProviderUpdate(
+                    api_key=DEMO_KEYS[provider_id],
+                    base_url=url,
+                    rate_limit=RateLimit(pace.requests * DEMO_PACE, pace.window_seconds) if pace else None,
+                )
                 await services.providers.update(provider_id, change)
         catalog = _demo_catalog()
         library = LibraryService(services.database, services.movies)

@@ -23,13 +23,9 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
-from urllib.parse import unquote
-from urllib.parse import urlsplit
 
 from metarr_desktop.sandbox.artwork import ARTWORK_HOSTS
 from metarr_desktop.sandbox.artwork import IMAGE_PREFIX
@@ -47,6 +43,10 @@ from metarr_desktop.sandbox.faults import FaultRule
 from metarr_desktop.sandbox.faults import parse_faults
 from metarr_desktop.sandbox.limits import LimitCounter
 from metarr_desktop.sandbox.limits import SandboxLimits
+from metarr_desktop.sandbox.loopback import LoopbackHandler
+from metarr_desktop.sandbox.loopback import LoopbackHTTPServer
+from metarr_desktop.sandbox.loopback import Serving
+from metarr_desktop.sandbox.loopback import ServingThread
 from metarr_desktop.sandbox.omdb_api import OmdbService
 from metarr_desktop.sandbox.protocol import Reply
 from metarr_desktop.sandbox.protocol import SandboxRequest
@@ -185,36 +185,22 @@ class SandboxStats:
             }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    """One connection; requests on it are served one after another (HTTP/1.1 keep-alive)."""
-
-    protocol_version = "HTTP/1.1"
+class _Handler(LoopbackHandler):
     server_version = "MetarrSandbox/1.0"
     timeout = 120  # an idle keep-alive connection is closed after this many seconds
-    server: _HttpServer
+    logger = log
+    log_prefix = "sandbox"
+    server: LoopbackHTTPServer[SandboxServer]
 
     def setup(self) -> None:
         super().setup()
-        # Headers and body are written separately: without this, Nagle's algorithm and the
-        # client's delayed ACK add ~40 ms to every answer on a kept-alive connection.
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.sandbox._track(self.connection, add=True)
+        self.server.owner._track(self.connection, add=True)
 
     def finish(self) -> None:
         try:
             super().finish()
         finally:
-            self.server.sandbox._track(self.connection, add=False)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("sandbox: " + format, *args)
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
+            self.server.owner._track(self.connection, add=False)
 
     def do_PUT(self) -> None:
         self._dispatch()
@@ -223,17 +209,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        split = urlsplit(self.path)
-        path = unquote(split.path)
-        query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
-        headers = {k: v for k, v in self.headers.items()}
-        outcome = self.server.sandbox.process(self.command, path, query, headers, body)
+        request = self.read_request()
+        outcome = self.server.owner.process(
+            request.method, request.path, request.query, request.headers, request.body
+        )
         if isinstance(outcome, _Close):
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
+            self.hang_up()
             return
         if isinstance(outcome, _Huge):
             self.close_connection = True
@@ -245,30 +226,10 @@ class _Handler(BaseHTTPRequestHandler):
                 for chunk in outcome.chunks():
                     self.wfile.write(chunk)
             return
-        self.send_response(outcome.status)
-        self.send_header("Content-Type", outcome.content_type)
-        self.send_header("Content-Length", str(len(outcome.body)))
-        for name, value in outcome.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(outcome.body)
+        self.send_reply(outcome)
 
 
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], sandbox: SandboxServer) -> None:
-        self.sandbox = sandbox
-        super().__init__(address, _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that went away mid-answer is normal here (timeouts, cancelled requests).
-        log.debug("sandbox: connection from %s ended with an error", client_address, exc_info=True)
-
-
-class SandboxServer:
+class SandboxServer(Serving):
     """Simulated provider APIs on loopback.
 
     Attributes:
@@ -314,8 +275,7 @@ class SandboxServer:
         self._counters = {name: LimitCounter(self.limits.get(name)) for name in SERVICES}
         self.artwork_index = ArtworkIndex(self.catalog)
         self._stopping = threading.Event()
-        self._httpd: _HttpServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: ServingThread | None = None
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
@@ -325,47 +285,32 @@ class SandboxServer:
 
     def start(self) -> dict[str, str]:
         """Bind, serve in a background thread and return the four base URLs."""
-        if self._httpd is None:
+        if self._serving is None:
             self._stopping.clear()
-            self._httpd = _HttpServer((self.host, self.requested_port), self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.1},
-                name="metarr-sandbox",
-                daemon=True,
-            )
-            self._thread.start()
+            httpd = LoopbackHTTPServer((self.host, self.requested_port), _Handler, self, queue_size=1024)
+            self._serving = ServingThread(httpd, "metarr-sandbox")
         return self.urls
 
     def stop(self) -> None:
         """Stop serving, release held requests and close every connection."""
-        if self._httpd is None:
+        if self._serving is None:
             return
         self._stopping.set()
-        self._httpd.shutdown()
+        self._serving.stop(release=self._close_connections)
+        self._serving = None
+
+    def _close_connections(self) -> None:
         with self._connections_lock:
             connections = list(self._connections)
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = None
-        self._thread = None
-
-    def __enter__(self) -> SandboxServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def port(self) -> int:
-        if self._httpd is None:
+        if self._serving is None:
             raise RuntimeError("the sandbox is not running")
-        return int(self._httpd.server_address[1])
+        return self._serving.port
 
     @property
     def root_url(self) -> str:
@@ -420,7 +365,7 @@ class SandboxServer:
         return None
 
     def process(
-        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes = b""
+        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes = b""
     ) -> Reply | _Close | _Huge:
         """The answer to one request (also callable without a socket, for unit tests)."""
         if path.startswith(IMAGE_PREFIX + "/"):

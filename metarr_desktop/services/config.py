@@ -22,7 +22,7 @@ import httpx
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.authority import default_authority
-from metarr_desktop.core.clock import Clock
+from metarr_desktop.core.errors import ProblemsError
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.core.providers import Priority
@@ -63,16 +63,9 @@ KEY_CHECK_IDS = ExternalIds(tmdb=27205, imdb="tt1375666")
 KEY_CHECK_SEARCH = SearchRequest(query="Inception", year=2010, limit=1)
 
 
-class ConfigError(ValueError):
-    """A configuration change that breaks a rule (bad input); nothing was changed.
-
-    Attributes:
-        problems: every broken rule, one sentence each.
-    """
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class ConfigError(ProblemsError):
+    """A configuration change that breaks a rule (bad input; `problems`: every broken rule);
+    nothing was changed."""
 
 
 class UnknownProviderError(KeyError):
@@ -201,23 +194,24 @@ class ProviderConfigService:
         registry: ProviderRegistry,
         configs: ProviderConfigRepository,
         secrets: SecretStore,
-        pool: ProviderPool,
         orchestrator: FetchOrchestrator,
-        clock: Clock,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._database = database
         self._registry = registry
         self._configs = configs
         self._secrets = secrets
-        self._pool = pool
         self._orchestrator = orchestrator
-        self._clock = clock
         self._transport = transport
         self._listeners: list[ConfigListener] = []
         self.start_errors: dict[str, str] = {}
         #: Pools of helpers that are not configured providers (the image hosts): listed in health.
         self.extra_pools: list[ProviderPool] = []
+
+    @property
+    def pool(self) -> ProviderPool:
+        """The running providers: the pool the orchestrator asks."""
+        return self._orchestrator.pool
 
     # -- start-up ------------------------------------------------------------------------------------
 
@@ -252,7 +246,7 @@ class ProviderConfigService:
                 self.start_errors[record.provider_id] = redact(f"{type(exc).__name__}: {exc}"[:300])
                 log.warning("provider %s could not be started: %s", record.provider_id, type(exc).__name__)
                 continue
-            self._pool.add(provider, settings_of(record))
+            self.pool.add(provider, settings_of(record))
 
     def _create(self, record: ProviderConfigRecord) -> MetadataProvider:
         spec = self._registry.get(record.provider_id)
@@ -320,8 +314,8 @@ class ProviderConfigService:
         for record in self._configs.all():
             if record.provider_id not in self._registry:
                 continue
-            if record.provider_id in self._pool:
-                snapshots.append(self._pool.get(record.provider_id).health_snapshot())
+            if record.provider_id in self.pool:
+                snapshots.append(self.pool.get(record.provider_id).health_snapshot())
                 continue
             snapshots.append(
                 ProviderHealth(
@@ -444,9 +438,9 @@ class ProviderConfigService:
     async def _apply(self, records: list[ProviderConfigRecord], rebuild: str | None) -> None:
         """Make the running pool match the stored configuration."""
         for record in records:
-            if record.provider_id not in self._pool:
+            if record.provider_id not in self.pool:
                 continue
-            runtime = self._pool.get(record.provider_id)
+            runtime = self.pool.get(record.provider_id)
             if record.provider_id == rebuild:
                 try:
                     provider = self._create(record)
@@ -458,7 +452,7 @@ class ProviderConfigService:
                 else:
                     state = runtime.to_state()
                     old = runtime.provider
-                    runtime = self._pool.add(provider, settings_of(record))
+                    runtime = self.pool.add(provider, settings_of(record))
                     runtime.restore(state)
                     await old.aclose()
             settings = runtime.settings
@@ -469,7 +463,7 @@ class ProviderConfigService:
             settings.user_timeout_s = record.user_timeout_s
             settings.background_timeout_s = record.background_timeout_s
             runtime.gate.configure(record.rate_limit, record.daily_quota)
-            self._pool.notify(runtime)
+            self.pool.notify(runtime)
 
     # -- checking a key ------------------------------------------------------------------------------
 
@@ -487,7 +481,7 @@ class ProviderConfigService:
             return await self._test_unsaved(view, api_key, base_url)
         if view.spec.needs_api_key and not view.has_api_key:
             return KeyCheck(provider_id, False, "no API key is set")
-        if provider_id not in self._pool:
+        if provider_id not in self.pool:
             return KeyCheck(provider_id, None, f"the provider could not be started: {view.start_error}")
         capabilities = view.spec.capabilities
 
@@ -513,7 +507,7 @@ class ProviderConfigService:
         url = (base_url or view.config.base_url).rstrip("/")
         if (problem := check_base_url(url)) is not None:
             return KeyCheck(provider_id, False, problem)
-        gate = self._pool.get(provider_id).gate if provider_id in self._pool else None
+        gate = self.pool.get(provider_id).gate if provider_id in self.pool else None
         try:
             client = view.spec.create(api_key=key, base_url=url, transport=self._transport, gate=gate)
         except Exception as exc:  # a broken plug-in must not break the dialog
@@ -521,7 +515,10 @@ class ProviderConfigService:
         budget = POLICIES[Priority.USER].timeout_s
         try:
             outcome: object | BaseException = await run_with_timeout(
-                _probe_key(client, view.spec.capabilities), budget, clock=self._clock, provider=provider_id
+                _probe_key(client, view.spec.capabilities),
+                budget,
+                clock=self._orchestrator.clock,
+                provider=provider_id,
             )
         except ProviderError as exc:
             outcome = exc

@@ -33,6 +33,7 @@ from metarr_desktop.providers.images import ImageHostProvider
 from metarr_desktop.providers.registry import ProviderRegistry
 from metarr_desktop.services.config import FieldAuthorityService
 from metarr_desktop.services.config import ProviderConfigService
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.services.provider_cache import ProviderCacheManager
 from metarr_desktop.services.publish import PublishService
@@ -157,9 +158,7 @@ class AppServices:
             registry=registry,
             configs=configs,
             secrets=secrets,
-            pool=pool,
             orchestrator=orchestrator,
-            clock=clock,
             transport=transport,
         )
         authority = FieldAuthorityService(FieldAuthorityRepository(database, settings, clock), configs)
@@ -170,7 +169,7 @@ class AppServices:
         providers.start_providers()
         # One provider order: reordering the providers reorders the field-authority priority too.
         providers.subscribe(lambda _changed: authority.follow_order([v.id for v in providers.all()]))
-        rate_state = RateLimitStateService(pool, RateLimitStateRepository(), clock)
+        rate_state = RateLimitStateService(pool, RateLimitStateRepository())
         with store_errors("read", database.path):
             rate_state.restore_all()
         rate_state.attach()
@@ -183,7 +182,7 @@ class AppServices:
         )
         players.start()
         # The players' health and circuit state are kept across restarts the same way.
-        player_state = RateLimitStateService(players.pool, RateLimitStateRepository(), clock)
+        player_state = RateLimitStateService(players.pool, RateLimitStateRepository())
         with store_errors("read", database.path):
             player_state.restore_all()
         player_state.attach()
@@ -201,7 +200,6 @@ class AppServices:
             orchestrator,
             ProviderCacheRepository(database, assets),
             assets,
-            clock,
             ttl=timedelta(days=ttl_days),
             after_fetch=rate_state.flush,
             language_policy=current_policy,
@@ -217,7 +215,6 @@ class AppServices:
         providers.extra_pools.append(image_pool)
         image_pool.subscribe(pool.relay)  # the Health page hears the image hosts too
         publish = create_publish_service(
-            database=database,
             movies=MovieRepository(database, clock),
             assets=assets,
             ledger=PublishLedger(database, clock),
@@ -250,6 +247,12 @@ class AppServices:
             publish=publish,
             warnings=warnings,
         )
+
+    @property
+    def library_store(self) -> LibraryStore:
+        """The database, the library's repositories and the clock, as the library's services take
+        them (`LibrarySuite`)."""
+        return LibraryStore(self.database, self.movies, self.enrichment_log, self.clock)
 
     def _start_image_hosts(self, transport: httpx.AsyncBaseTransport | None) -> None:
         host = ImageHostProvider(transport=transport)

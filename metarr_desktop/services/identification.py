@@ -59,9 +59,8 @@ from metarr_desktop.engine.identify import Identifier
 from metarr_desktop.engine.identify import LookupResult
 from metarr_desktop.engine.identify import SearchOutcome
 from metarr_desktop.engine.identify import cross_checked
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import MovieRepository
 
 MOVIE = EntityType.MOVIE
 
@@ -245,17 +244,10 @@ def resolved_why(
 class IdentificationService:
     """Identifies library movies and commits confirmed identities."""
 
-    def __init__(
-        self,
-        identifier: Identifier,
-        movies: MovieRepository,
-        cache: ProviderCacheManager,
-        database: Database,
-    ) -> None:
+    def __init__(self, identifier: Identifier, store: LibraryStore, cache: ProviderCacheManager) -> None:
         self._identifier = identifier
-        self._movies = movies
+        self._store = store
         self._cache = cache
-        self._database = database
         self._latest: dict[int, IdentifyResult] = {}
 
     def _remember(self, result: IdentifyResult) -> IdentifyResult:
@@ -276,7 +268,7 @@ class IdentificationService:
         remembered = self._latest.get(movie_id)
         if remembered is not None:
             return remembered
-        movie = self._movies.get(movie_id)
+        movie = self._store.movies.get(movie_id)
         decision = movie.identification if movie is not None else None
         if decision is None:
             return None
@@ -312,7 +304,7 @@ class IdentificationService:
         written then either), `UnknownEntityError` for an unknown movie. `progress` receives each
         provider's part as it happens, between `on_identify_begin` and `on_identify_end`.
         """
-        movie = self._movies.require(movie_id)
+        movie = self._store.movies.require(movie_id)
         progress = progress or FetchProgress()
         progress.on_identify_begin()
         try:
@@ -353,7 +345,7 @@ class IdentificationService:
             why=dict(outcome.why),
         )
         if commit:
-            with self._database.atomic():
+            with self._store.database.atomic():
                 self.commit(result)
         progress.on_identify_end(result.status)
         return result
@@ -467,8 +459,8 @@ class IdentificationService:
     def check_locked_ids(self, movie_id: int, chosen: ExternalIds) -> None:
         """Raise `LockedIdError` when `chosen` would change an id the user locked (ids the movie does
         not have yet may be filled in). `UnknownEntityError` for an unknown movie."""
-        movie = self._movies.require(movie_id)
-        locked = self._movies.locked_fields(movie_id)
+        movie = self._store.movies.require(movie_id)
+        locked = self._store.movies.locked_fields(movie_id)
         for kind, field_name in ID_FIELDS.items():
             value = movie.ids.get(kind)
             new = chosen.get(kind)
@@ -497,7 +489,7 @@ class IdentificationService:
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult:
         """Commit a `look_up` answer as the user's choice for the movie (no request is made).
         Raises `LockedIdError` (nothing changed) when it would change an id the user locked."""
-        movie = self._movies.require(movie_id)
+        movie = self._store.movies.require(movie_id)
         self.check_locked_ids(movie_id, lookup.ids)
         result = IdentifyResult(
             movie_id=movie_id,
@@ -515,7 +507,7 @@ class IdentificationService:
                 "providers": sorted(lookup.answers),
             },
         )
-        with self._database.atomic():
+        with self._store.database.atomic():
             self.commit(result, replace_ids=True)
         return result
 
@@ -528,13 +520,13 @@ class IdentificationService:
         """
         movie_id = result.movie_id
         if not result.identified:
-            self._movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
+            self._store.movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
             self._store_decision(result, result.ids)
             return
         ids = result.ids if replace_ids else result.ids.merged(result.previous_ids)
-        ids = keep_locked_ids(ids, result.previous_ids, self._movies.locked_fields(movie_id))
-        self._movies.set_ids(movie_id, ids)
-        self._movies.set_status(movie_id, IdentificationStatus.IDENTIFIED)
+        ids = keep_locked_ids(ids, result.previous_ids, self._store.movies.locked_fields(movie_id))
+        self._store.movies.set_ids(movie_id, ids)
+        self._store.movies.set_status(movie_id, IdentificationStatus.IDENTIFIED)
         self._store_decision(result, ids)
         dropped = replace_ids and any(ids.get(k) != v for k, v in result.previous_ids.known().items())
         if result.identity_changed or dropped:
@@ -549,7 +541,7 @@ class IdentificationService:
 
     def _store_decision(self, result: IdentifyResult, ids: ExternalIds) -> None:
         """Store the decision with the movie and remember it (the window asks `latest`)."""
-        decision = self._movies.set_identification(
+        decision = self._store.movies.set_identification(
             result.movie_id, result.status, result.reason, ids, bounded_why(result.why)
         )
         result.decided_at = decision.decided_at

@@ -33,10 +33,10 @@ from metarr_desktop.core.merge import aggregate
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.runtime import ProviderPool
+from metarr_desktop.services.config import FieldAuthorityService
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import MovieRepository
 
 MOVIE = EntityType.MOVIE
 
@@ -97,26 +97,22 @@ class InspectService:
 
     def __init__(
         self,
+        store: LibraryStore,
         *,
-        database: Database,
-        movies: MovieRepository,
         cache: ProviderCacheManager,
         pool: ProviderPool,
-        authority: Callable[[], FieldAuthorityConfig],
-        set_authority: Callable[[FieldAuthorityConfig], None],
+        authority: FieldAuthorityService,
         languages: Callable[[], Sequence[str]] = tuple,
     ) -> None:
-        self._database = database
-        self._movies = movies
+        self._store = store
         self._cache = cache
         self._pool = pool
         self._authority = authority
-        self._set_authority = set_authority
         self._languages = languages
 
     def authority(self) -> FieldAuthorityConfig:
         """The field-authority rules in force."""
-        return self._authority()
+        return self._authority.get()
 
     def answers(self, movie: MovieRecord) -> tuple[dict[str, ProviderAnswer], list[str]]:
         """Every provider's cached answer as the merge sees it (found ones), and the "not found" ones.
@@ -158,9 +154,9 @@ class InspectService:
         `InspectError` for an unknown field. Reads the database only."""
         if field is not None and field not in ALL_FIELDS:
             raise InspectError(f"unknown field {field!r}")
-        movie = self._movies.require(movie_id)
-        sources = self._movies.field_sources(movie_id)
-        locked = self._movies.locked_fields(movie_id)
+        movie = self._store.movies.require(movie_id)
+        sources = self._store.movies.field_sources(movie_id)
+        locked = self._store.movies.locked_fields(movie_id)
         stored = {
             name: StoredField(
                 value=movie.fields.get(name),
@@ -170,7 +166,7 @@ class InspectService:
             )
             for name in ALL_FIELDS
         }
-        config = self._authority()
+        config = self._authority.get()
         answers, not_found = self.answers(movie)
         merged = self.merge(answers, config)
         explained = explain(
@@ -189,17 +185,17 @@ class InspectService:
         transaction). Returns the value. `InspectError` when the provider has no value for it."""
         if field not in ALL_FIELDS:
             raise InspectError(f"unknown field {field!r}")
-        movie = self._movies.require(movie_id)
+        movie = self._store.movies.require(movie_id)
         answers, _ = self.answers(movie)
         answer = answers.get(provider)
         value = answer.fields.get(field) if answer is not None else None
         if answer is None or is_missing(value):
             raise InspectError(f"{provider} has no cached value for {field}")
-        with self._database.atomic():
-            self._movies.set_fields(
+        with self._store.database.atomic():
+            self._store.movies.set_fields(
                 movie_id, {field: copy.deepcopy(value)}, {field: provider}, fetched_at=answer.fetched_at
             )
-            self._movies.lock(movie_id, field)
+            self._store.movies.lock(movie_id, field)
         return value
 
     def prefer_provider(self, field: str, provider: str) -> PreferResult:
@@ -208,7 +204,7 @@ class InspectService:
         exclusive rule stays exclusive."""
         if field not in ALL_FIELDS:
             raise InspectError(f"unknown field {field!r}")
-        config = self._authority()
+        config = self._authority.get()
         if provider not in config.provider_priority:
             raise InspectError(f"unknown provider {provider!r}")
         current = config.field_authorities.get(field)
@@ -223,5 +219,5 @@ class InspectService:
         authorities[field] = FieldAuthority([provider, *rest], exclusive)
         updated = FieldAuthorityConfig(list(config.provider_priority), authorities, config.fill_gaps)
         if updated.providers_for(field) != before or current is None or current.providers[:1] != [provider]:
-            self._set_authority(updated)
+            self._authority.set(updated)
         return PreferResult(field, provider, before, updated.providers_for(field), exclusive, updated)

@@ -93,18 +93,14 @@ class LibrarySuite:
         def policy() -> LanguagePolicy:
             return language_policy(app.user_settings)
 
-        identification = IdentificationService(
-            Identifier(app.orchestrator, policy), app.movies, app.cache, app.database
-        )
+        store = app.library_store
+        identification = IdentificationService(Identifier(app.orchestrator, policy), store, app.cache)
         enrichment = EnrichmentService(
-            database=app.database,
-            movies=app.movies,
-            enrichment_log=app.enrichment_log,
+            store,
             cache=app.cache,
             orchestrator=app.orchestrator,
             identification=identification,
             authority=app.authority.get,
-            clock=app.clock,
             language_policy=policy,
         )
 
@@ -134,12 +130,10 @@ class LibrarySuite:
 
         schedule = DailySchedule(daily, app.settings, app.clock, retry=retry_due)
         inspect = InspectService(
-            database=app.database,
-            movies=app.movies,
+            store,
             cache=app.cache,
             pool=app.pool,
-            authority=app.authority.get,
-            set_authority=app.authority.set,
+            authority=app.authority,
             languages=lambda: tuple(language_policy(app.user_settings).chain()),
         )
 
@@ -149,13 +143,7 @@ class LibrarySuite:
                 return None
             return (await app.publish.publish_one(movie_id)).to_json()
 
-        undo = UndoService(
-            database=app.database,
-            movies=app.movies,
-            enrichment_log=app.enrichment_log,
-            clock=app.clock,
-            republish=republish,
-        )
+        undo = UndoService(store, republish=republish)
         return cls(
             app=app,
             library=LibraryService(app.database, app.movies),

@@ -30,7 +30,6 @@ from datetime import timedelta
 from typing import Any
 
 from metarr_desktop.core.assets import AssetType
-from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -73,12 +72,14 @@ class CacheStats:
     Attributes:
         hits: provider answers served from the cache.
         misses: provider answers that had to be fetched.
-        network_fetches: `fetch_all` calls made.
+        network_fetches: network fetches made (a `fetch_assets` or an enrichment that asked).
         shared: provider outcomes taken from a concurrent caller's fetch.
         write_failures: fetched answers that could not be stored.
         fetch_time_s: time the network fetches took, together.
 
-    Both ways to provider answers count here: `fetch_assets` and the enrichment (`record`).
+    Both ways to provider answers count here, through `record` only: `fetch_assets` and the
+    enrichment, whose answers asked for include those its identification's lookup fetched (one
+    network fetch per movie, however many requests it took).
     """
 
     hits: int = 0
@@ -98,10 +99,12 @@ class CacheStats:
         """Average duration of one network fetch (every provider asked at once)."""
         return self.fetch_time_s / self.network_fetches if self.network_fetches else 0.0
 
-    def record(self, *, hits: int, misses: int, fetch_s: float | None = None) -> None:
-        """Answers served from the cache and fetched; `fetch_s` when a network fetch was made."""
+    def record(self, *, hits: int, misses: int, fetch_s: float | None = None, shared: int = 0) -> None:
+        """Provider answers served from the cache (`hits`) and asked for (`misses`, `shared` of them
+        taken from a concurrent caller's fetch); `fetch_s` when a network fetch was made."""
         self.hits += hits
         self.misses += misses
+        self.shared += shared
         if fetch_s is not None:
             self.network_fetches += 1
             self.fetch_time_s += fetch_s
@@ -237,7 +240,6 @@ class ProviderCacheManager:
         orchestrator: FetchOrchestrator,
         cache: ProviderCacheRepository,
         assets: AssetRepository,
-        clock: Clock,
         *,
         ttl: timedelta = DEFAULT_TTL,
         after_fetch: Callable[[], None] | None = None,
@@ -246,7 +248,6 @@ class ProviderCacheManager:
         self._orchestrator = orchestrator
         self._cache = cache
         self._assets = assets
-        self._clock = clock
         self.ttl = ttl
         self._after_fetch = after_fetch
         #: The user's language settings, read at each fetch (they key the cache).
@@ -305,8 +306,6 @@ class ProviderCacheManager:
                     network = await self._orchestrator.fetch_all(
                         request, priority=priority, providers=to_fetch, progress=progress
                     )
-                    self.stats.network_fetches += 1
-                    self.stats.fetch_time_s += network.duration_s
                     self._seq += 1
                     flight.last = _Fetch(self._seq, network, frozenset(to_fetch), wanted)
                     saved = self._store(kind, entity_id, ids, network, wanted)
@@ -347,7 +346,7 @@ class ProviderCacheManager:
         and (given the request's key, `providers.base.answer_key`) asked in the same languages: an
         answer in English is not fresh for a German request. "Not found" holds in every language."""
         return (
-            self._clock.now() - answer.fetched_at < self.ttl
+            self._orchestrator.clock.now() - answer.fetched_at < self.ttl
             and answer.matches(ids)
             and answer.covers(wanted)
             and (request_key is None or answer.data is None or answer.data.request_key == request_key)
@@ -410,7 +409,7 @@ class ProviderCacheManager:
         shared_ids: list[str],
         saved: bool,
     ) -> AssetFetchResult:
-        now = self._clock.now()
+        now = self._orchestrator.clock.now()
         results = ProviderResults(fetched_at=network.fetched_at if network else now)
         for provider in skipped:
             results.skipped.append(provider)
@@ -431,9 +430,12 @@ class ProviderCacheManager:
                 _copy_outcome(network, results, provider, wanted)
                 fetched.append(provider)
             results.duration_s = network.duration_s
-        self.stats.hits += len(plan.cached)
-        self.stats.misses += len(fetched)
-        self.stats.shared += len(shared_ids)
+        self.stats.record(
+            hits=len(plan.cached),
+            misses=len(fetched),
+            fetch_s=None if network is None else network.duration_s,
+            shared=len(shared_ids),
+        )
         oldest = min((a.fetched_at for a in plan.cached.values()), default=None)
         return AssetFetchResult(
             cached=not fetched and bool(plan.cached),
@@ -457,7 +459,7 @@ class ProviderCacheManager:
         wanted: frozenset[AssetType],
     ) -> bool:
         """Store the answers of providers that completed or said "not found"; False when the write failed."""
-        fallback = results.fetched_at or self._clock.now()
+        fallback = results.fetched_at or self._orchestrator.clock.now()
         answers: list[AnswerToStore] = []
         for provider in results.completed:
             data = results.providers.get(provider)
@@ -497,7 +499,7 @@ class ProviderCacheManager:
         if isinstance(answers, ProviderResults):
             results = answers
         else:
-            results = ProviderResults(fetched_at=self._clock.now())
+            results = ProviderResults(fetched_at=self._orchestrator.clock.now())
             request = metadata_request(ids, self.language_policy(), entity_type=kind, asset_types=wanted)
             for provider, data in answers.items():
                 if data is not None and not data.request_key:

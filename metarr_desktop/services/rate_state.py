@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool
@@ -44,13 +43,11 @@ class RateLimitStateService:
         self,
         pool: ProviderPool,
         repository: RateLimitStateRepository,
-        clock: Clock,
         *,
         min_interval_s: float = 5.0,
     ) -> None:
         self._pool = pool
         self._repository = repository
-        self._clock = clock
         self._min_interval_s = min_interval_s
         self._saved: dict[str, _Saved] = {}
         self._dirty: set[str] = set()
@@ -77,7 +74,7 @@ class RateLimitStateService:
                 snapshot.auto_disabled,
                 record.exhausted_at if snapshot.rate_limited_until else None,
                 record.consecutive_rate_limits if snapshot.rate_limited_until else 0,
-                self._clock.monotonic(),
+                self._pool.clock.monotonic(),
             )
             restored.append(runtime.id)
         return restored
@@ -88,7 +85,7 @@ class RateLimitStateService:
         state = deepcopy(record.runtime_state or {})
         breaker = state.get("breaker")
         if isinstance(breaker, dict) and breaker.get("open_for_s") is not None:
-            elapsed = max(0.0, (self._clock.now() - record.updated_at).total_seconds())
+            elapsed = max(0.0, (self._pool.clock.now() - record.updated_at).total_seconds())
             breaker["open_for_s"] = max(0.0, float(breaker["open_for_s"]) - elapsed)
         return state
 
@@ -111,7 +108,7 @@ class RateLimitStateService:
             previous is None
             or previous.limited_until != snapshot.rate_limited_until
             or previous.auto_disabled != snapshot.auto_disabled
-            or self._clock.monotonic() - previous.saved_at >= self._min_interval_s
+            or self._pool.clock.monotonic() - previous.saved_at >= self._min_interval_s
         ):
             self.save(snapshot.id)
 
@@ -139,7 +136,7 @@ class RateLimitStateService:
         snapshot = runtime.health_snapshot()
         previous = self._saved.get(runtime.id)
         until = snapshot.rate_limited_until
-        now = self._clock.now()
+        now = self._pool.clock.now()
         if until is None:
             exhausted_at, consecutive = None, 0
         elif previous is not None and previous.limited_until is not None:
@@ -156,7 +153,7 @@ class RateLimitStateService:
             runtime_state=runtime.to_state(),
             updated_at=now,
         )
-        saved = _Saved(until, snapshot.auto_disabled, exhausted_at, consecutive, self._clock.monotonic())
+        saved = _Saved(until, snapshot.auto_disabled, exhausted_at, consecutive, self._pool.clock.monotonic())
         return record, saved
 
     # -- reading -------------------------------------------------------------------------------------

@@ -38,17 +38,14 @@ from typing import Any
 
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.changes import same_value
-from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.preview import change_set
 from metarr_desktop.core.records import EnrichmentLogRecord
 from metarr_desktop.core.records import FieldSourceRecord
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.movie_fields import USER_SOURCE
-from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository
-from metarr_desktop.store.library import MovieRepository
 
 log = logging.getLogger(__name__)
 
@@ -131,25 +128,14 @@ class UndoResult:
 class UndoService:
     """Reverts a movie's latest refresh (see the module docstring)."""
 
-    def __init__(
-        self,
-        *,
-        database: Database,
-        movies: MovieRepository,
-        enrichment_log: EnrichmentLogRepository,
-        clock: Clock,
-        republish: RepublishHook | None = None,
-    ) -> None:
-        self._database = database
-        self._movies = movies
-        self._log = enrichment_log
-        self._clock = clock
+    def __init__(self, store: LibraryStore, *, republish: RepublishHook | None = None) -> None:
+        self._store = store
         self.republish = republish
 
     def target(self, movie_id: int) -> EnrichmentLogRecord | None:
         """The entry `undo` would revert (None: nothing to undo). `UnknownEntityError` for a bad id."""
-        self._movies.require(movie_id)
-        return latest_undoable(self._log.for_entity(MOVIE, movie_id, limit=200))
+        self._store.movies.require(movie_id)
+        return latest_undoable(self._store.enrichment_log.for_entity(MOVIE, movie_id, limit=200))
 
     @staticmethod
     def _earlier_source(
@@ -172,8 +158,8 @@ class UndoService:
 
     async def undo(self, movie_id: int, *, lock: bool = True) -> UndoResult:
         """Revert the latest refresh of the movie. `UnknownEntityError` for an unknown id."""
-        movie = self._movies.require(movie_id)
-        history = self._log.for_entity(MOVIE, movie_id, limit=200)
+        movie = self._store.movies.require(movie_id)
+        history = self._store.enrichment_log.for_entity(MOVIE, movie_id, limit=200)
         target = latest_undoable(history)
         if target is None:
             stop = next((e for e in history if e.mode == UNDO_MODE or e.changed_fields), None)
@@ -184,8 +170,8 @@ class UndoService:
             )
             return UndoResult(movie_id, "nothing_to_undo", text)
 
-        sources = self._movies.field_sources(movie_id)
-        locked = self._movies.locked_fields(movie_id)
+        sources = self._store.movies.field_sources(movie_id)
+        locked = self._store.movies.locked_fields(movie_id)
         values: dict[str, Any] = {}
         restored_sources: dict[str, str] = {}
         restored: list[FieldChange] = []
@@ -215,14 +201,14 @@ class UndoService:
             restored.append(FieldChange(name, current, values[name], restored_sources.get(name)))
 
         changes = change_set(restored)
-        now = self._clock.now()
-        with self._database.atomic():
+        now = self._store.clock.now()
+        with self._store.database.atomic():
             if values:
-                self._movies.set_fields(movie_id, values, restored_sources, fetched_at=now)
+                self._store.movies.set_fields(movie_id, values, restored_sources, fetched_at=now)
             if lock:
                 for name in values:
-                    self._movies.lock(movie_id, name)
-            entry_id = self._log.append(
+                    self._store.movies.lock(movie_id, name)
+            entry_id = self._store.enrichment_log.append(
                 EnrichmentLogRecord(
                     entity_type=MOVIE,
                     entity_id=movie_id,

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from metarr_desktop.core.assets import AssetCandidate
@@ -29,6 +30,9 @@ from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
+from metarr_desktop.store.rows import entities_query
+from metarr_desktop.store.sql import Statements
+from metarr_desktop.store.sql import chunks
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +261,7 @@ class ProviderCacheRepository:
     def invalidate(self, entity_type: str, entity_id: int, provider_id: str | None = None) -> int:
         """Forget the entity's cached answers (of one provider, or all); their assets stay browsable
         until the next fetch replaces them. Returns the number of answers forgotten."""
-        where = (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+        where = ProviderCacheEntry.of_entity(entity_type, entity_id)
         if provider_id is not None:
             where &= ProviderCacheEntry.provider_id == provider_id
         return int(ProviderCacheEntry.delete().where(where).execute())
@@ -268,7 +272,7 @@ class ProviderCacheRepository:
         every_type = frozenset(AssetType)
         with self._database.atomic():
             rows = ProviderCacheEntry.select(ProviderCacheEntry.id, ProviderCacheEntry.asset_types).where(
-                (ProviderCacheEntry.entity_type == entity_type) & (ProviderCacheEntry.entity_id == entity_id)
+                ProviderCacheEntry.of_entity(entity_type, entity_id)
             )
             for row in rows:
                 try:
@@ -321,6 +325,11 @@ def _asset_of(data: dict[str, Any]) -> CachedAsset:
 _CONVERTED = frozenset({"provider_metadata", "fetched_at"})
 
 
+def _assets_of_entities(count: int) -> Any:
+    """Every candidate of one entity type and `count` entity ids, in `for_entity`'s order."""
+    return entities_query(ProviderAsset, count).order_by(ProviderAsset.asset_type, ProviderAsset.id)
+
+
 def _sorted(assets: list[CachedAsset]) -> list[CachedAsset]:
     """By type, then best score and most votes first."""
     assets.sort(key=lambda a: (a.type.value, -(a.score or -1), -(a.votes or 0), a.id))
@@ -333,13 +342,13 @@ class AssetRepository:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
-        self._sql: dict[int, str] = {}  # `for_entities`' statement by number of ids
+        self._statements = Statements()  # `for_entities`' statement by number of ids
 
     def for_entity(
         self, entity_type: str, entity_id: int, asset_type: AssetType | None = None
     ) -> list[CachedAsset]:
         """The entity's candidates, by type, then best score and most votes first."""
-        where = (ProviderAsset.entity_type == entity_type) & (ProviderAsset.entity_id == entity_id)
+        where = ProviderAsset.of_entity(entity_type, entity_id)
         if asset_type is not None:
             where &= ProviderAsset.asset_type == asset_type.value
         rows = ProviderAsset.select().where(where).order_by(ProviderAsset.asset_type, ProviderAsset.id)
@@ -355,16 +364,8 @@ class AssetRepository:
         names = [f.name for f in columns]
         # Only the columns `_asset_of` reads that are not plain SQLite values need converting.
         converters = [(i, f.python_value) for i, f in enumerate(columns) if f.name in _CONVERTED]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = self._sql.get(len(chunk))
-            if sql is None:
-                query = ProviderAsset.select().where(
-                    (ProviderAsset.entity_type == "") & ProviderAsset.entity_id.in_([0] * len(chunk))
-                )
-                sql = self._sql[len(chunk)] = query.order_by(
-                    ProviderAsset.asset_type, ProviderAsset.id
-                ).sql()[0]
+        for chunk in chunks(ids):
+            sql = self._statements.sql(len(chunk), partial(_assets_of_entities, len(chunk)))
             cursor = self._database.execute(sql, [entity_type, *chunk])
             for row in cursor.fetchall():
                 values = list(row)
@@ -434,7 +435,7 @@ class AssetRepository:
                 ProviderAsset.delete().where(ProviderAsset.id.in_(gone[start : start + _BATCH])).execute()
 
     def delete(self, entity_type: str, entity_id: int, asset_type: AssetType | None = None) -> int:
-        where = (ProviderAsset.entity_type == entity_type) & (ProviderAsset.entity_id == entity_id)
+        where = ProviderAsset.of_entity(entity_type, entity_id)
         if asset_type is not None:
             where &= ProviderAsset.asset_type == asset_type.value
         return int(ProviderAsset.delete().where(where).execute())
@@ -446,8 +447,7 @@ class AssetRepository:
             if row is None:
                 raise KeyError(f"unknown asset id {asset_id}")
             ProviderAsset.update(is_selected=False, selected_at=None, selected_by=None).where(
-                (ProviderAsset.entity_type == row.entity_type)
-                & (ProviderAsset.entity_id == row.entity_id)
+                ProviderAsset.of_entity(row.entity_type, row.entity_id)
                 & (ProviderAsset.asset_type == row.asset_type)
             ).execute()
             ProviderAsset.update(

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import peewee as pw
-
 from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.clock import Clock
@@ -23,6 +21,8 @@ from metarr_desktop.store.models import FieldAuthorityRow
 from metarr_desktop.store.models import ProviderConfig
 from metarr_desktop.store.models import ProviderRateLimitState
 from metarr_desktop.store.models import Setting
+from metarr_desktop.store.rows import record_of
+from metarr_desktop.store.rows import upsert
 
 #: Settings keys.
 PROVIDER_PRIORITY = "provider_priority"
@@ -57,16 +57,13 @@ def _config_record(row: ProviderConfig) -> ProviderConfigRecord:
     rate = None
     if row.rate_limit_requests is not None and row.rate_limit_window_seconds is not None:
         rate = RateLimit(int(row.rate_limit_requests), float(row.rate_limit_window_seconds))
-    return ProviderConfigRecord(
-        provider_id=row.provider_id,
+    return record_of(
+        ProviderConfigRecord,
+        row,
         name=row.provider_name,
         enabled=bool(row.enabled),
         priority=int(row.priority_order),
-        base_url=row.base_url,
         rate_limit=rate,
-        daily_quota=row.daily_quota,
-        user_timeout_s=row.user_timeout_s,
-        background_timeout_s=row.background_timeout_s,
     )
 
 
@@ -151,10 +148,7 @@ class SettingsRepository:
         return Setting.select().where(Setting.key == key).exists()
 
     def set(self, key: str, value: Any) -> None:
-        now = self._clock.now()
-        Setting.insert(key=key, value=value, updated_at=now).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: value, Setting.updated_at: now}
-        ).execute()
+        upsert(Setting, {"key": key, "value": value, "updated_at": self._clock.now()}, key=["key"])
 
 
 class FieldAuthorityRepository:
@@ -231,27 +225,24 @@ class RateLimitStateRepository:
             state = json.loads(row.runtime_state) if row.runtime_state else None
         except ValueError:
             state = None  # an unreadable state is forgotten, not fatal
-        return RateLimitStateRecord(
-            provider_id=row.provider_id,
-            exhausted_at=row.exhausted_at,
-            reset_at=row.reset_at,
+        return record_of(
+            RateLimitStateRecord,
+            row,
             consecutive_rate_limits=int(row.consecutive_rate_limits),
             requests_today=int(row.requests_today),
             runtime_state=state if isinstance(state, dict) else None,
-            updated_at=row.updated_at,
         )
 
     def save(self, record: RateLimitStateRecord) -> None:
-        values: dict[pw.Field, Any] = {
-            ProviderRateLimitState.exhausted_at: record.exhausted_at,
-            ProviderRateLimitState.reset_at: record.reset_at,
-            ProviderRateLimitState.consecutive_rate_limits: record.consecutive_rate_limits,
-            ProviderRateLimitState.requests_today: record.requests_today,
-            ProviderRateLimitState.runtime_state: (
+        row = {
+            "provider_id": record.provider_id,
+            "exhausted_at": record.exhausted_at,
+            "reset_at": record.reset_at,
+            "consecutive_rate_limits": record.consecutive_rate_limits,
+            "requests_today": record.requests_today,
+            "runtime_state": (
                 json.dumps(record.runtime_state, separators=(",", ":")) if record.runtime_state else None
             ),
-            ProviderRateLimitState.updated_at: record.updated_at,
+            "updated_at": record.updated_at,
         }
-        ProviderRateLimitState.insert(
-            provider_id=record.provider_id, **{f.name: v for f, v in values.items()}
-        ).on_conflict(conflict_target=[ProviderRateLimitState.provider_id], update=values).execute()
+        upsert(ProviderRateLimitState, row, key=["provider_id"])

@@ -8,7 +8,6 @@ layers above never touch peewee models.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +35,9 @@ from metarr_desktop.store.models import FieldSource
 from metarr_desktop.store.models import Movie
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import ProviderCacheEntry
+from metarr_desktop.store.rows import record_of
+from metarr_desktop.store.sql import Statements
+from metarr_desktop.store.sql import chunks
 
 MOVIE = EntityType.MOVIE.value
 
@@ -76,9 +78,6 @@ _SOURCE_UPSERT = (
     "ON CONFLICT (entity_type, entity_id, field) DO UPDATE SET "
     "provider = excluded.provider, fetched_at = excluded.fetched_at, language = excluded.language"
 )
-
-#: Ids per ``IN (...)`` of `MovieRepository.list_rows` (well under SQLite's variable limit).
-_ROWS_CHUNK = 500
 
 
 def _check_fields(names: Iterable[str]) -> None:
@@ -152,7 +151,7 @@ class MovieRepository:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
-        self._sql: dict[str, str] = {}
+        self._statements = Statements()
 
     # -- movies ------------------------------------------------------------------------------------
 
@@ -184,17 +183,8 @@ class MovieRepository:
         )
         return _record(row)
 
-    def _compiled(self, name: str, build: Callable[[], Any]) -> str:
-        """The SQL of a hot single-entity query, built once: peewee would otherwise rebuild the same
-        45-column statement on every call (most of an enrichment's time when answers are cached)."""
-        sql = self._sql.get(name)
-        if sql is None:
-            sql, _ = build().sql()
-            self._sql[name] = sql
-        return sql
-
     def get(self, movie_id: int) -> MovieRecord | None:
-        sql = self._compiled("get", lambda: Movie.select().where(Movie.id == 0))
+        sql = self._statements.sql("get", lambda: Movie.select().where(Movie.id == 0))
         row = self._database.execute(sql, (movie_id,)).fetchone()
         if row is None:
             return None
@@ -206,9 +196,8 @@ class MovieRepository:
         ids = list(dict.fromkeys(movie_ids))
         columns = Movie._meta.sorted_fields
         out: dict[int, MovieRecord] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = self._compiled(f"many:{len(chunk)}", partial(_select_ids, len(chunk)))
+        for chunk in chunks(ids):
+            sql = self._statements.sql(f"many:{len(chunk)}", partial(_select_ids, len(chunk)))
             cursor = self._database.execute(sql, chunk)
             for row in cursor.fetchall():
                 record = _record_of({f.name: f.python_value(v) for f, v in zip(columns, row, strict=True)})
@@ -272,8 +261,7 @@ class MovieRepository:
         else:
             # A few movies: their locks counted through the index, movie by movie.
             wanted = sorted(set(ids))
-            for start in range(0, len(wanted), _ROWS_CHUNK):
-                chunk = wanted[start : start + _ROWS_CHUNK]
+            for chunk in chunks(wanted):
                 sql = (
                     f"{columns} (SELECT COUNT(*) FROM field_locks AS f WHERE f.entity_type = ? "
                     f"AND f.entity_id = m.id) FROM movies AS m WHERE m.id IN ({', '.join('?' * len(chunk))}) "
@@ -350,8 +338,7 @@ class MovieRepository:
         """Mark movies whose folder is gone (or found again); nothing else about them changes."""
         wanted = sorted(set(movie_ids))
         now = self._clock.now()
-        for start in range(0, len(wanted), _ROWS_CHUNK):
-            chunk = wanted[start : start + _ROWS_CHUNK]
+        for chunk in chunks(wanted):
             Movie.update(missing=missing, updated_at=now).where(Movie.id.in_(chunk)).execute()
 
     def move(self, movie_id: int, path: str) -> None:
@@ -392,7 +379,7 @@ class MovieRepository:
         """The movie and everything kept about it (sources, locks, cache, assets, log)."""
         with self._database.atomic():
             for model in (FieldSource, FieldLock, ProviderCacheEntry, ProviderAsset, EnrichmentLogEntry):
-                model.delete().where((model.entity_type == MOVIE) & (model.entity_id == movie_id)).execute()
+                model.delete().where(model.of_entity(MOVIE, movie_id)).execute()
             if Movie.delete().where(Movie.id == movie_id).execute() == 0:
                 raise UnknownEntityError(f"unknown movie id {movie_id}")
 
@@ -423,9 +410,7 @@ class MovieRepository:
             cleared = sorted(set(values) - set(sources))
             if cleared:
                 FieldSource.delete().where(
-                    (FieldSource.entity_type == MOVIE)
-                    & (FieldSource.entity_id == movie_id)
-                    & (FieldSource.field.in_(cleared))
+                    FieldSource.of_entity(MOVIE, movie_id) & (FieldSource.field.in_(cleared))
                 ).execute()
             if sources:
                 # One prepared upsert run for every field: building a peewee query over the fields
@@ -441,9 +426,9 @@ class MovieRepository:
         def query() -> Any:
             return FieldSource.select(
                 FieldSource.field, FieldSource.provider, FieldSource.fetched_at, FieldSource.language
-            ).where((FieldSource.entity_type == MOVIE) & (FieldSource.entity_id == 0))
+            ).where(FieldSource.of_entity(MOVIE, 0))
 
-        cursor = self._database.execute(self._compiled("field_sources", query), (MOVIE, movie_id))
+        cursor = self._database.execute(self._statements.sql("field_sources", query), (MOVIE, movie_id))
         to_time = FieldSource.fetched_at.python_value
         return {
             name: FieldSourceRecord(provider, to_time(at), language)
@@ -463,18 +448,14 @@ class MovieRepository:
         _check_fields([field_name])
         self.require(movie_id)
         FieldLock.delete().where(
-            (FieldLock.entity_type == MOVIE)
-            & (FieldLock.entity_id == movie_id)
-            & (FieldLock.field == field_name)
+            FieldLock.of_entity(MOVIE, movie_id) & (FieldLock.field == field_name)
         ).execute()
 
     def locked_fields(self, movie_id: int) -> set[str]:
         def query() -> Any:
-            return FieldLock.select(FieldLock.field).where(
-                (FieldLock.entity_type == MOVIE) & (FieldLock.entity_id == 0)
-            )
+            return FieldLock.select(FieldLock.field).where(FieldLock.of_entity(MOVIE, 0))
 
-        cursor = self._database.execute(self._compiled("locked_fields", query), (MOVIE, movie_id))
+        cursor = self._database.execute(self._statements.sql("locked_fields", query), (MOVIE, movie_id))
         return {name for (name,) in cursor.fetchall()}
 
     # -- enrichment state ----------------------------------------------------------------------------
@@ -530,24 +511,19 @@ class EnrichmentLogRepository:
         """That entity's entries, newest first."""
         query = (
             EnrichmentLogEntry.select()
-            .where(
-                (EnrichmentLogEntry.entity_type == entity_type) & (EnrichmentLogEntry.entity_id == entity_id)
-            )
+            .where(EnrichmentLogEntry.of_entity(entity_type, entity_id))
             .order_by(EnrichmentLogEntry.enriched_at.desc(), EnrichmentLogEntry.id.desc())
         )
         if limit is not None:
             query = query.limit(limit)
         return [
-            EnrichmentLogRecord(
-                entity_type=row.entity_type,
-                entity_id=row.entity_id,
+            record_of(
+                EnrichmentLogRecord,
+                row,
                 mode=row.enrichment_mode,
                 providers=list(row.providers),
                 changed_fields=list(row.changed_fields or []),
                 requires_player_sync=bool(row.requires_player_sync),
-                sync_reason=row.sync_reason,
-                enriched_at=row.enriched_at,
-                id=row.id,
             )
             for row in query
         ]

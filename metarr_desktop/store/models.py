@@ -78,6 +78,28 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
+class EntityModel(BaseModel):
+    """A row of an entity-scoped table: keyed by ``(entity_type, entity_id)``, not a foreign key."""
+
+    id = pw.AutoField()
+    entity_type = pw.TextField()
+    entity_id = pw.IntegerField()
+
+    @classmethod
+    def of_entity(cls, entity_type: str, entity_id: int) -> Any:
+        """The condition that picks one entity's rows."""
+        return (cls.entity_type == entity_type) & (cls.entity_id == entity_id)
+
+
+class EntityFieldModel(EntityModel):
+    """A row about one field of one entity: at most one per entity and field."""
+
+    field = pw.TextField()
+
+    class Meta:
+        indexes = ((("entity_type", "entity_id", "field"), True),)
+
+
 class Movie(BaseModel):
     """A movie of the library: every canonical field, its ids, file path and enrichment state."""
 
@@ -134,13 +156,9 @@ class Movie(BaseModel):
         table_name = "movies"
 
 
-class FieldSource(BaseModel):
+class FieldSource(EntityFieldModel):
     """Which provider supplied the current value of one field of one entity, and when."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
-    field = pw.TextField()
     provider = pw.TextField()
     fetched_at = UtcDateTimeField(null=True)
     #: the BCP 47 tag of the value's language, when the provider said
@@ -148,21 +166,15 @@ class FieldSource(BaseModel):
 
     class Meta:
         table_name = "field_sources"
-        indexes = ((("entity_type", "entity_id", "field"), True),)
 
 
-class FieldLock(BaseModel):
+class FieldLock(EntityFieldModel):
     """A field the user locked: enrichment never changes it."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
-    field = pw.TextField()
     locked_at = UtcDateTimeField()
 
     class Meta:
         table_name = "field_locks"
-        indexes = ((("entity_type", "entity_id", "field"), True),)
 
 
 class ProviderConfig(BaseModel):
@@ -225,12 +237,9 @@ class ProviderRateLimitState(BaseModel):
         table_name = "provider_rate_limit_state"
 
 
-class ProviderCacheEntry(BaseModel):
+class ProviderCacheEntry(EntityModel):
     """One provider's normalised answer for one entity (`ProviderData.to_json()`), or "not found"."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
     provider_id = pw.TextField()
     tmdb_id = pw.IntegerField(null=True, index=True)
     imdb_id = pw.TextField(null=True, index=True)
@@ -246,12 +255,9 @@ class ProviderCacheEntry(BaseModel):
         indexes = ((("entity_type", "entity_id", "provider_id"), True),)
 
 
-class ProviderAsset(BaseModel):
+class ProviderAsset(EntityModel):
     """An asset candidate offered for an entity, with its analysis and selection state (document 3)."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
     asset_type = pw.TextField()
     provider_name = pw.TextField()
     provider_url = pw.TextField()
@@ -278,12 +284,9 @@ class ProviderAsset(BaseModel):
         )
 
 
-class EnrichmentLogEntry(BaseModel):
+class EnrichmentLogEntry(EntityModel):
     """One enrichment of one entity: mode, providers, what changed, whether players must resync."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
     enrichment_mode = pw.TextField()
     providers = JsonField()
     changed_fields = JsonField(null=True)
@@ -335,13 +338,10 @@ class PlayerSyncEntry(BaseModel):
         indexes = ((("player_id", "movie_id"), True),)
 
 
-class PublishedFile(BaseModel):
+class PublishedFile(EntityModel):
     """A file Metarr wrote next to a movie (the publish ledger): what it wrote, when, and its hash,
     so a file the user changed since, or one Metarr never wrote, is left alone."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
     path = pw.TextField(unique=True)
     kind = pw.TextField()
     sha256 = pw.TextField()
@@ -356,12 +356,9 @@ class PublishedFile(BaseModel):
         indexes = ((("entity_type", "entity_id"), False),)
 
 
-class PublishState(BaseModel):
+class PublishState(EntityModel):
     """When an entity's library files were last published, and how that ended."""
 
-    id = pw.AutoField()
-    entity_type = pw.TextField()
-    entity_id = pw.IntegerField()
     published_at = UtcDateTimeField()
     status = pw.TextField()
     error = pw.TextField(null=True)

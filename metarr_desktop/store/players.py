@@ -21,6 +21,7 @@ from metarr_desktop.core.records import SyncState
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.models import Player
 from metarr_desktop.store.models import PlayerSyncEntry
+from metarr_desktop.store.rows import record_of
 
 #: Reasons merged into one row are cut to this many characters.
 MAX_REASON = 500
@@ -62,31 +63,11 @@ def _player(row: Player) -> PlayerRecord:
         for m in (row.path_mappings or [])
         if isinstance(m, dict) and m.get("local") and m.get("remote")
     )
-    return PlayerRecord(
-        id=row.id,
-        kind=row.kind,
-        name=row.name,
-        url=row.url,
-        username=row.username,
-        enabled=bool(row.enabled),
-        path_mappings=mappings,
-        last_sync_at=row.last_sync_at,
-        last_error=row.last_error,
-    )
+    return record_of(PlayerRecord, row, enabled=bool(row.enabled), path_mappings=mappings)
 
 
 def _entry(row: PlayerSyncEntry) -> SyncEntry:
-    return SyncEntry(
-        player_id=row.player_id,
-        movie_id=row.movie_id,
-        state=SyncState(row.state),
-        reason=row.reason,
-        action=row.action,
-        error=row.error,
-        attempts=row.attempts,
-        queued_at=row.queued_at,
-        synced_at=row.synced_at,
-    )
+    return record_of(SyncEntry, row, state=SyncState(row.state))
 
 
 def _merge_reasons(old: str | None, new: str | None) -> str | None:

@@ -12,9 +12,9 @@ Also here: filling an asset's analysis columns once its image was downloaded.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from metarr_desktop.core.clock import Clock
@@ -24,6 +24,11 @@ from metarr_desktop.store.models import EnrichmentLogEntry
 from metarr_desktop.store.models import ProviderAsset
 from metarr_desktop.store.models import PublishedFile
 from metarr_desktop.store.models import PublishState
+from metarr_desktop.store.rows import entities_query
+from metarr_desktop.store.rows import record_of
+from metarr_desktop.store.rows import upsert
+from metarr_desktop.store.sql import Statements
+from metarr_desktop.store.sql import chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +66,7 @@ class AssetAnalysis:
 
 
 def _entry(row: PublishedFile) -> LedgerEntry:
-    return LedgerEntry(
-        path=row.path,
-        kind=row.kind,
-        sha256=row.sha256,
-        size=row.size,
-        entity_id=row.entity_id,
-        asset_id=row.asset_id,
-        written_at=row.written_at,
-        mtime_ns=row.mtime_ns,
-        source=row.source,
-    )
+    return record_of(LedgerEntry, row)
 
 
 #: The columns of a `LedgerEntry`, in its order.
@@ -87,13 +82,8 @@ _COLUMNS: tuple[Any, ...] = (
     PublishedFile.source,
 )
 
-#: Ids per ``IN (...)`` of a bulk read (well under SQLite's variable limit).
-CHUNK = 500
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+#: The columns `last_published_many` reads.
+_STATE_COLUMNS = (PublishState.entity_id, PublishState.published_at)
 
 
 class PublishLedger:
@@ -102,12 +92,10 @@ class PublishLedger:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
-        self._sql: dict[tuple[str, int], str] = {}
+        self._statements = Statements()
 
     def for_movie(self, movie_id: int) -> dict[str, LedgerEntry]:
-        rows = PublishedFile.select().where(
-            (PublishedFile.entity_type == EntityType.MOVIE.value) & (PublishedFile.entity_id == movie_id)
-        )
+        rows = PublishedFile.select().where(PublishedFile.of_entity(EntityType.MOVIE.value, movie_id))
         return {row.path: _entry(row) for row in rows}
 
     def for_movies(self, movie_ids: Iterable[int]) -> dict[int, dict[str, LedgerEntry]]:
@@ -115,21 +103,14 @@ class PublishLedger:
         is built once per number of ids (peewee would build it again on every call)."""
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, dict[str, LedgerEntry]] = {movie_id: {} for movie_id in ids}
-        for chunk in _chunks(ids):
-            cursor = self._database.execute(self._files_sql(len(chunk)), [EntityType.MOVIE.value, *chunk])
+        for chunk in chunks(ids):
+            build = partial(entities_query, PublishedFile, len(chunk), *_COLUMNS)
+            sql = self._statements.sql(("files", len(chunk)), build)
+            cursor = self._database.execute(sql, [EntityType.MOVIE.value, *chunk])
             for values in cursor.fetchall():
                 entry = LedgerEntry(*(f.python_value(v) for f, v in zip(_COLUMNS, values, strict=True)))
                 out[entry.entity_id][entry.path] = entry
         return out
-
-    def _files_sql(self, count: int) -> str:
-        sql = self._sql.get(("files", count))
-        if sql is None:
-            query = PublishedFile.select(*_COLUMNS).where(
-                (PublishedFile.entity_type == "") & PublishedFile.entity_id.in_([0] * count)
-            )
-            sql = self._sql[("files", count)] = query.sql()[0]
-        return sql
 
     def get(self, path: str) -> LedgerEntry | None:
         row = PublishedFile.get_or_none(PublishedFile.path == path)
@@ -148,31 +129,19 @@ class PublishLedger:
         mtime_ns: int | None = None,
     ) -> None:
         """Metarr wrote (or adopted) the file at `path` with these bytes' hash and size."""
-        now = self._clock.now()
-        PublishedFile.insert(
-            entity_type=EntityType.MOVIE.value,
-            entity_id=movie_id,
-            path=path,
-            kind=kind,
-            sha256=sha256,
-            size=size,
-            asset_id=asset_id,
-            written_at=now,
-            mtime_ns=mtime_ns,
-            source=source,
-        ).on_conflict(
-            conflict_target=[PublishedFile.path],
-            update={
-                PublishedFile.entity_id: movie_id,
-                PublishedFile.kind: kind,
-                PublishedFile.sha256: sha256,
-                PublishedFile.size: size,
-                PublishedFile.asset_id: asset_id,
-                PublishedFile.written_at: now,
-                PublishedFile.mtime_ns: mtime_ns,
-                PublishedFile.source: source,
-            },
-        ).execute()
+        row = {
+            "entity_type": EntityType.MOVIE.value,
+            "entity_id": movie_id,
+            "path": path,
+            "kind": kind,
+            "sha256": sha256,
+            "size": size,
+            "asset_id": asset_id,
+            "written_at": self._clock.now(),
+            "mtime_ns": mtime_ns,
+            "source": source,
+        }
+        upsert(PublishedFile, row, key=["path"], insert_only=["entity_type"])
 
     def remember_verified(self, files: Iterable[VerifiedFile]) -> None:
         """Store what a publish verified about files whose bytes had the hash `sha256`: the
@@ -188,36 +157,26 @@ class PublishLedger:
                 ).execute()
 
     def mark_published(self, movie_id: int, status: str, error: str | None = None) -> None:
-        now = self._clock.now()
-        PublishState.insert(
-            entity_type=EntityType.MOVIE.value,
-            entity_id=movie_id,
-            published_at=now,
-            status=status,
-            error=error,
-        ).on_conflict(
-            conflict_target=[PublishState.entity_type, PublishState.entity_id],
-            update={PublishState.published_at: now, PublishState.status: status, PublishState.error: error},
-        ).execute()
+        row = {
+            "entity_type": EntityType.MOVIE.value,
+            "entity_id": movie_id,
+            "published_at": self._clock.now(),
+            "status": status,
+            "error": error,
+        }
+        upsert(PublishState, row, key=["entity_type", "entity_id"])
 
     def last_published(self, movie_id: int) -> datetime | None:
-        row = PublishState.get_or_none(
-            (PublishState.entity_type == EntityType.MOVIE.value) & (PublishState.entity_id == movie_id)
-        )
+        row = PublishState.get_or_none(PublishState.of_entity(EntityType.MOVIE.value, movie_id))
         return None if row is None else row.published_at
 
     def last_published_many(self, movie_ids: Iterable[int]) -> dict[int, datetime]:
         """`last_published` of many movies (only those published appear)."""
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, datetime] = {}
-        for chunk in _chunks(ids):
-            key = ("state", len(chunk))
-            sql = self._sql.get(key)
-            if sql is None:
-                query = PublishState.select(PublishState.entity_id, PublishState.published_at).where(
-                    (PublishState.entity_type == "") & PublishState.entity_id.in_([0] * len(chunk))
-                )
-                sql = self._sql[key] = query.sql()[0]
+        for chunk in chunks(ids):
+            build = partial(entities_query, PublishState, len(chunk), *_STATE_COLUMNS)
+            sql = self._statements.sql(("state", len(chunk)), build)
             cursor = self._database.execute(sql, [EntityType.MOVIE.value, *chunk])
             for entity_id, at in cursor.fetchall():
                 out[int(entity_id)] = PublishState.published_at.python_value(at)
@@ -268,8 +227,7 @@ class PublishLedger:
         rows: Any = (
             ProviderAsset.select(ProviderAsset.id, ProviderAsset.perceptual_hash)
             .where(
-                (ProviderAsset.entity_type == EntityType.MOVIE.value)
-                & (ProviderAsset.entity_id == movie_id)
+                ProviderAsset.of_entity(EntityType.MOVIE.value, movie_id)
                 & ProviderAsset.perceptual_hash.is_null(False)
             )
             .tuples()

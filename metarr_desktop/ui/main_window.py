@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         self.job_timer.timeout.connect(self._update_job_status)
         self.job_bridge.jobAdded.connect(self._schedule_job_status)
         self.job_bridge.jobUpdated.connect(self._schedule_job_status)
+        self.job_bridge.jobUpdated.connect(self.health_page.on_job_updated)
         for page in Page:
             widget = self.pages[page]
             widget.loaded.connect(lambda p=page: self._on_page_loaded(p))

@@ -14,6 +14,7 @@ from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.providers import RateLimit
+from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import RecordingProgress
 from metarr_desktop.engine.fetch import ExecutionMode
 from metarr_desktop.engine.health import HealthStatus
@@ -243,6 +244,18 @@ async def test_metrics_per_provider(build: Build) -> None:
     assert metrics["executions"] == 3 and metrics["success_rate"] == 1.0
     assert metrics["providers"]["tmdb"]["success_rate"] == 1.0
     assert metrics["providers"]["omdb"]["success_rate"] == 0.0
+
+
+async def test_the_fetches_of_one_action_are_one_execution(build: Build, clock: VirtualClock) -> None:
+    orchestrator, _ = build(tmdb={}, omdb={"default": AuthenticationError("omdb", "bad key")})
+    budget = ActionBudget(clock)
+    await orchestrator.fetch_all(REQUEST, providers=["omdb"], budget=budget)  # nobody answered
+    assert orchestrator.metrics.executions == 1 and orchestrator.metrics.success_rate == 0
+    await orchestrator.fetch_all(REQUEST, providers=["tmdb"], budget=budget)  # the same action
+    assert orchestrator.metrics.executions == 1 and orchestrator.metrics.success_rate == 1.0
+    assert budget.fetches == 2 and budget.answered
+    await orchestrator.fetch_all(REQUEST, providers=["tmdb"])  # another action
+    assert orchestrator.metrics.executions == 2 and orchestrator.metrics.success_rate == 1.0
 
 
 async def test_waiting_in_our_own_pacer_is_not_the_providers_failure(

@@ -41,6 +41,16 @@ async def test_lookup_goes_round_by_round_until_nobody_can_add_more() -> None:
     assert partial.ids == ExternalIds(tvdb=611) and set(partial.answers) == {"tvdb"}
 
 
+async def test_a_lookup_is_one_execution_whatever_its_rounds_and_a_search_is_none() -> None:
+    identifier, _ = make(VirtualClock(), tvdb={"provides": frozenset({V, IM})})
+    metrics = identifier.orchestrator.metrics
+    await identifier.lookup(ExternalIds(tvdb=611), providers=["tvdb", "omdb", "fanart"])  # 3 rounds
+    assert metrics.executions == 1 and metrics.success_rate == 1.0
+    await identifier.lookup(ExternalIds(tvdb=611), providers=["omdb"])  # nobody can be asked
+    await identifier.search("Inception", 2010)  # a search is no fetch of the movie's providers
+    assert metrics.executions == 1
+
+
 async def test_lookup_from_a_complete_id_set_still_fetches_the_answers() -> None:
     identifier, _ = catalog_identifier(VirtualClock())
     result = await identifier.lookup(COMPLETE)

@@ -50,6 +50,7 @@ from metarr_desktop.ui.movie.models import HistoryModel
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.fake_services import answer
+from tests.helpers.qt import until
 from tests.helpers.ui_context import fake_ui_context
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -218,6 +219,9 @@ async def test_the_dialogs_show_the_movie_title_literally(
     identify.show()
     assert assert_labels_literal(identify) >= 1
     shoot(identify, "hostile-identify-dialog")
+    # Closed here, while the loop runs: its search then ends before the test does, not in teardown.
+    identify.reject()
+    await until(lambda: identify.task is None or identify.task.done())
     browser = AssetBrowserDialog(hostile_ctx, movie.id)
     widgets.append(browser)
     browser.show()
@@ -262,7 +266,7 @@ def test_health_last_error_shows_literally(widgets: list[QWidget]) -> None:
         daily_quota=1000,
     )
     model = HealthModel({"tmdb": "TMDB"})
-    model.set_snapshots([health])
+    model.set_rows([health])
     assert_literal_tip(model.index(0).data(Qt.ItemDataRole.ToolTipRole), HOSTILE)
     card = HealthCard("tmdb", f"TMDB {BOLD}")
     widgets.append(card)

@@ -22,7 +22,7 @@ def stored(suite: LibrarySuite, movie_id: int) -> IdentificationDecision:
 def fresh(suite: LibrarySuite) -> IdentificationService:
     """A service over the same database with nothing in memory (as after a restart)."""
     service = suite.identification
-    return IdentificationService(service._identifier, suite.app.movies, service._cache, suite.app.database)
+    return IdentificationService(service._identifier, suite.app.library_store, service._cache)
 
 
 async def test_an_identified_movie_stores_why_it_was_matched(suite: LibrarySuite) -> None:

@@ -147,7 +147,7 @@ def snapshot(pid: str, status: HealthStatus, **changes: object) -> ProviderHealt
 
 def test_health_model(qtmodeltester: ModelTester, qtbot: QtBot) -> None:
     model = HealthModel({"omdb": "OMDb", "tmdb": "TMDB"})
-    model.set_snapshots([snapshot("omdb", HealthStatus.HEALTHY)])
+    model.set_rows([snapshot("omdb", HealthStatus.HEALTHY)])
     qtmodeltester.check(model)
     assert model.index(0).data() == "OMDb: Healthy"
     with qtbot.waitSignal(model.dataChanged, timeout=100):

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from metarr_desktop.sandbox.players.jellyfin import JellyfinFake
 from metarr_desktop.sandbox.players.kodi import KodiFake
 from metarr_desktop.sandbox.players.server import FakeMovie
+from metarr_desktop.sandbox.players.server import PlayerFake
 
 if TYPE_CHECKING:
     from metarr_desktop.services.context import AppServices
+    from metarr_desktop.services.players.models import PlayerChange
 
 #: Where the demo library's movies are, as Metarr sees them (nothing is read there).
 DEMO_ROOT = "/demo/Movies"
@@ -24,6 +26,22 @@ JELLYFIN_TOKEN = "demo-jellyfin-api-key"
 
 def folder_name(title: str, year: int | None) -> str:
     return f"{title} ({year})" if year else title
+
+
+def _library(root: str, movies: Sequence[tuple[str, int | None, str | None]]) -> list[FakeMovie]:
+    """`movies` (title, year, IMDb id) as a player whose movies folder is `root` has them."""
+    root = root.rstrip("/")
+    return [
+        FakeMovie(t, f"{root}/{folder_name(t, y)}/{folder_name(t, y)}.mkv", imdb, None, y)
+        for t, y, imdb in movies
+    ]
+
+
+def _settings(name: str, fake: PlayerFake, root: str, secret: str, **more: str) -> PlayerChange:
+    """The profile's settings of one demo player: `fake`'s address, `DEMO_ROOT` mapped to `root`."""
+    from metarr_desktop.services.players.models import PlayerChange
+
+    return PlayerChange(name=name, url=fake.url, secret=secret, path_mappings=[f"{DEMO_ROOT}={root}"], **more)
 
 
 class DemoPlayers:
@@ -38,21 +56,10 @@ class DemoPlayers:
         players' libraries (a sync scans their folders)."""
         known = movies[:-2] if len(movies) > 2 else movies
         self.kodi = KodiFake(
-            [
-                FakeMovie(t, f"{KODI_ROOT}{folder_name(t, y)}/{folder_name(t, y)}.mkv", imdb, None, y)
-                for t, y, imdb in known
-            ],
-            username=KODI_USER,
-            password=KODI_PASSWORD,
-            name="Kodi (demo)",
+            _library(KODI_ROOT, known), username=KODI_USER, password=KODI_PASSWORD, name="Kodi (demo)"
         )
         self.jellyfin = JellyfinFake(
-            [
-                FakeMovie(t, f"{JELLYFIN_ROOT}/{folder_name(t, y)}/{folder_name(t, y)}.mkv", imdb, None, y)
-                for t, y, imdb in known
-            ],
-            token=JELLYFIN_TOKEN,
-            name="Jellyfin (demo)",
+            _library(JELLYFIN_ROOT, known), token=JELLYFIN_TOKEN, name="Jellyfin (demo)"
         )
 
     def start(self) -> None:
@@ -65,28 +72,10 @@ class DemoPlayers:
 
     async def configure(self, services: AppServices, movie_ids: list[int]) -> None:
         """Add both players to the profile and sync half of the movies, so there is history."""
-        from metarr_desktop.services.players.models import PlayerChange
-
         players = services.players
-        await players.add(
-            "kodi",
-            PlayerChange(
-                name="Living room Kodi",
-                url=self.kodi.url,
-                username=KODI_USER,
-                secret=KODI_PASSWORD,
-                path_mappings=[f"{DEMO_ROOT}={KODI_ROOT}"],
-            ),
-        )
-        await players.add(
-            "jellyfin",
-            PlayerChange(
-                name="Jellyfin",
-                url=self.jellyfin.url,
-                secret=JELLYFIN_TOKEN,
-                path_mappings=[f"{DEMO_ROOT}={JELLYFIN_ROOT}"],
-            ),
-        )
+        kodi = _settings("Living room Kodi", self.kodi, KODI_ROOT, KODI_PASSWORD, username=KODI_USER)
+        await players.add("kodi", kodi)
+        await players.add("jellyfin", _settings("Jellyfin", self.jellyfin, JELLYFIN_ROOT, JELLYFIN_TOKEN))
         half = movie_ids[: len(movie_ids) // 2]
         if half:
             await players.sync(half, "demo")

@@ -55,12 +55,10 @@ class JellyfinFake(PlayerFake):
         movies: list[FakeMovie] | None = None,
         *,
         token: str = "jellyfin-token",
-        name: str = "Jellyfin",
         **kwargs: Any,
     ) -> None:
         super().__init__(movies, **kwargs)
         self.token = token
-        self.name = name
         self.refreshed: list[str] = []
         self.refresh_queries: list[dict[str, str]] = []
         self.updated: list[str] = []

@@ -38,13 +38,11 @@ class KodiFake(PlayerFake):
         *,
         username: str | None = "kodi",
         password: str | None = "kodi",
-        name: str = "Kodi",
         **kwargs: Any,
     ) -> None:
         super().__init__(movies, **kwargs)
         self.username = username
         self.password = password
-        self.name = name
         self.playing = False
         self.scanned: list[str] = []
         self.refreshed: list[int] = []

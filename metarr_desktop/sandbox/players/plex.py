@@ -33,13 +33,11 @@ class PlexFake(PlayerFake):
         movies: list[FakeMovie] | None = None,
         *,
         token: str = "plex-token",
-        name: str = "Plex",
         sections: dict[str, tuple[str, list[str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(movies, **kwargs)
         self.token = token
-        self.name = name
         self.sections = sections if sections is not None else {"1": ("Movies", ["/data/movies"])}
         self.refreshed: list[tuple[str, str]] = []
 

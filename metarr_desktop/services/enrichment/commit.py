@@ -9,7 +9,6 @@ import logging
 from datetime import timedelta
 
 from metarr_desktop.core.authority import FieldAuthorityConfig
-from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -29,10 +28,8 @@ from metarr_desktop.services.enrichment.results import EnrichResult
 from metarr_desktop.services.enrichment.results import Mode
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository
-from metarr_desktop.store.library import MovieRepository
 
 log = logging.getLogger(__name__)
 
@@ -86,27 +83,21 @@ class EnrichmentWriter:
 
     def __init__(
         self,
+        store: LibraryStore,
         *,
-        database: Database,
-        movies: MovieRepository,
-        enrichment_log: EnrichmentLogRepository,
         cache: ProviderCacheManager,
         identification: IdentificationService,
         pool: ProviderPool,
-        clock: Clock,
     ) -> None:
-        self._database = database
-        self._movies = movies
-        self._log = enrichment_log
+        self._store = store
         self._cache = cache
         self._identification = identification
         self._pool = pool
-        self._clock = clock
 
     def mark_for_retry(self, movie: MovieRecord, result: EnrichResult) -> None:
         """A movie that could not be identified because providers could not answer now is asked
         again after their reset (`due_for_retry`); the next automatic run tries it anyway."""
-        now = self._clock.now()
+        now = self._store.clock.now()
         retry = [
             *result.rate_limited,
             *result.timed_out,
@@ -115,10 +106,10 @@ class EnrichmentWriter:
         if not retry:
             return
         try:
-            with self._database.atomic():
+            with self._store.database.atomic():
                 for provider in retry:
                     at = self._pool.retry_at(provider, now, after_failure=RETRY_AFTER_FAILURE)
-                    self._movies.set_incomplete(movie.id, provider, at)
+                    self._store.movies.set_incomplete(movie.id, provider, at)
         except StoreError as exc:
             exc.log(log, "movie %s: its retry could not be noted (%s)", movie.id, exc.reason)
 
@@ -143,9 +134,9 @@ class EnrichmentWriter:
         day). A manual refresh is always recorded: the user asked, and the history shows it.
         """
         movie_id = movie.id
-        now = self._clock.now()
+        now = self._store.clock.now()
         values = {change.field: change.new for change in result.changes.changed_fields}
-        current_sources = self._movies.field_sources(movie_id)
+        current_sources = self._store.movies.field_sources(movie_id)
         sources = {
             name: provider
             for name, provider in merged.sources.items()
@@ -168,25 +159,27 @@ class EnrichmentWriter:
         )
         if nothing_new:
             return
-        with self._database.atomic():
+        with self._store.database.atomic():
             if identification is not None:
                 self._identification.commit(identification)
             if values or sources:
-                self._movies.set_fields(movie_id, values, sources, fetched_at=now, languages=merged.languages)
+                self._store.movies.set_fields(
+                    movie_id, values, sources, fetched_at=now, languages=merged.languages
+                )
             # "Last enriched … from X" names the providers that answered (now, or fresh from the
             # cache), never a stand-in for one that failed.
-            self._movies.mark_enriched(movie_id, now, [p for p in used if p in answered])
+            self._store.movies.mark_enriched(movie_id, now, [p for p in used if p in answered])
             for provider in result.rate_limited:
                 at = self._pool.retry_at(provider, now, after_failure=RETRY_AFTER_FAILURE)
-                self._movies.set_incomplete(movie_id, provider, at)
+                self._store.movies.set_incomplete(movie_id, provider, at)
             for provider in result.timed_out:
-                self._movies.set_incomplete(movie_id, provider, now + RETRY_AFTER_FAILURE)
+                self._store.movies.set_incomplete(movie_id, provider, now + RETRY_AFTER_FAILURE)
             for failure in result.failed:
                 if failure.retryable and failure.provider not in {*result.providers, *result.rate_limited}:
-                    self._movies.set_incomplete(movie_id, failure.provider, now + RETRY_AFTER_FAILURE)
+                    self._store.movies.set_incomplete(movie_id, failure.provider, now + RETRY_AFTER_FAILURE)
             for provider in sorted(answered & set(movie.incomplete_providers)):
-                self._movies.clear_incomplete(movie_id, provider)
-            self._log.append(
+                self._store.movies.clear_incomplete(movie_id, provider)
+            self._store.enrichment_log.append(
                 EnrichmentLogRecord(
                     entity_type=MOVIE.value,
                     entity_id=movie_id,
@@ -215,7 +208,7 @@ class EnrichmentWriter:
         """What a preview writes: no field, but the answers fetched (into the cache) and, for a movie
         that was identified on the way, its identity (ids and status, as Identify stores them), so
         that accepting the preview needs no request."""
-        with self._database.atomic():
+        with self._store.database.atomic():
             if identification is not None:
                 self._identification.commit(identification)
             if fetched is not None and (fetched.completed or fetched.not_found):

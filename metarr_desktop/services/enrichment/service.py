@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.changes import detect_changes
-from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.ids import ExternalIds
@@ -80,10 +79,8 @@ from metarr_desktop.services.enrichment.results import ProgressOf
 from metarr_desktop.services.enrichment.results import Status
 from metarr_desktop.services.identification import IdentificationService
 from metarr_desktop.services.identification import IdentifyResult
+from metarr_desktop.services.library_store import LibraryStore
 from metarr_desktop.services.provider_cache import ProviderCacheManager
-from metarr_desktop.store.database import Database
-from metarr_desktop.store.library import EnrichmentLogRepository
-from metarr_desktop.store.library import MovieRepository
 
 log = logging.getLogger(__name__)
 
@@ -117,42 +114,31 @@ class EnrichmentService:
 
     def __init__(
         self,
+        store: LibraryStore,
         *,
-        database: Database,
-        movies: MovieRepository,
-        enrichment_log: EnrichmentLogRepository,
         cache: ProviderCacheManager,
         orchestrator: FetchOrchestrator,
         identification: IdentificationService,
         authority: Callable[[], FieldAuthorityConfig],
-        clock: Clock,
         language_policy: Callable[[], LanguagePolicy] = LanguagePolicy,
     ) -> None:
-        self._database = database
-        self._movies = movies
+        self._store = store
         self._cache = cache
         self._orchestrator = orchestrator
         self._identification = identification
         self._authority = authority
-        self._clock = clock
         self._language_policy = language_policy
-        self._writer = self._build_writer(enrichment_log)
+        self._writer = self._build_writer()
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._flights: dict[int, _Flight] = {}
         #: Awaited after each movie's enrichment with its result (`LibrarySuite` adds the
         #: library-files publisher: it publishes when the change set requires a player sync).
         self.after_enrich: list[Callable[[EnrichResult], Awaitable[object]]] = []
 
-    def _build_writer(self, enrichment_log: EnrichmentLogRepository) -> EnrichmentWriter:
+    def _build_writer(self) -> EnrichmentWriter:
         """The merge-and-write step's transaction, over the same store, cache and pool."""
         return EnrichmentWriter(
-            database=self._database,
-            movies=self._movies,
-            enrichment_log=enrichment_log,
-            cache=self._cache,
-            identification=self._identification,
-            pool=self.pool,
-            clock=self._clock,
+            self._store, cache=self._cache, identification=self._identification, pool=self.pool
         )
 
     @property
@@ -176,7 +162,7 @@ class EnrichmentService:
         first also sends the identification's events (`IdentificationService.identify`) before them.
         """
         options = options or EnrichOptions()
-        movie = self._movies.require(movie_id)
+        movie = self._store.movies.require(movie_id)
         if options.mode is Mode.AUTO and not movie.monitored:
             return EnrichResult(movie_id, Status.SKIPPED)
         rules = authority or self._authority()
@@ -191,7 +177,7 @@ class EnrichmentService:
         contended = entry is not None
         async with self._movie_lock(movie_id):
             if contended:  # another enrichment of this movie ran meanwhile: read what it wrote
-                movie = self._movies.require(movie_id)
+                movie = self._store.movies.require(movie_id)
             outcome: asyncio.Future[EnrichResult] = asyncio.get_running_loop().create_future()
             outcome.add_done_callback(lambda f: f.exception())  # joiners are optional
             self._flights[movie_id] = _Flight(options, outcome)
@@ -258,7 +244,7 @@ class EnrichmentService:
             result.status = Status.NEEDS_IDENTIFICATION
             return result
         # One budget per provider for this whole action: identification and fetch together.
-        budget = ActionBudget(self._clock)
+        budget = ActionBudget(self._store.clock)
         if movie.status is not IdentificationStatus.IDENTIFIED or ids.is_empty():
             try:
                 identification = await self._identification.identify(
@@ -279,7 +265,7 @@ class EnrichmentService:
                 return result
             result.identification = identification
             if not identification.identified:
-                with self._database.atomic():
+                with self._store.database.atomic():
                     self._identification.commit(identification)
                 result.status = Status.NEEDS_IDENTIFICATION
                 self._settle(result, budget, ids, options)
@@ -292,6 +278,8 @@ class EnrichmentService:
         cached = {} if changed_identity else self._cache.cached_fields(MOVIE, movie_id)
         answers: dict[str, ProviderData] = {}
         missing: list[str] = []
+        #: Providers whose answer the identification's lookup asked for (cache misses too).
+        looked_up = 0
         # Built once: the request's languages key the cache (an answer in another language is
         # not fresh for it), and the same request is what is sent.
         policy = self._language_policy()
@@ -300,9 +288,11 @@ class EnrichmentService:
             if provider in prefetched:
                 answers[provider] = prefetched[provider]
                 result.providers.append(provider)
+                looked_up += 1
                 continue
             if provider in prefetched_missing:
                 result.not_found.append(provider)
+                looked_up += 1
                 continue
             answer = cached.get(provider)
             # A cache-only pass (accepting a preview) takes every cached answer, however old.
@@ -337,10 +327,12 @@ class EnrichmentService:
                     answers[provider] = data
                     result.providers.append(provider)
             result.not_found.extend(fetched.not_found)
+        # The cache's figures: answers taken from it and answers asked for (by the lookup or the
+        # fetch), with the time of this movie's fetches (the budget saw each of them).
         self._cache.stats.record(
             hits=result.cache_hits,
-            misses=len(missing),
-            fetch_s=fetched.duration_s if fetched is not None else None,
+            misses=looked_up + (len(missing) if fetched is not None else 0),
+            fetch_s=budget.fetch_s if budget.fetches else None,
         )
         self._settle(result, budget, ids, options)
 
@@ -364,7 +356,7 @@ class EnrichmentService:
         if options.fields is not None:
             merged = restrict_merge(merged, options.fields)
         try:
-            locked = self._movies.locked_fields(movie_id)
+            locked = self._store.movies.locked_fields(movie_id)
             result.changes = detect_changes(movie.fields, merged, locked)
             used = [r.id for r in self.pool.all() if r.id in merge_input]
             used += [p for p in merge_input if p not in used]
@@ -443,7 +435,7 @@ class EnrichmentService:
             options or EnrichOptions(),
             authority=self._authority(),
             pool=self.pool,
-            clock=self._clock,
+            clock=self._store.clock,
             concurrency=concurrency,
             on_progress=on_progress,
             report=report if report is not None else EnrichReport(),
@@ -464,7 +456,7 @@ class EnrichmentService:
         options = options or EnrichOptions(mode=Mode.AUTO, priority=Priority.BACKGROUND)
         # Only the ids: each movie is read when its turn comes (full records of a large library
         # would cost seconds and memory up front).
-        movie_ids = await self._movies.ids_async()
+        movie_ids = await self._store.movies.ids_async()
         return await self.enrich_many(
             movie_ids,
             options,
@@ -476,4 +468,4 @@ class EnrichmentService:
 
     def due_for_retry(self) -> list[int]:
         """Movies marked incomplete for a provider whose reset time has come."""
-        return [m.id for m in self._movies.incomplete_due(self._clock.now())]
+        return [m.id for m in self._store.movies.incomplete_due(self._store.clock.now())]

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.services.publish.layout import Flavour
-from metarr_desktop.services.publish.layout import NfoName
+from metarr_desktop.services.publish.planning import options_from_settings
 from metarr_desktop.services.publish.service import FileResult
 from metarr_desktop.services.publish.service import ImageFetcher
 from metarr_desktop.services.publish.service import MovieResult
@@ -21,27 +19,12 @@ from metarr_desktop.services.publish.service import PublishReport
 from metarr_desktop.services.publish.service import PublishService
 from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.cache import AssetRepository
-from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.publish import PublishLedger
 
 
-def options_from_settings(settings: SettingsService) -> PublishOptions:
-    """The publish options the user's settings say (the language settings when declared)."""
-    language = settings.get("metadata.language") if "metadata.language" in SETTINGS else "en"
-    return PublishOptions(
-        flavour=Flavour(settings.get("publish.flavour")),
-        nfo_name=NfoName(settings.get("publish.nfo_name")),
-        artwork=tuple(settings.get("publish.artwork")),
-        extrafanart=int(settings.get("publish.extrafanart")),
-        replace_foreign=frozenset(settings.get("publish.replace_foreign")),
-        language=str(language or "en").split("-")[0],
-    )
-
-
 def create_publish_service(
     *,
-    database: Database,
     movies: MovieRepository,
     assets: AssetRepository,
     ledger: PublishLedger,
@@ -50,14 +33,11 @@ def create_publish_service(
     settings: SettingsService,
 ) -> PublishService:
     return PublishService(
-        database=database,
         movies=movies,
         assets=assets,
         ledger=ledger,
         fetcher=ImageFetcher(orchestrator, cache_dir),
-        options=lambda: options_from_settings(settings),
-        enabled=lambda: bool(settings.get("publish.enabled")),
-        after_enrichment=lambda: bool(settings.get("publish.after_enrichment")),
+        settings=settings,
     )
 
 

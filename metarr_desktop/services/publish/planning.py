@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from metarr_desktop.core.artwork import rank_key
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.records import CachedAsset
+from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.services.publish.files import Decision
 from metarr_desktop.services.publish.files import decide
@@ -29,6 +30,7 @@ from metarr_desktop.services.publish.layout import nfo_names
 from metarr_desktop.services.publish.results import FileResult
 from metarr_desktop.services.publish.results import MovieResult
 from metarr_desktop.services.publish.results import MovieStatus
+from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.publish import LedgerEntry
 
 #: The asset types each artwork kind is chosen from.
@@ -61,6 +63,19 @@ class PublishOptions:
     replace_foreign: frozenset[str] = frozenset()
     language: str = "en"
     preferred_rating: str = "imdb"
+
+
+def options_from_settings(settings: SettingsService) -> PublishOptions:
+    """The publish options the user's settings say (the language settings when declared)."""
+    language = settings.get("metadata.language") if "metadata.language" in SETTINGS else "en"
+    return PublishOptions(
+        flavour=Flavour(settings.get("publish.flavour")),
+        nfo_name=NfoName(settings.get("publish.nfo_name")),
+        artwork=tuple(settings.get("publish.artwork")),
+        extrafanart=int(settings.get("publish.extrafanart")),
+        replace_foreign=frozenset(settings.get("publish.replace_foreign")),
+        language=str(language or "en").split("-")[0],
+    )
 
 
 @dataclass(slots=True)

@@ -35,7 +35,6 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import replace
@@ -63,6 +62,7 @@ from metarr_desktop.services.publish.planning import PublishOptions
 from metarr_desktop.services.publish.planning import decide_all
 from metarr_desktop.services.publish.planning import decided
 from metarr_desktop.services.publish.planning import file_result
+from metarr_desktop.services.publish.planning import options_from_settings
 from metarr_desktop.services.publish.planning import plan_files
 from metarr_desktop.services.publish.planning import preview
 from metarr_desktop.services.publish.read_ahead import KnownMovie
@@ -82,8 +82,8 @@ from metarr_desktop.services.publish.writing import os_message
 from metarr_desktop.services.publish.writing import prepare_artwork
 from metarr_desktop.services.publish.writing import to_write
 from metarr_desktop.services.publish.writing import write_files
+from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.cache import AssetRepository
-from metarr_desktop.store.database import Database
 from metarr_desktop.store.library import MovieRepository
 from metarr_desktop.store.publish import PublishLedger
 from metarr_desktop.store.publish import VerifiedFile
@@ -109,33 +109,28 @@ class PublishService:
     def __init__(
         self,
         *,
-        database: Database,
         movies: MovieRepository,
         assets: AssetRepository,
         ledger: PublishLedger,
         fetcher: ImageFetcher,
-        options: Callable[[], PublishOptions],
-        enabled: Callable[[], bool] = lambda: False,
-        after_enrichment: Callable[[], bool] = lambda: False,
+        settings: SettingsService,
     ) -> None:
-        self._database = database
         self._movies = movies
         self._assets = assets
         self.ledger = ledger
         self.fetcher = fetcher
-        self._options = options
-        self._enabled = enabled
-        self._after_enrichment = after_enrichment
+        #: The ``publish.*`` settings, read at each publish (a changed setting applies to the next).
+        self._settings = settings
         self._locks: dict[int, asyncio.Lock] = {}
         self._written = WrittenBacklog()
         self._generation: dict[int, int] = {}  # movie id -> files recorded for it by this service
 
     @property
     def enabled(self) -> bool:
-        return self._enabled()
+        return bool(self._settings.get("publish.enabled"))
 
     def options(self) -> PublishOptions:
-        return self._options()
+        return options_from_settings(self._settings)
 
     def pending(self) -> list[int]:
         return self.ledger.pending_movies()
@@ -149,7 +144,7 @@ class PublishService:
         new value) are applied: `diff` is the unified diff from the NFO on disk (None when the NFO
         would not be written, e.g. one the user changed since: its file entry says why). Nothing is
         written, downloaded or decoded. Raises `UnknownEntityError` for an unknown id."""
-        options = replace(self._options(), artwork=(), extrafanart=0)
+        options = replace(self.options(), artwork=(), extrafanart=0)
         return await self.publish_one(movie_id, dry_run=True, options=options, changes=changes)
 
     # -- many movies ---------------------------------------------------------------------------------
@@ -159,7 +154,7 @@ class PublishService:
     ) -> PublishReport:
         """Publish each movie in turn; one movie's failure never stops the others."""
         report = PublishReport()
-        options = self._options()
+        options = self.options()
         before = self.fetcher.bytes_downloaded
         ids = list(movie_ids)
         ahead = ReadAhead(lambda chunk: self._read(chunk, options), ids)
@@ -182,7 +177,7 @@ class PublishService:
     async def after_enrich(self, movie_id: int, requires_player_sync: bool) -> MovieResult | None:
         """The enrichment hook: publish when publishing and `publish.after_enrichment` are on and the
         change set requires a player sync; None when nothing was to be done."""
-        if not (requires_player_sync and self._enabled() and self._after_enrichment()):
+        if not (requires_player_sync and self.enabled and self._settings.get("publish.after_enrichment")):
             return None
         result = await self.publish_one(movie_id)
         if result.status is MovieStatus.FAILED:
@@ -206,7 +201,7 @@ class PublishService:
         `publish` read for this movie a moment ago (read again when this service wrote since)."""
         if changes and not dry_run:
             raise ValueError("field changes are previewed only (dry_run=True)")
-        options = options or self._options()
+        options = options or self.options()
         lock = self._locks.setdefault(movie_id, asyncio.Lock())
         async with lock:
             if known is None or known.generation != self._generation.get(movie_id, 0):

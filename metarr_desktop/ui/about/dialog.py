@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QImage
 from PySide6.QtGui import QPainter
 from PySide6.QtGui import QPixmap
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.ui.about.presenter import AboutInfo
 from metarr_desktop.ui.about.presenter import ProviderCredit
 from metarr_desktop.ui.about.presenter import about_info
+from metarr_desktop.ui.common.pages import PAGE_TITLE_SCALE
+from metarr_desktop.ui.common.pages import bold_font
 
 #: The size of a provider's mark in the dialog (the SVGs are 240 x 64).
 MARK_SIZE = QSize(120, 32)
@@ -87,10 +88,7 @@ class AboutDialog(QDialog):
         )
         icon.setFixedSize(72, 72)
         self.title_label = plain_label(self.info.title, wrap=False)
-        font = QFont(self.title_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label.setFont(bold_font(self.title_label, PAGE_TITLE_SCALE))
         heading = QVBoxLayout()
         heading.addWidget(self.title_label)
         heading.addWidget(plain_label(self.info.summary))

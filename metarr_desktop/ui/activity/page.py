@@ -35,6 +35,7 @@ from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import title_label
 
 #: Job changes are shown at most this often (milliseconds).
 COALESCE_MS = 100
@@ -99,11 +100,7 @@ class ActivityPage(PageView):
         bridge.jobUpdated.connect(self._on_job_changed)
         bridge.jobRemoved.connect(self._on_job_removed)
 
-        title = QLabel("Activity")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Activity")
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)

@@ -43,7 +43,6 @@ from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QListView
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QStackedWidget
 from PySide6.QtWidgets import QStyleOptionViewItem
 from PySide6.QtWidgets import QTabBar
@@ -63,6 +62,11 @@ from metarr_desktop.ui.assets.presenter import EMPTY_TEXT
 from metarr_desktop.ui.assets.presenter import KIND_NAMES
 from metarr_desktop.ui.assets.presenter import TYPE_SHAPES
 from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.controls import STRETCH
+from metarr_desktop.ui.common.controls import Gap
+from metarr_desktop.ui.common.controls import lay_out
+from metarr_desktop.ui.common.controls import push_button
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.context import UiContext
@@ -190,28 +194,27 @@ class AssetBrowserDialog(QDialog):
         self.stack.addWidget(self.empty)
 
     def _build_footer(self) -> None:
-        self.status = plain_label(QLabel())
-        self.status.setObjectName("assetStatus")
-        self.status.setWordWrap(True)
+        self.status = wrapped_label("assetStatus")
         self.details = QLabel()
         self.details.setObjectName("assetDetails")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setTextFormat(Qt.TextFormat.RichText)  # built here, every piece escaped
 
-        self.suggest_button = QPushButton("Use suggested")
-        self.suggest_button.setToolTip("Select the candidate the rule proposes (★ Suggested)")
-        self.similar_button = QPushButton("Show similar")
-        self.similar_button.setToolTip("Show or hide the other copies of this picture (Space)")
-        self.select_button = QPushButton("Select")
-        self.select_button.setToolTip("Use this candidate (Enter)")
-        self.reject_button = QPushButton("Reject")
-        self.reject_button.setToolTip("Never choose this candidate automatically (Delete)")
-        self.close_button = QPushButton("Close")
-        self.suggest_button.clicked.connect(self.use_suggested)
-        self.similar_button.clicked.connect(self.toggle_similar_current)
-        self.select_button.clicked.connect(self.select_current)
-        self.reject_button.clicked.connect(self.toggle_reject_current)
-        self.close_button.clicked.connect(self.accept)
+        self.suggest_button = push_button(
+            "Use suggested",
+            "Select the candidate the rule proposes (★ Suggested)",
+            clicked=self.use_suggested,
+        )
+        self.similar_button = push_button(
+            "Show similar",
+            "Show or hide the other copies of this picture (Space)",
+            clicked=self.toggle_similar_current,
+        )
+        self.select_button = push_button("Select", "Use this candidate (Enter)", clicked=self.select_current)
+        self.reject_button = push_button(
+            "Reject", "Never choose this candidate automatically (Delete)", clicked=self.toggle_reject_current
+        )
+        self.close_button = push_button("Close", clicked=self.accept)
         buttons = (
             self.suggest_button,
             self.similar_button,
@@ -230,14 +233,16 @@ class AssetBrowserDialog(QDialog):
             QShortcut(shortcut, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
 
     def _build_layout(self) -> None:
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.suggest_button)
-        buttons.addWidget(self.similar_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.select_button)
-        buttons.addWidget(self.reject_button)
-        buttons.addSpacing(12)
-        buttons.addWidget(self.close_button)
+        buttons = lay_out(
+            QHBoxLayout(),
+            self.suggest_button,
+            self.similar_button,
+            STRETCH,
+            self.select_button,
+            self.reject_button,
+            Gap(12),
+            self.close_button,
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)

@@ -27,7 +27,7 @@ from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.model import AssetListModel
 from metarr_desktop.ui.assets.model import AssetRole
-from metarr_desktop.ui.assets.model import Index
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import is_dark
 

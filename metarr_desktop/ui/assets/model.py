@@ -5,10 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel
-from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 
@@ -16,10 +13,9 @@ from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.presenter import Tile
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import RowListModel
 from metarr_desktop.ui.common.safe_text import plain_tip
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class AssetRole(IntEnum):
@@ -42,10 +38,11 @@ class AssetRole(IntEnum):
     GROUP = Qt.ItemDataRole.UserRole + 70
 
 
-class AssetListModel(QAbstractListModel):
+class AssetListModel(RowListModel[Tile]):
     """The cards of one asset type, in the order given (the browser gives the rule's order).
 
     Attributes:
+        rows: the cards shown.
         images: the thumbnail loader (None: placeholders only).
         box: the size thumbnails are scaled to fit.
         provider_names: provider id -> display name.
@@ -64,7 +61,6 @@ class AssetListModel(QAbstractListModel):
         self.box = QSize(*presenter.DEFAULT_BOX)
         self.transparent = False
         self.suggested_id: int | None = None
-        self._tiles: list[Tile] = []
         if images is not None:
             images.loaded.connect(self._image_changed)
             images.failed.connect(self._image_changed)
@@ -78,27 +74,25 @@ class AssetListModel(QAbstractListModel):
     def set_tiles(
         self, tiles: list[Tile], suggested_id: int | None, box: QSize, *, transparent: bool = False
     ) -> None:
-        self.beginResetModel()
-        self._tiles = list(tiles)
         self.suggested_id = suggested_id
         self.box = QSize(box)
         self.transparent = transparent
-        self.endResetModel()
+        self.set_rows(tiles)
 
     @property
     def assets(self) -> list[CachedAsset]:
         """The candidates shown (a collapsed group shows its lead only)."""
-        return [t.asset for t in self._tiles]
+        return [t.asset for t in self.rows]
 
     def asset(self, row: int) -> CachedAsset | None:
-        return self._tiles[row].asset if 0 <= row < len(self._tiles) else None
+        return self.rows[row].asset if 0 <= row < len(self.rows) else None
 
     def tile(self, row: int) -> Tile | None:
-        return self._tiles[row] if 0 <= row < len(self._tiles) else None
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def row_of(self, asset_id: int) -> int:
         """The row of the candidate with this id, or -1 (also for a copy hidden in its group)."""
-        for row, tile in enumerate(self._tiles):
+        for row, tile in enumerate(self.rows):
             if tile.asset.id == asset_id:
                 return row
         return -1
@@ -106,13 +100,7 @@ class AssetListModel(QAbstractListModel):
     def provider_name(self, provider: str) -> str:
         return self.provider_names.get(provider, provider)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._tiles)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._tiles):
-            return None
-        tile = self._tiles[index.row()]
+    def row_data(self, tile: Tile, index: Index, role: int) -> Any:
         asset = tile.asset
         suggested = asset.id == self.suggested_id
         if role == Qt.ItemDataRole.DisplayRole:
@@ -150,10 +138,9 @@ class AssetListModel(QAbstractListModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _image_changed(self, url: str) -> None:
-        for row, tile in enumerate(self._tiles):
-            if tile.asset.url == url:
-                index = self.index(row, 0)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL])
+        self.rows_changed(
+            lambda tile: tile.asset.url == url, [Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL]
+        )
 
 
 __all__ = ["AssetListModel", "AssetRole"]

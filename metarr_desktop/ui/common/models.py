@@ -1,12 +1,21 @@
-"""Shared pieces of the window's item models: a table with headers, the custom roles."""
+"""Shared pieces of the window's item models: a table with headers, lists and tables of rows, the
+custom roles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Iterable
 from enum import IntEnum
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import Generic
+from typing import TypeVar
 
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractListModel
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 
@@ -48,6 +57,75 @@ class HeadedTableModel(QAbstractTableModel):
     ) -> Any:
         return horizontal_header(self.HEADERS, section, orientation, role)
 
+    def column_changed(self, column: int, roles: list[int]) -> None:
+        """Tell the views that `roles` of `column` changed in every row (the rows stay)."""
+        last = self.row_count() - 1
+        if last >= 0:
+            self.dataChanged.emit(self.index(0, column), self.index(last, column), roles)
+
+
+Row = TypeVar("Row")
+
+# The mixin below is a plain Python class (a second Qt base in a model's bases crashes Shiboken);
+# only the type checker sees it as the item model it always ends up in.
+if TYPE_CHECKING:
+    _ItemModel = QAbstractItemModel
+else:
+
+    class _ItemModel:
+        pass
+
+
+class _Rows(_ItemModel, Generic[Row]):
+    """What `RowListModel` and `RowTableModel` share: the `rows`, replaced all at once, and `data`,
+    which looks the index's row up and hands it to `row_data` (an invalid index or a row out of
+    range has no data)."""
+
+    rows: list[Row]
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.row_data(self.rows[index.row()], index, role)
+
+    def row_data(self, row: Row, index: Index, role: int) -> Any:
+        """The `role` of `row` at `index` (its column, its row number)."""
+        raise NotImplementedError
+
+
+class RowListModel(_Rows[Row], QAbstractListModel):
+    """A flat list of `rows`, one item each. Subclasses give `row_data`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows = []
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def rows_changed(self, which: Callable[[Row], bool], roles: list[int]) -> None:
+        """Tell the views that `roles` changed in each row `which` picks (a picture arrived)."""
+        for number, row in enumerate(self.rows):
+            if which(row):
+                index = self.index(number)
+                self.dataChanged.emit(index, index, roles)
+
+
+class RowTableModel(_Rows[Row], HeadedTableModel):
+    """A `HeadedTableModel` of `rows`, one line each. Subclasses give `row_data`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows = []
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
 
 class Role(IntEnum):
     """Custom item roles shared by the models."""
@@ -72,4 +150,4 @@ class Role(IntEnum):
 # --------------------------------------------------------------------------------------------------
 
 
-__all__ = ["HeadedTableModel", "Index", "Role", "horizontal_header"]
+__all__ = ["ROOT", "HeadedTableModel", "Index", "Role", "RowListModel", "RowTableModel", "horizontal_header"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 
@@ -13,11 +12,12 @@ from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.models import RowListModel
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import status_icon
 
 
-class HealthModel(QAbstractListModel):
+class HealthModel(RowListModel[ProviderHealth]):
     """One row per provider with its latest `ProviderHealth` snapshot.
 
     Attributes:
@@ -27,13 +27,7 @@ class HealthModel(QAbstractListModel):
 
     def __init__(self, names: dict[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[ProviderHealth] = []
         self.names: dict[str, str] = dict(names or {})
-
-    def set_snapshots(self, snapshots: list[ProviderHealth]) -> None:
-        self.beginResetModel()
-        self.rows = list(snapshots)
-        self.endResetModel()
 
     def update(self, health: ProviderHealth) -> int:
         """Replace that provider's snapshot (or append it); returns its row."""
@@ -55,13 +49,7 @@ class HealthModel(QAbstractListModel):
                 return row
         raise KeyError(provider_id)
 
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        health = self.rows[index.row()]
+    def row_data(self, health: ProviderHealth, index: Index, role: int) -> Any:
         status = formatting.display_status(health)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{self.names.get(health.id, health.id)}: {status.label}"

@@ -37,9 +37,11 @@ from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ACTIVITY_HOURS
 from metarr_desktop.engine.health import HealthStatus
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.services.jobs import Job
 from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.models import HealthModel
@@ -176,11 +178,7 @@ class HealthPage(PageView):
         self.cards: dict[str, HealthCard] = {}
         self.activity: dict[str, ProviderActivity] = {}
 
-        title = QLabel("Provider health")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Provider health")
         self.summary = QLabel()
         self.summary.setObjectName("health-summary")
         heading = QHBoxLayout()
@@ -243,7 +241,7 @@ class HealthPage(PageView):
             snapshots += self.ctx.players.health()
         for pid, card in self.cards.items():  # cards made from pushes before the page loaded
             card.name.setText(self.model.names.get(pid, pid))
-        self.model.set_snapshots(snapshots)
+        self.model.set_rows(snapshots)
         self.timer.start()
         self.loaded.emit()
 
@@ -335,6 +333,12 @@ class HealthPage(PageView):
             else:
                 parts.append("Cache: no answers asked for yet")
         self.overview.setText("   ·   ".join(parts))
+
+    def on_job_updated(self, job: Job) -> None:
+        """A job ended: its fetches and cache answers are counted by now (a run's last health push
+        comes before its counters move), so the session's figures are shown again at once."""
+        if job.state.finished:
+            self._update_overview()
 
     def refresh_times(self) -> None:
         now = self.ctx.clock.now()

@@ -3,8 +3,6 @@ the input fields whose Down arrow moves to the list."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import QRect
 from PySide6.QtCore import QRectF
 from PySide6.QtCore import QSize
@@ -31,12 +29,11 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.matching import Candidate
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.theme import status_colour
 from metarr_desktop.ui.identify.model import THUMB
 from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import confidence_status
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def elide_lines(text: str, font: QFont, width: int, lines: int) -> list[str]:
@@ -67,10 +64,10 @@ class CandidateDelegate(QStyledItemDelegate):
     PADDING = 8
     SCORE_WIDTH = 96
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         return QSize(480, THUMB.height() + 2 * self.PADDING)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         candidate = index.data(CandidateRole.CANDIDATE)
         if not isinstance(candidate, Candidate):
             super().paint(painter, option, index)

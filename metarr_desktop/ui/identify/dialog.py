@@ -79,6 +79,7 @@ from metarr_desktop.services.identification import SelectionError
 from metarr_desktop.services.identification import SelectionNotFoundError
 from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
@@ -253,9 +254,7 @@ class IdentifyDialog(QDialog):
         self.id_edit.setAccessibleName("Id")
         self.id_edit.setClearButtonEnabled(True)
         self.id_edit.setToolTip("An id is looked up directly instead of searching by title")
-        self.input_error = plain_label(QLabel())
-        self.input_error.setObjectName("input-error")
-        self.input_error.setWordWrap(True)
+        self.input_error = wrapped_label("input-error")
         self._colour(self.input_error, error_colour(self.palette()))
         self.input_error.hide()
 
@@ -287,9 +286,7 @@ class IdentifyDialog(QDialog):
         self.busy.setFixedSize(72, 8)
         self.busy.setAccessibleName("Working")
         self.busy.hide()
-        self.status = plain_label(QLabel())
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
+        self.status = wrapped_label("status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status_row = QHBoxLayout()
         status_row.setSpacing(10)
@@ -297,9 +294,7 @@ class IdentifyDialog(QDialog):
         status_row.addWidget(self.status, 1)
         small = QFont(self.font())
         small.setPointSizeF(small.pointSizeF() * 0.92)
-        self.note = plain_label(QLabel())
-        self.note.setObjectName("note")
-        self.note.setWordWrap(True)
+        self.note = wrapped_label("note")
         self.note.setFont(small)
         self._colour(self.note, warning_colour(self.palette()))
         self.note.hide()

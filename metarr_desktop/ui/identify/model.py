@@ -8,15 +8,14 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel
-from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import RowListModel
 from metarr_desktop.ui.identify.presenter import accessible_text
 from metarr_desktop.ui.identify.presenter import best_choice
 from metarr_desktop.ui.identify.presenter import candidate_details
@@ -25,9 +24,6 @@ from metarr_desktop.ui.identify.presenter import title_with_year
 
 #: Poster thumbnails in the list (2:3).
 THUMB = QSize(48, 72)
-
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class CandidateRole(IntEnum):
@@ -39,14 +35,14 @@ class CandidateRole(IntEnum):
     DETAILS = Qt.ItemDataRole.UserRole + 6
 
 
-class CandidateModel(QAbstractListModel):
+class CandidateModel(RowListModel[Candidate]):
     """The candidates of one search (best first), or the one film an id lookup found.
 
     Posters are asked of the image loader when the candidates are set; the rows whose poster
     arrives are repainted (`DecorationRole` is the pixmap, or None for the placeholder).
 
     Attributes:
-        candidates: the rows.
+        rows: the candidates (also `candidates`).
         exact: True when the rows come from an id lookup rather than a search.
     """
 
@@ -57,20 +53,21 @@ class CandidateModel(QAbstractListModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.candidates: list[Candidate] = []
         self.exact = False
         self.images = images
         self.names = dict(names or {})
         if images is not None:
             images.loaded.connect(self._poster_loaded)
 
+    @property
+    def candidates(self) -> list[Candidate]:
+        return self.rows
+
     def set_candidates(self, candidates: Sequence[Candidate], *, exact: bool = False) -> None:
-        self.beginResetModel()
-        self.candidates = list(candidates)
         self.exact = exact
-        self.endResetModel()
+        self.set_rows(candidates)
         if self.images is not None:
-            for url in dict.fromkeys(u for c in self.candidates if (u := self.poster_url(c))):
+            for url in dict.fromkeys(u for c in self.rows if (u := self.poster_url(c))):
                 if self.images.cached(url, THUMB) is None:
                     self.images.request(url, THUMB)
 
@@ -78,17 +75,16 @@ class CandidateModel(QAbstractListModel):
         self.set_candidates([])
 
     def candidate(self, row: int) -> Candidate:
-        return self.candidates[row]
+        return self.rows[row]
 
     @staticmethod
     def poster_url(candidate: Candidate) -> str | None:
         return thumbnail_url(candidate.poster_url) if candidate.poster_url else None
 
     def _poster_loaded(self, url: str) -> None:
-        for row, candidate in enumerate(self.candidates):
-            if self.poster_url(candidate) == url:
-                index = self.index(row)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+        self.rows_changed(
+            lambda candidate: self.poster_url(candidate) == url, [Qt.ItemDataRole.DecorationRole]
+        )
 
     def provider_names(self, candidate: Candidate) -> list[str]:
         return [self.names.get(p, p) for p in candidate.providers]
@@ -99,13 +95,7 @@ class CandidateModel(QAbstractListModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.candidates)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.candidates):
-            return None
-        candidate = self.candidates[index.row()]
+    def row_data(self, candidate: Candidate, index: Index, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return title_with_year(candidate.title, candidate.year)
         if role == Qt.ItemDataRole.DecorationRole:

@@ -10,20 +10,18 @@ is opened with `open()`, never `exec()`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -31,6 +29,11 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.services.inspect import InspectError
 from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import push_button
+from metarr_desktop.ui.common.controls import wrapped_label
+from metarr_desktop.ui.common.pages import bold_font
+from metarr_desktop.ui.common.pages import fix_columns
+from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.inspect.model import CandidatesModel
@@ -41,11 +44,8 @@ if TYPE_CHECKING:
     from metarr_desktop.ui.movie.page import MovieDetailPage
 
 
-def _label(name: str, *, wrap: bool = True) -> QLabel:
-    widget = QLabel()
-    widget.setObjectName(name)
-    widget.setTextFormat(Qt.TextFormat.PlainText)  # provider text is data
-    widget.setWordWrap(wrap)
+def _label(name: str) -> QLabel:
+    widget = wrapped_label(name)  # plain text: provider text is data
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
 
@@ -66,58 +66,9 @@ class FieldInspectorDialog(QDialog):
         self.setWindowTitle(presenter.title)
         self.resize(860, 500)
         self.model = CandidatesModel(self)
-
-        self.heading = _label("inspector-heading")
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.chosen = _label("inspector-chosen")
-        self.rule = _label("inspector-rule")
-        rule_font = QFont(self.font())
-        rule_font.setBold(True)
-        self.rule.setFont(rule_font)
-        self.reason = _label("inspector-reason")
-        self.pending = _label("inspector-pending")
-        self.status = _label("inspector-status")
-        self.status.hide()
-
-        self.table = QTableView()
-        self.table.setObjectName("inspector-candidates")
-        self.table.setAccessibleName("Every provider's value")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in (
-            (CandidatesModel.PROVIDER, 110),
-            (CandidatesModel.LANGUAGE, 80),
-            (CandidatesModel.FETCHED, 100),
-        ):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(CandidatesModel.VALUE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(CandidatesModel.VERDICT, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
-
-        self.use_button = QPushButton("Use this value")
-        self.use_button.setObjectName("inspector-use")
-        self.use_button.setToolTip("Store the selected provider's value, marked with its source, and lock it")
-        self.use_button.clicked.connect(self.use_selected)
-        self.prefer_button = QPushButton("Always prefer this provider for this field")
-        self.prefer_button.setObjectName("inspector-prefer")
-        self.prefer_button.setToolTip("Put the selected provider first in this field's authority rule")
-        self.prefer_button.clicked.connect(self.prefer_selected)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.prefer_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
+        self._build_labels()
+        self._build_table()
+        buttons = self._build_buttons()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -129,6 +80,53 @@ class FieldInspectorDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.show_presenter()
+
+    def _build_labels(self) -> None:
+        """The heading, the chosen value, its rule and reason, what is pending, the status line."""
+        self.heading = _label("inspector-heading")
+        self.heading.setFont(bold_font(self, 1.15))
+        self.chosen = _label("inspector-chosen")
+        self.rule = _label("inspector-rule")
+        self.rule.setFont(bold_font(self))
+        self.reason = _label("inspector-reason")
+        self.pending = _label("inspector-pending")
+        self.status = _label("inspector-status")
+        self.status.hide()
+
+    def _build_table(self) -> None:
+        """Every provider's value, one selectable row each."""
+        self.table = read_only_rows(QTableView())
+        self.table.setObjectName("inspector-candidates")
+        self.table.setAccessibleName("Every provider's value")
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        fix_columns(
+            self.table.horizontalHeader(),
+            {CandidatesModel.PROVIDER: 110, CandidatesModel.LANGUAGE: 80, CandidatesModel.FETCHED: 100},
+            stretch=(CandidatesModel.VALUE, CandidatesModel.VERDICT),
+        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+
+    def _build_buttons(self) -> QDialogButtonBox:
+        """Close, and the two actions on the selected provider."""
+        self.use_button = push_button(
+            "Use this value",
+            "Store the selected provider's value, marked with its source, and lock it",
+            name="inspector-use",
+            clicked=self.use_selected,
+        )
+        self.prefer_button = push_button(
+            "Always prefer this provider for this field",
+            "Put the selected provider first in this field's authority rule",
+            name="inspector-prefer",
+            clicked=self.prefer_selected,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.prefer_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     def show_presenter(self) -> None:
         """Fill the dialog from the presenter (after `load` or an action)."""
@@ -176,27 +174,29 @@ class FieldInspectorDialog(QDialog):
         self.status.show()
 
     def use_selected(self) -> bool:
-        row = self.selected_row()
-        if not self.presenter.can_use(row):
-            return False
-        try:
-            text = self.presenter.use(row)
-        except (InspectError, KeyError) as exc:
-            self._say(str(exc.args[0] if exc.args else exc), error=True)
-            return False
-        self.show_presenter()
-        self._say(text)
-        self.changed.emit(self.presenter.field)
-        return True
+        """Store the selected provider's value (with its source, locked)."""
+        return self._act(self.presenter.can_use, self.presenter.use, (InspectError, KeyError))
 
     def prefer_selected(self) -> bool:
+        """Put the selected provider first in the field's authority rule."""
+        return self._act(self.presenter.can_prefer, self.presenter.prefer, (InspectError, ValueError))
+
+    def _act(
+        self,
+        allowed: Callable[[int], bool],
+        action: Callable[[int], str],
+        errors: tuple[type[Exception], ...],
+    ) -> bool:
+        """Run `action` on the selected row if `allowed`; say what it did, or (on one of `errors`)
+        why it could not."""
         row = self.selected_row()
-        if not self.presenter.can_prefer(row):
+        if not allowed(row):
             return False
         try:
-            text = self.presenter.prefer(row)
-        except (InspectError, ValueError) as exc:
-            self._say(str(exc), error=True)
+            text = action(row)
+        except errors as exc:
+            # A KeyError's str() quotes its message: show the message itself.
+            self._say(str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc), error=True)
             return False
         self.show_presenter()
         self._say(text)

@@ -5,38 +5,22 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import RowTableModel
 from metarr_desktop.ui.inspect.presenter import CandidateRow
 from metarr_desktop.ui.movie.models import MovieRole
 
 
-class CandidatesModel(HeadedTableModel):
+class CandidatesModel(RowTableModel[CandidateRow]):
     """Every provider's value of the inspected field (plain text only: provider text is data)."""
 
     PROVIDER, VALUE, LANGUAGE, FETCHED, VERDICT = range(5)
     HEADERS = ("Provider", "Value", "Language", "Fetched", "Verdict")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[CandidateRow] = []
-
-    def set_rows(self, rows: list[CandidateRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
+    def row_data(self, row: CandidateRow, index: Index, role: int) -> Any:
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.PROVIDER:

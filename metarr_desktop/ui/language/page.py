@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.language.presenter import LanguageForm
 from metarr_desktop.ui.language.presenter import LanguagePresenter
@@ -36,11 +37,7 @@ class LanguagePage(PageView):
         self.presenter = LanguagePresenter(ctx.suite.user_settings if ctx.suite is not None else None)
         self._baseline = LanguageForm()
 
-        title = QLabel("Language and region")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Language and region")
 
         self.language = QLineEdit()
         self.language.setPlaceholderText("e.g. de-DE, pt-BR, fr-CA")

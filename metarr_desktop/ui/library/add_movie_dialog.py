@@ -17,6 +17,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
@@ -44,7 +45,7 @@ from metarr_desktop.services.identification import SelectionNotFoundError
 from metarr_desktop.services.library import LibraryError
 from metarr_desktop.services.library import LibraryService
 from metarr_desktop.ui.common.bridge import spawn
-from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.theme import error_colour
 
 #: The years `LibraryService.add` accepts.
@@ -81,6 +82,9 @@ class IdLookup(Protocol):
     def commit_lookup(self, movie_id: int, lookup: LookupResult) -> IdentifyResult: ...
 
 
+_Id = TypeVar("_Id", str, int)
+
+
 def _without_prefix(text: str, kind: IdType) -> str:
     """``tmdb:603`` as ``603`` (the kind's own prefix is accepted in its field)."""
     text = text.strip()
@@ -88,34 +92,37 @@ def _without_prefix(text: str, kind: IdType) -> str:
     return text[len(prefix) :].strip() if text.lower().startswith(prefix) else text
 
 
-def check_imdb(text: str) -> tuple[str | None, str]:
-    text = _without_prefix(text, IdType.IMDB)
+def _check_id(text: str, kind: IdType, parse: Callable[[str], _Id], why: str) -> tuple[_Id | None, str]:
+    """(the `kind` id `parse` reads in `text`, "") or (None, `why` it is not one); an empty field is
+    no id."""
+    text = _without_prefix(text, kind)
     if not text:
         return None, ""
     try:
-        return parse_imdb_id(text), ""
+        return parse(text), ""
     except InvalidIdError:
-        return None, "An IMDb id is tt and 7 or more digits (tt0133093), or its IMDb page's address."
+        return None, why
+
+
+def check_imdb(text: str) -> tuple[str | None, str]:
+    return _check_id(
+        text,
+        IdType.IMDB,
+        parse_imdb_id,
+        "An IMDb id is tt and 7 or more digits (tt0133093), or its IMDb page's address.",
+    )
+
+
+def _check_numeric(text: str, kind: IdType, why: str) -> tuple[int | None, str]:
+    return _check_id(text, kind, lambda t: parse_numeric_id(t, kind), why)
 
 
 def check_tmdb(text: str) -> tuple[int | None, str]:
-    text = _without_prefix(text, IdType.TMDB)
-    if not text:
-        return None, ""
-    try:
-        return parse_numeric_id(text, IdType.TMDB), ""
-    except InvalidIdError:
-        return None, "A TMDB id is a positive whole number (603)."
+    return _check_numeric(text, IdType.TMDB, "A TMDB id is a positive whole number (603).")
 
 
 def check_tvdb(text: str) -> tuple[int | None, str]:
-    text = _without_prefix(text, IdType.TVDB)
-    if not text:
-        return None, ""
-    try:
-        return parse_numeric_id(text, IdType.TVDB), ""
-    except InvalidIdError:
-        return None, "A TheTVDB id is a positive whole number (tvdb:700046)."
+    return _check_numeric(text, IdType.TVDB, "A TheTVDB id is a positive whole number (tvdb:700046).")
 
 
 def lookup_choice(ids: ExternalIds) -> str | None:
@@ -213,9 +220,7 @@ class AddMovieDialog(QDialog):
         for name, edit in edits.items():
             edit.setObjectName(f"add-movie-{name}")
             edit.setMinimumWidth(280)
-            error = plain_label(QLabel())
-            error.setObjectName(f"add-movie-{name}-error")
-            error.setWordWrap(True)
+            error = wrapped_label(f"add-movie-{name}-error")
             error.setStyleSheet(f"color: {error_colour().name()};")
             error.hide()
             self.errors[name] = error
@@ -239,9 +244,7 @@ class AddMovieDialog(QDialog):
         return note
 
     def _build_form_error(self) -> QLabel:
-        self.form_error = plain_label(QLabel())
-        self.form_error.setObjectName("add-movie-error")
-        self.form_error.setWordWrap(True)
+        self.form_error = wrapped_label("add-movie-error")
         self.form_error.setStyleSheet(f"color: {error_colour().name()};")
         self.form_error.hide()
         return self.form_error

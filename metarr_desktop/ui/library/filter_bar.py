@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QSlider
 from PySide6.QtWidgets import QToolButton
 from PySide6.QtWidgets import QWidget
 
+from metarr_desktop.ui.common.controls import Gap
+from metarr_desktop.ui.common.controls import lay_out
 from metarr_desktop.ui.library.poster_grid import MAX_POSTER_WIDTH
 from metarr_desktop.ui.library.poster_grid import MIN_POSTER_WIDTH
 from metarr_desktop.ui.library.poster_grid import POSTER_WIDTH_STEP
@@ -75,12 +77,15 @@ class FilterBar(QWidget):
         self.size_slider.setSingleStep(POSTER_WIDTH_STEP)
         self.size_slider.setPageStep(POSTER_WIDTH_STEP * 3)
         self.size_slider.setFixedWidth(110)
-        row.addWidget(self.posters_button)
-        row.addWidget(self.sort_label)
-        row.addWidget(self.sort_combo)
-        row.addSpacing(10)
-        row.addWidget(self.size_label)
-        row.addWidget(self.size_slider)
+        lay_out(
+            row,
+            self.posters_button,
+            self.sort_label,
+            self.sort_combo,
+            Gap(10),
+            self.size_label,
+            self.size_slider,
+        )
 
     def _build_switch(self) -> QHBoxLayout:
         self.list_button = QToolButton()

@@ -32,7 +32,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import QPointF
 from PySide6.QtCore import QRectF
 from PySide6.QtCore import QSize
@@ -52,15 +51,14 @@ from metarr_desktop.core.names import sort_key
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import blank_pixmap
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.common.theme import status_pixmap
 from metarr_desktop.ui.library.presenter import Column
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 __all__ = ["Column", "LibraryModel", "LibraryRole", "RowState", "row_state"]
 
@@ -196,29 +194,54 @@ def status_glyphs(state: RowState, locked: bool, palette: QPalette | None = None
     return pixmap
 
 
-def poster_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
-    """A neutral card with a small film-frame outline, shown where a poster is missing or loading."""
+#: What a placeholder card shows: drawn by (painter, width, height, dark) over the card, with the
+#: card's edge as the pen.
+CardMotif = Callable[[QPainter, float, float, bool], None]
+
+
+def placeholder_card(
+    cache: dict[tuple[int, int, bool], QPixmap],
+    size: QSize,
+    palette: QPalette | None,
+    *,
+    edge: tuple[str, str],
+    radius: float,
+    motif: CardMotif,
+) -> QPixmap:
+    """A neutral card of `size` with rounded corners (`radius`), edged in `edge` (its dark and
+    light colours), with `motif` drawn on it; painted once per size and colour scheme (`cache`)."""
     dark = is_dark(palette)
     key = (size.width(), size.height(), dark)
-    cached = _placeholder_cache.get(key)
+    cached = cache.get(key)
     if cached is not None:
         return cached
     w, h = float(size.width()), float(size.height())
     pixmap = blank_pixmap(w, h)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#5a5d63" if dark else "#b8bcc4"), 1))
+    painter.setPen(QPen(QColor(edge[0] if dark else edge[1]), 1))
     painter.setBrush(QColor("#3a3d42" if dark else "#e4e6ea"))
-    painter.drawRoundedRect(QRectF(0.5, 0.5, w - 1, h - 1), 3, 3)
+    painter.drawRoundedRect(QRectF(0.5, 0.5, w - 1, h - 1), radius, radius)
+    motif(painter, w, h, dark)
+    painter.end()
+    cache[key] = pixmap
+    return pixmap
+
+
+def poster_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
+    """A neutral card with a small film-frame outline, shown where a poster is missing or loading."""
+    return placeholder_card(
+        _placeholder_cache, size, palette, edge=("#5a5d63", "#b8bcc4"), radius=3, motif=_film_frame
+    )
+
+
+def _film_frame(painter: QPainter, w: float, h: float, _dark: bool) -> None:
     painter.setBrush(Qt.BrushStyle.NoBrush)
     frame = QRectF(w * 0.25, h * 0.36, w * 0.5, h * 0.28)
     painter.drawRoundedRect(frame, 1.5, 1.5)
     for x in (0.35, 0.5, 0.65):
         painter.drawPoint(QPointF(w * x, h * 0.32))
         painter.drawPoint(QPointF(w * x, h * 0.68))
-    painter.end()
-    _placeholder_cache[key] = pixmap
-    return pixmap
 
 
 # --------------------------------------------------------------------------------------------------
@@ -335,7 +358,7 @@ class LibraryModel(HeadedTableModel):
         shown = self._match(added, None, self._words)
         if shown:
             first = len(self._view)
-            self.beginInsertRows(_ROOT, first, first + len(shown) - 1)
+            self.beginInsertRows(ROOT, first, first + len(shown) - 1)
             self._view = [*self._view, *shown]
             self.endInsertRows()
             if self._sort is not None:
@@ -416,12 +439,7 @@ class LibraryModel(HeadedTableModel):
     def set_posters(self, shown: bool) -> None:
         if shown != self.posters:
             self.posters = shown
-            if self._view:
-                self.dataChanged.emit(
-                    self.index(0, Column.TITLE),
-                    self.index(len(self._view) - 1, Column.TITLE),
-                    [Qt.ItemDataRole.DecorationRole],
-                )
+            self.column_changed(Column.TITLE, [Qt.ItemDataRole.DecorationRole])
 
     # -- filtering -------------------------------------------------------------------------------
 

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QMessageBox
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QStackedLayout
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -56,6 +55,7 @@ from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import push_button
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.library.add_movie_dialog import AddMovieDialog
@@ -210,27 +210,31 @@ class LibraryPage(PageView):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         title.setFont(font)
-        self.add_folder_button = QPushButton("Add folder…")
-        self.add_folder_button.setToolTip("Scan a folder for movies and add the new ones")
-        self.add_folder_button.clicked.connect(self._on_add_folder)
-        self.add_movie_button = QPushButton("Add movie…")
-        self.add_movie_button.setToolTip("Add one movie by its title, or by an id alone")
-        self.add_movie_button.clicked.connect(self._on_add_movie)
-        self.identify_button = QPushButton("Identify…")
-        self.identify_button.setToolTip("Choose which film the selected movie is")
-        self.identify_button.clicked.connect(self.identify_current)
-        self.enrich_selected_button = QPushButton("Enrich selected")
-        self.enrich_selected_button.setToolTip("Fetch fresh metadata for the selected movies now")
-        self.enrich_selected_button.clicked.connect(self.enrich_selected)
-        self.enrich_all_button = QPushButton("Enrich all")
-        self.enrich_all_button.setToolTip(
-            "Bring every monitored movie up to date (answers younger than the cache's age are reused)"
+        self.add_folder_button = push_button(
+            "Add folder…", "Scan a folder for movies and add the new ones", clicked=self._on_add_folder
         )
-        self.enrich_all_button.clicked.connect(self.enrich_all)
-        self.write_files_button = QPushButton("Write files")
-        self.write_files_button.setObjectName("library-write-files")
-        self.write_files_button.setToolTip("Write the NFO and artwork next to the selected movies")
-        self.write_files_button.clicked.connect(self.write_files_selected)
+        self.add_movie_button = push_button(
+            "Add movie…", "Add one movie by its title, or by an id alone", clicked=self._on_add_movie
+        )
+        self.identify_button = push_button(
+            "Identify…", "Choose which film the selected movie is", clicked=self.identify_current
+        )
+        self.enrich_selected_button = push_button(
+            "Enrich selected",
+            "Fetch fresh metadata for the selected movies now",
+            clicked=self.enrich_selected,
+        )
+        self.enrich_all_button = push_button(
+            "Enrich all",
+            "Bring every monitored movie up to date (answers younger than the cache's age are reused)",
+            clicked=self.enrich_all,
+        )
+        self.write_files_button = push_button(
+            "Write files",
+            "Write the NFO and artwork next to the selected movies",
+            name="library-write-files",
+            clicked=self.write_files_selected,
+        )
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)

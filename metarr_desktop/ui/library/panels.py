@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QToolButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.library.presenter import EMPTY_LIBRARY_HTML
 from metarr_desktop.ui.library.presenter import NO_LIBRARY_HTML
 from metarr_desktop.ui.library.presenter import no_match_html
@@ -26,10 +27,7 @@ class ReportRow(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.report = QLabel()
-        self.report.setObjectName("library-report")
-        self.report.setWordWrap(True)
-        self.report.setTextFormat(Qt.TextFormat.PlainText)
+        self.report = wrapped_label("library-report")
         self.report.setFrameShape(QLabel.Shape.StyledPanel)
         self.report.setMargin(8)
         self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -61,11 +59,8 @@ class EmptyState(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QLabel()
-        self.text.setObjectName("library-empty")
-        self.text.setWordWrap(True)
+        self.text = wrapped_label("library-empty", Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setMargin(24)
         self.add_folder_button = QPushButton("Add folder…")
         self.add_movie_button = QPushButton("Add movie…")

@@ -63,15 +63,15 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.records import MovieRow
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.theme import blank_pixmap
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.model import LibraryModel
 from metarr_desktop.ui.library.model import RowState
+from metarr_desktop.ui.library.model import placeholder_card
 from metarr_desktop.ui.library.model import row_state
 from metarr_desktop.ui.library.model import status_glyphs
-
-Index = QModelIndex | QPersistentModelIndex
 
 #: Poster widths the user can choose (logical pixels; the height is 1.5 times the width).
 MIN_POSTER_WIDTH = 80
@@ -205,18 +205,12 @@ def badge_pixmap(state: RowState, locked: bool, palette: QPalette | None = None)
 def card_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
     """A poster-sized card with a film strip drawn in its middle: shown while a poster loads, and
     for movies without one (painted once per size and colour scheme)."""
-    dark = is_dark(palette)
-    key = (size.width(), size.height(), dark)
-    cached = _placeholders.get(key)
-    if cached is not None:
-        return cached
-    w, h = float(size.width()), float(size.height())
-    pixmap = blank_pixmap(w, h)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#4a4d53" if dark else "#c8ccd3"), 1))
-    painter.setBrush(QColor("#3a3d42" if dark else "#e4e6ea"))
-    painter.drawRoundedRect(QRectF(0.5, 0.5, w - 1, h - 1), _POSTER_RADIUS, _POSTER_RADIUS)
+    return placeholder_card(
+        _placeholders, size, palette, edge=("#4a4d53", "#c8ccd3"), radius=_POSTER_RADIUS, motif=_film_strip
+    )
+
+
+def _film_strip(painter: QPainter, w: float, h: float, dark: bool) -> None:
     ink = QColor("#676b73" if dark else "#a9aeb7")
     strip_w = w * 0.46
     strip_h = strip_w * 0.8
@@ -245,9 +239,6 @@ def card_placeholder(size: QSize, palette: QPalette | None = None) -> QPixmap:
     mark.lineTo(QPointF(mid.x() - size_mark * 0.4, mid.y() + size_mark / 2))
     mark.closeSubpath()
     painter.drawPath(mark)
-    painter.end()
-    _placeholders[key] = pixmap
-    return pixmap
 
 
 class PosterCardDelegate(QStyledItemDelegate):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtCore import QModelIndex
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHeaderView
@@ -13,12 +11,11 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QWidget
 
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.library.model import POSTER_ROW_HEIGHT
 from metarr_desktop.ui.library.model import THUMB_SIZE
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.model import LibraryModel
-
-Index = QModelIndex | QPersistentModelIndex
 
 COMPACT_ROW_HEIGHT = 26
 

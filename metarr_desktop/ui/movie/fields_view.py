@@ -8,11 +8,11 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QEvent
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import QRect
 from PySide6.QtCore import QRectF
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtGui import QFont
@@ -38,6 +38,7 @@ from metarr_desktop.services.movie_fields import FieldValueError
 from metarr_desktop.services.movie_fields import input_hint
 from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.movie.chips import badge_size
@@ -47,8 +48,6 @@ from metarr_desktop.ui.movie.chips import paint_padlock
 from metarr_desktop.ui.movie.chips import source_colour
 from metarr_desktop.ui.movie.models import FieldsModel
 from metarr_desktop.ui.movie.models import MovieRole
-
-Index = QModelIndex | QPersistentModelIndex
 
 #: Fields edited in a multi-line editor (Ctrl+Enter saves).
 LONG_TEXT_FIELDS = frozenset({"plot", "outline"})
@@ -395,7 +394,13 @@ class FieldsView(QTableView):
         self.setItemDelegateForColumn(FieldsModel.VALUE, self.values)
         self.setItemDelegateForColumn(FieldsModel.SOURCE, self.sources)
         self.setItemDelegateForColumn(FieldsModel.LOCK, self.locks)
-        header.sectionResized.connect(lambda *_: self._fit_rows())
+        # Only the wrapped Value column sets a row's height, and a window resize moves it many times
+        # in a row: the rows are fitted once, when the loop is idle again.
+        self._fit_later = QTimer(self, singleShot=True, interval=0)
+        self._fit_later.timeout.connect(self._fit_rows)
+        header.sectionResized.connect(
+            lambda index, *_: self._fit_later.start() if index == FieldsModel.VALUE else None
+        )
         model.modelReset.connect(self._after_reset)
         model.dataChanged.connect(lambda first, *_: self.resizeRowToContents(first.row()))
         self._after_reset()

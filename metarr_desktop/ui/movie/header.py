@@ -26,6 +26,9 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.movie_fields import MovieDetail
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import STRETCH
+from metarr_desktop.ui.common.controls import lay_out
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.movie.chips import ChipRow
@@ -64,12 +67,8 @@ class MovieHeader(QWidget):
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         plain_label(self.title)  # provider text: never rich text
-        self.facts = plain_label(QLabel())
-        self.facts.setObjectName("movie-facts")
-        self.facts.setWordWrap(True)
-        self.tagline = plain_label(QLabel())
-        self.tagline.setObjectName("movie-tagline")
-        self.tagline.setWordWrap(True)
+        self.facts = wrapped_label("movie-facts")
+        self.tagline = wrapped_label("movie-tagline")
         italic = QFont(self.font())
         italic.setItalic(True)
         self.tagline.setFont(italic)
@@ -86,14 +85,10 @@ class MovieHeader(QWidget):
         self.facts.setPalette(dim)
         self.tagline.setPalette(dim)
 
-        text = QVBoxLayout()
+        text = lay_out(
+            QVBoxLayout(), self.title, self.facts, self.tagline, STRETCH, self.status, self.ratings
+        )
         text.setSpacing(6)
-        text.addWidget(self.title)
-        text.addWidget(self.facts)
-        text.addWidget(self.tagline)
-        text.addStretch(1)
-        text.addWidget(self.status)
-        text.addWidget(self.ratings)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(
             self.MARGIN * 2 + POSTER_SIZE.width(), self.MARGIN - 2, self.MARGIN + 4, self.MARGIN

@@ -18,9 +18,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
@@ -42,7 +40,8 @@ from metarr_desktop.services.movie_fields import is_editable
 from metarr_desktop.services.progress import ProviderBoard
 from metarr_desktop.services.progress import ProviderProgress
 from metarr_desktop.services.progress import ProviderState
-from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import RowTableModel
 from metarr_desktop.ui.common.safe_text import escape
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.movie.values import CAST_SHOWN
@@ -55,9 +54,6 @@ from metarr_desktop.ui.movie.values import rating_scale
 from metarr_desktop.ui.movie.values import rating_text
 from metarr_desktop.ui.movie.values import short_value
 from metarr_desktop.ui.movie.values import source_name
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class MovieRole(IntEnum):
@@ -90,7 +86,7 @@ Writer = Callable[[str, str], FieldDetail]
 Locker = Callable[[str, bool], None]
 
 
-class FieldsModel(HeadedTableModel):
+class FieldsModel(RowTableModel[_GroupRow | str]):
     """Every canonical field of one movie, grouped: Field | Value | Source | Lock.
 
     Group rows (a title spanning the row) come before each group's fields. A field's value is
@@ -118,7 +114,6 @@ class FieldsModel(HeadedTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[_GroupRow | str] = []
         for title, names in FIELD_GROUPS:
             self.rows.append(_GroupRow(title))
             self.rows.extend(names)
@@ -161,13 +156,7 @@ class FieldsModel(HeadedTableModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
+    def row_data(self, row: _GroupRow | str, index: Index, role: int) -> Any:
         column = index.column()
         if isinstance(row, _GroupRow):
             if role == Qt.ItemDataRole.DisplayRole and column == self.FIELD:
@@ -328,11 +317,11 @@ class FieldsModel(HeadedTableModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class ChangeSetModel(HeadedTableModel):
+class ChangeSetModel(RowTableModel[FieldChange]):
     """The fields a refresh changed: Field | Before | After | Source.
 
     Attributes:
-        changes: in canonical field order.
+        rows: the changes, in canonical field order (also `changes`).
         names: provider id -> display name.
     """
 
@@ -341,23 +330,18 @@ class ChangeSetModel(HeadedTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.changes: list[FieldChange] = []
         self.names: dict[str, str] = {}
 
+    @property
+    def changes(self) -> list[FieldChange]:
+        return self.rows
+
     def set_changes(self, changes: Iterable[FieldChange], names: Mapping[str, str] | None = None) -> None:
-        self.beginResetModel()
-        self.changes = list(changes)
         if names is not None:
             self.names = dict(names)
-        self.endResetModel()
+        self.set_rows(changes)
 
-    def row_count(self) -> int:
-        return len(self.changes)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.changes):
-            return None
-        change = self.changes[index.row()]
+    def row_data(self, change: FieldChange, index: Index, role: int) -> Any:
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.FIELD:
@@ -393,11 +377,11 @@ class ChangeSetModel(HeadedTableModel):
 MODE_NAMES = {"manual": "Manual", "auto": "Automatic", "undo": "Undo"}
 
 
-class HistoryModel(HeadedTableModel):
+class HistoryModel(RowTableModel[EnrichmentLogRecord]):
     """The movie's enrichment log, newest first: When | Mode | Result | Providers | Changed fields.
 
     Attributes:
-        entries: the log entries shown.
+        rows: the log entries shown.
         now: the time relative times are measured from.
         names: provider id -> display name.
     """
@@ -407,37 +391,23 @@ class HistoryModel(HeadedTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[EnrichmentLogRecord] = []
         self.now: datetime | None = None
         self.names: dict[str, str] = {}
 
     def set_entries(
         self, entries: Iterable[EnrichmentLogRecord], now: datetime, names: Mapping[str, str] | None = None
     ) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
         self.now = now
         if names is not None:
             self.names = dict(names)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def set_now(self, now: datetime) -> None:
         """Measure the relative times from `now` (the rows stay, so does the selection)."""
         self.now = now
-        if self.entries:
-            self.dataChanged.emit(
-                self.index(0, self.WHEN),
-                self.index(len(self.entries) - 1, self.WHEN),
-                [Qt.ItemDataRole.DisplayRole],
-            )
+        self.column_changed(self.WHEN, [Qt.ItemDataRole.DisplayRole])
 
-    def row_count(self) -> int:
-        return len(self.entries)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
-            return None
-        entry = self.entries[index.row()]
+    def row_data(self, entry: EnrichmentLogRecord, index: Index, role: int) -> Any:
         column = index.column()
         changed = [str(c.get("field")) for c in entry.changed_fields]
         if role == Qt.ItemDataRole.DisplayRole:

@@ -65,9 +65,9 @@ from metarr_desktop.services.movie_fields import MovieDetail
 from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape
-from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
@@ -174,16 +174,9 @@ class MovieDetailPage(PageView):
         """The banner and the lines under it: last enriched, incomplete, the notice."""
         self.header = MovieHeader()
         self.artwork = BannerArtwork(self.header, self.ctx.images)
-        self.info = QLabel()
-        self.info.setObjectName("movie-enriched")
-        self.info.setTextFormat(Qt.TextFormat.RichText)
-        self.info.setWordWrap(True)
-        self.incomplete = plain_label(QLabel())
-        self.incomplete.setObjectName("movie-incomplete")
-        self.incomplete.setWordWrap(True)
-        self.notice = plain_label(QLabel())
-        self.notice.setObjectName("movie-notice")
-        self.notice.setWordWrap(True)
+        self.info = wrapped_label("movie-enriched", Qt.TextFormat.RichText)
+        self.incomplete = wrapped_label("movie-incomplete")
+        self.notice = wrapped_label("movie-notice")
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
         self.why_line = WhyLine()
@@ -510,9 +503,7 @@ class MovieDetailPage(PageView):
         detail = self.fields.details.get(name)
         emptied = detail is not None and detail.value is None
         what = "cleared" if emptied else "edited"
-        text = f"{label(name)} {what} and locked: refreshes will not change it."
-        self.show_notice(text, "info")
-        self.message.emit(text)
+        self._announce(f"{label(name)} {what} and locked: refreshes will not change it.")
         self._after_field_change()
 
     def _on_lock_changed(self, name: str, locked: bool) -> None:
@@ -520,8 +511,7 @@ class MovieDetailPage(PageView):
             text = f"{label(name)} locked: refreshes will not change it."
         else:
             text = f"{label(name)} unlocked: the next refresh may change it."
-        self.show_notice(text, "info")
-        self.message.emit(text)
+        self._announce(text)
         self._after_field_change()
 
     def _on_validation(self, name: str, reason: str) -> None:
@@ -536,8 +526,11 @@ class MovieDetailPage(PageView):
             self.show_notice("", "info")
 
     def _on_refused(self, name: str, reason: str) -> None:
-        text = f"{label(name)} was not changed: {reason}."
-        self.show_notice(text, "error")
+        self._announce(f"{label(name)} was not changed: {reason}.", "error")
+
+    def _announce(self, text: str, kind: str = "info") -> None:
+        """Say what just happened to a field above the fields and in the status bar."""
+        self.show_notice(text, kind)
         self.message.emit(text)
 
     def show_notice(self, text: str, kind: str = "info") -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.movie.chips import ChipRow
@@ -58,12 +59,8 @@ class RefreshPanel(QWidget):
         self.title.setWordWrap(True)
         self.provider_chips = ChipRow()
         self.provider_chips.setObjectName("movie-provider-progress")
-        self.detail = plain_label(QLabel())
-        self.detail.setObjectName("movie-refresh-detail")
-        self.detail.setWordWrap(True)
-        self.sync_label = plain_label(QLabel())
-        self.sync_label.setObjectName("movie-sync")
-        self.sync_label.setWordWrap(True)
+        self.detail = wrapped_label("movie-refresh-detail")
+        self.sync_label = wrapped_label("movie-sync")
 
     @staticmethod
     def _build_changes(changes: ChangeSetModel) -> QTableView:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel
-from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import Qt
 
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import RowTableModel
 from metarr_desktop.ui.players.presenter import PlayerRow
 
 
@@ -22,30 +21,14 @@ class Column(IntEnum):
     LAST_ERROR = 5
 
 
-HEADERS = {
-    Column.NAME: "Player",
-    Column.KIND: "Kind",
-    Column.STATUS: "Status",
-    Column.PENDING: "Pending",
-    Column.LAST_SYNC: "Last sync",
-    Column.LAST_ERROR: "Last error",
-}
-
 #: The player's id on every cell.
 PLAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class PlayersModel(QAbstractTableModel):
+class PlayersModel(RowTableModel[PlayerRow]):
     """Attributes: rows (the players shown, in id order)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[PlayerRow] = []
-
-    def set_rows(self, rows: list[PlayerRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    HEADERS = ("Player", "Kind", "Status", "Pending", "Last sync", "Last error")  # in `Column` order
 
     def row_of(self, player_id: int) -> int | None:
         for number, row in enumerate(self.rows):
@@ -53,31 +36,9 @@ class PlayersModel(QAbstractTableModel):
                 return number
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            not index.isValid()
-            or not 0 <= index.row() < len(self.rows)
-            or not 0 <= index.column() < len(Column)
-        ):
+    def row_data(self, row: PlayerRow, index: Index, role: int) -> Any:
+        if not 0 <= index.column() < len(Column):
             return None
-        row = self.rows[index.row()]
         column = Column(index.column())
         if role == PLAYER_ID_ROLE:
             return row.id

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFormLayout
@@ -23,9 +22,7 @@ from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSplitter
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -34,7 +31,13 @@ from metarr_desktop.players import USES_PASSWORD
 from metarr_desktop.players import PlayerKind
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.controls import STRETCH
+from metarr_desktop.ui.common.controls import lay_out
+from metarr_desktop.ui.common.controls import push_button
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import row_table
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.players.models import PLAYER_ID_ROLE
 from metarr_desktop.ui.players.models import Column
@@ -67,11 +70,7 @@ class PlayersPage(PageView):
         self.player_id: int | None = None
         self._unsubscribe = ctx.players.subscribe(self.refresh) if ctx.players is not None else None
 
-        title = QLabel("Players")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Players")
         note = QLabel(
             "Kodi, Jellyfin and Plex are told about each movie whose player-visible fields changed, "
             "and only those. A player that is off is caught up when it returns; a Kodi that is playing "
@@ -80,38 +79,10 @@ class PlayersPage(PageView):
         note.setWordWrap(True)
         note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.table = QTableView()
-        self.table.setObjectName("players-table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.LAST_ERROR, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda current, _: self._select_row(current.row())
-        )
-
-        self.add_button = QPushButton("Add player")
-        self.add_button.clicked.connect(self.new_player)
-        self.sync_button = QPushButton("Sync pending now")
-        self.sync_button.setToolTip("Tell every player about everything it is owed")
-        self.sync_button.clicked.connect(self._on_sync_clicked)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.sync_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(buttons)
-
+        players = self._build_list()
         self.editor = self._build_editor()
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(players)
         splitter.addWidget(self.editor)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -129,6 +100,26 @@ class PlayersPage(PageView):
         self.new_player()
 
     # -- building ------------------------------------------------------------------------------------
+
+    def _build_list(self) -> QWidget:
+        """The players table over Add player and Sync pending now."""
+        self.table = row_table("players-table", self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.LAST_ERROR, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _: self._select_row(current.row())
+        )
+        self.add_button = push_button("Add player", clicked=self.new_player)
+        self.sync_button = push_button(
+            "Sync pending now", "Tell every player about everything it is owed", clicked=self._on_sync_clicked
+        )
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(lay_out(QHBoxLayout(), self.add_button, STRETCH, self.sync_button))
+        return left
 
     def _build_editor(self) -> QWidget:
         box = QGroupBox("New player")
@@ -159,36 +150,23 @@ class PlayersPage(PageView):
         form.addRow("Path mappings", self.mappings_edit)
         form.addRow("", self.enabled_box)
 
-        self.save_button = QPushButton("Add")
+        self.save_button = push_button("Add", clicked=self._on_save_clicked)
         self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self._on_save_clicked)
-        self.test_button = QPushButton("Test connection")
-        self.test_button.clicked.connect(self._on_test_clicked)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.clicked.connect(self._on_remove_clicked)
-        actions = QHBoxLayout()
-        actions.addWidget(self.save_button)
-        actions.addWidget(self.test_button)
-        actions.addStretch(1)
-        actions.addWidget(self.remove_button)
-        self.result_label = QLabel()
-        self.result_label.setObjectName("player-result")
-        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setWordWrap(True)
+        self.test_button = push_button("Test connection", clicked=self._on_test_clicked)
+        self.remove_button = push_button("Remove", clicked=self._on_remove_clicked)
+        actions = lay_out(QHBoxLayout(), self.save_button, self.test_button, STRETCH, self.remove_button)
+        self.result_label = wrapped_label("player-result")
 
         tester = QGroupBox("Mapping tester")
         self.movie_box = QComboBox()
         self.movie_box.setObjectName("mapping-movie")
         self.movie_box.setMinimumContentsLength(24)
-        self.check_button = QPushButton("Check")
-        self.check_button.clicked.connect(self._on_check_clicked)
+        self.check_button = push_button("Check", clicked=self._on_check_clicked)
         row = QHBoxLayout()
         row.addWidget(self.movie_box, 1)
         row.addWidget(self.check_button)
-        self.check_label = QLabel("Take one library movie and see whether this player knows its path.")
-        self.check_label.setObjectName("mapping-result")
-        self.check_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.check_label.setWordWrap(True)
+        self.check_label = wrapped_label("mapping-result")
+        self.check_label.setText("Take one library movie and see whether this player knows its path.")
         self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_label.setMinimumHeight(self.check_label.fontMetrics().lineSpacing() * 3)
         self.check_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

@@ -9,10 +9,11 @@ applies from the cache, so no request is sent.
 
 from __future__ import annotations
 
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QScrollArea
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QTableView
@@ -29,7 +29,11 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import push_button
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.pages import bold_font
+from metarr_desktop.ui.common.pages import fix_columns
 from metarr_desktop.ui.common.tables import read_only_rows
 from metarr_desktop.ui.preview.models import FieldSummaryModel
 from metarr_desktop.ui.preview.models import MovieSummaryModel
@@ -42,25 +46,32 @@ POSTER_SIZE = QSize(80, 120)
 WIDE_SIZE = QSize(160, 90)
 
 
-def _plain_label(name: str) -> QLabel:
-    widget = QLabel()
-    widget.setObjectName(name)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    widget.setWordWrap(True)
-    return widget
+def _label(name: str, text: str) -> QLabel:
+    label = wrapped_label(name)
+    label.setText(text)
+    return label
 
 
-def _heading_font(widget: QWidget) -> QFont:
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    font.setBold(True)
-    return font
+def _heading(name: str, text: str, dialog: QWidget) -> QLabel:
+    heading = _label(name, text)
+    heading.setFont(bold_font(dialog, 1.15))
+    return heading
 
 
-def _table(name: str) -> QTableView:
+def _status(name: str) -> QLabel:
+    """The line that says how accepting went (hidden until then)."""
+    status = wrapped_label(name)
+    status.hide()
+    return status
+
+
+def _table(name: str, accessible_name: str, model: QAbstractItemModel) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
-    return read_only_rows(view)
+    read_only_rows(view)
+    view.setAccessibleName(accessible_name)
+    view.setModel(model)
+    return view
 
 
 class Thumbnail(QWidget):
@@ -77,8 +88,7 @@ class Thumbnail(QWidget):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setFrameShape(QLabel.Shape.StyledPanel)
         self.picture.setText("Loading…" if images is not None else "No preview")
-        caption = _plain_label("preview-thumb-caption")
-        caption.setText(f"{row.label}, new · {row.source_name}")
+        caption = _label("preview-thumb-caption", f"{row.label}, new · {row.source_name}")
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -133,64 +143,20 @@ class PreviewDialog(QDialog):
         self.model = PreviewChangesModel(presenter, self)
         self.model.tickedChanged.connect(self._update_actions)
 
-        self.heading = _plain_label("preview-heading")
-        self.heading.setFont(_heading_font(self))
-        self.heading.setText(presenter.heading())
-        strip_widget = QWidget()
-        strip = QHBoxLayout(strip_widget)
-        strip.setContentsMargins(0, 0, 0, 0)
-        self.thumbnails = [Thumbnail(row, images) for row in presenter.artwork()]
-        for thumbnail in self.thumbnails:
-            strip.addWidget(thumbnail)
-        strip.addStretch(1)
-        self.artwork = QScrollArea()  # the new pictures in a row that scrolls, never widening the dialog
-        self.artwork.setObjectName("preview-artwork")
-        self.artwork.setWidget(strip_widget)
-        self.artwork.setWidgetResizable(True)
-        self.artwork.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.artwork.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.artwork.setFixedHeight(POSTER_SIZE.height() + 64)
-        self.artwork.setVisible(bool(self.thumbnails))
-
-        self.table = _table("preview-changes")
-        self.table.setAccessibleName("Changes the refresh would make")
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        for column, width in (
-            (PreviewChangesModel.APPLY, 60),
-            (PreviewChangesModel.FIELD, 130),
-            (PreviewChangesModel.SOURCE, 110),
-        ):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(PreviewChangesModel.OLD, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(PreviewChangesModel.NEW, QHeaderView.ResizeMode.Stretch)
+        self.heading = _heading("preview-heading", presenter.heading(), self)
+        self._build_artwork(images)
+        self.table = _table("preview-changes", "Changes the refresh would make", self.model)
+        fix_columns(
+            self.table.horizontalHeader(),
+            {PreviewChangesModel.APPLY: 60, PreviewChangesModel.FIELD: 130, PreviewChangesModel.SOURCE: 110},
+            stretch=(PreviewChangesModel.OLD, PreviewChangesModel.NEW),
+        )
         self.table.setVisible(bool(presenter.rows))
-
         self._build_nfo_view()
-        self.sync = _plain_label("preview-sync")
-        self.sync.setText(presenter.sync_note())
+        self.sync = _label("preview-sync", presenter.sync_note())
         self.sync.setVisible(bool(presenter.sync_note()))
-        self.status = _plain_label("preview-status")
-        self.status.hide()
-
-        self.accept_all_button = QPushButton("Accept all")
-        self.accept_all_button.setObjectName("preview-accept-all")
-        self.accept_all_button.setToolTip("Apply every change shown, from the cache (no new request)")
-        self.accept_all_button.clicked.connect(self._on_accept_all)
-        self.accept_button = QPushButton("Accept ticked fields")
-        self.accept_button.setObjectName("preview-accept")
-        self.accept_button.setToolTip("Apply only the ticked fields, from the cache")
-        self.accept_button.clicked.connect(self._on_accept_ticked)
-        self.discard_button = QPushButton("Discard")
-        self.discard_button.setObjectName("preview-discard")
-        self.discard_button.setToolTip("Close the preview; nothing is changed")
-        self.discard_button.clicked.connect(self.discard)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.discard_button)
-        buttons.addWidget(self.accept_button)
-        buttons.addWidget(self.accept_all_button)
+        self.status = _status("preview-status")
+        buttons = self._build_buttons()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -215,6 +181,47 @@ class PreviewDialog(QDialog):
             self.model.tickedChanged.connect(self.refresh_nfo)
             self.refresh_nfo()
 
+    def _build_artwork(self, images: ImageLoader | None) -> None:
+        """The new pictures in a row that scrolls, never widening the dialog."""
+        strip_widget = QWidget()
+        strip = QHBoxLayout(strip_widget)
+        strip.setContentsMargins(0, 0, 0, 0)
+        self.thumbnails = [Thumbnail(row, images) for row in self.presenter.artwork()]
+        for thumbnail in self.thumbnails:
+            strip.addWidget(thumbnail)
+        strip.addStretch(1)
+        self.artwork = QScrollArea()
+        self.artwork.setObjectName("preview-artwork")
+        self.artwork.setWidget(strip_widget)
+        self.artwork.setWidgetResizable(True)
+        self.artwork.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.artwork.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.artwork.setFixedHeight(POSTER_SIZE.height() + 64)
+        self.artwork.setVisible(bool(self.thumbnails))
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.accept_all_button = push_button(
+            "Accept all",
+            "Apply every change shown, from the cache (no new request)",
+            name="preview-accept-all",
+            clicked=self._on_accept_all,
+        )
+        self.accept_button = push_button(
+            "Accept ticked fields",
+            "Apply only the ticked fields, from the cache",
+            name="preview-accept",
+            clicked=self._on_accept_ticked,
+        )
+        self.discard_button = push_button(
+            "Discard", "Close the preview; nothing is changed", name="preview-discard", clicked=self.discard
+        )
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.accept_all_button)
+        return buttons
+
     def _build_nfo_view(self) -> None:
         """The NFO diff: on disk against what Metarr would write after accepting (plain text)."""
         self.nfo_shown = self.presenter.shows_nfo()
@@ -222,8 +229,7 @@ class PreviewDialog(QDialog):
         self.nfo_box.setObjectName("preview-nfo")
         box = QVBoxLayout(self.nfo_box)
         box.setContentsMargins(0, 0, 0, 0)
-        caption = _plain_label("preview-nfo-caption")
-        caption.setText("NFO on disk → after accepting the ticked fields")
+        caption = _label("preview-nfo-caption", "NFO on disk → after accepting the ticked fields")
         self.nfo_diff = QPlainTextEdit()
         self.nfo_diff.setObjectName("preview-nfo-diff")
         self.nfo_diff.setAccessibleName("NFO diff")
@@ -244,7 +250,8 @@ class PreviewDialog(QDialog):
         self._nfo_generation += 1
         generation = self._nfo_generation
         text = await self.presenter.nfo_diff()
-        if generation == self._nfo_generation:
+        # A closed preview is deleted when the page opens the next one: its late diff goes nowhere.
+        if generation == self._nfo_generation and shiboken6.isValid(self):
             self.nfo_diff.setPlainText(text)
         return text
 
@@ -303,53 +310,11 @@ class BulkPreviewDialog(QDialog):
         self.movies_model = MovieSummaryModel(presenter, self)
         self.fields_model.tickedChanged.connect(self._ticked)
 
-        self.heading = _plain_label("bulk-preview-heading")
-        self.heading.setFont(_heading_font(self))
-        self.heading.setText(presenter.summary_text())
-        self.fields_view = _table("bulk-preview-fields")
-        self.fields_view.setAccessibleName("Fields that would change")
-        self.fields_view.setModel(self.fields_model)
-        header = self.fields_view.horizontalHeader()
-        header.setSectionResizeMode(FieldSummaryModel.ACCEPT, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(FieldSummaryModel.ACCEPT, 64)
-        header.setSectionResizeMode(FieldSummaryModel.FIELD, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(FieldSummaryModel.MOVIES, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(FieldSummaryModel.MOVIES, 80)
-        self.movies_view = _table("bulk-preview-movies")
-        self.movies_view.setAccessibleName("Movies that would change")
-        self.movies_view.setModel(self.movies_model)
-        movies_header = self.movies_view.horizontalHeader()
-        movies_header.setSectionResizeMode(MovieSummaryModel.MOVIE, QHeaderView.ResizeMode.Interactive)
-        movies_header.resizeSection(MovieSummaryModel.MOVIE, 220)
-        movies_header.setSectionResizeMode(MovieSummaryModel.FIELDS, QHeaderView.ResizeMode.Stretch)
-        splitter = QSplitter()
-        splitter.addWidget(self.fields_view)
-        splitter.addWidget(self.movies_view)
-        splitter.setSizes([300, 600])
-
-        self.note = _plain_label("bulk-preview-note")
-        self.note.setText(presenter.accept_text())
-        self.status = _plain_label("bulk-preview-status")
-        self.status.hide()
-        self.accept_button = QPushButton("Accept ticked fields")
-        self.accept_button.setObjectName("bulk-preview-accept")
-        self.accept_button.setToolTip("Apply the ticked fields to every movie listed, from the cache")
-        self.accept_button.clicked.connect(self._on_accept)
-        self.discard_button = QPushButton("Discard")
-        self.discard_button.setObjectName("bulk-preview-discard")
-        self.discard_button.clicked.connect(self.reject)
-        self.all_button = QPushButton("Tick all")
-        self.all_button.setObjectName("bulk-preview-all")
-        self.all_button.clicked.connect(lambda: self.set_all(True))
-        self.none_button = QPushButton("Untick all")
-        self.none_button.setObjectName("bulk-preview-none")
-        self.none_button.clicked.connect(lambda: self.set_all(False))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.all_button)
-        buttons.addWidget(self.none_button)
-        buttons.addWidget(self.note, 1)
-        buttons.addWidget(self.discard_button)
-        buttons.addWidget(self.accept_button)
+        self.heading = _heading("bulk-preview-heading", presenter.summary_text(), self)
+        splitter = self._build_tables()
+        self.note = _label("bulk-preview-note", presenter.accept_text())
+        self.status = _status("bulk-preview-status")
+        buttons = self._build_buttons()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -358,16 +323,50 @@ class BulkPreviewDialog(QDialog):
         layout.addLayout(buttons)
         self._ticked()
 
+    def _build_tables(self) -> QSplitter:
+        """The fields (tickable) beside the movies."""
+        self.fields_view = _table("bulk-preview-fields", "Fields that would change", self.fields_model)
+        fix_columns(
+            self.fields_view.horizontalHeader(),
+            {FieldSummaryModel.ACCEPT: 64, FieldSummaryModel.MOVIES: 80},
+            stretch=(FieldSummaryModel.FIELD,),
+        )
+        self.movies_view = _table("bulk-preview-movies", "Movies that would change", self.movies_model)
+        movies_header = self.movies_view.horizontalHeader()
+        movies_header.setSectionResizeMode(MovieSummaryModel.MOVIE, QHeaderView.ResizeMode.Interactive)
+        movies_header.resizeSection(MovieSummaryModel.MOVIE, 220)
+        movies_header.setSectionResizeMode(MovieSummaryModel.FIELDS, QHeaderView.ResizeMode.Stretch)
+        splitter = QSplitter()
+        splitter.addWidget(self.fields_view)
+        splitter.addWidget(self.movies_view)
+        splitter.setSizes([300, 600])
+        return splitter
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.accept_button = push_button(
+            "Accept ticked fields",
+            "Apply the ticked fields to every movie listed, from the cache",
+            name="bulk-preview-accept",
+            clicked=self._on_accept,
+        )
+        self.discard_button = push_button("Discard", name="bulk-preview-discard", clicked=self.reject)
+        self.all_button = push_button("Tick all", name="bulk-preview-all", clicked=lambda: self.set_all(True))
+        self.none_button = push_button(
+            "Untick all", name="bulk-preview-none", clicked=lambda: self.set_all(False)
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.all_button)
+        buttons.addWidget(self.none_button)
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.accept_button)
+        return buttons
+
     def set_all(self, included: bool) -> None:
         """Accept (or leave out) every field."""
         for row in self.presenter.field_rows:
             row.included = included
-        if self.presenter.field_rows:
-            last = len(self.presenter.field_rows) - 1
-            self.fields_model.dataChanged.emit(
-                self.fields_model.index(0, FieldSummaryModel.ACCEPT),
-                self.fields_model.index(last, FieldSummaryModel.ACCEPT),
-            )
+        self.fields_model.ticks_changed()
         self._ticked()
 
     def _ticked(self) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QWidget
+
 from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Status
@@ -34,6 +37,7 @@ def show_movie_preview(page: MovieDetailPage, result: EnrichResult) -> PreviewDi
         suite.preview, result, title=title, names=page.ctx.provider_names(), publish=suite.publish
     )
     page.refresh_title.setText("Preview: " + presenter.heading())
+    _drop_closed(page, PreviewDialog)
     dialog = PreviewDialog(presenter, page.ctx.images, page)
 
     def applied(outcome: AcceptResult) -> None:
@@ -93,6 +97,7 @@ def open_bulk_preview(page: LibraryPage, bulk: BulkPreview) -> BulkPreviewDialog
         row = page.model.view_row_of(result.movie_id)
         titles[result.movie_id] = page.model.row_at(row).title if row >= 0 else f"Movie {result.movie_id}"
     presenter = BulkPreviewPresenter(suite.preview, bulk, titles=titles)
+    _drop_closed(page, BulkPreviewDialog)
     dialog = BulkPreviewDialog(presenter, page)
 
     def applied(report: EnrichReport) -> None:
@@ -102,3 +107,11 @@ def open_bulk_preview(page: LibraryPage, bulk: BulkPreview) -> BulkPreviewDialog
     dialog.applied.connect(applied)
     dialog.open()
     return dialog
+
+
+def _drop_closed(page: QWidget, kind: type[QDialog]) -> None:
+    """Delete the previews of `kind` the page opened before that are closed now: each holds its
+    thumbnails and tables, and a page that previews all evening would otherwise keep them all."""
+    for old in page.findChildren(kind):
+        if not old.isVisible():
+            old.deleteLater()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
@@ -15,6 +17,8 @@ from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.movie.models import MovieRole
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
+from metarr_desktop.ui.preview.presenter import ChangeRow
+from metarr_desktop.ui.preview.presenter import FieldSummaryRow
 from metarr_desktop.ui.preview.presenter import PreviewPresenter
 
 _CHECKED = Qt.CheckState.Checked
@@ -25,32 +29,88 @@ def _check_state(value: Any) -> bool:
     return value in (_CHECKED, _CHECKED.value, 2, True)
 
 
-class PreviewChangesModel(HeadedTableModel):
-    """Apply | Field | Before | After | Source, one row per previewed change.
+Row = TypeVar("Row")
+
+
+class _TickableModel(HeadedTableModel, Generic[Row]):
+    """A table of a presenter's rows whose `TICK` column ticks a row in or out. Subclasses say
+    which rows (`rows`), read and set a row's tick (`ticked`, `tick`) and give the other cells
+    (`row_data`).
 
     Signals:
         tickedChanged(): a row was ticked or unticked.
     """
 
-    APPLY, FIELD, OLD, NEW, SOURCE = range(5)
-    HEADERS = ("Apply", "Field", "Before", "After", "Source")
+    TICK = 0
 
     tickedChanged = Signal()
+
+    def rows(self) -> list[Row]:
+        raise NotImplementedError
+
+    def ticked(self, row: Row) -> bool:
+        raise NotImplementedError
+
+    def tick(self, row: Row, ticked: bool) -> None:
+        raise NotImplementedError
+
+    def row_data(self, row: Row, index: Index, role: int) -> Any:
+        """The `role` of `row` at `index` (any but the tick)."""
+        raise NotImplementedError
+
+    def row_count(self) -> int:
+        return len(self.rows())
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        rows = self.rows()
+        if not index.isValid() or not 0 <= index.row() < len(rows):
+            return None
+        row = rows[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == self.TICK:
+            return _CHECKED if self.ticked(row) else _UNCHECKED
+        return self.row_data(row, index, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.TICK:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != self.TICK or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        self.tick(self.rows()[index.row()], _check_state(value))
+        self.dataChanged.emit(index, index, [role])
+        self.tickedChanged.emit()
+        return True
+
+    def ticks_changed(self) -> None:
+        """Tell the views that the ticks of every row changed (ticked or unticked all at once)."""
+        self.column_changed(self.TICK, [])
+
+
+class PreviewChangesModel(_TickableModel[ChangeRow]):
+    """Apply | Field | Before | After | Source, one row per previewed change."""
+
+    APPLY, FIELD, OLD, NEW, SOURCE = range(5)
+    HEADERS = ("Apply", "Field", "Before", "After", "Source")
+    TICK = APPLY
 
     def __init__(self, presenter: PreviewPresenter, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.presenter = presenter
 
-    def row_count(self) -> int:
-        return len(self.presenter.rows)
+    def rows(self) -> list[ChangeRow]:
+        return self.presenter.rows
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.presenter.rows):
-            return None
-        row = self.presenter.rows[index.row()]
+    def ticked(self, row: ChangeRow) -> bool:
+        return row.checked
+
+    def tick(self, row: ChangeRow, ticked: bool) -> None:
+        row.checked = ticked
+
+    def row_data(self, row: ChangeRow, index: Index, role: int) -> Any:
         column = index.column()
-        if role == Qt.ItemDataRole.CheckStateRole and column == self.APPLY:
-            return _CHECKED if row.checked else _UNCHECKED
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 self.FIELD: row.label,
@@ -68,52 +128,34 @@ class PreviewChangesModel(HeadedTableModel):
             return row.source_name
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == self.APPLY:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or index.column() != self.APPLY or role != Qt.ItemDataRole.CheckStateRole:
-            return False
-        row = self.presenter.rows[index.row()]
-        row.checked = _check_state(value)
-        self.dataChanged.emit(index, index, [role])
-        self.tickedChanged.emit()
-        return True
-
     def set_all(self, checked: bool) -> None:
         self.presenter.set_all(checked)
-        if self.presenter.rows:
-            self.dataChanged.emit(
-                self.index(0, self.APPLY), self.index(len(self.presenter.rows) - 1, self.APPLY)
-            )
+        self.ticks_changed()
         self.tickedChanged.emit()
 
 
-class FieldSummaryModel(HeadedTableModel):
+class FieldSummaryModel(_TickableModel[FieldSummaryRow]):
     """Accept | Field | Movies: a bulk preview by field (untick to leave a field out everywhere)."""
 
     ACCEPT, FIELD, MOVIES = range(3)
     HEADERS = ("Accept", "Field", "Movies")
-
-    tickedChanged = Signal()
+    TICK = ACCEPT
 
     def __init__(self, presenter: BulkPreviewPresenter, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.presenter = presenter
 
-    def row_count(self) -> int:
-        return len(self.presenter.field_rows)
+    def rows(self) -> list[FieldSummaryRow]:
+        return self.presenter.field_rows
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.presenter.field_rows):
-            return None
-        row = self.presenter.field_rows[index.row()]
+    def ticked(self, row: FieldSummaryRow) -> bool:
+        return row.included
+
+    def tick(self, row: FieldSummaryRow, ticked: bool) -> None:
+        row.included = ticked
+
+    def row_data(self, row: FieldSummaryRow, index: Index, role: int) -> Any:
         column = index.column()
-        if role == Qt.ItemDataRole.CheckStateRole and column == self.ACCEPT:
-            return _CHECKED if row.included else _UNCHECKED
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.FIELD:
                 return row.label
@@ -124,21 +166,6 @@ class FieldSummaryModel(HeadedTableModel):
         if role == MovieRole.FIELD:
             return row.field
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == self.ACCEPT:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or index.column() != self.ACCEPT or role != Qt.ItemDataRole.CheckStateRole:
-            return False
-        row = self.presenter.field_rows[index.row()]
-        row.included = _check_state(value)
-        self.dataChanged.emit(index, index, [role])
-        self.tickedChanged.emit()
-        return True
 
 
 class MovieSummaryModel(HeadedTableModel):

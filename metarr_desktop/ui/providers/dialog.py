@@ -13,7 +13,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
@@ -43,6 +42,11 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 from metarr_desktop.services.config import check_base_url
 from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.controls import STRETCH
+from metarr_desktop.ui.common.controls import Gap
+from metarr_desktop.ui.common.controls import lay_out
+from metarr_desktop.ui.common.controls import wrapped_label
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import status_colour
@@ -81,11 +85,7 @@ class ProviderSettingsDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(560)
 
-        heading = QLabel(f"{spec.name} configuration")
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = title_label(f"{spec.name} configuration", 1.3)
 
         self.enabled = QCheckBox("Ask this provider when fetching metadata")
         self.enabled.setChecked(self.view.config.enabled)
@@ -110,9 +110,7 @@ class ProviderSettingsDialog(QDialog):
         self.test_button.clicked.connect(self._on_test_clicked)
         self.clear_key = QCheckBox("Remove the stored key")
         self.clear_key.setVisible(self.view.has_api_key)
-        self.test_result = plain_label(QLabel())
-        self.test_result.setWordWrap(True)
-        self.test_result.setObjectName("test-result")
+        self.test_result = wrapped_label("test-result")
         key_row = QHBoxLayout()
         key_row.addWidget(self.api_key, 1)
         key_row.addWidget(self.show_key)
@@ -120,43 +118,7 @@ class ProviderSettingsDialog(QDialog):
         self.api_key.textChanged.connect(self._validate)
         self.clear_key.toggled.connect(self._validate)
 
-        # -- rate limiting -----------------------------------------------------------------------------
-        rate = self.view.config.rate_limit or spec.default_rate_limit
-        self.paced = QCheckBox("Limit the request rate")
-        self.paced.setChecked(self.view.config.rate_limit is not None)
-        self.rate_requests = QSpinBox()
-        self.rate_requests.setRange(1, 100_000)
-        self.rate_requests.setValue(rate.requests if rate else 10)
-        self.rate_requests.setAccessibleName("Requests")
-        self.rate_window = QSpinBox()
-        self.rate_window.setRange(1, 86_400)
-        self.rate_window.setValue(max(1, round(rate.window_seconds)) if rate else 1)
-        self.rate_window.setSuffix(" s")
-        self.rate_window.setAccessibleName("Per seconds")
-        rate_row = QHBoxLayout()
-        rate_row.addWidget(self.paced)
-        rate_row.addSpacing(12)
-        rate_row.addWidget(self.rate_requests)
-        rate_row.addWidget(QLabel("requests per"))
-        rate_row.addWidget(self.rate_window)
-        rate_row.addStretch(1)
-        self.paced.toggled.connect(self._sync_enabled_inputs)
-
-        quota = self.view.config.daily_quota or spec.default_daily_quota
-        self.has_quota = QCheckBox("Daily quota")
-        self.has_quota.setChecked(self.view.config.daily_quota is not None)
-        self.quota = QSpinBox()
-        self.quota.setRange(1, 100_000_000)
-        self.quota.setGroupSeparatorShown(True)
-        self.quota.setValue(quota or 1000)
-        self.quota.setSuffix(" requests")
-        self.quota.setAccessibleName("Daily quota")
-        quota_row = QHBoxLayout()
-        quota_row.addWidget(self.has_quota)
-        quota_row.addSpacing(12)
-        quota_row.addWidget(self.quota)
-        quota_row.addStretch(1)
-        self.has_quota.toggled.connect(self._sync_enabled_inputs)
+        rate_row, quota_row = self._build_limits()
         defaults = []
         if spec.default_rate_limit:
             defaults.append(
@@ -218,9 +180,7 @@ class ProviderSettingsDialog(QDialog):
         status_layout.addRow("Status", status_row)
         status_layout.addRow("Usage today", self.usage_bar)
 
-        self.problems = plain_label(QLabel())
-        self.problems.setWordWrap(True)
-        self.problems.setObjectName("problems")
+        self.problems = wrapped_label("problems")
         self.problems.setStyleSheet(f"color: {error_colour(self.palette()).name()};")
         self.problems.hide()
 
@@ -260,6 +220,37 @@ class ProviderSettingsDialog(QDialog):
         self._sync_enabled_inputs()
         self.show_health(self._current_health())
         self._validate()
+
+    def _build_limits(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The rate limit and the daily quota, each a switch before its numbers (the provider's
+        defaults shown while it has none of its own)."""
+        config, spec = self.view.config, self.view.spec
+        rate = config.rate_limit or spec.default_rate_limit
+        self.paced = QCheckBox("Limit the request rate")
+        self.paced.setChecked(config.rate_limit is not None)
+        self.rate_requests = _count_box("Requests", 100_000, rate.requests if rate else 10)
+        self.rate_window = _count_box(
+            "Per seconds", 86_400, max(1, round(rate.window_seconds)) if rate else 1, " s"
+        )
+        rate_row = lay_out(
+            QHBoxLayout(),
+            self.paced,
+            Gap(12),
+            self.rate_requests,
+            QLabel("requests per"),
+            self.rate_window,
+            STRETCH,
+        )
+        self.paced.toggled.connect(self._sync_enabled_inputs)
+
+        quota = config.daily_quota or spec.default_daily_quota
+        self.has_quota = QCheckBox("Daily quota")
+        self.has_quota.setChecked(config.daily_quota is not None)
+        self.quota = _count_box("Daily quota", 100_000_000, quota or 1000, " requests")
+        self.quota.setGroupSeparatorShown(True)
+        quota_row = lay_out(QHBoxLayout(), self.has_quota, Gap(12), self.quota, STRETCH)
+        self.has_quota.toggled.connect(self._sync_enabled_inputs)
+        return rate_row, quota_row
 
     # -- health ------------------------------------------------------------------------------------
 
@@ -442,6 +433,16 @@ class ProviderSettingsDialog(QDialog):
 
     def now(self) -> datetime:
         return self.ctx.clock.now()
+
+
+def _count_box(name: str, maximum: int, value: int, suffix: str = "") -> QSpinBox:
+    """A count from 1 to `maximum` (requests, seconds), named `name` for screen readers."""
+    box = QSpinBox()
+    box.setRange(1, maximum)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setAccessibleName(name)
+    return box
 
 
 def _timeout_box(name: str, value: float | None, priority: Priority) -> QDoubleSpinBox:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel
 from PySide6.QtCore import QByteArray
 from PySide6.QtCore import QMimeData
 from PySide6.QtCore import QModelIndex
@@ -17,9 +16,10 @@ from metarr_desktop.core.authority import FieldAuthority
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import LANGUAGE_FIELDS
 from metarr_desktop.ui.common.models import ROOT
-from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.models import RowListModel
+from metarr_desktop.ui.common.models import RowTableModel
 from metarr_desktop.ui.common.safe_text import plain_tip
 
 
@@ -43,7 +43,7 @@ class ProviderRow:
 PROVIDER_MIME = "application/x-metarr-provider-ids"
 
 
-class ProviderOrderModel(QAbstractListModel):
+class ProviderOrderModel(RowListModel[ProviderRow]):
     """The providers in priority order with their enabled switch; reordered by drag and drop.
 
     Rows move with `moveRows` (what `QListView` calls for an internal move) or `move`; the check
@@ -55,14 +55,9 @@ class ProviderOrderModel(QAbstractListModel):
 
     def __init__(self, rows: list[ProviderRow] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[ProviderRow] = list(rows or [])
+        self.rows = list(rows or [])
 
-    # -- reading and writing the whole list -------------------------------------------------------
-
-    def set_rows(self, rows: list[ProviderRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    # -- reading the whole list ------------------------------------------------------------------
 
     def pairs(self) -> list[tuple[str, bool]]:
         return [(row.id, row.enabled) for row in self.rows]
@@ -87,13 +82,7 @@ class ProviderOrderModel(QAbstractListModel):
 
     # -- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
+    def row_data(self, row: ProviderRow, index: Index, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{index.row() + 1}.  {row.name}"
         if role == Qt.ItemDataRole.CheckStateRole:
@@ -241,7 +230,7 @@ class OverrideRow:
         return FieldAuthority(list(self.providers), self.exclusive)
 
 
-class FieldAuthorityModel(HeadedTableModel):
+class FieldAuthorityModel(RowTableModel[OverrideRow]):
     """Per-field overrides: Field | Providers (best first) | Exclusive | Language rule.
 
     Attributes:
@@ -256,15 +245,13 @@ class FieldAuthorityModel(HeadedTableModel):
 
     def __init__(self, names: dict[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[OverrideRow] = []
         self.names: dict[str, str] = dict(names or {})
         self.language_rule = ""
 
     def set_language_rule(self, rule: str) -> None:
         if rule != self.language_rule:
             self.language_rule = rule
-            if self.rows:
-                self.dataChanged.emit(self.index(0, self.RULE), self.index(len(self.rows) - 1, self.RULE))
+            self.column_changed(self.RULE, [])
 
     def rule_text(self, row: OverrideRow) -> str:
         """The language rule of one override: none for an exclusive one (no other provider may
@@ -272,11 +259,6 @@ class FieldAuthorityModel(HeadedTableModel):
         if row.exclusive or row.field not in LANGUAGE_FIELDS:
             return ""
         return self.language_rule
-
-    def set_rows(self, rows: list[OverrideRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def authorities(self) -> dict[str, FieldAuthority]:
         return {row.field: row.to_authority() for row in self.rows}
@@ -313,13 +295,7 @@ class FieldAuthorityModel(HeadedTableModel):
             return "(no provider)"
         return " > ".join(self.names.get(p, p) for p in providers)
 
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
+    def row_data(self, row: OverrideRow, index: Index, role: int) -> Any:
         column = index.column()
         if role == Role.FIELD:
             return row.field

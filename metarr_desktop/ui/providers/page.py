@@ -54,8 +54,12 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
+from metarr_desktop.ui.common.controls import STRETCH
+from metarr_desktop.ui.common.controls import lay_out
+from metarr_desktop.ui.common.controls import push_button
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext
@@ -262,78 +266,8 @@ class ProvidersPage(PageView):
         self.order = ProviderOrderModel(parent=self)
         self.overrides = FieldAuthorityModel(parent=self)
 
-        # -- provider priority -----------------------------------------------------------------------
-        priority_box = QGroupBox("Provider priority")
-        self.list = ProviderListView()
-        self.list.setModel(self.order)
-        self.delegate = ProviderRowDelegate(self.list)
-        self.delegate.settingsClicked.connect(self._on_settings_requested)
-        self.list.setItemDelegate(self.delegate)
-        self.list.setMinimumHeight(4 * 42 + 6)
-        self.up_button = QPushButton("Move up")
-        self.up_button.setToolTip("Move the selected provider up (Alt+Up)")
-        self.down_button = QPushButton("Move down")
-        self.down_button.setToolTip("Move the selected provider down (Alt+Down)")
-        self.settings_button = QPushButton("Settings…")
-        self.settings_button.setToolTip("Settings of the selected provider (Enter)")
-        self.up_button.clicked.connect(lambda: self.move_current(-1))
-        self.down_button.clicked.connect(lambda: self.move_current(1))
-        self.settings_button.clicked.connect(self._on_settings_current)
-        QShortcut(QKeySequence("Alt+Up"), self.list, lambda: self.move_current(-1))
-        QShortcut(QKeySequence("Alt+Down"), self.list, lambda: self.move_current(1))
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.list, self._on_settings_current)
-        row_buttons = QHBoxLayout()
-        row_buttons.addWidget(self.up_button)
-        row_buttons.addWidget(self.down_button)
-        row_buttons.addStretch(1)
-        row_buttons.addWidget(self.settings_button)
-        hint = QLabel(
-            "Drag to reorder (or Alt+Up / Alt+Down). Providers are asked in this order; untick to skip one."
-        )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        priority_layout = QVBoxLayout(priority_box)
-        priority_layout.addWidget(hint)
-        priority_layout.addWidget(self.list)
-        priority_layout.addLayout(row_buttons)
-
-        # -- field authority ---------------------------------------------------------------------------
-        authority_box = QGroupBox("Field authority overrides")
-        self.table = QTableView()
-        self.table.setModel(self.overrides)
-        self.table.setAccessibleName("Field authority overrides")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.doubleClicked.connect(self._on_override_double_clicked)
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self.table, self._on_edit_override)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove_current_override)
-        self.field_choice = QComboBox()
-        self.field_choice.setAccessibleName("Field to override")
-        self.field_choice.setMinimumContentsLength(18)
-        self.add_button = QPushButton("Add override")
-        self.add_button.clicked.connect(self._on_add_override)
-        self.edit_button = QPushButton("Edit providers…")
-        self.edit_button.clicked.connect(self._on_edit_override)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.clicked.connect(self.remove_current_override)
-        override_buttons = QHBoxLayout()
-        override_buttons.addWidget(self.field_choice)
-        override_buttons.addWidget(self.add_button)
-        override_buttons.addStretch(1)
-        override_buttons.addWidget(self.edit_button)
-        override_buttons.addWidget(self.remove_button)
-        authority_layout = QVBoxLayout(authority_box)
-        authority_layout.addWidget(self.table)
-        authority_layout.addLayout(override_buttons)
-
+        priority_box = self._build_priority()
+        authority_box = self._build_authority()
         self.fill_gaps = QCheckBox(
             "Fill gaps: use secondary providers for fields the preferred ones leave empty"
         )
@@ -344,30 +278,8 @@ class ProvidersPage(PageView):
         )
         self.prefer_language.setChecked(True)
 
-        # -- validation and actions ----------------------------------------------------------------------
-        self.problem_label = QLabel()
-        self.problem_label.setObjectName("problems")
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
-        self.problem_label.hide()
-        self.revert_button = QPushButton("Revert")
-        self.revert_button.setToolTip("Discard unsaved changes")
-        self.save_button = QPushButton("Save")
-        self.save_button.setDefault(True)
-        self.save_button.setToolTip("Store the priority, switches and overrides (Ctrl+S)")
-        self.revert_button.clicked.connect(self._on_revert_clicked)
-        self.save_button.clicked.connect(self._on_save_clicked)
-        actions = QHBoxLayout()
-        actions.addWidget(self.problem_label, 1)
-        actions.addStretch(0)
-        actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
-        actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
-
-        title = QLabel("Provider configuration")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        actions = self._build_actions()
+        title = title_label("Provider configuration")
 
         columns = QHBoxLayout()
         columns.addWidget(priority_box, 2)
@@ -396,6 +308,100 @@ class ProvidersPage(PageView):
         self.table.selectionModel().currentChanged.connect(self._sync_buttons)
         self._sync_buttons()
         self._update_validity()
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def _build_priority(self) -> QGroupBox:
+        """The providers in priority order (drag, or Alt+Up / Alt+Down), with their settings."""
+        priority_box = QGroupBox("Provider priority")
+        self.list = ProviderListView()
+        self.list.setModel(self.order)
+        self.delegate = ProviderRowDelegate(self.list)
+        self.delegate.settingsClicked.connect(self._on_settings_requested)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setMinimumHeight(4 * 42 + 6)
+        self.up_button = push_button(
+            "Move up", "Move the selected provider up (Alt+Up)", clicked=lambda: self.move_current(-1)
+        )
+        self.down_button = push_button(
+            "Move down", "Move the selected provider down (Alt+Down)", clicked=lambda: self.move_current(1)
+        )
+        self.settings_button = push_button(
+            "Settings…", "Settings of the selected provider (Enter)", clicked=self._on_settings_current
+        )
+        QShortcut(QKeySequence("Alt+Up"), self.list, lambda: self.move_current(-1))
+        QShortcut(QKeySequence("Alt+Down"), self.list, lambda: self.move_current(1))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.list, self._on_settings_current)
+        hint = QLabel(
+            "Drag to reorder (or Alt+Up / Alt+Down). Providers are asked in this order; untick to skip one."
+        )
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        priority_layout = QVBoxLayout(priority_box)
+        priority_layout.addWidget(hint)
+        priority_layout.addWidget(self.list)
+        priority_layout.addLayout(
+            lay_out(QHBoxLayout(), self.up_button, self.down_button, STRETCH, self.settings_button)
+        )
+        return priority_box
+
+    def _build_authority(self) -> QGroupBox:
+        """The field-authority overrides, with the field to add and the buttons to edit them."""
+        authority_box = QGroupBox("Field authority overrides")
+        self.table = QTableView()
+        self.table.setModel(self.overrides)
+        self.table.setAccessibleName("Field authority overrides")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(self._on_override_double_clicked)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self.table, self._on_edit_override)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove_current_override)
+        self.field_choice = QComboBox()
+        self.field_choice.setAccessibleName("Field to override")
+        self.field_choice.setMinimumContentsLength(18)
+        self.add_button = push_button("Add override", clicked=self._on_add_override)
+        self.edit_button = push_button("Edit providers…", clicked=self._on_edit_override)
+        self.remove_button = push_button("Remove", clicked=self.remove_current_override)
+        authority_layout = QVBoxLayout(authority_box)
+        authority_layout.addWidget(self.table)
+        authority_layout.addLayout(
+            lay_out(
+                QHBoxLayout(),
+                self.field_choice,
+                self.add_button,
+                STRETCH,
+                self.edit_button,
+                self.remove_button,
+            )
+        )
+        return authority_box
+
+    def _build_actions(self) -> QHBoxLayout:
+        """What stops a save, beside Revert and Save."""
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("problems")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problem_label.hide()
+        self.revert_button = push_button("Revert", "Discard unsaved changes", clicked=self._on_revert_clicked)
+        self.save_button = push_button(
+            "Save", "Store the priority, switches and overrides (Ctrl+S)", clicked=self._on_save_clicked
+        )
+        self.save_button.setDefault(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.problem_label, 1)
+        actions.addStretch(0)
+        actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
+        actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        return actions
 
     # -- loading and saving ----------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ shown as plain text only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
@@ -17,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtGui import QImage
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -25,7 +23,6 @@ from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QStackedWidget
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -33,8 +30,9 @@ from metarr_desktop.services.publish import MovieResult
 from metarr_desktop.services.publish import PublishService
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.ui.common.bridge import spawn
-from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import RowTableModel
+from metarr_desktop.ui.common.pages import row_table
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.publish.presenter import FileRow
 from metarr_desktop.ui.publish.presenter import file_rows
@@ -42,48 +40,19 @@ from metarr_desktop.ui.publish.presenter import nfo_diff_text
 from metarr_desktop.ui.publish.presenter import preview_summary
 
 THUMB = QSize(260, 260)
-COLUMNS = ("File", "Kind", "Action", "Note")
 
 
-class FilesModel(QAbstractTableModel):
+class FilesModel(RowTableModel[FileRow]):
     """The files of one movie's publish (or preview).
 
     Attributes:
         rows: one `FileRow` per file.
     """
 
+    HEADERS = ("File", "Kind", "Action", "Note")
     ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[FileRow] = []
-
-    def set_rows(self, rows: list[FileRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
+    def row_data(self, row: FileRow, index: Index, role: int) -> object:
         if role == self.ROW_ROLE:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -179,14 +148,8 @@ class FilesTab(QWidget):
         top.addWidget(self.preview_button)
         top.addWidget(self.write_button)
 
-        self.table = QTableView()
-        self.table.setObjectName("files-table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table("files-table", self.model)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.settings import SettingsService
+from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.publish.presenter import ARTWORK_CHOICES
 from metarr_desktop.ui.publish.presenter import FLAVOUR_LABELS
 from metarr_desktop.ui.publish.presenter import KIND_LABELS
@@ -39,11 +40,7 @@ class LibraryFilesPage(QWidget):
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("library-files-settings")
-        title = QLabel("Library files")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = title_label("Library files", 1.3)
         intro = QLabel(
             "Metarr can write an NFO file and artwork next to each movie, so that Kodi and Jellyfin show "
             "the same metadata. It never replaces a file it did not write, except to merge its own tags "

@@ -18,9 +18,14 @@ from metarr_desktop.providers.errors import RateLimitedError
 from metarr_desktop.providers.errors import ServerError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.enrichment import EnrichOptions
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.page import HealthPage
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
+from metarr_desktop.ui.main_window import window_settings
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.qt import shown_and_loaded
 from tests.helpers.qt import wait_signal
@@ -168,7 +173,7 @@ async def test_the_last_24_hours_and_the_session_figures(
         await page.load()
         assert ctx.suite is not None
         movie = ctx.suite.library.add("Inception", ids=ExternalIds(tmdb=27205))
-        await ctx.suite.enrichment.enrich(movie.id)  # identified: its lookup answers are used
+        await ctx.suite.enrichment.enrich(movie.id)  # identified: its lookup is a fetch, 4 misses
         clock.advance(3600)
         await ctx.suite.enrichment.enrich(movie.id, EnrichOptions(force=True))  # one fetch: 4 misses
         await ctx.suite.enrichment.enrich(movie.id)  # 4 answers from the cache
@@ -182,6 +187,44 @@ async def test_the_last_24_hours_and_the_session_figures(
         assert "2 requests · 2 executions · 100.0 % succeeded" in activity.figures.text()
         assert len(activity.chart.bars()) == 2
         overview = page.overview.text()
-        assert "This session: 1 fetch · 100.0 % succeeded" in overview
-        assert "50.0 % of answers from the cache" in overview
+        # The lookup's fetch counts like the forced one (TMDB's card says 2 executions too), and
+        # its 4 answers were asked for: 4 of 12 answers came from the cache.
+        assert "This session: 2 fetches · 100.0 % succeeded" in overview
+        assert "33.3 % of answers from the cache" in overview
         page.grab().save("/tmp/health-page.png")
+
+
+async def test_the_session_figures_show_an_enrichment_run_once_its_job_ends(
+    qtbot: QtBot, tmp_path: Path, clock: VirtualClock
+) -> None:
+    async with fake_ui_context(tmp_path / "profile", FakeServices(), clock) as ctx:
+        window = MainWindow(ctx, settings=window_settings(tmp_path))
+        try:
+            await window.load_page(Page.HEALTH)
+            page = window.health_page
+            page.timer.stop()  # no tick: the job's end alone shows the figures again
+            assert ctx.suite is not None
+            suite = ctx.suite
+            for title, tmdb in (("Inception", 27205), ("The Matrix", 603), ("Heat", 949)):
+                suite.library.add(title, ids=ExternalIds(tmdb=tmdb))
+            assert page.overview.text() == (
+                "This session: no fetches yet   ·   Cache: no answers asked for yet"
+            )
+
+            async def run(handle: JobHandle) -> EnrichReport:
+                return await suite.enrichment.enrich_all()
+
+            report = await ctx.jobs.wait(ctx.jobs.start("Enrich every movie", run))
+            assert isinstance(report, EnrichReport) and report.finished == 3
+            # Each movie was looked up (identified first): three fetches, every answer asked for.
+            overview = page.overview.text()
+            assert "This session: 3 fetches · 100.0 % succeeded" in overview
+            assert "Cache: 0.0 % of answers from the cache" in overview
+
+            await ctx.jobs.wait(ctx.jobs.start("Enrich every movie", run))  # fresh: the cache answers
+            overview = page.overview.text()
+            assert "This session: 3 fetches" in overview
+            assert "50.0 % of answers from the cache" in overview
+        finally:
+            window.dispose()
+            window.deleteLater()
