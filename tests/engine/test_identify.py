@@ -42,7 +42,7 @@ async def test_lookup_goes_round_by_round_until_nobody_can_add_more() -> None:
 
 
 async def test_a_lookup_is_one_execution_whatever_its_rounds_and_a_search_is_none() -> None:
-    identifier, _ = make(VirtualClock(), tvdb={"provides": frozenset({V, IM})})
+    identifier, _ = catalog_identifier(VirtualClock(), tvdb={"provides": frozenset({V, IM})})
     metrics = identifier.orchestrator.metrics
     await identifier.lookup(ExternalIds(tvdb=611), providers=["tvdb", "omdb", "fanart"])  # 3 rounds
     assert metrics.executions == 1 and metrics.success_rate == 1.0
