@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from metarr_desktop.core.ids import ExternalIds
@@ -10,6 +12,7 @@ from metarr_desktop.engine.identify import LookupResult
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from tests.helpers.qt import until
 
 
 def open_identify_dialog(
@@ -31,6 +34,22 @@ def open_identify_dialog(
     dialog.show()
     dialog.debounce.stop()
     return dialog
+
+
+async def search_overtaken(
+    qtbot: Any, dialog: IdentifyDialog, started: Callable[[], int]
+) -> asyncio.Task[Any]:
+    """Start a search, type one more letter of the title while it runs and search again (which
+    cancels the first): the first search's task. `started()` counts the searches the fake service
+    has seen start."""
+    dialog.search_now()
+    await until(lambda: started() == 1)
+    first = dialog.task
+    assert first is not None
+    qtbot.keyClicks(dialog.title_edit, "g")
+    dialog.search_now()
+    await until(lambda: started() == 2)
+    return first
 
 
 def identified(movie_id: int, choice: str) -> IdentifyResult:

@@ -61,6 +61,7 @@ from metarr_desktop.ui.identify.presenter import parse_id_input
 from metarr_desktop.ui.identify.presenter import thumbnail_url
 from tests.helpers.identify import WithoutLookups
 from tests.helpers.identify import identified
+from tests.helpers.identify import search_overtaken
 from tests.helpers.qt import deleted_on_the_qt_thread
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
@@ -453,13 +454,7 @@ async def test_an_answer_that_ignores_the_cancellation_is_still_never_shown(
     finished: list[str] = []
     dialog.searchFinished.connect(lambda: finished.append(dialog.title_edit.text()))
 
-    dialog.search_now()
-    await until(lambda: len(fake.searches) == 1)
-    first = dialog.task
-    assert first is not None
-    qtbot.keyClicks(dialog.title_edit, "g")
-    dialog.search_now()
-    await until(lambda: len(fake.searches) == 2)
+    first = await search_overtaken(qtbot, dialog, lambda: len(fake.searches))
     await until(first.done)  # it swallowed the cancellation and answered "The Thin (answer)"
     assert not first.cancelled() and fake.cancelled == ["The Thin"]
     assert all("The Thin (answer) (1996)" not in rows for rows in shown)

@@ -47,6 +47,7 @@ from metarr_desktop.ui.movie.chips import ChipRow
 from tests.helpers import qt
 from tests.helpers.fake_services import GatedServices
 from tests.helpers.identify import open_identify_dialog
+from tests.helpers.identify import search_overtaken
 from tests.helpers.qt import deleted_on_the_qt_thread
 from tests.helpers.qt import lay_out
 from tests.helpers.qt import settle
@@ -477,13 +478,7 @@ async def test_a_search_that_ignores_its_cancellation_never_reaches_the_chips(
 ) -> None:
     fake = ReportingIdentification(stubborn=True)
     dialog = open_dialog(ctx, "The Thin", service=fake)
-    dialog.search_now()
-    await until(lambda: len(fake.listeners) == 1)
-    first = dialog.task
-    assert first is not None
-    qtbot.keyClicks(dialog.title_edit, "g")
-    dialog.search_now()
-    await until(lambda: len(fake.listeners) == 2)
+    first = await search_overtaken(qtbot, dialog, lambda: len(fake.listeners))
     assert chips(dialog) == {"tmdb": "searching…", "omdb": "searching…"}
     fake.late.set()
     await until(first.done)  # it swallowed the cancellation, reported "7 results" and answered
