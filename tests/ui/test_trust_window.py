@@ -329,6 +329,22 @@ async def test_a_preview_can_be_discarded(
     assert ctx.suite.app.movies.require(movie_id).status.value == "identified"
 
 
+async def test_a_closed_preview_is_deleted_when_the_page_opens_the_next(
+    world: Any, movie_page_factory: Callable[[UiContext], MovieDetailPage]
+) -> None:
+    ctx, _server = world
+    _movie_id, first = await preview_of_a_new_inception(ctx, movie_page_factory)
+    page = first.parent()
+    first.discard()
+    await settle()
+    await page.refresh()
+    await settle()
+    second = dialog_of(page, PreviewDialog)
+    assert second is not first
+    assert page.findChildren(PreviewDialog) == [second]  # the first is gone, not only hidden
+    second.close()
+
+
 async def test_a_bulk_preview_summarises_by_field_and_accepts_fields_across_movies(
     world: Any, qtbot: Any
 ) -> None:
