@@ -335,6 +335,7 @@ async def test_a_closed_preview_is_deleted_when_the_page_opens_the_next(
     ctx, _server = world
     _movie_id, first = await preview_of_a_new_inception(ctx, movie_page_factory)
     page = first.parent()
+    assert isinstance(page, MovieDetailPage)
     first.discard()
     await settle()
     await page.refresh()
