@@ -26,12 +26,15 @@ run: $(STAMP)
 	@bash scripts/ensure-qt-libs.sh $(BIN)/python run
 	QT_QPA_PLATFORM= $(BIN)/metarr-desktop --demo
 
+# The tests run on every core (pytest-xdist). Bytecode caches stay on even where the environment
+# turns them off (PYTHONDONTWRITEBYTECODE, as in many containers): the suite starts the app and the CLI
+# in dozens of subprocesses, and each would compile the whole package again (__pycache__/ is ignored).
 test: $(STAMP)
 	@bash scripts/ensure-qt-libs.sh $(BIN)/python test
 	@bash scripts/ensure-xvfb.sh
 	$(BIN)/ruff check metarr_desktop tests benchmarks
 	$(BIN)/mypy metarr_desktop tests
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
+	PYTHONDONTWRITEBYTECODE= QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
