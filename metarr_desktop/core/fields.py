@@ -76,7 +76,7 @@ def _rating(
         label,
         kind,
         _RATINGS,
-        minimum=0,
+        minimum=0.0 if kind == "float" else 0,
         maximum=maximum,
         player_sync=player_sync,
         rating_source=source,
