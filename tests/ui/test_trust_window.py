@@ -346,6 +346,34 @@ async def test_a_closed_preview_is_deleted_when_the_page_opens_the_next(
     second.close()
 
 
+async def test_a_preview_closed_while_its_accept_runs_still_reloads_the_page(
+    world: Any, movie_page_factory: Callable[[UiContext], MovieDetailPage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, _server = world
+    _movie_id, first = await preview_of_a_new_inception(ctx, movie_page_factory)
+    page = first.parent()
+    assert isinstance(page, MovieDetailPage)
+    gate = asyncio.Event()
+    accept = first.presenter.service.accept
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        await gate.wait()
+        return await accept(*args, **kwargs)
+
+    monkeypatch.setattr(first.presenter.service, "accept", held)
+    applied: list[object] = []
+    first.applied.connect(applied.append)
+    accepting = asyncio.ensure_future(first.accept_all())
+    await settle()
+    first.discard()  # Esc while the accept runs
+    await page.refresh()  # the next preview opens
+    await settle()
+    gate.set()
+    await accepting
+    assert len(applied) == 1
+    dialog_of(page, PreviewDialog).close()
+
+
 async def test_a_bulk_preview_summarises_by_field_and_accepts_fields_across_movies(
     world: Any, qtbot: Any
 ) -> None:

@@ -137,6 +137,7 @@ class PreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.presenter = presenter
+        self.accepting = False  # an Accept is running
         self.setObjectName("preview-dialog")
         self.setWindowTitle(f"Preview: {presenter.title}")
         self.resize(900, 560)
@@ -279,7 +280,11 @@ class PreviewDialog(QDialog):
     async def _accept(self, fields: list[str]) -> str:
         self.accept_all_button.setEnabled(False)
         self.accept_button.setEnabled(False)
-        text = await self.presenter.accept(fields)
+        self.accepting = True  # closed meanwhile, it is not deleted before its answer is shown
+        try:
+            text = await self.presenter.accept(fields)
+        finally:
+            self.accepting = False
         self.status.setText(text)
         self.status.show()
         self._update_actions()
@@ -302,6 +307,7 @@ class BulkPreviewDialog(QDialog):
 
     def __init__(self, presenter: BulkPreviewPresenter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.accepting = False  # an Accept is running
         self.presenter = presenter
         self.setObjectName("bulk-preview-dialog")
         self.setWindowTitle("Preview of a refresh")
@@ -380,7 +386,11 @@ class BulkPreviewDialog(QDialog):
 
     async def accept_fields(self) -> str:
         self.accept_button.setEnabled(False)
-        text = await self.presenter.accept()
+        self.accepting = True  # closed meanwhile, it is not deleted before its answer is shown
+        try:
+            text = await self.presenter.accept()
+        finally:
+            self.accepting = False
         self.status.setText(text)
         self.status.show()
         self.discard_button.setText("Close")

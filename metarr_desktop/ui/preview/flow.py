@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.enrichment import EnrichReport
@@ -109,9 +108,10 @@ def open_bulk_preview(page: LibraryPage, bulk: BulkPreview) -> BulkPreviewDialog
     return dialog
 
 
-def _drop_closed(page: QWidget, kind: type[QDialog]) -> None:
+def _drop_closed(page: QWidget, kind: type[PreviewDialog] | type[BulkPreviewDialog]) -> None:
     """Delete the previews of `kind` the page opened before that are closed now: each holds its
-    thumbnails and tables, and a page that previews all evening would otherwise keep them all."""
+    thumbnails and tables, and a page that previews all evening would otherwise keep them all. One
+    closed while its Accept runs stays until the next time: its answer still reloads the page."""
     for old in page.findChildren(kind):
-        if not old.isVisible():
+        if not old.isVisible() and not old.accepting:
             old.deleteLater()

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 @pytest.fixture(autouse=True)
-def collect_on_the_qt_thread() -> Iterator[None]:
+def collect_after_the_test() -> Iterator[None]:
     """Qt objects left in reference cycles are destroyed here, never by a worker thread's GC."""
     yield
     gc.collect()
