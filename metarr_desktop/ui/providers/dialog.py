@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core import formatting
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.providers import RateLimit
@@ -381,6 +382,8 @@ class ProviderSettingsDialog(QDialog):
             self.save_button.setEnabled(True)
             return False
         except OSError as exc:  # the keyring or the database failed: tell the user, keep the form
+            if isinstance(exc, StoreError) and exc.is_bug:
+                raise  # this program's bug, not the machine's: the crash report shows it
             self._show_problems([f"Could not save: {exc}"])
             self.save_button.setEnabled(True)
             return False

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.core.authority import FieldAuthorityConfig
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import language_rule
@@ -524,7 +525,9 @@ class ProvidersPage(PageView):
             self._show_problems([Problem(p[0].upper() + p[1:] + ".") for p in exc.problems])
             self.save_button.setEnabled(True)
             return False
-        except OSError as exc:
+        except OSError as exc:  # the keyring or the database failed: tell the user, keep the page
+            if isinstance(exc, StoreError) and exc.is_bug:
+                raise  # this program's bug, not the machine's: the crash report shows it
             self._show_problems([Problem(f"Could not save: {exc}")])
             self.save_button.setEnabled(True)
             return False

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.providers.errors import RateLimitedError
@@ -69,6 +70,24 @@ async def test_save_round_trip(dialog: ProviderSettingsDialog, ctx: UiContext) -
     assert stored.base_url == "http://127.0.0.1:8080/omdb"
     assert ctx.pool.get("omdb").gate.quota.limit == 100_000  # applied to the engine at once
     assert not dialog.isVisible()
+
+
+async def test_a_full_disk_is_told_and_a_store_bug_is_not_swallowed(
+    dialog: ProviderSettingsDialog, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failure = StoreError("cannot use the database: the disk is full", environment=True)
+
+    async def failing(*_args: object, **_kwargs: object) -> object:
+        raise failure
+
+    monkeypatch.setattr(ctx.providers, "update", failing)
+    dialog.api_key.setText("good-omdb-key")
+    assert await dialog.save() is False
+    assert dialog.problems.text() == "Could not save: cannot use the database: the disk is full"
+    assert dialog.save_button.isEnabled()
+    failure = StoreError("no such table: provider_config", environment=False)
+    with pytest.raises(StoreError, match="no such table"):
+        await dialog.save()
 
 
 async def test_unchanged_fields_are_left_alone(dialog: ProviderSettingsDialog) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop.core.authority import AuthorityError
+from metarr_desktop.core.errors import StoreError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.context import UiContext
@@ -76,6 +77,24 @@ async def test_reorder_switch_and_overrides_round_trip(page: ProvidersPage, ctx:
     assert again.overrides.rows == page.overrides.rows
     assert again.fill_gaps.isChecked() is False
     again.deleteLater()
+
+
+async def test_a_full_disk_is_told_and_a_store_bug_is_not_swallowed(
+    page: ProvidersPage, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failure = StoreError("cannot use the database <profile>: the disk is full", environment=True)
+
+    def failing(_config: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(ctx.authority, "set", failing)
+    page.fill_gaps.setChecked(not page.fill_gaps.isChecked())
+    assert await page.save() is False
+    shown = page.problem_label.text()
+    assert "Could not save: cannot use the database &lt;profile>: the disk is full" in shown
+    failure = StoreError("no such table: settings", environment=False)
+    with pytest.raises(StoreError, match="no such table"):
+        await page.save()
 
 
 async def test_revert_discards_unsaved_changes(page: ProvidersPage, ctx: UiContext) -> None:
