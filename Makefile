@@ -26,15 +26,16 @@ run: $(STAMP)
 	@bash scripts/ensure-qt-libs.sh $(BIN)/python run
 	QT_QPA_PLATFORM= $(BIN)/metarr-desktop --demo
 
-# The tests run on every core (pytest-xdist). Bytecode caches stay on even where the environment
-# turns them off (PYTHONDONTWRITEBYTECODE, as in many containers): the suite starts the app and the CLI
-# in dozens of subprocesses, and each would compile the whole package again (__pycache__/ is ignored).
+# The tests run on every core, eight workers at most (pytest-xdist; each worker collects the whole
+# suite and holds its own Qt application, about 350 MB). Bytecode caches stay on even where the
+# environment turns them off (PYTHONDONTWRITEBYTECODE, as in many containers): the suite starts the
+# app and the CLI in dozens of subprocesses, and each would compile the whole package again.
 test: $(STAMP)
 	@bash scripts/ensure-qt-libs.sh $(BIN)/python test
 	@bash scripts/ensure-xvfb.sh
 	$(BIN)/ruff check metarr_desktop tests benchmarks
 	$(BIN)/mypy metarr_desktop tests
-	PYTHONDONTWRITEBYTECODE= QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
+	PYTHONDONTWRITEBYTECODE= QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto --maxprocesses 8
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
