@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from typing import Any
 from typing import Generic
-from typing import TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
@@ -15,6 +14,7 @@ from PySide6.QtGui import QColor
 
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.models import Row
 from metarr_desktop.ui.movie.models import MovieRole
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
 from metarr_desktop.ui.preview.presenter import ChangeRow
@@ -28,8 +28,6 @@ _UNCHECKED = Qt.CheckState.Unchecked
 def _check_state(value: Any) -> bool:
     return value in (_CHECKED, _CHECKED.value, 2, True)
 
-
-Row = TypeVar("Row")
 
 
 class _TickableModel(HeadedTableModel, Generic[Row]):
