@@ -4,7 +4,6 @@ and tooltips, rows refreshed in place, and poster thumbnails requested only for 
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -72,9 +71,9 @@ SAMPLE = [
 def test_a_hundred_thousand_rows_under_the_model_tester(qtmodeltester: Any) -> None:
     model = LibraryModel(now=lambda: NOW)
     # Qt's C++ tester (pytest-qt's default) walks every row after every change, so the 100,000
-    # rows are checked once (about 10 s) and then filtered down before sorting and widening.
+    # rows are checked once (about 10 s) and then filtered down before sorting and widening. How
+    # fast the model is, is measured by `benchmarks/ui_library.py`, not by a wall-clock bound here.
     qtmodeltester.check(model)
-    started = time.perf_counter()
     model.set_rows(synthetic(100_000))
     assert model.rowCount() == 100_000
     model.set_filter("lost city 9")
@@ -91,7 +90,6 @@ def test_a_hundred_thousand_rows_under_the_model_tester(qtmodeltester: Any) -> N
     assert model.rowCount() == expected
     model.update_rows([movie(100_001, "Lost City 9 (restored)", 1999)])
     assert model.rowCount() == expected + 1
-    assert time.perf_counter() - started < 90
 
 
 def test_large_model_operations_keep_their_results() -> None:
