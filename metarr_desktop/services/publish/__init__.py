@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.services.publish.planning import options_from_settings
+from metarr_desktop.services.publish.options import PublishOptions
+from metarr_desktop.services.publish.options import options_from_settings
 from metarr_desktop.services.publish.service import FileResult
 from metarr_desktop.services.publish.service import ImageFetcher
 from metarr_desktop.services.publish.service import MovieResult
 from metarr_desktop.services.publish.service import MovieStatus
-from metarr_desktop.services.publish.service import PublishOptions
 from metarr_desktop.services.publish.service import PublishReport
 from metarr_desktop.services.publish.service import PublishService
 from metarr_desktop.services.settings import SettingsService

@@ -14,23 +14,19 @@ from dataclasses import dataclass
 from metarr_desktop.core.artwork import rank_key
 from metarr_desktop.core.assets import AssetType
 from metarr_desktop.core.records import CachedAsset
-from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.services.publish.files import Decision
 from metarr_desktop.services.publish.files import decide
 from metarr_desktop.services.publish.files import sha256
-from metarr_desktop.services.publish.layout import ARTWORK_FILES
-from metarr_desktop.services.publish.layout import Flavour
 from metarr_desktop.services.publish.layout import MovieLayout
-from metarr_desktop.services.publish.layout import NfoName
 from metarr_desktop.services.publish.layout import artwork_kinds
 from metarr_desktop.services.publish.layout import artwork_name
 from metarr_desktop.services.publish.layout import extrafanart_names
 from metarr_desktop.services.publish.layout import nfo_names
+from metarr_desktop.services.publish.options import PublishOptions
 from metarr_desktop.services.publish.results import FileResult
 from metarr_desktop.services.publish.results import MovieResult
 from metarr_desktop.services.publish.results import MovieStatus
-from metarr_desktop.services.settings import SettingsService
 from metarr_desktop.store.publish import LedgerEntry
 
 #: The asset types each artwork kind is chosen from.
@@ -44,38 +40,6 @@ KIND_TYPES: dict[str, frozenset[AssetType]] = {
     "landscape": frozenset({AssetType.THUMB}),
     "keyart": frozenset({AssetType.POSTER}),  # a poster without text
 }
-DEFAULT_ARTWORK: tuple[str, ...] = tuple(ARTWORK_FILES)
-
-
-@dataclass(frozen=True, slots=True)
-class PublishOptions:
-    """What the ``publish.*`` settings say (see `options_from_settings`).
-
-    Attributes:
-        replace_foreign: artwork kinds the user allows Metarr to replace although it did not write
-            them (the original is backed up once).
-    """
-
-    flavour: Flavour = Flavour.BOTH
-    nfo_name: NfoName = NfoName.VIDEO
-    artwork: tuple[str, ...] = DEFAULT_ARTWORK
-    extrafanart: int = 3
-    replace_foreign: frozenset[str] = frozenset()
-    language: str = "en"
-    preferred_rating: str = "imdb"
-
-
-def options_from_settings(settings: SettingsService) -> PublishOptions:
-    """The publish options the user's settings say (the language settings when declared)."""
-    language = settings.get("metadata.language") if "metadata.language" in SETTINGS else "en"
-    return PublishOptions(
-        flavour=Flavour(settings.get("publish.flavour")),
-        nfo_name=NfoName(settings.get("publish.nfo_name")),
-        artwork=tuple(settings.get("publish.artwork")),
-        extrafanart=int(settings.get("publish.extrafanart")),
-        replace_foreign=frozenset(settings.get("publish.replace_foreign")),
-        language=str(language or "en").split("-")[0],
-    )
 
 
 @dataclass(slots=True)
@@ -204,10 +168,8 @@ def file_result(item: PlannedFile, action: Action) -> FileResult:
 
 
 __all__ = [
-    "DEFAULT_ARTWORK",
     "KIND_TYPES",
     "PlannedFile",
-    "PublishOptions",
     "choose",
     "decide_all",
     "decided",

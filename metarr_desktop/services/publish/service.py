@@ -57,12 +57,12 @@ from metarr_desktop.services.publish.layout import LayoutError
 from metarr_desktop.services.publish.layout import MovieLayout
 from metarr_desktop.services.publish.layout import locate
 from metarr_desktop.services.publish.layout import movie_layout
+from metarr_desktop.services.publish.options import PublishOptions
+from metarr_desktop.services.publish.options import options_from_settings
 from metarr_desktop.services.publish.planning import PlannedFile
-from metarr_desktop.services.publish.planning import PublishOptions
 from metarr_desktop.services.publish.planning import decide_all
 from metarr_desktop.services.publish.planning import decided
 from metarr_desktop.services.publish.planning import file_result
-from metarr_desktop.services.publish.planning import options_from_settings
 from metarr_desktop.services.publish.planning import plan_files
 from metarr_desktop.services.publish.planning import preview
 from metarr_desktop.services.publish.read_ahead import KnownMovie

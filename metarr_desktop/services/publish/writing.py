@@ -17,8 +17,8 @@ from metarr_desktop.services.publish.files import backup_once
 from metarr_desktop.services.publish.files import sha256
 from metarr_desktop.services.publish.image_fetcher import ImageFetcher
 from metarr_desktop.services.publish.layout import ARTWORK_FILES
+from metarr_desktop.services.publish.options import PublishOptions
 from metarr_desktop.services.publish.planning import PlannedFile
-from metarr_desktop.services.publish.planning import PublishOptions
 from metarr_desktop.store.publish import AssetAnalysis
 from metarr_desktop.store.publish import PublishLedger
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from metarr_desktop.services.publish import MovieResult
 from metarr_desktop.services.publish import PublishReport
@@ -17,6 +17,7 @@ from metarr_desktop.services.publish.files import Action
 from metarr_desktop.services.publish.layout import ARTWORK_FILES
 from metarr_desktop.services.publish.layout import Flavour
 from metarr_desktop.services.publish.layout import NfoName
+from metarr_desktop.services.publish.options import PublishSettings
 from metarr_desktop.services.publish.service import nfo_diff
 from metarr_desktop.services.settings import SettingsService
 
@@ -156,13 +157,14 @@ class LibraryFilesValues:
 
     @classmethod
     def load(cls, settings: SettingsService) -> LibraryFilesValues:
+        chosen = PublishSettings.read(settings)
         return cls(
-            enabled=bool(settings.get("publish.enabled")),
-            after_enrichment=bool(settings.get("publish.after_enrichment")),
-            flavour=str(settings.get("publish.flavour")),
-            nfo_name=str(settings.get("publish.nfo_name")),
-            artwork=list(settings.get("publish.artwork")),
-            extrafanart=int(settings.get("publish.extrafanart")),
+            enabled=chosen.enabled,
+            after_enrichment=chosen.after_enrichment,
+            flavour=chosen.flavour.value,
+            nfo_name=chosen.nfo_name.value,
+            artwork=list(chosen.artwork),
+            extrafanart=chosen.extrafanart,
         )
 
     def problems(self) -> list[str]:
@@ -176,17 +178,17 @@ class LibraryFilesValues:
         return out
 
     def save(self, settings: SettingsService) -> None:
-        values: dict[str, Any] = {
-            "publish.enabled": self.enabled,
-            "publish.after_enrichment": self.after_enrichment,
-            "publish.flavour": self.flavour,
-            "publish.nfo_name": self.nfo_name,
-            "publish.artwork": [k for k in ARTWORK_CHOICES if k in self.artwork],
-            "publish.extrafanart": self.extrafanart,
-        }
-        for key, value in values.items():
-            if settings.get(key) != value:
-                settings.set(key, value)
+        """Store the values (once `problems` has none); the settings the page does not show stay."""
+        chosen = replace(
+            PublishSettings.read(settings),
+            enabled=self.enabled,
+            after_enrichment=self.after_enrichment,
+            flavour=Flavour(self.flavour),
+            nfo_name=NfoName(self.nfo_name),
+            artwork=tuple(k for k in ARTWORK_CHOICES if k in self.artwork),
+            extrafanart=self.extrafanart,
+        )
+        chosen.write(settings)
 
 
 # -- the first-run choice --------------------------------------------------------------------------
