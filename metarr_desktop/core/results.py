@@ -1,4 +1,5 @@
-"""`ProviderResults`: what one fetch across all providers produced, partial results included."""
+"""`ProviderResults`: what one fetch across all providers produced, partial results included; and
+`FetchOutcome`, how each provider's part of an action ended as an action's result reports it."""
 
 from __future__ import annotations
 
@@ -55,6 +56,34 @@ class SkippedProvider:
             "until": self.until.isoformat(timespec="seconds") if self.until else None,
             "detail": self.detail,
         }
+
+
+@dataclass(slots=True, kw_only=True)
+class FetchOutcome:
+    """How each provider's part of an action ended, as an action's result reports it and
+    `services.progress.ProviderBoard.finish` reads it (an `EnrichResult`).
+
+    Attributes:
+        providers: providers that answered over the network during the action (identification
+            lookups included).
+        cached: providers whose cached answer was used (fresh, or standing in for one that could not
+            answer now).
+        not_found: providers that answered "no such entity here".
+        rate_limited: providers refused or stopped by a rate limit, a quota or an open circuit.
+        failed: providers whose error ended their part, with the error and whether a retry may help.
+        timed_out: providers that ran out of time (their requests were cancelled).
+        skipped: every provider that could not be asked (or was stopped before its request left),
+            with the reason (open circuit, rate limit, quota, switched off) and when it may be asked
+            again; the circuit-open, rate-limited and out-of-quota ones are also in `rate_limited`.
+    """
+
+    providers: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    rate_limited: list[str] = field(default_factory=list)
+    failed: list[FailedProvider] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)
+    skipped: list[SkippedProvider] = field(default_factory=list)
 
 
 @dataclass(slots=True)
