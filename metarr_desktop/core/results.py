@@ -1,4 +1,6 @@
-"""`ProviderResults`: what one fetch across all providers produced, partial results included."""
+"""`ProviderResults`: what one fetch across all providers produced, partial results included; and
+the lists of how each provider's part of an action ended that it shares with an action's result
+(`ProviderProblems`, `FetchOutcome`)."""
 
 from __future__ import annotations
 
@@ -57,8 +59,57 @@ class SkippedProvider:
         }
 
 
+@dataclass(slots=True, kw_only=True)
+class ProviderProblems:
+    """The providers whose part of an action ended without an answer, each in exactly one list.
+
+    A subclass says where it keeps why each refused provider could not be asked (`refusals`);
+    `engine.fetch.file_problem` is the one place that files a provider under these lists.
+
+    Attributes:
+        rate_limited: providers refused or stopped by a rate limit, a quota or an open circuit.
+        failed: providers whose error ended their part, with the error and whether a retry may help.
+        timed_out: providers that ran out of time (their requests were cancelled).
+    """
+
+    rate_limited: list[str] = field(default_factory=list)
+    failed: list[FailedProvider] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)
+
+    @property
+    def refusals(self) -> list[SkippedProvider]:
+        """The list that holds why each provider of `rate_limited` was refused, and until when."""
+        raise NotImplementedError
+
+
+@dataclass(slots=True, kw_only=True)
+class FetchOutcome(ProviderProblems):
+    """How each provider's part of an action ended, as an action's result reports it and
+    `services.progress.ProviderBoard.finish` reads it (an `EnrichResult`).
+
+    Attributes:
+        providers: providers that answered over the network during the action (identification
+            lookups included).
+        cached: providers whose cached answer was used (fresh, or standing in for one that could not
+            answer now).
+        not_found: providers that answered "no such entity here".
+        skipped: every provider that could not be asked (or was stopped before its request left),
+            with the reason (open circuit, rate limit, quota, switched off) and when it may be asked
+            again; the circuit-open, rate-limited and out-of-quota ones are also in `rate_limited`.
+    """
+
+    providers: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    skipped: list[SkippedProvider] = field(default_factory=list)
+
+    @property
+    def refusals(self) -> list[SkippedProvider]:
+        return self.skipped
+
+
 @dataclass(slots=True)
-class ProviderResults:
+class ProviderResults(ProviderProblems):
     """Per provider data (None when it gave nothing) and how each provider's part ended.
 
     Every provider that was asked, or deliberately not asked, appears in exactly one of
@@ -69,9 +120,7 @@ class ProviderResults:
         fetched_at: when the fetch started (UTC).
         completed: providers that answered with data.
         not_found: providers that answered "no such entity here" (a valid answer, not a failure).
-        failed: providers whose error ended their part, with the error and whether a retry may help.
-        timed_out: providers that ran out of time (their requests were cancelled).
-        rate_limited: providers skipped or stopped by a rate limit, a quota or an open circuit.
+        failed, timed_out, rate_limited: as in `ProviderProblems`.
         skipped: providers not asked because they cannot serve this request (no usable id).
         unavailable: why each provider of `rate_limited` was not asked or stopped (open circuit,
             rate limit, quota), with when it may be asked again.
@@ -82,13 +131,14 @@ class ProviderResults:
     fetched_at: datetime | None = None
     completed: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
-    failed: list[FailedProvider] = field(default_factory=list)
-    timed_out: list[str] = field(default_factory=list)
-    rate_limited: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     unavailable: list[SkippedProvider] = field(default_factory=list)
     duration_s: float = 0.0
     min_successful: int = 1
+
+    @property
+    def refusals(self) -> list[SkippedProvider]:
+        return self.unavailable
 
     @property
     def all_failed(self) -> bool:

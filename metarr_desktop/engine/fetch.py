@@ -26,6 +26,7 @@ from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import ProviderProblems
 from metarr_desktop.core.results import ProviderResults
 from metarr_desktop.core.results import SkippedProvider
 from metarr_desktop.core.results import SkipReason
@@ -387,19 +388,25 @@ class FetchOrchestrator:
 
     def _settle(self, runtime: ProviderRuntime, error: ProviderError, results: ProviderResults) -> bool:
         """File a provider's part that ended with `error` under its list; True for "not found"."""
-        pid = runtime.id
         if isinstance(error, NotFoundError):
-            results.not_found.append(pid)
+            results.not_found.append(runtime.id)
             return True
-        skip = unavailability_of(runtime, error)
-        if skip is not None:
-            results.rate_limited.append(pid)
-            results.unavailable.append(skip)
-        elif isinstance(error, ProviderTimeoutError):
-            results.timed_out.append(pid)
-        else:
-            results.failed.append(FailedProvider(pid, describe_error(error), error.retryable))
+        file_problem(results, runtime, error)
         return False
+
+
+def file_problem(problems: ProviderProblems, runtime: ProviderRuntime, error: ProviderError) -> None:
+    """File a provider whose part ended with `error` (not a "not found") under exactly one list of
+    `problems`: refused (open circuit, rate limit, quota: `rate_limited`, and why in its
+    `refusals`), timed out, or failed (with the error and whether a retry may help)."""
+    skip = unavailability_of(runtime, error)
+    if skip is not None:
+        problems.rate_limited.append(runtime.id)
+        problems.refusals.append(skip)
+    elif isinstance(error, ProviderTimeoutError):
+        problems.timed_out.append(runtime.id)
+    else:
+        problems.failed.append(FailedProvider(runtime.id, describe_error(error), error.retryable))
 
 
 def unavailability_of(runtime: ProviderRuntime, error: ProviderError) -> SkippedProvider | None:

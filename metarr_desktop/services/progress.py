@@ -27,11 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from typing import Protocol
 
 from metarr_desktop.core.records import IdentificationStatus
-from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import FetchOutcome
 from metarr_desktop.core.results import SkipReason
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.events import IdentifyStep
@@ -156,25 +154,6 @@ def chip_text(progress: ProviderProgress, step: IdentifyStep | None = None) -> s
     if step is None and progress.label:
         return progress.label
     return CHIP_TEXT.get((step, progress.state)) or progress.label or CHIP_TEXT[(None, progress.state)]
-
-
-class FetchOutcome(Protocol):
-    """What `ProviderBoard.finish` reads from an action's result (an `EnrichResult`)."""
-
-    @property
-    def providers(self) -> list[str]: ...
-    @property
-    def cached(self) -> list[str]: ...
-    @property
-    def not_found(self) -> list[str]: ...
-    @property
-    def rate_limited(self) -> list[str]: ...
-    @property
-    def timed_out(self) -> list[str]: ...
-    @property
-    def failed(self) -> list[FailedProvider]: ...
-    @property
-    def skipped(self) -> list[SkippedProvider]: ...
 
 
 class ProviderBoard(FetchProgress):
@@ -393,7 +372,6 @@ __all__ = [
     "SKIP_CHIPS",
     "STEP_NAMES",
     "WAITING_FOR_IDS",
-    "FetchOutcome",
     "Phase",
     "ProviderBoard",
     "ProviderProgress",

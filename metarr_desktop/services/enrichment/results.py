@@ -12,8 +12,7 @@ from typing import Any
 
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.providers import Priority
-from metarr_desktop.core.results import FailedProvider
-from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import FetchOutcome
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.services.identification import IdentifyResult
 
@@ -60,31 +59,18 @@ class EnrichOptions:
 
 
 @dataclass(slots=True)
-class EnrichResult:
-    """The outcome of enriching one movie (one entry of `metarr enrich`'s ``results``).
+class EnrichResult(FetchOutcome):
+    """The outcome of enriching one movie (one entry of `metarr enrich`'s ``results``); how each
+    provider's part ended is in the lists of `FetchOutcome`.
 
     Attributes:
-        providers: providers that answered over the network during this enrichment (identification
-            lookups included).
-        cached: providers whose cached answer was used (fresh, or standing in for one that could not
-            answer now).
         cache_hits: fresh cached answers used (found or "not found").
-        skipped: every provider that could not be asked (or was stopped before its request left),
-            with the reason (open circuit, rate limit, quota, switched off) and when it may be asked
-            again; the circuit-open, rate-limited and out-of-quota ones are also in `rate_limited`.
         error: why the movie failed, in one line (None otherwise).
     """
 
     movie_id: int
     status: Status
     changes: ChangeSet = field(default_factory=ChangeSet)
-    providers: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
-    not_found: list[str] = field(default_factory=list)
-    rate_limited: list[str] = field(default_factory=list)
-    failed: list[FailedProvider] = field(default_factory=list)
-    timed_out: list[str] = field(default_factory=list)
-    skipped: list[SkippedProvider] = field(default_factory=list)
     cache_hits: int = 0
     error: str | None = None
     identification: IdentifyResult | None = None

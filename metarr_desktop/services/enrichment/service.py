@@ -55,17 +55,14 @@ from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.core.providers import metadata_request
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRecord
-from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.core.results import ProviderResults
 from metarr_desktop.engine.budget import ActionBudget
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.fetch import FetchOrchestrator
-from metarr_desktop.engine.fetch import unavailability_of
+from metarr_desktop.engine.fetch import file_problem
 from metarr_desktop.engine.identify import IdentificationError
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.base import answer_key
-from metarr_desktop.providers.base import describe_error
-from metarr_desktop.providers.errors import ProviderTimeoutError
 from metarr_desktop.services.enrichment.bulk import DEFAULT_CONCURRENCY
 from metarr_desktop.services.enrichment.bulk import run_bulk
 from metarr_desktop.services.enrichment.commit import EnrichmentWriter
@@ -387,14 +384,7 @@ class EnrichmentService:
         for provider, error in budget.ended_providers.items():
             if provider in answered or provider not in self.pool:
                 continue
-            skip = unavailability_of(self.pool.get(provider), error)
-            if skip is not None:
-                result.rate_limited.append(provider)
-                result.skipped.append(skip)
-            elif isinstance(error, ProviderTimeoutError):
-                result.timed_out.append(provider)
-            else:
-                result.failed.append(FailedProvider(provider, describe_error(error), error.retryable))
+            file_problem(result, self.pool.get(provider), error)
         for runtime in self.pool.all():
             if options.providers is not None and runtime.id not in options.providers:
                 continue
