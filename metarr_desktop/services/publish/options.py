@@ -15,7 +15,6 @@ from dataclasses import fields
 from enum import StrEnum
 from typing import Any
 
-from metarr_desktop.core.settings import SETTINGS
 from metarr_desktop.services.publish.layout import Flavour
 from metarr_desktop.services.publish.layout import NfoName
 from metarr_desktop.services.settings import SettingsService
@@ -90,9 +89,9 @@ class PublishOptions:
 
 
 def options_from_settings(settings: SettingsService) -> PublishOptions:
-    """The publish options the user's settings say (the language settings when declared)."""
+    """The publish options the user's settings say, in the metadata language's primary subtag."""
     chosen = PublishSettings.read(settings)
-    language = settings.get("metadata.language") if "metadata.language" in SETTINGS else "en"
+    language = settings.get("metadata.language")
     return PublishOptions(
         flavour=chosen.flavour,
         nfo_name=chosen.nfo_name,
