@@ -1,11 +1,10 @@
-"""Shared pieces of the window's item models: a table with headers, lists and tables of rows, the
-custom roles."""
+"""Shared pieces of the window's item models: a table with headers, lists and tables of rows (the
+custom roles are in `ui.common.roles`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from enum import IntEnum
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Generic
@@ -127,27 +126,9 @@ class RowTableModel(_Rows[Row], HeadedTableModel):
         return len(self.rows)
 
 
-class Role(IntEnum):
-    """Custom item roles shared by the models."""
-
-    PROVIDER_ID = Qt.ItemDataRole.UserRole + 1
-    ENABLED = Qt.ItemDataRole.UserRole + 2
-    PRIORITY = Qt.ItemDataRole.UserRole + 3
-    HINT = Qt.ItemDataRole.UserRole + 4
-    FIELD = Qt.ItemDataRole.UserRole + 10
-    PROVIDERS = Qt.ItemDataRole.UserRole + 11
-    EXCLUSIVE = Qt.ItemDataRole.UserRole + 12
-    HEALTH = Qt.ItemDataRole.UserRole + 20
-    DISPLAY_STATUS = Qt.ItemDataRole.UserRole + 21
-    JOB_ID = Qt.ItemDataRole.UserRole + 30
-    JOB_STATE = Qt.ItemDataRole.UserRole + 31
-    PROGRESS = Qt.ItemDataRole.UserRole + 32
-    EVENT_KIND = Qt.ItemDataRole.UserRole + 33
-
-
 # --------------------------------------------------------------------------------------------------
 # Provider order (Picard style: an ordered list of (provider_id, enabled) pairs)
 # --------------------------------------------------------------------------------------------------
 
 
-__all__ = ["ROOT", "HeadedTableModel", "Index", "Role", "RowListModel", "RowTableModel", "horizontal_header"]
+__all__ = ["ROOT", "HeadedTableModel", "Index", "RowListModel", "RowTableModel", "horizontal_header"]

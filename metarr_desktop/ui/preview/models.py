@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import Row
-from metarr_desktop.ui.movie.models import MovieRole
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
 from metarr_desktop.ui.preview.presenter import ChangeRow
 from metarr_desktop.ui.preview.presenter import FieldSummaryRow
@@ -118,11 +118,11 @@ class PreviewChangesModel(_TickableModel[ChangeRow]):
             }.get(column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (self.OLD, self.NEW):
             return f"<p>{html.escape(row.old if column == self.OLD else row.new)}</p>"
-        if role == MovieRole.FIELD:
+        if role == Role.FIELD:
             return row.field
-        if role == MovieRole.SOURCE:
+        if role == Role.SOURCE:
             return row.source
-        if role == MovieRole.SOURCE_NAME:
+        if role == Role.SOURCE_NAME:
             return row.source_name
         return None
 
@@ -161,7 +161,7 @@ class FieldSummaryModel(_TickableModel[FieldSummaryRow]):
                 return f"{row.movies:,}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.MOVIES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == MovieRole.FIELD:
+        if role == Role.FIELD:
             return row.field
         return None
 
@@ -189,7 +189,7 @@ class MovieSummaryModel(HeadedTableModel):
             included = set(self.presenter.included())
             if not included & set(row.fields):
                 return QColor(128, 128, 128)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == Role.MOVIE_ID:
             return row.movie_id
         return None
 
