@@ -378,11 +378,7 @@ class MainWindow(QMainWindow):
     # -- pages -------------------------------------------------------------------------------------
 
     def current_page(self) -> Page:
-        return (
-            Page(self.nav.currentItem().data(Role.PAGE))
-            if self.nav.currentItem()
-            else Page.LIBRARY
-        )
+        return Page(self.nav.currentItem().data(Role.PAGE)) if self.nav.currentItem() else Page.LIBRARY
 
     def show_page(self, page: Page | str, *, force: bool = False) -> None:
         """Show a page of the navigation; `force` also leaves the movie page for its library."""

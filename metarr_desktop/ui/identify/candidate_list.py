@@ -93,9 +93,7 @@ class CandidateDelegate(QStyledItemDelegate):
         score = QRect(
             rect.right() - self.SCORE_WIDTH - pad, rect.top() + pad, self.SCORE_WIDTH, THUMB.height()
         )
-        self._paint_score(
-            painter, score, candidate, bool(index.data(Role.EXACT)), palette, text_colour
-        )
+        self._paint_score(painter, score, candidate, bool(index.data(Role.EXACT)), palette, text_colour)
 
         left = poster.right() + 14
         width = score.left() - 14 - left

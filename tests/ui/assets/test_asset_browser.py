@@ -137,9 +137,7 @@ async def thumbnails_loaded(dialog: AssetBrowserDialog) -> None:
         return
 
     def done() -> bool:
-        return all(
-            model.data(model.index(r, 0), Role.THUMBNAIL) is not None for r in range(model.rowCount())
-        )
+        return all(model.data(model.index(r, 0), Role.THUMBNAIL) is not None for r in range(model.rowCount()))
 
     await settle()
     await until(done)
