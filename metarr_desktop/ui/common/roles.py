@@ -19,12 +19,12 @@ _USER = int(Qt.ItemDataRole.UserRole)
 class Role(IntEnum):
     """Custom item roles of the window's models, grouped by the feature that answers them."""
 
-    # -- the navigation (main window) ---------------------------------------------------------------
+    # -- the navigation (main window) ------------------------------------------------------------------
 
     #: A navigation item's page (`Page` value).
     PAGE = _USER
 
-    # -- providers (the providers' order, the health table, the activity's events) ----------------
+    # -- providers (the providers' order, the health table, the activity's events) ---------------------
 
     #: The provider's id.
     PROVIDER_ID = _USER + 1
@@ -35,21 +35,21 @@ class Role(IntEnum):
     #: The short note shown under the provider's name ("no API key"), or "".
     HINT = _USER + 4
 
-    # -- the providers' authority (per-field overrides) ---------------------------------------------
+    # -- the providers' authority (per-field overrides) ------------------------------------------------
 
     #: The field's providers, in the order asked (a list of provider ids).
     PROVIDERS = _USER + 11
     #: Whether only the field's providers may give it.
     EXCLUSIVE = _USER + 12
 
-    # -- health ---------------------------------------------------------------------------------------
+    # -- health ----------------------------------------------------------------------------------------
 
     #: The provider's health record.
     HEALTH = _USER + 20
     #: The provider's display status (`DisplayStatus` value).
     DISPLAY_STATUS = _USER + 21
 
-    # -- activity (jobs and their events) -----------------------------------------------------------
+    # -- activity (jobs and their events) --------------------------------------------------------------
 
     #: The job's id.
     JOB_ID = _USER + 30
@@ -60,7 +60,7 @@ class Role(IntEnum):
     #: The event's kind (`EventKind` value).
     EVENT_KIND = _USER + 33
 
-    # -- the library (also the bulk preview's movies) -----------------------------------------------
+    # -- the library (also the bulk preview's movies) --------------------------------------------------
 
     #: The movie's id.
     MOVIE_ID = _USER + 40
@@ -69,7 +69,7 @@ class Role(IntEnum):
     #: The movie's poster address (None without one).
     POSTER_URL = _USER + 42
 
-    # -- identify (the candidates of a search or an id lookup) --------------------------------------
+    # -- identify (the candidates of a search or an id lookup) -----------------------------------------
 
     #: The candidate (`Candidate`).
     CANDIDATE = _USER + 50
@@ -84,7 +84,7 @@ class Role(IntEnum):
     #: The line under the candidate's title (release date, runtime, director, ...).
     DETAILS = _USER + 55
 
-    # -- the asset browser (one card per candidate image) -------------------------------------------
+    # -- the asset browser (one card per candidate image) ----------------------------------------------
 
     #: The card's candidate (`CachedAsset`).
     ASSET = _USER + 60
@@ -109,17 +109,17 @@ class Role(IntEnum):
     #: The group's key (None for a candidate without copies).
     GROUP = _USER + 70
 
-    # -- players ------------------------------------------------------------------------------------
+    # -- players ---------------------------------------------------------------------------------------
 
     #: The player's id on every cell.
     PLAYER_ID = _USER + 80
 
-    # -- publish --------------------------------------------------------------------------------------
+    # -- publish ---------------------------------------------------------------------------------------
 
     #: The file's row (`FileRow`).
     FILE_ROW = _USER + 90
 
-    # -- a movie's fields (the movie page, the authority, the inspector, the previews) -------------
+    # -- a movie's fields (the movie page, the authority, the inspector, the previews) -----------------
 
     #: The field's canonical name.
     FIELD = _USER + 100
