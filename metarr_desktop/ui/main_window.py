@@ -51,6 +51,7 @@ from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         }
         for page, widget in self.pages.items():
             item = QListWidgetItem(icons[page], PAGE_TITLES[page])
-            item.setData(Qt.ItemDataRole.UserRole, page.value)
+            item.setData(Role.PAGE, page.value)
             item.setSizeHint(QSize(150, 36))
             self.nav.addItem(item)
             self.stack.addWidget(widget)
@@ -377,11 +378,7 @@ class MainWindow(QMainWindow):
     # -- pages -------------------------------------------------------------------------------------
 
     def current_page(self) -> Page:
-        return (
-            Page(self.nav.currentItem().data(Qt.ItemDataRole.UserRole))
-            if self.nav.currentItem()
-            else Page.LIBRARY
-        )
+        return Page(self.nav.currentItem().data(Role.PAGE)) if self.nav.currentItem() else Page.LIBRARY
 
     def show_page(self, page: Page | str, *, force: bool = False) -> None:
         """Show a page of the navigation; `force` also leaves the movie page for its library."""
@@ -395,7 +392,7 @@ class MainWindow(QMainWindow):
     def _on_nav_clicked(self, item: QListWidgetItem) -> None:
         # Library is highlighted while a movie is shown; clicking it goes back to the list.
         if self.stack.currentWidget() is self.movie_page:
-            self.show_page(Page(item.data(Qt.ItemDataRole.UserRole)), force=True)
+            self.show_page(Page(item.data(Role.PAGE)), force=True)
 
     def showing_movie(self) -> bool:
         return self.stack.currentWidget() is self.movie_page

@@ -23,7 +23,7 @@ from metarr_desktop.services.jobs import EventKind
 from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.ui.activity.models import JobsModel
-from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.health.models import HealthModel
 from metarr_desktop.ui.library.page import LibraryModel
 from metarr_desktop.ui.providers.models import FieldAuthorityModel

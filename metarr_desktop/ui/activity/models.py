@@ -15,8 +15,8 @@ from metarr_desktop.services.jobs import JobEvent
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import Index
-from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.models import horizontal_header
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 
 #: How many events of one job the activity page lists (the newest).

@@ -33,9 +33,9 @@ from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.activity.models import JobsModel
 from metarr_desktop.ui.common.bridge import JobBridge
-from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import title_label
+from metarr_desktop.ui.common.roles import Role
 
 #: Job changes are shown at most this often (milliseconds).
 COALESCE_MS = 100

@@ -57,7 +57,6 @@ from metarr_desktop.services.assets import AssetService
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.delegate import AssetDelegate
 from metarr_desktop.ui.assets.model import AssetListModel
-from metarr_desktop.ui.assets.model import AssetRole
 from metarr_desktop.ui.assets.presenter import EMPTY_TEXT
 from metarr_desktop.ui.assets.presenter import KIND_NAMES
 from metarr_desktop.ui.assets.presenter import TYPE_SHAPES
@@ -583,7 +582,6 @@ __all__ = [
     "AssetBrowserDialog",
     "AssetDelegate",
     "AssetListModel",
-    "AssetRole",
     "TypeView",
     "open_asset_browser",
 ]

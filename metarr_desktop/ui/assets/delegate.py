@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from metarr_desktop.core.records import CachedAsset
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.model import AssetListModel
-from metarr_desktop.ui.assets.model import AssetRole
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import is_dark
 
@@ -107,9 +107,9 @@ class AssetDelegate(QStyledItemDelegate):
             and isinstance(event, QMouseEvent)
             and event.button() == Qt.MouseButton.LeftButton
         ):
-            similar = int(index.data(AssetRole.SIMILAR) or 0)
-            group = index.data(AssetRole.GROUP)
-            expanded = bool(index.data(AssetRole.EXPANDED))
+            similar = int(index.data(Role.SIMILAR) or 0)
+            group = index.data(Role.GROUP)
+            expanded = bool(index.data(Role.EXPANDED))
             if similar and group is not None:
                 badge = self.similar_rect(option.rect, option.font, similar, expanded)
                 if not expanded or badge.contains(event.position()):
@@ -119,7 +119,7 @@ class AssetDelegate(QStyledItemDelegate):
     # -- painting ------------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        asset = index.data(AssetRole.ASSET)
+        asset = index.data(Role.ASSET)
         if not isinstance(asset, CachedAsset):
             return
         palette = option.palette
@@ -127,7 +127,7 @@ class AssetDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         card = self.card_rect(option.rect)
         current = bool(option.state & QStyle.StateFlag.State_Selected)
-        copy = index.data(AssetRole.LEAD_ID) is not None
+        copy = index.data(Role.LEAD_ID) is not None
         fill = QColor(palette.color(QPalette.ColorRole.AlternateBase if copy else QPalette.ColorRole.Base))
         if current:
             fill = QColor(palette.color(QPalette.ColorRole.Highlight))
@@ -176,7 +176,7 @@ class AssetDelegate(QStyledItemDelegate):
         self, painter: QPainter, stage: QRect, asset: CachedAsset, index: Index, palette: QPalette
     ) -> None:
         images = self.model.images
-        pixmap = index.data(AssetRole.THUMBNAIL)
+        pixmap = index.data(Role.THUMBNAIL)
         if pixmap is not None and not pixmap.isNull():
             size = pixmap.size().scaled(stage.size(), Qt.AspectRatioMode.KeepAspectRatio)
             if pixmap.width() <= stage.width() and pixmap.height() <= stage.height():
@@ -219,7 +219,7 @@ class AssetDelegate(QStyledItemDelegate):
             badges.append(("✓ Selected", _scheme_colour(SELECTED_COLOURS, palette)))
         elif asset.is_rejected:
             badges.append(("Rejected", error_colour(palette)))
-        if index.data(AssetRole.SUGGESTED):
+        if index.data(Role.SUGGESTED):
             badges.append(("★ Suggested", _scheme_colour(SUGGESTED_COLOURS, palette)))
         widths = [metrics.horizontalAdvance(text) + 12 for text, _ in badges]
         # Side by side (left, right) when they fit; otherwise one under the other, on the left.
@@ -233,14 +233,14 @@ class AssetDelegate(QStyledItemDelegate):
     def _paint_similar(
         self, painter: QPainter, option: QStyleOptionViewItem, index: Index, palette: QPalette
     ) -> None:
-        similar = int(index.data(AssetRole.SIMILAR) or 0)
+        similar = int(index.data(Role.SIMILAR) or 0)
         colour = _scheme_colour(SIMILAR_COLOURS, palette)
         painter.setFont(_badge_font(option.font))
         if similar:
-            expanded = bool(index.data(AssetRole.EXPANDED))
+            expanded = bool(index.data(Role.EXPANDED))
             rect = self.similar_rect(option.rect, option.font, similar, expanded)
             self._pill(painter, rect, presenter.similar_badge(similar, expanded), colour)
-        elif index.data(AssetRole.LEAD_ID) is not None:
+        elif index.data(Role.LEAD_ID) is not None:
             stage = self.stage_rect(option.rect)
             metrics = QFontMetrics(_badge_font(option.font))
             width, height = metrics.horizontalAdvance("≈ Similar") + 12, metrics.height() + 4

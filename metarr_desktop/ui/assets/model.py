@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -15,27 +14,8 @@ from metarr_desktop.ui.assets.presenter import Tile
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowListModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
-
-
-class AssetRole(IntEnum):
-    """Item roles of `AssetListModel`."""
-
-    ASSET = Qt.ItemDataRole.UserRole + 60
-    ASSET_ID = Qt.ItemDataRole.UserRole + 61
-    URL = Qt.ItemDataRole.UserRole + 62
-    SELECTED = Qt.ItemDataRole.UserRole + 63
-    REJECTED = Qt.ItemDataRole.UserRole + 64
-    SUGGESTED = Qt.ItemDataRole.UserRole + 65
-    THUMBNAIL = Qt.ItemDataRole.UserRole + 66
-    #: On a group's lead: how many similar copies it stands for (0 elsewhere).
-    SIMILAR = Qt.ItemDataRole.UserRole + 67
-    #: On a group's lead: whether its copies are listed after it.
-    EXPANDED = Qt.ItemDataRole.UserRole + 68
-    #: On a listed copy: its group's lead (None elsewhere).
-    LEAD_ID = Qt.ItemDataRole.UserRole + 69
-    #: The group's key (None for a candidate without copies).
-    GROUP = Qt.ItemDataRole.UserRole + 70
 
 
 class AssetListModel(RowListModel[Tile]):
@@ -112,23 +92,23 @@ class AssetListModel(RowListModel[Tile]):
             return plain_tip(text)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return presenter.accessible_text(tile, self.provider_name(asset.provider), suggested=suggested)
-        if role in (Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL):
+        if role in (Qt.ItemDataRole.DecorationRole, Role.THUMBNAIL):
             return self.images.cached(asset.url, self.box) if self.images is not None else None
         return self._role(tile, role)
 
     def _role(self, tile: Tile, role: int) -> Any:
         asset = tile.asset
         values: dict[int, Any] = {
-            AssetRole.ASSET: asset,
-            AssetRole.ASSET_ID: asset.id,
-            AssetRole.URL: asset.url,
-            AssetRole.SELECTED: asset.is_selected,
-            AssetRole.REJECTED: asset.is_rejected,
-            AssetRole.SUGGESTED: asset.id == self.suggested_id,
-            AssetRole.SIMILAR: len(tile.similar),
-            AssetRole.EXPANDED: tile.expanded,
-            AssetRole.LEAD_ID: tile.lead_id,
-            AssetRole.GROUP: tile.group,
+            Role.ASSET: asset,
+            Role.ASSET_ID: asset.id,
+            Role.ASSET_URL: asset.url,
+            Role.SELECTED: asset.is_selected,
+            Role.REJECTED: asset.is_rejected,
+            Role.SUGGESTED: asset.id == self.suggested_id,
+            Role.SIMILAR: len(tile.similar),
+            Role.EXPANDED: tile.expanded,
+            Role.LEAD_ID: tile.lead_id,
+            Role.GROUP: tile.group,
         }
         return values.get(role)
 
@@ -139,8 +119,8 @@ class AssetListModel(RowListModel[Tile]):
 
     def _image_changed(self, url: str) -> None:
         self.rows_changed(
-            lambda tile: tile.asset.url == url, [Qt.ItemDataRole.DecorationRole, AssetRole.THUMBNAIL]
+            lambda tile: tile.asset.url == url, [Qt.ItemDataRole.DecorationRole, Role.THUMBNAIL]
         )
 
 
-__all__ = ["AssetListModel", "AssetRole"]
+__all__ = ["AssetListModel"]

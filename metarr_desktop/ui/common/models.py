@@ -1,11 +1,10 @@
-"""Shared pieces of the window's item models: a table with headers, lists and tables of rows, the
-custom roles."""
+"""Shared pieces of the window's item models: a table with headers, lists and tables of rows (the
+custom roles are in `ui.common.roles`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from enum import IntEnum
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Generic
@@ -76,10 +75,27 @@ else:
         pass
 
 
-class _Rows(_ItemModel, Generic[Row]):
-    """What `RowListModel` and `RowTableModel` share: the `rows`, replaced all at once, and `data`,
-    which looks the index's row up and hands it to `row_data` (an invalid index or a row out of
-    range has no data)."""
+class _RowData(_ItemModel, Generic[Row]):
+    """What every model of rows shares: `data`, which looks the index's row up in `row_list()` and
+    hands it to `row_data` (an invalid index or a row out of range has no data)."""
+
+    def row_list(self) -> list[Row]:
+        """The rows shown, in order."""
+        raise NotImplementedError
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        rows = self.row_list()
+        if not index.isValid() or not 0 <= index.row() < len(rows):
+            return None
+        return self.row_data(rows[index.row()], index, role)
+
+    def row_data(self, row: Row, index: Index, role: int) -> Any:
+        """The `role` of `row` at `index` (its column, its row number)."""
+        raise NotImplementedError
+
+
+class _Rows(_RowData[Row]):
+    """What `RowListModel` and `RowTableModel` share: their own `rows`, replaced all at once."""
 
     rows: list[Row]
 
@@ -88,14 +104,8 @@ class _Rows(_ItemModel, Generic[Row]):
         self.rows = list(rows)
         self.endResetModel()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        return self.row_data(self.rows[index.row()], index, role)
-
-    def row_data(self, row: Row, index: Index, role: int) -> Any:
-        """The `role` of `row` at `index` (its column, its row number)."""
-        raise NotImplementedError
+    def row_list(self) -> list[Row]:
+        return self.rows
 
 
 class RowListModel(_Rows[Row], QAbstractListModel):
@@ -127,27 +137,21 @@ class RowTableModel(_Rows[Row], HeadedTableModel):
         return len(self.rows)
 
 
-class Role(IntEnum):
-    """Custom item roles shared by the models."""
+class BorrowedRowTableModel(_RowData[Row], HeadedTableModel):
+    """A `HeadedTableModel` of rows another object holds (a presenter's list, changed in place),
+    read through `row_list` each time: the model keeps no copy of them. Subclasses give `row_list`
+    and `row_data`."""
 
-    PROVIDER_ID = Qt.ItemDataRole.UserRole + 1
-    ENABLED = Qt.ItemDataRole.UserRole + 2
-    PRIORITY = Qt.ItemDataRole.UserRole + 3
-    HINT = Qt.ItemDataRole.UserRole + 4
-    FIELD = Qt.ItemDataRole.UserRole + 10
-    PROVIDERS = Qt.ItemDataRole.UserRole + 11
-    EXCLUSIVE = Qt.ItemDataRole.UserRole + 12
-    HEALTH = Qt.ItemDataRole.UserRole + 20
-    DISPLAY_STATUS = Qt.ItemDataRole.UserRole + 21
-    JOB_ID = Qt.ItemDataRole.UserRole + 30
-    JOB_STATE = Qt.ItemDataRole.UserRole + 31
-    PROGRESS = Qt.ItemDataRole.UserRole + 32
-    EVENT_KIND = Qt.ItemDataRole.UserRole + 33
+    def row_count(self) -> int:
+        return len(self.row_list())
 
 
-# --------------------------------------------------------------------------------------------------
-# Provider order (Picard style: an ordered list of (provider_id, enabled) pairs)
-# --------------------------------------------------------------------------------------------------
-
-
-__all__ = ["ROOT", "HeadedTableModel", "Index", "Role", "RowListModel", "RowTableModel", "horizontal_header"]
+__all__ = [
+    "ROOT",
+    "BorrowedRowTableModel",
+    "HeadedTableModel",
+    "Index",
+    "RowListModel",
+    "RowTableModel",
+    "horizontal_header",
+]

@@ -11,8 +11,8 @@ from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import Index
-from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.models import RowListModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import status_icon
 

@@ -39,9 +39,9 @@ from metarr_desktop.engine.health import HealthStatus
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.ui.common.bridge import HealthBridge
-from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import title_label
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.widgets import HealthCard
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.health.models import HealthModel

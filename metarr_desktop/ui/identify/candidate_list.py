@@ -30,9 +30,9 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.matching import Candidate
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import status_colour
 from metarr_desktop.ui.identify.model import THUMB
-from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import confidence_status
 
 
@@ -68,7 +68,7 @@ class CandidateDelegate(QStyledItemDelegate):
         return QSize(480, THUMB.height() + 2 * self.PADDING)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        candidate = index.data(CandidateRole.CANDIDATE)
+        candidate = index.data(Role.CANDIDATE)
         if not isinstance(candidate, Candidate):
             super().paint(painter, option, index)
             return
@@ -93,9 +93,7 @@ class CandidateDelegate(QStyledItemDelegate):
         score = QRect(
             rect.right() - self.SCORE_WIDTH - pad, rect.top() + pad, self.SCORE_WIDTH, THUMB.height()
         )
-        self._paint_score(
-            painter, score, candidate, bool(index.data(CandidateRole.EXACT)), palette, text_colour
-        )
+        self._paint_score(painter, score, candidate, bool(index.data(Role.EXACT)), palette, text_colour)
 
         left = poster.right() + 14
         width = score.left() - 14 - left
@@ -134,7 +132,7 @@ class CandidateDelegate(QStyledItemDelegate):
         small_metrics = QFontMetrics(small)
         chip_height = small_metrics.height() + 2
         x = left
-        for name in index.data(CandidateRole.PROVIDER_NAMES) or []:
+        for name in index.data(Role.PROVIDER_NAMES) or []:
             chip_width = small_metrics.horizontalAdvance(name) + 12
             if x + chip_width > left + width:
                 break
@@ -151,7 +149,7 @@ class CandidateDelegate(QStyledItemDelegate):
             painter.setPen(text_colour)
             painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), name)
             x += chip_width + 4
-        details = str(index.data(CandidateRole.DETAILS) or "")
+        details = str(index.data(Role.DETAILS) or "")
         if details and x < left + width - 40:
             painter.setPen(soft_colour)
             painter.drawText(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -16,6 +15,7 @@ from metarr_desktop.core.matching import Candidate
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowListModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.identify.presenter import accessible_text
 from metarr_desktop.ui.identify.presenter import best_choice
 from metarr_desktop.ui.identify.presenter import candidate_details
@@ -24,15 +24,6 @@ from metarr_desktop.ui.identify.presenter import title_with_year
 
 #: Poster thumbnails in the list (2:3).
 THUMB = QSize(48, 72)
-
-
-class CandidateRole(IntEnum):
-    CANDIDATE = Qt.ItemDataRole.UserRole + 1
-    CONFIDENCE = Qt.ItemDataRole.UserRole + 2
-    PROVIDER_NAMES = Qt.ItemDataRole.UserRole + 3
-    CHOICE = Qt.ItemDataRole.UserRole + 4
-    EXACT = Qt.ItemDataRole.UserRole + 5
-    DETAILS = Qt.ItemDataRole.UserRole + 6
 
 
 class CandidateModel(RowListModel[Candidate]):
@@ -107,17 +98,17 @@ class CandidateModel(RowListModel[Candidate]):
             return self._tooltip(candidate)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_text(candidate, self.exact, self.provider_names(candidate))
-        if role == CandidateRole.CANDIDATE:
+        if role == Role.CANDIDATE:
             return candidate
-        if role == CandidateRole.CONFIDENCE:
+        if role == Role.CONFIDENCE:
             return candidate.confidence
-        if role == CandidateRole.PROVIDER_NAMES:
+        if role == Role.PROVIDER_NAMES:
             return self.provider_names(candidate)
-        if role == CandidateRole.CHOICE:
+        if role == Role.CHOICE:
             return best_choice(candidate)
-        if role == CandidateRole.EXACT:
+        if role == Role.EXACT:
             return self.exact
-        if role == CandidateRole.DETAILS:
+        if role == Role.DETAILS:
             return self.details(candidate)
         return None
 

@@ -10,8 +10,8 @@ from PySide6.QtGui import QFont
 
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowTableModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.inspect.presenter import CandidateRow
-from metarr_desktop.ui.movie.models import MovieRole
 
 
 class CandidatesModel(RowTableModel[CandidateRow]):
@@ -39,6 +39,6 @@ class CandidatesModel(RowTableModel[CandidateRow]):
             font = QFont()
             font.setBold(True)
             return font
-        if role == MovieRole.SOURCE:
+        if role == Role.SOURCE:
             return row.provider
         return None

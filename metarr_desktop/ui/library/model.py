@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from datetime import datetime
-from enum import IntEnum
 from enum import StrEnum
 from itertools import compress
 from itertools import repeat
@@ -54,13 +53,14 @@ from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import HeadedTableModel
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import blank_pixmap
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.common.theme import status_pixmap
 from metarr_desktop.ui.library.presenter import Column
 
-__all__ = ["Column", "LibraryModel", "LibraryRole", "RowState", "row_state"]
+__all__ = ["Column", "LibraryModel", "RowState", "row_state"]
 
 #: The poster thumbnails' box (2:3) and the row height that fits it.
 THUMB_SIZE = QSize(26, 39)
@@ -75,14 +75,6 @@ _RECENT_FILTERS = 8
 
 
 HEADERS = ("Title", "Year", "Status", "Last enriched")
-
-
-class LibraryRole(IntEnum):
-    """Custom roles of the library model."""
-
-    MOVIE_ID = Qt.ItemDataRole.UserRole + 40
-    ROW_STATE = Qt.ItemDataRole.UserRole + 41
-    POSTER_URL = Qt.ItemDataRole.UserRole + 42
 
 
 class RowState(StrEnum):
@@ -641,11 +633,11 @@ class LibraryModel(HeadedTableModel):
             return plain_tip(self._tooltip(row, row_state(row), column))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == LibraryRole.MOVIE_ID:
+        if role == Role.MOVIE_ID:
             return row.id
-        if role == LibraryRole.ROW_STATE:
+        if role == Role.ROW_STATE:
             return row_state(row).value
-        if role == LibraryRole.POSTER_URL:
+        if role == Role.POSTER_URL:
             return row.poster
         if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.STATUS:
             return self._tooltip(row, row_state(row), column)

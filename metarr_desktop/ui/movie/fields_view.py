@@ -39,6 +39,7 @@ from metarr_desktop.services.movie_fields import input_hint
 from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import Index
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.movie.chips import badge_size
@@ -47,7 +48,6 @@ from metarr_desktop.ui.movie.chips import paint_badge
 from metarr_desktop.ui.movie.chips import paint_padlock
 from metarr_desktop.ui.movie.chips import source_colour
 from metarr_desktop.ui.movie.models import FieldsModel
-from metarr_desktop.ui.movie.models import MovieRole
 
 #: Fields edited in a multi-line editor (Ctrl+Enter saves).
 LONG_TEXT_FIELDS = frozenset({"plot", "outline"})
@@ -60,7 +60,7 @@ class FieldNameDelegate(QStyledItemDelegate):
     """The Field column: a field's name (muted), or a group's title as a section heading."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        if not index.data(MovieRole.GROUP):
+        if not index.data(Role.GROUP_HEADING):
             super().paint(painter, option, index)
             return
         painter.save()
@@ -83,14 +83,14 @@ class FieldNameDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
-        if not index.data(MovieRole.GROUP):
+        if not index.data(Role.GROUP_HEADING):
             option.palette.setColor(
                 QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.PlaceholderText)
             )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)
-        if index.data(MovieRole.GROUP):
+        if index.data(Role.GROUP_HEADING):
             return QSize(size.width(), size.height() + 18)
         return QSize(size.width(), size.height() + 10)
 
@@ -116,7 +116,7 @@ class ValueDelegate(QStyledItemDelegate):
 
     def thumbnail_url(self, index: Index) -> str | None:
         """The artwork address of this row when a thumbnail is drawn for it."""
-        if self.images is None or str(index.data(MovieRole.FIELD)) not in THUMBNAIL_FIELDS:
+        if self.images is None or str(index.data(Role.FIELD)) not in THUMBNAIL_FIELDS:
             return None
         value = index.data(Qt.ItemDataRole.EditRole)
         return str(value) if value else None
@@ -165,7 +165,7 @@ class ValueDelegate(QStyledItemDelegate):
         self._requested.clear()
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        name = str(index.data(MovieRole.FIELD))
+        name = str(index.data(Role.FIELD))
         editor: QLineEdit | QPlainTextEdit
         if name in LONG_TEXT_FIELDS:
             editor = QPlainTextEdit(parent)
@@ -221,7 +221,7 @@ class ValueDelegate(QStyledItemDelegate):
         return reason
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        name = str(index.data(MovieRole.FIELD))
+        name = str(index.data(Role.FIELD))
         reason = self._check(editor, name)
         if reason:
             self.refused.emit(name, reason)
@@ -254,8 +254,8 @@ class SourceDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self._background(painter, option)
-        source = index.data(MovieRole.SOURCE)
-        text = str(index.data(MovieRole.SOURCE_NAME) or "")
+        source = index.data(Role.SOURCE)
+        text = str(index.data(Role.SOURCE_NAME) or "")
         if not source or not text:
             return
         size = badge_size(text, option.font)
@@ -274,7 +274,7 @@ class SourceDelegate(QStyledItemDelegate):
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        text = str(index.data(MovieRole.SOURCE_NAME) or "")
+        text = str(index.data(Role.SOURCE_NAME) or "")
         size = badge_size(text or "TMDB", option.font)
         return QSize(size.width() + 14, size.height() + 14)
 
@@ -295,9 +295,9 @@ class LockDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         SourceDelegate._background(painter, option)
-        if index.data(MovieRole.GROUP):
+        if index.data(Role.GROUP_HEADING):
             return
-        locked = bool(index.data(MovieRole.LOCKED))
+        locked = bool(index.data(Role.LOCKED))
         palette = option.palette
         button = QRectF(self.button_rect(option)).adjusted(0.5, 0.5, -0.5, -0.5)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
@@ -352,7 +352,7 @@ class LockDelegate(QStyledItemDelegate):
 def toggle_lock(model: QAbstractItemModel, index: Index) -> bool:
     """Flip the lock of the field in `index`'s row (through the model's Lock column)."""
     lock_index = model.index(index.row(), FieldsModel.LOCK)
-    locked = bool(lock_index.data(MovieRole.LOCKED))
+    locked = bool(lock_index.data(Role.LOCKED))
     state = Qt.CheckState.Unchecked if locked else Qt.CheckState.Checked
     return model.setData(lock_index, state, Qt.ItemDataRole.CheckStateRole)
 

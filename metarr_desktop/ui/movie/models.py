@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -42,6 +41,7 @@ from metarr_desktop.services.progress import ProviderProgress
 from metarr_desktop.services.progress import ProviderState
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowTableModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import escape
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.movie.values import CAST_SHOWN
@@ -54,18 +54,6 @@ from metarr_desktop.ui.movie.values import rating_scale
 from metarr_desktop.ui.movie.values import rating_text
 from metarr_desktop.ui.movie.values import short_value
 from metarr_desktop.ui.movie.values import source_name
-
-
-class MovieRole(IntEnum):
-    """Custom item roles of the movie page's models."""
-
-    FIELD = Qt.ItemDataRole.UserRole + 100
-    SOURCE = Qt.ItemDataRole.UserRole + 101
-    SOURCE_NAME = Qt.ItemDataRole.UserRole + 102
-    LOCKED = Qt.ItemDataRole.UserRole + 103
-    GROUP = Qt.ItemDataRole.UserRole + 104
-    EMPTY = Qt.ItemDataRole.UserRole + 105
-    EDITABLE = Qt.ItemDataRole.UserRole + 106
 
 
 def _muted() -> QColor:
@@ -161,7 +149,7 @@ class FieldsModel(RowTableModel[_GroupRow | str]):
         if isinstance(row, _GroupRow):
             if role == Qt.ItemDataRole.DisplayRole and column == self.FIELD:
                 return row.title
-            if role == MovieRole.GROUP:
+            if role == Role.GROUP_HEADING:
                 return True
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
@@ -172,19 +160,19 @@ class FieldsModel(RowTableModel[_GroupRow | str]):
         value = detail.value if detail else None
         source = detail.source if detail else None
         locked = bool(detail and detail.locked)
-        if role == MovieRole.FIELD:
+        if role == Role.FIELD:
             return row
-        if role == MovieRole.GROUP:
+        if role == Role.GROUP_HEADING:
             return False
-        if role == MovieRole.SOURCE:
+        if role == Role.SOURCE:
             return source
-        if role == MovieRole.SOURCE_NAME:
+        if role == Role.SOURCE_NAME:
             return self._badge(detail)
-        if role == MovieRole.LOCKED:
+        if role == Role.LOCKED:
             return locked
-        if role == MovieRole.EMPTY:
+        if role == Role.EMPTY:
             return not display_value(row, value)
-        if role == MovieRole.EDITABLE:
+        if role == Role.EDITABLE:
             return is_editable(row) and self.writer is not None
         if column == self.FIELD:
             if role == Qt.ItemDataRole.DisplayRole:
@@ -359,11 +347,11 @@ class ChangeSetModel(RowTableModel[FieldChange]):
             return plain_tip(text or display_value(change.field, value) or "(empty)", wrap=True)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.OLD:
             return _muted()
-        if role == MovieRole.FIELD:
+        if role == Role.FIELD:
             return change.field
-        if role == MovieRole.SOURCE:
+        if role == Role.SOURCE:
             return change.source
-        if role == MovieRole.SOURCE_NAME:
+        if role == Role.SOURCE_NAME:
             return source_name(change.source, self.names)
         return None
 
@@ -461,7 +449,6 @@ __all__ = [
     "ChangeSetModel",
     "FieldsModel",
     "HistoryModel",
-    "MovieRole",
     "ProviderProgress",
     "ProviderState",
     "RefreshProgress",

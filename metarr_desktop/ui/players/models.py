@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowTableModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.players.presenter import PlayerRow
 
 
@@ -19,10 +20,6 @@ class Column(IntEnum):
     PENDING = 3
     LAST_SYNC = 4
     LAST_ERROR = 5
-
-
-#: The player's id on every cell.
-PLAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class PlayersModel(RowTableModel[PlayerRow]):
@@ -40,7 +37,7 @@ class PlayersModel(RowTableModel[PlayerRow]):
         if not 0 <= index.column() < len(Column):
             return None
         column = Column(index.column())
-        if role == PLAYER_ID_ROLE:
+        if role == Role.PLAYER_ID:
             return row.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = {

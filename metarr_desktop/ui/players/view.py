@@ -38,8 +38,8 @@ from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import row_table
 from metarr_desktop.ui.common.pages import title_label
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.context import UiContext
-from metarr_desktop.ui.players.models import PLAYER_ID_ROLE
 from metarr_desktop.ui.players.models import Column
 from metarr_desktop.ui.players.models import PlayersModel
 from metarr_desktop.ui.players.presenter import PlayerForm
@@ -233,7 +233,7 @@ class PlayersPage(PageView):
     def _select_row(self, row: int) -> None:
         if row < 0 or self.presenter is None:
             return
-        player_id = int(self.model.index(row, 0).data(PLAYER_ID_ROLE))
+        player_id = int(self.model.index(row, 0).data(Role.PLAYER_ID))
         if player_id == self.player_id and self.editor_box.title() != "New player":
             return
         self.player_id = player_id

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from typing import Generic
 
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 
-from metarr_desktop.ui.common.models import HeadedTableModel
+from metarr_desktop.ui.common.models import BorrowedRowTableModel
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import Row
-from metarr_desktop.ui.movie.models import MovieRole
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
 from metarr_desktop.ui.preview.presenter import ChangeRow
 from metarr_desktop.ui.preview.presenter import FieldSummaryRow
+from metarr_desktop.ui.preview.presenter import MovieSummaryRow
 from metarr_desktop.ui.preview.presenter import PreviewPresenter
 
 _CHECKED = Qt.CheckState.Checked
@@ -29,11 +29,10 @@ def _check_state(value: Any) -> bool:
     return value in (_CHECKED, _CHECKED.value, 2, True)
 
 
-
-class _TickableModel(HeadedTableModel, Generic[Row]):
+class _TickableModel(BorrowedRowTableModel[Row]):
     """A table of a presenter's rows whose `TICK` column ticks a row in or out. Subclasses say
-    which rows (`rows`), read and set a row's tick (`ticked`, `tick`) and give the other cells
-    (`row_data`).
+    which rows (`row_list`), read and set a row's tick (`ticked`, `tick`) and give the other cells
+    (`cell_data`).
 
     Signals:
         tickedChanged(): a row was ticked or unticked.
@@ -43,30 +42,20 @@ class _TickableModel(HeadedTableModel, Generic[Row]):
 
     tickedChanged = Signal()
 
-    def rows(self) -> list[Row]:
-        raise NotImplementedError
-
     def ticked(self, row: Row) -> bool:
         raise NotImplementedError
 
     def tick(self, row: Row, ticked: bool) -> None:
         raise NotImplementedError
 
-    def row_data(self, row: Row, index: Index, role: int) -> Any:
+    def cell_data(self, row: Row, index: Index, role: int) -> Any:
         """The `role` of `row` at `index` (any but the tick)."""
         raise NotImplementedError
 
-    def row_count(self) -> int:
-        return len(self.rows())
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        rows = self.rows()
-        if not index.isValid() or not 0 <= index.row() < len(rows):
-            return None
-        row = rows[index.row()]
+    def row_data(self, row: Row, index: Index, role: int) -> Any:
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == self.TICK:
             return _CHECKED if self.ticked(row) else _UNCHECKED
-        return self.row_data(row, index, role)
+        return self.cell_data(row, index, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -77,7 +66,7 @@ class _TickableModel(HeadedTableModel, Generic[Row]):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != self.TICK or role != Qt.ItemDataRole.CheckStateRole:
             return False
-        self.tick(self.rows()[index.row()], _check_state(value))
+        self.tick(self.row_list()[index.row()], _check_state(value))
         self.dataChanged.emit(index, index, [role])
         self.tickedChanged.emit()
         return True
@@ -98,7 +87,7 @@ class PreviewChangesModel(_TickableModel[ChangeRow]):
         super().__init__(parent)
         self.presenter = presenter
 
-    def rows(self) -> list[ChangeRow]:
+    def row_list(self) -> list[ChangeRow]:
         return self.presenter.rows
 
     def ticked(self, row: ChangeRow) -> bool:
@@ -107,7 +96,7 @@ class PreviewChangesModel(_TickableModel[ChangeRow]):
     def tick(self, row: ChangeRow, ticked: bool) -> None:
         row.checked = ticked
 
-    def row_data(self, row: ChangeRow, index: Index, role: int) -> Any:
+    def cell_data(self, row: ChangeRow, index: Index, role: int) -> Any:
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return {
@@ -118,11 +107,11 @@ class PreviewChangesModel(_TickableModel[ChangeRow]):
             }.get(column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (self.OLD, self.NEW):
             return f"<p>{html.escape(row.old if column == self.OLD else row.new)}</p>"
-        if role == MovieRole.FIELD:
+        if role == Role.FIELD:
             return row.field
-        if role == MovieRole.SOURCE:
+        if role == Role.SOURCE:
             return row.source
-        if role == MovieRole.SOURCE_NAME:
+        if role == Role.SOURCE_NAME:
             return row.source_name
         return None
 
@@ -143,7 +132,7 @@ class FieldSummaryModel(_TickableModel[FieldSummaryRow]):
         super().__init__(parent)
         self.presenter = presenter
 
-    def rows(self) -> list[FieldSummaryRow]:
+    def row_list(self) -> list[FieldSummaryRow]:
         return self.presenter.field_rows
 
     def ticked(self, row: FieldSummaryRow) -> bool:
@@ -152,7 +141,7 @@ class FieldSummaryModel(_TickableModel[FieldSummaryRow]):
     def tick(self, row: FieldSummaryRow, ticked: bool) -> None:
         row.included = ticked
 
-    def row_data(self, row: FieldSummaryRow, index: Index, role: int) -> Any:
+    def cell_data(self, row: FieldSummaryRow, index: Index, role: int) -> Any:
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.FIELD:
@@ -161,12 +150,12 @@ class FieldSummaryModel(_TickableModel[FieldSummaryRow]):
                 return f"{row.movies:,}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.MOVIES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == MovieRole.FIELD:
+        if role == Role.FIELD:
             return row.field
         return None
 
 
-class MovieSummaryModel(HeadedTableModel):
+class MovieSummaryModel(BorrowedRowTableModel[MovieSummaryRow]):
     """Movie | Would change: the movies of a bulk preview that would change."""
 
     MOVIE, FIELDS = range(2)
@@ -176,20 +165,17 @@ class MovieSummaryModel(HeadedTableModel):
         super().__init__(parent)
         self.presenter = presenter
 
-    def row_count(self) -> int:
-        return len(self.presenter.movie_rows)
+    def row_list(self) -> list[MovieSummaryRow]:
+        return self.presenter.movie_rows
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.presenter.movie_rows):
-            return None
-        row = self.presenter.movie_rows[index.row()]
+    def row_data(self, row: MovieSummaryRow, index: Index, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return row.title if index.column() == self.MOVIE else row.text
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.FIELDS:
             included = set(self.presenter.included())
             if not included & set(row.fields):
                 return QColor(128, 128, 128)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == Role.MOVIE_ID:
             return row.movie_id
         return None
 

@@ -17,9 +17,9 @@ from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import LANGUAGE_FIELDS
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import Index
-from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.models import RowListModel
 from metarr_desktop.ui.common.models import RowTableModel
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_tip
 
 

@@ -58,9 +58,9 @@ from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.controls import STRETCH
 from metarr_desktop.ui.common.controls import lay_out
 from metarr_desktop.ui.common.controls import push_button
-from metarr_desktop.ui.common.models import Role
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import title_label
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import warning_colour
 from metarr_desktop.ui.context import UiContext

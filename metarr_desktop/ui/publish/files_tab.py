@@ -33,6 +33,7 @@ from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowTableModel
 from metarr_desktop.ui.common.pages import row_table
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.publish.presenter import FileRow
 from metarr_desktop.ui.publish.presenter import file_rows
@@ -50,10 +51,9 @@ class FilesModel(RowTableModel[FileRow]):
     """
 
     HEADERS = ("File", "Kind", "Action", "Note")
-    ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
     def row_data(self, row: FileRow, index: Index, role: int) -> object:
-        if role == self.ROW_ROLE:
+        if role == Role.FILE_ROW:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             column = index.column()
@@ -253,7 +253,7 @@ class FilesTab(QWidget):
     # -- the detail pane -----------------------------------------------------------------------------
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = current.data(FilesModel.ROW_ROLE) if current.isValid() else None
+        row = current.data(Role.FILE_ROW) if current.isValid() else None
         if not isinstance(row, FileRow):
             self.detail.setCurrentWidget(self.hint)
             return

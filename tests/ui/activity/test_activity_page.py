@@ -20,7 +20,7 @@ from metarr_desktop.services.jobs import JobState
 from metarr_desktop.services.jobs import JobTracker
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.common.bridge import JobBridge
-from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.roles import Role
 from tests.helpers.fakes import HANG
 from tests.helpers.fakes import FakeProvider
 from tests.helpers.qt import shown_and_loaded

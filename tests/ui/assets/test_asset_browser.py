@@ -31,9 +31,9 @@ from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.assets.browser import EMPTY_TEXT
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
 from metarr_desktop.ui.assets.browser import AssetListModel
-from metarr_desktop.ui.assets.browser import AssetRole
 from metarr_desktop.ui.assets.browser import open_asset_browser
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.context import UiContext
 from tests.helpers import sandbox as sandbox_fixtures
@@ -137,9 +137,7 @@ async def thumbnails_loaded(dialog: AssetBrowserDialog) -> None:
         return
 
     def done() -> bool:
-        return all(
-            model.data(model.index(r, 0), AssetRole.THUMBNAIL) is not None for r in range(model.rowCount())
-        )
+        return all(model.data(model.index(r, 0), Role.THUMBNAIL) is not None for r in range(model.rowCount()))
 
     await settle()
     await until(done)
@@ -191,7 +189,7 @@ async def test_the_suggested_pick_follows_the_rule(
     rows = [
         r
         for r in range(dialog.model.rowCount())
-        if dialog.model.data(dialog.model.index(r, 0), AssetRole.SUGGESTED)
+        if dialog.model.data(dialog.model.index(r, 0), Role.SUGGESTED)
     ]
     assert len(rows) == 1 and dialog.model.asset(rows[0]).url == f"{TMDB}/en-2000.jpg"  # type: ignore[union-attr]
     # Backdrops: the one without text first, even with a lower rating.
@@ -243,12 +241,12 @@ async def test_select_reject_and_restore_persist(qtbot: QtBot, browser_ctx: UiCo
     rejected = cache.assets.get(stored[f"{FANART}/movieposter/a.jpg"].id)
     assert rejected is not None and rejected.is_rejected and not rejected.is_selected
     assert dialog.reject_button.text() == "Restore"
-    assert dialog.model.data(dialog.view.currentIndex(), AssetRole.REJECTED) is True
+    assert dialog.model.data(dialog.view.currentIndex(), Role.REJECTED) is True
 
     # Closed and opened again: the choices are still there.
     dialog.close()
     again = await opened(qtbot, browser_ctx, movie_id)
-    assert again.model.data(again.model.index(again.model.row_of(rejected.id), 0), AssetRole.REJECTED)
+    assert again.model.data(again.model.index(again.model.row_of(rejected.id), 0), Role.REJECTED)
     again.view.setCurrentIndex(again.model.index(again.model.row_of(rejected.id), 0))
     qtbot.mouseClick(again.reject_button, Qt.MouseButton.LeftButton)
     restored = cache.assets.get(rejected.id)
@@ -294,7 +292,7 @@ async def test_without_an_image_loader_placeholders_are_shown(
     ctx = UiContext.from_services(services)  # images=None
     dialog = await opened(qtbot, ctx, movie_id)
     await settle()
-    assert dialog.model.data(dialog.model.index(0, 0), AssetRole.THUMBNAIL) is None
+    assert dialog.model.data(dialog.model.index(0, 0), Role.THUMBNAIL) is None
     assert dialog.grab().width() > 0  # painting the placeholders raises nothing
 
 
@@ -326,7 +324,7 @@ async def test_the_model_passes_the_model_tester(
     model = AssetListModel(browser_ctx.images, {"tmdb": "TMDB", "fanart": "fanart.tv"})
     model.set_assets(assets, assets[1].id, QSize(140, 210))
     qtmodeltester.check(model)
-    assert model.data(model.index(1, 0), AssetRole.SUGGESTED) is True
+    assert model.data(model.index(1, 0), Role.SUGGESTED) is True
     assert "(suggested)" in model.data(model.index(1, 0), Qt.ItemDataRole.AccessibleTextRole)
     model.set_assets([], None, QSize(140, 210))
     qtmodeltester.check(model)
@@ -348,7 +346,7 @@ async def test_copies_of_one_picture_are_one_card_that_opens_on_click(
     assert dialog.tabs.tabText(0) == "Posters (4)"  # every candidate counted
     assert model.rowCount() == 3
     lead = model.index(0, 0)
-    assert model.asset(0).id == fanart.id and model.data(lead, AssetRole.SIMILAR) == 1  # type: ignore[union-attr]
+    assert model.asset(0).id == fanart.id and model.data(lead, Role.SIMILAR) == 1  # type: ignore[union-attr]
     assert "(1 similar, hidden)" in model.data(lead, Qt.ItemDataRole.AccessibleTextRole)
     # The suggestion is a hidden copy: still proposed, and "Use suggested" still works.
     assert dialog.suggested().id == english.id  # type: ignore[union-attr]
@@ -358,8 +356,8 @@ async def test_copies_of_one_picture_are_one_card_that_opens_on_click(
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(lead).center())
     await until(lambda: model.rowCount() == 4)
     await thumbnails_loaded(dialog)
-    assert model.data(model.index(0, 0), AssetRole.EXPANDED) is True
-    assert model.asset(1).id == english.id and model.data(model.index(1, 0), AssetRole.LEAD_ID) == fanart.id  # type: ignore[union-attr]
+    assert model.data(model.index(0, 0), Role.EXPANDED) is True
+    assert model.asset(1).id == english.id and model.data(model.index(1, 0), Role.LEAD_ID) == fanart.id  # type: ignore[union-attr]
     assert dialog.current_asset_id() == fanart.id and dialog.similar_button.text() == "Hide similar"
     assert dialog.grab().save(str(SHOTS / "asset-browser-similar-open.png"))
 
@@ -379,7 +377,7 @@ async def test_copies_of_one_picture_are_one_card_that_opens_on_click(
     dialog.use_suggested()
     await thumbnails_loaded(dialog)
     assert repository.get(english.id).is_selected  # type: ignore[union-attr]
-    assert model.asset(0).id == english.id and model.data(model.index(0, 0), AssetRole.SELECTED)  # type: ignore[union-attr]
+    assert model.asset(0).id == english.id and model.data(model.index(0, 0), Role.SELECTED)  # type: ignore[union-attr]
     # Making a hidden copy current opens its group (Space closes it again).
     dialog._make_current(fanart.id)
     assert model.rowCount() == 4 and dialog.current_asset_id() == fanart.id

@@ -21,8 +21,8 @@ from metarr_desktop.core.providers import ProviderData
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.ui.assets import presenter
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
-from metarr_desktop.ui.assets.browser import AssetRole
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.context import UiContext
 from tests.helpers.pictures import picture
 from tests.helpers.qt import settle
@@ -137,9 +137,9 @@ async def test_thumbnails_hashes_group_copies_keeping_the_current_card_and_the_s
 
     lead = model.row_of(large.id)  # the larger copy leads; the small one is hidden in its group
     assert lead >= 0 and model.row_of(small.id) < 0
-    assert model.data(model.index(lead, 0), AssetRole.SIMILAR) == 1
+    assert model.data(model.index(lead, 0), Role.SIMILAR) == 1
     index = model.index(lead, 0)
-    similar, expanded = model.data(index, AssetRole.SIMILAR), model.data(index, AssetRole.EXPANDED)
+    similar, expanded = model.data(index, Role.SIMILAR), model.data(index, Role.EXPANDED)
     badge = presenter.similar_badge(similar, expanded)
     assert badge == "+1 similar"
     # The current card is the one the small copy joined; the grid did not jump.

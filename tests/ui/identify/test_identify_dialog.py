@@ -48,13 +48,13 @@ from metarr_desktop.store.cache import AssetRepository
 from metarr_desktop.store.cache import ProviderCacheRepository
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.images import ImageLoader
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.candidate_list import elide_lines
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.identify.model import CandidateModel
-from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import DEBOUNCE_MS
 from metarr_desktop.ui.identify.presenter import best_choice
 from metarr_desktop.ui.identify.presenter import parse_id_input
@@ -344,9 +344,9 @@ def test_candidate_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     qtmodeltester.check(model, force_py=True)
     index = model.index(0)
     assert index.data() == "Emma (1996)"
-    assert index.data(CandidateRole.PROVIDER_NAMES) == ["TMDB", "OMDb"]
-    assert index.data(CandidateRole.CHOICE) == "tmdb:9870"
-    assert index.data(CandidateRole.CONFIDENCE) == 93.7
+    assert index.data(Role.PROVIDER_NAMES) == ["TMDB", "OMDb"]
+    assert index.data(Role.CHOICE) == "tmdb:9870"
+    assert index.data(Role.CONFIDENCE) == 93.7
     assert "The film called Emma." in index.data(Qt.ItemDataRole.ToolTipRole)
     assert "94 percent match" in index.data(Qt.ItemDataRole.AccessibleTextRole)
     assert index.data(Qt.ItemDataRole.DecorationRole) is None  # placeholder until the poster arrives
@@ -558,7 +558,7 @@ async def test_choosing_a_candidate_commits_its_ids(
     movie_id, dialog = await emma_searched(qtbot, ctx)
     assert titles(dialog) == ["Emma (1996)", "Emma (1996)"]  # the Miramax film and the ITV one
     assert dialog.status.text() == "2 films found for “Emma (1996)”, best match first."
-    assert dialog.model.index(0).data(CandidateRole.PROVIDER_NAMES) == ["TMDB", "OMDb", "TheTVDB"]
+    assert dialog.model.index(0).data(Role.PROVIDER_NAMES) == ["TMDB", "OMDb", "TheTVDB"]
     assert not dialog.note.isVisible()
     assert dialog.choose_button.isEnabled()
 

@@ -21,9 +21,9 @@ from metarr_desktop.engine.identify import LookupResult
 from metarr_desktop.engine.identify import SearchOutcome
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.identification import resolved_why
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
-from metarr_desktop.ui.identify.model import CandidateRole
 from metarr_desktop.ui.identify.presenter import search_why
 from tests.helpers.fake_services import FakeServices
 from tests.helpers.identify import WithoutLookups
@@ -119,7 +119,7 @@ async def test_the_why_of_the_ambiguity_and_the_facts_of_each_candidate(ctx: UiC
     assert any(line.startswith("Year rule: same year, or one year off") for line in lines)
     assert dialog.why["outcome"] == "ambiguous"
 
-    details = [dialog.model.index(row).data(CandidateRole.DETAILS) for row in range(2)]
+    details = [dialog.model.index(row).data(Role.DETAILS) for row in range(2)]
     assert details[0] == "120 min  ·  directed by Douglas McGrath  ·  tmdb 9870  ·  imdb tt0009870"
     assert details[1].startswith(
         "TV film  ·  107 min  ·  directed by Diarmuid Lawrence  ·  original title Emma (TV)"

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QTableView
 
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRow
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.library.model import THUMB_SIZE
 from metarr_desktop.ui.library.model import Column
 from metarr_desktop.ui.library.model import LibraryModel
-from metarr_desktop.ui.library.model import LibraryRole
 from metarr_desktop.ui.library.model import RowState
 from metarr_desktop.ui.library.model import poster_placeholder
 from metarr_desktop.ui.library.model import search_text
@@ -210,7 +210,7 @@ def test_status_labels_icons_and_tooltips() -> None:
     ]
     model = model_of(rows)
     tooltip = Qt.ItemDataRole.ToolTipRole
-    states = {r.id: cell(model, r.id, Column.STATUS, LibraryRole.ROW_STATE) for r in rows}
+    states = {r.id: cell(model, r.id, Column.STATUS, Role.ROW_STATE) for r in rows}
     assert states == {
         1: RowState.ENRICHED,
         2: RowState.NOT_ENRICHED,
@@ -258,7 +258,7 @@ def test_other_columns() -> None:
     assert cell(model, 3, Column.ENRICHED, Qt.ItemDataRole.ToolTipRole) == "Never enriched"
     assert cell(model, 1, Column.ENRICHED, Qt.ItemDataRole.ToolTipRole).startswith("Last enriched 2 d ago (")
     assert cell(model, 1, Column.TITLE, Qt.ItemDataRole.ToolTipRole) == "The Matrix (1999)"
-    assert cell(model, 1, Column.TITLE, LibraryRole.MOVIE_ID) == 1
+    assert cell(model, 1, Column.TITLE, Role.MOVIE_ID) == 1
     assert model.headerData(Column.ENRICHED, Qt.Orientation.Horizontal) == "Last enriched"
     assert model.index(0, 0).flags() & Qt.ItemFlag.ItemIsSelectable
     assert not model.index(0, 0).flags() & Qt.ItemFlag.ItemIsEditable

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from metarr_desktop.core.authority import AuthorityError
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.services.config import ProviderUpdate
-from metarr_desktop.ui.common.models import Role
+from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.providers.page import ProvidersPage
 from tests.helpers.qt import settle
