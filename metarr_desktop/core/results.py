@@ -4,6 +4,8 @@ the lists of how each provider's part of an action ended that it shares with an 
 
 from __future__ import annotations
 
+from abc import ABC
+from abc import abstractmethod
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -60,11 +62,13 @@ class SkippedProvider:
 
 
 @dataclass(slots=True, kw_only=True)
-class ProviderProblems:
+class ProviderProblems(ABC):
     """The providers whose part of an action ended without an answer, each in exactly one list.
 
-    A subclass says where it keeps why each refused provider could not be asked (`refusals`);
-    `engine.fetch.file_problem` is the one place that files a provider under these lists.
+    A base, not a result of its own: each result says where it keeps why each refused provider could
+    not be asked (`refusals`); `engine.fetch.file_problem` is the one place that files a provider
+    under these lists. The lists are keyword-only, so a subclass's own fields keep their places in
+    its constructor.
 
     Attributes:
         rate_limited: providers refused or stopped by a rate limit, a quota or an open circuit.
@@ -77,9 +81,9 @@ class ProviderProblems:
     timed_out: list[str] = field(default_factory=list)
 
     @property
+    @abstractmethod
     def refusals(self) -> list[SkippedProvider]:
         """The list that holds why each provider of `rate_limited` was refused, and until when."""
-        raise NotImplementedError
 
 
 @dataclass(slots=True, kw_only=True)

@@ -2,30 +2,20 @@
 
 `core.settings` declares each setting (key, type, default, description) and `SettingsService`
 returns it as its declared type: a bool, a whole number, one of its choices, a list of words.
-`PublishSettings` is the only place that reads or writes them: its field ``x`` is the setting
-``publish.x``, and it adds only what a declaration cannot say (the choices as `Flavour` and
-`NfoName`, the lists as a tuple in order and as a set).
+`PublishSettings` reads and writes them together (the planner's options and the Library files
+form); it adds only what a declaration cannot say: the choices as `Flavour` and `NfoName`, the
+lists as a tuple in order and as a set. A single switch is read on its own where only it matters
+(`PublishService.enabled`, the enrichment hook, the first-run question).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import fields
-from enum import StrEnum
 from typing import Any
 
 from metarr_desktop.services.publish.layout import Flavour
 from metarr_desktop.services.publish.layout import NfoName
 from metarr_desktop.services.settings import SettingsService
-
-#: What a field's declared value becomes (a bool or a whole number already is the field's type).
-_TYPED: dict[str, Callable[[Any], Any]] = {
-    "flavour": Flavour,
-    "nfo_name": NfoName,
-    "artwork": tuple,
-    "replace_foreign": frozenset,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,30 +33,34 @@ class PublishSettings:
     @classmethod
     def read(cls, settings: SettingsService) -> PublishSettings:
         """The settings' values (each one's declared default when the user never set it)."""
-        values = {}
-        for field in fields(cls):
-            value = settings.get(f"publish.{field.name}")
-            values[field.name] = _TYPED[field.name](value) if field.name in _TYPED else value
-        return cls(**values)
+        return cls(
+            enabled=settings.get("publish.enabled"),
+            after_enrichment=settings.get("publish.after_enrichment"),
+            flavour=Flavour(settings.get("publish.flavour")),
+            nfo_name=NfoName(settings.get("publish.nfo_name")),
+            artwork=tuple(settings.get("publish.artwork")),
+            extrafanart=settings.get("publish.extrafanart"),
+            replace_foreign=frozenset(settings.get("publish.replace_foreign")),
+        )
 
     def write(self, settings: SettingsService) -> None:
         """Store each value that differs from the settings' (the others are left as they are)."""
-        current = PublishSettings.read(settings)
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if value != getattr(current, field.name):
-                settings.set(f"publish.{field.name}", _declared(value))
+        stored = PublishSettings.read(settings).declared()
+        for key, value in self.declared().items():
+            if value != stored[key]:
+                settings.set(key, value)
 
-
-def _declared(value: Any) -> Any:
-    """A field's value as its setting's declared type (a choice's word, a list)."""
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, frozenset):
-        return sorted(value)
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+    def declared(self) -> dict[str, Any]:
+        """Each setting's key and value as its declared type (a choice's word, a list)."""
+        return {
+            "publish.enabled": self.enabled,
+            "publish.after_enrichment": self.after_enrichment,
+            "publish.flavour": self.flavour.value,
+            "publish.nfo_name": self.nfo_name.value,
+            "publish.artwork": list(self.artwork),
+            "publish.extrafanart": self.extrafanart,
+            "publish.replace_foreign": sorted(self.replace_foreign),
+        }
 
 
 @dataclass(frozen=True, slots=True)

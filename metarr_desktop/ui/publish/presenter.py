@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import replace
 from pathlib import Path
 
+from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.services.publish import MovieResult
 from metarr_desktop.services.publish import PublishReport
 from metarr_desktop.services.publish.files import Action
@@ -178,7 +179,11 @@ class LibraryFilesValues:
         return out
 
     def save(self, settings: SettingsService) -> None:
-        """Store the values (once `problems` has none); the settings the page does not show stay."""
+        """Store the values; the settings the page does not show stay. Raises `SettingValueError`
+        (nothing stored) while `problems` has any."""
+        problems = self.problems()
+        if problems:
+            raise SettingValueError(" ".join(problems))
         chosen = replace(
             PublishSettings.read(settings),
             enabled=self.enabled,
