@@ -36,8 +36,8 @@ from PySide6.QtWidgets import QToolButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.services.config import ProviderError
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.services.jobs import EventKind
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.jobs import JobHandle

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QStyleFactory
 from metarr_desktop.bundled import ICON_SIZES
 from metarr_desktop.bundled import icon_png
 from metarr_desktop.bundled import icon_svg
-from metarr_desktop.core.formatting import DisplayStatus
+from metarr_desktop.services.formatting import DisplayStatus
 
 
 class Scheme(StrEnum):

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import QSizePolicy
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.core import formatting
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.services import formatting
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.common.theme import is_dark

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 
-from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.services import formatting
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowListModel

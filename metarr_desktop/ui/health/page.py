@@ -33,10 +33,10 @@ from PySide6.QtWidgets import QSizePolicy
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.core import formatting
 from metarr_desktop.engine.health import ACTIVITY_HOURS
 from metarr_desktop.engine.health import HealthStatus
 from metarr_desktop.engine.health import ProviderHealth
+from metarr_desktop.services import formatting
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.common.page import PageView

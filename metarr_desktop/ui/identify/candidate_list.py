@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QStyledItemDelegate
 from PySide6.QtWidgets import QStyleOptionViewItem
 from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.matching import Candidate
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.theme import status_colour

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.core.ids import parse_imdb_id
@@ -26,6 +25,7 @@ from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.engine.identify import LookupResult
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.services.identification import SelectionError
 from metarr_desktop.services.identification import parse_selection
 

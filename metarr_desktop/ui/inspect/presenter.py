@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from metarr_desktop.core.fields import label
-from metarr_desktop.core.formatting import relative_time
 from metarr_desktop.core.inspect import CandidateVerdict
 from metarr_desktop.core.inspect import FieldExplanation
+from metarr_desktop.services.formatting import relative_time
 from metarr_desktop.services.inspect import InspectService
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.ui.movie.models import display_value

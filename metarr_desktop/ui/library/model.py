@@ -43,12 +43,12 @@ from PySide6.QtGui import QPalette
 from PySide6.QtGui import QPen
 from PySide6.QtGui import QPixmap
 
-from metarr_desktop.core.formatting import DisplayStatus
-from metarr_desktop.core.formatting import relative_time
-from metarr_desktop.core.formatting import resets_in
 from metarr_desktop.core.names import sort_key
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRow
+from metarr_desktop.services.formatting import DisplayStatus
+from metarr_desktop.services.formatting import relative_time
+from metarr_desktop.services.formatting import resets_in
 from metarr_desktop.ui.common.images import ImageLoader
 from metarr_desktop.ui.common.models import ROOT
 from metarr_desktop.ui.common.models import HeadedTableModel

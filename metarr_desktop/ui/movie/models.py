@@ -25,12 +25,12 @@ from PySide6.QtGui import QFont
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtGui import QPalette
 
-from metarr_desktop.core import formatting
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.fields import FIELD_GROUPS
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import is_preferred
 from metarr_desktop.core.records import EnrichmentLogRecord
+from metarr_desktop.services import formatting
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.movie_fields import FieldDetail
 from metarr_desktop.services.movie_fields import MovieDetail

@@ -19,18 +19,18 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from metarr_desktop.core import formatting
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.fields import label
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.engine.events import IdentifyStep
 from metarr_desktop.engine.runtime import ProviderRuntime
+from metarr_desktop.services import formatting
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.movie_fields import MovieDetail

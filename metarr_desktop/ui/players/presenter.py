@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from metarr_desktop.core.clock import Clock
-from metarr_desktop.core.formatting import relative_time
 from metarr_desktop.core.player_paths import PathMapping
 from metarr_desktop.players import DISPLAY_NAMES
 from metarr_desktop.players import USES_PASSWORD
 from metarr_desktop.players import PlayerKind
 from metarr_desktop.players import SyncAction
+from metarr_desktop.services.formatting import relative_time
 from metarr_desktop.services.players.models import UNSET
 from metarr_desktop.services.players.models import MappingCheck
 from metarr_desktop.services.players.models import PlayerChange

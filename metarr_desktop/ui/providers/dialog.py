@@ -29,19 +29,19 @@ from PySide6.QtWidgets import QToolButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from metarr_desktop.core import formatting
 from metarr_desktop.core.errors import StoreError
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.providers import Priority
 from metarr_desktop.core.providers import RateLimit
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.resilience import POLICIES
+from metarr_desktop.services import formatting
 from metarr_desktop.services.config import UNSET
 from metarr_desktop.services.config import ConfigError
 from metarr_desktop.services.config import KeyCheck
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 from metarr_desktop.services.config import check_base_url
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.controls import STRETCH
 from metarr_desktop.ui.common.controls import Gap
