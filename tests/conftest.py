@@ -5,24 +5,21 @@ the QApplication (pytest-qt does not drive qasync by itself; see STYLE.md).
 
 No test writes into the user's own folders: at import, before any QApplication exists, every XDG
 folder (configuration, data, cache, state, runtime) points into one temporary folder for the session,
-and so do Qt's settings paths (QFileDialog, for one, remembers its last folder in
-``QtProject.conf``). Child processes inherit the environment, hence the same folders.
+and so do Qt's settings paths (`tests.helpers.session`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import gc
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers.session import redirect_user_folders
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -30,30 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 #: tests/helpers/sandbox.py.
 pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.sandbox"]
 
-#: The session's stand-in for the user's home folders (removed when the session ends).
-SESSION_HOME = Path(tempfile.mkdtemp(prefix="metarr-tests-home-"))
-atexit.register(shutil.rmtree, SESSION_HOME, ignore_errors=True)
-XDG_DIRS = {
-    "XDG_CONFIG_HOME": "config",
-    "XDG_DATA_HOME": "data",
-    "XDG_CACHE_HOME": "cache",
-    "XDG_STATE_HOME": "state",
-    "XDG_RUNTIME_DIR": "runtime",
-}
-for _variable, _name in XDG_DIRS.items():
-    (SESSION_HOME / _name).mkdir(mode=0o700)  # Qt insists on 0700 for the runtime folder
-    os.environ[_variable] = str(SESSION_HOME / _name)
-
-
-def _isolate_qt_settings() -> None:
-    from PySide6.QtCore import QSettings
-
-    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
-            QSettings.setPath(settings_format, scope, os.environ["XDG_CONFIG_HOME"])
-
-
-_isolate_qt_settings()
+redirect_user_folders()
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:

@@ -1,4 +1,4 @@
-"""The test session never writes into the user's own folders (tests/conftest.py redirects them)."""
+"""The test session never writes into the user's own folders (tests/helpers/session.py redirects them)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from tests.conftest import SESSION_HOME
-from tests.conftest import XDG_DIRS
+from tests.helpers.session import SESSION_HOME
+from tests.helpers.session import XDG_DIRS
 
 
 def test_every_xdg_folder_is_the_sessions() -> None:

@@ -11,9 +11,9 @@ from metarr_desktop.cli import suite as cli_suite
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
+from tests.helpers.publishing import movie_folder
 from tests.helpers.sandbox import Cli
 from tests.helpers.sandbox import cli_on
-from tests.publish.conftest import movie_folder
 
 
 @pytest.fixture

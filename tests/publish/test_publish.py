@@ -18,10 +18,10 @@ from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.services.publish import MovieStatus
 from metarr_desktop.services.publish.files import BACKUP_SUFFIX
 from metarr_desktop.store.cache import AssetRepository
-from tests.publish.conftest import SuiteFactory
-from tests.publish.conftest import enriched_movie
-from tests.publish.conftest import movie_folder
-from tests.publish.conftest import published_movie
+from tests.helpers.publishing import SuiteFactory
+from tests.helpers.publishing import enriched_movie
+from tests.helpers.publishing import movie_folder
+from tests.helpers.publishing import published_movie
 
 ARTWORK = [
     "poster.jpg",

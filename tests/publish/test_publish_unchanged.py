@@ -14,9 +14,9 @@ from metarr_desktop.services.publish import files
 from metarr_desktop.services.publish import service
 from metarr_desktop.services.publish import unchanged
 from metarr_desktop.store.cache import AssetRepository
-from tests.publish.conftest import enriched_movie
-from tests.publish.conftest import movie_folder
-from tests.publish.conftest import published_movie
+from tests.helpers.publishing import enriched_movie
+from tests.helpers.publishing import movie_folder
+from tests.helpers.publishing import published_movie
 
 AN_HOUR_NS = 3600 * 10**9
 

@@ -24,8 +24,8 @@ from metarr_desktop.ui.publish.presenter import file_rows
 from metarr_desktop.ui.publish.presenter import nfo_diff_text
 from metarr_desktop.ui.publish.presenter import preview_summary
 from metarr_desktop.ui.publish.settings_page import LibraryFilesPage
-from tests.publish.conftest import enriched_movie
-from tests.publish.conftest import movie_folder
+from tests.helpers.publishing import enriched_movie
+from tests.helpers.publishing import movie_folder
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 

@@ -10,9 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from metarr_desktop.core import formatting
 from metarr_desktop.core.clock import VirtualClock
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.providers import MetadataRequest
 from metarr_desktop.engine.fetch import FetchOrchestrator
@@ -20,6 +18,8 @@ from metarr_desktop.engine.health import HealthStatus
 from metarr_desktop.engine.health import ProviderHealth
 from metarr_desktop.engine.runtime import ProviderPool
 from metarr_desktop.providers.errors import ServerError
+from metarr_desktop.services import formatting
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.services.jobs import EventKind
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.jobs import JobEvent

@@ -136,7 +136,7 @@ async def test_the_timer_only_refreshes_times(page: HealthPage) -> None:
 async def test_status_text_is_drawn_in_the_status_colour(page: HealthPage, ctx: UiContext) -> None:
     from PySide6.QtGui import QPalette
 
-    from metarr_desktop.core.formatting import DisplayStatus
+    from metarr_desktop.services.formatting import DisplayStatus
     from metarr_desktop.ui.common.theme import status_colour
 
     await ctx.providers.update("fanart", ProviderUpdate(enabled=False))

@@ -13,7 +13,6 @@ from typing import cast
 from metarr_desktop.core.changes import ChangeSet
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.fields import EntityType
-from metarr_desktop.core.formatting import DisplayStatus
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.ids import IdType
 from metarr_desktop.core.records import IdentificationStatus
@@ -24,6 +23,7 @@ from metarr_desktop.engine.events import ProviderOutcome
 from metarr_desktop.engine.runtime import ProviderRuntime
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.formatting import DisplayStatus
 from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.services.movie_fields import USER_SOURCE
 from metarr_desktop.services.movie_fields import FieldDetail
