@@ -145,7 +145,7 @@ async def run(args: argparse.Namespace) -> int:
     try:
         if demo is not None:
             demo.start_server()
-            services = AppServices.open(demo.data_dir, keyring_backend=demo.keyring)
+            services = demo.open_services()
             await demo.configure(services)
         else:
             services = AppServices.open(args.data_dir)
@@ -171,11 +171,7 @@ async def run(args: argparse.Namespace) -> int:
 
     from metarr_desktop.ui.common.images import ImageLoader
 
-    transport = None
-    if demo is not None:
-        from metarr_desktop.sandbox.images import sandbox_image_transport
-
-        transport = sandbox_image_transport(demo.urls["tmdb"])  # artwork hosts -> generated images
+    transport = demo.image_transport() if demo is not None else None
     images = ImageLoader(services.profile.image_cache_dir, transport=transport)
     settings = window_settings(services.profile.root)
     scheme = Scheme(args.theme or str(settings.value("theme", Scheme.SYSTEM.value)))

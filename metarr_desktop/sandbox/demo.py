@@ -17,6 +17,8 @@ from metarr_desktop.sandbox.catalog import load_demo
 from metarr_desktop.store.secrets import MemoryKeyring
 
 if TYPE_CHECKING:
+    import httpx
+
     from metarr_desktop.sandbox.players.demo import DemoPlayers
     from metarr_desktop.sandbox.server import SandboxServer
     from metarr_desktop.services.context import AppServices
@@ -124,6 +126,22 @@ class DemoSetup:
         known = [(t, y, catalog[(t, y)].imdb if (t, y) in catalog else None) for t, y in self.MOVIES]
         self._players = DemoPlayers(known)
         self._players.start()
+
+    def open_services(self) -> AppServices:
+        """The application services on the demo profile: its in-memory keyring, and artwork from the
+        sandbox (`image_transport`). `configure` then points the providers at the sandbox."""
+        from metarr_desktop.services.context import AppServices
+
+        transport = self.image_transport()
+        return AppServices.open(self.data_dir, keyring_backend=self.keyring, image_transport=transport)
+
+    def image_transport(self) -> httpx.AsyncBaseTransport:
+        """The transport of artwork downloads in the demo: every artwork host's address is answered
+        by the sandbox's generated images (the window's thumbnails and the files a publish writes),
+        so the demo never reaches the real image hosts."""
+        from metarr_desktop.sandbox.images import sandbox_image_transport
+
+        return sandbox_image_transport(self.urls["tmdb"])
 
     async def configure(self, services: AppServices) -> None:
         """Point every provider at the sandbox with its demo key and add a few demo movies."""
