@@ -5,6 +5,10 @@ text when it looks like HTML (`Qt.mightBeRichText`). A tagline ``<img src="file:
 loads a local file, and crashed the window. So labels that show such text are set to
 `Qt.TextFormat.PlainText` (`plain_label`), tooltips that show it go through `plain_tip`, and rich
 text that mixes our markup with such text escapes it with `escape`.
+
+Qt also reads an ``&`` in a group box title, a button's, an action's or a tab's text (and a label
+with a buddy) as the mark of a mnemonic: "Bedroom & Kodi" would show as "Bedroom _Kodi" with K
+underlined. Such text goes through `no_mnemonic`.
 """
 
 from __future__ import annotations
@@ -43,6 +47,12 @@ def plain_tip(text: str | None, *, wrap: bool = False) -> str | None:
     if not wrap and "<" not in text and "&" not in text:
         return visible(text)
     return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
+
+
+def no_mnemonic(text: str) -> str:
+    """`text` for a place where Qt takes ``&`` as a mnemonic mark (a group box title, a button's,
+    an action's or a tab's text): every ``&`` doubled, so it shows as itself, controls visible."""
+    return visible(text).replace("&", "&&")
 
 
 def plain_label(label: QLabel) -> QLabel:

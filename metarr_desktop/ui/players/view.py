@@ -3,6 +3,9 @@
 Add, edit and remove a player (kind, name, URL, credentials, path mappings); Test connection shows
 the player's name and version; the table shows each player's status, pending count, last sync and
 last error; the mapping tester takes one library movie and shows whether the player knows its path.
+Switching to another player (or to a new one) clears what the editor said about the previous one,
+and the late answer of a save, test or check started before the switch is not shown on the new form.
+Player names are the user's text: shown literally (no markup, no mnemonic).
 Everything it does goes through `PlayersPresenter` (Qt-free); the page refreshes itself whenever the
 service reports a change (a run finished, a player was edited).
 """
@@ -39,6 +42,7 @@ from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import row_table
 from metarr_desktop.ui.common.pages import title_label
 from metarr_desktop.ui.common.roles import Role
+from metarr_desktop.ui.common.safe_text import no_mnemonic
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.players.models import Column
 from metarr_desktop.ui.players.models import PlayersModel
@@ -46,6 +50,9 @@ from metarr_desktop.ui.players.presenter import PlayerForm
 from metarr_desktop.ui.players.presenter import PlayersPresenter
 from metarr_desktop.ui.players.presenter import secret_label
 from metarr_desktop.ui.players.presenter import url_placeholder
+
+#: What the mapping tester says before a check.
+MAPPING_HINT = "Take one library movie and see whether this player knows its path."
 
 
 class PlayersPage(PageView):
@@ -68,6 +75,12 @@ class PlayersPage(PageView):
         self.presenter = PlayersPresenter(ctx.players, ctx.clock) if ctx.players is not None else None
         self.model = PlayersModel(self)
         self.player_id: int | None = None
+        #: The player whose form the editor shows (None: a new one); -1 before the first form.
+        self._shown: int | None = -1
+        #: Bumped whenever the editor shows a form: an answer started under an older one is stale.
+        self._form_token = 0
+        #: The running mapping check (a newer check or another form makes it stale).
+        self._check: object | None = None
         self._unsubscribe = ctx.players.subscribe(self.refresh) if ctx.players is not None else None
 
         title = title_label("Players")
@@ -166,7 +179,7 @@ class PlayersPage(PageView):
         row.addWidget(self.movie_box, 1)
         row.addWidget(self.check_button)
         self.check_label = wrapped_label("mapping-result")
-        self.check_label.setText("Take one library movie and see whether this player knows its path.")
+        self.check_label.setText(MAPPING_HINT)
         self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_label.setMinimumHeight(self.check_label.fontMetrics().lineSpacing() * 3)
         self.check_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -234,19 +247,23 @@ class PlayersPage(PageView):
         if row < 0 or self.presenter is None:
             return
         player_id = int(self.model.index(row, 0).data(Role.PLAYER_ID))
-        if player_id == self.player_id and self.editor_box.title() != "New player":
+        if player_id == self._shown:
             return
         self.player_id = player_id
         self._show_form(self.presenter.form(player_id))
 
     def new_player(self) -> None:
         self.player_id = None
-        self.table.clearSelection()
+        self.table.selectionModel().clear()  # the current row too: clicking it again reopens it
         self._show_form(PlayerForm())
 
     def _show_form(self, form: PlayerForm) -> None:
+        """Show `form` for `player_id`, with nothing left of what was said about the previous one."""
+        self._shown = self.player_id
+        self._form_token += 1
+        self._check = None
         existing = self.player_id is not None
-        self.editor_box.setTitle(f"{form.name}" if existing else "New player")
+        self.editor_box.setTitle(no_mnemonic(form.name) if existing else "New player")
         self.kind_box.setCurrentIndex(list(PlayerKind).index(form.kind))
         self.kind_box.setEnabled(not existing)
         self.name_edit.setText(form.name)
@@ -260,6 +277,7 @@ class PlayersPage(PageView):
         self.remove_button.setEnabled(existing)
         self.check_button.setEnabled(existing)
         self.result_label.clear()
+        self.check_label.setText(MAPPING_HINT)
         self._on_kind_changed()
 
     def _on_kind_changed(self) -> None:
@@ -295,7 +313,13 @@ class PlayersPage(PageView):
     async def save(self) -> bool:
         if self.presenter is None:
             return False
+        token = self._form_token
         view, text = await self.presenter.save(self.player_id, self.read_form())
+        if token != self._form_token:  # the editor moved on: the table and the status bar say it
+            if view is not None:
+                self.refresh()
+                self.message.emit(text)
+            return view is not None
         self.result_label.setText(text)
         if view is None:
             return False
@@ -313,13 +337,16 @@ class PlayersPage(PageView):
     async def test_connection(self) -> bool:
         if self.presenter is None or self.player_id is None:
             return False
+        token = self._form_token
         self.result_label.setText("Testing…")
         self.test_button.setEnabled(False)
         try:
             ok, text = await self.presenter.test(self.player_id)
         finally:
-            self.test_button.setEnabled(True)
-        self.result_label.setText(text)
+            if token == self._form_token:  # else the form shown now has set the button itself
+                self.test_button.setEnabled(True)
+        if token == self._form_token:
+            self.result_label.setText(text)
         self.refresh()
         return ok
 
@@ -334,6 +361,7 @@ class PlayersPage(PageView):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the name is the user's text, never markup
         if await dialog_result(box) == QMessageBox.StandardButton.Yes:
             await self.remove()
 
@@ -350,12 +378,17 @@ class PlayersPage(PageView):
         await self.check_mapping()
 
     async def check_mapping(self) -> bool | None:
+        """Ask the player about the chosen movie's path and show its answer; the answer (None when
+        it could not be asked, or came after a newer check or another player's form)."""
         movie_id = self.movie_box.currentData()
         if self.presenter is None or self.player_id is None or movie_id is None:
             self.check_label.setText("Choose a player and a movie with a path first.")
             return None
         self.check_label.setText("Asking the player…")
+        check = self._check = object()
         known, text = await self.presenter.check_mapping(self.player_id, int(movie_id))
+        if check is not self._check:
+            return None
         self.check_label.setText(("✓ " if known else "✗ " if known is False else "") + text)
         return known
 
