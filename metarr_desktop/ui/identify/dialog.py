@@ -707,11 +707,22 @@ class IdentifyDialog(QDialog):
         """Nothing is editable while a choice is being saved; title and year are unused (greyed)
         while the id box holds something."""
         by_id = bool(self.id_edit.text().strip())
+        if by_id and not self._selecting and (self.title_edit.hasFocus() or self.year_edit.hasFocus()):
+            self._follow_into_id_box()
         self.title_edit.setEnabled(not self._selecting and not by_id)
         self.year_edit.setEnabled(not self._selecting and not by_id)
         self.id_edit.setEnabled(not self._selecting)
         self.view.setEnabled(not self._selecting)
         self._update_buttons()
+
+    def _follow_into_id_box(self) -> None:
+        """Text arrived in the id box (a paste or a drop) while the cursor was in Title or Year,
+        which are about to grey out: the cursor follows it to the end of the id. Left to Qt, the
+        focus would move on as Tab moves it, selecting the whole id, and the next keystroke would
+        replace what was pasted."""
+        self.id_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.id_edit.deselect()
+        self.id_edit.end(False)
 
     def _update_buttons(self, *_: object) -> None:
         self.choose_button.setEnabled(not self._selecting and self.view.currentIndex().isValid())

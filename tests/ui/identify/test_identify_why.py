@@ -1,6 +1,7 @@
 """The Identify dialog says why: the automatic decision over the candidates (the rule, the titles
 compared as normalised, the year rule, why the runner-up lost), each candidate's runtime, director,
-original title and TV film mark; and Enter in a field chooses the selected candidate."""
+original title and TV film mark; Enter in a field chooses the selected candidate, and an id pasted
+or dropped while the cursor is in Title is typed on, not replaced."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
@@ -189,3 +191,27 @@ async def test_enter_searches_while_the_list_does_not_answer_the_fields_yet(ctx:
     await finished
     assert service.searches[-1] == ("Emma 1996", 1996) and service.selected == []
     assert dialog.isVisible()
+
+
+async def test_an_id_pasted_while_the_cursor_is_in_title_is_typed_on_not_replaced(ctx: UiContext) -> None:
+    dialog = open_dialog(ctx, Answers())
+    await search(dialog)
+    dialog.activateWindow()
+    dialog.title_edit.setFocus()
+    await until(lambda: QApplication.focusWidget() is dialog.title_edit)
+
+    dialog.id_edit.insert("tt01")  # as a drop or a middle-click paste would
+    assert not dialog.title_edit.isEnabled() and not dialog.year_edit.isEnabled()
+    # The cursor followed the id, at its end, with nothing selected that a keystroke would replace.
+    assert QApplication.focusWidget() is dialog.id_edit
+    assert dialog.id_edit.selectedText() == "" and dialog.id_edit.cursorPosition() == 4
+    QTest.keyClicks(dialog.id_edit, "16191")
+    assert dialog.id_edit.text() == "tt0116191"
+    dialog.debounce.stop()
+
+    # Emptying the id gives Title and Year back; typing in the id box itself moves nothing.
+    dialog.id_edit.clear()
+    assert dialog.title_edit.isEnabled() and dialog.year_edit.isEnabled()
+    QTest.keyClicks(dialog.id_edit, "tt")
+    assert QApplication.focusWidget() is dialog.id_edit and dialog.id_edit.text() == "tt"
+    dialog.debounce.stop()
