@@ -2,6 +2,9 @@
 menus, shortcuts (F1 lists them; the pages' line comes from the page table), the status bar with the
 running job's progress, and geometry remembered between runs.
 
+While a page has unsaved changes (`PageView.is_dirty`: Providers, Language) the title starts with
+"* ", whichever page is shown, and quitting first asks whether to save them.
+
 Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
 `closeRequested` is emitted and the composition root runs its shutdown coroutine (cancel jobs, close
 HTTP clients and the database), then stops the loop.
@@ -132,7 +135,7 @@ class MainWindow(QMainWindow):
         close_prompt: the "unsaved changes" question while it is open.
 
     Signals:
-        closeRequested(): the user closed the window or chose Quit (and settled any unsaved provider
+        closeRequested(): the user closed the window or chose Quit (and settled the pages' unsaved
             changes); the app should shut down.
         pageLoaded(str): a page finished loading its data.
     """
@@ -152,7 +155,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.theme = theme
         self.close_prompt: QMessageBox | None = None
-        self.setWindowTitle("Metarr Desktop")
+        #: The title without the unsaved-changes mark (`_set_title`).
+        self._title = "Metarr Desktop"
+        self.setWindowTitle(self._title)
         self.setWindowIcon(app_icon())
         self.setObjectName("main-window")
 
@@ -228,7 +233,6 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.providers_page.message.connect(self.show_message)
-        self.providers_page.dirtyChanged.connect(self._on_dirty_changed)
         self.health_page.message.connect(self.show_message)
         self.activity_page.message.connect(self.show_message)
         self.players_page.message.connect(self.show_message)
@@ -253,6 +257,7 @@ class MainWindow(QMainWindow):
         for page in Page:
             widget = self.pages[page]
             widget.loaded.connect(lambda p=page: self._on_page_loaded(p))
+            widget.dirtyChanged.connect(self._on_dirty_changed)
 
         self.resize(1180, 760)
         self.restore_state()
@@ -356,7 +361,7 @@ class MainWindow(QMainWindow):
         providers_menu.addAction(self.revert_action)
         providers_menu.addSeparator()
         providers_menu.addAction(self.test_all_action)
-        self._on_dirty_changed(False)
+        self._on_dirty_changed()
 
         jobs_menu = menus.addMenu("&Jobs")
         self.cancel_action = self._action("&Cancel running job", "Ctrl+.", self.cancel_running_job)
@@ -409,7 +414,7 @@ class MainWindow(QMainWindow):
         await self.movie_page.load_movie(movie_id)
         detail = self.movie_page.detail
         name = detail.movie.title if detail is not None else f"Movie {movie_id}"
-        self.setWindowTitle(f"{name} – Metarr Desktop")
+        self._set_title(f"{name} – Metarr Desktop")
 
     def show_identify(self, movie_id: int) -> None:
         spawn(self.identify(movie_id))
@@ -472,7 +477,7 @@ class MainWindow(QMainWindow):
             return
         page = list(Page)[row]
         self.stack.setCurrentWidget(self.pages[page])
-        self.setWindowTitle(f"{PAGE_TITLES[page]} – Metarr Desktop")
+        self._set_title(f"{PAGE_TITLES[page]} – Metarr Desktop")
         if page not in self._loaded:
             spawn(self.load_page(page))
 
@@ -493,13 +498,27 @@ class MainWindow(QMainWindow):
         else:
             await self.load_page(self.current_page())
 
-    # -- providers menu ------------------------------------------------------------------------------
+    # -- unsaved changes ----------------------------------------------------------------------------
 
-    def _on_dirty_changed(self, dirty: bool) -> None:
-        self.save_action.setEnabled(dirty)
-        self.revert_action.setEnabled(dirty)
-        title = self.windowTitle().lstrip("* ")
-        self.setWindowTitle(f"* {title}" if dirty else title)
+    def dirty_pages(self) -> list[Page]:
+        """The pages with unsaved changes, in the navigation's order."""
+        return [page for page, widget in self.pages.items() if widget.is_dirty()]
+
+    def _set_title(self, title: str) -> None:
+        self._title = title
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The title, after "* " while any page has unsaved changes."""
+        self.setWindowTitle(f"* {self._title}" if self.dirty_pages() else self._title)
+
+    def _on_dirty_changed(self, *_args: object) -> None:
+        providers_dirty = self.providers_page.is_dirty()
+        self.save_action.setEnabled(providers_dirty)
+        self.revert_action.setEnabled(providers_dirty)
+        self._show_title()
+
+    # -- providers menu ------------------------------------------------------------------------------
 
     @async_slot()
     async def _on_save(self) -> None:
@@ -674,20 +693,22 @@ class MainWindow(QMainWindow):
         event.ignore()
         if self.close_prompt is not None:
             return  # already asking
-        if self.providers_page.is_dirty():
+        if self.dirty_pages():
             spawn(self.request_close())  # a question needs the event loop: ask it in a task
             return
         self.save_state()
         self.closeRequested.emit()
 
     async def request_close(self) -> bool:
-        """Offer to save unsaved provider changes (Save / Discard / Cancel), then ask the app to shut
-        down; False when the user chose to stay (or saving failed, its problems being shown)."""
-        if self.providers_page.is_dirty():
+        """Offer to save the pages' unsaved changes (Save / Discard / Cancel), then ask the app to
+        shut down; False when the user chose to stay (or a save failed: its page is shown, with its
+        problems)."""
+        dirty = self.dirty_pages()
+        if dirty:
             box = QMessageBox(
                 QMessageBox.Icon.Question,
                 "Unsaved changes",
-                "The provider configuration has changes that are not saved.",
+                unsaved_question([self.pages[page].unsaved_changes for page in dirty]),
                 QMessageBox.StandardButton.Save
                 | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel,
@@ -701,9 +722,11 @@ class MainWindow(QMainWindow):
             choice = box.standardButton(box.clickedButton())
             if choice in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.NoButton):
                 return False
-            if choice == QMessageBox.StandardButton.Save and not await self.providers_page.save():
-                self.show_page(Page.PROVIDERS)
-                return False
+            if choice == QMessageBox.StandardButton.Save:
+                for page in dirty:
+                    if not await self.pages[page].save():
+                        self.show_page(page)
+                        return False
         self.save_state()
         self.closeRequested.emit()
         return True
@@ -727,6 +750,15 @@ class MainWindow(QMainWindow):
         self.players_page.dispose()
         for stop in self._unfollow:
             stop()
+
+
+def unsaved_question(changes: list[str]) -> str:
+    """The quit question's sentence for the `unsaved_changes` of the pages that have some: "The
+    provider configuration and the Language and region page have changes that are not saved."
+    """
+    subject = changes[-1] if len(changes) == 1 else f"{', '.join(changes[:-1])} and {changes[-1]}"
+    verb = "has" if len(changes) == 1 else "have"
+    return f"{subject[:1].upper()}{subject[1:]} {verb} changes that are not saved."
 
 
 def window_settings(profile_root: Path) -> QSettings:

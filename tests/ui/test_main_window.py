@@ -283,6 +283,71 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
     assert [v.id for v in ctx.providers.all()] == wanted  # the reorder was saved
 
 
+async def test_unsaved_language_edits_mark_the_title_on_every_page_and_are_asked_about_on_quit(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    assert ctx.suite is not None
+    window.show_page(Page.LANGUAGE)
+    await until(lambda: Page.LANGUAGE in window._loaded)
+    page = window.language_page
+    assert window.windowTitle() == "Language – Metarr Desktop" and window.dirty_pages() == []
+    page.language.setText("fr-FR")
+    assert window.windowTitle() == "* Language – Metarr Desktop"
+    assert not window.save_action.isEnabled()  # Providers › Save is the providers' own
+    window.show_page(Page.LIBRARY)  # the edits stay on their page, and the mark in the title
+    assert window.windowTitle() == "* Library – Metarr Desktop"
+    assert window.dirty_pages() == [Page.LANGUAGE] and page.language.text() == "fr-FR"
+
+    # Closing the window asks first; Cancel stays.
+    closing = arm_signal(window.closeRequested)
+    window.close()
+    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    assert window.close_prompt is not None
+    assert window.close_prompt.text() == "The Language and region page has changes that are not saved."
+    window.close_prompt.button(QMessageBox.StandardButton.Cancel).click()
+    await until(lambda: window.close_prompt is None)
+    assert not closing.done() and page.is_dirty()
+
+    # Both pages with changes: one question names both, Save stores both.
+    window.show_page(Page.PROVIDERS)
+    await until(lambda: Page.PROVIDERS in window._loaded)
+    window.providers_page.fill_gaps.toggle()
+    assert window.dirty_pages() == [Page.PROVIDERS, Page.LANGUAGE]
+    save = asyncio.ensure_future(window.request_close())
+    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    assert window.close_prompt is not None
+    assert window.close_prompt.text() == (
+        "The provider configuration and the Language and region page have changes that are not saved."
+    )
+    window.close_prompt.button(QMessageBox.StandardButton.Save).click()
+    assert await save is True
+    await closing
+    assert window.dirty_pages() == [] and not window.windowTitle().startswith("*")
+    assert ctx.suite.user_settings.get("metadata.language") == "fr-FR"
+
+
+async def test_a_language_edit_that_cannot_be_saved_keeps_the_window_open_on_its_page(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.show_page(Page.LANGUAGE)
+    await until(lambda: Page.LANGUAGE in window._loaded)
+    window.language_page.fallbacks.setText("en, xx_YY!!")
+    window.show_page(Page.HEALTH)
+    closing = arm_signal(window.closeRequested)
+    save = asyncio.ensure_future(window.request_close())
+    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    assert window.close_prompt is not None
+    window.close_prompt.button(QMessageBox.StandardButton.Save).click()
+    assert await save is False
+    assert not closing.done() and window.current_page() is Page.LANGUAGE
+    assert window.statusBar().currentMessage().startswith("Not saved: Fallback languages: not language tags")
+    assert ctx.suite is not None and ctx.suite.user_settings.get("metadata.fallback_languages") == ["en"]
+
+
 async def test_the_library_sorts_without_the_articles_of_the_metadata_language(
     window: MainWindow, ctx: UiContext
 ) -> None:

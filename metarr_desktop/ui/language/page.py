@@ -1,5 +1,8 @@
 """The "Language and region" page: the metadata language, its fallbacks, the certification
-countries and style, and the artwork languages. The logic is `LanguagePresenter`."""
+countries and style, and the artwork languages. The logic is `LanguagePresenter`.
+
+Its edits are unsaved changes as the Providers page's are (`PageView.is_dirty`): the window shows
+"* " in its title while there are some and asks about them before quitting."""
 
 from __future__ import annotations
 
@@ -15,9 +18,12 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.settings import SettingValueError
+from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import title_label
+from metarr_desktop.ui.common.theme import error_colour
 from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.language.presenter import LABELS
 from metarr_desktop.ui.language.presenter import LanguageForm
 from metarr_desktop.ui.language.presenter import LanguagePresenter
 
@@ -30,6 +36,8 @@ def _plain(label: QLabel) -> QLabel:
 
 class LanguagePage(PageView):
     """Edit the language settings; Save stores them (checked), Revert reloads them."""
+
+    unsaved_changes = "the Language and region page"
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,12 +64,12 @@ class LanguagePage(PageView):
             note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         form = QFormLayout()
-        form.addRow("Metadata language", self.language)
-        form.addRow("Fallback languages", self.fallbacks)
+        form.addRow(LABELS["language"], self.language)
+        form.addRow(LABELS["fallbacks"], self.fallbacks)
         form.addRow("", self.chain_note)
-        form.addRow("Certification countries", self.countries)
-        form.addRow("Certification style", self.style_box)
-        form.addRow("Artwork languages", self.artwork)
+        form.addRow(LABELS["countries"], self.countries)
+        form.addRow(LABELS["style"], self.style_box)
+        form.addRow(LABELS["artwork"], self.artwork)
         form.addRow("", self.artwork_note)
 
         self.help = _plain(
@@ -75,8 +83,7 @@ class LanguagePage(PageView):
             )
         )
         self.help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.problems = _plain(QLabel())
-        self.problems.setObjectName("problems")
+        self.problems = wrapped_label("problems")  # in the error colour, as the other pages' problems
         self.problems.hide()
         self.revert_button = QPushButton("Revert")
         self.save_button = QPushButton("Save")
@@ -85,7 +92,7 @@ class LanguagePage(PageView):
         self.save_button.clicked.connect(self._on_save)
         actions = QHBoxLayout()
         actions.addWidget(self.problems, 1)
-        actions.addStretch(1)  # keeps the buttons their size while there is no problem to show
+        actions.addStretch(0)  # keeps the buttons their size while there is no problem to show
         actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
         actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -99,6 +106,7 @@ class LanguagePage(PageView):
         for edit in (self.language, self.fallbacks, self.countries, self.artwork):
             edit.textChanged.connect(self._on_changed)
         self.style_box.currentIndexChanged.connect(self._on_changed)
+        self._baseline = self.form()  # nothing to save before `load()` shows the settings
         self._on_changed()
 
     # -- the form -----------------------------------------------------------------------------------
@@ -131,28 +139,43 @@ class LanguagePage(PageView):
     def _on_changed(self, *_args: object) -> None:
         form = self.form()
         problems = self.presenter.check(form)
-        self.problems.setText("\n".join(problems.values()))
-        self.problems.setVisible(bool(problems))
+        self._show_problems(list(problems.values()))
         chain = self.presenter.chain_preview(form)
         self.chain_note.setText(f"Asked in this order: {chain}" if chain else "")
         artwork = self.presenter.artwork_preview(form)
         self.artwork_note.setText(f"Artwork order: {artwork}" if artwork else "")
         self.save_button.setEnabled(not problems and self.is_dirty())
         self.revert_button.setEnabled(self.is_dirty())
+        self._report_dirty()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        """Each problem on a line of its own, marked and in the error colour."""
+        self.problems.setStyleSheet(f"color: {error_colour(self.palette()).name()};")
+        self.problems.setText("\n".join(f"✗ {problem}" for problem in problems))
+        self.problems.setVisible(bool(problems))
 
     def _on_revert(self) -> None:
         self.set_form(self._baseline)
         self._on_changed()
 
     def _on_save(self) -> None:
+        self.store()
+
+    async def save(self) -> bool:
+        return self.store()
+
+    def store(self) -> bool:
+        """Store the form (Save, and the window's question on quitting); False when a value is
+        refused (nothing is stored, the problems are shown)."""
         try:
             changed = self.presenter.save(self.form())
         except SettingValueError as exc:
             self.message.emit(f"Not saved: {exc}")
-            return
+            return False
         self._baseline = self.presenter.load()
         self.set_form(self._baseline)
         self._on_changed()
         self.message.emit(
             f"Language settings saved ({len(changed)} changed)." if changed else "Nothing to save."
         )
+        return True

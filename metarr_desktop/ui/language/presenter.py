@@ -26,6 +26,15 @@ KEYS = {
     "artwork": "artwork.languages",
 }
 
+#: form field -> its label on the page (a problem is said with it, not with the setting's key)
+LABELS = {
+    "language": "Metadata language",
+    "fallbacks": "Fallback languages",
+    "countries": "Certification countries",
+    "style": "Certification style",
+    "artwork": "Artwork languages",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LanguageForm:
@@ -63,7 +72,8 @@ class LanguagePresenter:
         return LanguageForm(**{name: _text(self.settings.get(key)) for name, key in KEYS.items()})
 
     def values(self, form: LanguageForm) -> tuple[dict[str, Any], dict[str, str]]:
-        """(setting key -> checked value, form field -> problem) for `form`."""
+        """(setting key -> checked value, form field -> problem) for `form`; a problem starts with
+        the field's label ("Fallback languages: not language tags: xx")."""
         values: dict[str, Any] = {}
         problems: dict[str, str] = {}
         raw: dict[str, Any] = {
@@ -77,7 +87,7 @@ class LanguagePresenter:
             try:
                 values[key] = setting(key).coerce(raw[name])
             except SettingValueError as exc:
-                problems[name] = str(exc)
+                problems[name] = f"{LABELS[name]}: {str(exc).removeprefix(f'{key}: ')}"
         return values, problems
 
     def check(self, form: LanguageForm) -> dict[str, str]:

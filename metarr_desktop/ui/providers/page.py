@@ -250,7 +250,7 @@ class ProvidersPage(PageView):
     """
 
     savedChanges = Signal()
-    dirtyChanged = Signal(bool)
+    unsaved_changes = "the provider configuration"
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -258,7 +258,6 @@ class ProvidersPage(PageView):
         self.setObjectName("providers-page")
         self.views: dict[str, ProviderView] = {}
         self._baseline: tuple[list[tuple[str, bool]], list[OverrideRow], bool, bool] = ([], [], True, True)
-        self._dirty = False
         self._loading = False
         self.open_dialog: ProviderSettingsDialog | None = None
         self._chain: list[str] = []
@@ -670,10 +669,7 @@ class ProvidersPage(PageView):
         if self._loading:
             return
         self._update_validity()
-        dirty = self.is_dirty()
-        if dirty != self._dirty:
-            self._dirty = dirty
-            self.dirtyChanged.emit(dirty)
+        self._report_dirty()
         self._sync_buttons()
 
     def _update_validity(self) -> None:
