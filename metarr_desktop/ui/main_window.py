@@ -3,7 +3,7 @@ menus, shortcuts (F1 lists them; the pages' line comes from the page table), the
 running job's progress, and geometry remembered between runs.
 
 While a page has unsaved changes (`PageView.is_dirty`: Providers, Language) the title starts with
-"* ", whichever page is shown, and quitting first asks whether to save them.
+"* ", and leaving that page or quitting first asks whether to save them (Save / Discard / Cancel).
 
 Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
 `closeRequested` is emitted and the composition root runs its shutdown coroutine (cancel jobs, close
@@ -54,6 +54,7 @@ from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.page import PageView
+from metarr_desktop.ui.common.page import unsaved_question
 from metarr_desktop.ui.common.roles import Role
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.theme import Scheme
@@ -407,9 +408,7 @@ class MainWindow(QMainWindow):
 
     async def open_movie(self, movie_id: int) -> None:
         """Show one movie's detail page (under Library in the navigation) and load it."""
-        self.nav.blockSignals(True)
-        self.nav.setCurrentRow(list(Page).index(Page.LIBRARY))
-        self.nav.blockSignals(False)
+        self._highlight(Page.LIBRARY)
         self.stack.setCurrentWidget(self.movie_page)
         await self.movie_page.load_movie(movie_id)
         detail = self.movie_page.detail
@@ -476,10 +475,37 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         page = list(Page)[row]
+        leaving = self._page_shown()
+        if leaving is not None and leaving is not page and self.pages[leaving].is_dirty():
+            self._highlight(leaving)  # stay until the question about its changes is answered
+            spawn(self.leave_page(leaving, page))
+            return
         self.stack.setCurrentWidget(self.pages[page])
         self._set_title(f"{PAGE_TITLES[page]} – Metarr Desktop")
         if page not in self._loaded:
             spawn(self.load_page(page))
+
+    def _page_shown(self) -> Page | None:
+        """The navigation page in front (None while a movie is shown)."""
+        shown = self.stack.currentWidget()
+        return next((page for page, widget in self.pages.items() if widget is shown), None)
+
+    def _highlight(self, page: Page) -> None:
+        """Select `page` in the navigation without showing it (it is shown already)."""
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(list(Page).index(page))
+        self.nav.blockSignals(False)
+
+    async def leave_page(self, leaving: Page, target: Page) -> bool:
+        """Leave a page with unsaved changes for `target`, once the user said what becomes of them:
+        Save stores them, Discard reloads the page; False when the user stayed (Cancel, or the
+        save failed and the page shows why)."""
+        if not await self.ask_unsaved([leaving], "Save them before leaving the page?"):
+            return False
+        if self.pages[leaving].is_dirty():  # discarded
+            await self.pages[leaving].load()
+        self.show_page(target, force=True)
+        return True
 
     async def load_page(self, page: Page | str) -> None:
         """Load (or reload) one page's data from the services."""
@@ -704,31 +730,37 @@ class MainWindow(QMainWindow):
         shut down; False when the user chose to stay (or a save failed: its page is shown, with its
         problems)."""
         dirty = self.dirty_pages()
-        if dirty:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "Unsaved changes",
-                unsaved_question([self.pages[page].unsaved_changes for page in dirty]),
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                self,
-            )
-            box.setInformativeText("Save them before quitting?")
-            box.setDefaultButton(QMessageBox.StandardButton.Save)
-            self.close_prompt = box
-            await dialog_result(box)
-            self.close_prompt = None
-            choice = box.standardButton(box.clickedButton())
-            if choice in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.NoButton):
-                return False
-            if choice == QMessageBox.StandardButton.Save:
-                for page in dirty:
-                    if not await self.pages[page].save():
-                        self.show_page(page)
-                        return False
+        if dirty and not await self.ask_unsaved(dirty, "Save them before quitting?"):
+            return False
         self.save_state()
         self.closeRequested.emit()
+        return True
+
+    async def ask_unsaved(self, pages: list[Page], question: str) -> bool:
+        """Ask about the unsaved changes of `pages` (Save / Discard / Cancel); Save stores them.
+        False when the user chose to stay, or a save failed (its page is shown, with its problems)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            unsaved_question([self.pages[page].unsaved_changes for page in pages]),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(question)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        self.close_prompt = box
+        await dialog_result(box)
+        self.close_prompt = None
+        choice = box.standardButton(box.clickedButton())
+        if choice in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.NoButton):
+            return False
+        if choice == QMessageBox.StandardButton.Save:
+            for page in pages:
+                if not await self.pages[page].save():
+                    self.show_page(page)
+                    return False
         return True
 
     def flush_pending(self) -> None:
@@ -750,15 +782,6 @@ class MainWindow(QMainWindow):
         self.players_page.dispose()
         for stop in self._unfollow:
             stop()
-
-
-def unsaved_question(changes: list[str]) -> str:
-    """The quit question's sentence for the `unsaved_changes` of the pages that have some: "The
-    provider configuration and the Language and region page have changes that are not saved."
-    """
-    subject = changes[-1] if len(changes) == 1 else f"{', '.join(changes[:-1])} and {changes[-1]}"
-    verb = "has" if len(changes) == 1 else "have"
-    return f"{subject[:1].upper()}{subject[1:]} {verb} changes that are not saved."
 
 
 def window_settings(profile_root: Path) -> QSettings:

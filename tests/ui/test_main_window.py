@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop import app as app_module
@@ -283,69 +284,117 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
     assert [v.id for v in ctx.providers.all()] == wanted  # the reorder was saved
 
 
-async def test_unsaved_language_edits_mark_the_title_on_every_page_and_are_asked_about_on_quit(
+async def answer_unsaved(window: MainWindow, button: QMessageBox.StandardButton) -> tuple[str, str]:
+    """Wait for the unsaved-changes question, click `button`: the question's text and informative text."""
+    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
+    box = window.close_prompt
+    assert box is not None
+    asked = box.text(), box.informativeText()
+    box.button(button).click()
+    await until(lambda: window.close_prompt is None)
+    return asked
+
+
+async def test_leaving_a_page_with_unsaved_language_edits_asks_first(
     window: MainWindow, ctx: UiContext
 ) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     assert ctx.suite is not None
     window.show_page(Page.LANGUAGE)
     await until(lambda: Page.LANGUAGE in window._loaded)
     page = window.language_page
     assert window.windowTitle() == "Language – Metarr Desktop" and window.dirty_pages() == []
     page.language.setText("fr-FR")
-    assert window.windowTitle() == "* Language – Metarr Desktop"
+    assert window.windowTitle() == "* Language – Metarr Desktop" and window.dirty_pages() == [Page.LANGUAGE]
     assert not window.save_action.isEnabled()  # Providers › Save is the providers' own
-    window.show_page(Page.LIBRARY)  # the edits stay on their page, and the mark in the title
-    assert window.windowTitle() == "* Library – Metarr Desktop"
-    assert window.dirty_pages() == [Page.LANGUAGE] and page.language.text() == "fr-FR"
 
-    # Closing the window asks first; Cancel stays.
-    closing = arm_signal(window.closeRequested)
-    window.close()
-    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
-    assert window.close_prompt is not None
-    assert window.close_prompt.text() == "The Language and region page has changes that are not saved."
-    window.close_prompt.button(QMessageBox.StandardButton.Cancel).click()
-    await until(lambda: window.close_prompt is None)
-    assert not closing.done() and page.is_dirty()
+    # Cancel: the page stays, with its edits.
+    window.show_page(Page.LIBRARY)
+    assert await answer_unsaved(window, QMessageBox.StandardButton.Cancel) == (
+        "The Language and region page has changes that are not saved.",
+        "Save them before leaving the page?",
+    )
+    assert window.current_page() is Page.LANGUAGE and window.stack.currentWidget() is page
+    assert page.language.text() == "fr-FR" and window.windowTitle().startswith("* Language")
 
-    # Both pages with changes: one question names both, Save stores both.
+    # Discard: the page goes back to what is stored, and the window goes where it was asked to.
+    window.show_page(Page.LIBRARY)
+    await answer_unsaved(window, QMessageBox.StandardButton.Discard)
+    await until(lambda: window.stack.currentWidget() is window.library_page)
+    assert window.current_page() is Page.LIBRARY and window.windowTitle() == "Library – Metarr Desktop"
+    assert page.language.text() == "en-US" and not page.is_dirty()
+
+    # Save: stored, then left.
+    window.show_page(Page.LANGUAGE)
+    page.language.setText("fr-FR")
+    window.show_page(Page.HEALTH)
+    await answer_unsaved(window, QMessageBox.StandardButton.Save)
+    await until(lambda: window.stack.currentWidget() is window.health_page)
+    assert ctx.suite.user_settings.get("metadata.language") == "fr-FR" and window.dirty_pages() == []
+
+    # A value that cannot be stored keeps the page, which says why.
+    window.show_page(Page.LANGUAGE)
+    page.fallbacks.setText("en, xx_YY!!")
+    window.show_page(Page.HEALTH)
+    await answer_unsaved(window, QMessageBox.StandardButton.Save)
+    assert window.current_page() is Page.LANGUAGE and window.stack.currentWidget() is page
+    assert window.statusBar().currentMessage().startswith("Not saved: Fallback languages: not language tags")
+    assert ctx.suite.user_settings.get("metadata.fallback_languages") == ["en"]
+
+
+async def test_leaving_the_providers_page_with_unsaved_changes_asks_too(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     window.show_page(Page.PROVIDERS)
     await until(lambda: Page.PROVIDERS in window._loaded)
+    window.providers_page.order.move(0, 1)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # Health
+    assert (await answer_unsaved(window, QMessageBox.StandardButton.Cancel))[0] == (
+        "The provider configuration has changes that are not saved."
+    )
+    assert window.current_page() is Page.PROVIDERS and window.providers_page.is_dirty()
+    window.show_page(Page.HEALTH)
+    await answer_unsaved(window, QMessageBox.StandardButton.Discard)
+    await until(lambda: window.stack.currentWidget() is window.health_page)
+    assert not window.providers_page.is_dirty() and window.windowTitle() == "Health – Metarr Desktop"
+
+
+async def test_quitting_with_unsaved_changes_on_several_pages_asks_once_for_all(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.suite is not None
+    window.show_page(Page.LANGUAGE)
+    await until(lambda: Page.LANGUAGE in window._loaded)
+    page = window.language_page
+    page.language.setText("fr-FR")
+    closing = arm_signal(window.closeRequested)
+    window.close()
+    assert await answer_unsaved(window, QMessageBox.StandardButton.Cancel) == (
+        "The Language and region page has changes that are not saved.",
+        "Save them before quitting?",
+    )
+    assert not closing.done() and page.is_dirty()
+
+    # A value that cannot be stored keeps the window open on its page.
+    page.fallbacks.setText("en, xx_YY!!")
+    stay = asyncio.ensure_future(window.request_close())
+    await answer_unsaved(window, QMessageBox.StandardButton.Save)
+    assert await stay is False and not closing.done()
+    assert window.current_page() is Page.LANGUAGE
+    page.fallbacks.setText("en")
+
+    # Changes on two pages (the providers' made without showing them): one question names both.
+    await window.load_page(Page.PROVIDERS)
     window.providers_page.fill_gaps.toggle()
     assert window.dirty_pages() == [Page.PROVIDERS, Page.LANGUAGE]
     save = asyncio.ensure_future(window.request_close())
-    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
-    assert window.close_prompt is not None
-    assert window.close_prompt.text() == (
+    assert (await answer_unsaved(window, QMessageBox.StandardButton.Save))[0] == (
         "The provider configuration and the Language and region page have changes that are not saved."
     )
-    window.close_prompt.button(QMessageBox.StandardButton.Save).click()
     assert await save is True
     await closing
     assert window.dirty_pages() == [] and not window.windowTitle().startswith("*")
     assert ctx.suite.user_settings.get("metadata.language") == "fr-FR"
-
-
-async def test_a_language_edit_that_cannot_be_saved_keeps_the_window_open_on_its_page(
-    window: MainWindow, ctx: UiContext
-) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    window.show_page(Page.LANGUAGE)
-    await until(lambda: Page.LANGUAGE in window._loaded)
-    window.language_page.fallbacks.setText("en, xx_YY!!")
-    window.show_page(Page.HEALTH)
-    closing = arm_signal(window.closeRequested)
-    save = asyncio.ensure_future(window.request_close())
-    await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
-    assert window.close_prompt is not None
-    window.close_prompt.button(QMessageBox.StandardButton.Save).click()
-    assert await save is False
-    assert not closing.done() and window.current_page() is Page.LANGUAGE
-    assert window.statusBar().currentMessage().startswith("Not saved: Fallback languages: not language tags")
-    assert ctx.suite is not None and ctx.suite.user_settings.get("metadata.fallback_languages") == ["en"]
+    assert not ctx.authority.get().fill_gaps
 
 
 async def test_the_library_sorts_without_the_articles_of_the_metadata_language(

@@ -6,7 +6,7 @@ A page loads its data from the services when it is first shown (and again on Rel
 A page that edits settings can have unsaved changes: it answers `is_dirty()`, says when that
 changes with `dirtyChanged` (`_report_dirty` emits it only on a change), stores them with `save()`
 and names them in `unsaved_changes` ("the provider configuration"). The window shows "* " in its
-title while any page has unsaved changes, and asks about them before quitting.
+title while a page has unsaved changes, and asks about them before leaving the page or quitting.
 
 Signals:
     loaded(): the page has (re)loaded its data.
@@ -51,4 +51,13 @@ class PageView(QWidget):
             self.dirtyChanged.emit(dirty)
 
 
-__all__ = ["PageView"]
+def unsaved_question(changes: list[str]) -> str:
+    """The unsaved-changes question's sentence for the `unsaved_changes` of the pages that have some: "The
+    provider configuration and the Language and region page have changes that are not saved."
+    """
+    subject = changes[-1] if len(changes) == 1 else f"{', '.join(changes[:-1])} and {changes[-1]}"
+    verb = "has" if len(changes) == 1 else "have"
+    return f"{subject[:1].upper()}{subject[1:]} {verb} changes that are not saved."
+
+
+__all__ = ["PageView", "unsaved_question"]

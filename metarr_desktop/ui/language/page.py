@@ -2,7 +2,7 @@
 countries and style, and the artwork languages. The logic is `LanguagePresenter`.
 
 Its edits are unsaved changes as the Providers page's are (`PageView.is_dirty`): the window shows
-"* " in its title while there are some and asks about them before quitting."""
+"* " in its title while there are some and asks about them before leaving the page or quitting."""
 
 from __future__ import annotations
 
