@@ -3,7 +3,7 @@ menus, shortcuts (F1 lists them; the pages' line comes from the page table), the
 running job's progress, and geometry remembered between runs.
 
 While a page has unsaved changes (`PageView.is_dirty`: Providers, Language) the title starts with
-"* ", and leaving that page or quitting first asks whether to save them (Save / Discard / Cancel).
+"* ", and leaving it, reloading it (F5) or quitting asks first: Save / Discard / Cancel.
 
 Closing the window does not end the application by itself (``setQuitOnLastWindowClosed(False)``):
 `closeRequested` is emitted and the composition root runs its shutdown coroutine (cancel jobs, close
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions[page] = action
         view_menu.addSeparator()
-        self.reload_action = self._action("&Reload page", "F5", self._on_reload)
+        self.reload_action = self._action("&Reload page", "F5", lambda _=False: spawn(self.reload()))
         view_menu.addAction(self.reload_action)
         theme_menu = view_menu.addMenu("&Theme")
         group = QActionGroup(self)
@@ -517,12 +517,18 @@ class MainWindow(QMainWindow):
     def _on_page_loaded(self, page: Page) -> None:
         self.pageLoaded.emit(page.value)
 
-    @async_slot()
-    async def _on_reload(self) -> None:
+    async def reload(self) -> bool:
+        """Reload the page shown (F5), asking first about its unsaved changes; False: left as it is."""
         if self.showing_movie():
             await self.movie_page.load()
-        else:
-            await self.load_page(self.current_page())
+            return True
+        page = self.current_page()
+        if self.pages[page].is_dirty() and not await self.ask_unsaved(
+            [page], "Save them before reloading the page?"
+        ):
+            return False
+        await self.load_page(page)
+        return True
 
     # -- unsaved changes ----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from metarr_desktop.ui.main_window import Page
 from metarr_desktop.ui.main_window import page_shortcuts_help
 from metarr_desktop.ui.main_window import window_settings
 from tests.helpers.qt import arm_signal
+from tests.helpers.qt import settle
 from tests.helpers.qt import until
 from tests.helpers.qt import wait_signal
 
@@ -356,6 +357,22 @@ async def test_leaving_the_providers_page_with_unsaved_changes_asks_too(
     await answer_unsaved(window, QMessageBox.StandardButton.Discard)
     await until(lambda: window.stack.currentWidget() is window.health_page)
     assert not window.providers_page.is_dirty() and window.windowTitle() == "Health – Metarr Desktop"
+
+
+async def test_reloading_a_page_with_unsaved_changes_asks_first(window: MainWindow) -> None:
+    window.show_page(Page.LANGUAGE)
+    await until(lambda: Page.LANGUAGE in window._loaded)
+    page = window.language_page
+    page.language.setText("fr-FR")
+    window.reload_action.trigger()  # F5
+    assert (await answer_unsaved(window, QMessageBox.StandardButton.Cancel))[1] == (
+        "Save them before reloading the page?"
+    )
+    await settle()
+    assert page.language.text() == "fr-FR" and page.is_dirty()
+    reload = asyncio.ensure_future(window.reload())
+    await answer_unsaved(window, QMessageBox.StandardButton.Discard)
+    assert await reload is True and page.language.text() == "en-US" and not page.is_dirty()
 
 
 async def test_quitting_with_unsaved_changes_on_several_pages_asks_once_for_all(
