@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
@@ -63,22 +62,13 @@ from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.language.page import LanguagePage
 from metarr_desktop.ui.library.page import LibraryPage
 from metarr_desktop.ui.movie.page import MovieDetailPage
+from metarr_desktop.ui.page_names import Page
 from metarr_desktop.ui.players.view import PlayersPage
 from metarr_desktop.ui.providers.page import ProvidersPage
 from metarr_desktop.ui.publish.first_run import first_run_bar
 from metarr_desktop.ui.publish.settings_page import LibraryFilesDialog
 from metarr_desktop.ui.schedule.dialog import ScheduleDialog
 from metarr_desktop.ui.schedule.dialog import WindowSchedule
-
-
-class Page(StrEnum):
-    LIBRARY = "library"
-    PROVIDERS = "providers"
-    HEALTH = "health"
-    ACTIVITY = "activity"
-    PLAYERS = "players"
-    LANGUAGE = "language"
-
 
 PAGE_TITLES = {
     Page.LIBRARY: "Library",

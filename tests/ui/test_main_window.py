@@ -165,6 +165,15 @@ def test_page_names_are_checked() -> None:
         app_module.check_page("library:wall")
 
 
+def test_the_page_option_s_help_names_every_page() -> None:
+    assert tuple(Page) == app_module.PAGES
+    help_text = next(a.help for a in app_module.build_parser()._actions if "--page" in a.option_strings)
+    assert help_text is not None
+    for page in Page:
+        assert page.value in help_text
+    assert "language" in help_text and help_text.endswith("language or movie:ID")
+
+
 def test_the_command_line_knows_every_library_view() -> None:
     from metarr_desktop.ui.library.page import ViewMode
 
