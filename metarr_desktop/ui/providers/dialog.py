@@ -288,12 +288,10 @@ class ProviderSettingsDialog(QDialog):
             self.resets_text.setText(f"Next probe in {formatting.duration(health.probe_in_s)}")
         else:
             self.resets_text.setText("")
-        if health.daily_quota:
-            self.usage_bar.setRange(0, health.daily_quota)
-            self.usage_bar.setValue(min(health.requests_today, health.daily_quota))
-        else:
-            self.usage_bar.setRange(0, max(1, health.requests_today))
-            self.usage_bar.setValue(health.requests_today)
+        quota = health.daily_quota
+        # Without a daily quota there is no share of it to draw: the bar stays empty and says so.
+        self.usage_bar.setRange(0, quota or 1)
+        self.usage_bar.setValue(min(health.requests_today, quota) if quota else 0)
         self.usage_bar.setFormat(formatting.usage(health.requests_today, health.daily_quota))
 
     # -- inputs ------------------------------------------------------------------------------------
