@@ -42,6 +42,7 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 from metarr_desktop.services.config import check_base_url
 from metarr_desktop.services.formatting import DisplayStatus
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.controls import STRETCH
 from metarr_desktop.ui.common.controls import Gap
@@ -212,7 +213,7 @@ class ProviderSettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         toggle = QAction(self)
-        toggle.setShortcut("Ctrl+T")
+        toggle.setShortcut(shortcuts.TEST_KEY.sequence())
         toggle.triggered.connect(self._on_test_clicked)
         self.addAction(toggle)
 
