@@ -37,6 +37,7 @@ from metarr_desktop.sandbox.demo import DemoSetup
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.profile import Profile
 from metarr_desktop.store.profile import ProfileError
+from metarr_desktop.ui.page_names import Page
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -44,9 +45,17 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-PAGES = ("library", "providers", "health", "activity", "players", "language")
+#: The pages ``--page`` opens by name (the window's page table).
+PAGES = tuple(Page)
 #: The library's views for ``--page library:VIEW`` (the values of ``ui.pages.library.ViewMode``).
 LIBRARY_VIEWS = ("posters", "list")
+
+
+def page_help() -> str:
+    """``--page``'s help, from the page table (so it names every page)."""
+    views = " or ".join(f"library:{view}" for view in LIBRARY_VIEWS)
+    others = ", ".join(page for page in PAGES if page is not Page.LIBRARY)
+    return f"the page to open: library ({views} for a view), {others} or movie:ID"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--page",
         metavar="PAGE",
-        help="the page to open: library (library:posters or library:list for a view), providers, health, "
-        "activity, players or movie:ID",
+        help=page_help(),
     )
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="save the window as a PNG once the page is loaded, then exit"
