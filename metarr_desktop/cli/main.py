@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from metarr_desktop.cli import assets
 from metarr_desktop.cli import authority
+from metarr_desktop.cli import database
 from metarr_desktop.cli import edit
 from metarr_desktop.cli import enrich
 from metarr_desktop.cli import history
@@ -42,6 +43,7 @@ from metarr_desktop.cli.common import OneLineErrorParser
 from metarr_desktop.cli.common import add_log_level_option
 from metarr_desktop.cli.common import add_profile_options
 from metarr_desktop.cli.common import say
+from metarr_desktop.core.errors import DamagedDatabaseError
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
@@ -56,6 +58,7 @@ COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, sch
 COMMAND_MODULES += [players, sync]
 COMMAND_MODULES += [edit]
 COMMAND_MODULES += [inspect_command, undo]
+COMMAND_MODULES += [database]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +96,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except ProviderError as exc:
         say(f"metarr: {exc}", err=True)
+        return EXIT_FAILED
+    except DamagedDatabaseError as exc:
+        say(f"metarr: {exc.advice(database.start_over(args.data_dir))}", err=True)
         return EXIT_FAILED
     except StoreError as exc:
         if exc.is_bug:
