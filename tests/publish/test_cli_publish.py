@@ -89,6 +89,20 @@ def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
     assert "unchanged" in text and "written 0, unchanged 1" in text
 
 
+def test_pending_survives_a_refresh_that_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+    pending = cli("publish", "--pending", "--dry-run", "--json")
+    assert [r["movie_id"] for r in pending["results"]] == [1]
+
+    refreshed = cli("enrich", "1", "--force", "--json")
+    assert refreshed["results"][0]["status"] == "unchanged"
+    pending = cli("publish", "--pending", "--dry-run", "--json")
+    assert [r["movie_id"] for r in pending["results"]] == [1]
+    assert cli("publish", "--pending", "--json")["summary"]["written"] == 1
+    assert cli("publish", "--pending", "--json")["results"] == []
+
+
 def test_publish_usage_errors_exit_2(cli: Cli) -> None:
     cli("publish", code=2)
     cli("publish", "99", "--json", code=2)
