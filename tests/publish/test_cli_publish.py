@@ -103,6 +103,20 @@ def test_pending_survives_a_refresh_that_changes_nothing(cli: Cli, tmp_path: Pat
     assert cli("publish", "--pending", "--json")["results"] == []
 
 
+def test_a_dry_run_says_nothing_was_written(cli: Cli, tmp_path: Path) -> None:
+    folder = add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+
+    preview = cli("publish", "1", "--dry-run", "--json")
+
+    [result] = preview["results"]
+    assert result["status"] == "unchanged" and result["error"] is None
+    assert {f["action"] for f in result["files"]} == {"would_create"}
+    assert preview["summary"]["written"] == 0 and preview["summary"]["unchanged"] == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["Inception.mkv"]
+    assert "written 0, unchanged 1" in cli("publish", "1", "--dry-run")
+
+
 def test_publish_usage_errors_exit_2(cli: Cli) -> None:
     cli("publish", code=2)
     cli("publish", "99", "--json", code=2)
