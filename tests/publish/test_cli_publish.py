@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from keyring.backends import null
 
@@ -129,6 +130,24 @@ def test_a_failed_movie_exits_1(cli: Cli, tmp_path: Path) -> None:
     document = cli("publish", "1", "--json", code=1)
     assert document["results"][0]["status"] == "failed"
     assert "missing" in document["results"][0]["error"]
+
+
+def test_a_failed_download_fails_the_movie_and_exits_1(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+    web_page = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=b"<html></html>", headers={"content-type": "text/html"})
+    )
+    monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "image_transport", web_page)
+
+    document = cli("publish", "1", "--json", code=1)
+
+    [result] = document["results"]
+    assert result["status"] == "failed" and "poster.jpg: " in result["error"]
+    assert [(f["kind"], f["action"]) for f in result["files"]] == [("nfo", "created")]
+    assert document["summary"]["failed"] == 1 and document["summary"]["written"] == 0
 
 
 @pytest.mark.parametrize(

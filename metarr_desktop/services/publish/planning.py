@@ -52,7 +52,6 @@ class PlannedFile:
     existing: bytes | None = None
     new: bytes | None = None
     decision: Decision | None = None
-    reason: str | None = None
     error: str | None = None
     entry: LedgerEntry | None = None
     info: os.stat_result | None = None

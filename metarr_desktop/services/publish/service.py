@@ -25,6 +25,10 @@ files a publish of many movies writes are read back the same way once `RACY_NS` 
 A dry run writes nothing and downloads nothing that is not cached already: an image that would
 need a download is listed as ``would_create`` / ``would_update`` without a hash.
 
+An artwork file whose image cannot be had (the download failed, or it is not a usable image) fails
+the movie: its error names the file, which is not among the files listed (nor is one that cannot be
+written); the other files are still written.
+
 Blocking work (folder listing, reading and writing files, decoding images) runs in a worker
 thread; the ledger is written on the event loop's thread (peewee's connection there).
 """
@@ -317,10 +321,11 @@ class PublishService:
             try:
                 await prepare_artwork(item, self.fetcher, self.ledger, options, dry_run=dry_run, force=force)
             except (ProviderError, ImageRejected, LayoutError) as exc:
+                # That file failed: the movie's error names it, and it is not listed among the
+                # files (as a file that cannot be written is not), never as one "kept".
                 message = exc.message if isinstance(exc, ProviderError) else str(exc)
                 problems.append(f"{item.relative}: {message}")
-                item.decision = Decision(Action.KEPT, message)
-                item.reason = "failed"
+                item.decision, item.new = None, None
                 continue
             entry = item.entry
             if not dry_run and entry is not None and item.new is not None and item.new is item.existing:
