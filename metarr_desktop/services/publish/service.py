@@ -154,21 +154,35 @@ class PublishService:
     # -- many movies ---------------------------------------------------------------------------------
 
     async def publish(
-        self, movie_ids: Iterable[int], *, dry_run: bool = False, force: bool = False
+        self,
+        movie_ids: Iterable[int],
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        report: PublishReport | None = None,
     ) -> PublishReport:
-        """Publish each movie in turn; one movie's failure never stops the others."""
-        report = PublishReport()
+        """Publish each movie in turn; one movie's failure never stops the others. `report` (when
+        given) is filled in as movies finish: when the run is cancelled, it holds the movies done
+        (the one in progress is not among them, nor marked published) and is `interrupted`."""
+        report = PublishReport() if report is None else report
         options = self.options()
         before = self.fetcher.bytes_downloaded
         ids = list(movie_ids)
         ahead = ReadAhead(lambda chunk: self._read(chunk, options), ids)
-        for index, movie_id in enumerate(ids):
-            known = ahead.get(index)
-            report.results.append(
-                await self.publish_one(movie_id, dry_run=dry_run, force=force, options=options, known=known)
-            )
-            await self._verify_written()
-        report.bytes_downloaded = self.fetcher.bytes_downloaded - before
+        try:
+            for index, movie_id in enumerate(ids):
+                known = ahead.get(index)
+                report.results.append(
+                    await self.publish_one(
+                        movie_id, dry_run=dry_run, force=force, options=options, known=known
+                    )
+                )
+                await self._verify_written()
+        except asyncio.CancelledError:
+            report.interrupted = True
+            raise
+        finally:
+            report.bytes_downloaded = self.fetcher.bytes_downloaded - before
         return report
 
     async def _verify_written(self) -> None:
