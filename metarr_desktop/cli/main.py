@@ -36,6 +36,7 @@ from metarr_desktop.cli import show
 from metarr_desktop.cli import sync
 from metarr_desktop.cli import undo
 from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import EXIT_INTERRUPTED
 from metarr_desktop.cli.common import EXIT_USAGE
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
@@ -110,7 +111,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         say("metarr: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         return _internal_error(exc)
 
