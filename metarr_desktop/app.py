@@ -30,6 +30,7 @@ from metarr_desktop.bundled import APP_ID
 from metarr_desktop.cli.common import OneLineErrorParser
 from metarr_desktop.cli.common import add_log_level_option
 from metarr_desktop.cli.common import add_profile_options
+from metarr_desktop.core.errors import DamagedDatabaseError
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.settings import SettingValueError
 from metarr_desktop.logsetup import configure_logging
@@ -37,6 +38,7 @@ from metarr_desktop.sandbox.demo import DemoSetup
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.store.profile import Profile
 from metarr_desktop.store.profile import ProfileError
+from metarr_desktop.ui.page_names import Page
 
 log = logging.getLogger("metarr_desktop.app")
 
@@ -44,9 +46,17 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-PAGES = ("library", "providers", "health", "activity", "players", "language")
+#: The pages ``--page`` opens by name (the window's page table).
+PAGES = tuple(Page)
 #: The library's views for ``--page library:VIEW`` (the values of ``ui.pages.library.ViewMode``).
 LIBRARY_VIEWS = ("posters", "list")
+
+
+def page_help() -> str:
+    """``--page``'s help, from the page table (so it names every page)."""
+    views = " or ".join(f"library:{view}" for view in LIBRARY_VIEWS)
+    others = ", ".join(page for page in PAGES if page is not Page.LIBRARY)
+    return f"the page to open: library ({views} for a view), {others} or movie:ID"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--page",
         metavar="PAGE",
-        help="the page to open: library (library:posters or library:list for a view), providers, health, "
-        "activity, players or movie:ID",
+        help=page_help(),
     )
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="save the window as a PNG once the page is loaded, then exit"
@@ -119,12 +128,13 @@ def movie_of(page: str | None) -> int | None:
 # --------------------------------------------------------------------------------------------------
 
 
-async def run(args: argparse.Namespace) -> int:
-    """Open the services and the window, run until closed (or the screenshot is taken), shut down."""
-    from PySide6.QtWidgets import QApplication
-    from PySide6.QtWidgets import QMessageBox
+async def run(args: argparse.Namespace, *, set_aside_damaged: bool = False) -> int:
+    """Open the services and the window, run until closed (or the screenshot is taken), shut down.
 
-    from metarr_desktop.ui.common.bridge import dialog_result
+    A database that cannot be used is left as it was: the start-up dialog says so and offers to set
+    it aside and start a new library; only that choice runs again with `set_aside_damaged`."""
+    from PySide6.QtWidgets import QApplication
+
     from metarr_desktop.ui.common.theme import Scheme
     from metarr_desktop.ui.common.theme import ThemeController
     from metarr_desktop.ui.context import UiContext
@@ -148,18 +158,16 @@ async def run(args: argparse.Namespace) -> int:
             services = demo.open_services()
             await demo.configure(services)
         else:
-            services = AppServices.open(args.data_dir)
+            services = AppServices.open(args.data_dir, set_aside_damaged=set_aside_damaged)
         for assignment in args.set:
             key, _, text = assignment.partition("=")
             services.user_settings.set_text(key.strip(), text)
     except (StoreError, ProfileError, OSError, SettingValueError) as exc:
         sys.stderr.write(f"metarr-desktop: {exc}\n")
-        if args.screenshot is None:
-            box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", str(exc))
-            await dialog_result(box)
+        start_over = args.screenshot is None and await startup_error_dialog(exc)
         if demo is not None:
             demo.stop()
-        return EXIT_FAILED
+        return await run(args, set_aside_damaged=True) if start_over else EXIT_FAILED
 
     movie_id = movie_of(page)
     if movie_id is not None and services.movies.get(movie_id) is None:
@@ -228,6 +236,23 @@ async def run(args: argparse.Namespace) -> int:
         if demo is not None:
             demo.stop()
     return code
+
+
+async def startup_error_dialog(error: Exception) -> bool:
+    """Tell the user why the window cannot start. For a database that cannot be used, offer to set
+    it aside and start a new library: True when the user chose that (Close is the default)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from metarr_desktop.ui.common.bridge import dialog_result
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", str(error))
+    start_over = None
+    if isinstance(error, DamagedDatabaseError):
+        role = QMessageBox.ButtonRole.DestructiveRole
+        start_over = box.addButton("Set it aside and start a new library", role)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Close))
+    await dialog_result(box)
+    return start_over is not None and box.clickedButton() is start_over
 
 
 async def take_screenshot(window: Any, path: Path, *, images_timeout_s: float = 10.0) -> int:

@@ -30,6 +30,7 @@ from metarr_desktop.store.profile import Profile
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as a shell reports it
 
 
 def data_dir_argument(text: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import EXIT_INTERRUPTED
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
 from metarr_desktop.cli.common import SubCommands
@@ -44,8 +45,6 @@ from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.library_suite import LibrarySuite
-
-EXIT_INTERRUPTED = 130
 
 
 def register(commands: SubCommands) -> None:

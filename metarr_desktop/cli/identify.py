@@ -4,8 +4,10 @@
 ``omdb:tt1375666`` (OMDb's ids are IMDb ids) or ``fanart:27205`` / ``fanart:tt1375666`` (fanart.tv
 knows films by their TMDB or IMDb id). When the identification could not be made (no provider could
 answer, or none knows the chosen id) nothing is changed, the reason is one line on stderr, the exit
-code is 1, and ``--json`` still prints one document: the movie as it stands (its unchanged ``status``
-and ``ids``), no candidates, the providers that ``failed`` and the ``error``.
+code is 1, and ``--json`` still prints one document: the movie as it stands (its unchanged ``ids``;
+``status`` in identify's own terms, ``identified`` or ``needs_identification``, never the library's
+``unidentified``), the ``reason`` (``failed`` when no provider could answer, ``not_found``,
+``locked``), no candidates, the providers that ``failed`` and the ``error``.
 
 A choice that would change a locked id (``metarr lock ID tmdb_id``) is refused the same way (exit 1,
 nothing changed), with the command that unlocks it. After a choice is committed the movie is
@@ -31,6 +33,7 @@ from metarr_desktop.cli.common import selected_id
 from metarr_desktop.cli.common import terminal_text
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.cli.suite import require_movie
+from metarr_desktop.core.records import IdentificationStatus
 from metarr_desktop.core.records import MovieRecord
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.engine.identify import IdentificationError
@@ -72,10 +75,14 @@ def selection(choice: str) -> str:
 def failure_json(
     movie: MovieRecord, message: str, failures: list[FailedProvider], reason: str | None
 ) -> dict[str, Any]:
-    """The `--json` document of an identification that could not be made (nothing was changed)."""
+    """The `--json` document of an identification that could not be made (nothing was changed).
+    Its status is one identify prints (CONTRACT.md): a movie that is not identified still needs
+    identification, whether or not it was ever tried."""
+    identified = movie.status is IdentificationStatus.IDENTIFIED
+    status = IdentificationStatus.IDENTIFIED if identified else IdentificationStatus.NEEDS_IDENTIFICATION
     return {
         "movie_id": movie.id,
-        "status": movie.status.value,
+        "status": status.value,
         "reason": reason,
         "ids": movie.ids.to_json(),
         "candidates": [],
@@ -110,7 +117,7 @@ async def cmd_identify(args: argparse.Namespace, ctx: CliContext) -> int:
             details = "; ".join(f"{f.provider}: {f.error}" for f in exc.failures)
             message = f"{exc.message}; nothing was changed ({details})"
             if args.json:
-                emit_json(failure_json(movie, message, exc.failures, None))
+                emit_json(failure_json(movie, message, exc.failures, "failed"))
             raise CliError(message, EXIT_FAILED) from exc
     if args.json:
         document = result.to_json()

@@ -10,6 +10,8 @@ the TV series it set aside and the extras it skipped.
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
@@ -73,6 +75,16 @@ def register(commands: SubCommands) -> None:
     add_json_option(remove)
 
 
+def absolute_path(path: str | None) -> str | None:
+    """The folder or file as an absolute path without ``..`` or ``~`` (a relative one is taken from the
+    current folder now, not from wherever a later publish runs); it need not exist (a NAS may be
+    offline)."""
+    if not path:
+        return None
+    # Lexical, not Path.resolve(): a symlinked mount keeps the name the players' mappings know.
+    return os.path.abspath(Path(path).expanduser())  # noqa: PTH100
+
+
 async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
     ids = ExternalIds()
     for kind in ("tmdb", "imdb", "tvdb"):
@@ -84,7 +96,7 @@ async def cmd_add(args: argparse.Namespace, ctx: CliContext) -> int:
     async with open_suite(ctx) as suite:
         try:
             added = suite.library.add_unique(
-                args.title, year=args.year, ids=ids, path=args.path, edition=args.edition
+                args.title, year=args.year, ids=ids, path=absolute_path(args.path), edition=args.edition
             )
         except LibraryError as exc:
             raise CliError(str(exc)) from exc

@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from metarr_desktop.cli import assets
 from metarr_desktop.cli import authority
+from metarr_desktop.cli import database
 from metarr_desktop.cli import edit
 from metarr_desktop.cli import enrich
 from metarr_desktop.cli import history
@@ -35,6 +36,7 @@ from metarr_desktop.cli import show
 from metarr_desktop.cli import sync
 from metarr_desktop.cli import undo
 from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import EXIT_INTERRUPTED
 from metarr_desktop.cli.common import EXIT_USAGE
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
@@ -42,6 +44,7 @@ from metarr_desktop.cli.common import OneLineErrorParser
 from metarr_desktop.cli.common import add_log_level_option
 from metarr_desktop.cli.common import add_profile_options
 from metarr_desktop.cli.common import say
+from metarr_desktop.core.errors import DamagedDatabaseError
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.ids import InvalidIdError
 from metarr_desktop.logsetup import configure_logging
@@ -56,6 +59,7 @@ COMMAND_MODULES += [library, search, identify, enrich, show, locks, history, sch
 COMMAND_MODULES += [players, sync]
 COMMAND_MODULES += [edit]
 COMMAND_MODULES += [inspect_command, undo]
+COMMAND_MODULES += [database]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +98,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ProviderError as exc:
         say(f"metarr: {exc}", err=True)
         return EXIT_FAILED
+    except DamagedDatabaseError as exc:
+        say(f"metarr: {exc.advice(database.start_over(args.data_dir))}", err=True)
+        return EXIT_FAILED
     except StoreError as exc:
         if exc.is_bug:
             return _internal_error(exc)
@@ -104,7 +111,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         say("metarr: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         return _internal_error(exc)
 

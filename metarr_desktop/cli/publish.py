@@ -1,7 +1,8 @@
 """`metarr publish (ID ... | --all | --pending) [--dry-run] [--force] [--json]`: library files.
 
 Writes each movie's NFO and chosen artwork next to it (CONTRACT.md, "Library files"). Exit 1 when
-any movie failed, 0 otherwise; an unknown id is bad input (exit 2, nothing written). Publishing on
+any movie failed, 0 otherwise, 130 when interrupted (Ctrl-C: the report of the movies done is still
+printed, with ``"interrupted": true``); an unknown id is bad input (exit 2, nothing written). Publishing on
 demand works whether or not ``publish.enabled`` is on: the setting governs the automatic publish
 after an enrichment.
 """
@@ -9,10 +10,12 @@ after an enrichment.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 import sys
 
 from metarr_desktop.cli.common import EXIT_FAILED
+from metarr_desktop.cli.common import EXIT_INTERRUPTED
 from metarr_desktop.cli.common import EXIT_OK
 from metarr_desktop.cli.common import CliContext
 from metarr_desktop.cli.common import CliError
@@ -23,6 +26,7 @@ from metarr_desktop.cli.common import emit_table
 from metarr_desktop.cli.suite import open_suite
 from metarr_desktop.cli.suite import progress
 from metarr_desktop.cli.suite import require_movie
+from metarr_desktop.services.publish import PublishReport
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -68,7 +72,12 @@ async def cmd_publish(args: argparse.Namespace, ctx: CliContext) -> int:
             ids = list(dict.fromkeys(args.movie_ids))
         if len(ids) > 1 and not args.json:
             progress(f"publishing {len(ids)} movies{' (dry run)' if args.dry_run else ''}")
-        report = await app.publish.publish(ids, dry_run=args.dry_run, force=args.force)
+        report = PublishReport()
+        try:
+            await app.publish.publish(ids, dry_run=args.dry_run, force=args.force, report=report)
+        except asyncio.CancelledError:  # Ctrl-C: the report of the movies done, exit 130
+            report.interrupted = True
+            progress(f"interrupted: {len(report.results)} of {len(ids)} movies were done and are kept")
     if args.json:
         emit_json(report.to_json())
     else:
@@ -91,4 +100,6 @@ async def cmd_publish(args: argparse.Namespace, ctx: CliContext) -> int:
             f"written {summary['written']}, unchanged {summary['unchanged']}, skipped {summary['skipped']}, "
             f"failed {summary['failed']}, {summary['bytes_downloaded']} bytes downloaded\n"
         )
+    if report.interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_FAILED if report.any_failed else EXIT_OK

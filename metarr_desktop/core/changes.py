@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -19,6 +20,7 @@ from typing import Any
 from metarr_desktop.core.fields import ALL_FIELDS
 from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
 from metarr_desktop.core.fields import is_missing
+from metarr_desktop.core.fields import label
 from metarr_desktop.core.merge import MergeResult
 
 _FIELD_ORDER = {name: index for index, name in enumerate(ALL_FIELDS)}
@@ -99,6 +101,17 @@ def detect_changes(old: Mapping[str, Any], merged: MergeResult, locked: Collecti
         requires_player_sync=bool(visible),
         sync_reason=f"Changed: {', '.join(visible)}" if visible else None,
     )
+
+
+def sync_reason_text(names: Iterable[str]) -> str | None:
+    """The window's words for why a player must resync, from the changed fields' names: the
+    player-visible ones by their labels ("Changed: Plot, Poster"), or None when none is visible.
+
+    `ChangeSet.sync_reason` keeps the fields' names ("Changed: plot, poster"): it is stored in the
+    enrichment log and `metarr history` prints it as it is.
+    """
+    visible = [label(name) for name in names if name in PLAYER_SYNC_FIELDS]
+    return f"Changed: {', '.join(visible)}" if visible else None
 
 
 def apply_changes(old: Mapping[str, Any], changes: ChangeSet) -> dict[str, Any]:

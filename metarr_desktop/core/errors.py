@@ -10,6 +10,7 @@ bug of this program, logged with its traceback.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 
 class ProblemsError(ValueError):
@@ -46,3 +47,25 @@ class StoreError(OSError):
             logger.warning(message, *args)
         else:
             logger.error(message, *args, exc_info=self)
+
+
+class DamagedDatabaseError(StoreError):
+    """The profile's database file exists but cannot be used (it is not SQLite, it is damaged or
+    truncated, or it is another program's). Nothing was changed: the file is left exactly as it was,
+    since starting over on an empty library is the user's choice, never the program's.
+
+    Attributes:
+        path: the database file.
+        problem: what is wrong, without the advice (each front end gives its own way to start over).
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.problem = f"the database {path} cannot be used ({reason}) and was left as it was"
+        message = self.advice("set it aside and start a new, empty library")
+        super().__init__(message, environment=True, reason=reason)
+
+    def advice(self, start_over: str) -> str:
+        """The one line for the user: the problem, then what to do (`start_over`: how to set the file
+        aside and start a new library in this front end)."""
+        return f"{self.problem}: restore it from a backup, or {start_over}"

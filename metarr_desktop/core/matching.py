@@ -397,8 +397,24 @@ def _lost_because(winner: Candidate, loser: Candidate, title: str, year: int | N
             extra = "; it is a TV film"
         elif winner.tv_film and not loser.tv_film:
             extra = "; the best match is a TV film"
-        return f"same title and year as the best match (only popularity tells them apart{extra})"
+        return f"{_tie(year, l_year)} (only popularity tells them apart{extra})"
     return f"a lower score ({loser.confidence:.1f} against {winner.confidence:.1f})"
+
+
+#: What tied, when two candidates both have the exact title and their years compare with the movie's
+#: alike (`year_closeness`), the movie's year known.
+_TIES = {
+    "same": "same title and year as the best match",
+    "close": "same title as the best match, and both years are one off",
+    "different": "same title as the best match, and neither year is the movie's",
+    "unknown": "same title as the best match, and neither has a year",
+}
+
+
+def _tie(year: int | None, closeness: str) -> str:
+    """What the runner-up shares with the best match (see `_TIES`): without the movie's year, only
+    the title, whatever the candidates' years (Dune 2021 and Dune 1984 for "Dune")."""
+    return _TIES[closeness] if year is not None else "same title as the best match, and the movie has no year"
 
 
 def explain(decision: Decision, title: str, year: int | None) -> dict[str, Any]:

@@ -6,8 +6,8 @@ suggesting and choosing never ask a provider.
 
 - `select` is the user's choice (`choose_artwork`): the candidate is marked selected (the others of
   its type are not) and the movie's field of that type becomes its URL, locked, in one transaction.
-- `reject` sets a candidate aside (it is also deselected and never suggested); `restore` takes the
-  rejection back.
+- `reject` sets a candidate aside (it is also deselected and never suggested; a field that showed it
+  takes the suggestion among the others); `restore` takes the rejection back.
 - `suggested` is the candidate the selection rule proposes (`core.artwork.suggested_asset`).
 - `record_perceptual_hash` keeps the hash of a thumbnail the browser downloaded (publishing's hash
   of the full image is never replaced), so candidates never published are grouped too.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from metarr_desktop.core.artwork import FIELD_OF_TYPE
 from metarr_desktop.core.artwork import Languages
 from metarr_desktop.core.artwork import ordered
 from metarr_desktop.core.artwork import suggested_asset
@@ -124,9 +125,24 @@ class AssetService:
         return self.get(movie_id, asset_id)
 
     def reject(self, movie_id: int, asset_id: int) -> CachedAsset:
-        """Set this candidate aside: deselected, never suggested nor chosen automatically."""
-        self.get(movie_id, asset_id)
-        self._change(movie_id, asset_id, self._cache.assets.reject)
+        """Set this candidate aside: deselected, never suggested nor chosen automatically.
+
+        When it is the picture the movie's field shows (the user's choice, or a provider's pick),
+        the field must not go on showing it: the rule's suggestion among the other candidates
+        becomes the choice (selected and locked, so that no refresh brings the rejected one back),
+        or, when every candidate is rejected, the field is emptied and unlocked."""
+        asset = self.get(movie_id, asset_id)
+        field_name = FIELD_OF_TYPE.get(asset.type)
+        shown = field_name is not None and self._movies.require(movie_id).fields.get(field_name) == asset.url
+        with self._database.atomic():
+            self._change(movie_id, asset_id, self._cache.assets.reject)
+            if shown and field_name is not None:
+                replacement = self.suggested(movie_id, asset.type)
+                if replacement is not None:
+                    choose_artwork(self._database, self._movies, self._cache.assets, movie_id, replacement.id)
+                else:
+                    self._movies.set_fields(movie_id, {field_name: None})
+                    self._movies.unlock(movie_id, field_name)
         return self.get(movie_id, asset_id)
 
     def restore(self, movie_id: int, asset_id: int) -> CachedAsset:

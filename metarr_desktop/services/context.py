@@ -64,9 +64,9 @@ class AppServices:
     """The open application.
 
     Attributes:
-        warnings: messages for the user from opening (a damaged database moved aside, a provider
-            that could not be started); the CLI prints them, the window shows them. Whether keys are
-            stored unencrypted is `secrets.warning` (shown where keys are edited and listed).
+        warnings: messages for the user from opening (a damaged database moved aside on request, a
+            provider that could not be started); the CLI prints them, the window shows them. Whether
+            keys are stored unencrypted is `secrets.warning` (shown where keys are edited and listed).
         movies, enrichment_log, settings: repositories for the enrichment and identification work.
         user_settings: the typed user settings (`core.settings`), validated on every change.
         cache: the provider cache manager (the one way to provider data).
@@ -111,6 +111,7 @@ class AppServices:
         registry: ProviderRegistry | None = None,
         keyring_backend: object | None = None,
         image_transport: httpx.AsyncBaseTransport | None = None,
+        set_aside_damaged: bool = False,
     ) -> AppServices:
         """Open the profile at `data_dir` (default: the platform's user data folder).
 
@@ -121,13 +122,16 @@ class AppServices:
             keyring_backend: a keyring backend to use instead of the system's (tests).
             image_transport: the transport of artwork downloads (default: `transport`; the sandbox
                 passes one that draws the artwork).
+            set_aside_damaged: the user chose to start over: a database file that cannot be used
+                is moved aside and a new, empty library created (`warnings` says where it went).
 
         Raises `StoreError` / `ProfileError` (environment errors) when the profile or the database
-        cannot be opened or written.
+        cannot be opened or written; `DamagedDatabaseError` (the file left as it was) when the
+        database cannot be used and `set_aside_damaged` is not set.
         """
         clock = clock or SystemClock()
         profile = Profile.open(data_dir)
-        database = Database.open(profile.database_path, now=clock.now())
+        database = Database.open(profile.database_path, now=clock.now(), set_aside_damaged=set_aside_damaged)
         try:
             services = cls._build(profile, database, clock, transport, registry, keyring_backend)
             services._start_image_hosts(image_transport or transport)

@@ -195,7 +195,7 @@ class NotableProgress(ProviderBoard):
     """The progress of one item of a bulk job: its providers' states are kept (`states`), and only
     retries and timeouts are recorded, live, named after the item. A library-wide run would otherwise
     keep eight events per movie that nobody reads; how an item ended (with the reasons) is the job's
-    own note (see ``ui/enrich_job.py``)."""
+    own note (see ``services/enrich_job.py``)."""
 
     def __init__(self, tracker: JobTracker, job: Job, subject: str | Callable[[], str]) -> None:
         super().__init__()

@@ -44,7 +44,11 @@ class SettingsService:
         with store_errors("read", self._path):
             if not self._repository.has(declared.storage_key):
                 return declared.default
-            stored = self._repository.get(declared.storage_key)
+            try:
+                stored = self._repository.get(declared.storage_key)
+            except ValueError:  # not JSON: written by another program, or damaged
+                log.warning("the stored value of %s cannot be read; using the default", key)
+                return declared.default
         try:
             return declared.coerce(stored)
         except SettingValueError:

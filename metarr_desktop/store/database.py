@@ -4,8 +4,11 @@ SQLite runs in WAL mode (readers never block the writer) with foreign keys on. p
 connection per thread, so bulk work can run off the event loop with `Database.run_in_thread`, which
 opens and closes that thread's own connection.
 
-A file that is not a readable SQLite database (or not ours) is moved aside to a timestamped backup
-next to it and a fresh database is created; the caller gets a warning to show.
+A file that is not a readable SQLite database (a damaged or truncated one, or another program's) is
+refused with `DamagedDatabaseError` and left exactly as it was: a cron job must never carry on with
+an empty library by itself. Only when the user asks for it (`set_aside_damaged`: `metarr database
+set-aside`, or the window's start-up dialog) is the file moved aside to a timestamped backup next to
+it and a fresh database created; the caller then gets a warning to show.
 
 Every failure to open, read or write the database raises `core.errors.StoreError` with a readable
 line, sorted into the environment's doing (read-only folder, full disk, locked by another program,
@@ -33,6 +36,7 @@ from typing import TypeVar
 
 import peewee as pw
 
+from metarr_desktop.core.errors import DamagedDatabaseError
 from metarr_desktop.core.errors import StoreError as StoreError  # also importable from here
 from metarr_desktop.store import sql as raw
 from metarr_desktop.store.migrations import NewerSchemaError
@@ -200,31 +204,56 @@ def _is_corruption(exc: sqlite3.Error) -> bool:
     return "not a database" in text or "malformed" in text
 
 
+def _companions(path: Path) -> list[Path]:
+    """The write-ahead log and shared-memory index SQLite keeps beside the database at `path`."""
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
 def _probe(path: Path) -> str | None:
-    """Why the existing file at `path` cannot be used as our database, or None when it can."""
+    """Why the existing file at `path` cannot be used as our database, or None when it can.
+
+    The file is only read. A refused file is left as it was found: the companion files the
+    read-only connection created beside it are removed again (those that were there are kept)."""
+    existing = {companion for companion in _companions(path) if companion.exists()}
+    reason = _examine(path)
+    if reason is not None:
+        for companion in _companions(path):
+            if companion not in existing:
+                companion.unlink(missing_ok=True)
+    return reason
+
+
+def _unusable(exc: sqlite3.Error) -> str | None:
+    """What a failed read of the probe says about the file: why it is damaged, or None when the
+    read-only probe could not tell (a journal to roll back: the real open does it). Anything else
+    (locked, input/output error) is raised, as the real open would raise it."""
+    if _is_corruption(exc):
+        return describe_db_error(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
+        return None
+    raise exc
+
+
+def _examine(path: Path) -> str | None:
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         return "it is not an SQLite database"
     try:
-        connection = sqlite3.connect(path, timeout=5.0)
+        # Read-only: the probe of a file that may be refused never writes to it (no journal
+        # rolled back, no write-ahead log checkpointed into it).
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", timeout=5.0, uri=True)
     except sqlite3.Error as exc:
-        if _is_corruption(exc):
-            return describe_db_error(exc)
-        raise
+        return _unusable(exc)
     try:
-        try:
-            check = connection.execute("PRAGMA quick_check(1)").fetchone()
-            if check is None or check[0] != "ok":
-                return f"the integrity check failed ({check[0] if check else 'no answer'})"
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[
-                0
-            ]
-        except sqlite3.Error as exc:
-            if _is_corruption(exc):
-                return describe_db_error(exc)
-            raise
+        check = connection.execute("PRAGMA quick_check(1)").fetchone()
+        if check is None or check[0] != "ok":
+            return f"the integrity check failed ({check[0] if check else 'no answer'})"
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    except sqlite3.Error as exc:
+        return _unusable(exc)
     finally:
         connection.close()
     if version == 0 and tables > 0:
@@ -239,10 +268,9 @@ def _move_aside(path: Path, stamp: str) -> Path:
         counter += 1
         backup = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
     path.rename(backup)
-    for suffix in ("-wal", "-shm"):
-        companion = path.with_name(path.name + suffix)
+    for companion, moved in zip(_companions(path), _companions(backup), strict=True):
         if companion.exists():
-            companion.rename(backup.with_name(backup.name + suffix))
+            companion.rename(moved)
     return backup
 
 
@@ -268,8 +296,14 @@ class Database:
     backup_path: Path | None = None
 
     @classmethod
-    def open(cls, path: Path, *, now: datetime | None = None) -> Database:
-        """Open (creating or repairing) the database at `path` and migrate it to the latest schema."""
+    def open(cls, path: Path, *, now: datetime | None = None, set_aside_damaged: bool = False) -> Database:
+        """Open (creating it when missing or empty) the database at `path` and migrate it to the
+        latest schema.
+
+        A file that cannot be used raises `DamagedDatabaseError` and is left as it was, unless
+        `set_aside_damaged` (the user's explicit choice): then it is moved aside, a new, empty
+        database is created, and `warnings` and `backup_path` say where the old one went.
+        """
         warnings: list[str] = []
         backup: Path | None = None
         try:
@@ -277,6 +311,8 @@ class Database:
                 raise _cannot_open(path, "it is a folder")
             if path.exists() and path.stat().st_size > 0:
                 reason = _probe(path)
+                if reason is not None and not set_aside_damaged:
+                    raise DamagedDatabaseError(path, reason)
                 if reason is not None:
                     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
                     backup = _move_aside(path, stamp)
@@ -284,7 +320,7 @@ class Database:
                         f"The database {path} could not be used ({reason}). It was moved to {backup} "
                         "and a new, empty database was created."
                     )
-                    log.warning("%s", message)
+                    log.info("%s", message)
                     warnings.append(message)
         except sqlite3.Error as exc:
             raise store_error(exc, "open", path) from exc

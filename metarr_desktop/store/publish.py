@@ -17,6 +17,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+import peewee as pw
+
 from metarr_desktop.core.clock import Clock
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.store.database import Database
@@ -83,7 +85,10 @@ _COLUMNS: tuple[Any, ...] = (
 )
 
 #: The columns `last_published_many` reads.
-_STATE_COLUMNS = (PublishState.entity_id, PublishState.published_at)
+_STATE_COLUMNS = (PublishState.entity_id, PublishState.published_at, PublishState.status)
+
+#: The ``publish_state.status`` of a publish that failed (`services.publish.MovieStatus.FAILED`).
+FAILED = "failed"
 
 
 class PublishLedger:
@@ -171,45 +176,39 @@ class PublishLedger:
         return None if row is None else row.published_at
 
     def last_published_many(self, movie_ids: Iterable[int]) -> dict[int, datetime]:
-        """`last_published` of many movies (only those published appear)."""
+        """`last_published` of many movies whose last publish did not fail (only those appear)."""
         ids = list(dict.fromkeys(movie_ids))
         out: dict[int, datetime] = {}
         for chunk in chunks(ids):
             build = partial(entities_query, PublishState, len(chunk), *_STATE_COLUMNS)
             sql = self._statements.sql(("state", len(chunk)), build)
             cursor = self._database.execute(sql, [EntityType.MOVIE.value, *chunk])
-            for entity_id, at in cursor.fetchall():
-                out[int(entity_id)] = PublishState.published_at.python_value(at)
+            for entity_id, at, status in cursor.fetchall():
+                if status != FAILED:
+                    out[int(entity_id)] = PublishState.published_at.python_value(at)
         return out
 
     def pending_movies(self) -> list[int]:
-        """Movies whose latest enrichment required a player sync after their last publish."""
-        latest: dict[int, tuple[datetime, bool]] = {}
+        """Movies with a change requiring a player sync since their last publish that did not fail
+        (every such change, not only the latest: a refresh that changed nothing after it does not
+        settle it), in id order. A movie whose last publish failed stays pending. One query."""
+        log, state = EnrichmentLogEntry, PublishState
+        changed = pw.fn.MAX(log.enriched_at)
+        published = pw.fn.MAX(state.published_at)
         rows: Any = (
-            EnrichmentLogEntry.select(
-                EnrichmentLogEntry.entity_id,
-                EnrichmentLogEntry.enriched_at,
-                EnrichmentLogEntry.requires_player_sync,
+            log.select(log.entity_id)
+            .join(
+                state,
+                pw.JOIN.LEFT_OUTER,
+                on=(state.entity_type == log.entity_type) & (state.entity_id == log.entity_id),
             )
-            .where(EnrichmentLogEntry.entity_type == EntityType.MOVIE.value)
-            .order_by(EnrichmentLogEntry.enriched_at, EnrichmentLogEntry.id)
+            .where((log.entity_type == EntityType.MOVIE.value) & log.requires_player_sync)
+            .group_by(log.entity_id)
+            .having(published.is_null() | (pw.fn.MAX(state.status) == FAILED) | (changed > published))
+            .order_by(log.entity_id)
             .tuples()
         )
-        for entity_id, enriched_at, sync in rows:
-            at = EnrichmentLogEntry.enriched_at.python_value(enriched_at)
-            latest[int(entity_id)] = (at, bool(sync))
-        states: Any = (
-            PublishState.select(PublishState.entity_id, PublishState.published_at)
-            .where(PublishState.entity_type == EntityType.MOVIE.value)
-            .tuples()
-        )
-        published = {int(entity_id): PublishState.published_at.python_value(at) for entity_id, at in states}
-        pending = []
-        for movie_id, (at, sync) in sorted(latest.items()):
-            last = published.get(movie_id)
-            if sync and (last is None or last < at):
-                pending.append(movie_id)
-        return pending
+        return [int(entity_id) for (entity_id,) in rows]
 
     def set_asset_analysis(self, asset_id: int, analysis: AssetAnalysis) -> None:
         ProviderAsset.update(

@@ -72,6 +72,8 @@ class SecretStore:
         self.fallback_path = fallback_path
         self._backend = backend if backend is not None else keyring.get_keyring()
         self.storage = KeyStorage.KEYRING if keyring_is_usable(self._backend) else KeyStorage.FILE
+        #: The (size, mtime) of an unreadable key file already warned about: once per state, not per key.
+        self._told_unreadable: tuple[int, int] | None = None
 
     def __repr__(self) -> str:
         return f"<SecretStore {self.storage.value}>"
@@ -156,17 +158,46 @@ class SecretStore:
             log.warning("the key file %s was readable by others; making it private", path)
             with contextlib.suppress(OSError):
                 path.chmod(0o600)
+        keys = self._parse_file()
+        if keys is None:
+            state = _state_of(path)
+            if state != self._told_unreadable:
+                self._told_unreadable = state
+                log.warning("the key file %s is unreadable; its keys are ignored until it is repaired", path)
+            return {}
+        return keys
+
+    def _parse_file(self) -> dict[str, str] | None:
+        """The file's keys ({} without a file), or None when it is not a key file we can read."""
+        path = self.fallback_path
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
         except OSError as exc:
             raise SecretStoreError(f"cannot read the key file {path}: {exc.strerror or exc}") from None
         except ValueError:
-            log.warning("the key file %s is unreadable; ignoring it", path)
-            return {}
+            return None
         keys = document.get("keys") if isinstance(document, dict) else None
         if not isinstance(keys, dict):
-            return {}
+            return None
         return {str(k): str(v) for k, v in keys.items() if isinstance(v, str) and v}
+
+    def _set_aside_unreadable(self) -> None:
+        """Before a new key file replaces an unreadable one, keep the old one beside it (as
+        ``secrets.json.unreadable-<n>``, private): the keys it held may still be recovered by hand."""
+        path = self.fallback_path
+        if self._parse_file() is not None:
+            return
+        number = 1
+        while (aside := path.with_name(f"{path.name}.unreadable-{number}")).exists():
+            number += 1
+        try:
+            path.replace(aside)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise SecretStoreError(f"cannot set the unreadable key file {path} aside: {reason}") from None
+        log.warning("the unreadable key file %s is kept as %s; a new key file is written", path, aside)
 
     def _write_file(self, keys: dict[str, str]) -> None:
         """Write the keys atomically through a fresh private temporary file in the same folder.
@@ -175,6 +206,7 @@ class SecretStore:
         symlink planted beside the key file is never followed; `os.replace` then swaps it in.
         """
         path = self.fallback_path
+        self._set_aside_unreadable()
         data = json.dumps({"version": 1, "keys": keys}, indent=2).encode("utf-8")
         temporary: Path | None = None
         try:
@@ -202,6 +234,14 @@ class SecretStore:
         if provider_id in keys:
             del keys[provider_id]
             self._write_file(keys)
+
+
+def _state_of(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
@@ -48,6 +47,7 @@ from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.about import AboutDialog
 from metarr_desktop.ui.activity.page import ActivityPage
 from metarr_desktop.ui.assets.browser import AssetBrowserDialog
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import HealthBridge
 from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.bridge import async_slot
@@ -67,22 +67,13 @@ from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.language.page import LanguagePage
 from metarr_desktop.ui.library.page import LibraryPage
 from metarr_desktop.ui.movie.page import MovieDetailPage
+from metarr_desktop.ui.page_names import Page
 from metarr_desktop.ui.players.view import PlayersPage
 from metarr_desktop.ui.providers.page import ProvidersPage
 from metarr_desktop.ui.publish.first_run import first_run_bar
 from metarr_desktop.ui.publish.settings_page import LibraryFilesDialog
 from metarr_desktop.ui.schedule.dialog import ScheduleDialog
 from metarr_desktop.ui.schedule.dialog import WindowSchedule
-
-
-class Page(StrEnum):
-    LIBRARY = "library"
-    PROVIDERS = "providers"
-    HEALTH = "health"
-    ACTIVITY = "activity"
-    PLAYERS = "players"
-    LANGUAGE = "language"
-
 
 PAGE_TITLES = {
     Page.LIBRARY: "Library",
@@ -104,24 +95,10 @@ def page_shortcuts_help() -> tuple[str, str]:
     return span, ", ".join(PAGE_TITLES[page] for page in PAGE_SHORTCUTS)
 
 
+#: F1's lines (keys, what they do): the pages' line, then the window's shortcut table.
 SHORTCUTS_HELP = (
     page_shortcuts_help(),
-    ("Ctrl+F", "Filter the library"),
-    ("Ctrl+Shift+L / Ctrl+Shift+P", "Library as a list / as posters"),
-    ("Ctrl+wheel", "Poster size (in the poster grid)"),
-    ("Enter", "Open the selected movie (in the library)"),
-    ("Alt+Left / Esc", "Back to the library (on a movie)"),
-    ("Ctrl+R", "Refresh the movie's metadata (on a movie)"),
-    ("Ctrl+L", "Lock or unlock the selected field (on a movie)"),
-    ("Ctrl+S", "Save the provider configuration"),
-    ("Ctrl+Z", "Revert unsaved provider changes"),
-    ("Alt+Up / Alt+Down", "Move the selected provider"),
-    ("Enter", "Settings of the selected provider (on Providers)"),
-    ("F2 / Delete", "Edit / remove the selected field override"),
-    ("Ctrl+T", "Test the API key (in provider settings)"),
-    ("Ctrl+.", "Cancel the running job"),
-    ("F5", "Reload the current page"),
-    ("Ctrl+Q", "Quit"),
+    *((shortcut.text, shortcut.what) for shortcut in shortcuts.SHORTCUTS),
 )
 
 
@@ -320,7 +297,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.quit_action = self._action("&Quit", shortcuts.QUIT.sequence(), self.close)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         file_menu.addAction(self.quit_action)
 
@@ -336,7 +313,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions[page] = action
         view_menu.addSeparator()
-        self.reload_action = self._action("&Reload page", "F5", lambda _=False: spawn(self.reload()))
+        self.reload_action = self._action(
+            "&Reload page", shortcuts.RELOAD_PAGE.sequence(), lambda _=False: spawn(self.reload())
+        )
         view_menu.addAction(self.reload_action)
         theme_menu = view_menu.addMenu("&Theme")
         group = QActionGroup(self)
@@ -355,8 +334,12 @@ class MainWindow(QMainWindow):
         self.theme_actions[current].setChecked(True)
 
         providers_menu = menus.addMenu("&Providers")
-        self.save_action = self._action("&Save configuration", QKeySequence.StandardKey.Save, self._on_save)
-        self.revert_action = self._action("&Revert changes", QKeySequence.StandardKey.Undo, self._on_revert)
+        self.save_action = self._action(
+            "&Save configuration", shortcuts.SAVE_PROVIDERS.sequence(), self._on_save
+        )
+        self.revert_action = self._action(
+            "&Revert changes", shortcuts.REVERT_PROVIDERS.sequence(), self._on_revert
+        )
         self.test_all_action = self._action("&Test all API keys", None, self._on_test_all)
         providers_menu.addAction(self.save_action)
         providers_menu.addAction(self.revert_action)
@@ -365,7 +348,9 @@ class MainWindow(QMainWindow):
         self._on_dirty_changed()
 
         jobs_menu = menus.addMenu("&Jobs")
-        self.cancel_action = self._action("&Cancel running job", "Ctrl+.", self.cancel_running_job)
+        self.cancel_action = self._action(
+            "&Cancel running job", shortcuts.CANCEL_JOB.sequence(), self.cancel_running_job
+        )
         jobs_menu.addAction(self.cancel_action)
         jobs_menu.addSeparator()
         self.schedule_action = self._action("&Daily enrichment…", None, self.show_schedule)
@@ -378,7 +363,9 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.library_files_action)
 
         help_menu = menus.addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
+        help_menu.addAction(
+            self._action("&Keyboard shortcuts", shortcuts.SHOW_SHORTCUTS.sequence(), self.show_shortcuts)
+        )
         help_menu.addAction(self._action("&About Metarr Desktop", None, self.show_about))
 
     # -- pages -------------------------------------------------------------------------------------

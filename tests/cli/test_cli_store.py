@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from metarr_desktop.services.context import AppServices
 from tests.helpers.contract import ASSET_KEYS
 from tests.helpers.contract import HEALTH_KEYS
 from tests.helpers.contract import PROVIDER_KEYS
+from tests.helpers.damaged import random_bytes
+from tests.helpers.damaged import snapshot
+from tests.helpers.damaged import truncated_database
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.fake_services import FakeServices
 
@@ -281,14 +285,51 @@ def test_assets_of_an_unknown_movie_or_type_is_bad_input(data_dir: Path, capsys:
 # -- the database ---------------------------------------------------------------------------------------
 
 
-def test_a_corrupt_database_is_moved_aside_and_the_user_told(data_dir: Path, capsys: Capture) -> None:
-    data_dir.mkdir(parents=True)
-    (data_dir / "metarr.sqlite3").write_bytes(b"definitely not sqlite" * 50)
-    assert metarr(data_dir, "providers", "list", "--json") == 0
+@pytest.mark.parametrize("spoil", [random_bytes, truncated_database])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["library", "list", "--json"], id="read"),
+        pytest.param(["providers", "list"], id="read-text"),
+        pytest.param(["library", "add", "--title", "Heat", "--json"], id="write"),
+        pytest.param(["enrich", "--all", "--json"], id="enrich-all"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_exit_1_with_one_line_and_left_as_it_was(
+    data_dir: Path, capsys: Capture, spoil: Callable[[Path], None], command: list[str]
+) -> None:
+    database = data_dir / "metarr.sqlite3"
+    spoil(database)
+    before = snapshot(data_dir)
+    capsys.readouterr()
+    assert metarr(data_dir, *command) == 1
     captured = capsys.readouterr()
-    assert len(json.loads(captured.out)) == 4
-    assert "could not be used" in captured.err and "moved to" in captured.err
-    assert len(list(data_dir.glob("metarr.sqlite3.corrupt-*"))) == 1
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    assert captured.err.startswith(f"metarr: the database {database} cannot be used (")
+    assert "restore it from a backup" in captured.err
+    assert f"metarr --data-dir {data_dir} database set-aside" in captured.err
+    assert snapshot(data_dir) == before  # the same bytes, no backup, no new database
+
+
+def test_database_set_aside_starts_a_new_library_and_keeps_the_old_file(
+    data_dir: Path, capsys: Capture
+) -> None:
+    database = data_dir / "metarr.sqlite3"
+    truncated_database(database)
+    damaged = database.read_bytes()
+    document = json_out(capsys, data_dir, "database", "set-aside")
+    [backup] = data_dir.glob("metarr.sqlite3.corrupt-*")
+    assert document == {"database": str(database), "set_aside": str(backup)}
+    assert backup.read_bytes() == damaged
+    assert json_out(capsys, data_dir, "library", "list") == []
+    assert json_out(capsys, data_dir, "database", "set-aside") == {
+        "database": str(database),
+        "set_aside": None,
+    }
+    assert metarr(data_dir, "database", "set-aside") == 0
+    assert "can be used; nothing was changed" in capsys.readouterr().out
+    assert list(data_dir.glob("metarr.sqlite3.corrupt-*")) == [backup]
 
 
 def test_a_database_that_cannot_be_opened_is_a_one_line_environment_error(

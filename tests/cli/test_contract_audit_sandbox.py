@@ -1,7 +1,8 @@
 """CONTRACT.md items found wrong in an audit of `metarr` against the sandbox, kept fixed:
 
 - `identify --json` and `search --json` print one JSON document even when the operation failed
-  (exit 1): the movie as it stands with the providers that failed, or an empty candidate list;
+  (exit 1): the movie as it stands with the providers that failed, or an empty candidate list; its
+  status is one identify prints (`identified` or `needs_identification`, never `unidentified`);
 - `identify --select PROVIDER:PROVIDER_ID` takes the providers' names as well as the id kinds
   (``omdb:tt...`` is an IMDb id, ``fanart:N`` a TMDB id);
 - the provider lists of an `enrich --json` result are in the providers' priority order.
@@ -26,6 +27,7 @@ from metarr_desktop.sandbox.demo import configure_profile
 from tests.helpers.sandbox import sandbox_factory  # noqa: F401 - a fixture
 
 IDENTIFY_KEYS = {"movie_id", "status", "reason", "ids", "candidates"}
+IDENTIFY_STATUSES = {"identified", "needs_identification"}
 
 
 @dataclass
@@ -75,7 +77,9 @@ def test_identify_json_prints_a_document_when_no_provider_can_answer(metarr: Met
     assert outcome.err.count("\n") == 1 and "nothing was changed" in outcome.err
     document = outcome.json()
     assert set(document) >= IDENTIFY_KEYS | {"failed", "error"}
-    assert document["movie_id"] == 1 and document["status"] == "unidentified"
+    # identify's own statuses (CONTRACT.md), never the library's "unidentified"; "failed": no answer
+    assert document["movie_id"] == 1 and document["status"] in IDENTIFY_STATUSES
+    assert (document["status"], document["reason"]) == ("needs_identification", "failed")
     assert document["ids"] == {"tmdb": None, "imdb": None, "tvdb": None} and document["candidates"] == []
     assert {f["provider"] for f in document["failed"]} >= {"tmdb", "omdb"}
     assert set(document["failed"][0]) == {"provider", "error", "retryable"}
@@ -84,12 +88,23 @@ def test_identify_json_prints_a_document_when_no_provider_can_answer(metarr: Met
     assert row["status"] == "unidentified"  # nothing was changed
 
 
+def test_a_failed_identify_of_an_identified_movie_says_it_stays_identified(metarr: Metarr) -> None:
+    assert metarr("library", "add", "--title", "Heat", "--tmdb", "949").code == 0
+    assert metarr("identify", "1", "--json").json()["status"] == "identified"
+    metarr.server.set_faults("*:html")
+    outcome = metarr("identify", "1", "--select", "tmdb:1091", "--json")
+    assert outcome.code == 1
+    document = outcome.json()
+    assert (document["status"], document["reason"]) == ("identified", "failed")
+    assert document["ids"]["tmdb"] == 949 and document["error"]
+
+
 def test_identify_select_of_an_unknown_id_prints_a_not_found_document(metarr: Metarr) -> None:
     assert metarr("library", "add", "--title", "Heat", "--tmdb", "949").code == 0
     outcome = metarr("identify", "1", "--select", "imdb:tt9999999", "--json")
     assert outcome.code == 1 and outcome.err.count("\n") == 1
     document = outcome.json()
-    assert (document["status"], document["reason"]) == ("unidentified", "not_found")
+    assert (document["status"], document["reason"]) == ("needs_identification", "not_found")
     assert document["ids"]["tmdb"] == 949  # the movie as it stands
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -126,6 +127,46 @@ def test_why_explains_an_ambiguity_and_the_runner_up() -> None:
     assert why["best"]["compared"] == ["emma", "emma"] and why["best"]["title_match"] == "exact"
     assert why["runner_up"]["lost_because"].startswith("same title and year as the best match")
     assert "TV film" in why["runner_up"]["lost_because"]
+
+
+@pytest.mark.parametrize(
+    ("year", "years", "tied"),
+    [
+        pytest.param(
+            None, (2021, 1984), "same title as the best match, and the movie has no year", id="no-year"
+        ),
+        pytest.param(
+            2000,
+            (2021, 1984),
+            "same title as the best match, and neither year is the movie's",
+            id="different",
+        ),
+        pytest.param(
+            2010, (2009, 2011), "same title as the best match, and both years are one off", id="close"
+        ),
+        pytest.param(
+            2021, (None, None), "same title as the best match, and neither has a year", id="yearless"
+        ),
+        pytest.param(2021, (2021, 2021), "same title and year as the best match", id="same"),
+    ],
+)
+def test_the_runner_up_of_a_tie_is_told_what_actually_tied(
+    year: int | None, years: tuple[int | None, int | None], tied: str
+) -> None:
+    """Dune without a year: Dune (2021) and Dune (1984) share the title, not a year."""
+    found = [
+        SearchResult(
+            provider="tmdb", external_ids=ExternalIds(tmdb=438631), title="Dune", year=years[0], popularity=90
+        ),
+        SearchResult(
+            provider="tmdb", external_ids=ExternalIds(tmdb=841), title="Dune", year=years[1], popularity=20
+        ),
+    ]
+    decision = decide(rank(found, "Dune", year), "Dune", year)
+    assert decision.outcome is Outcome.AMBIGUOUS
+    runner_up = decision.why["runner_up"]
+    assert runner_up["year"] == years[1]
+    assert runner_up["lost_because"] == f"{tied} (only popularity tells them apart)"
 
 
 def test_a_year_off_by_one_is_close() -> None:

@@ -13,6 +13,7 @@ from metarr_desktop.core.authority import FieldAuthorityConfig
 from metarr_desktop.core.authority import default_authority
 from metarr_desktop.core.changes import apply_changes
 from metarr_desktop.core.changes import detect_changes
+from metarr_desktop.core.changes import sync_reason_text
 from metarr_desktop.core.fields import PLAYER_SYNC_FIELDS
 from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.merge import MergeResult
@@ -149,3 +150,11 @@ def test_change_detection_properties(
         if name in locked or name not in merged.values:
             assert updated.get(name) == old.get(name)
     assert detect_changes(updated, merged, locked).is_empty  # applying twice changes nothing more
+
+
+def test_the_window_s_sync_reason_names_the_visible_fields_by_their_labels() -> None:
+    assert sync_reason_text(["plot", "tagline", "release_date", "imdb_rating"]) == (
+        "Changed: Plot, Release date, IMDb rating"
+    )
+    assert sync_reason_text(["tagline", "outline"]) is None
+    assert sync_reason_text([]) is None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from keyring.backends import null
 
@@ -11,6 +14,8 @@ from metarr_desktop.cli import suite as cli_suite
 from metarr_desktop.sandbox import SandboxServer
 from metarr_desktop.sandbox.demo import configure_profile
 from metarr_desktop.sandbox.images import sandbox_image_transport
+from metarr_desktop.services.publish import MovieResult
+from metarr_desktop.services.publish import PublishService
 from tests.helpers.publishing import movie_folder
 from tests.helpers.sandbox import Cli
 from tests.helpers.sandbox import cli_on
@@ -89,6 +94,62 @@ def test_publish_json_follows_the_contract(cli: Cli, tmp_path: Path) -> None:
     assert "unchanged" in text and "written 0, unchanged 1" in text
 
 
+def test_pending_survives_a_refresh_that_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+    pending = cli("publish", "--pending", "--dry-run", "--json")
+    assert [r["movie_id"] for r in pending["results"]] == [1]
+
+    refreshed = cli("enrich", "1", "--force", "--json")
+    assert refreshed["results"][0]["status"] == "unchanged"
+    pending = cli("publish", "--pending", "--dry-run", "--json")
+    assert [r["movie_id"] for r in pending["results"]] == [1]
+    assert cli("publish", "--pending", "--json")["summary"]["written"] == 1
+    assert cli("publish", "--pending", "--json")["results"] == []
+
+
+def test_a_dry_run_says_nothing_was_written(cli: Cli, tmp_path: Path) -> None:
+    folder = add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+
+    preview = cli("publish", "1", "--dry-run", "--json")
+
+    [result] = preview["results"]
+    assert result["status"] == "unchanged" and result["error"] is None
+    assert {f["action"] for f in result["files"]} == {"would_create"}
+    assert preview["summary"]["written"] == 0 and preview["summary"]["unchanged"] == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["Inception.mkv"]
+    assert "written 0, unchanged 1" in cli("publish", "1", "--dry-run")
+
+
+def test_ctrl_c_still_prints_the_report_of_the_movies_done(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_inception(cli, tmp_path)
+    cli("library", "add", "--title", "Heat", "--year", "1995", "--path", str(movie_folder(tmp_path / "b")))
+    cli("enrich", "1", "--json")
+    publish_one = PublishService.publish_one
+
+    async def interrupted_at_the_second(self: PublishService, movie_id: int, **options: Any) -> MovieResult:
+        if movie_id == 2:  # what asyncio.run does on Ctrl-C: the main task is cancelled
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()
+            await asyncio.sleep(0)
+        return await publish_one(self, movie_id, **options)
+
+    monkeypatch.setattr(PublishService, "publish_one", interrupted_at_the_second)
+
+    document = cli("publish", "1", "2", "--json", code=130)
+
+    assert [r["movie_id"] for r in document["results"]] == [1]
+    assert document["results"][0]["status"] == "written"
+    assert document["summary"]["interrupted"] is True and document["summary"]["written"] == 1
+    assert "interrupted: 1 of 2 movies were done" in cli.err  # type: ignore[attr-defined]
+    monkeypatch.setattr(PublishService, "publish_one", publish_one)
+    assert cli("publish", "1", "--json")["summary"]["interrupted"] is False
+
+
 def test_publish_usage_errors_exit_2(cli: Cli) -> None:
     cli("publish", code=2)
     cli("publish", "99", "--json", code=2)
@@ -101,6 +162,24 @@ def test_a_failed_movie_exits_1(cli: Cli, tmp_path: Path) -> None:
     document = cli("publish", "1", "--json", code=1)
     assert document["results"][0]["status"] == "failed"
     assert "missing" in document["results"][0]["error"]
+
+
+def test_a_failed_download_fails_the_movie_and_exits_1(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+    web_page = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=b"<html></html>", headers={"content-type": "text/html"})
+    )
+    monkeypatch.setitem(cli_suite.OPEN_OPTIONS, "image_transport", web_page)
+
+    document = cli("publish", "1", "--json", code=1)
+
+    [result] = document["results"]
+    assert result["status"] == "failed" and "poster.jpg: " in result["error"]
+    assert [(f["kind"], f["action"]) for f in result["files"]] == [("nfo", "created")]
+    assert document["summary"]["failed"] == 1 and document["summary"]["written"] == 0
 
 
 @pytest.mark.parametrize(

@@ -311,6 +311,21 @@ async def test_bad_downloads_fail_that_file_and_the_nfo_is_still_written(
     assert not any(a.analyzed for a in assets)
 
 
+async def test_a_failed_download_fails_its_file_and_is_never_reported_as_kept(
+    suite_factory: SuiteFactory, tmp_path: Path
+) -> None:
+    suite = await suite_factory(_image_host(b"<!DOCTYPE html><html></html>", "text/html"))
+    folder = movie_folder(tmp_path / "lib")
+    movie_id = await enriched_movie(suite, folder)
+
+    result = (await suite.app.publish.publish([movie_id])).results[0]
+
+    assert result.status is MovieStatus.FAILED
+    assert actions(result) == {"Inception.nfo": "created"}
+    assert "poster.jpg: " in (result.error or "") and "fanart.jpg: " in (result.error or "")
+    assert suite.app.publish.pending() == [movie_id]
+
+
 async def test_downloads_go_through_the_engine_and_show_on_health(
     suite: LibrarySuite, tmp_path: Path
 ) -> None:

@@ -108,6 +108,25 @@ def test_reject_and_restore(suite: LibrarySuite, movie_id: int) -> None:
     assert service.suggested(movie_id, AssetType.POSTER).url == f"{TMDB}/en.jpg"  # type: ignore[union-attr]
 
 
+def test_rejecting_the_picture_the_movie_shows_replaces_it(suite: LibrarySuite, movie_id: int) -> None:
+    service = suite.assets
+    movies = suite.app.movies
+    ids = by_url(service, movie_id)
+    service.select(movie_id, ids["en.jpg"])
+    service.reject(movie_id, ids["en.jpg"])
+    # The rule's next pick becomes the choice, locked: no refresh brings the rejected one back.
+    assert movies.require(movie_id).fields["poster"] == f"{TMDB}/none.jpg"
+    assert "poster" in movies.locked_fields(movie_id)
+    assert {a.id for a in service.candidates(movie_id) if a.is_selected} == {ids["none.jpg"]}
+    # Rejecting a picture the field does not show leaves the field alone.
+    service.reject(movie_id, ids["fr.jpg"])
+    assert movies.require(movie_id).fields["poster"] == f"{TMDB}/none.jpg"
+    # With every candidate rejected, the field is emptied and unlocked.
+    service.reject(movie_id, ids["none.jpg"])
+    assert "poster" not in movies.require(movie_id).fields
+    assert "poster" not in movies.locked_fields(movie_id)
+
+
 def test_an_asset_of_another_movie_or_gone_is_refused(suite: LibrarySuite, movie_id: int) -> None:
     service = suite.assets
     ids = by_url(service, movie_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.results import FailedProvider
 from metarr_desktop.services.enrich_job import EnrichJobReporter
+from metarr_desktop.services.enrich_job import run_summary
 from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Status
@@ -47,3 +48,26 @@ async def test_each_finished_movie_is_a_step_and_only_problems_are_noted() -> No
     ]
     assert all(e.kind is EventKind.NOTE for e in job.events)
     assert 2 not in asked  # a movie that went well is never even named
+
+
+def test_the_run_s_note_counts_the_outcomes_in_words() -> None:
+    report = EnrichReport(
+        results=[
+            *(EnrichResult(n, Status.ENRICHED) for n in range(11)),
+            EnrichResult(11, Status.NEEDS_IDENTIFICATION),
+        ],
+        total=12,
+        network_requests=60,
+    )
+    assert run_summary(report) == "12 of 12 movies: 11 enriched, 1 needs identification; 60 requests"
+    report.results.append(EnrichResult(12, Status.NEEDS_IDENTIFICATION))
+    assert "2 need identification" in run_summary(report)
+    assert run_summary(EnrichReport()) == "0 of 0 movies: nothing to do; 0 requests"
+
+
+def test_every_outcome_is_counted_in_words_without_underscores() -> None:
+    for status in Status:
+        for count in (1, 2):
+            assert "_" not in status.counted(count)
+    assert Status.ENRICHED.counted(1_200) == "1,200 enriched"
+    assert Status.NEEDS_IDENTIFICATION.counted(1) == "1 needs identification"

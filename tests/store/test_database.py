@@ -1,14 +1,17 @@
-"""Opening the database: pragmas, migrations from every earlier version, corrupt files, disk errors."""
+"""Opening the database: pragmas, migrations from every earlier version, files that cannot be used
+(refused and left as they were; moved aside only on request), disk errors."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import peewee as pw
 import pytest
 
+from metarr_desktop.core.errors import DamagedDatabaseError
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.store.database import Database
 from metarr_desktop.store.database import store_error
@@ -19,6 +22,9 @@ from metarr_desktop.store.migrations import schema_version
 from metarr_desktop.store.models import ALL_MODELS
 from metarr_desktop.store.models import Movie
 from metarr_desktop.store.sql import execute
+from tests.helpers.damaged import random_bytes
+from tests.helpers.damaged import snapshot
+from tests.helpers.damaged import truncated_database
 
 
 def pragma(database: Database, name: str) -> object:
@@ -110,55 +116,80 @@ def _backups(path: Path) -> list[Path]:
     )
 
 
-def test_a_file_that_is_not_sqlite_is_moved_aside_and_a_new_database_created(db_path: Path) -> None:
-    db_path.write_bytes(b"this is not a database, just some text" * 100)
-    database = Database.open(db_path)
+def _damaged_pages(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE t (x TEXT)")
+    connection.executemany("INSERT INTO t VALUES (?)", [("x" * 500,) for _ in range(200)])
+    connection.commit()
+    connection.close()
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)  # overwrite pages 2 and 3
+    path.write_bytes(bytes(data))
+
+
+def _another_programs(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE photos (id INTEGER)")
+    connection.commit()
+    connection.close()
+
+
+UNUSABLE = [
+    pytest.param(random_bytes, "not an SQLite database", id="random-bytes"),
+    pytest.param(truncated_database, "damaged", id="truncated"),
+    pytest.param(_damaged_pages, "damaged|integrity check failed", id="damaged-pages"),
+    pytest.param(_another_programs, "not a Metarr Desktop database", id="another-programs"),
+]
+
+
+@pytest.mark.parametrize(("spoil", "reason"), UNUSABLE)
+def test_a_database_that_cannot_be_used_is_refused_and_left_exactly_as_it_was(
+    db_path: Path, spoil: Callable[[Path], None], reason: str
+) -> None:
+    spoil(db_path)
+    before = snapshot(db_path.parent)
+    with pytest.raises(DamagedDatabaseError, match=reason) as refused:
+        Database.open(db_path)
+    assert refused.value.path == db_path and refused.value.environment
+    assert str(db_path) in refused.value.message and "restore it from a backup" in refused.value.message
+    assert snapshot(db_path.parent) == before  # the same bytes; no backup, no -wal or -shm
+
+
+@pytest.mark.parametrize(("spoil", "reason"), UNUSABLE)
+def test_on_request_a_database_that_cannot_be_used_is_moved_aside_and_a_new_one_created(
+    db_path: Path, spoil: Callable[[Path], None], reason: str
+) -> None:
+    spoil(db_path)
+    data = db_path.read_bytes()
+    database = Database.open(db_path, set_aside_damaged=True)
     try:
         [backup] = _backups(db_path)
-        assert backup.read_bytes().startswith(b"this is not a database")
+        assert backup.read_bytes() == data
         assert len(database.warnings) == 1
-        assert "not an SQLite database" in database.warnings[0]
-        assert str(backup) in database.warnings[0]
+        assert "could not be used" in database.warnings[0] and str(backup) in database.warnings[0]
         assert database.backup_path == backup
+        assert schema_version(database.db) == LATEST_VERSION
         Movie.create(title="works", created_at="x", updated_at="x")
         assert Movie.select().count() == 1
     finally:
         database.close()
 
 
-def test_a_damaged_sqlite_file_is_moved_aside(db_path: Path) -> None:
-    connection = sqlite3.connect(db_path)
-    connection.execute("CREATE TABLE t (x TEXT)")
-    connection.executemany("INSERT INTO t VALUES (?)", [("x" * 500,) for _ in range(200)])
-    connection.commit()
-    connection.close()
-    data = bytearray(db_path.read_bytes())
-    data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)  # overwrite pages 2 and 3
-    db_path.write_bytes(bytes(data))
-    database = Database.open(db_path)
-    try:
-        assert len(_backups(db_path)) == 1
-        assert "could not be used" in database.warnings[0]
-        assert schema_version(database.db) == LATEST_VERSION
-    finally:
-        database.close()
-
-
-def test_another_programs_sqlite_database_is_moved_aside(db_path: Path) -> None:
-    connection = sqlite3.connect(db_path)
-    connection.execute("CREATE TABLE photos (id INTEGER)")
-    connection.commit()
-    connection.close()
-    database = Database.open(db_path)
-    assert "not a Metarr Desktop database" in database.warnings[0]
+def test_setting_aside_leaves_a_database_that_can_be_used_alone(db_path: Path) -> None:
+    Database.open(db_path).close()
+    database = Database.open(db_path, set_aside_damaged=True)
     database.close()
+    assert database.warnings == [] and database.backup_path is None
+    assert _backups(db_path) == []
 
 
 def test_the_wal_and_shm_files_move_with_a_damaged_database(db_path: Path) -> None:
     db_path.write_bytes(b"garbage" * 1000)
     db_path.with_name(db_path.name + "-wal").write_bytes(b"old wal")
-    database = Database.open(db_path)
-    database.close()
+    with pytest.raises(DamagedDatabaseError):
+        Database.open(db_path)
+    assert db_path.with_name(db_path.name + "-wal").read_bytes() == b"old wal"  # refused: kept
+    Database.open(db_path, set_aside_damaged=True).close()
     [backup] = _backups(db_path)
     assert backup.with_name(backup.name + "-wal").read_bytes() == b"old wal"
 

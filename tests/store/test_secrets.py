@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,6 +93,26 @@ def test_an_unreadable_key_file_counts_as_empty(key_file: Path) -> None:
     assert secrets.get("tmdb") is None
     secrets.set("tmdb", KEY)
     assert secrets.get("tmdb") == KEY
+
+
+def test_a_new_key_never_overwrites_an_unreadable_key_file(
+    key_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The damaged file may still hold the other providers' keys: it is kept beside the new one, and
+    the user is told once, not at every key read."""
+    damaged = '{"version": 1, "keys": {"omdb": "omdb-key", "tvdb": "tvdb-k'
+    key_file.write_text(damaged)
+    secrets = SecretStore(key_file, keyring.backends.fail.Keyring())
+    with caplog.at_level(logging.WARNING, logger="metarr_desktop.store.secrets"):
+        assert [secrets.get(p) for p in ("tmdb", "omdb", "tvdb")] == [None, None, None]
+        secrets.set("tmdb", KEY)
+    aside = key_file.with_name(f"{key_file.name}.unreadable-1")
+    assert aside.read_text() == damaged
+    assert stat.S_IMODE(aside.stat().st_mode) == 0o600
+    assert secrets.get("tmdb") == KEY
+    unreadable = [r for r in caplog.records if "is unreadable" in r.getMessage()]
+    kept = [r for r in caplog.records if "is kept as" in r.getMessage()]
+    assert len(unreadable) == 1 and len(kept) == 1
 
 
 def test_a_key_left_in_the_file_is_still_found_and_moves_to_the_keyring(key_file: Path) -> None:

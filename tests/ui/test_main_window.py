@@ -12,14 +12,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtGui import QImage
+from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QPalette
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from metarr_desktop import app as app_module
 from metarr_desktop.services.jobs import JobHandle
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.common.theme import is_dark
@@ -31,6 +36,7 @@ from metarr_desktop.ui.main_window import MainWindow
 from metarr_desktop.ui.main_window import Page
 from metarr_desktop.ui.main_window import page_shortcuts_help
 from metarr_desktop.ui.main_window import window_settings
+from metarr_desktop.ui.providers.dialog import ProviderSettingsDialog
 from tests.helpers.qt import arm_signal
 from tests.helpers.qt import settle
 from tests.helpers.qt import until
@@ -165,6 +171,15 @@ def test_page_names_are_checked() -> None:
     assert app_module.view_of("library:posters") == "posters" and app_module.view_of("library") is None
     with pytest.raises(app_module.PageError, match="unknown library view"):
         app_module.check_page("library:wall")
+
+
+def test_the_page_option_s_help_names_every_page() -> None:
+    assert tuple(Page) == app_module.PAGES
+    help_text = next(a.help for a in app_module.build_parser()._actions if "--page" in a.option_strings)
+    assert help_text is not None
+    for page in Page:
+        assert page.value in help_text
+    assert "language" in help_text and help_text.endswith("language or movie:ID")
 
 
 def test_the_command_line_knows_every_library_view() -> None:
@@ -479,3 +494,25 @@ async def test_f1_lists_every_page_s_shortcut(window: MainWindow) -> None:
     # The keys it lists are the ones the View menu binds.
     bound = [window.page_actions[page].shortcut().toString() for page in Page]
     assert bound == list(PAGE_SHORTCUTS.values()) and bound[-1] == f"Ctrl+{len(Page)}"
+
+
+def _bound_keys(widget: QWidget) -> set[str]:
+    """Every key sequence the widget and its children bind (shortcuts and actions)."""
+    keys = {key.toString() for shortcut in widget.findChildren(QShortcut) for key in shortcut.keys()}  # noqa: SIM118
+    keys |= {key.toString() for action in widget.findChildren(QAction) for key in action.shortcuts()}
+    return keys - {""}
+
+
+async def test_f1_lists_every_shortcut_the_window_binds(
+    qtbot: QtBot, window: MainWindow, ctx: UiContext
+) -> None:
+    declared = {QKeySequence(key).toString() for entry in shortcuts.SHORTCUTS for key in entry.keys}
+    declared |= set(PAGE_SHORTCUTS.values())
+    dialog = ProviderSettingsDialog(ctx, "tmdb")
+    qtbot.addWidget(dialog)
+    bound = _bound_keys(window) | _bound_keys(dialog)
+    assert {"Ctrl+I", "Ctrl+L", "Ctrl+R", "Ctrl+T", "Del", "F1"} <= bound
+    assert bound <= declared, f"bound but not in F1's table: {sorted(bound - declared)}"
+    # F1 lists the table (after the pages' line), Ctrl+I included.
+    assert SHORTCUTS_HELP[1:] == tuple((entry.text, entry.what) for entry in shortcuts.SHORTCUTS)
+    assert ("Ctrl+I", shortcuts.INSPECT_FIELD.what) in SHORTCUTS_HELP

@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.clock import VirtualClock
 from metarr_desktop.core.ids import ExternalIds
+from metarr_desktop.core.preview import change_set
+from metarr_desktop.core.preview import summarise
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library_suite import LibrarySuite
+from metarr_desktop.services.preview import BulkPreview
 from metarr_desktop.ui.inspect.presenter import InspectorPresenter
 from metarr_desktop.ui.preview.presenter import BulkPreviewPresenter
 from metarr_desktop.ui.preview.presenter import PreviewPresenter
@@ -101,6 +109,39 @@ async def test_the_bulk_presenter_leaves_fields_out_across_movies(
     assert await presenter.accept() == "Applied the preview to 2 movies from the cache (no new request)."
     assert fake.count() == sent
     assert suite.app.movies.require(ids[1]).fields["title"] == "Inception"
+
+
+def _changes(*fields: str) -> ChangeSet:
+    return change_set(FieldChange(name, None, f"new {name}", "tmdb") for name in fields)
+
+
+async def test_the_preview_s_sync_note_names_the_fields_by_their_labels(suite: LibrarySuite) -> None:
+    result = EnrichResult(1, Status.ENRICHED, changes=_changes("plot", "tagline", "release_date", "poster"))
+    presenter = PreviewPresenter(suite.preview, result, title="Inception", names=NAMES)
+    assert presenter.sync_note() == (
+        "A media player showing this movie would need to resync it (Changed: Plot, Release date, Poster)."
+    )
+    assert result.changes.sync_reason == "Changed: plot, release_date, poster"  # stored and printed as is
+
+
+def _bulk(suite: LibrarySuite, fields_by_movie: dict[int, tuple[str, ...]]) -> BulkPreviewPresenter:
+    changes = {movie_id: _changes(*fields) for movie_id, fields in fields_by_movie.items()}
+    report = EnrichReport(results=[EnrichResult(m, Status.ENRICHED, changes=c) for m, c in changes.items()])
+    bulk = BulkPreview(report, summarise(changes))
+    return BulkPreviewPresenter(suite.preview, bulk, titles={m: f"Movie {m}" for m in changes})
+
+
+async def test_the_bulk_summary_counts_in_the_singular_and_the_plural(suite: LibrarySuite) -> None:
+    seven = ("title", "plot", "outline", "tagline", "collection", "poster", "clearart")
+    presenter = _bulk(suite, {1: seven, 2: seven[1:]})
+    assert presenter.summary_text() == (
+        "Previewed 2 movies. Would change Title: 1 movie, Plot: 2, Outline: 2, Tagline: 2, Collection: 2, "
+        "Poster: 2, and 1 more field."
+    )
+    presenter = _bulk(suite, {1: (*seven, "runtime"), 2: seven})
+    assert presenter.summary_text().endswith(
+        "Title: 2 movies, Plot: 2, Outline: 2, Tagline: 2, Runtime: 1, Collection: 2, and 2 more fields."
+    )
 
 
 async def test_the_undo_presenter_follows_the_history(suite: LibrarySuite) -> None:

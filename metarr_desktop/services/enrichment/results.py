@@ -25,11 +25,23 @@ class Mode(StrEnum):
 
 
 class Status(StrEnum):
+    """A movie's outcome; the value is the CLI's and the JSON's word, `counted` the window's."""
+
     ENRICHED = "enriched"
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     NEEDS_IDENTIFICATION = "needs_identification"
     FAILED = "failed"
+
+    def counted(self, count: int) -> str:
+        """A count of movies with this outcome in words: "3 enriched", "1 needs identification",
+        "2 need identification"."""
+        one, many = _COUNTED.get(self, (self.value, self.value))
+        return f"{count:,} {one if count == 1 else many}"
+
+
+#: The outcomes whose words are not their value, for one movie and for many.
+_COUNTED = {Status.NEEDS_IDENTIFICATION: ("needs identification", "need identification")}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,14 @@
-# ruff: noqa: PTH103, PTH105, PTH108, PTH110, PTH120, PTH123
+# ruff: noqa: PTH101, PTH103, PTH105, PTH108, PTH110, PTH116, PTH118, PTH120, PTH123
 # Paths are plain strings (as stored, and as the ledger keys them): os.path on strings, one rule set.
 """Writing one library file safely, and deciding whether it may be written at all.
 
 `atomic_write` writes to a temporary file in the same folder, flushes and fsyncs it, then renames it
 over the target with `os.replace` (atomic on POSIX and Windows): a crash or a full disk leaves the
-old file, never half a file. The temporary file is removed on any failure.
+old file, never half a file. The temporary file is removed on any failure. The file keeps the
+permission bits of the file it replaces; a new file gets those any program's new file gets
+(``0o666`` less the umask, which the system applies: the umask is never read nor changed), so that a
+player or a file server running as another user reads what Metarr wrote. A backup keeps the
+original's permission bits.
 
 `decide` applies the ledger's rules to one planned file:
 
@@ -22,7 +26,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,15 +58,47 @@ def read_existing(path: str) -> bytes | None:
         return None
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+#: How the temporary file is opened: a new file only (never through a link), binary on Windows.
+_CREATE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def file_mode(path: str) -> int | None:
+    """The permission bits of the file at `path`, None when there is none."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _temporary_file(folder: str) -> tuple[int, str]:
+    """A new, empty temporary file in `folder` opened for writing, with the permission bits a new
+    file gets (``0o666`` less the umask; `tempfile.mkstemp` would make it ``0o600``)."""
+    while True:
+        temporary = os.path.join(folder, f".metarr-{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temporary, _CREATE_FLAGS, 0o666), temporary
+        except FileExistsError:
+            continue
+
+
+def atomic_write(path: str, data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename. The file
+    gets the permission bits `mode`; by default those of the file it replaces, or those of a new
+    file."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".metarr-", suffix=".tmp", dir=folder)
+    if mode is None:
+        mode = file_mode(path)
+    fd, temporary = _temporary_file(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mode is not None:
+                with contextlib.suppress(OSError):  # a file system without permission bits
+                    os.chmod(temporary, mode)
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
@@ -77,11 +114,12 @@ def atomic_write(path: str, data: bytes) -> None:
 
 
 def backup_once(path: str, data: bytes) -> str | None:
-    """Keep the original of a file Metarr did not write, once: ``<path>.metarr-backup``."""
+    """Keep the original of a file Metarr did not write, once: ``<path>.metarr-backup``, with the
+    original's permission bits."""
     backup = path + BACKUP_SUFFIX
     if os.path.exists(backup):
         return None
-    atomic_write(backup, data)
+    atomic_write(backup, data, mode=file_mode(path))
     return backup
 
 

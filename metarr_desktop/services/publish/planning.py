@@ -26,7 +26,6 @@ from metarr_desktop.services.publish.layout import nfo_names
 from metarr_desktop.services.publish.options import PublishOptions
 from metarr_desktop.services.publish.results import FileResult
 from metarr_desktop.services.publish.results import MovieResult
-from metarr_desktop.services.publish.results import MovieStatus
 from metarr_desktop.store.publish import LedgerEntry
 
 #: The asset types each artwork kind is chosen from.
@@ -53,7 +52,6 @@ class PlannedFile:
     existing: bytes | None = None
     new: bytes | None = None
     decision: Decision | None = None
-    reason: str | None = None
     error: str | None = None
     entry: LedgerEntry | None = None
     info: os.stat_result | None = None
@@ -132,7 +130,8 @@ def decided(planned: list[PlannedFile], path: str) -> Action | None:
 
 
 def preview(planned: list[PlannedFile], result: MovieResult) -> None:
-    """A dry run's files: what would be created or updated."""
+    """A dry run's files: what would be created or updated. The movie's status is left as it is
+    (a dry run writes nothing, so it is never `written`)."""
     for item in planned:
         decision = item.decision
         if decision is None:
@@ -143,8 +142,6 @@ def preview(planned: list[PlannedFile], result: MovieResult) -> None:
         elif action is Action.UPDATED:
             action = Action.WOULD_UPDATE
         result.files.append(file_result(item, action))
-        if action in (Action.WOULD_CREATE, Action.WOULD_UPDATE):
-            result.status = MovieStatus.WRITTEN
 
 
 def file_result(item: PlannedFile, action: Action) -> FileResult:

@@ -76,8 +76,12 @@ class MovieResult:
 
 @dataclass(slots=True)
 class PublishReport:
+    """Every movie's result of a run, filled in as movies finish (so that an interrupted run still
+    holds what was done); `interrupted`: the run was cancelled before every movie was done."""
+
     results: list[MovieResult] = field(default_factory=list)
     bytes_downloaded: int = 0
+    interrupted: bool = False
 
     @property
     def files_written(self) -> int:
@@ -94,7 +98,8 @@ class PublishReport:
         return {**counts, "bytes_downloaded": self.bytes_downloaded}
 
     def to_json(self) -> dict[str, Any]:
-        return {"results": [r.to_json() for r in self.results], "summary": self.summary()}
+        summary = {**self.summary(), "interrupted": self.interrupted}
+        return {"results": [r.to_json() for r in self.results], "summary": summary}
 
 
 def nfo_diff(old: bytes | None, new: bytes, name: str) -> str:

@@ -25,6 +25,10 @@ files a publish of many movies writes are read back the same way once `RACY_NS` 
 A dry run writes nothing and downloads nothing that is not cached already: an image that would
 need a download is listed as ``would_create`` / ``would_update`` without a hash.
 
+An artwork file whose image cannot be had (the download failed, or it is not a usable image) fails
+the movie: its error names the file, which is not among the files listed (nor is one that cannot be
+written); the other files are still written.
+
 Blocking work (folder listing, reading and writing files, decoding images) runs in a worker
 thread; the ledger is written on the event loop's thread (peewee's connection there).
 """
@@ -150,21 +154,35 @@ class PublishService:
     # -- many movies ---------------------------------------------------------------------------------
 
     async def publish(
-        self, movie_ids: Iterable[int], *, dry_run: bool = False, force: bool = False
+        self,
+        movie_ids: Iterable[int],
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        report: PublishReport | None = None,
     ) -> PublishReport:
-        """Publish each movie in turn; one movie's failure never stops the others."""
-        report = PublishReport()
+        """Publish each movie in turn; one movie's failure never stops the others. `report` (when
+        given) is filled in as movies finish: when the run is cancelled, it holds the movies done
+        (the one in progress is not among them, nor marked published) and is `interrupted`."""
+        report = PublishReport() if report is None else report
         options = self.options()
         before = self.fetcher.bytes_downloaded
         ids = list(movie_ids)
         ahead = ReadAhead(lambda chunk: self._read(chunk, options), ids)
-        for index, movie_id in enumerate(ids):
-            known = ahead.get(index)
-            report.results.append(
-                await self.publish_one(movie_id, dry_run=dry_run, force=force, options=options, known=known)
-            )
-            await self._verify_written()
-        report.bytes_downloaded = self.fetcher.bytes_downloaded - before
+        try:
+            for index, movie_id in enumerate(ids):
+                known = ahead.get(index)
+                report.results.append(
+                    await self.publish_one(
+                        movie_id, dry_run=dry_run, force=force, options=options, known=known
+                    )
+                )
+                await self._verify_written()
+        except asyncio.CancelledError:
+            report.interrupted = True
+            raise
+        finally:
+            report.bytes_downloaded = self.fetcher.bytes_downloaded - before
         return report
 
     async def _verify_written(self) -> None:
@@ -317,10 +335,11 @@ class PublishService:
             try:
                 await prepare_artwork(item, self.fetcher, self.ledger, options, dry_run=dry_run, force=force)
             except (ProviderError, ImageRejected, LayoutError) as exc:
+                # That file failed: the movie's error names it, and it is not listed among the
+                # files (as a file that cannot be written is not), never as one "kept".
                 message = exc.message if isinstance(exc, ProviderError) else str(exc)
                 problems.append(f"{item.relative}: {message}")
-                item.decision = Decision(Action.KEPT, message)
-                item.reason = "failed"
+                item.decision, item.new = None, None
                 continue
             entry = item.entry
             if not dry_run and entry is not None and item.new is not None and item.new is item.existing:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QPainter
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QAbstractItemView
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.jobs import JobState
 from metarr_desktop.ui.activity.models import JobsModel
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.pages import title_label
@@ -129,7 +129,7 @@ class ActivityPage(PageView):
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.clear_button = QPushButton("Clear finished")
         self.clear_button.clicked.connect(self.clear_finished)
-        QShortcut(QKeySequence("Ctrl+."), self, self.cancel_selected)
+        QShortcut(shortcuts.CANCEL_JOB.sequence(), self, self.cancel_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.empty, 1)
         buttons.addStretch(0)

@@ -35,7 +35,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QPalette
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QAbstractItemView
@@ -60,6 +59,7 @@ from metarr_desktop.ui.assets.model import AssetListModel
 from metarr_desktop.ui.assets.presenter import EMPTY_TEXT
 from metarr_desktop.ui.assets.presenter import KIND_NAMES
 from metarr_desktop.ui.assets.presenter import TYPE_SHAPES
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.controls import STRETCH
 from metarr_desktop.ui.common.controls import Gap
@@ -224,10 +224,10 @@ class AssetBrowserDialog(QDialog):
         for button in buttons:
             button.setAutoDefault(False)  # Enter selects the current candidate (a shortcut of the grid)
         for shortcut, slot in (
-            (QKeySequence(Qt.Key.Key_Return), self.select_current),
-            (QKeySequence(Qt.Key.Key_Enter), self.select_current),
-            (QKeySequence(QKeySequence.StandardKey.Delete), self.toggle_reject_current),
-            (QKeySequence(Qt.Key.Key_Space), self.toggle_similar_current),
+            (shortcuts.SELECT_ASSET.sequence(0), self.select_current),
+            (shortcuts.SELECT_ASSET.sequence(1), self.select_current),
+            (shortcuts.REJECT_ASSET.sequence(), self.toggle_reject_current),
+            (shortcuts.SIMILAR_ASSETS.sequence(), self.toggle_similar_current),
         ):
             QShortcut(shortcut, self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.inspect import InspectError
 from metarr_desktop.services.inspect import InspectService
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.controls import push_button
 from metarr_desktop.ui.common.controls import wrapped_label
@@ -243,4 +243,4 @@ def attach_inspector(page: MovieDetailPage) -> None:
             open_inspector(page, name)
 
     page.table.clicked.connect(clicked)
-    QShortcut(QKeySequence("Ctrl+I"), page, current)
+    QShortcut(shortcuts.INSPECT_FIELD.sequence(), page, current)

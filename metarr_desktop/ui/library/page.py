@@ -37,7 +37,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
@@ -52,6 +51,7 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.library import ScanReport
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
@@ -308,17 +308,17 @@ class LibraryPage(PageView):
 
     def _build_shortcuts(self) -> None:
         """Ctrl+F, Ctrl+Shift+L / Ctrl+Shift+P, and Delete over the movies (removes the selection)."""
-        self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        self.find_shortcut = QShortcut(shortcuts.FILTER_LIBRARY.sequence(), self)
         self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.find_shortcut.activated.connect(self.focus_filter)
-        self.list_shortcut = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
+        self.list_shortcut = QShortcut(shortcuts.LIBRARY_VIEWS.sequence(0), self)
         self.list_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.list_shortcut.activated.connect(lambda: self.set_view_mode(ViewMode.LIST))
-        self.grid_shortcut = QShortcut(QKeySequence("Ctrl+Shift+P"), self)
+        self.grid_shortcut = QShortcut(shortcuts.LIBRARY_VIEWS.sequence(1), self)
         self.grid_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.grid_shortcut.activated.connect(lambda: self.set_view_mode(ViewMode.POSTERS))
         self.remove_action = QAction("Remove from library…", self)
-        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.remove_action.setShortcut(shortcuts.REMOVE_MOVIES.sequence())
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.remove_action.triggered.connect(self._on_remove)
         for view in (self.table, self.grid):
@@ -550,7 +550,9 @@ class LibraryPage(PageView):
         self.add_folder_button.setEnabled(self.available)
         self.add_movie_button.setEnabled(self.available)
         self.enrich_all_button.setEnabled(ready and self.model.total > 0)
-        self.enrich_selected_button.setEnabled(ready and self.table.selectionModel().hasSelection())
+        selected = ready and self.table.selectionModel().hasSelection()
+        self.enrich_selected_button.setEnabled(selected)
+        self.write_files_button.setEnabled(selected)
         self.identify_button.setEnabled(self._current_needs_identification())
         self.filter_edit.setEnabled(self.available)
         self.posters_button.setEnabled(self.available)

@@ -17,6 +17,7 @@ from metarr_desktop.core.providers import Priority
 from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.services.enrichment import EnrichReport
 from metarr_desktop.services.enrichment import Mode
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library import ScanReport
 
 #: Options of the two enrichment buttons: what a person asked for now, and the whole library the way
@@ -162,20 +163,16 @@ def enrich_title(ids: Sequence[int] | None, name_of: Callable[[int], str]) -> st
     return f"Enrich {len(ids):,} movies"
 
 
+#: The outcomes an enrichment's summary always counts; the others only when some movie had them.
+ALWAYS_COUNTED = (Status.ENRICHED, Status.UNCHANGED)
+
+
 def enrich_summary(report: EnrichReport) -> str:
-    counts = report.summary()
-    parts = [
-        f"{counts['enriched']:,} enriched",
-        f"{counts['unchanged']:,} unchanged",
-    ]
-    for key, label in (
-        ("skipped", "skipped"),
-        ("needs_identification", "need identification"),
-        ("failed", "failed"),
-    ):
-        if counts[key]:
-            parts.append(f"{counts[key]:,} {label}")
-    return ", ".join(parts)
+    """E.g. "10 enriched, 0 unchanged, 1 needs identification"."""
+    counts = {status: report.count(status) for status in Status}
+    return ", ".join(
+        status.counted(count) for status, count in counts.items() if count or status in ALWAYS_COUNTED
+    )
 
 
 # --------------------------------------------------------------------------------------------------

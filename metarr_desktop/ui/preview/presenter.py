@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from metarr_desktop.core.changes import ChangeSet
+from metarr_desktop.core.changes import sync_reason_text
 from metarr_desktop.core.errors import StoreError
 from metarr_desktop.core.fields import label
 from metarr_desktop.services.enrichment import EnrichReport
@@ -140,7 +141,8 @@ class PreviewPresenter:
     def sync_note(self) -> str:
         changes = self.result.changes
         if changes.requires_player_sync:
-            return f"A media player showing this movie would need to resync it ({changes.sync_reason})."
+            reason = sync_reason_text(changes.names())
+            return f"A media player showing this movie would need to resync it ({reason})."
         return ""
 
     def can_accept(self) -> bool:
@@ -243,11 +245,11 @@ class BulkPreviewPresenter:
         return movies_changing(self.bulk.summary, self.included())
 
     def summary_text(self) -> str:
-        parts = [
-            f"{r.label}: {r.movies:,}{' movies' if i == 0 else ''}" for i, r in enumerate(self.field_rows)
-        ]
+        parts = [f"{r.label}: {r.movies:,}" for r in self.field_rows]
+        if parts:  # the first count says what it counts: "Title: 1 movie, Plot: 4"
+            parts[0] += " movie" if self.field_rows[0].movies == 1 else " movies"
         if len(parts) > SUMMARY_FIELDS:
-            parts = [*parts[:SUMMARY_FIELDS], f"and {len(parts) - SUMMARY_FIELDS} more fields"]
+            parts = [*parts[:SUMMARY_FIELDS], f"and {_plural(len(parts) - SUMMARY_FIELDS, 'more field')}"]
         previewed = len(self.bulk.report.results)
         failed = self.bulk.report.count(Status.FAILED)
         head = f"Previewed {_plural(previewed, 'movie')}"

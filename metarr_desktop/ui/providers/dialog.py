@@ -42,6 +42,7 @@ from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
 from metarr_desktop.services.config import check_base_url
 from metarr_desktop.services.formatting import DisplayStatus
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.controls import STRETCH
 from metarr_desktop.ui.common.controls import Gap
@@ -212,7 +213,7 @@ class ProviderSettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         toggle = QAction(self)
-        toggle.setShortcut("Ctrl+T")
+        toggle.setShortcut(shortcuts.TEST_KEY.sequence())
         toggle.triggered.connect(self._on_test_clicked)
         self.addAction(toggle)
 
@@ -288,12 +289,10 @@ class ProviderSettingsDialog(QDialog):
             self.resets_text.setText(f"Next probe in {formatting.duration(health.probe_in_s)}")
         else:
             self.resets_text.setText("")
-        if health.daily_quota:
-            self.usage_bar.setRange(0, health.daily_quota)
-            self.usage_bar.setValue(min(health.requests_today, health.daily_quota))
-        else:
-            self.usage_bar.setRange(0, max(1, health.requests_today))
-            self.usage_bar.setValue(health.requests_today)
+        quota = health.daily_quota
+        # Without a daily quota there is no share of it to draw: the bar stays empty and says so.
+        self.usage_bar.setRange(0, quota or 1)
+        self.usage_bar.setValue(min(health.requests_today, quota) if quota else 0)
         self.usage_bar.setFormat(formatting.usage(health.requests_today, health.daily_quota))
 
     # -- inputs ------------------------------------------------------------------------------------

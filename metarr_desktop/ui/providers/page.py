@@ -19,7 +19,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtGui import QPainter
 from PySide6.QtGui import QPalette
@@ -53,6 +52,7 @@ from metarr_desktop.core.languages import language_rule
 from metarr_desktop.services.config import ConfigError
 from metarr_desktop.services.config import ProviderUpdate
 from metarr_desktop.services.config import ProviderView
+from metarr_desktop.ui.common import shortcuts
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.controls import STRETCH
@@ -329,9 +329,9 @@ class ProvidersPage(PageView):
         self.settings_button = push_button(
             "Settings…", "Settings of the selected provider (Enter)", clicked=self._on_settings_current
         )
-        QShortcut(QKeySequence("Alt+Up"), self.list, lambda: self.move_current(-1))
-        QShortcut(QKeySequence("Alt+Down"), self.list, lambda: self.move_current(1))
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.list, self._on_settings_current)
+        QShortcut(shortcuts.MOVE_PROVIDER.sequence(0), self.list, lambda: self.move_current(-1))
+        QShortcut(shortcuts.MOVE_PROVIDER.sequence(1), self.list, lambda: self.move_current(1))
+        QShortcut(shortcuts.PROVIDER_SETTINGS.sequence(), self.list, self._on_settings_current)
         hint = QLabel(
             "Drag to reorder (or Alt+Up / Alt+Down). Providers are asked in this order; untick to skip one."
         )
@@ -362,8 +362,8 @@ class ProvidersPage(PageView):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._on_override_double_clicked)
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self.table, self._on_edit_override)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove_current_override)
+        QShortcut(shortcuts.EDIT_OVERRIDE.sequence(0), self.table, self._on_edit_override)
+        QShortcut(shortcuts.EDIT_OVERRIDE.sequence(1), self.table, self.remove_current_override)
         self.field_choice = QComboBox()
         self.field_choice.setAccessibleName("Field to override")
         self.field_choice.setMinimumContentsLength(18)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.services.enrich_job import EnrichJobReporter
+from metarr_desktop.services.enrich_job import run_summary
 from metarr_desktop.services.enrichment import EnrichReport
-from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.jobs import Job
 from metarr_desktop.services.jobs import JobHandle
 from metarr_desktop.services.jobs import JobTracker
@@ -35,15 +35,6 @@ from metarr_desktop.services.schedule import DailySchedule
 
 DAILY_TITLE = "Daily enrichment"
 RETRY_TITLE = "Retry incomplete movies"
-
-
-def summary(report: EnrichReport) -> str:
-    """One line for the job's notes: what a run did."""
-    parts = [f"{report.count(status)} {status.value}" for status in Status if report.count(status)]
-    return (
-        f"{len(report.results)} of {report.total} movies: {', '.join(parts) or 'nothing to do'}; "
-        f"{report.network_requests} requests"
-    )
 
 
 class WindowSchedule:
@@ -92,7 +83,7 @@ class WindowSchedule:
                         progress_of=reporter.progress_of,
                     )
             finally:
-                handle.note(summary(report))
+                handle.note(run_summary(report))
             return report
 
         job = self._jobs.start(title, body)

@@ -406,6 +406,26 @@ async def test_enrich_selected_runs_as_a_job_and_refreshes_the_rows(
     assert messages[-1] == "Enrich 2 movies: 2 enriched, 0 unchanged."
 
 
+async def test_write_files_follows_the_selection_like_enrich_selected(
+    fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
+) -> None:
+    ctx, _fake, _clock = fake_ctx
+    heat = add(ctx, "Heat", 1995)
+    add(ctx, "Alien", 1979)
+    page = library_page_factory(ctx)
+    await page.load()
+    assert not page.write_files_button.isEnabled() and not page.enrich_selected_button.isEnabled()
+    assert page.select_movie(heat)
+    assert page.write_files_button.isEnabled() and page.enrich_selected_button.isEnabled()
+    page.table.clearSelection()
+    assert not page.write_files_button.isEnabled() and not page.enrich_selected_button.isEnabled()
+
+    without_suite = library_page_factory(dataclasses.replace(ctx, suite=None))
+    await without_suite.load()
+    assert without_suite.select_movie(heat)
+    assert not without_suite.write_files_button.isEnabled()
+
+
 async def test_a_bulk_job_names_the_movie_of_each_provider_that_failed(
     fake_ctx: FakeCtx, library_page_factory: Callable[[UiContext], LibraryPage]
 ) -> None:

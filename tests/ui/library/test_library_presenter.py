@@ -3,6 +3,9 @@ summary and the removal texts."""
 
 from __future__ import annotations
 
+from metarr_desktop.services.enrichment import EnrichReport
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from metarr_desktop.services.library import ScanReport
 from metarr_desktop.ui.library import presenter
 from metarr_desktop.ui.library.presenter import GRID_SORTS
@@ -10,6 +13,7 @@ from metarr_desktop.ui.library.presenter import WARNINGS_SHOWN
 from metarr_desktop.ui.library.presenter import Column
 from metarr_desktop.ui.library.presenter import ViewMode
 from metarr_desktop.ui.library.presenter import count_text
+from metarr_desktop.ui.library.presenter import enrich_summary
 from metarr_desktop.ui.library.presenter import enrich_title
 from metarr_desktop.ui.library.presenter import grid_sort_index
 from metarr_desktop.ui.library.presenter import movies_text
@@ -82,6 +86,15 @@ def test_enrich_titles() -> None:
     assert enrich_title(None, str) == "Enrich all movies"
     assert enrich_title([7], lambda movie_id: f"Heat #{movie_id}") == "Enrich Heat #7"
     assert enrich_title([1, 2], str) == "Enrich 2 movies"
+
+
+def test_the_enrichment_summary_counts_in_words() -> None:
+    report = EnrichReport(
+        results=[EnrichResult(1, Status.ENRICHED), EnrichResult(2, Status.NEEDS_IDENTIFICATION)]
+    )
+    assert enrich_summary(report) == "1 enriched, 0 unchanged, 1 needs identification"
+    report.results.append(EnrichResult(3, Status.NEEDS_IDENTIFICATION))
+    assert enrich_summary(report) == "1 enriched, 0 unchanged, 2 need identification"
 
 
 def test_removing_says_the_files_stay() -> None:

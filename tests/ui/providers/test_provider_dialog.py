@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -185,6 +186,15 @@ async def test_status_follows_the_engine_live(qtbot: QtBot, ctx: UiContext, cloc
     assert dialog.status_text.text() == "Rate limited"
     assert "Resets at" in dialog.resets_text.text() and "(in 2 h)" in dialog.resets_text.text()
     assert dialog.usage_bar.value() == 870 and dialog.usage_bar.format() == "870 / 1,000 (87 %)"
+
+
+async def test_without_a_daily_quota_the_usage_bar_stays_empty(qtbot: QtBot, ctx: UiContext) -> None:
+    dialog = ProviderSettingsDialog(ctx, "tmdb")
+    qtbot.addWidget(dialog)
+    health = dataclasses.replace(ctx.pool.get("tmdb").health_snapshot(), requests_today=15, daily_quota=None)
+    dialog.show_health(health)
+    assert dialog.usage_bar.value() == dialog.usage_bar.minimum() == 0
+    assert dialog.usage_bar.format() == "15 (no daily quota)"
 
 
 async def test_opened_with_open_the_loop_keeps_running(qtbot: QtBot, ctx: UiContext) -> None:
