@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
             self.show_message(f"Cannot identify movie {movie_id}: {exc}")
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.identified.connect(self._on_movie_changed)
+        dialog.identified.connect(self._on_movie_identified)
         await dialog_result(dialog)
         return dialog
 
@@ -447,6 +447,12 @@ class MainWindow(QMainWindow):
         """The movie page refreshed its movie (and reloaded itself): update its library row."""
         if self.movie_page.movie_id is not None and Page.LIBRARY in self._loaded:
             spawn(self.library_page.reload_movies([self.movie_page.movie_id]))
+
+    def _on_movie_identified(self, movie_id: int) -> None:
+        """The user identified a movie in the Identify dialog: the movie page fetches the chosen
+        film's metadata when it shows that movie (the only identification that starts a refresh)."""
+        self.movie_page.follow_identification(movie_id)
+        self._on_movie_changed(movie_id)
 
     def _on_movie_changed(self, movie_id: int) -> None:
         """A movie was identified or its artwork chosen: update the views showing it."""

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.enrichment import Status
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
@@ -73,7 +75,8 @@ async def test_identify_as_this_fills_the_page_and_says_why(
     assert page.detail is not None and not page.detail.movie.fields.get("plot")
 
     dialog = IdentifyDialog(sandbox_ctx, movie_id, page)
-    # As the window does: a committed choice reloads the movie page showing that movie.
+    # As the window does: a committed choice is the page's to follow, then it reloads.
+    dialog.identified.connect(page.follow_identification)
     dialog.identified.connect(lambda _movie_id: spawn(page.load()))
     closed = dialog_result(dialog)
     dialog.show()
@@ -131,6 +134,31 @@ async def test_an_identification_by_the_refresh_shows_its_why(
     assert "Year rule: same year, or one year off" in details
     assert "Best match “Inception” (2010)" in details
     shoot(page, "movie-why-after-refresh")
+
+
+@pytest.mark.parametrize("by", ["enrichment", "identification"])
+async def test_an_identification_made_elsewhere_never_starts_a_refresh(
+    sandbox_ctx: UiContext,
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    by: str,
+) -> None:
+    """Enrich all, the schedule or `metarr identify` identified the movie shown before: reopening
+    it shows the film and starts no refresh (only the Identify dialog's choice is followed)."""
+    page, movie_id = await unidentified_inception_page(sandbox_ctx, movie_page_factory)
+    suite = sandbox_ctx.suite
+    assert suite is not None
+    if by == "enrichment":
+        result = await suite.enrichment.enrich(movie_id, EnrichOptions(mode=Mode.MANUAL))
+        assert result.status is Status.ENRICHED
+    else:
+        assert (await suite.identification.identify(movie_id)).identified
+    refreshes: list[object] = []
+    page.refreshFinished.connect(refreshes.append)
+    await page.load_movie(movie_id)
+    await settle()
+    assert page.job is None and refreshes == []
+    assert page.detail is not None and page.detail.movie.status is IdentificationStatus.IDENTIFIED
+    assert page.tabs.currentWidget() is page.table
 
 
 # --------------------------------------------------------------------------------------------------
