@@ -40,6 +40,18 @@ def wrapped_label(name: str, text_format: Qt.TextFormat = Qt.TextFormat.PlainTex
     return label
 
 
+#: The width a wrapped label of a movie's text asks for at least (`any_width`).
+TEXT_MIN_WIDTH = 80
+
+
+def any_width(label: QLabel) -> QLabel:
+    """`label` (wrapped) asks for `TEXT_MIN_WIDTH` at least, not for its longest word: a word longer
+    than the room there is (a title without spaces, a long name) is cut at the label's edge instead
+    of making the window wider. Returned for chaining."""
+    label.setMinimumWidth(TEXT_MIN_WIDTH)
+    return label
+
+
 @dataclass(frozen=True, slots=True)
 class Gap:
     """A fixed space between two controls of a row or column (in pixels)."""

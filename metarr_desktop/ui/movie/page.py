@@ -65,6 +65,7 @@ from metarr_desktop.services.movie_fields import MovieDetail
 from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import any_width
 from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape
@@ -175,9 +176,9 @@ class MovieDetailPage(PageView):
         """The banner and the lines under it: last enriched, incomplete, the notice."""
         self.header = MovieHeader()
         self.artwork = BannerArtwork(self.header, self.ctx.images)
-        self.info = wrapped_label("movie-enriched", Qt.TextFormat.RichText)
-        self.incomplete = wrapped_label("movie-incomplete")
-        self.notice = wrapped_label("movie-notice")
+        self.info = any_width(wrapped_label("movie-enriched", Qt.TextFormat.RichText))
+        self.incomplete = any_width(wrapped_label("movie-incomplete"))
+        self.notice = any_width(wrapped_label("movie-notice"))
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
         self.why_line = WhyLine()

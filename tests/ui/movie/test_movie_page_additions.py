@@ -18,14 +18,18 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import SyncState
+from metarr_desktop.players import PlayerKind
 from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.services.enrichment import EnrichResult
 from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.players.models import MovieSyncState
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.main_window import MainWindow
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.movie_page import enriched_inception
 from tests.helpers.movie_page import open_editor
@@ -159,6 +163,54 @@ async def test_an_identification_made_elsewhere_never_starts_a_refresh(
     assert page.job is None and refreshes == []
     assert page.detail is not None and page.detail.movie.status is IdentificationStatus.IDENTIFIED
     assert page.tabs.currentWidget() is page.table
+
+
+# --------------------------------------------------------------------------------------------------
+# The window's width: no movie's text makes it wider
+# --------------------------------------------------------------------------------------------------
+
+NO_FOLDER = "the movie has no folder, and the player has no movie with its ids"
+LONG_TITLE = (
+    "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch: Night of the Day of the Dawn of the "
+    "Son of the Bride of the Return of the Revenge of the Terror of the Attack of the Living Dead"
+)
+
+
+async def test_long_player_lines_and_a_long_title_never_widen_the_window(
+    window: MainWindow, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each player's line is shortened to the room there is (the whole line in its tooltip), a
+    title's word longer than the banner is cut at its edge: the window keeps the minimum width it
+    has for any movie, and can be made that narrow."""
+    assert ctx.library is not None
+    plain = ctx.library.add("Heat", year=1995).id
+    long = ctx.library.add(LONG_TITLE, year=2001).id
+    ctx.library.edit_field(long, "tagline", "A-tagline-without-a-single-space-" * 8)
+    kodi = PlayerKind.KODI
+    states = [
+        MovieSyncState(n, f"Living room Kodi {n}", kodi, SyncState.NOT_FOUND, None, NO_FOLDER, None)
+        for n in (1, 2, 3)
+    ]
+    page = window.movie_page
+    monkeypatch.setattr(page.player_sync, "states", lambda: states)
+    await window.open_movie(plain)
+    await settle()
+    plain_width = window.minimumSizeHint().width()
+
+    await window.open_movie(long)
+    await settle()
+    lines = page.player_sync.labels
+    expected = [f"? Living room Kodi {n}: not found: {NO_FOLDER}" for n in (1, 2, 3)]
+    assert [line.text() for line in lines] == expected
+    assert [line.toolTip() for line in lines] == expected
+    assert window.minimumSizeHint().width() == plain_width < 1200
+    window.resize(plain_width, window.height())
+    await settle()
+    assert window.width() == plain_width
+    assert all(line.shown_text() == line.text() for line in lines)  # room enough for the whole line
+    page.player_sync.resize(400, page.player_sync.height())
+    assert all(line.shown_text().endswith("…") for line in lines)
+    shoot(window, "movie-long-texts-narrow-window")
 
 
 # --------------------------------------------------------------------------------------------------
