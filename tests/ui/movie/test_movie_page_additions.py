@@ -30,6 +30,8 @@ from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
+from metarr_desktop.ui.main_window import window_settings
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.movie_page import enriched_inception
 from tests.helpers.movie_page import open_editor
@@ -138,6 +140,54 @@ async def test_an_identification_by_the_refresh_shows_its_why(
     assert "Year rule: same year, or one year off" in details
     assert "Best match “Inception” (2010)" in details
     shoot(page, "movie-why-after-refresh")
+
+
+@pytest.mark.parametrize("sandbox_images", [None])  # no pictures: the library page needs none
+async def test_the_window_refreshes_after_the_dialogs_choice_and_not_after_enrich_all(
+    sandbox_ctx: UiContext, tmp_path: Path
+) -> None:
+    """Through the window: reopening a movie that Enrich all identified starts no refresh; the
+    Identify dialog's choice is followed by one."""
+    assert sandbox_ctx.suite is not None
+    heat = sandbox_ctx.suite.library.add("Heat", year=1995).id
+    inception = sandbox_ctx.suite.library.add("Inception", year=2010).id
+    jobs = sandbox_ctx.jobs
+    window = MainWindow(sandbox_ctx, settings=window_settings(tmp_path))
+    try:
+        window.show()
+        page = window.movie_page
+        await window.open_movie(heat)
+        window.show_page(Page.LIBRARY, force=True)
+        enrich_all = window.library_page.enrich_all()
+        assert enrich_all is not None
+        await jobs.wait(enrich_all)
+        titles = [job.title for job in jobs.jobs]
+        await window.open_movie(heat)
+        await settle()
+        assert page.detail is not None and page.detail.movie.status is IdentificationStatus.IDENTIFIED
+        assert [job.title for job in jobs.jobs] == titles and page.job is None
+        assert page.tabs.currentWidget() is page.table
+
+        await window.open_movie(inception)
+        shown = spawn(window.identify(inception))
+        await until(lambda: any(isinstance(w, IdentifyDialog) for w in QApplication.topLevelWidgets()))
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, IdentifyDialog))
+        finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 15))
+        await asyncio.sleep(0)
+        dialog.search_now()
+        await finished
+        rows = [dialog.model.candidate(row) for row in range(dialog.model.rowCount())]
+        row = next(n for n, c in enumerate(rows) if c.title == "Inception" and c.year == 2010)
+        refreshed = asyncio.ensure_future(wait_signal(page.refreshFinished, 20))
+        assert await dialog.choose(row) is True
+        await asyncio.wait_for(shown, 5)
+        (result,) = await refreshed
+        assert isinstance(result, EnrichResult) and page.tabs.currentWidget() is page.refresh_panel
+        assert [job.title for job in jobs.jobs] == [*titles, "Refresh metadata: Inception"]
+    finally:
+        window.dispose()
+        window.hide()
+        window.deleteLater()
 
 
 @pytest.mark.parametrize("by", ["enrichment", "identification"])
