@@ -25,7 +25,6 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QMainWindow
@@ -50,9 +49,10 @@ from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import ShortenedLabel
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.roles import Role
-from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.common.theme import app_icon
@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.job_label = plain_label(QLabel())
+        self.job_label = ShortenedLabel()  # a job's title may hold a movie's: never widens the window
         self.job_progress = QProgressBar()
         self.job_progress.setMaximumWidth(200)
         self.job_progress.setMaximumHeight(16)
@@ -562,6 +562,7 @@ class MainWindow(QMainWindow):
         running = self.ctx.jobs.running
         if not running:
             self.job_label.setText("No job running")
+            self.job_label.setToolTip("")
             self.job_progress.hide()
             self.job_cancel.hide()
             self.cancel_action.setEnabled(False)
@@ -569,6 +570,7 @@ class MainWindow(QMainWindow):
         job = running[-1]
         more = f" (+{len(running) - 1} more)" if len(running) > 1 else ""
         self.job_label.setText(f"{job.title}: {job.status_text}{more}")
+        self.job_label.setToolTip(plain_tip(self.job_label.text()))
         fraction = job.fraction
         if fraction is None:
             self.job_progress.setRange(0, 0)

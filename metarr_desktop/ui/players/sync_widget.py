@@ -4,11 +4,8 @@ the tooltip) so that no reason makes the window wider, and "Sync to players"."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPainter
-from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
@@ -19,7 +16,7 @@ from metarr_desktop.core.records import SyncState
 from metarr_desktop.services.players.models import MovieSyncState
 from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.ui.common.bridge import async_slot
-from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.controls import ShortenedLabel
 from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.players.presenter import describe_report
 
@@ -37,37 +34,6 @@ def chip_text(state: MovieSyncState) -> str:
     return f"{SYMBOLS[state.state]} {state.player}: {state.text}"
 
 
-class PlayerLine(QLabel):
-    """One player's line: plain text on one line, shortened with "…" to the width it is given, so
-    that however long the reason it never makes the window wider (`text()` stays the whole line)."""
-
-    MINIMUM_WIDTH = 60
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        plain_label(self)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(self.MINIMUM_WIDTH, super().minimumSizeHint().height())
-
-    def shown_text(self) -> str:
-        """The text as painted: the whole line, or its start and "…" when it does not fit."""
-        width = self.contentsRect().width()
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        self.style().drawItemText(
-            painter,
-            self.contentsRect(),
-            int(self.alignment()),
-            self.palette(),
-            self.isEnabled(),
-            self.shown_text(),
-            self.foregroundRole(),
-        )
-
-
 class MovieSyncWidget(QWidget):
     """Attributes: movie_id (the movie shown), labels (one line per player, each elided to fit).
 
@@ -82,7 +48,7 @@ class MovieSyncWidget(QWidget):
         self.setObjectName("movie-player-sync")
         self.service = service
         self.movie_id: int | None = None
-        self.labels: list[PlayerLine] = []
+        self.labels: list[ShortenedLabel] = []
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("Players:")
@@ -116,7 +82,7 @@ class MovieSyncWidget(QWidget):
         states = self.states()
         for state in states:
             text = chip_text(state)
-            label = PlayerLine(text)
+            label = ShortenedLabel(text)
             label.setToolTip(plain_tip(text))
             self._chips.addWidget(label)
             self.labels.append(label)

@@ -260,6 +260,19 @@ async def test_long_player_lines_and_a_long_title_never_widen_the_window(
     assert all(line.shown_text() == line.text() for line in lines)  # room enough for the whole line
     page.player_sync.resize(400, page.player_sync.height())
     assert all(line.shown_text().endswith("…") for line in lines)
+
+    # A job named after the movie, in the status bar, is shortened too.
+    release = asyncio.Event()
+
+    async def held(_handle: object) -> None:
+        await release.wait()
+
+    job = ctx.jobs.start(f"Refresh metadata: {LONG_TITLE}", held)
+    await until(lambda: window.job_label.text().startswith(f"Refresh metadata: {LONG_TITLE}"))
+    assert window.job_label.toolTip() == window.job_label.text()
+    assert window.minimumSizeHint().width() == plain_width
+    release.set()
+    await ctx.jobs.wait(job)
     shoot(window, "movie-long-texts-narrow-window")
 
 
