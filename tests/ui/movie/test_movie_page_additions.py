@@ -1,6 +1,7 @@
 """The movie page after an identification in the Identify dialog (the enrichment follows and its
-result is shown, with the identification's `why`), the movie's folder with "Open folder", a refused
-value's banner going away with the edit or the movie, and Esc/Ctrl+1 back to the library."""
+result is shown, with the identification's `why`; an identification made elsewhere starts none), no
+movie's text making the window wider, the movie's folder with "Open folder", a refused value's
+banner going away with the edit or the movie, and Esc/Ctrl+1 back to the library."""
 
 from __future__ import annotations
 
