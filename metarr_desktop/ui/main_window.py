@@ -27,7 +27,6 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QMainWindow
@@ -53,10 +52,11 @@ from metarr_desktop.ui.common.bridge import JobBridge
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import ShortenedLabel
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.page import unsaved_question
 from metarr_desktop.ui.common.roles import Role
-from metarr_desktop.ui.common.safe_text import plain_label
+from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.common.theme import app_icon
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.job_label = plain_label(QLabel())
+        self.job_label = ShortenedLabel()  # a job's title may hold a movie's: never widens the window
         self.job_progress = QProgressBar()
         self.job_progress.setMaximumWidth(200)
         self.job_progress.setMaximumHeight(16)
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
             self.show_message(f"Cannot identify movie {movie_id}: {exc}")
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.identified.connect(self._on_movie_changed)
+        dialog.identified.connect(self._on_movie_identified)
         await dialog_result(dialog)
         return dialog
 
@@ -438,6 +438,12 @@ class MainWindow(QMainWindow):
         """The movie page refreshed its movie (and reloaded itself): update its library row."""
         if self.movie_page.movie_id is not None and Page.LIBRARY in self._loaded:
             spawn(self.library_page.reload_movies([self.movie_page.movie_id]))
+
+    def _on_movie_identified(self, movie_id: int) -> None:
+        """The user identified a movie in the Identify dialog: the movie page fetches the chosen
+        film's metadata when it shows that movie (the only identification that starts a refresh)."""
+        self.movie_page.follow_identification(movie_id)
+        self._on_movie_changed(movie_id)
 
     def _on_movie_changed(self, movie_id: int) -> None:
         """A movie was identified or its artwork chosen: update the views showing it."""
@@ -594,6 +600,7 @@ class MainWindow(QMainWindow):
         running = self.ctx.jobs.running
         if not running:
             self.job_label.setText("No job running")
+            self.job_label.setToolTip("")
             self.job_progress.hide()
             self.job_cancel.hide()
             self.cancel_action.setEnabled(False)
@@ -601,6 +608,7 @@ class MainWindow(QMainWindow):
         job = running[-1]
         more = f" (+{len(running) - 1} more)" if len(running) > 1 else ""
         self.job_label.setText(f"{job.title}: {job.status_text}{more}")
+        self.job_label.setToolTip(plain_tip(self.job_label.text()))
         fraction = job.fraction
         if fraction is None:
             self.job_progress.setRange(0, 0)

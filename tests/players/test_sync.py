@@ -7,12 +7,14 @@ from pathlib import Path
 
 from metarr_desktop.core.changes import detect_changes
 from metarr_desktop.core.clock import VirtualClock
+from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.merge import MergeResult
 from metarr_desktop.core.records import SyncState
 from metarr_desktop.players import SyncAction
 from metarr_desktop.services.context import AppServices
 from metarr_desktop.services.players.models import PlayerChange
 from metarr_desktop.services.players.models import engine_id
+from metarr_desktop.services.players.sync import not_found_reason
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.players import Fakes
 from tests.helpers.players import Movies
@@ -107,6 +109,25 @@ async def test_plex_without_a_section_for_the_folder_gets_no_refresh(
     assert fakes.plex.log() == ["GET /library/sections"]
     assert app.players.movie_states(movies.alien)[0].state is SyncState.NOT_FOUND
     assert app.players.get(view.id).pending == 0
+
+
+async def test_not_found_tells_a_movie_without_a_folder_from_an_unmapped_folder(
+    app: AppServices, movies: Movies
+) -> None:
+    # A Plex without path mappings: no section holds the library's folders as they are.
+    await app.players.add(
+        "plex", PlayerChange(name="Plex", url="http://plex.test:32400", secret="plex-token-abcdefgh")
+    )
+    folderless = app.movies.add("Emma", year=1996, ids=ExternalIds(imdb="tt0116191")).id
+    report = await app.players.sync([folderless, movies.alien])
+
+    assert [a for _, _, a in actions(report)] == ["not_found", "not_found"]
+    no_folder, unmapped = (app.players.movie_states(m)[0] for m in (folderless, movies.alien))
+    assert no_folder.text == "not found: the movie has no folder, and the player has no movie with its ids"
+    assert unmapped.text == (
+        "not found: no library of this player holds the movie's folder (check the mappings)"
+    )
+    assert not_found_reason(None) == not_found_reason("") == no_folder.error
 
 
 # -- playing, credentials, offline ---------------------------------------------------------------------

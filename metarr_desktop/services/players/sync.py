@@ -54,6 +54,14 @@ DEFER_RETRY_S = 60.0
 _OFFLINE = (NetworkError, ProviderTimeoutError, ServerError, ProviderUnavailableError)
 
 
+def not_found_reason(path: str | None) -> str:
+    """Why a player did not find a movie: it has no folder in the library (so only its ids could
+    match), or no library of the player holds its folder (the mappings are the usual cause)."""
+    if not path:
+        return "the movie has no folder, and the player has no movie with its ids"
+    return "no library of this player holds the movie's folder (check the mappings)"
+
+
 class PlayerSyncQueue(PlayerServiceBase):
     """The queue of syncs owed to the players and the runs that work it off."""
 
@@ -274,9 +282,7 @@ class PlayerSyncQueue(PlayerServiceBase):
                 finish(entry, SyncAction.FAILED, exc.message)
                 continue
             if action is SyncAction.NOT_FOUND:
-                finish(
-                    entry, action, "no library of this player holds the movie's folder (check the mappings)"
-                )
+                finish(entry, action, not_found_reason(movie.path))
             else:
                 finish(entry, action)
                 synced_any = True

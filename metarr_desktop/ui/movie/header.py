@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from metarr_desktop.services.movie_fields import MovieDetail
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.common.controls import STRETCH
+from metarr_desktop.ui.common.controls import any_width
 from metarr_desktop.ui.common.controls import lay_out
 from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.images import ImageLoader
@@ -77,6 +78,7 @@ class MovieHeader(QWidget):
         self.ratings = ChipRow(overlay=True)
         self.ratings.setObjectName("movie-ratings")
         for widget in (self.title, self.facts, self.tagline):
+            any_width(widget)  # a movie's text never makes the window wider
             palette = widget.palette()
             palette.setColor(QPalette.ColorRole.WindowText, QColor("white"))
             widget.setPalette(palette)

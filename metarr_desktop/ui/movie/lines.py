@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.records import MovieRecord
+from metarr_desktop.ui.common.controls import any_width
 from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.safe_text import plain_tip
@@ -40,7 +41,7 @@ class WhyLine(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("movie-why")
-        self.summary = wrapped_label("movie-why-summary")
+        self.summary = any_width(wrapped_label("movie-why-summary"))
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.toggle = QToolButton()
         self.toggle.setObjectName("movie-why-toggle")
@@ -48,7 +49,7 @@ class WhyLine(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Show how the match was decided")
         self.toggle.toggled.connect(self._on_toggled)
-        self.details = wrapped_label("movie-why-details")
+        self.details = any_width(wrapped_label("movie-why-details"))
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setContentsMargins(16, 0, 0, 0)
         self.details.hide()

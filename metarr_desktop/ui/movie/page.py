@@ -65,6 +65,7 @@ from metarr_desktop.services.movie_fields import MovieDetail
 from metarr_desktop.services.movie_fields import normalise_value
 from metarr_desktop.ui.common.bridge import async_slot
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import any_width
 from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.page import PageView
 from metarr_desktop.ui.common.safe_text import escape
@@ -140,6 +141,7 @@ class MovieDetailPage(PageView):
         self._job_movie: int | None = None
         self._notice_kind = "info"
         self._seen_identification: dict[int, IdentifyResult | None] = {}
+        self._chosen_identification: dict[int, IdentifyResult] = {}  # the Identify dialog's, per movie
         self._identified_first: IdentifyResult | None = None  # what the last refresh followed
         self._pending_identification: IdentifyResult | None = None  # what the next one follows
 
@@ -174,9 +176,9 @@ class MovieDetailPage(PageView):
         """The banner and the lines under it: last enriched, incomplete, the notice."""
         self.header = MovieHeader()
         self.artwork = BannerArtwork(self.header, self.ctx.images)
-        self.info = wrapped_label("movie-enriched", Qt.TextFormat.RichText)
-        self.incomplete = wrapped_label("movie-incomplete")
-        self.notice = wrapped_label("movie-notice")
+        self.info = any_width(wrapped_label("movie-enriched", Qt.TextFormat.RichText))
+        self.incomplete = any_width(wrapped_label("movie-incomplete"))
+        self.notice = any_width(wrapped_label("movie-notice"))
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
         self.why_line = WhyLine()
@@ -296,6 +298,7 @@ class MovieDetailPage(PageView):
         gone = set(movie_ids)
         for movie_id in gone:
             self._seen_identification.pop(movie_id, None)
+            self._chosen_identification.pop(movie_id, None)
         if self._pending_identification is not None and self._pending_identification.movie_id in gone:
             self._pending_identification = None
         if self._identified_first is not None and self._identified_first.movie_id in gone:
@@ -346,7 +349,7 @@ class MovieDetailPage(PageView):
         self.show_detail(detail)
         await self.artwork.load(detail)
         self.timer.start()
-        if self._identified_elsewhere(movie_id):
+        if self._identified_in_dialog(movie_id):
             # Identified in the Identify dialog: fetch its metadata now (the lookup's answers are in
             # the cache), so the page shows the film's fields and Last refresh says what happened.
             self._pending_identification = self.identification()
@@ -396,15 +399,28 @@ class MovieDetailPage(PageView):
             return None
         return suite.identification.latest(self.movie_id)
 
-    def _identified_elsewhere(self, movie_id: int) -> bool:
-        """The movie shown was identified (confirmed) since the page last looked, not by its own
-        refresh: the Identify dialog's choice. The first look at a movie only remembers."""
+    def follow_identification(self, movie_id: int) -> None:
+        """The user just identified `movie_id` in the Identify dialog (call it as the dialog reports,
+        before the page reloads): when the page next looks at that movie and finds this choice still
+        its latest identification, it refreshes it. No other identification (a refresh's, Enrich
+        all's, the schedule's, the CLI's) ever starts a refresh."""
+        suite = self.ctx.suite
+        latest = suite.identification.latest(movie_id) if suite is not None else None
+        if latest is not None:
+            self._chosen_identification[movie_id] = latest
+
+    def _identified_in_dialog(self, movie_id: int) -> bool:
+        """The movie shown was identified since the page last looked, by the user's choice in the
+        Identify dialog (`follow_identification`; `IdentificationService.latest` returns the same
+        object until another identification replaces it). The first look at a movie only remembers;
+        a choice is followed once."""
         latest = self.identification()
         known = movie_id in self._seen_identification
         seen = self._seen_identification.get(movie_id)
         self._seen_identification[movie_id] = latest
+        chosen = self._chosen_identification.pop(movie_id, None)
         running = self.job is not None and not self.job.state.finished
-        return known and latest is not None and latest is not seen and latest.identified and not running
+        return known and latest is not None and latest is chosen and latest is not seen and not running
 
     def _show_why(self) -> None:
         result = self.identification()
@@ -775,4 +791,3 @@ class MovieDetailPage(PageView):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_colours()
-

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from metarr_desktop.ui.common.controls import any_width
 from metarr_desktop.ui.common.controls import wrapped_label
 from metarr_desktop.ui.common.safe_text import plain_label
 from metarr_desktop.ui.common.tables import read_only_rows
@@ -57,10 +58,11 @@ class RefreshPanel(QWidget):
         self.title.setObjectName("movie-refresh-title")
         self.title.setFont(title_font(self, 1.1))
         self.title.setWordWrap(True)
+        any_width(self.title)  # "Refresh of <title> failed…": a movie's text never widens the window
         self.provider_chips = ChipRow()
         self.provider_chips.setObjectName("movie-provider-progress")
-        self.detail = wrapped_label("movie-refresh-detail")
-        self.sync_label = wrapped_label("movie-sync")
+        self.detail = any_width(wrapped_label("movie-refresh-detail"))
+        self.sync_label = any_width(wrapped_label("movie-sync"))
 
     @staticmethod
     def _build_changes(changes: ChangeSetModel) -> QTableView:

@@ -1,5 +1,6 @@
-"""The movie page's strip of player sync states: one chip per player (in sync, pending, deferred
-while playing, failed with its reason) and "Sync to players"."""
+"""The movie page's strip of player sync states: one line per player (in sync, pending, deferred
+while playing, failed with its reason), stacked and shortened to the room there is (the whole text in
+the tooltip) so that no reason makes the window wider, and "Sync to players"."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.records import SyncState
 from metarr_desktop.services.players.models import MovieSyncState
 from metarr_desktop.services.players.service import PlayerSyncService
 from metarr_desktop.ui.common.bridge import async_slot
+from metarr_desktop.ui.common.controls import ShortenedLabel
+from metarr_desktop.ui.common.safe_text import plain_tip
 from metarr_desktop.ui.players.presenter import describe_report
 
 SYMBOLS = {
@@ -31,7 +35,7 @@ def chip_text(state: MovieSyncState) -> str:
 
 
 class MovieSyncWidget(QWidget):
-    """Attributes: movie_id (the movie shown), labels (one per player).
+    """Attributes: movie_id (the movie shown), labels (one line per player, each elided to fit).
 
     Signals:
         message(str): a status message for the window.
@@ -44,19 +48,19 @@ class MovieSyncWidget(QWidget):
         self.setObjectName("movie-player-sync")
         self.service = service
         self.movie_id: int | None = None
-        self.labels: list[QLabel] = []
+        self.labels: list[ShortenedLabel] = []
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("Players:")
-        self._row.addWidget(self.title)
-        self._chips = QHBoxLayout()
-        self._row.addLayout(self._chips)
-        self._row.addStretch(1)
+        self._row.addWidget(self.title, 0, Qt.AlignmentFlag.AlignTop)
+        self._chips = QVBoxLayout()
+        self._chips.setSpacing(2)
+        self._row.addLayout(self._chips, 1)
         self.sync_button = QPushButton("Sync to players")
         self.sync_button.setObjectName("movie-sync-players")
         self.sync_button.setToolTip("Tell every player to re-read this movie now")
         self.sync_button.clicked.connect(self._on_sync_clicked)
-        self._row.addWidget(self.sync_button)
+        self._row.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
         self.setVisible(False)
         if service is not None:  # a run or an edit elsewhere changes what this shows
             service.subscribe(self.refresh)
@@ -77,9 +81,9 @@ class MovieSyncWidget(QWidget):
         self.labels = []
         states = self.states()
         for state in states:
-            label = QLabel(chip_text(state))
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setToolTip(state.error or state.text)
+            text = chip_text(state)
+            label = ShortenedLabel(text)
+            label.setToolTip(plain_tip(text))
             self._chips.addWidget(label)
             self.labels.append(label)
         self.setVisible(bool(states))

@@ -30,6 +30,7 @@ from metarr_desktop.services.publish import MovieResult
 from metarr_desktop.services.publish import PublishService
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.ui.common.bridge import spawn
+from metarr_desktop.ui.common.controls import any_width
 from metarr_desktop.ui.common.models import Index
 from metarr_desktop.ui.common.models import RowTableModel
 from metarr_desktop.ui.common.pages import row_table
@@ -133,6 +134,7 @@ class FilesTab(QWidget):
         self.summary.setObjectName("files-summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
+        any_width(self.summary)  # it may name the movie's path: never wider than the window
         self.preview_button = QPushButton("Check Again")
         self.preview_button.setObjectName("files-preview")
         self.preview_button.setToolTip(

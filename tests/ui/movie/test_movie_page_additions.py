@@ -1,6 +1,7 @@
 """The movie page after an identification in the Identify dialog (the enrichment follows and its
-result is shown, with the identification's `why`), the movie's folder with "Open folder", a refused
-value's banner going away with the edit or the movie, and Esc/Ctrl+1 back to the library."""
+result is shown, with the identification's `why`; an identification made elsewhere starts none), no
+movie's text making the window wider, the movie's folder with "Open folder", a refused value's
+banner going away with the edit or the movie, and Esc/Ctrl+1 back to the library."""
 
 from __future__ import annotations
 
@@ -18,12 +19,20 @@ from PySide6.QtWidgets import QWidget
 
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.core.records import IdentificationStatus
+from metarr_desktop.core.records import SyncState
+from metarr_desktop.players import PlayerKind
+from metarr_desktop.services.enrichment import EnrichOptions
 from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Mode
 from metarr_desktop.services.enrichment import Status
+from metarr_desktop.services.players.models import MovieSyncState
 from metarr_desktop.ui.common.bridge import dialog_result
 from metarr_desktop.ui.common.bridge import spawn
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
+from metarr_desktop.ui.main_window import MainWindow
+from metarr_desktop.ui.main_window import Page
+from metarr_desktop.ui.main_window import window_settings
 from metarr_desktop.ui.movie.page import MovieDetailPage
 from tests.helpers.movie_page import enriched_inception
 from tests.helpers.movie_page import open_editor
@@ -73,7 +82,8 @@ async def test_identify_as_this_fills_the_page_and_says_why(
     assert page.detail is not None and not page.detail.movie.fields.get("plot")
 
     dialog = IdentifyDialog(sandbox_ctx, movie_id, page)
-    # As the window does: a committed choice reloads the movie page showing that movie.
+    # As the window does: a committed choice is the page's to follow, then it reloads.
+    dialog.identified.connect(page.follow_identification)
     dialog.identified.connect(lambda _movie_id: spawn(page.load()))
     closed = dialog_result(dialog)
     dialog.show()
@@ -131,6 +141,140 @@ async def test_an_identification_by_the_refresh_shows_its_why(
     assert "Year rule: same year, or one year off" in details
     assert "Best match “Inception” (2010)" in details
     shoot(page, "movie-why-after-refresh")
+
+
+@pytest.mark.parametrize("sandbox_images", [None])  # no pictures: the library page needs none
+async def test_the_window_refreshes_after_the_dialogs_choice_and_not_after_enrich_all(
+    sandbox_ctx: UiContext, tmp_path: Path
+) -> None:
+    """Through the window: reopening a movie that Enrich all identified starts no refresh; the
+    Identify dialog's choice is followed by one."""
+    assert sandbox_ctx.suite is not None
+    heat = sandbox_ctx.suite.library.add("Heat", year=1995).id
+    inception = sandbox_ctx.suite.library.add("Inception", year=2010).id
+    jobs = sandbox_ctx.jobs
+    window = MainWindow(sandbox_ctx, settings=window_settings(tmp_path))
+    try:
+        window.show()
+        page = window.movie_page
+        await window.open_movie(heat)
+        window.show_page(Page.LIBRARY, force=True)
+        enrich_all = window.library_page.enrich_all()
+        assert enrich_all is not None
+        await jobs.wait(enrich_all)
+        titles = [job.title for job in jobs.jobs]
+        await window.open_movie(heat)
+        await settle()
+        assert page.detail is not None and page.detail.movie.status is IdentificationStatus.IDENTIFIED
+        assert [job.title for job in jobs.jobs] == titles and page.job is None
+        assert page.tabs.currentWidget() is page.table
+
+        await window.open_movie(inception)
+        shown = spawn(window.identify(inception))
+        await until(lambda: any(isinstance(w, IdentifyDialog) for w in QApplication.topLevelWidgets()))
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, IdentifyDialog))
+        finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 15))
+        await asyncio.sleep(0)
+        dialog.search_now()
+        await finished
+        rows = [dialog.model.candidate(row) for row in range(dialog.model.rowCount())]
+        row = next(n for n, c in enumerate(rows) if c.title == "Inception" and c.year == 2010)
+        refreshed = asyncio.ensure_future(wait_signal(page.refreshFinished, 20))
+        assert await dialog.choose(row) is True
+        await asyncio.wait_for(shown, 5)
+        (result,) = await refreshed
+        assert isinstance(result, EnrichResult) and page.tabs.currentWidget() is page.refresh_panel
+        assert [job.title for job in jobs.jobs] == [*titles, "Refresh metadata: Inception"]
+    finally:
+        window.dispose()
+        window.hide()
+        window.deleteLater()
+
+
+@pytest.mark.parametrize("by", ["enrichment", "identification"])
+async def test_an_identification_made_elsewhere_never_starts_a_refresh(
+    sandbox_ctx: UiContext,
+    movie_page_factory: Callable[[UiContext], MovieDetailPage],
+    by: str,
+) -> None:
+    """Enrich all, the schedule or `metarr identify` identified the movie shown before: reopening
+    it shows the film and starts no refresh (only the Identify dialog's choice is followed)."""
+    page, movie_id = await unidentified_inception_page(sandbox_ctx, movie_page_factory)
+    suite = sandbox_ctx.suite
+    assert suite is not None
+    if by == "enrichment":
+        result = await suite.enrichment.enrich(movie_id, EnrichOptions(mode=Mode.MANUAL))
+        assert result.status is Status.ENRICHED
+    else:
+        assert (await suite.identification.identify(movie_id)).identified
+    refreshes: list[object] = []
+    page.refreshFinished.connect(refreshes.append)
+    await page.load_movie(movie_id)
+    await settle()
+    assert page.job is None and refreshes == []
+    assert page.detail is not None and page.detail.movie.status is IdentificationStatus.IDENTIFIED
+    assert page.tabs.currentWidget() is page.table
+
+
+# --------------------------------------------------------------------------------------------------
+# The window's width: no movie's text makes it wider
+# --------------------------------------------------------------------------------------------------
+
+NO_FOLDER = "the movie has no folder, and the player has no movie with its ids"
+LONG_TITLE = (
+    "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch: Night of the Day of the Dawn of the "
+    "Son of the Bride of the Return of the Revenge of the Terror of the Attack of the Living Dead"
+)
+
+
+async def test_long_player_lines_and_a_long_title_never_widen_the_window(
+    window: MainWindow, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each player's line is shortened to the room there is (the whole line in its tooltip), a
+    title's word longer than the banner is cut at its edge: the window keeps the minimum width it
+    has for any movie, and can be made that narrow."""
+    assert ctx.library is not None
+    plain = ctx.library.add("Heat", year=1995).id
+    long = ctx.library.add(LONG_TITLE, year=2001).id
+    ctx.library.edit_field(long, "tagline", "A-tagline-without-a-single-space-" * 8)
+    kodi = PlayerKind.KODI
+    states = [
+        MovieSyncState(n, f"Living room Kodi {n}", kodi, SyncState.NOT_FOUND, None, NO_FOLDER, None)
+        for n in (1, 2, 3)
+    ]
+    page = window.movie_page
+    monkeypatch.setattr(page.player_sync, "states", lambda: states)
+    await window.open_movie(plain)
+    await settle()
+    plain_width = window.minimumSizeHint().width()
+
+    await window.open_movie(long)
+    await settle()
+    lines = page.player_sync.labels
+    expected = [f"? Living room Kodi {n}: not found: {NO_FOLDER}" for n in (1, 2, 3)]
+    assert [line.text() for line in lines] == expected
+    assert [line.toolTip() for line in lines] == expected
+    assert window.minimumSizeHint().width() == plain_width < 1200
+    window.resize(plain_width, window.height())
+    await settle()
+    assert window.width() == plain_width
+    assert all(line.shown_text() == line.text() for line in lines)  # room enough for the whole line
+    page.player_sync.resize(400, page.player_sync.height())
+    assert all(line.shown_text().endswith("…") for line in lines)
+
+    # A job named after the movie, in the status bar, is shortened too.
+    release = asyncio.Event()
+
+    async def held(_handle: object) -> None:
+        await release.wait()
+
+    job = ctx.jobs.start(f"Refresh metadata: {LONG_TITLE}", held)
+    await until(lambda: window.job_label.text().startswith(f"Refresh metadata: {LONG_TITLE}"))
+    assert window.job_label.toolTip() == window.job_label.text()
+    assert window.minimumSizeHint().width() == plain_width
+    release.set()
+    await ctx.jobs.wait(job)
+    shoot(window, "movie-long-texts-narrow-window")
 
 
 # --------------------------------------------------------------------------------------------------
