@@ -26,6 +26,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtGui import QPalette
 
 from metarr_desktop.core.changes import FieldChange
+from metarr_desktop.core.changes import sync_reason_text
 from metarr_desktop.core.fields import FIELD_GROUPS
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.languages import is_preferred
@@ -425,7 +426,9 @@ class HistoryModel(RowTableModel[EnrichmentLogRecord]):
                     new = escape(short_value(name, change.get("new"), 60))
                     lines.append(f"<b>{escape(label(name))}</b>: {old} → {new}")
                 if entry.sync_reason:
-                    lines.append(f"<i>Player resync: {escape(entry.sync_reason)}</i>")
+                    names = (str(c.get("field")) for c in entry.changed_fields)
+                    reason = sync_reason_text(names) or entry.sync_reason
+                    lines.append(f"<i>Player resync: {escape(reason)}</i>")
                 return "<br>".join(lines)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.CHANGED, self.PROVIDERS):

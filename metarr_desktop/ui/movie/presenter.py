@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+from metarr_desktop.core.changes import sync_reason_text
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.fields import label
 from metarr_desktop.core.ids import ExternalIds
@@ -395,7 +396,8 @@ def sync_text(result: EnrichResult) -> str:
     """Whether a media player must resync the movie after a refresh."""
     changes = result.changes
     if changes.requires_player_sync:
-        return f"A media player showing this movie must resync it. {changes.sync_reason}."
+        reason = sync_reason_text(changes.names()) or changes.sync_reason
+        return f"A media player showing this movie must resync it. {reason}."
     if changes.changed_fields:
         return "No media player resync needed: no field a player shows changed."
     return "Nothing changed, so no media player resync is needed."

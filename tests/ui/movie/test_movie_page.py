@@ -323,7 +323,7 @@ async def test_a_field_locked_in_the_window_survives_a_forced_refresh(
     # Unlocked fields changed (OMDb's outline is its plot); the locked plot and tagline are not listed.
     assert [c.field for c in page.changes.changes] == ["outline", "genres"]
     assert "Locked fields were left as they are: Plot, Tagline." in page.refresh_detail.text()
-    assert page.sync_label.text() == "A media player showing this movie must resync it. Changed: genres."
+    assert page.sync_label.text() == "A media player showing this movie must resync it. Changed: Genres."
     # The page reloaded: the table shows the new value, the locks stayed.
     genres = page.fields.index(page.fields.row_of("genres"), FieldsModel.VALUE).data()
     assert genres == "Thriller"

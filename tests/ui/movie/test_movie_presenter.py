@@ -160,7 +160,7 @@ def test_summary_notes_and_sync_of_a_finished_refresh() -> None:
         "Locked fields were left as they are: Title.",
         "OMDb will be asked again later; the movie is marked incomplete until then.",
     ]
-    assert presenter.sync_text(result) == "A media player showing this movie must resync it. Changed: plot."
+    assert presenter.sync_text(result) == "A media player showing this movie must resync it. Changed: Plot."
     unchanged = EnrichResult(7, Status.UNCHANGED)
     assert presenter.summary(unchanged) == "nothing changed"
     assert presenter.sync_text(unchanged) == "Nothing changed, so no media player resync is needed."
