@@ -178,13 +178,22 @@ def result_json(result: EnrichResult, priority: list[str]) -> dict[str, Any]:
 HEADERS = ["id", "status", "changed", "providers", "note"]
 
 
+def _unanswered(result: EnrichResult, priority: list[str]) -> list[str]:
+    """Every provider that did not answer and why, in priority order: "tmdb: failed (invalid API
+    key)", "tvdb: timed out", "omdb: rate limited until 2026-12-04T05:00:00+00:00"."""
+    why: dict[str, str] = {f.provider: f"failed ({f.error})" for f in result.failed}
+    why.update({provider: "timed out" for provider in result.timed_out})
+    why.update({provider: "rate limited" for provider in result.rate_limited})
+    for skip in result.skipped:  # the reason a refused provider was not asked, and until when
+        until = f" until {skip.until.isoformat(timespec='seconds')}" if skip.until else ""
+        why[skip.provider] = skip.reason.value.replace("_", " ") + until
+    return [f"{provider}: {why[provider]}" for provider in sorted(why, key=by_priority(priority))]
+
+
 def _row(result: EnrichResult, priority: list[str]) -> list[Any]:
     changed = ", ".join(c.field for c in result.changes.changed_fields)
-    note = result.error or "; ".join(
-        f"{skip.provider}: {skip.reason.value.replace('_', ' ')}"
-        + (f" until {skip.until.isoformat(timespec='seconds')}" if skip.until else "")
-        for skip in result.skipped
-    )
+    unanswered = _unanswered(result, priority)
+    note = "; ".join([result.error, *unanswered] if result.error else unanswered)
     asked = ",".join(sorted(result.providers, key=by_priority(priority)))
     return [result.movie_id, result.status.value, changed or "-", asked, note]
 

@@ -44,6 +44,8 @@ async def cmd_undo(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     for kept in result.kept:
         print(f"kept {kept.field} ({kept.reason}): {plain(kept.value)}")
+    if result.republished is not None:
+        print(f"library files republished: {result.republished.get('status')}")
     if result.publish_error:
         print(f"the files could not be republished: {result.publish_error}")
     return 0

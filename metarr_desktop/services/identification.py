@@ -186,12 +186,17 @@ def parse_selection(choice: str) -> ExternalIds:
 
 
 def keep_locked_ids(ids: ExternalIds, previous: ExternalIds, locked: Collection[str]) -> ExternalIds:
-    """`ids` with every locked id kind kept at its previous value."""
-    for kind, field_name in ID_FIELDS.items():
-        value = previous.get(kind)
-        if field_name in locked and value is not None and ids.get(kind) != value:
-            ids = ids.with_id(kind, value)
-    return ids
+    """`ids` with every locked id kind kept at its previous value: a lock on an empty id keeps it
+    empty too (a locked field is never written, by identification neither)."""
+
+    def kept(kind: IdType) -> bool:
+        return ID_FIELDS[kind] in locked
+
+    return ExternalIds(
+        tmdb=previous.tmdb if kept(IdType.TMDB) else ids.tmdb,
+        imdb=previous.imdb if kept(IdType.IMDB) else ids.imdb,
+        tvdb=previous.tvdb if kept(IdType.TVDB) else ids.tvdb,
+    )
 
 
 def _first_director(data: ProviderData) -> str | None:
@@ -457,16 +462,17 @@ class IdentificationService:
         return self.commit_lookup(movie_id, lookup)
 
     def check_locked_ids(self, movie_id: int, chosen: ExternalIds) -> None:
-        """Raise `LockedIdError` when `chosen` would change an id the user locked (ids the movie does
-        not have yet may be filled in). `UnknownEntityError` for an unknown movie."""
+        """Raise `LockedIdError` when `chosen` would change an id the user locked, an empty one
+        included (a lock keeps it empty). `UnknownEntityError` for an unknown movie."""
         movie = self._store.movies.require(movie_id)
         locked = self._store.movies.locked_fields(movie_id)
         for kind, field_name in ID_FIELDS.items():
             value = movie.ids.get(kind)
             new = chosen.get(kind)
-            if field_name in locked and value is not None and new is not None and new != value:
+            if field_name in locked and new is not None and new != value:
+                held = f"{kind.value}:{value}" if value is not None else "empty"
                 raise LockedIdError(
-                    f"movie {movie_id}: {field_name} is locked ({kind.value}:{value}); nothing was "
+                    f"movie {movie_id}: {field_name} is locked ({held}); nothing was "
                     f"changed. Unlock it first: metarr unlock {movie_id} {field_name} "
                     "(or the lock beside it on the movie page)"
                 )
@@ -523,8 +529,9 @@ class IdentificationService:
             self._store.movies.set_status(movie_id, IdentificationStatus.NEEDS_IDENTIFICATION)
             self._store_decision(result, result.ids)
             return
+        locked = self._store.movies.locked_fields(movie_id)
+        result.ids = keep_locked_ids(result.ids, result.previous_ids, locked)  # reported as it stays
         ids = result.ids if replace_ids else result.ids.merged(result.previous_ids)
-        ids = keep_locked_ids(ids, result.previous_ids, self._store.movies.locked_fields(movie_id))
         self._store.movies.set_ids(movie_id, ids)
         self._store.movies.set_status(movie_id, IdentificationStatus.IDENTIFIED)
         self._store_decision(result, ids)

@@ -138,8 +138,10 @@ class LibrarySuite:
         )
 
         async def republish(movie_id: int) -> dict[str, Any] | None:
-            # An undone refresh rewrites the movie's library files only when they were published.
-            if app.publish.ledger.last_published(movie_id) is None:
+            # An undone refresh rewrites the movie's library files only when they were published:
+            # the ledger holds a file Metarr wrote (or adopted) for it, or a publish of it ran.
+            published = app.publish.has_published(movie_id)
+            if not published and app.publish.ledger.last_published(movie_id) is None:
                 return None
             return (await app.publish.publish_one(movie_id)).to_json()
 

@@ -1,6 +1,6 @@
 """Undo the latest refresh of a movie, from its enrichment log.
 
-What is undone: the newest log entry that changed something. Entries that changed nothing are
+What is undone: the newest log entry that changed something besides the ids. Entries that changed nothing are
 passed over; an undo entry met first means the latest refresh was undone already, and a second undo
 says there is **nothing left to undo** (it never undoes the refresh before, nor the undo itself: a
 refresh after the undo becomes the next thing to undo).
@@ -13,7 +13,11 @@ For each field that refresh changed (the entry's ``changed_fields`` hold ``old``
 - otherwise the old value is restored (an empty old value empties the field) with the source it had
   before (recorded in the entry; for older entries, the source of the earlier refresh that wrote that
   value, if any) and the field is **locked**, so that the next refresh (the daily run included) does
-  not bring the undone value back. Unlocking the field lets refreshes change it again.
+  not bring the undone value back. Unlocking the field lets refreshes change it again;
+- the ids (``tmdb_id``, ``imdb_id``, ``tvdb_id``) are left alone: they are the movie's identity,
+  which identification decided (a first refresh of a movie not identified yet identifies it on the
+  way, and its entry lists the ids it found), not something the refresh chose. Undoing them would
+  leave an identified movie with no ids, locked empty; `identify --select` changes the identity.
 
 The undo writes its own history entry (mode ``undo``: each restored field with old = the value undone
 and new = the value restored, and ``undoes`` = the id of the entry undone) in the same transaction
@@ -39,6 +43,7 @@ from typing import Any
 from metarr_desktop.core.changes import FieldChange
 from metarr_desktop.core.changes import same_value
 from metarr_desktop.core.fields import ALL_FIELDS
+from metarr_desktop.core.fields import ID_FIELDS
 from metarr_desktop.core.fields import EntityType
 from metarr_desktop.core.fields import is_missing
 from metarr_desktop.core.preview import change_set
@@ -62,12 +67,17 @@ def _provider(source: FieldSourceRecord | None) -> str | None:
     return source.provider if source is not None else None
 
 
+def _changed_something(entry: EnrichmentLogRecord) -> bool:
+    """The entry changed a field an undo restores (the ids are the identity, never undone)."""
+    return any(change.get("field") not in ID_FIELDS for change in entry.changed_fields)
+
+
 def latest_undoable(entries: Sequence[EnrichmentLogRecord]) -> EnrichmentLogRecord | None:
     """The entry an undo would revert, from a movie's log (newest first), or None (nothing to undo)."""
     for entry in entries:
         if entry.mode == UNDO_MODE:
             return None
-        if entry.changed_fields:
+        if _changed_something(entry):
             return entry
     return None
 
@@ -162,7 +172,7 @@ class UndoService:
         history = self._store.enrichment_log.for_entity(MOVIE, movie_id, limit=200)
         target = latest_undoable(history)
         if target is None:
-            stop = next((e for e in history if e.mode == UNDO_MODE or e.changed_fields), None)
+            stop = next((e for e in history if e.mode == UNDO_MODE or _changed_something(e)), None)
             text = (
                 "Nothing left to undo: the latest refresh was undone already."
                 if stop is not None
@@ -178,8 +188,8 @@ class UndoService:
         kept: list[KeptField] = []
         for change in target.changed_fields:
             name = change.get("field")
-            if not isinstance(name, str) or name not in ALL_FIELDS:
-                continue
+            if not isinstance(name, str) or name not in ALL_FIELDS or name in ID_FIELDS:
+                continue  # an unknown field, or the identity (the module docstring)
             current = movie.fields.get(name)
             source = sources.get(name)
             if source is not None and source.provider == USER_SOURCE:

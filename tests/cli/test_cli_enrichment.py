@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from metarr_desktop.cli.enrich import _row
+from metarr_desktop.core.results import FailedProvider
+from metarr_desktop.core.results import SkippedProvider
+from metarr_desktop.core.results import SkipReason
+from metarr_desktop.services.enrichment import EnrichResult
+from metarr_desktop.services.enrichment import Status
 from tests.helpers.sandbox import Cli
 
 
@@ -157,3 +163,30 @@ def test_every_movie_failing_is_exit_1(cli: Cli) -> None:
     assert document["results"][0]["status"] == "failed" and document["summary"]["failed"] == 1
     [row] = cli("library", "list", "--json")
     assert row["status"] == "unidentified" and row["last_enriched_at"] is None
+
+
+def test_the_table_note_names_every_provider_that_did_not_answer(cli: Cli) -> None:
+    cli("library", "add", "--title", "Heat", "--imdb", "tt0113277")
+    cli("providers", "set", "tmdb", "--api-key", "not-a-key")
+    cli.server.set_faults("fanart:malformed")  # type: ignore[attr-defined]
+    text = cli("enrich", "1")
+    header, row, _summary = text.splitlines()
+    assert header.split()[-1] == "note"
+    assert "tmdb: failed (the API key was refused" in row
+    assert "fanart: failed (" in row
+    assert row.index("tmdb:") < row.index("fanart:")  # in the providers' priority order
+    document = cli("enrich", "1", "--force", "--json")  # the JSON document is as before
+    assert {f["provider"] for f in document["results"][0]["failed"]} == {"tmdb", "fanart"}
+
+
+def test_the_note_keeps_the_error_and_adds_failed_timed_out_and_refused_providers() -> None:
+    result = EnrichResult(1, Status.FAILED, error="no provider gave a usable answer; nothing was changed")
+    result.failed.append(FailedProvider("fanart", "HTTP 500", retryable=True))
+    result.timed_out.append("tvdb")
+    result.rate_limited.append("omdb")
+    result.skipped.append(SkippedProvider("omdb", SkipReason.QUOTA))
+    note = _row(result, ["tmdb", "omdb", "tvdb", "fanart"])[-1]
+    assert note == (
+        "no provider gave a usable answer; nothing was changed; omdb: quota; tvdb: timed out; "
+        "fanart: failed (HTTP 500)"
+    )

@@ -80,3 +80,29 @@ def test_undo_restores_and_a_second_undo_says_nothing_left(cli: Cli) -> None:
     assert "Nothing left to undo" in cli("undo", str(movie))
     assert len(cli("history", str(movie), "--json")) == len(history)
     cli("undo", "999", code=2)
+
+
+def test_undoing_the_refresh_that_identified_the_movie_keeps_its_identity_unlocked(cli: Cli) -> None:
+    movie = cli("library", "add", "--title", "Alien", "--year", "1979", "--json")["id"]
+    cli("enrich", str(movie), "--json")  # not identified yet: the refresh identifies it on the way
+    found = cli("show", str(movie), "--json")
+    assert found["ids"]["tmdb"] == 348 and found["status"] == "identified"
+    undone = cli("undo", str(movie), "--json")
+    assert "plot" in {c["field"] for c in undone["restored"]}
+    ids = {"tmdb_id", "imdb_id", "tvdb_id"}
+    assert not ids & {c["field"] for c in undone["restored"]} and not ids & set(undone["locked"])
+    shown = cli("show", str(movie), "--json")
+    assert shown["ids"] == found["ids"] and shown["status"] == "identified"
+    assert not any(shown["fields"][name]["locked"] for name in ids)
+    assert shown["fields"]["plot"]["value"] is None and shown["fields"]["plot"]["locked"]
+    assert cli("undo", str(movie), "--json")["status"] == "nothing_to_undo"
+
+
+def test_a_locked_empty_id_stays_empty_through_identification(cli: Cli) -> None:
+    movie = cli("library", "add", "--title", "Alien", "--year", "1979", "--imdb", "tt0078748", "--json")["id"]
+    cli("lock", str(movie), "tmdb_id")
+    identified = cli("identify", str(movie), "--json")
+    assert identified["status"] == "identified" and identified["ids"]["tmdb"] is None
+    assert cli("show", str(movie), "--json")["ids"]["tmdb"] is None
+    cli("identify", str(movie), "--select", "tmdb:348", "--json", code=1)  # refused: nothing changed
+    assert cli("show", str(movie), "--json")["ids"]["tmdb"] is None

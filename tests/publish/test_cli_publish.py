@@ -217,3 +217,12 @@ def test_enrich_preview_json_carries_the_nfo_diff_once_publishing_is_on(cli: Cli
     assert result["nfo_diff"].startswith("--- Inception.nfo (on disk)\n")
     assert "+  <title>Inception</title>" in result["nfo_diff"]
     assert sorted(p.name for p in folder.iterdir()) == ["Inception.mkv"]  # a preview writes nothing
+
+
+def test_undo_after_publish_republishes_and_says_so(cli: Cli, tmp_path: Path) -> None:
+    folder = add_inception(cli, tmp_path)
+    cli("enrich", "1", "--json")
+    cli("publish", "1", "--json")
+    text = cli("undo", "1")
+    assert "library files republished: " in text  # "unchanged" until an emptied field leaves the NFO
+    assert (folder / "Inception.nfo").exists()

@@ -399,3 +399,26 @@ async def test_a_movie_without_a_path_is_skipped(suite: LibrarySuite) -> None:
     record = suite.library.add("Nowhere", year=2000)
     result = (await suite.app.publish.publish([record.id])).results[0]
     assert result.status is MovieStatus.SKIPPED and "no folder" in (result.error or "")
+
+
+async def test_undo_republishes_the_published_files(suite: LibrarySuite, tmp_path: Path) -> None:
+    folder, movie_id = await published_movie(suite, tmp_path / "lib")
+    undone = await suite.undo.undo(movie_id)
+    assert "plot" in {c.field for c in undone.restored}
+    assert undone.republished is not None and undone.publish_error is None
+    assert undone.republished["movie_id"] == movie_id
+    files = {Path(f["path"]).name: f["action"] for f in undone.to_json()["republished"]["files"]}
+    assert files["Inception.nfo"] in {"updated", "unchanged"} and (folder / "Inception.nfo").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="services/publish merges an emptied field into the NFO Metarr wrote, keeping its old tag",
+)
+async def test_an_undone_field_leaves_the_nfo_metarr_wrote(suite: LibrarySuite, tmp_path: Path) -> None:
+    folder, movie_id = await published_movie(suite, tmp_path / "lib")
+    nfo = folder / "Inception.nfo"
+    assert read_nfo_movie(nfo.read_bytes()).plot
+    await suite.undo.undo(movie_id)
+    assert suite.library.movie_detail(movie_id).fields["plot"].value is None
+    assert read_nfo_movie(nfo.read_bytes()).plot is None

@@ -289,3 +289,13 @@ async def test_undo_republishes_through_the_hook_when_it_restored_something(suit
     result = await suite.undo.undo(movie_id)
     assert calls == [movie_id] and result.republished == {"movie_id": movie_id, "status": "written"}
     assert result.to_json()["republished"]["status"] == "written"
+
+
+async def test_identification_never_writes_a_locked_id_an_empty_one_included(suite: LibrarySuite) -> None:
+    movie = suite.library.add("The Matrix", year=1999)
+    suite.app.movies.lock(movie.id, "tmdb_id")  # locked while empty: it stays empty
+    result = await suite.identification.identify(movie.id)
+    assert result.identified and result.ids.tmdb is None and result.ids.imdb is not None
+    assert suite.library.movie_detail(movie.id).movie.ids.tmdb is None
+    await suite.enrichment.enrich(movie.id)
+    assert suite.library.movie_detail(movie.id).movie.ids.tmdb is None
