@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import SignalInstance
+
 from metarr_desktop.core.ids import ExternalIds
 from metarr_desktop.engine.events import FetchProgress
 from metarr_desktop.engine.identify import LookupResult
@@ -13,6 +15,7 @@ from metarr_desktop.services.identification import IdentifyResult
 from metarr_desktop.ui.context import UiContext
 from metarr_desktop.ui.identify.dialog import IdentifyDialog
 from tests.helpers.qt import until
+from tests.helpers.qt import wait_signal
 
 
 def open_identify_dialog(
@@ -50,6 +53,22 @@ async def search_overtaken(
     dialog.search_now()
     await until(lambda: started() == 2)
     return first
+
+
+async def choose_film(
+    dialog: IdentifyDialog, refreshed_by: SignalInstance, title: str, year: int
+) -> asyncio.Future[tuple[Any, ...]]:
+    """Search in the open dialog and choose the candidate `title` (`year`); the future of the
+    `refreshed_by` signal (the movie page's `refreshFinished`) the choice is followed by."""
+    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 15))
+    await asyncio.sleep(0)
+    dialog.search_now()
+    await finished
+    rows = [dialog.model.candidate(row) for row in range(dialog.model.rowCount())]
+    row = next(n for n, c in enumerate(rows) if c.title == title and c.year == year)
+    refreshed = asyncio.ensure_future(wait_signal(refreshed_by, 20))
+    assert await dialog.choose(row) is True
+    return refreshed
 
 
 def identified(movie_id: int, choice: str) -> IdentifyResult:

@@ -29,6 +29,7 @@ from metarr_desktop.ui.common.theme import Scheme
 from metarr_desktop.ui.common.theme import ThemeController
 from metarr_desktop.ui.common.theme import is_dark
 from metarr_desktop.ui.context import UiContext
+from metarr_desktop.ui.language.page import LanguagePage
 from metarr_desktop.ui.main_window import PAGE_SHORTCUTS
 from metarr_desktop.ui.main_window import PAGE_TITLES
 from metarr_desktop.ui.main_window import SHORTCUTS_HELP
@@ -300,6 +301,13 @@ async def test_quitting_with_unsaved_provider_changes_asks_first(window: MainWin
     assert [v.id for v in ctx.providers.all()] == wanted  # the reorder was saved
 
 
+async def shown_language_page(window: MainWindow) -> LanguagePage:
+    """The Language and region page, shown and loaded."""
+    window.show_page(Page.LANGUAGE)
+    await until(lambda: Page.LANGUAGE in window._loaded)
+    return window.language_page
+
+
 async def answer_unsaved(window: MainWindow, button: QMessageBox.StandardButton) -> tuple[str, str]:
     """Wait for the unsaved-changes question, click `button`: the question's text and informative text."""
     await until(lambda: window.close_prompt is not None and window.close_prompt.isVisible())
@@ -315,9 +323,7 @@ async def test_leaving_a_page_with_unsaved_language_edits_asks_first(
     window: MainWindow, ctx: UiContext
 ) -> None:
     assert ctx.suite is not None
-    window.show_page(Page.LANGUAGE)
-    await until(lambda: Page.LANGUAGE in window._loaded)
-    page = window.language_page
+    page = await shown_language_page(window)
     assert window.windowTitle() == "Language – Metarr Desktop" and window.dirty_pages() == []
     page.language.setText("fr-FR")
     assert window.windowTitle() == "* Language – Metarr Desktop" and window.dirty_pages() == [Page.LANGUAGE]
@@ -375,9 +381,7 @@ async def test_leaving_the_providers_page_with_unsaved_changes_asks_too(
 
 
 async def test_reloading_a_page_with_unsaved_changes_asks_first(window: MainWindow) -> None:
-    window.show_page(Page.LANGUAGE)
-    await until(lambda: Page.LANGUAGE in window._loaded)
-    page = window.language_page
+    page = await shown_language_page(window)
     page.language.setText("fr-FR")
     window.reload_action.trigger()  # F5
     assert (await answer_unsaved(window, QMessageBox.StandardButton.Cancel))[1] == (
@@ -394,9 +398,7 @@ async def test_quitting_with_unsaved_changes_on_several_pages_asks_once_for_all(
     window: MainWindow, ctx: UiContext
 ) -> None:
     assert ctx.suite is not None
-    window.show_page(Page.LANGUAGE)
-    await until(lambda: Page.LANGUAGE in window._loaded)
-    page = window.language_page
+    page = await shown_language_page(window)
     page.language.setText("fr-FR")
     closing = arm_signal(window.closeRequested)
     window.close()

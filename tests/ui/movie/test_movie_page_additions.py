@@ -34,13 +34,13 @@ from metarr_desktop.ui.main_window import MainWindow
 from metarr_desktop.ui.main_window import Page
 from metarr_desktop.ui.main_window import window_settings
 from metarr_desktop.ui.movie.page import MovieDetailPage
+from tests.helpers.identify import choose_film
 from tests.helpers.movie_page import enriched_inception
 from tests.helpers.movie_page import open_editor
 from tests.helpers.movie_page import press_return
 from tests.helpers.qt import settle
 from tests.helpers.qt import shoot
 from tests.helpers.qt import until
-from tests.helpers.qt import wait_signal
 
 pytestmark = [
     pytest.mark.gui,
@@ -87,14 +87,7 @@ async def test_identify_as_this_fills_the_page_and_says_why(
     dialog.identified.connect(lambda _movie_id: spawn(page.load()))
     closed = dialog_result(dialog)
     dialog.show()
-    finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 15))
-    await asyncio.sleep(0)
-    dialog.search_now()
-    await finished
-    rows = [dialog.model.candidate(row) for row in range(dialog.model.rowCount())]
-    row = next(n for n, c in enumerate(rows) if c.title == "Inception" and c.year == 2010)
-    refreshed = asyncio.ensure_future(wait_signal(page.refreshFinished, 20))
-    assert await dialog.choose(row) is True
+    refreshed = await choose_film(dialog, page.refreshFinished, "Inception", 2010)
     await asyncio.wait_for(closed, 5)
     (result,) = await refreshed
     assert isinstance(result, EnrichResult) and result.status is Status.ENRICHED
@@ -173,14 +166,7 @@ async def test_the_window_refreshes_after_the_dialogs_choice_and_not_after_enric
         shown = spawn(window.identify(inception))
         await until(lambda: any(isinstance(w, IdentifyDialog) for w in QApplication.topLevelWidgets()))
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, IdentifyDialog))
-        finished = asyncio.ensure_future(wait_signal(dialog.searchFinished, 15))
-        await asyncio.sleep(0)
-        dialog.search_now()
-        await finished
-        rows = [dialog.model.candidate(row) for row in range(dialog.model.rowCount())]
-        row = next(n for n, c in enumerate(rows) if c.title == "Inception" and c.year == 2010)
-        refreshed = asyncio.ensure_future(wait_signal(page.refreshFinished, 20))
-        assert await dialog.choose(row) is True
+        refreshed = await choose_film(dialog, page.refreshFinished, "Inception", 2010)
         await asyncio.wait_for(shown, 5)
         (result,) = await refreshed
         assert isinstance(result, EnrichResult) and page.tabs.currentWidget() is page.refresh_panel
