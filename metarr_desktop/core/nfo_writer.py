@@ -29,7 +29,9 @@ The rules, from the players' own readers (Kodi's ``CVideoInfoTag::Load``, Jellyf
 Round trip (`merge_nfo`): a managed tag replaces the first element of that tag where it stood (the
 others of that tag go); a managed tag the document lacks is inserted after the managed tag that
 precedes it in `ELEMENT_ORDER`; a managed tag for which Metarr has no value keeps what the document
-had (Metarr never erases what someone else wrote). Comments survive; layout is re-indented.
+had (Metarr never erases what someone else wrote) unless it is in `erase`, the tags the caller knows
+Metarr wrote there itself (`erasable_tags`): those go, so a field the user emptied leaves the NFO.
+Comments survive; layout is re-indented.
 Untrusted XML is parsed with defusedxml: no entity expansion, no external entities, no DTD fetch.
 """
 
@@ -39,6 +41,7 @@ import hashlib
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -453,8 +456,9 @@ def parse_document(data: bytes | str) -> ET.Element:
     return root
 
 
-def merge_nfo(existing: bytes | str, movie: NfoMovie) -> bytes:
-    """`existing` with Metarr's managed tags replaced in place (see the module's rules)."""
+def merge_nfo(existing: bytes | str, movie: NfoMovie, erase: Collection[str] = ()) -> bytes:
+    """`existing` with Metarr's managed tags replaced in place (see the module's rules); a managed
+    tag in `erase` for which Metarr has no value is dropped, every element of it."""
     root = parse_document(existing)
     new = managed_elements(movie)
     children = list(root)
@@ -465,14 +469,15 @@ def merge_nfo(existing: bytes | str, movie: NfoMovie) -> bytes:
         if tag is None or tag not in MANAGED_TAGS:
             out.append(child)
             continue
+        kept = tag not in new and tag != "rating" and tag not in erase
         if tag in placed:
-            if tag not in new and tag != "rating":
+            if kept:
                 out.append(child)  # nothing of ours: every element of that tag stays
             continue
         placed.add(tag)
         if tag in new:
             out.extend(new[tag])
-        elif tag != "rating":
+        elif kept:
             out.append(child)
     for position, tag in enumerate(ELEMENT_ORDER):
         if tag in placed or tag not in new:
@@ -499,7 +504,8 @@ def merge_nfo(existing: bytes | str, movie: NfoMovie) -> bytes:
 #: The version of what `write_nfo` makes of a movie. Bump it whenever the same movie and the same
 #: document would give other bytes (a new tag, another layout): `source_hash` changes with it, so
 #: a publish renders every NFO again instead of trusting one it wrote before.
-NFO_FORMAT = 1
+#: 2: a managed tag Metarr wrote and no longer has a value for is dropped (`erase`), no longer kept.
+NFO_FORMAT = 2
 
 
 def source_hash(movie: NfoMovie) -> str:
@@ -508,9 +514,38 @@ def source_hash(movie: NfoMovie) -> str:
     return hashlib.sha256(f"{NFO_FORMAT}:{movie!r}".encode()).hexdigest()
 
 
-def write_nfo(movie: NfoMovie, existing: bytes | None = None) -> bytes:
-    """The bytes to write: a merge into `existing` when there is one, else a fresh document."""
-    return render_nfo(movie) if existing is None else merge_nfo(existing, movie)
+def write_nfo(movie: NfoMovie, existing: bytes | None = None, erase: Collection[str] = ()) -> bytes:
+    """The bytes to write: a merge into `existing` when there is one (dropping the tags of `erase`
+    Metarr has no value for), else a fresh document."""
+    return render_nfo(movie) if existing is None else merge_nfo(existing, movie, erase)
+
+
+def _canonical(element: ET.Element) -> tuple[Any, ...]:
+    """An element as a value, whatever its layout: tag, attributes, stripped text, children."""
+    return (
+        str(element.tag),
+        tuple(sorted(element.attrib.items())),
+        (element.text or "").strip(),
+        tuple(_canonical(child) for child in element),
+    )
+
+
+def erasable_tags(existing: bytes | str, backup: bytes | str | None) -> frozenset[str]:
+    """The managed tags Metarr wrote in `existing`, an NFO it has written before: all of them when
+    it created the file (no `backup`), else those whose elements are not the backup's own (the
+    original, another program's, that Metarr adopted). Nothing when either cannot be read."""
+    if backup is None:
+        return MANAGED_TAGS
+    try:
+        current, original = parse_document(existing), parse_document(backup)
+    except NfoWriteError:
+        return frozenset()
+    theirs = {_canonical(e) for e in original if isinstance(e.tag, str) and e.tag in MANAGED_TAGS}
+    return frozenset(
+        e.tag
+        for e in current
+        if isinstance(e.tag, str) and e.tag in MANAGED_TAGS and _canonical(e) not in theirs
+    )
 
 
 def _all_text(root: ET.Element, tag: str) -> tuple[str, ...]:

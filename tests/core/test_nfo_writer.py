@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 
 from metarr_desktop.core.nfo import parse_nfo
 from metarr_desktop.core.nfo_writer import DECLARATION
+from metarr_desktop.core.nfo_writer import MANAGED_TAGS
 from metarr_desktop.core.nfo_writer import NFO_FORMAT
 from metarr_desktop.core.nfo_writer import NfoActor
 from metarr_desktop.core.nfo_writer import NfoMovie
 from metarr_desktop.core.nfo_writer import NfoRating
 from metarr_desktop.core.nfo_writer import NfoWriteError
+from metarr_desktop.core.nfo_writer import erasable_tags
 from metarr_desktop.core.nfo_writer import format_number
 from metarr_desktop.core.nfo_writer import merge_nfo
 from metarr_desktop.core.nfo_writer import movie_from_fields
@@ -27,6 +29,7 @@ from metarr_desktop.core.nfo_writer import render_nfo
 from metarr_desktop.core.nfo_writer import source_hash
 from metarr_desktop.core.nfo_writer import trailer_value
 from metarr_desktop.core.nfo_writer import unmanaged_tags
+from metarr_desktop.core.nfo_writer import write_nfo
 from tests.helpers.nfo_players import jellyfin_read
 from tests.helpers.nfo_players import kodi_read
 
@@ -187,6 +190,30 @@ def test_a_managed_tag_metarr_has_no_value_for_keeps_what_was_there() -> None:
     assert read_nfo_movie(merged).genres == ("Drama", "Thriller")
 
 
+def test_an_erased_tag_metarr_has_no_value_for_goes_with_every_element_of_it() -> None:
+    merged = merge_nfo(FOREIGN, movie_from_fields({"title": "Inception"}), erase={"plot", "genre"})
+    back = read_nfo_movie(merged)
+    assert back.plot is None and back.genres == () and back.title == "Inception"
+    assert unmanaged_tags(merged) == unmanaged_tags(FOREIGN)
+    assert write_nfo(movie_from_fields({"title": "Inception"}), FOREIGN, {"plot", "genre"}) == merged
+
+
+def test_an_erased_tag_metarr_has_a_value_for_is_replaced_as_before() -> None:
+    movie = movie_from_fields(FIELDS)
+    assert merge_nfo(FOREIGN, movie, erase=MANAGED_TAGS) == merge_nfo(FOREIGN, movie)
+
+
+def test_metarr_may_erase_every_managed_tag_of_an_nfo_it_created() -> None:
+    assert erasable_tags(render_nfo(movie_from_fields(FIELDS)), None) == MANAGED_TAGS
+
+
+def test_of_an_adopted_nfo_metarr_may_erase_only_what_is_not_the_backups_own() -> None:
+    backup = b"<movie><title>Mine</title>\n<plot>  Their plot. </plot><tag>x</tag></movie>"
+    merged = merge_nfo(backup, movie_from_fields({"title": "Inception", "tagline": "Ours."}))
+    assert erasable_tags(merged, backup) == {"title", "tagline"}  # their plot, re-indented, is theirs
+    assert erasable_tags(merged, b"not xml") == frozenset()
+
+
 def test_merging_is_idempotent() -> None:
     movie = movie_from_fields(FIELDS)
     once = merge_nfo(FOREIGN, movie)
@@ -287,8 +314,9 @@ def _fields(movie: NfoMovie) -> dict[str, Any]:
     return {name: getattr(movie, name) for name in NfoMovie.__dataclass_fields__}
 
 
-#: What `render_nfo` and `merge_nfo` give for `FIELDS` at `NFO_FORMAT` 1.
-FORMAT_1 = (
+#: What `render_nfo` and `merge_nfo` give for `FIELDS` at `NFO_FORMAT` 2 (as at 1: format 2 changed
+#: only what a merge does with `erase`, which this document does not use).
+FORMAT_2 = (
     "589e85ff86bc44cdb23316c76fc9175c9a637171c755a99fc99003433590f3d1",
     "f62a0579e704f3ff6a1768d99deb4c8f72f7b136cf69c1d3de2488631b64bcad",
 )
@@ -300,7 +328,7 @@ def test_the_writers_output_changes_only_with_its_format_version() -> None:
     movie = movie_from_fields(FIELDS)
     rendered = hashlib.sha256(render_nfo(movie)).hexdigest()
     merged = hashlib.sha256(merge_nfo(b"<movie><title>x</title><watched>true</watched></movie>", movie))
-    assert NFO_FORMAT == 1 and (rendered, merged.hexdigest()) == FORMAT_1, "bump NFO_FORMAT"
+    assert NFO_FORMAT == 2 and (rendered, merged.hexdigest()) == FORMAT_2, "bump NFO_FORMAT"
 
 
 def test_the_source_hash_follows_every_input() -> None:

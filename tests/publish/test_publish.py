@@ -12,10 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from metarr_desktop.core import nfo_writer
 from metarr_desktop.core.nfo_writer import read_nfo_movie
 from metarr_desktop.core.nfo_writer import unmanaged_tags
 from metarr_desktop.services.library_suite import LibrarySuite
 from metarr_desktop.services.publish import MovieStatus
+from metarr_desktop.services.publish import service as publish_service
 from metarr_desktop.services.publish.files import BACKUP_SUFFIX
 from metarr_desktop.store.cache import AssetRepository
 from tests.helpers.publishing import SuiteFactory
@@ -411,10 +413,6 @@ async def test_undo_republishes_the_published_files(suite: LibrarySuite, tmp_pat
     assert files["Inception.nfo"] in {"updated", "unchanged"} and (folder / "Inception.nfo").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/publish merges an emptied field into the NFO Metarr wrote, keeping its old tag",
-)
 async def test_an_undone_field_leaves_the_nfo_metarr_wrote(suite: LibrarySuite, tmp_path: Path) -> None:
     folder, movie_id = await published_movie(suite, tmp_path / "lib")
     nfo = folder / "Inception.nfo"
@@ -422,3 +420,75 @@ async def test_an_undone_field_leaves_the_nfo_metarr_wrote(suite: LibrarySuite, 
     await suite.undo.undo(movie_id)
     assert suite.library.movie_detail(movie_id).fields["plot"].value is None
     assert read_nfo_movie(nfo.read_bytes()).plot is None
+
+
+async def test_an_emptied_field_leaves_the_nfo_metarr_created_and_force_removes_it_too(
+    suite: LibrarySuite, tmp_path: Path
+) -> None:
+    folder, movie_id = await published_movie(suite, tmp_path / "lib")
+    nfo = folder / "Inception.nfo"
+    before = read_nfo_movie(nfo.read_bytes())
+    assert before.plot and before.genres
+    suite.app.movies.set_fields(movie_id, {"plot": None}, {})
+    await suite.app.publish.publish([movie_id])
+    assert read_nfo_movie(nfo.read_bytes()).plot is None
+    suite.app.movies.set_fields(movie_id, {"genres": None}, {})
+    forced = await suite.app.publish.publish([movie_id], force=True)
+    assert actions(forced.results[0])["Inception.nfo"] == "updated"
+    after = read_nfo_movie(nfo.read_bytes())
+    assert after.genres == () and after.title == before.title
+    assert not (folder / f"Inception.nfo{BACKUP_SUFFIX}").exists()
+
+
+async def test_an_nfo_published_with_a_stale_tag_before_format_2_is_rendered_again(
+    suite: LibrarySuite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as before:  # the writer of NFO_FORMAT 1: it kept every managed tag
+        before.setattr(nfo_writer, "NFO_FORMAT", 1)
+        before.setattr(publish_service, "erasable", lambda *_: frozenset())
+        folder, movie_id = await published_movie(suite, tmp_path / "lib")
+        suite.app.movies.set_fields(movie_id, {"plot": None}, {})
+        await suite.app.publish.publish([movie_id])
+    nfo = folder / "Inception.nfo"
+    assert read_nfo_movie(nfo.read_bytes()).plot  # stale, and the ledger trusts it at format 1
+
+    result = (await suite.app.publish.publish([movie_id])).results[0]
+
+    assert actions(result)["Inception.nfo"] == "updated"
+    assert read_nfo_movie(nfo.read_bytes()).plot is None
+    again = (await suite.app.publish.publish([movie_id])).results[0]
+    assert set(actions(again).values()) == {"unchanged"}
+
+
+async def test_a_tag_of_a_foreign_nfo_metarr_never_wrote_is_kept(suite: LibrarySuite, tmp_path: Path) -> None:
+    folder = movie_folder(tmp_path / "lib")
+    nfo = folder / "Inception.nfo"
+    nfo.write_bytes(b"<movie><title>Mine</title><plot>Their plot.</plot><watched>true</watched></movie>")
+    movie_id = await enriched_movie(suite, folder)
+    suite.app.movies.set_fields(movie_id, {"plot": None}, {})
+
+    await suite.app.publish.publish([movie_id])  # the first merge: someone else's NFO
+    assert read_nfo_movie(nfo.read_bytes()).plot == "Their plot."
+    await suite.app.publish.publish([movie_id], force=True)  # adopted now, the plot still theirs
+    assert read_nfo_movie(nfo.read_bytes()).plot == "Their plot."
+    assert unmanaged_tags(nfo.read_bytes()) == ["watched"]
+
+
+async def test_an_adopted_nfo_keeps_the_backups_own_tag_and_drops_one_metarr_added(
+    suite: LibrarySuite, tmp_path: Path
+) -> None:
+    folder = movie_folder(tmp_path / "lib")
+    nfo = folder / "Inception.nfo"
+    nfo.write_bytes(b"<movie><title>Mine</title><plot>Their plot.</plot></movie>")
+    movie_id = await enriched_movie(suite, folder)
+    suite.app.movies.set_fields(movie_id, {"plot": None}, {})
+    await suite.app.publish.publish([movie_id])
+    assert read_nfo_movie(nfo.read_bytes()).genres  # added by Metarr
+    assert (folder / f"Inception.nfo{BACKUP_SUFFIX}").exists()
+
+    suite.app.movies.set_fields(movie_id, {"genres": None}, {})
+    result = (await suite.app.publish.publish([movie_id])).results[0]
+
+    assert actions(result)["Inception.nfo"] == "updated"
+    after = read_nfo_movie(nfo.read_bytes())
+    assert after.genres == () and after.plot == "Their plot."

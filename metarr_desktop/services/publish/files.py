@@ -19,6 +19,10 @@ original's permission bits.
 - a file Metarr did not write: an NFO is round-tripped (``updated``, the original backed up once
   beside it as ``<name>.metarr-backup``); any other kind is ``kept`` unless the user allowed
   replacing that kind; a file already holding exactly the new bytes is ``unchanged`` and adopted.
+
+`erasable` says which managed tags a merge into an NFO may drop when Metarr no longer has a value
+for them: none in an NFO Metarr has not written (no ledger row), every one in an NFO it created (no
+backup beside it), and in an NFO it adopted those whose elements are not the backup's own.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import stat
 from dataclasses import dataclass
 from enum import StrEnum
 
+from metarr_desktop.core.nfo_writer import erasable_tags
 from metarr_desktop.store.publish import LedgerEntry
 
 BACKUP_SUFFIX = ".metarr-backup"
@@ -121,6 +126,14 @@ def backup_once(path: str, data: bytes) -> str | None:
         return None
     atomic_write(backup, data, mode=file_mode(path))
     return backup
+
+
+def erasable(path: str, existing: bytes | None, entry: LedgerEntry | None) -> frozenset[str]:
+    """The managed tags a merge into the NFO at `path` (holding `existing`) may drop (see the module's
+    rules)."""
+    if entry is None or existing is None:
+        return frozenset()
+    return erasable_tags(existing, read_existing(path + BACKUP_SUFFIX))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,14 @@
 
 For one movie (`publish_one`): read its rows (`read_ahead.KnownMovie`; a publish of many reads the
 next movies' rows together, `read_ahead.ReadAhead`), work out its layout (`layout.movie_layout`),
-build the NFO (`core.nfo_writer`, merged into what is on disk), plan its files
-(`planning.plan_files`: one asset per artwork kind, the user's selection else the artwork rule's
-suggestion, and extra fanart), look at what is on disk, fetch each image and check and measure it
-(`writing.prepare_artwork`: the profile's image cache first, else the engine's image-host provider
-through `image_fetcher.ImageFetcher`), decide each file (`planning.decide_all`, `files.decide`),
-then write the files (`writing.write_files`) and record them in the ledger. A movie that fails
-(a read-only folder, a full disk, a missing folder) gets its error; the others go on. What it
-reports is in `results`.
+build the NFO (`core.nfo_writer`, merged into what is on disk; a tag Metarr wrote and no longer has
+a value for goes, `files.erasable`), plan its files (`planning.plan_files`: one asset per artwork
+kind, the user's selection else the artwork rule's suggestion, and extra fanart), look at what is
+on disk, fetch each image and check and measure it (`writing.prepare_artwork`: the profile's image
+cache first, else the engine's image-host provider through `image_fetcher.ImageFetcher`), decide
+each file (`planning.decide_all`, `files.decide`), then write the files (`writing.write_files`)
+and record them in the ledger. A movie that fails (a read-only folder, a full disk, a missing
+folder) gets its error; the others go on. What it reports is in `results`.
 
 A publish that is neither forced nor a dry run skips what it can prove unchanged without reading
 it (`unchanged.known_unchanged`): a file whose ledger row holds its (size, mtime_ns) as last
@@ -54,6 +54,7 @@ from metarr_desktop.providers.errors import ProviderError
 from metarr_desktop.services.imaging import ImageRejected
 from metarr_desktop.services.publish.files import Action
 from metarr_desktop.services.publish.files import Decision
+from metarr_desktop.services.publish.files import erasable
 from metarr_desktop.services.publish.files import read_existing
 from metarr_desktop.services.publish.files import sha256
 from metarr_desktop.services.publish.image_fetcher import ImageFetcher
@@ -310,7 +311,8 @@ class PublishService:
                     item.new = item.existing  # Metarr wrote it from this very source: nothing to render
                 else:
                     try:
-                        item.new = write_nfo(nfo, item.existing)
+                        erase = erasable(item.path, item.existing, entry)
+                        item.new = write_nfo(nfo, item.existing, erase)
                     except NfoWriteError as exc:
                         item.decision = Decision(Action.KEPT, f"cannot be merged ({exc}); left alone")
                         continue
