@@ -245,7 +245,9 @@ async def startup_error_dialog(error: Exception) -> bool:
 
     from metarr_desktop.ui.common.bridge import dialog_result
 
-    box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", str(error))
+    text = str(error)
+    sentence = f"{text[:1].upper()}{text[1:]}{'' if text.endswith('.') else '.'}"  # a line of the CLI's
+    box = QMessageBox(QMessageBox.Icon.Critical, "Metarr Desktop cannot start", sentence)
     start_over = None
     if isinstance(error, DamagedDatabaseError):
         role = QMessageBox.ButtonRole.DestructiveRole
