@@ -492,3 +492,17 @@ async def test_an_adopted_nfo_keeps_the_backups_own_tag_and_drops_one_metarr_add
     assert actions(result)["Inception.nfo"] == "updated"
     after = read_nfo_movie(nfo.read_bytes())
     assert after.genres == () and after.plot == "Their plot."
+
+
+async def test_a_movie_known_only_by_its_name_gets_no_nfo(suite: LibrarySuite, tmp_path: Path) -> None:
+    """A never-identified movie with nothing but its title: an NFO holding only that would stop Kodi
+    from finding the film itself, so nothing is written until it is identified or given a field."""
+    folder = movie_folder(tmp_path, "Some Home Video (2031)", "video.mkv")
+    record = suite.library.add("Some Home Video", year=2031, path=str(folder))
+    result = (await suite.app.publish.publish([record.id])).results[0]
+    assert result.status is MovieStatus.SKIPPED and "not identified yet" in (result.error or "")
+    assert sorted(p.name for p in folder.iterdir()) == ["video.mkv"]
+    suite.app.movies.set_fields(record.id, {"plot": "Our summer by the sea."})  # the user's own words
+    result = (await suite.app.publish.publish([record.id])).results[0]
+    assert result.status is MovieStatus.WRITTEN
+    assert "Our summer by the sea." in (folder / "video.nfo").read_text(encoding="utf-8")

@@ -107,6 +107,16 @@ def _already_marked(known: KnownMovie, result: MovieResult) -> bool:
     return last is not None and (enriched is None or last >= enriched)
 
 
+#: The fields that only name a movie: without an id or any other field, there is nothing to write.
+NAME_FIELDS = frozenset({"title", "original_title", "sort_title", "year"})
+NOTHING_TO_WRITE = "not identified yet: nothing to write but its name (identify it, or fill a field in)"
+
+
+def _facts_beyond_the_name(fields: Mapping[str, Any]) -> bool:
+    """Whether the movie has a field with a value besides those that only name it."""
+    return any(value not in (None, "", [], {}) for name, value in fields.items() if name not in NAME_FIELDS)
+
+
 class PublishService:
     """Publishes movies' library files (the window's "Write files", `metarr publish`, the hook
     after an enrichment)."""
@@ -326,6 +336,11 @@ class PublishService:
             return layout, planned, verified
 
         now = time.time_ns()  # before any file is looked at
+        if movie.ids.is_empty() and not _facts_beyond_the_name(fields):
+            # An NFO with nothing but a name would stop Kodi from finding the film itself. The
+            # folder is checked first: a missing one is the problem to tell.
+            await asyncio.to_thread(movie_layout, movie.path)  # LayoutError when it is missing
+            return MovieResult(movie.id, MovieStatus.SKIPPED, error=NOTHING_TO_WRITE)
         layout, planned, verified = await asyncio.to_thread(prepare)
         for item in planned:
             if item.error is not None:
