@@ -217,6 +217,27 @@ def _v_identification_decision(db: pw.SqliteDatabase) -> None:
     _execute(db, 'ALTER TABLE "movies" ADD COLUMN "identification" TEXT')
 
 
+def _v_movie_ids_never_reused(db: pw.SqliteDatabase) -> None:
+    """A removed movie's id is never given to another movie: scripts keep ids, and `metarr enrich 14`
+    must not reach a different film after movie 14 was removed. SQLite gives a deleted highest id
+    again unless the table says AUTOINCREMENT, which only a new table can say: the table is built
+    again from its own definition with that word, and its rows (ids included) and indexes are kept."""
+    key = '"id" INTEGER NOT NULL PRIMARY KEY'
+    schema = "SELECT sql FROM sqlite_master WHERE tbl_name = 'movies' AND sql IS NOT NULL AND type = "
+    (definition,) = _execute(db, schema + "'table'").fetchone()
+    if key not in definition:
+        raise RuntimeError("the movies table is not the one this step rebuilds")
+    indexes = [sql for (sql,) in _execute(db, schema + "'index'").fetchall()]
+    columns = ", ".join(f'"{row[1]}"' for row in _execute(db, 'PRAGMA table_info("movies")').fetchall())
+    rebuilt = definition.replace('CREATE TABLE "movies"', 'CREATE TABLE "movies_rebuilt"', 1)
+    _execute(db, rebuilt.replace(key, f"{key} AUTOINCREMENT", 1))
+    _execute(db, f'INSERT INTO "movies_rebuilt" ({columns}) SELECT {columns} FROM "movies"')
+    _execute(db, 'DROP TABLE "movies"')
+    _execute(db, 'ALTER TABLE "movies_rebuilt" RENAME TO "movies"')
+    for sql in indexes:
+        _execute(db, sql)
+
+
 #: Step N takes the schema from version N-1 to N. Append new steps; never edit a released one.
 MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v1_initial_schema,
@@ -227,6 +248,7 @@ MIGRATIONS: tuple[Callable[[pw.SqliteDatabase], None], ...] = (
     _v_outline_follows_plot,
     _v_published_file_state,
     _v_identification_decision,
+    _v_movie_ids_never_reused,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
